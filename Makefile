@@ -1,0 +1,40 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app tracker
+PORT ?= 5000
+
+.PHONY: run test lint install bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(FLASK) migrate
+	$(FLASK) demo
+	@echo
+	@echo "  Tracker: http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
+	@echo
+	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - "tracker:create_app()"
+
+test: $(VENV)/.installed-test
+	bash .ci/test-all
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check tracker tests bench migrations
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/pages.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,175 @@
+"""Fixtures: a migrated database per run (SQLite, or PostgreSQL when TRACKER_DATABASE_URL names one),
+emptied before every test; an app and a client that sends CSRF tokens like the browser does; factories."""
+
+import os
+import re
+import uuid
+from datetime import UTC, date, datetime
+from itertools import count
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlmodel import Session, SQLModel, func, select
+
+import tracker.models  # noqa: F401 - every table on the metadata
+from tracker import create_app
+from tracker.auth.models import ProjectLead, User
+from tracker.auth.passwords import hash_password
+from tracker.auth.roles import Role
+from tracker.db import make_engine, normalize_url
+from tracker.migrations import upgrade
+from tracker.process_areas.service import seed_catalog
+from tracker.projects.models import Phase, Project
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose: once per run
+_CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database with every migration applied, for this run only."""
+    server = os.environ.get("TRACKER_DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"tracker_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(normalize_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(normalize_url(server)).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def empty_database(engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        else:
+            for name in tables:
+                connection.exec_driver_sql(f'DELETE FROM "{name}"')
+
+
+@pytest.fixture
+def app(engine, database_url, tmp_path):
+    empty_database(engine)
+    app = create_app({"DATABASE_URL": database_url, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test-secret",
+                      "PAGE_SIZE": 10})
+    app.config["TESTING"] = True
+    with Session(engine) as session:
+        seed_catalog(session)
+        session.commit()
+    yield app
+    app.extensions["tracker.engine"].dispose()
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token a page gave it, as the browser does."""
+
+    def csrf_token(self) -> str:
+        page = super().get("/login").get_data(as_text=True)
+        return _CSRF.search(page).group(1)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = kwargs.setdefault("data", {})
+            if isinstance(data, dict) and "csrf_token" not in data:
+                data["csrf_token"] = self.csrf_token()
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app, engine):
+    """A session on the test database, for arranging and checking."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+_seq = count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role | str = Role.MEMBER, *, leads: list[Project] = (), active: bool = True, **fields) -> User:
+        n = next(_seq)
+        user = User(email=fields.pop("email", f"user{n}@example.org"), name=fields.pop("name", f"User {n}"),
+                    role=Role(role), password_hash=_PASSWORD_HASH, active=active, **fields)
+        db.add(user)
+        db.flush()
+        db.add_all(ProjectLead(project_id=p.id, user_id=user.id) for p in leads)
+        db.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def make_project(db):
+    def make(**fields) -> Project:
+        n = next(_seq)
+        project = Project(code=fields.pop("code", f"P{n}"), name=fields.pop("name", f"Project {n}"),
+                          phase=fields.pop("phase", Phase.EXECUTION), start_date=fields.pop("start_date", date(2026, 1, 1)),
+                          **fields)
+        db.add(project)
+        db.commit()
+        return project
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in the way the login form does, without paying for a password hash each time."""
+    def sign_in(user: User) -> User:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+            session["seen"] = datetime.now(UTC).timestamp()
+        return user
+    return sign_in
+
+
+@pytest.fixture
+def login_as(make_user, login):
+    """Sign in a fresh user of the given role."""
+    def sign_in(role: Role | str, **fields) -> User:
+        return login(make_user(role, **fields))
+    return sign_in
+
+
+def count_rows(session: Session, model) -> int:
+    session.expire_all()
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+@pytest.fixture
+def query_counter(engine):
+    """Counts the SQL statements the app runs (the app has its own engine: count on every engine)."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
+    yield statements
+    sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)

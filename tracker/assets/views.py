@@ -1,0 +1,143 @@
+"""Process asset pages: library, detail with versions and history, create, edit, release."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.assets import service
+from tracker.assets.forms import AssetInput, MoveInput, VersionInput
+from tracker.assets.models import AssetKind, ProcessAsset, VersionStatus
+from tracker.assets.workflow import VERSION_TRANSITIONS
+from tracker.audit.service import history
+from tracker.auth.policy import requires
+from tracker.db import get_session
+from tracker.errors import Conflict, ValidationError
+from tracker.process_areas.service import list_areas
+from tracker.validation import parse
+from tracker.web import go_to, page_or_fragment, query_enum, query_page
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("assets", __name__, url_prefix="/assets")
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    session = get_session()
+    area = request.args.get("area", "")
+    where = service.AssetFilter(q=request.args.get("q", "").strip()[:100], kind=query_enum(AssetKind, "kind"),
+                                area_id=int(area) if area.isdigit() and int(area) < 2**31 else None)
+    page = service.list_assets(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("assets/index.html", "assets/_table.html", page=page, where=where,
+                            kinds=list(AssetKind), areas=list_areas(session))
+
+
+@bp.get("/<int:asset_id>")
+@requires("read")
+def detail(asset_id: int):
+    return _detail(service.get_asset(get_session(), asset_id=asset_id))
+
+
+def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, version_errors: dict | None = None,
+            status: int = 200, fragment: str = "assets/detail.html"):
+    session = get_session()
+    entries = history(session, entity="process_asset", entity_ids=[asset.id])
+    version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
+    response = page_or_fragment(
+        "assets/detail.html", fragment, asset=asset, history=entries, version_history=version_history,
+        moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
+        version_values=version_values or MultiDict(), version_errors=version_errors or {},
+        statuses=VersionStatus,
+    )
+    response.status_code = status
+    return response
+
+
+@bp.get("/new")
+@requires("asset.edit")
+def new():
+    return _form(values=MultiDict({"owner_id": str(current_user.id)}))
+
+
+@bp.post("/")
+@requires("asset.edit")
+def create():
+    try:
+        asset = service.create_asset(get_session(), data=parse(AssetInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _form(values=request.form, errors=error.errors, status=422)
+    return go_to(url_for("assets.detail", asset_id=asset.id))
+
+
+@bp.get("/<int:asset_id>/edit")
+@requires("asset.edit")
+def edit(asset_id: int):
+    asset = service.get_asset(get_session(), asset_id=asset_id)
+    return _form(asset=asset, values=_values(asset))
+
+
+@bp.post("/<int:asset_id>")
+@requires("asset.edit")
+def update(asset_id: int):
+    session = get_session()
+    asset = service.get_asset(session, asset_id=asset_id)
+    try:
+        service.update_asset(session, asset=asset, data=parse(AssetInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _form(asset=asset, values=request.form, errors=error.errors, status=422)
+    except Conflict as error:
+        asset = service.get_asset(session, asset_id=asset_id)
+        return _form(asset=asset, values=request.form, conflict=_values(asset),
+                     errors={"__all__": error.message}, status=409)
+    return go_to(url_for("assets.detail", asset_id=asset.id))
+
+
+@bp.post("/<int:asset_id>/versions")
+@requires("asset.edit")
+def add_version(asset_id: int):
+    session = get_session()
+    asset = service.get_asset(session, asset_id=asset_id)
+    try:
+        service.add_version(session, asset=asset, data=parse(VersionInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _detail(asset, version_values=request.form, version_errors=error.errors, status=422,
+                       fragment="assets/_versions.html")
+    return _detail(service.get_asset(session, asset_id=asset_id), fragment="assets/_versions.html")
+
+
+@bp.post("/versions/<int:version_id>/move")
+@requires("asset.edit")
+def move_version(version_id: int):
+    session = get_session()
+    version = service.get_version(session, version_id=version_id)
+    data = parse(MoveInput, request.form)
+    service.move_version(session, version=version, to=data.to, seen=data.version, by=current_user)
+    return _detail(service.get_asset(session, asset_id=version.asset_id), fragment="assets/_versions.html")
+
+
+@bp.post("/versions/<int:version_id>/delete")
+@requires("asset.edit")
+def delete_version(version_id: int):
+    session = get_session()
+    version = service.get_version(session, version_id=version_id)
+    asset_id = version.asset_id
+    service.delete_version(session, version=version, by=current_user)
+    return _detail(service.get_asset(session, asset_id=asset_id), fragment="assets/_versions.html")
+
+
+def _values(asset: ProcessAsset) -> MultiDict:
+    values = MultiDict({name: str(getattr(asset, name)) for name in service.FIELDS})
+    values.setlist("area_ids", [str(a.id) for a in asset.areas])
+    values["version"] = str(asset.version)
+    return values
+
+
+def _form(*, values: MultiDict, asset: ProcessAsset | None = None, errors: dict | None = None,
+          conflict: MultiDict | None = None, status: int = 200):
+    session = get_session()
+    response = page_or_fragment(
+        "assets/form.html", "assets/_form.html", asset=asset, values=values, errors=errors or {},
+        conflict=conflict, kinds=list(AssetKind), owners=service.owner_choices(session), areas=list_areas(session),
+    )
+    response.status_code = status
+    return response

@@ -1,0 +1,172 @@
+"""The engine (built by create_app, never at import), a session per request, session_scope() for CLI and jobs."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite set up for a web app: WAL, foreign keys, a busy timeout."""
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Build the app's engine and close the request's session when the request ends."""
+    app.extensions["tracker.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    return current_app.extensions["tracker.engine"]
+
+
+def get_session() -> Session:
+    """The session of the current request (or app context)."""
+    if "db_session" not in g:
+        g.db_session = Session(engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(_exc) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def session_scope(bind: Engine | None = None) -> Iterator[Session]:
+    """A session for work outside a request: commits on success, rolls back on error."""
+    with Session(bind or engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite stores no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def version_column() -> sa.Column:
+    """A fresh optimistic-lock column; pair it with `versioned()` in the model's __mapper_args__."""
+    return sa.Column("version", sa.Integer, nullable=False, default=1)
+
+
+def versioned(column: sa.Column) -> dict:
+    """Mapper arguments that make every UPDATE check the version the editor loaded.
+
+    The application bumps the version itself (audit.apply_changes), so link-only changes count too;
+    SQLAlchemy adds `WHERE version = <loaded>` and raises StaleDataError when someone got there first.
+    """
+    return {"version_id_col": column, "version_id_generator": False}
+
+
+def commit(session: Session, *, unique: dict[str, str] | None = None) -> None:
+    """Commit; a lost optimistic-lock race becomes Conflict, a unique-key race the `unique` field errors."""
+    with _translated(session, unique):
+        session.commit()
+
+
+def flush(session: Session, *, unique: dict[str, str] | None = None) -> None:
+    """Flush (to get ids) with the same translation of races as commit()."""
+    with _translated(session, unique):
+        session.flush()
+
+
+@contextmanager
+def _translated(session: Session, unique: dict[str, str] | None) -> Iterator[None]:
+    from tracker.errors import Conflict, ValidationError
+
+    try:
+        yield
+    except StaleDataError as error:
+        session.rollback()
+        raise Conflict() from error
+    except sa.exc.IntegrityError as error:
+        session.rollback()
+        if unique is None:
+            raise
+        raise ValidationError(unique) from error
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(session: Session, statement, *, page: int, size: int) -> Page:
+    """One page of a select, and the total it came from (two queries, whatever the data)."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    number = min(max(page, 1), max(1, -(-total // size)))
+    items = list(session.exec(statement.limit(size).offset((number - 1) * size)).all())
+    return Page(items=items, total=total, number=number, size=size)
+
+
+def enum_type(enum: type, length: int = 30) -> sa.Enum:
+    """A VARCHAR holding an enum's values, read back as the enum (no native enum: migrations stay simple)."""
+    return sa.Enum(enum, native_enum=False, length=length, validate_strings=True,
+                   values_callable=lambda members: [m.value for m in members])

@@ -1,0 +1,19 @@
+// The one script of the app. htmx does the talking; this file only draws charts embedded as JSON.
+// A chart is <div class="chart" data-figure="ID"> plus <script type="application/json" id="ID">{figure}</script>,
+// which works under a strict Content-Security-Policy (no inline script runs).
+(function () {
+  "use strict";
+  function drawCharts(root) {
+    if (!window.Plotly) { return; }
+    root.querySelectorAll("[data-figure]").forEach(function (el) {
+      var source = document.getElementById(el.dataset.figure);
+      if (!source) { return; }
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    // onLoad hands over the swapped element itself; look inside it and at it.
+    window.htmx.onLoad(function (el) { drawCharts(el.parentElement || el); });
+  });
+})();

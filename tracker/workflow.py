@@ -1,0 +1,34 @@
+"""Workflows as tables: (from, to) -> who may make the move. The buttons come from the same table."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tracker.auth.roles import Role
+from tracker.errors import InvalidTransition, PermissionDenied, ValidationError
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    rationale: bool = False  # the move needs a written reason
+
+
+Transitions = dict[tuple[StrEnum, StrEnum], Move]
+
+
+def allowed_moves(table: Transitions, status: StrEnum, role: Role) -> list[tuple[StrEnum, Move]]:
+    """The moves a user of this role may make from this status, in table order."""
+    return [(to, move) for (frm, to), move in table.items() if frm == status and role in move.roles]
+
+
+def check_move(table: Transitions, status: StrEnum, to: StrEnum, *, role: Role, rationale: str = "") -> Move:
+    """The move from status to `to`, or the domain error that says why it cannot be made."""
+    move = table.get((status, to))
+    if move is None:
+        raise InvalidTransition(f"Cannot go from {status.value} to {to.value}.")
+    if role not in move.roles:
+        raise PermissionDenied("Your role cannot make this change.")
+    if move.rationale and not rationale.strip():
+        raise ValidationError({"rationale": "Say why: a rationale is required for this decision."})
+    return move
