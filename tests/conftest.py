@@ -87,10 +87,9 @@ class Client(FlaskClient):
         return _CSRF.search(page).group(1)
 
     def post(self, *args, csrf: bool = True, **kwargs):
-        if csrf:
-            data = kwargs.setdefault("data", {})
-            if isinstance(data, dict) and "csrf_token" not in data:
-                data["csrf_token"] = self.csrf_token()
+        data = kwargs.get("data", {})
+        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = data | {"csrf_token": self.csrf_token()}  # a copy: callers reuse their dicts
         return super().post(*args, **kwargs)
 
 

@@ -1,7 +1,9 @@
 """A demo organization: one login per role, projects, process assets with versions, some history."""
 
-from werkzeug.datastructures import MultiDict
+from datetime import date
+
 from sqlmodel import Session, func, select
+from werkzeug.datastructures import MultiDict
 
 from tracker.assets import service as assets
 from tracker.assets.forms import AssetInput, VersionInput
@@ -46,21 +48,22 @@ PROJECTS = [
 ASSETS = [
     ("Organizational standard software process", "standard_process", ["OPD", "OPF", "IPM"],
      "The set of standard processes every project tailors from.",
-     [("2.0", "released", "Restructured around the lifecycle phases."),
-      ("2.1", "released", "Clarified tailoring guidelines for small projects."),
-      ("2.2", "draft", "Adds the lessons from the 2026 appraisal.")]),
+     [("2.0", "released", "2025-11-03", "Restructured around the lifecycle phases."),
+      ("2.1", "released", "2026-05-18", "Clarified tailoring guidelines for small projects."),
+      ("2.2", "draft", "", "Adds the lessons from the 2026 appraisal.")]),
     ("Peer review procedure", "procedure", ["VER"], "How work products are peer reviewed.",
-     [("1.0", "released", "First release."), ("1.1", "draft", "Checklist-driven reviews.")]),
+     [("1.0", "released", "2025-06-02", "First release."), ("1.1", "draft", "", "Checklist-driven reviews.")]),
     ("Project plan template", "template", ["PP", "PMC"], "Template for the project management plan.",
-     [("3.0", "retired", "Old layout."), ("3.1", "released", "Adds risk and measurement sections.")]),
+     [("3.0", "retired", "2024-09-09", "Old layout."),
+      ("3.1", "released", "2026-02-16", "Adds risk and measurement sections.")]),
     ("Estimation guideline", "guideline", ["PP", "MA"], "Estimating size and effort with historical data.",
-     [("1.0", "released", "Based on the measurement repository.")]),
+     [("1.0", "released", "2026-03-30", "Based on the measurement repository.")]),
     ("Configuration audit checklist", "checklist", ["CM", "PPQA"], "Checklist for baseline audits.",
-     [("1.0", "released", "First release.")]),
+     [("1.0", "released", "2025-10-13", "First release.")]),
     ("Requirements engineering course", "training_material", ["RD", "REQM", "OT"],
-     "Two-day course for analysts.", [("2026.1", "released", "Updated exercises.")]),
+     "Two-day course for analysts.", [("2026.1", "released", "2026-01-19", "Updated exercises.")]),
     ("Incident management procedure", "procedure", ["ITS-SRIM", "ITS-PM"],
-     "Handling service requests and incidents.", [("1.0", "draft", "Drafted from the service desk pilot.")]),
+     "Handling service requests and incidents.", [("1.0", "draft", "", "Drafted from the service desk pilot.")]),
 ]
 
 
@@ -84,15 +87,17 @@ def load_demo(session: Session, *, force: bool = False) -> bool:
         form = MultiDict({"title": title, "kind": kind, "owner_id": str(sepg.id), "description": description})
         form.setlist("area_ids", [str(area_ids[a]) for a in areas])
         asset = assets.create_asset(session, data=parse(AssetInput, form), by=sepg)
-        for label, status, notes in versions:
-            _add_version(session, asset, label, VersionStatus(status), notes, sepg)
+        for label, status, released, notes in versions:
+            _add_version(session, asset, label, VersionStatus(status), released, notes, sepg)
     return True
 
 
-def _add_version(session: Session, asset, label: str, status: VersionStatus, notes: str, by: User) -> None:
+def _add_version(session: Session, asset, label: str, status: VersionStatus, released: str, notes: str,
+                 by: User) -> None:
     version = assets.add_version(session, asset=asset, data=parse(VersionInput, MultiDict(
         {"label": label, "change_notes": notes})), by=by)
     if status in (VersionStatus.RELEASED, VersionStatus.RETIRED):
-        assets.move_version(session, version=version, to=VersionStatus.RELEASED, seen=version.version, by=by)
+        assets.move_version(session, version=version, to=VersionStatus.RELEASED, seen=version.version, by=by,
+                            on=date.fromisoformat(released))
     if status == VersionStatus.RETIRED:
         assets.move_version(session, version=version, to=VersionStatus.RETIRED, seen=version.version, by=by)

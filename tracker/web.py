@@ -11,7 +11,7 @@ htmx = HTMX()
 E = TypeVar("E", bound=Enum)
 
 
-def page_or_fragment(page: str, fragment: str, **context) -> Response:
+def page_or_fragment(page: str, fragment: str, /, **context) -> Response:
     """The fragment for an htmx request, the whole page otherwise; caches keep the two apart."""
     template = fragment if htmx and not htmx.history_restore_request else page
     response = Response(render_template(template, **context))

@@ -1,6 +1,7 @@
 """Process assets: the catalog, editing, and the versions projects are given."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
@@ -88,7 +89,8 @@ def create_asset(session: Session, *, data: AssetInput, by: User) -> ProcessAsse
     asset = ProcessAsset(**data.model_dump(include=set(FIELDS)), areas=areas)
     session.add(asset)
     flush(session, unique=TITLE_TAKEN)
-    values = {name: getattr(asset, name) for name in FIELDS} | {"areas": [a.code for a in areas]}
+    values = {"title": asset.title, "kind": asset.kind, "owner": asset.owner.name, "description": asset.description,
+              "areas": [a.code for a in areas]}
     record_create(session, asset, by=by, fields=values)
     commit(session, unique=TITLE_TAKEN)
     return asset
@@ -100,7 +102,8 @@ def update_asset(session: Session, *, asset: ProcessAsset, data: AssetInput, by:
     if data.version != asset.version:
         raise Conflict(current=asset)
     areas = _check(session, data, asset.id)
-    changed = apply_changes(session, asset, by=by, changes=data.model_dump(include=set(FIELDS)))
+    changed = apply_changes(session, asset, by=by, changes=data.model_dump(include=set(FIELDS)),
+                            shown={"owner_id": lambda user_id: session.get(User, user_id).name})
     if {a.id for a in areas} != {a.id for a in asset.areas}:
         change = {"areas": (as_text([a.code for a in asset.areas]), as_text([a.code for a in areas]))}
         asset.areas = areas
@@ -126,15 +129,16 @@ def add_version(session: Session, *, asset: ProcessAsset, data: VersionInput, by
     return version
 
 
-def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, seen: int, by: User) -> AssetVersion:
-    """Release or retire a version (the transition table says who may); releasing dates it today."""
+def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, seen: int, by: User,
+                 on: date | None = None) -> AssetVersion:
+    """Release or retire a version (the transition table says who may); a release is dated `on` or today."""
     authorize(by, "asset.edit")
     if seen != version.version:
         raise Conflict(current=version)
     check_move(VERSION_TRANSITIONS, version.status, to, role=by.role)
     changes: dict[str, object] = {"status": to}
     if to == VersionStatus.RELEASED:
-        changes["release_date"] = utcnow().date()
+        changes["release_date"] = on or utcnow().date()
     bump_version(session, version, apply_changes(session, version, by=by, changes=changes))
     commit(session)
     return version

@@ -1,6 +1,6 @@
 """Writing and reading the audit trail. Callers write in the same session, before their one commit."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -16,7 +16,7 @@ def as_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, Enum):
-        return str(value.value)
+        return str(getattr(value, "label", value.value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime | date):
@@ -48,14 +48,20 @@ def record_delete(session: Session, obj: SQLModel, *, by: User | None, fields: d
     session.add_all(_event(obj, by, "delete", name, value, None) for name, value in fields.items())
 
 
-def apply_changes(session: Session, obj: SQLModel, *, by: User | None, changes: dict[str, object]) -> dict:
-    """Set the attributes that differ and record each one; returns {field: (old, new)} of what changed."""
+def apply_changes(session: Session, obj: SQLModel, *, by: User | None, changes: dict[str, object],
+                  shown: dict[str, Callable[[object], object]] | None = None) -> dict:
+    """Set the attributes that differ and record each one; returns {field: (old, new)} of what changed.
+
+    `shown` turns a stored value into what the history shows (a user's name for an owner id).
+    """
+    shown = shown or {}
     changed = {}
     for name, new in changes.items():
         old = getattr(obj, name)
         if as_text(old) != as_text(new):
-            changed[name] = (old, new)
             setattr(obj, name, new)
+            show = shown.get(name, lambda value: value)
+            changed[name.removesuffix("_id")] = (show(old), show(new))
     record_values(session, obj, by=by, changed=changed)
     return changed
 

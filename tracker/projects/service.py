@@ -53,6 +53,13 @@ def get_project(session: Session, *, project_id: int) -> Project:
     return project
 
 
+def editable_project(session: Session, *, project_id: int, by: User) -> Project:
+    """The project, if this user may edit it: NotFound or PermissionDenied otherwise."""
+    project = get_project(session, project_id=project_id)
+    authorize(by, "project.edit", project)
+    return project
+
+
 def lead_choices(session: Session) -> list[User]:
     """The active users who can lead a project."""
     return list(session.exec(

@@ -5,7 +5,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.audit.service import history
-from tracker.auth.policy import authorize, requires
+from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import Conflict, ValidationError
 from tracker.projects import service
@@ -66,8 +66,7 @@ def create():
 @bp.get("/<int:project_id>/edit")
 @requires("project.edit")
 def edit(project_id: int):
-    project = service.get_project(get_session(), project_id=project_id)
-    authorize(current_user, "project.edit", project)
+    project = service.editable_project(get_session(), project_id=project_id, by=current_user)
     return _form(project=project, values=_values(project))
 
 
@@ -75,7 +74,7 @@ def edit(project_id: int):
 @requires("project.edit")
 def update(project_id: int):
     session = get_session()
-    project = service.get_project(session, project_id=project_id)
+    project = service.editable_project(session, project_id=project_id, by=current_user)
     try:
         service.update_project(session, project=project, data=parse(ProjectInput, request.form), by=current_user)
     except ValidationError as error:

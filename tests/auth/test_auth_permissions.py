@@ -1,0 +1,139 @@
+"""The policy is enforced everywhere: every endpoint declares an action, every role is tried on every one."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
+from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
+from tracker.auth.roles import Role
+from tracker.home.views import plotly_version
+from tracker.projects.models import Project
+from tests.conftest import count_rows
+
+# Flask's own static route serves files from tracker/static only.
+FRAMEWORK_ENDPOINTS = {"static"}
+
+
+def declared(app, endpoint: str) -> str | None:
+    return getattr(app.view_functions[endpoint], "permission", None)
+
+
+def test_every_endpoint_declares_a_permission(app):
+    missing = [rule.endpoint for rule in app.url_map.iter_rules()
+               if rule.endpoint not in FRAMEWORK_ENDPOINTS and declared(app, rule.endpoint) is None]
+    assert missing == []
+
+
+@pytest.fixture
+def objects(db, make_user, make_project):
+    """One of everything an URL can name; the project is led by someone else than the role under test."""
+    other_lead = make_user(Role.PROJECT_LEAD)
+    project = make_project()
+    owner = make_user(Role.PROCESS_GROUP)
+    asset = ProcessAsset(title="Peer review procedure", kind=AssetKind.PROCEDURE, owner_id=owner.id)
+    db.add(asset)
+    db.flush()
+    version = AssetVersion(asset_id=asset.id, label="1.0")
+    db.add(version)
+    db.commit()
+    return {"project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
+            "version": plotly_version()}
+
+
+def requests_for(app, objects):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in FRAMEWORK_ENDPOINTS:
+            continue
+        url = rule.build({name: objects[name] for name in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def expected_allowed(action: str, role: Role | None) -> bool:
+    if action == PUBLIC:
+        return True
+    if role is None or role not in POLICY[action]:
+        return False
+    # The matrix's objects belong to nobody under test, so a rule that needs ownership refuses.
+    return (action, role) not in OBJECT_RULES
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+def test_every_role_against_every_endpoint(app, client, login_as, objects, role):
+    if role is not None:
+        login_as(role)
+    for endpoint, method, url in requests_for(app, objects):
+        action = declared(app, endpoint)
+        if endpoint == "auth.logout" and role is not None:
+            continue  # signing out ends the session the rest of the loop needs; tested on its own
+        response = client.post(url, data={}) if method == "POST" else client.get(url)
+        where = f"{method} {url} as {role}"
+        assert response.status_code < 500, where
+        if expected_allowed(action, role):
+            assert response.status_code not in (401, 403), where
+        elif role is None:
+            assert response.status_code == 302 and "/login" in response.headers["Location"], where
+        else:
+            assert response.status_code == 403, where
+
+
+def test_forbidden_post_changes_nothing(client, login_as, db):
+    login_as(Role.MEMBER)
+    response = client.post("/projects/", data={"code": "X1", "name": "X", "phase": "planning",
+                                               "start_date": "2026-01-01"})
+    assert response.status_code == 403
+    assert count_rows(db, Project) == 0
+
+
+def test_lead_edits_own_project_but_not_anothers(client, login_as, make_project, make_user, db):
+    mine, theirs = make_project(code="MINE"), make_project(code="THEIRS")
+    login_as(Role.PROJECT_LEAD, leads=[mine])
+    form = {"code": "MINE", "name": "Renamed by lead", "phase": "planning", "status": "active",
+            "start_date": "2026-01-01", "version": "1"}
+    assert client.post(f"/projects/{mine.id}", data=form).status_code == 303
+    assert client.get(f"/projects/{theirs.id}/edit").status_code == 403
+    response = client.post(f"/projects/{theirs.id}", data=form | {"code": "THEIRS"})
+    assert response.status_code == 403
+    db.expire_all()
+    assert db.get(Project, theirs.id).name == theirs.name
+    assert db.get(Project, mine.id).name == "Renamed by lead"
+
+
+def test_edit_button_only_shown_to_who_may_edit(client, login_as, make_project):
+    mine, theirs = make_project(), make_project()
+    login_as(Role.PROJECT_LEAD, leads=[mine])
+    assert f"/projects/{mine.id}/edit" in client.get(f"/projects/{mine.id}").get_data(as_text=True)
+    assert f"/projects/{theirs.id}/edit" not in client.get(f"/projects/{theirs.id}").get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused_and_writes_nothing(client, login_as, db):
+    login_as(Role.PROCESS_GROUP)
+    response = client.post("/projects/", csrf=False, data={"code": "X1", "name": "X", "phase": "planning",
+                                                           "start_date": "2026-01-01"})
+    assert response.status_code == 400
+    assert count_rows(db, Project) == 0
+
+
+def test_htmx_post_with_csrf_header_is_accepted(client, login_as, db):
+    login_as(Role.PROCESS_GROUP)
+    token = client.csrf_token()
+    response = client.post("/projects/", csrf=False, headers={"X-CSRFToken": token, "HX-Request": "true"},
+                           data={"code": "X1", "name": "X", "phase": "planning", "start_date": "2026-01-01"})
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith("/projects/")
+    assert count_rows(db, Project) == 1
+
+
+def test_the_page_gives_htmx_the_csrf_token_on_body(client, login_as):
+    login_as(Role.MEMBER)
+    page = client.get("/projects/").get_data(as_text=True)
+    assert re.search(r'<body hx-headers=\'\{"X-CSRFToken": "[^"]+"\}\'', page)
+
+
+def test_dates_stored_as_given(db, make_project):
+    project = make_project(start_date=date(2026, 2, 3))
+    db.expire_all()
+    assert db.exec(select(Project.start_date).where(Project.id == project.id)).one() == date(2026, 2, 3)
