@@ -172,3 +172,15 @@ def query_counter(engine):
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
     yield statements
     sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def make_version(db):
+    from tracker.assets.models import AssetVersion, VersionStatus
+
+    def make(asset, label: str, status=VersionStatus.DRAFT, release_date=None) -> AssetVersion:
+        version = AssetVersion(asset_id=asset.id, label=label, status=status, release_date=release_date)
+        db.add(version)
+        db.commit()
+        return version
+    return make

@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import AppGroup, with_appcontext
 
 from tracker.auth.roles import Role
 from tracker.db import session_scope
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
 
 
 @click.command()
+@with_appcontext
 def migrate() -> None:
     """Apply Alembic migrations to the configured database."""
     from tracker.migrations import upgrade
@@ -26,6 +28,7 @@ def migrate() -> None:
 
 
 @click.command()
+@with_appcontext
 def seed() -> None:
     """Add the process-area catalog entries that are missing."""
     from tracker.process_areas.service import seed_catalog
@@ -36,6 +39,7 @@ def seed() -> None:
 
 
 @click.command()
+@with_appcontext
 @click.option("--force", is_flag=True, help="Load even when the database already has users.")
 def demo(force: bool) -> None:
     """Load the demo organization when the database is empty, and print its logins."""
@@ -49,9 +53,7 @@ def demo(force: bool) -> None:
         click.echo(f"  {role:<14} {email}")
 
 
-@click.group()
-def user() -> None:
-    """Manage accounts."""
+user = AppGroup("user", help="Manage accounts.")
 
 
 @user.command("create")

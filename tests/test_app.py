@@ -1,0 +1,106 @@
+"""The application shell: configuration, health, security headers, limits, static assets."""
+
+import os
+import stat
+
+from tracker import create_app
+from tracker.auth.roles import Role
+from tracker.config import load_config
+from tracker.home.views import plotly_version
+
+
+def test_config_layers_defaults_then_environment_then_overrides(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_PAGE_SIZE", "50")
+    monkeypatch.setenv("TRACKER_IDLE_MINUTES", "5")
+    config = load_config({"DATA_DIR": str(tmp_path), "IDLE_MINUTES": 7})
+    assert config["PAGE_SIZE"] == 50
+    assert config["IDLE_MINUTES"] == 7
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
+def test_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    first = load_config({"DATA_DIR": str(tmp_path)})["SECRET_KEY"]
+    second = load_config({"DATA_DIR": str(tmp_path)})["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    assert stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode) == 0o600
+
+
+def test_importing_the_package_builds_no_engine():
+    import tracker.db
+
+    assert not any(isinstance(v, __import__("sqlalchemy").engine.Engine) for v in vars(tracker.db).values())
+
+
+def test_health_is_ok_with_a_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_is_503_with_a_reason_when_the_database_is_unreachable(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db", "DATA_DIR": str(tmp_path),
+                      "SECRET_KEY": "x"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "error" and body["database"].startswith("unreachable: ")
+    assert "unable to open database file" in body["database"]
+
+
+def test_security_headers_on_every_response(client, login_as):
+    for response in (client.get("/login"), client.get("/healthz"), client.get("/nowhere")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"]
+    login_as(Role.MEMBER)
+    assert client.get("/projects/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_httponly_lax_and_secure_over_https(app, make_user):
+    make_user(email="mia@example.org")
+    plain = app.test_client().get("/login").headers["Set-Cookie"]
+    assert "HttpOnly" in plain and "SameSite=Lax" in plain and "Secure" not in plain
+    over_https = app.test_client().get("/login", base_url="https://localhost").headers["Set-Cookie"]
+    assert "Secure" in over_https
+
+
+def test_no_page_loads_anything_from_another_host(client, login_as):
+    login_as(Role.PROCESS_GROUP)
+    for path in ("/", "/projects/", "/assets/", "/process-areas/", "/projects/new", "/assets/new"):
+        page = client.get(path).get_data(as_text=True)
+        assert "http://" not in page and "https://" not in page, path
+        assert "<script>" not in page, f"inline script on {path}"
+
+
+def test_oversized_body_is_413(client, login_as):
+    login_as(Role.PROCESS_GROUP)
+    response = client.post("/projects/", data={"description": "x" * (1024 * 1024 + 10)})
+    assert response.status_code == 413
+
+
+def test_unknown_page_is_404_for_htmx_too(client, login_as):
+    login_as(Role.MEMBER)
+    assert client.get("/assets/424242").status_code == 404
+    response = client.get("/assets/424242", headers={"HX-Request": "true"})
+    assert response.status_code == 404 and response.headers["HX-Retarget"] == "#messages"
+
+
+def test_plotly_is_served_from_the_installed_package_and_cached(client):
+    response = client.get(f"/vendor/plotly-{plotly_version()}.min.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("public, max-age=31536000")
+    assert client.get("/vendor/plotly-0.0.1.min.js").status_code == 404
+
+
+def test_htmx_is_vendored(client):
+    response = client.get("/static/vendor/htmx-2.0.11.min.js")
+    assert response.status_code == 200 and b"htmx" in response.data[:200]
+
+
+def test_process_area_catalog_lists_both_models(client, login_as):
+    login_as(Role.STEERING)
+    page = client.get("/process-areas/").get_data(as_text=True)
+    assert "Organizational Process Focus" in page and "Service Request and Incident Management" in page
+    assert page.count("<tr><td>") == 22 + 22
