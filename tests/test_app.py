@@ -10,6 +10,7 @@ from tracker.home.views import plotly_version
 
 
 def test_config_layers_defaults_then_environment_then_overrides(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
     monkeypatch.setenv("TRACKER_PAGE_SIZE", "50")
     monkeypatch.setenv("TRACKER_IDLE_MINUTES", "5")
     config = load_config({"DATA_DIR": str(tmp_path), "IDLE_MINUTES": 7})

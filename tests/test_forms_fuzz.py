@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import count_rows
 from tracker.assets.models import AssetKind, ProcessAsset
 from tracker.audit.models import AuditEvent
 from tracker.auth.roles import Role
-from tests.conftest import count_rows
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])

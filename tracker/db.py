@@ -1,14 +1,14 @@
 """The engine (built by create_app, never at import), a session per request, session_scope() for CLI and jobs."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
 

@@ -1,7 +1,7 @@
 """foundation: accounts, projects, process areas, assets, audit trail
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 13:48:31.470673
 """
 from collections.abc import Sequence
@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401 - autogenerate writes sqlmodel.sql.sqltypes.AutoString
 from alembic import op
-
 
 revision: str = '0001'
 down_revision: str | None = None

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from tests.conftest import count_rows
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
 from tracker.audit.models import AuditEvent
 from tracker.auth.roles import Role
 from tracker.process_areas.models import ProcessArea
-from tests.conftest import count_rows
 
 
 @pytest.fixture

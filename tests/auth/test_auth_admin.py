@@ -2,10 +2,10 @@
 
 from sqlmodel import select
 
+from tests.conftest import count_rows
 from tracker.auth.models import ProjectLead, User
 from tracker.auth.passwords import verify_password
 from tracker.auth.roles import Role
-from tests.conftest import count_rows
 
 NEW_USER = {"email": "Leo@Example.org", "name": "Leo Lead", "role": "project_lead", "password": "long enough pw",
             "active": "y"}

@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
+from tests.conftest import PASSWORD
 from tracker.auth.models import User
 from tracker.auth.roles import Role
 from tracker.auth.service import LOGIN_FAILED
-from tests.conftest import PASSWORD
 
 
 def sign_in(client, email: str, password: str = PASSWORD, **kwargs):

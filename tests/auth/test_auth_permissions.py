@@ -6,12 +6,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from tests.conftest import count_rows
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
 from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
 from tracker.auth.roles import Role
 from tracker.home.views import plotly_version
 from tracker.projects.models import Project
-from tests.conftest import count_rows
 
 # Flask's own static route serves files from tracker/static only.
 FRAMEWORK_ENDPOINTS = {"static"}

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import count_rows
 from tracker.audit.models import AuditEvent
 from tracker.auth.roles import Role
 from tracker.projects.models import Phase, Project, ProjectStatus
-from tests.conftest import count_rows
 
 VALID = {"code": "pay", "name": "Payments platform", "phase": "execution", "status": "active",
          "start_date": "2026-01-12", "end_date": "2027-03-31", "description": "Card payments"}

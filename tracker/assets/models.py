@@ -7,9 +7,8 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.auth.models import User
-from tracker.process_areas.models import ProcessArea
-
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+from tracker.process_areas.models import ProcessArea
 
 
 class AssetKind(StrEnum):

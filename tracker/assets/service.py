@@ -9,8 +9,14 @@ from sqlmodel import Session, func, select
 from tracker.assets.forms import AssetInput, VersionInput
 from tracker.assets.models import AssetArea, AssetKind, AssetVersion, ProcessAsset, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
-from tracker.audit.service import (apply_changes, as_text, bump_version, record_create, record_delete,
-                                   record_values)
+from tracker.audit.service import (
+    apply_changes,
+    as_text,
+    bump_version,
+    record_create,
+    record_delete,
+    record_values,
+)
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow

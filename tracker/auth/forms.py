@@ -5,7 +5,7 @@ from typing import Annotated
 from flask_wtf import FlaskForm
 from pydantic import AfterValidator, Field
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from tracker.auth.passwords import MIN_LENGTH
 from tracker.auth.roles import Role
@@ -13,7 +13,8 @@ from tracker.validation import FormModel, Id, Version, text
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254),
+                                            Regexp(r"^[^\x00]*$", message="Enter an email address.")])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 

@@ -2,7 +2,6 @@
 
 from enum import StrEnum
 
-
 from sqlmodel import Field, SQLModel
 
 from tracker.db import enum_type

@@ -3,11 +3,9 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.auth.models import ProjectLead, User
-
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 
 

@@ -12,6 +12,14 @@
       window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true });
     });
   }
+  // Filters leave empty fields out of the URL: /projects/?q=pay, not ?q=pay&phase=&status=.
+  document.addEventListener("htmx:configRequest", function (evt) {
+    if (evt.detail.verb !== "get") { return; }
+    var data = evt.detail.formData;
+    Array.from(new Set(data.keys())).forEach(function (key) {
+      if (data.getAll(key).every(function (value) { return value === ""; })) { data.delete(key); }
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     // onLoad hands over the swapped element itself; look inside it and at it.
     window.htmx.onLoad(function (el) { drawCharts(el.parentElement || el); });

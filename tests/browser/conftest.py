@@ -1,0 +1,49 @@
+"""Browser tests: the app served on a free loopback port, driven through Debian's Chromium by Playwright."""
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CANDIDATES = ["/usr/lib/chromium/chromium", shutil.which("chromium") or "/usr/bin/chromium"]
+
+
+def chromium_path() -> str | None:
+    return next((path for path in CANDIDATES if path and os.path.exists(path)), None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    path = chromium_path()
+    if path is None:
+        message = "Debian's chromium is not installed (make test installs it as root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + ": browser tests may not be skipped under CI")
+        pytest.skip(message)
+    return {"executable_path": path, "headless": True,
+            "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run"]}
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on 127.0.0.1 in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    def sign_in_as(email: str, password: str) -> None:
+        page.goto(f"{live_server}/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server}/")
+    return sign_in_as
