@@ -20,11 +20,14 @@ def register(app: Flask) -> None:
 @click.command()
 @with_appcontext
 def migrate() -> None:
-    """Apply Alembic migrations to the configured database."""
+    """Apply Alembic migrations to the configured database, then add any missing catalog entries."""
     from tracker.migrations import upgrade
+    from tracker.process_areas.service import seed_catalog
 
     upgrade()
-    click.echo("database is at the latest migration")
+    with session_scope() as session:
+        added = seed_catalog(session)
+    click.echo(f"database is at the latest migration; process-area catalog: {added} added")
 
 
 @click.command()

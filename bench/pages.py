@@ -1,0 +1,89 @@
+"""How list pages behave as data grows: milliseconds per request and SQL statements per request.
+
+Run with `make bench`. Builds throwaway SQLite databases of increasing size (or uses TRACKER_DATABASE_URL's
+server when it names PostgreSQL) and requests each list page through the WSGI stack.
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tracker import create_app  # noqa: E402
+from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus  # noqa: E402
+from tracker.auth.models import ProjectLead, User  # noqa: E402
+from tracker.auth.roles import Role  # noqa: E402
+from tracker.migrations import upgrade  # noqa: E402
+from tracker.process_areas.service import seed_catalog  # noqa: E402
+from tracker.projects.models import Phase, Project  # noqa: E402
+
+SIZES = [100, 1_000, 10_000]
+PAGES = ["/projects/", "/projects/?q=7&phase=execution", "/projects/?page=3", "/assets/", "/"]
+REPEAT = 20
+
+
+def fill(engine, n: int) -> User:
+    with Session(engine, expire_on_commit=False) as session:
+        seed_catalog(session)
+        user = User(email="bench@example.org", name="Bench", role=Role.PROCESS_GROUP, password_hash="x")
+        session.add(user)
+        session.flush()
+        leads = [User(email=f"lead{i}@example.org", name=f"Lead {i}", role=Role.PROJECT_LEAD, password_hash="x")
+                 for i in range(max(1, n // 10))]
+        session.add_all(leads)
+        session.flush()
+        projects = [Project(code=f"P{i:06d}", name=f"Project {i}", phase=list(Phase)[i % 5],
+                            start_date=date(2026, 1, 1)) for i in range(n)]
+        session.add_all(projects)
+        session.flush()
+        session.add_all(ProjectLead(project_id=p.id, user_id=leads[i % len(leads)].id) for i, p in enumerate(projects))
+        assets = [ProcessAsset(title=f"Asset {i}", kind=list(AssetKind)[i % 7], owner_id=user.id)
+                  for i in range(max(1, n // 10))]
+        session.add_all(assets)
+        session.flush()
+        session.add_all(AssetVersion(asset_id=a.id, label=f"1.{j}", status=VersionStatus.RELEASED,
+                                     release_date=date(2025, 1, 1 + j)) for a in assets for j in range(3))
+        session.commit()
+        return user
+
+
+def measure(client, path: str, statements: list) -> tuple[float, int]:
+    timings = []
+    for _ in range(REPEAT):
+        statements.clear()
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(timings), len(statements)
+
+
+def main() -> None:
+    statements: list[str] = []
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    print(f"{'rows':>7}  {'page':<34} {'median ms':>9} {'queries':>7}")
+    for n in SIZES:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/bench.db"
+            upgrade(url)
+            app = create_app({"DATABASE_URL": url, "DATA_DIR": tmp, "SECRET_KEY": "bench"})
+            user = fill(app.extensions["tracker.engine"], n)
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+                session["seen"] = time.time()
+            for path in PAGES:
+                ms, queries = measure(client, path, statements)
+                print(f"{n:>7}  {path:<34} {ms:>9.1f} {queries:>7}")
+            app.extensions["tracker.engine"].dispose()
+
+
+if __name__ == "__main__":
+    main()
