@@ -86,3 +86,15 @@ def test_demo_loads_once_with_a_login_per_role(app, db):
     users = count_rows(db, User)
     second = runner.invoke(args=["demo"])
     assert "already has users" in second.output and count_rows(db, User) == users
+
+
+def test_tying_a_lead_shows_in_the_projects_history(client, login_as, make_project, make_user):
+    login_as(Role.ADMIN)
+    project = make_project(code="PAY")
+    lead = make_user(Role.PROJECT_LEAD, email="leo@example.org", name="Leo")
+    form = {"email": "leo@example.org", "name": "Leo", "role": "project_lead", "version": "1", "active": "y",
+            "project_ids": [str(project.id)]}
+    assert client.post(f"/admin/users/{lead.id}", data=form).status_code == 303
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "<td>update</td><td>leads</td><td></td><td>Leo</td>" in page
+    assert "Leo" in page.split("Lead(s)")[1].split("</dd>")[0]

@@ -151,4 +151,10 @@ def _set_projects_led(session: Session, *, user: User, projects: list[Project], 
     session.add_all(ProjectLead(project_id=pid, user_id=user.id) for pid in new_ids - old_ids)
     change = {"projects led": (as_text(old_codes), as_text([p.code for p in projects]))}
     record_values(session, user, by=by, changed=change)
+    # The projects' own histories say who started or stopped leading them.
+    for project in session.exec(select(Project).where(Project.id.in_(old_ids ^ new_ids))).all():
+        added = project.id in new_ids
+        lead_change = {"leads": (None if added else user.name, user.name if added else None)}
+        record_values(session, project, by=by, changed=lead_change)
+        bump_version(session, project, lead_change)  # an open project form with the old leads is now stale
     return change
