@@ -11,10 +11,10 @@ htmx = HTMX()
 E = TypeVar("E", bound=Enum)
 
 
-def page_or_fragment(page: str, fragment: str, /, **context) -> Response:
+def page_or_fragment(page: str, fragment: str, /, status: int = 200, **context) -> Response:
     """The fragment for an htmx request, the whole page otherwise; caches keep the two apart."""
     template = fragment if htmx and not htmx.history_restore_request else page
-    response = Response(render_template(template, **context))
+    response = Response(render_template(template, **context), status=status)
     response.vary.add("HX-Request")
     return response
 

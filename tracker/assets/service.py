@@ -9,14 +9,7 @@ from sqlmodel import Session, func, select
 from tracker.assets.forms import AssetInput, VersionInput
 from tracker.assets.models import AssetArea, AssetKind, AssetVersion, ProcessAsset, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
-from tracker.audit.service import (
-    apply_changes,
-    as_text,
-    bump_version,
-    record_create,
-    record_delete,
-    record_values,
-)
+from tracker.audit.service import apply_changes, bump_version, record_create, record_delete, set_links
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
@@ -110,11 +103,7 @@ def update_asset(session: Session, *, asset: ProcessAsset, data: AssetInput, by:
     areas = _check(session, data, asset.id)
     changed = apply_changes(session, asset, by=by, changes=data.model_dump(include=set(FIELDS)),
                             shown={"owner_id": lambda user_id: session.get(User, user_id).name})
-    if {a.id for a in areas} != {a.id for a in asset.areas}:
-        change = {"areas": (as_text([a.code for a in asset.areas]), as_text([a.code for a in areas]))}
-        asset.areas = areas
-        record_values(session, asset, by=by, changed=change)
-        changed |= change
+    changed |= set_links(session, asset, attr="areas", new=areas, label=lambda area: area.code, by=by)
     bump_version(session, asset, changed)
     commit(session, unique=TITLE_TAKEN)
     return asset

@@ -43,14 +43,12 @@ def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, ver
     session = get_session()
     entries = history(session, entity="process_asset", entity_ids=[asset.id])
     version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
-    response = page_or_fragment(
-        "assets/detail.html", fragment, asset=asset, history=entries, version_history=version_history,
+    return page_or_fragment(
+        "assets/detail.html", fragment, status=status, asset=asset, history=entries, version_history=version_history,
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
         version_values=version_values or MultiDict(), version_errors=version_errors or {},
         statuses=VersionStatus,
     )
-    response.status_code = status
-    return response
 
 
 @bp.get("/new")
@@ -136,8 +134,7 @@ def _form(*, values: MultiDict, asset: ProcessAsset | None = None, errors: dict 
           conflict: MultiDict | None = None, status: int = 200):
     session = get_session()
     response = page_or_fragment(
-        "assets/form.html", "assets/_form.html", asset=asset, values=values, errors=errors or {},
+        "assets/form.html", "assets/_form.html", status=status, asset=asset, values=values, errors=errors or {},
         conflict=conflict, kinds=list(AssetKind), owners=service.owner_choices(session), areas=list_areas(session),
     )
-    response.status_code = status
     return response

@@ -78,6 +78,18 @@ def bump_version(session: Session, obj: SQLModel, changed: dict) -> None:
         session.add(obj)
 
 
+def set_links(session: Session, obj: SQLModel, *, attr: str, new: list, label: Callable[[object], str],
+              by: User | None) -> dict:
+    """Replace a many-to-many collection, recording the change as one field; {} when nothing changed."""
+    old = list(getattr(obj, attr))
+    if {item.id for item in old} == {item.id for item in new}:
+        return {}
+    change = {attr: (as_text([label(item) for item in old]), as_text([label(item) for item in new]))}
+    setattr(obj, attr, new)
+    record_values(session, obj, by=by, changed=change)
+    return change
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime

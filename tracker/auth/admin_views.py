@@ -84,8 +84,7 @@ def _form(*, values: MultiDict, user: User | None = None, errors: dict | None = 
     session = get_session()
     projects = list_projects(session, where=ProjectFilter(), page=1, size=10_000).items
     entries = history(session, entity="user", entity_ids=[user.id]) if user else []
-    response = page_or_fragment("admin/user_form.html", "admin/_user_form.html", user=user, values=values,
+    response = page_or_fragment("admin/user_form.html", "admin/_user_form.html", status=status, user=user, values=values,
                                 errors=errors or {}, conflict=conflict, roles=list(Role), projects=projects,
                                 history=entries)
-    response.status_code = status
     return response

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
-from tracker.audit.service import apply_changes, as_text, bump_version, record_create, record_values
+from tracker.audit.service import apply_changes, bump_version, record_create, set_links
 from tracker.auth.models import ProjectLead, User
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
@@ -104,12 +104,8 @@ def update_project(session: Session, *, project: Project, data: ProjectInput, by
     _check_code_free(session, data.code, project.id)
     changed = apply_changes(session, project, by=by, changes=data.model_dump(include=set(FIELDS)))
     if can(by, "project.assign_leads"):
-        leads = _leads(session, data.lead_ids)
-        if {u.id for u in leads} != {u.id for u in project.leads}:
-            change = {"leads": (as_text([u.name for u in project.leads]), as_text([u.name for u in leads]))}
-            project.leads = leads
-            record_values(session, project, by=by, changed=change)
-            changed |= change
+        changed |= set_links(session, project, attr="leads", new=_leads(session, data.lead_ids),
+                             label=lambda user: user.name, by=by)
     bump_version(session, project, changed)
     commit(session, unique=CODE_TAKEN)
     return project

@@ -97,11 +97,10 @@ def _values(project: Project) -> MultiDict:
 def _form(*, values: MultiDict, project: Project | None = None, errors: dict | None = None,
           conflict: MultiDict | None = None, status: int = 200):
     response = page_or_fragment(
-        "projects/form.html", "projects/_form.html", project=project, values=values, errors=errors or {},
+        "projects/form.html", "projects/_form.html", status=status, project=project, values=values, errors=errors or {},
         conflict=conflict, phases=list(Phase), statuses=list(ProjectStatus),
         leads=service.lead_choices(get_session()),
     )
-    response.status_code = status
     return response
 
 
