@@ -37,11 +37,13 @@ def run_migrations_online() -> None:
         if is_sqlite:
             # A batch migration with foreign keys on cascades deletes through link tables.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction, or the migration's own is never committed
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=is_sqlite,
                           include_object=include_object, compare_type=True,
                           render_item=render_item)
         with context.begin_transaction():
             context.run_migrations()
+        connection.commit()
     engine.dispose()
 
 

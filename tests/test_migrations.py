@@ -21,3 +21,18 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(engine):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_migrating_twice_is_a_no_op_and_records_the_revision(tmp_path):
+    from alembic.script import ScriptDirectory
+
+    from tracker.migrations import alembic_config, upgrade
+
+    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    upgrade(url)
+    upgrade(url)  # a second `make run` must not try to create the tables again
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    engine = __import__("sqlalchemy").create_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
+    engine.dispose()
