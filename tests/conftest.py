@@ -184,3 +184,98 @@ def make_version(db):
         db.commit()
         return version
     return make
+
+
+@pytest.fixture
+def make_objective(db, make_user):
+    from tracker.objectives.models import BusinessObjective
+
+    def make(**fields):
+        n = next(_seq)
+        owner_id = fields.pop("owner_id", None) or make_user(Role.STEERING).id
+        objective = BusinessObjective(name=fields.pop("name", f"Objective {n}"), kpi=fields.pop("kpi", "Defects"),
+                                      target=fields.pop("target", "-20%"), owner_id=owner_id, **fields)
+        db.add(objective)
+        db.commit()
+        return objective
+    return make
+
+
+@pytest.fixture
+def make_proposal(db, make_user):
+    from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
+
+    def make(status=ProposalStatus.SUBMITTED, **fields):
+        n = next(_seq)
+        submitter_id = fields.pop("submitter_id", None) or make_user(Role.MEMBER).id
+        proposal = Proposal(title=fields.pop("title", f"Proposal {n}"), problem="Reviews find defects late",
+                            proposed_change="Checklist-driven reviews", source=ProposalSource.LESSON_LEARNED,
+                            expected_benefit=4, estimated_effort=2, status=status, submitter_id=submitter_id,
+                            **fields)
+        db.add(proposal)
+        db.commit()
+        return proposal
+    return make
+
+
+@pytest.fixture
+def make_plan(db, make_user, make_proposal):
+    from tracker.action_plans.models import ActionPlan, PlanStatus, TeamMember
+    from tracker.proposals.models import ProposalStatus
+
+    def make(status=PlanStatus.DRAFT, team=(), proposals=None, **fields):
+        n = next(_seq)
+        owner_id = fields.pop("owner_id", None) or make_user(Role.PROCESS_GROUP).id
+        proposals = proposals if proposals is not None else [make_proposal(ProposalStatus.PLANNED)]
+        plan = ActionPlan(title=fields.pop("title", f"Plan {n}"), goal="Find defects earlier",
+                          success_measure="Escaped defects", success_target="<= 3", owner_id=owner_id,
+                          planned_start=date(2026, 1, 1), planned_end=date(2026, 12, 31), status=status,
+                          proposals=proposals, **fields)
+        db.add(plan)
+        db.flush()
+        db.add_all(TeamMember(plan_id=plan.id, user_id=user.id, team_role="member") for user in team)
+        db.commit()
+        return plan
+    return make
+
+
+@pytest.fixture
+def make_commitment(db, make_user):
+    from tracker.action_plans.models import Commitment
+
+    def make(plan, owner=None, **fields):
+        commitment = Commitment(plan_id=plan.id, description=fields.pop("description", "Write the checklist"),
+                                owner_id=(owner or make_user(Role.MEMBER)).id,
+                                due_date=fields.pop("due_date", date(2026, 6, 30)), **fields)
+        db.add(commitment)
+        db.commit()
+        return commitment
+    return make
+
+
+@pytest.fixture
+def make_issue(db, make_user):
+    from tracker.action_plans.models import PlanIssue
+
+    def make(plan, owner=None, **fields):
+        raiser = make_user(Role.PROCESS_GROUP)
+        issue = PlanIssue(plan_id=plan.id, title=fields.pop("title", "Tool licence missing"), raised_by_id=raiser.id,
+                          owner_id=(owner or raiser).id, **fields)
+        db.add(issue)
+        db.commit()
+        return issue
+    return make
+
+
+@pytest.fixture
+def make_pilot(db):
+    from tracker.pilots.models import Pilot
+
+    def make(plan, versions=(), **fields):
+        pilot = Pilot(plan_id=plan.id, title=fields.pop("title", "Checklist reviews pilot"),
+                      measure="Defects found in review", target="+30%", start_date=date(2026, 3, 1),
+                      end_date=date(2026, 5, 31), asset_versions=list(versions), **fields)
+        db.add(pilot)
+        db.commit()
+        return pilot
+    return make

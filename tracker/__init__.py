@@ -89,26 +89,35 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.action_plans.views import bp as plans
+    from tracker.action_plans.work_views import bp as work
     from tracker.assets.views import bp as assets
     from tracker.auth.admin_views import bp as admin
     from tracker.auth.views import bp as auth
     from tracker.home.views import bp as home
+    from tracker.objectives.views import bp as objectives
+    from tracker.pilots.views import bp as pilots
     from tracker.process_areas.views import bp as areas
     from tracker.projects.views import bp as projects
+    from tracker.proposals.views import bp as proposals
 
-    for blueprint in (home, auth, admin, projects, assets, areas):
+    for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, work, pilots):
         app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from werkzeug.datastructures import MultiDict
+
     from tracker.auth.policy import can
     from tracker.auth.roles import Role
+    from tracker.db import utcnow
     from tracker.home.views import plotly_version
 
     @app.context_processor
     def helpers():
         return {"can": lambda action, obj=None: can(current_user, action, obj), "Role": Role,
-                "plotly_version": plotly_version(), "choices": choices}
+                "plotly_version": plotly_version(), "choices": choices, "today": lambda: utcnow().date(),
+                "empty_form": {"values": MultiDict(), "errors": {}}}
 
 
 def choices(items, label: str = "label") -> list[tuple[str, str]]:

@@ -93,3 +93,15 @@ def parse(model: type[M], form: MultiDict) -> M:
             name = str(error["loc"][0]) if error["loc"] else "__all__"
             errors.setdefault(name, _message(error))
         raise ValidationError(errors) from None
+
+
+def existing(session, model, ids: list[int], *, field: str, message: str = "Choose from the list.") -> list:
+    """The records with these ids, or a ValidationError on `field` if any does not exist."""
+    from sqlmodel import select
+
+    if not ids:
+        return []
+    records = list(session.exec(select(model).where(model.id.in_(ids))).all())
+    if len(records) != len(set(ids)):
+        raise ValidationError({field: message})
+    return records

@@ -38,3 +38,9 @@ def query_enum(enum: type[E], name: str) -> E | None:
         return enum(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+def query_id(name: str) -> int | None:
+    """A ?name= record id, None when absent or not an id."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None

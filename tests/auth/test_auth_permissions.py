@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import count_rows
+from tracker.action_plans.models import PlanRevision
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
 from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
 from tracker.auth.roles import Role
@@ -28,8 +29,9 @@ def test_every_endpoint_declares_a_permission(app):
 
 
 @pytest.fixture
-def objects(db, make_user, make_project):
-    """One of everything an URL can name; the project is led by someone else than the role under test."""
+def objects(db, make_user, make_project, make_objective, make_proposal, make_plan, make_commitment, make_issue,
+            make_pilot):
+    """One of everything an URL can name, each owned by someone other than the role under test."""
     other_lead = make_user(Role.PROJECT_LEAD)
     project = make_project()
     owner = make_user(Role.PROCESS_GROUP)
@@ -39,8 +41,13 @@ def objects(db, make_user, make_project):
     version = AssetVersion(asset_id=asset.id, label="1.0")
     db.add(version)
     db.commit()
+    plan = make_plan(team=[other_lead])
+    db.add(PlanRevision(plan_id=plan.id, number=1, snapshot="{}", approved_by_id=owner.id))
+    db.commit()
     return {"project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
-            "version": plotly_version()}
+            "version": plotly_version(), "objective_id": make_objective().id, "proposal_id": make_proposal().id,
+            "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,
+            "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1}
 
 
 def requests_for(app, objects):

@@ -60,6 +60,11 @@ def get_version(session: Session, *, version_id: int) -> AssetVersion:
     return version
 
 
+def asset_choices(session: Session) -> list[ProcessAsset]:
+    """Every asset, by title, for pickers."""
+    return list(session.exec(select(ProcessAsset).order_by(ProcessAsset.title)).all())
+
+
 def owner_choices(session: Session) -> list[User]:
     return list(session.exec(select(User).where(User.active).order_by(User.name)).all())
 

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from tracker import trace
 from tracker.assets import service
 from tracker.assets.forms import AssetInput, MoveInput, VersionInput
 from tracker.assets.models import AssetKind, ProcessAsset, VersionStatus
@@ -14,7 +15,7 @@ from tracker.db import get_session
 from tracker.errors import Conflict, ValidationError
 from tracker.process_areas.service import list_areas
 from tracker.validation import parse
-from tracker.web import go_to, page_or_fragment, query_enum, query_page
+from tracker.web import go_to, page_or_fragment, query_enum, query_id, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
@@ -24,9 +25,8 @@ bp = Blueprint("assets", __name__, url_prefix="/assets")
 @requires("read")
 def index():
     session = get_session()
-    area = request.args.get("area", "")
     where = service.AssetFilter(q=request.args.get("q", "").strip()[:100], kind=query_enum(AssetKind, "kind"),
-                                area_id=int(area) if area.isdigit() and int(area) < 2**31 else None)
+                                area_id=query_id("area"))
     page = service.list_assets(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("assets/index.html", "assets/_table.html", page=page, where=where,
                             kinds=list(AssetKind), areas=list_areas(session))
@@ -47,7 +47,7 @@ def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, ver
         "assets/detail.html", fragment, status=status, asset=asset, history=entries, version_history=version_history,
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
         version_values=version_values or MultiDict(), version_errors=version_errors or {},
-        statuses=VersionStatus,
+        statuses=VersionStatus, trace=trace.of_asset(session, asset),
     )
 
 

@@ -15,6 +15,8 @@ from tracker.errors import PermissionDenied
 
 PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
 EVERYONE = frozenset(Role)
+PG = frozenset({Role.PROCESS_GROUP})
+STEERING = frozenset({Role.STEERING})
 
 POLICY: dict[str, frozenset[Role]] = {
     "read": EVERYONE,
@@ -24,6 +26,22 @@ POLICY: dict[str, frozenset[Role]] = {
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),
     "asset.edit": frozenset({Role.PROCESS_GROUP}),
     "user.manage": frozenset({Role.ADMIN}),
+    "settings.manage": frozenset({Role.ADMIN}),
+    "objective.edit": PG | STEERING,
+    "proposal.submit": EVERYONE,
+    "proposal.comment": EVERYONE,
+    "proposal.edit": EVERYONE,  # the process group any open proposal; others their own while submitted
+    "proposal.move": PG | STEERING,  # which move, by whom: the proposal transition table
+    "plan.edit": PG,
+    "plan.move": PG | STEERING,  # which move, by whom: the plan transition table
+    "plan.review": PG | STEERING | frozenset({Role.PROJECT_LEAD}),
+    "commitment.add": PG,
+    "commitment.update": EVERYONE,  # the process group any; others the commitments they own
+    "issue.raise": EVERYONE,  # the process group and the plan's action team
+    "issue.update": EVERYONE,  # the process group any; others the issues they own
+    "joint_review.record": PG,
+    "pilot.edit": PG,
+    "pilot.move": PG | STEERING,  # which move, by whom: the pilot transition table
 }
 
 
@@ -31,9 +49,29 @@ def _leads(user, project) -> bool:
     return any(lead.id == user.id for lead in project.leads)
 
 
+def _submitted_it(user, proposal) -> bool:
+    from tracker.proposals.workflow import EDITABLE_BY_SUBMITTER
+
+    return proposal.submitter_id == user.id and proposal.status in EDITABLE_BY_SUBMITTER
+
+
+def _owns(user, record) -> bool:
+    return record.owner_id == user.id
+
+
+def _on_team(user, plan) -> bool:
+    return any(member.user_id == user.id for member in plan.team)
+
+
+NOT_PG = [role for role in Role if role != Role.PROCESS_GROUP]
+
 # (action, role) -> does this user own this object? Only consulted when the role holds the action.
 OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("project.edit", Role.PROJECT_LEAD): _leads,
+    **{("proposal.edit", role): _submitted_it for role in NOT_PG},
+    **{("commitment.update", role): _owns for role in NOT_PG},
+    **{("issue.raise", role): _on_team for role in NOT_PG},
+    **{("issue.update", role): _owns for role in NOT_PG},
 }
 
 
