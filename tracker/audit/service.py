@@ -61,7 +61,7 @@ def apply_changes(session: Session, obj: SQLModel, *, by: User | None, changes: 
         if as_text(old) != as_text(new):
             setattr(obj, name, new)
             show = shown.get(name, lambda value: value)
-            changed[name.removesuffix("_id")] = (show(old), show(new))
+            changed[name.removesuffix("_id")] = (None if old is None else show(old), None if new is None else show(new))
     record_values(session, obj, by=by, changed=changed)
     return changed
 
