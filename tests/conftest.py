@@ -210,8 +210,9 @@ def make_proposal(db, make_user):
         submitter_id = fields.pop("submitter_id", None) or make_user(Role.MEMBER).id
         proposal = Proposal(title=fields.pop("title", f"Proposal {n}"), problem="Reviews find defects late",
                             proposed_change="Checklist-driven reviews", source=ProposalSource.LESSON_LEARNED,
-                            expected_benefit=4, estimated_effort=2, status=status, submitter_id=submitter_id,
-                            **fields)
+                            expected_benefit=fields.pop("expected_benefit", 4),
+                            estimated_effort=fields.pop("estimated_effort", 2), status=status,
+                            submitter_id=submitter_id, **fields)
         db.add(proposal)
         db.commit()
         return proposal

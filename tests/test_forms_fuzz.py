@@ -95,3 +95,95 @@ def test_user_forms_never_fail(client, db, login_as, make_user, form):
 @given(form=form_of(email=junk, password=junk))
 def test_login_form_never_fails(client, form):
     assert client.post("/login", data=form).status_code in (401, 422)
+
+
+OBJECTIVE = form_of(name=values("Fewer defects"), kpi=values("Escaped defects"), baseline=junk, target=values("5"),
+                    owner_id=values("1", "2"), description=junk, active=values("y"), version=values("1"))
+PROPOSAL = form_of(title=values("Checklists"), problem=values("Late defects"), proposed_change=values("Reviews"),
+                   source=values("lesson_learned", "other"), source_ref=junk, expected_benefit=values("1", "5"),
+                   estimated_effort=values("3"), objective_ids=st.lists(values("1", "2"), max_size=2),
+                   area_ids=st.lists(values("1", "3"), max_size=2), asset_ids=st.lists(values("1"), max_size=2),
+                   version=values("1"))
+PROPOSAL_MOVE = form_of(to=values("under_review", "rejected", "duplicate", "planned"), rationale=junk,
+                        duplicate_of_id=values("1", "2"), version=values("1", "2"))
+PLAN = form_of(title=values("Plan"), goal=values("Goal"), success_measure=values("Defects"),
+               success_target=values("5"), strategy=junk, owner_id=values("1"), planned_start=values("2026-01-01"),
+               planned_end=values("2026-12-31", "2025-01-01"), proposal_ids=st.lists(values("1", "2"), max_size=2),
+               objective_ids=st.lists(values("1"), max_size=2), version=values("1"))
+PLAN_MOVE = form_of(to=values("in_review", "approved", "completed", "cancelled"), rationale=junk,
+                    success_actual=junk, result_notes=junk, version=values("1", "2"))
+WORK = form_of(description=values("Do it"), owner_id=values("1", "2"), due_date=values("2026-05-01"),
+               title=values("Issue"), user_id=values("1"), team_role=values("author"),
+               verdict=values("approve", "request_changes"), comment=junk)
+WORK_MOVE = form_of(to=values("done", "in_progress", "resolved", "closed"), rationale=junk, version=values("1"))
+JOINT = form_of(held_on=values("2026-07-01"), summary=values("On track"), decisions=junk,
+                attendee_ids=st.lists(values("1", "2"), max_size=2), f1_description=junk,
+                f1_owner_id=values("1"), f1_due=values("2026-08-01"), f2_description=junk)
+PILOT = form_of(plan_id=values("1"), title=values("Pilot"), version_ids=st.lists(values("1", "9"), max_size=2),
+                project_ids=st.lists(values("1"), max_size=2), measure=values("Yield"), baseline=junk,
+                target=values("3"), actual=junk, results=junk, start_date=values("2026-01-01"),
+                end_date=values("2026-06-01"), version=values("1"))
+PILOT_MOVE = form_of(to=values("running", "evaluating", "decided"), decision=values("adopt", "extend"),
+                     rationale=junk, version=values("1", "2"))
+WEIGHTS = form_of(benefit=values("0", "5", "11"), alignment=values("3"), effort=values("2"), version=values("1"))
+
+
+@pytest.fixture
+def pipeline(db, make_objective, make_proposal, make_plan, make_commitment, make_issue, make_pilot, make_user):
+    from tracker.action_plans.models import PlanStatus
+    from tracker.assets.models import AssetVersion
+    from tracker.proposals.models import ProposalStatus
+
+    owner = make_user(Role.PROCESS_GROUP)
+    asset = ProcessAsset(title="Fuzz asset", kind=AssetKind.TOOL, owner_id=owner.id)
+    db.add(asset)
+    db.flush()
+    version = AssetVersion(asset_id=asset.id, label="1")
+    db.add(version)
+    db.commit()
+    make_objective()
+    make_proposal(ProposalStatus.ACCEPTED)
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    return {"objective": 1, "proposal": make_proposal(ProposalStatus.UNDER_REVIEW).id, "plan": plan.id,
+            "commitment": make_commitment(plan).id, "issue": make_issue(plan).id,
+            "pilot": make_pilot(plan, versions=[version]).id}
+
+
+@FUZZ
+@given(objective=OBJECTIVE, proposal=PROPOSAL, proposal_move=PROPOSAL_MOVE, weights=WEIGHTS)
+def test_objective_and_proposal_forms_never_fail(client, db, login_as, pipeline, objective, proposal, proposal_move,
+                                                 weights):
+    for role in (Role.STEERING, Role.MEMBER, Role.PROCESS_GROUP, Role.ADMIN):
+        login_as(role)
+        check(client, db, "/objectives/", objective)
+        check(client, db, f"/objectives/{pipeline['objective']}", objective)
+        check(client, db, "/proposals/", proposal)
+        check(client, db, f"/proposals/{pipeline['proposal']}", proposal)
+        check(client, db, f"/proposals/{pipeline['proposal']}/move", proposal_move)
+        check(client, db, f"/proposals/{pipeline['proposal']}/comments", {"body": proposal.get("problem", "")})
+        check(client, db, "/proposals/priority-weights", weights)
+
+
+@FUZZ
+@given(plan=PLAN, plan_move=PLAN_MOVE, work=WORK, work_move=WORK_MOVE, joint=JOINT)
+def test_plan_forms_never_fail(client, db, login_as, pipeline, plan, plan_move, work, work_move, joint):
+    plan_id = pipeline["plan"]
+    for role in (Role.PROCESS_GROUP, Role.STEERING, Role.MEMBER):
+        login_as(role)
+        check(client, db, "/plans/", plan)
+        check(client, db, f"/plans/{plan_id}/move", plan_move)
+        for path in ("team", "reviews", "commitments", "issues"):
+            check(client, db, f"/plans/{plan_id}/{path}", work)
+        check(client, db, f"/commitments/{pipeline['commitment']}/move", work_move)
+        check(client, db, f"/issues/{pipeline['issue']}/move", work_move)
+        check(client, db, f"/plans/{plan_id}/joint-reviews", joint)
+
+
+@FUZZ
+@given(pilot=PILOT, pilot_move=PILOT_MOVE)
+def test_pilot_forms_never_fail(client, db, login_as, pipeline, pilot, pilot_move):
+    for role in (Role.PROCESS_GROUP, Role.STEERING):
+        login_as(role)
+        check(client, db, "/pilots/", pilot)
+        check(client, db, f"/pilots/{pipeline['pilot']}", pilot)
+        check(client, db, f"/pilots/{pipeline['pilot']}/move", pilot_move)

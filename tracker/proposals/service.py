@@ -83,15 +83,20 @@ class Column:
 
 
 def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> list[Column]:
-    """The open proposals by status, highest priority first; a fixed number of queries per board."""
+    """The open proposals by status, highest priority first; the same few queries however many there are."""
     counts = dict(session.exec(_filtered(select(Proposal.status, func.count()), where)
                                .group_by(Proposal.status)).all())
-    columns = []
-    for status in BOARD_COLUMNS:
-        cards = session.exec(_filtered(select(Proposal), where).where(Proposal.status == status).options(*LOADED)
-                             .order_by(Proposal.priority_score.desc(), Proposal.id.desc()).limit(per_column)).all()
-        columns.append(Column(status, counts.get(status, 0), list(cards)))
-    return columns
+    rank = func.row_number().over(partition_by=Proposal.status,
+                                  order_by=(Proposal.priority_score.desc(), Proposal.id.desc()))
+    ranked = _filtered(select(Proposal.id, rank.label("rank")), where).where(
+        Proposal.status.in_(BOARD_COLUMNS)).subquery()
+    cards = session.exec(select(Proposal).join(ranked, ranked.c.id == Proposal.id)
+                         .where(ranked.c.rank <= per_column).options(*LOADED)
+                         .order_by(Proposal.priority_score.desc(), Proposal.id.desc())).all()
+    by_status: dict[ProposalStatus, list[Proposal]] = {status: [] for status in BOARD_COLUMNS}
+    for card in cards:
+        by_status[card.status].append(card)
+    return [Column(status, counts.get(status, 0), by_status[status]) for status in BOARD_COLUMNS]
 
 
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:

@@ -1,0 +1,198 @@
+"""Proposals through the UI: submit, triage with rationale, escalation, duplicates, comments, priority."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import count_rows
+from tracker.audit.models import AuditEvent
+from tracker.auth.roles import Role
+from tracker.proposals.models import PriorityWeights, Proposal, ProposalComment, ProposalStatus
+
+VALID = {"title": "Checklist-driven reviews", "problem": "Defects escape review",
+         "proposed_change": "Use checklists", "source": "lesson_learned", "source_ref": "PAY retro",
+         "expected_benefit": "4", "estimated_effort": "2"}
+
+
+def move(client, proposal, to, version, **extra):
+    return client.post(f"/proposals/{proposal.id}/move", data={"to": to, "version": str(version), **extra})
+
+
+def test_member_submits_a_proposal_serving_an_objective(client, login_as, make_objective, db):
+    objective = make_objective(name="Fewer escaped defects")
+    member = login_as(Role.MEMBER)
+    response = client.post("/proposals/", data=VALID | {"objective_ids": [str(objective.id)]}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Checklist-driven reviews" in page and "Fewer escaped defects" in page
+    proposal = db.exec(select(Proposal)).one()
+    assert proposal.submitter_id == member.id and proposal.status == ProposalStatus.SUBMITTED
+    assert proposal.priority_score > 0
+
+
+def test_proposal_serving_no_objective_is_visibly_so(client, login_as):
+    login_as(Role.MEMBER)
+    page = client.post("/proposals/", data=VALID, follow_redirects=True).get_data(as_text=True)
+    assert "Serves no business objective" in page
+    listing = client.get("/proposals/?unaligned=1").get_data(as_text=True)
+    assert "Checklist-driven reviews" in listing and "serves no objective" in listing
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("title", "", "This field is required."),
+    ("source", "rumour", "Choose one of the listed options."),
+    ("expected_benefit", "9", "Choose one of the listed options."),
+    ("objective_ids", "4242", "Choose from the list."),
+])
+def test_bad_proposal_is_422_and_writes_nothing(client, login_as, db, field, value, message):
+    login_as(Role.MEMBER)
+    response = client.post("/proposals/", data=VALID | {field: value})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count_rows(db, Proposal) == 0
+
+
+def test_rejecting_needs_a_rationale(client, login_as, make_proposal, db):
+    proposal = make_proposal(ProposalStatus.UNDER_REVIEW)
+    login_as(Role.PROCESS_GROUP)
+    refused = move(client, proposal, "rejected", 1)
+    assert refused.status_code == 422
+    assert "a rationale is required" in refused.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Proposal, proposal.id).status == ProposalStatus.UNDER_REVIEW
+    assert move(client, proposal, "rejected", 1, rationale="Out of scope this year.").status_code == 303
+    db.expire_all()
+    rejected = db.get(Proposal, proposal.id)
+    assert rejected.status == ProposalStatus.REJECTED and rejected.decision_rationale == "Out of scope this year."
+
+
+def test_escalated_proposal_is_decided_by_steering_not_the_process_group(client, login_as, make_proposal, make_user,
+                                                                         login, db):
+    proposal = make_proposal(ProposalStatus.UNDER_REVIEW)
+    sepg = login_as(Role.PROCESS_GROUP)
+    assert move(client, proposal, "escalated", 1).status_code == 303
+    assert move(client, proposal, "accepted", 2).status_code == 403
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert 'value="accepted"' not in page  # no button the server would refuse
+    login(make_user(Role.STEERING, name="Stella"))
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert 'value="accepted"' in page and 'value="rejected"' in page
+    assert move(client, proposal, "accepted", 2, rationale="Worth it.").status_code == 303
+    db.expire_all()
+    accepted = db.get(Proposal, proposal.id)
+    assert accepted.status == ProposalStatus.ACCEPTED and accepted.decided_by_id != sepg.id
+
+
+def test_invalid_move_is_refused_with_a_message(client, login_as, make_proposal):
+    accepted, proposal = make_proposal(ProposalStatus.ACCEPTED), make_proposal(ProposalStatus.SUBMITTED)
+    login_as(Role.PROCESS_GROUP)
+    response = move(client, accepted, "planned", 1)
+    assert response.status_code == 403  # an automatic move: only writing a plan makes it
+    response = move(client, proposal, "closed", 1)
+    assert response.status_code == 409 and "Cannot go from submitted to closed" in response.get_data(as_text=True)
+
+
+def test_stale_triage_button_is_a_conflict(client, login_as, make_proposal):
+    proposal = make_proposal(ProposalStatus.SUBMITTED)
+    login_as(Role.PROCESS_GROUP)
+    assert move(client, proposal, "under_review", 1).status_code == 303
+    assert move(client, proposal, "duplicate", 1).status_code == 409
+
+
+def test_duplicate_is_linked_both_ways(client, login_as, make_proposal, db):
+    original, copy = make_proposal(title="Original idea"), make_proposal(title="Same idea again")
+    login_as(Role.PROCESS_GROUP)
+    assert move(client, copy, "duplicate", 1).status_code == 422  # which one does it duplicate?
+    assert move(client, copy, "duplicate", 1, duplicate_of_id=str(original.id)).status_code == 303
+    assert f"#{original.id} Original idea" in client.get(f"/proposals/{copy.id}").get_data(as_text=True)
+    assert f"#{copy.id} Same idea again" in client.get(f"/proposals/{original.id}").get_data(as_text=True)
+
+
+def test_submitter_edits_own_proposal_only_while_submitted(client, login, make_user, make_proposal, db):
+    member = make_user(Role.MEMBER)
+    proposal = make_proposal(submitter_id=member.id)
+    other = make_proposal()
+    login(member)
+    assert client.post(f"/proposals/{proposal.id}", data=VALID | {"version": "1"}).status_code == 303
+    assert client.post(f"/proposals/{other.id}", data=VALID | {"version": "1"}).status_code == 403
+    proposal_row = db.get(Proposal, proposal.id)
+    db.refresh(proposal_row)
+    proposal_row.status = ProposalStatus.UNDER_REVIEW
+    db.commit()
+    assert client.get(f"/proposals/{proposal.id}/edit").status_code == 403
+
+
+def test_anyone_comments_and_an_empty_comment_is_refused(client, login_as, make_proposal, db):
+    proposal = make_proposal()
+    login_as(Role.PROJECT_LEAD, name="Leo")
+    empty = client.post(f"/proposals/{proposal.id}/comments", data={"body": " "}, headers={"HX-Request": "true"})
+    assert empty.status_code == 422 and count_rows(db, ProposalComment) == 0
+    ok = client.post(f"/proposals/{proposal.id}/comments", data={"body": "We saw this too."},
+                     headers={"HX-Request": "true"})
+    assert ok.status_code == 200 and "We saw this too." in ok.get_data(as_text=True)
+    assert "<html" not in ok.get_data(as_text=True)
+
+
+def test_list_is_sorted_by_priority_and_weights_rescore(client, login_as, make_proposal, db):
+    cheap = make_proposal(title="Cheap", expected_benefit=2, estimated_effort=1, priority_score=40)
+    valuable = make_proposal(title="Valuable", expected_benefit=5, estimated_effort=5, priority_score=50)
+    login_as(Role.MEMBER)
+    page = client.get("/proposals/").get_data(as_text=True)
+    assert page.index("Valuable") < page.index("Cheap")
+    login_as(Role.ADMIN)
+    client.get("/proposals/priority-weights")
+    version = db.exec(select(PriorityWeights.version)).one()
+    response = client.post("/proposals/priority-weights",
+                           data={"benefit": "0", "alignment": "0", "effort": "10", "version": str(version)})
+    assert response.status_code == 303
+    db.expire_all()
+    assert db.get(Proposal, cheap.id).priority_score == 100
+    assert db.get(Proposal, valuable.id).priority_score == 0
+    page = client.get("/proposals/").get_data(as_text=True)
+    assert page.index("Cheap") < page.index("Valuable")
+    assert db.exec(select(AuditEvent).where(AuditEvent.entity == "priority_weights")).first() is not None
+
+
+def test_all_zero_weights_are_refused(client, login_as, db):
+    login_as(Role.ADMIN)
+    client.get("/proposals/priority-weights")
+    response = client.post("/proposals/priority-weights",
+                           data={"benefit": "0", "alignment": "0", "effort": "0", "version": "1"})
+    assert response.status_code == 422
+
+
+def test_board_groups_by_status(client, login_as, make_proposal):
+    make_proposal(ProposalStatus.ESCALATED, title="Needs steering")
+    make_proposal(ProposalStatus.SUBMITTED, title="Fresh idea")
+    login_as(Role.STEERING)
+    page = client.get("/proposals/?view=board").get_data(as_text=True)
+    escalated = page.split('id="col-escalated"')[1].split("</section>")[0]
+    assert "Needs steering" in escalated and "Fresh idea" not in escalated
+
+
+def test_filters_narrow_the_list(client, login_as, make_proposal, make_objective, db):
+    objective = make_objective()
+    served = make_proposal(title="Served one", objectives=[objective])
+    make_proposal(title="Other one", status=ProposalStatus.ACCEPTED)
+    login_as(Role.MEMBER)
+    page = client.get(f"/proposals/?objective={objective.id}").get_data(as_text=True)
+    assert "Served one" in page and "Other one" not in page
+    page = client.get("/proposals/?status=accepted", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Other one" in page and "Served one" not in page
+    assert re.search(rf'href="/proposals/{served.id}"', client.get("/proposals/?q=served").get_data(as_text=True))
+
+
+def test_proposal_list_and_board_queries_do_not_grow(client, login_as, make_proposal, make_objective, query_counter):
+    login_as(Role.MEMBER)
+    objective = make_objective()
+
+    def queries(path):
+        query_counter.clear()
+        assert client.get(path).status_code == 200
+        return len(query_counter)
+
+    make_proposal(objectives=[objective])
+    small = queries("/proposals/"), queries("/proposals/?view=board")
+    for status in list(ProposalStatus)[:6]:
+        make_proposal(status, objectives=[objective])
+    assert (queries("/proposals/"), queries("/proposals/?view=board")) == small
