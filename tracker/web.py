@@ -19,6 +19,11 @@ def page_or_fragment(page: str, fragment: str, /, status: int = 200, **context) 
     return response
 
 
+def in_place_or_go_to(url: str, render) -> Response:
+    """After a status change: htmx swaps the re-rendered page in place; a plain form post is redirected."""
+    return render() if htmx else redirect(url, code=303)
+
+
 def go_to(url: str) -> Response:
     """After a successful write: htmx follows HX-Redirect, a plain form post follows a 303."""
     if htmx:

@@ -196,3 +196,14 @@ def test_proposal_list_and_board_queries_do_not_grow(client, login_as, make_prop
     for status in list(ProposalStatus)[:6]:
         make_proposal(status, objectives=[objective])
     assert (queries("/proposals/"), queries("/proposals/?view=board")) == small
+
+
+def test_htmx_status_change_is_swapped_in_place(client, login_as, make_proposal):
+    proposal = make_proposal(ProposalStatus.SUBMITTED)
+    login_as(Role.PROCESS_GROUP)
+    response = client.post(f"/proposals/{proposal.id}/move", data={"to": "under_review", "version": "1"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    page = response.get_data(as_text=True)
+    assert 'id="proposal-status">Under review<' in page
+    assert 'value="accepted"' in page and 'value="under_review"' not in page  # the next moves, from the table

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from tracker.action_plans.forms import ReviewInput, TeamMemberInput
 from tracker.action_plans.models import ActionPlan, PlanReview, PlanStatus, TeamMember
 from tracker.action_plans.workflow import OPEN
-from tracker.audit.service import bump_version, record_create, record_values
+from tracker.audit.service import record_create, record_values
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
@@ -32,8 +32,9 @@ def add_member(session: Session, *, plan: ActionPlan, data: TeamMemberInput, by:
         plan.team.append(member)
     member.team_role = data.team_role
     change = {"team": (f"{user.name} ({old})" if old else None, f"{user.name} ({data.team_role})")}
+    # Recorded on the plan, but no new plan version: team changes are single adds and removes that cannot
+    # overwrite anyone, and a bump would turn the plan's open workflow buttons stale for nothing.
     record_values(session, plan, by=by, changed=change)
-    bump_version(session, plan, change)
     commit(session)
     return member
 
@@ -48,7 +49,6 @@ def remove_member(session: Session, *, plan: ActionPlan, user_id: int, by: User)
     change = {"team": (f"{member.user.name} ({member.team_role})", None)}
     plan.team.remove(member)
     record_values(session, plan, by=by, changed=change)
-    bump_version(session, plan, change)
     commit(session)
 
 

@@ -16,7 +16,7 @@ from tracker.db import get_session
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.objectives.service import list_objectives
 from tracker.validation import parse
-from tracker.web import go_to, page_or_fragment, query_enum, query_page
+from tracker.web import go_to, in_place_or_go_to, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -116,7 +116,7 @@ def move(plan_id: int):
         service.move_plan(session, plan=plan, data=parse(PlanMoveInput, request.form), by=current_user)
     except ValidationError as error:
         return plan_page(plan, status=422, move={"values": request.form, "errors": error.errors})
-    return go_to(url_for("plans.detail", plan_id=plan.id))
+    return in_place_or_go_to(url_for("plans.detail", plan_id=plan.id), lambda: plan_page(plan))
 
 
 @bp.post("/<int:plan_id>/team")

@@ -14,7 +14,7 @@ from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.service import ProjectFilter, list_projects
 from tracker.validation import parse
-from tracker.web import go_to, page_or_fragment, query_enum, query_page
+from tracker.web import go_to, in_place_or_go_to, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -94,7 +94,7 @@ def move(pilot_id: int):
         service.move_pilot(session, pilot=pilot, data=parse(PilotMoveInput, request.form), by=current_user)
     except ValidationError as error:
         return _detail(pilot, status=422, move_values=request.form, move_errors=error.errors)
-    return go_to(url_for("pilots.detail", pilot_id=pilot.id))
+    return in_place_or_go_to(url_for("pilots.detail", pilot_id=pilot.id), lambda: _detail(pilot))
 
 
 def _values(pilot: Pilot) -> MultiDict:

@@ -17,7 +17,7 @@ from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInp
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import parse
-from tracker.web import go_to, page_or_fragment, query_enum, query_id, query_page
+from tracker.web import go_to, in_place_or_go_to, page_or_fragment, query_enum, query_id, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -117,7 +117,7 @@ def move(proposal_id: int):
         service.move(session, proposal=proposal, data=parse(ProposalMoveInput, request.form), by=current_user)
     except ValidationError as error:
         return _detail(proposal, status=422, move_errors=error.errors, move_values=request.form)
-    return go_to(url_for("proposals.detail", proposal_id=proposal.id))
+    return in_place_or_go_to(url_for("proposals.detail", proposal_id=proposal.id), lambda: _detail(proposal))
 
 
 @bp.post("/<int:proposal_id>/comments")
