@@ -5,9 +5,9 @@ and every page shows where its record came from and what it led to."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import PASSWORD
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
 from tracker.auth.roles import Role
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
