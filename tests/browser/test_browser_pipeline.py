@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_proposal_to_adopted_pilot(page, live_server, sign_in, make_user, make_objective, make_project, db):
-    member = make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
+    make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.STEERING, email="stella@example.org", name="Stella Steering")
     make_objective(name="Fewer escaped defects")
