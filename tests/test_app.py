@@ -105,3 +105,16 @@ def test_process_area_catalog_lists_both_models(client, login_as):
     page = client.get("/process-areas/").get_data(as_text=True)
     assert "Organizational Process Focus" in page and "Service Request and Incident Management" in page
     assert page.count("<tr><td>") == 22 + 22
+
+
+def test_home_shows_what_waits_for_the_steering_committee(client, login_as, make_proposal, make_plan):
+    from tracker.action_plans.models import PlanStatus
+    from tracker.proposals.models import ProposalStatus
+
+    make_proposal(ProposalStatus.ESCALATED)
+    make_plan(PlanStatus.IN_REVIEW)
+    make_plan(PlanStatus.IN_REVIEW)
+    login_as(Role.STEERING)
+    page = client.get("/").get_data(as_text=True)
+    assert '<a href="/proposals/?status=escalated"><strong>1</strong> Escalated proposals to decide</a>' in page
+    assert '<a href="/plans/?status=in_review"><strong>2</strong> Action plans to approve</a>' in page

@@ -1,12 +1,28 @@
-"""What the landing page counts, in a fixed handful of queries."""
+"""What the landing page counts, in a fixed handful of queries: the organization at a glance and
+what is waiting for this user."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, func, select
 
+from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus, PlanStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import ProjectLead
+from tracker.auth.roles import Role
+from tracker.db import utcnow
+from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import Project, ProjectStatus
+from tracker.proposals.models import Proposal, ProposalStatus
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One kind of thing waiting for this user: how many, and the list that shows them."""
+
+    label: str
+    count: int
+    endpoint: str
+    args: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -16,15 +32,48 @@ class Summary:
     released_versions: int
     draft_versions: int
     my_projects: list[Project]
+    waiting: list[Waiting]
+
+
+def _count(session: Session, model, *where) -> int:
+    return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def _waiting(session: Session, user) -> list[Waiting]:
+    open_statuses = [CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]
+    mine = (Commitment.owner_id == user.id, Commitment.status.in_(open_statuses))
+    waiting = [
+        Waiting("Your open commitments", _count(session, Commitment, *mine), "work.my_commitments"),
+        Waiting("Your overdue commitments", _count(session, Commitment, *mine, Commitment.due_date < utcnow().date()),
+                "work.my_commitments"),
+    ]
+    if user.role == Role.PROCESS_GROUP:
+        waiting += [
+            Waiting("Proposals to triage", _count(session, Proposal, Proposal.status == ProposalStatus.SUBMITTED),
+                    "proposals.index", {"status": "submitted"}),
+            Waiting("Proposals accepted, not yet planned",
+                    _count(session, Proposal, Proposal.status == ProposalStatus.ACCEPTED),
+                    "proposals.index", {"status": "accepted"}),
+        ]
+    if user.role == Role.STEERING:
+        waiting += [
+            Waiting("Escalated proposals to decide",
+                    _count(session, Proposal, Proposal.status == ProposalStatus.ESCALATED),
+                    "proposals.index", {"status": "escalated"}),
+            Waiting("Action plans to approve", _count(session, ActionPlan, ActionPlan.status == PlanStatus.IN_REVIEW),
+                    "plans.index", {"status": "in_review"}),
+            Waiting("Pilots to decide", _count(session, Pilot, Pilot.status == PilotStatus.EVALUATING),
+                    "pilots.index", {"status": "evaluating"}),
+        ]
+    return waiting
 
 
 def summary(session: Session, *, user) -> Summary:
-    """Counts for the landing page and the projects this user leads."""
-    active = session.exec(select(func.count()).select_from(Project)
-                          .where(Project.status == ProjectStatus.ACTIVE)).one()
-    assets = session.exec(select(func.count()).select_from(ProcessAsset)).one()
+    """Counts for the landing page, the projects this user leads, and what waits for them."""
+    active = _count(session, Project, Project.status == ProjectStatus.ACTIVE)
+    assets = _count(session, ProcessAsset)
     by_status = dict(session.exec(select(AssetVersion.status, func.count()).group_by(AssetVersion.status)).all())
     mine = list(session.exec(select(Project).join(ProjectLead, ProjectLead.project_id == Project.id)
                              .where(ProjectLead.user_id == user.id).order_by(Project.code)).all())
     return Summary(active, assets, by_status.get(VersionStatus.RELEASED, 0), by_status.get(VersionStatus.DRAFT, 0),
-                   mine)
+                   mine, _waiting(session, user))
