@@ -207,3 +207,12 @@ def test_htmx_status_change_is_swapped_in_place(client, login_as, make_proposal)
     page = response.get_data(as_text=True)
     assert 'id="proposal-status">Under review<' in page
     assert 'value="accepted"' in page and 'value="under_review"' not in page  # the next moves, from the table
+
+
+def test_filter_by_submitter(client, login_as, make_proposal, make_user):
+    leo, mia = make_user(Role.PROJECT_LEAD, name="Leo"), make_user(Role.MEMBER, name="Mia")
+    make_proposal(title="Leo's idea", submitter_id=leo.id)
+    make_proposal(title="Mia's idea", submitter_id=mia.id)
+    login_as(Role.STEERING)
+    page = client.get(f"/proposals/?submitter={leo.id}").get_data(as_text=True)
+    assert "Leo&#39;s idea" in page and "Mia&#39;s idea" not in page

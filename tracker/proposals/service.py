@@ -99,6 +99,11 @@ def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> l
     return [Column(status, counts.get(status, 0), by_status[status]) for status in BOARD_COLUMNS]
 
 
+def submitters(session: Session) -> list[User]:
+    """The people who have submitted proposals, for the filter."""
+    return list(session.exec(select(User).where(User.id.in_(select(Proposal.submitter_id))).order_by(User.name)).all())
+
+
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
     """The proposal with what its page shows, or NotFound."""
     proposal = session.exec(select(Proposal).where(Proposal.id == proposal_id).options(

@@ -27,7 +27,7 @@ def _filter() -> service.ProposalFilter:
     return service.ProposalFilter(
         q=request.args.get("q", "").strip()[:100], status=query_enum(ProposalStatus, "status"),
         source=query_enum(ProposalSource, "source"), area_id=query_id("area"), objective_id=query_id("objective"),
-        submitter_id=current_user.id if request.args.get("mine") else None,
+        submitter_id=current_user.id if request.args.get("mine") else query_id("submitter"),
         unaligned=bool(request.args.get("unaligned")))
 
 
@@ -39,7 +39,8 @@ def index():
     as_board = request.args.get("view") == "board"
     context = {"where": where, "as_board": as_board, "statuses": list(ProposalStatus),
                "sources": list(ProposalSource), "areas": list_areas(session),
-               "objectives": list_objectives(session)}
+               "objectives": list_objectives(session), "submitters": service.submitters(session),
+               "mine": bool(request.args.get("mine"))}
     if as_board:
         context["columns"] = service.board(session, where=where)
     else:
