@@ -13,10 +13,10 @@ from tracker.assets.service import owner_choices
 from tracker.audit.service import history
 from tracker.auth.policy import can, requires
 from tracker.db import get_session
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.errors import NotFound, ValidationError
 from tracker.objectives.service import list_objectives
 from tracker.validation import parse
-from tracker.web import go_to, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -71,24 +71,19 @@ def plan_page(plan: ActionPlan, *, fragment: str = "plans/detail.html", status: 
 def new():
     values = MultiDict({"owner_id": str(current_user.id)})
     values.setlist("proposal_ids", request.args.getlist("proposal"))
-    return _form(values=values)
+    return FORM.show(values=values)
 
 
 @bp.post("/")
 @requires("plan.edit")
 def create():
-    try:
-        plan = service.create_plan(get_session(), data=parse(PlanInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(values=request.form, errors=error.errors, status=422)
-    return go_to(url_for("plans.detail", plan_id=plan.id))
+    return FORM.post(lambda data: service.create_plan(get_session(), data=data, by=current_user), done=_page)
 
 
 @bp.get("/<int:plan_id>/edit")
 @requires("plan.edit")
 def edit(plan_id: int):
-    plan = service.editable_plan(get_session(), plan_id=plan_id, by=current_user)
-    return _form(plan=plan, values=_values(plan))
+    return FORM.edit(service.editable_plan(get_session(), plan_id=plan_id, by=current_user))
 
 
 @bp.post("/<int:plan_id>")
@@ -96,15 +91,8 @@ def edit(plan_id: int):
 def update(plan_id: int):
     session = get_session()
     plan = service.editable_plan(session, plan_id=plan_id, by=current_user)
-    try:
-        service.update_plan(session, plan=plan, data=parse(PlanInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(plan=plan, values=request.form, errors=error.errors, status=422)
-    except Conflict as error:
-        plan = service.get_plan(session, plan_id=plan_id)
-        return _form(plan=plan, values=request.form, conflict=_values(plan), errors={"__all__": error.message},
-                     status=409)
-    return go_to(url_for("plans.detail", plan_id=plan.id))
+    return FORM.post(lambda data: service.update_plan(session, plan=plan, data=data, by=current_user), done=_page,
+                     record=plan, reload=lambda: service.get_plan(session, plan_id=plan_id))
 
 
 @bp.post("/<int:plan_id>/move")
@@ -175,10 +163,14 @@ def _values(plan: ActionPlan) -> MultiDict:
     return values
 
 
-def _form(*, values: MultiDict, plan: ActionPlan | None = None, errors: dict | None = None,
-          conflict: MultiDict | None = None, status: int = 200):
+def _options(plan: ActionPlan | None) -> dict:
     session = get_session()
-    return page_or_fragment(
-        "plans/form.html", "plans/_form.html", status=status, plan=plan, values=values, errors=errors or {},
-        conflict=conflict, owners=owner_choices(session), objectives=list_objectives(session, active_only=True),
-        proposals=service.proposal_choices(session, plan=plan))
+    return {"owners": owner_choices(session), "objectives": list_objectives(session, active_only=True),
+            "proposals": service.proposal_choices(session, plan=plan)}
+
+
+def _page(plan: ActionPlan) -> str:
+    return url_for("plans.detail", plan_id=plan.id)
+
+
+FORM = RecordForm(PlanInput, "plans/form.html", "plans/_form.html", "plan", _values, options=_options)

@@ -12,10 +12,10 @@ from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
-from tracker.errors import Conflict, ValidationError
+from tracker.errors import ValidationError
 from tracker.process_areas.service import list_areas
 from tracker.validation import parse
-from tracker.web import go_to, page_or_fragment, query_enum, query_id, query_page
+from tracker.web import RecordForm, page_or_fragment, query_enum, query_id, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
@@ -54,24 +54,19 @@ def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, ver
 @bp.get("/new")
 @requires("asset.edit")
 def new():
-    return _form(values=MultiDict({"owner_id": str(current_user.id)}))
+    return FORM.show(values=MultiDict({"owner_id": str(current_user.id)}))
 
 
 @bp.post("/")
 @requires("asset.edit")
 def create():
-    try:
-        asset = service.create_asset(get_session(), data=parse(AssetInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(values=request.form, errors=error.errors, status=422)
-    return go_to(url_for("assets.detail", asset_id=asset.id))
+    return FORM.post(lambda data: service.create_asset(get_session(), data=data, by=current_user), done=_page)
 
 
 @bp.get("/<int:asset_id>/edit")
 @requires("asset.edit")
 def edit(asset_id: int):
-    asset = service.get_asset(get_session(), asset_id=asset_id)
-    return _form(asset=asset, values=_values(asset))
+    return FORM.edit(service.get_asset(get_session(), asset_id=asset_id))
 
 
 @bp.post("/<int:asset_id>")
@@ -79,15 +74,8 @@ def edit(asset_id: int):
 def update(asset_id: int):
     session = get_session()
     asset = service.get_asset(session, asset_id=asset_id)
-    try:
-        service.update_asset(session, asset=asset, data=parse(AssetInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(asset=asset, values=request.form, errors=error.errors, status=422)
-    except Conflict as error:
-        asset = service.get_asset(session, asset_id=asset_id)
-        return _form(asset=asset, values=request.form, conflict=_values(asset),
-                     errors={"__all__": error.message}, status=409)
-    return go_to(url_for("assets.detail", asset_id=asset.id))
+    return FORM.post(lambda data: service.update_asset(session, asset=asset, data=data, by=current_user),
+                     done=_page, record=asset, reload=lambda: service.get_asset(session, asset_id=asset_id))
 
 
 @bp.post("/<int:asset_id>/versions")
@@ -130,11 +118,10 @@ def _values(asset: ProcessAsset) -> MultiDict:
     return values
 
 
-def _form(*, values: MultiDict, asset: ProcessAsset | None = None, errors: dict | None = None,
-          conflict: MultiDict | None = None, status: int = 200):
-    session = get_session()
-    response = page_or_fragment(
-        "assets/form.html", "assets/_form.html", status=status, asset=asset, values=values, errors=errors or {},
-        conflict=conflict, kinds=list(AssetKind), owners=service.owner_choices(session), areas=list_areas(session),
-    )
-    return response
+def _page(asset: ProcessAsset) -> str:
+    return url_for("assets.detail", asset_id=asset.id)
+
+
+FORM = RecordForm(AssetInput, "assets/form.html", "assets/_form.html", "asset", _values,
+                  options=lambda _: {"kinds": list(AssetKind), "owners": service.owner_choices(get_session()),
+                                   "areas": list_areas(get_session())})

@@ -7,14 +7,14 @@ from werkzeug.datastructures import MultiDict
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
-from tracker.errors import Conflict, ValidationError
+from tracker.errors import ValidationError
 from tracker.pilots import service
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.service import ProjectFilter, list_projects
 from tracker.validation import parse
-from tracker.web import go_to, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -49,24 +49,19 @@ def _detail(pilot: Pilot, *, status: int = 200, move_values: MultiDict | None = 
 @bp.get("/new")
 @requires("pilot.edit")
 def new():
-    return _form(values=MultiDict({"plan_id": request.args.get("plan", "")}))
+    return FORM.show(values=MultiDict({"plan_id": request.args.get("plan", "")}))
 
 
 @bp.post("/")
 @requires("pilot.edit")
 def create():
-    try:
-        pilot = service.create_pilot(get_session(), data=parse(PilotInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(values=request.form, errors=error.errors, status=422)
-    return go_to(url_for("pilots.detail", pilot_id=pilot.id))
+    return FORM.post(lambda data: service.create_pilot(get_session(), data=data, by=current_user), done=_page)
 
 
 @bp.get("/<int:pilot_id>/edit")
 @requires("pilot.edit")
 def edit(pilot_id: int):
-    pilot = service.get_pilot(get_session(), pilot_id=pilot_id)
-    return _form(pilot=pilot, values=_values(pilot))
+    return FORM.edit(service.get_pilot(get_session(), pilot_id=pilot_id))
 
 
 @bp.post("/<int:pilot_id>")
@@ -74,15 +69,8 @@ def edit(pilot_id: int):
 def update(pilot_id: int):
     session = get_session()
     pilot = service.get_pilot(session, pilot_id=pilot_id)
-    try:
-        service.update_pilot(session, pilot=pilot, data=parse(PilotInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(pilot=pilot, values=request.form, errors=error.errors, status=422)
-    except Conflict as error:
-        pilot = service.get_pilot(session, pilot_id=pilot_id)
-        return _form(pilot=pilot, values=request.form, conflict=_values(pilot), errors={"__all__": error.message},
-                     status=409)
-    return go_to(url_for("pilots.detail", pilot_id=pilot.id))
+    return FORM.post(lambda data: service.update_pilot(session, pilot=pilot, data=data, by=current_user),
+                     done=_page, record=pilot, reload=lambda: service.get_pilot(session, pilot_id=pilot_id))
 
 
 @bp.post("/<int:pilot_id>/move")
@@ -106,12 +94,16 @@ def _values(pilot: Pilot) -> MultiDict:
     return values
 
 
-def _form(*, values: MultiDict, pilot: Pilot | None = None, errors: dict | None = None,
-          conflict: MultiDict | None = None, status: int = 200):
+def _options(_pilot: Pilot | None) -> dict:
     session = get_session()
     versions = [(str(v.id), f"{v.asset.title} {v.label} ({v.status.label.lower()})")
                 for v in service.version_choices(session)]
-    return page_or_fragment(
-        "pilots/form.html", "pilots/_form.html", status=status, pilot=pilot, values=values, errors=errors or {},
-        conflict=conflict, plans=service.plan_choices(session), versions=versions,
-        projects=list_projects(session, where=ProjectFilter(), page=1, size=10_000).items)
+    return {"plans": service.plan_choices(session), "versions": versions,
+            "projects": list_projects(session, where=ProjectFilter(), page=1, size=10_000).items}
+
+
+def _page(pilot: Pilot) -> str:
+    return url_for("pilots.detail", pilot_id=pilot.id)
+
+
+FORM = RecordForm(PilotInput, "pilots/form.html", "pilots/_form.html", "pilot", _values, options=_options)

@@ -17,7 +17,15 @@ from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInp
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import parse
-from tracker.web import go_to, in_place_or_go_to, page_or_fragment, query_enum, query_id, query_page
+from tracker.web import (
+    RecordForm,
+    go_to,
+    in_place_or_go_to,
+    page_or_fragment,
+    query_enum,
+    query_id,
+    query_page,
+)
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -73,24 +81,19 @@ def _detail(proposal: Proposal, *, status: int = 200, move_errors: dict | None =
 @bp.get("/new")
 @requires("proposal.submit")
 def new():
-    return _form(values=MultiDict({"expected_benefit": "3", "estimated_effort": "3"}))
+    return FORM.show(values=MultiDict({"expected_benefit": "3", "estimated_effort": "3"}))
 
 
 @bp.post("/")
 @requires("proposal.submit")
 def create():
-    try:
-        proposal = service.submit(get_session(), data=parse(ProposalInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(values=request.form, errors=error.errors, status=422)
-    return go_to(url_for("proposals.detail", proposal_id=proposal.id))
+    return FORM.post(lambda data: service.submit(get_session(), data=data, by=current_user), done=_page)
 
 
 @bp.get("/<int:proposal_id>/edit")
 @requires("proposal.edit")
 def edit(proposal_id: int):
-    proposal = service.editable(get_session(), proposal_id=proposal_id, by=current_user)
-    return _form(proposal=proposal, values=_values(proposal))
+    return FORM.edit(service.editable(get_session(), proposal_id=proposal_id, by=current_user))
 
 
 @bp.post("/<int:proposal_id>")
@@ -98,15 +101,8 @@ def edit(proposal_id: int):
 def update(proposal_id: int):
     session = get_session()
     proposal = service.editable(session, proposal_id=proposal_id, by=current_user)
-    try:
-        service.update(session, proposal=proposal, data=parse(ProposalInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _form(proposal=proposal, values=request.form, errors=error.errors, status=422)
-    except Conflict as error:
-        proposal = service.get_proposal(session, proposal_id=proposal_id)
-        return _form(proposal=proposal, values=request.form, conflict=_values(proposal),
-                     errors={"__all__": error.message}, status=409)
-    return go_to(url_for("proposals.detail", proposal_id=proposal.id))
+    return FORM.post(lambda data: service.update(session, proposal=proposal, data=data, by=current_user),
+                     done=_page, record=proposal, reload=lambda: service.get_proposal(session, proposal_id=proposal_id))
 
 
 @bp.post("/<int:proposal_id>/move")
@@ -142,14 +138,17 @@ def _values(proposal: Proposal) -> MultiDict:
     return values
 
 
-def _form(*, values: MultiDict, proposal: Proposal | None = None, errors: dict | None = None,
-          conflict: MultiDict | None = None, status: int = 200):
+def _options(_proposal: Proposal | None) -> dict:
     session = get_session()
-    return page_or_fragment(
-        "proposals/form.html", "proposals/_form.html", status=status, proposal=proposal, values=values,
-        errors=errors or {}, conflict=conflict, sources=list(ProposalSource), areas=list_areas(session),
-        assets=asset_choices(session), objectives=list_objectives(session, active_only=True),
-    )
+    return {"sources": list(ProposalSource), "areas": list_areas(session), "assets": asset_choices(session),
+            "objectives": list_objectives(session, active_only=True)}
+
+
+def _page(proposal: Proposal) -> str:
+    return url_for("proposals.detail", proposal_id=proposal.id)
+
+
+FORM = RecordForm(ProposalInput, "proposals/form.html", "proposals/_form.html", "proposal", _values, options=_options)
 
 
 @bp.get("/priority-weights")
