@@ -280,3 +280,88 @@ def make_pilot(db):
         db.commit()
         return pilot
     return make
+
+
+@pytest.fixture
+def make_released(db, make_user):
+    """A released asset version (of a new asset unless one is given)."""
+    from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
+
+    def make(label: str = "1.0", asset=None, **fields):
+        if asset is None:
+            asset = ProcessAsset(title=fields.pop("title", f"Asset {next(_seq)}"), kind=AssetKind.PROCEDURE,
+                                 owner_id=make_user(Role.PROCESS_GROUP).id)
+            db.add(asset)
+            db.flush()
+        version = AssetVersion(asset_id=asset.id, label=label, status=fields.pop("status", VersionStatus.RELEASED),
+                               release_date=fields.pop("release_date", date(2026, 1, 1)), **fields)
+        db.add(version)
+        db.commit()
+        return version
+    return make
+
+
+@pytest.fixture
+def make_deployment(db, make_user):
+    """A deployment of versions to projects with one row per pair (status given, planned by default)."""
+    from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+
+    def make(projects, versions, status=RowStatus.PLANNED, **fields):
+        deployment = Deployment(title=fields.pop("title", f"Deployment {next(_seq)}"), target_date=date(2026, 6, 1),
+                                created_by_id=make_user(Role.PROCESS_GROUP).id, asset_versions=list(versions),
+                                **fields)
+        db.add(deployment)
+        db.flush()
+        db.add_all(ProjectDeployment(deployment_id=deployment.id, project_id=p.id, asset_version_id=v.id,
+                                     status=status) for p in projects for v in versions)
+        db.commit()
+        return deployment
+    return make
+
+
+@pytest.fixture
+def make_tailoring(db, make_user):
+    from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
+
+    def make(project, version, element="Design review", type=TailoringType.OMIT, status=TailoringStatus.REQUESTED,
+             **fields):
+        record = TailoringRecord(project_id=project.id, asset_version_id=version.id, element=element, type=type,
+                                 rationale="Small project", tailored_on=date(2026, 3, 1), status=status,
+                                 requester_id=fields.pop("requester_id", None) or make_user(Role.PROJECT_LEAD).id,
+                                 **fields)
+        db.add(record)
+        db.commit()
+        return record
+    return make
+
+
+@pytest.fixture
+def make_audit(db, make_user):
+    from tracker.audits.models import ComplianceAudit, Noncompliance
+
+    def make(project, noncompliance_owner=None, **fields):
+        audit = ComplianceAudit(project_id=project.id, audit_date=date(2026, 9, 1),
+                                auditor_id=make_user(Role.PROCESS_GROUP).id, **fields)
+        db.add(audit)
+        db.flush()
+        if noncompliance_owner is not None:
+            db.add(Noncompliance(audit_id=audit.id, description="No peer review records", owner_id=noncompliance_owner.id,
+                                 due_date=date(2026, 10, 1)))
+        db.commit()
+        return audit
+    return make
+
+
+@pytest.fixture
+def make_lesson(db, make_user):
+    from tracker.lessons.models import Lesson, Polarity
+
+    def make(**fields):
+        lesson = Lesson(title=fields.pop("title", f"Lesson {next(_seq)}"), what_happened="Reviews were skipped",
+                        recommendation=fields.pop("recommendation", "Plan reviews in the schedule"),
+                        polarity=fields.pop("polarity", Polarity.NEGATIVE),
+                        author_id=fields.pop("author_id", None) or make_user(Role.MEMBER).id, **fields)
+        db.add(lesson)
+        db.commit()
+        return lesson
+    return make

@@ -92,16 +92,21 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.action_plans.views import bp as plans
     from tracker.action_plans.work_views import bp as work
     from tracker.assets.views import bp as assets
+    from tracker.audits.views import bp as audits
     from tracker.auth.admin_views import bp as admin
     from tracker.auth.views import bp as auth
+    from tracker.deployments.views import bp as deployments
     from tracker.home.views import bp as home
+    from tracker.lessons.views import bp as lessons
     from tracker.objectives.views import bp as objectives
     from tracker.pilots.views import bp as pilots
     from tracker.process_areas.views import bp as areas
     from tracker.projects.views import bp as projects
     from tracker.proposals.views import bp as proposals
+    from tracker.tailoring.views import bp as tailoring
 
-    for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, work, pilots):
+    for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, work, pilots,
+                      deployments, tailoring, audits, lessons):
         app.register_blueprint(blueprint)
 
 

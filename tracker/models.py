@@ -14,7 +14,10 @@ from tracker.action_plans.models import (
 )
 from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset
 from tracker.audit.models import AuditEvent
+from tracker.audits.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.auth.models import ProjectLead, User
+from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, StandardSetEntry
+from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.objectives.models import BusinessObjective
 from tracker.pilots.models import Pilot, PilotAssetVersion, PilotProject
 from tracker.process_areas.models import ProcessArea
@@ -27,8 +30,11 @@ from tracker.proposals.models import (
                                          ProposalComment,
                                          ProposalObjective,
 )
+from tracker.tailoring.models import TailoringRecord, TailoringSettings
 
 __all__ = [
+    "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
+    "ProjectDeployment", "StandardSetEntry", "TailoringRecord", "TailoringSettings",
     "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Commitment", "JointReview",
     "JointReviewAttendee", "Pilot", "PilotAssetVersion", "PilotProject", "PlanIssue", "PlanObjective", "PlanProposal",
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",

@@ -10,9 +10,13 @@ from sqlmodel import Session, select
 
 from tracker.action_plans.models import ActionPlan, PlanObjective, PlanProposal
 from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.audits.models import AuditResult, ComplianceAudit
+from tracker.deployments.models import Deployment, DeploymentVersion
+from tracker.lessons.models import Lesson
 from tracker.objectives.models import BusinessObjective
 from tracker.pilots.models import Pilot, PilotAssetVersion
 from tracker.proposals.models import Proposal, ProposalAsset, ProposalObjective
+from tracker.tailoring.models import TailoringRecord
 
 
 @dataclass
@@ -22,6 +26,10 @@ class Trace:
     pilots: list[Pilot] = field(default_factory=list)
     versions: list[AssetVersion] = field(default_factory=list)
     duplicates: list[Proposal] = field(default_factory=list)
+    deployments: list[Deployment] = field(default_factory=list)
+    tailorings: list[TailoringRecord] = field(default_factory=list)
+    audits: list[ComplianceAudit] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
 
 
 def _pilots_of(session: Session, plan_ids: list[int]) -> list[Pilot]:
@@ -55,7 +63,7 @@ def of_plan(session: Session, plan: ActionPlan) -> Trace:
 
 
 def of_asset(session: Session, asset: ProcessAsset) -> Trace:
-    """The proposals that named the asset, and the pilots that trialled its versions."""
+    """Everything that touched the asset: proposals, plans, pilots, deployments, tailorings, audits, lessons."""
     proposals = list(session.exec(select(Proposal).join(ProposalAsset, ProposalAsset.proposal_id == Proposal.id)
                                   .where(ProposalAsset.asset_id == asset.id).order_by(Proposal.id)).all())
     pilots = list(session.exec(
@@ -63,7 +71,25 @@ def of_asset(session: Session, asset: ProcessAsset) -> Trace:
         .join(AssetVersion, AssetVersion.id == PilotAssetVersion.asset_version_id)
         .where(AssetVersion.asset_id == asset.id).order_by(Pilot.id).distinct()
         .options(selectinload(Pilot.asset_versions), selectinload(Pilot.plan))).all())
-    return Trace(proposals=proposals, pilots=pilots, plans=list({p.plan.id: p.plan for p in pilots}.values()))
+    versions = select(AssetVersion.id).where(AssetVersion.asset_id == asset.id)
+    deployments = list(session.exec(select(Deployment).join(DeploymentVersion).where(
+        DeploymentVersion.asset_version_id.in_(versions)).order_by(Deployment.id).distinct()).all())
+    tailorings = list(session.exec(select(TailoringRecord).where(TailoringRecord.asset_version_id.in_(versions))
+                                   .options(selectinload(TailoringRecord.project)).order_by(TailoringRecord.id)).all())
+    audits = list(session.exec(select(ComplianceAudit).join(AuditResult).where(
+        AuditResult.asset_version_id.in_(versions)).options(selectinload(ComplianceAudit.project))
+        .order_by(ComplianceAudit.id).distinct()).all())
+    lessons = list(session.exec(select(Lesson).where(
+        (Lesson.asset_id == asset.id) | Lesson.incorporated_version_id.in_(versions)).order_by(Lesson.id)).all())
+    return Trace(proposals=proposals, pilots=pilots, plans=list({p.plan.id: p.plan for p in pilots}.values()),
+                 deployments=deployments, tailorings=tailorings, audits=audits, lessons=lessons)
+
+
+def of_lesson_source(session: Session, proposal: Proposal) -> Lesson | None:
+    """The lesson a proposal was converted from, if any."""
+    if proposal.source_entity != "lesson" or proposal.source_id is None:
+        return None
+    return session.get(Lesson, proposal.source_id)
 
 
 def of_objective(session: Session, objective: BusinessObjective) -> Trace:

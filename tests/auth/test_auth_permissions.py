@@ -9,8 +9,10 @@ from sqlmodel import select
 from tests.conftest import count_rows
 from tracker.action_plans.models import PlanRevision
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
+from tracker.audits.models import Noncompliance
 from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
 from tracker.auth.roles import Role
+from tracker.deployments.models import ProjectDeployment, StandardSetEntry
 from tracker.home.views import plotly_version
 from tracker.projects.models import Project
 
@@ -30,7 +32,7 @@ def test_every_endpoint_declares_a_permission(app):
 
 @pytest.fixture
 def objects(db, make_user, make_project, make_objective, make_proposal, make_plan, make_commitment, make_issue,
-            make_pilot):
+            make_pilot, make_released, make_deployment, make_tailoring, make_audit, make_lesson):
     """One of everything an URL can name, each owned by someone other than the role under test."""
     other_lead = make_user(Role.PROJECT_LEAD)
     project = make_project()
@@ -47,7 +49,20 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
     return {"project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
             "version": plotly_version(), "objective_id": make_objective().id, "proposal_id": make_proposal().id,
             "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,
-            "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1}
+            "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1} | sg3_objects(
+        db, project, make_user, make_released, make_deployment, make_tailoring, make_audit, make_lesson)
+
+
+def sg3_objects(db, project, make_user, make_released, make_deployment, make_tailoring, make_audit, make_lesson):
+    released = make_released()
+    deployment = make_deployment([project], [released])
+    entry = StandardSetEntry(asset_id=released.asset_id)
+    db.add(entry)
+    db.commit()
+    audit = make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
+    return {"deployment_id": deployment.id, "row_id": db.exec(select(ProjectDeployment.id)).first(),
+            "entry_id": entry.id, "record_id": make_tailoring(project, released).id, "audit_id": audit.id,
+            "item_id": db.exec(select(Noncompliance.id)).first(), "lesson_id": make_lesson().id}
 
 
 def requests_for(app, objects):
@@ -56,30 +71,31 @@ def requests_for(app, objects):
             continue
         url = rule.build({name: objects[name] for name in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule.endpoint, method, url
+            yield rule.endpoint, method, url, bool(rule.arguments)
 
 
-def expected_allowed(action: str, role: Role | None) -> bool:
+def expected_allowed(action: str, role: Role | None, names_object: bool) -> bool:
     if action == PUBLIC:
         return True
     if role is None or role not in POLICY[action]:
         return False
-    # The matrix's objects belong to nobody under test, so a rule that needs ownership refuses.
-    return (action, role) not in OBJECT_RULES
+    # The matrix's objects belong to nobody under test, so a rule that needs ownership refuses them;
+    # an URL that names no object (a blank form) is the role's to open.
+    return not names_object or (action, role) not in OBJECT_RULES
 
 
 @pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
 def test_every_role_against_every_endpoint(app, client, login_as, objects, role):
     if role is not None:
         login_as(role)
-    for endpoint, method, url in requests_for(app, objects):
+    for endpoint, method, url, names_object in requests_for(app, objects):
         action = declared(app, endpoint)
         if endpoint == "auth.logout" and role is not None:
             continue  # signing out ends the session the rest of the loop needs; tested on its own
         response = client.post(url, data={}) if method == "POST" else client.get(url)
         where = f"{method} {url} as {role}"
         assert response.status_code < 500, where
-        if expected_allowed(action, role):
+        if expected_allowed(action, role, names_object):
             assert response.status_code not in (401, 403), where
         elif role is None:
             assert response.status_code == 302 and "/login" in response.headers["Location"], where

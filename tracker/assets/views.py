@@ -12,8 +12,11 @@ from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
+from tracker.deployments.status import drift
 from tracker.errors import ValidationError
+from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
+from tracker.projects.service import ProjectFilter, list_projects
 from tracker.validation import parse
 from tracker.web import RecordForm, page_or_fragment, query_enum, query_id, query_page
 from tracker.workflow import allowed_moves
@@ -47,7 +50,10 @@ def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, ver
         "assets/detail.html", fragment, status=status, asset=asset, history=entries, version_history=version_history,
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
         version_values=version_values or MultiDict(), version_errors=version_errors or {},
-        statuses=VersionStatus, trace=trace.of_asset(session, asset),
+        statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
+        feedback=feedback_on(session, asset_id=asset.id), projects=list_projects(
+            session, where=ProjectFilter(), page=1, size=10_000).items,
+        feedback_values=MultiDict(), feedback_errors={},
     )
 
 

@@ -42,11 +42,26 @@ POLICY: dict[str, frozenset[Role]] = {
     "joint_review.record": PG,
     "pilot.edit": PG,
     "pilot.move": PG | STEERING,  # which move, by whom: the pilot transition table
+    "deployment.create": PG,
+    "deployment.update": PG | frozenset({Role.PROJECT_LEAD}),  # leads: their own projects' rows
+    "standard_set.edit": PG,
+    "tailoring.log": PG | frozenset({Role.PROJECT_LEAD}),  # leads: for their own projects only
+    "tailoring.review": PG,
+    "tailoring.configure": PG,
+    "audit.edit": PG,
+    "noncompliance.update": EVERYONE,  # the process group any; others the ones they own
+    "lesson.log": EVERYONE,
+    "lesson.review": PG,
+    "feedback.give": EVERYONE,
 }
 
 
 def _leads(user, project) -> bool:
     return any(lead.id == user.id for lead in project.leads)
+
+
+def _leads_project_of(user, record) -> bool:
+    return _leads(user, record.project)
 
 
 def _submitted_it(user, proposal) -> bool:
@@ -72,6 +87,9 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     **{("commitment.update", role): _owns for role in NOT_PG},
     **{("issue.raise", role): _on_team for role in NOT_PG},
     **{("issue.update", role): _owns for role in NOT_PG},
+    ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
+    ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
+    **{("noncompliance.update", role): _owns for role in NOT_PG},
 }
 
 

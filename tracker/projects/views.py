@@ -7,9 +7,11 @@ from werkzeug.datastructures import MultiDict
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
+from tracker.deployments.views import row_moves
 from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
+from tracker.projects.overview import overview
 from tracker.web import RecordForm, page_or_fragment, query_enum, query_page
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -40,7 +42,8 @@ def detail(project_id: int):
     session = get_session()
     project = service.get_project(session, project_id=project_id)
     entries = history(session, entity="project", entity_ids=[project.id])
-    return page_or_fragment("projects/detail.html", "projects/detail.html", project=project, history=entries)
+    return page_or_fragment("projects/detail.html", "projects/detail.html", project=project, history=entries,
+                            overview=overview(session, project=project), row_moves=row_moves)
 
 
 def _values(project: Project) -> MultiDict:

@@ -74,6 +74,7 @@ def _detail(proposal: Proposal, *, status: int = 200, move_errors: dict | None =
         move_errors=move_errors or {}, move_values=move_values or MultiDict(), comments=service.comments(session, proposal_id=proposal.id),
         comment_values=comment_values or MultiDict(), comment_errors=comment_errors or {},
         duplicates=service.duplicate_choices(session, proposal=proposal), trace=trace.of_proposal(session, proposal),
+        source_lesson=trace.of_lesson_source(session, proposal),
         history=history(session, entity="proposal", entity_ids=[proposal.id]),
     )
 

@@ -1,0 +1,26 @@
+"""The deployment status of a project's asset version, as a table. Leads move their own projects' rows
+(the policy's object rule); verifying a deployment is the process group's."""
+
+from tracker.auth.roles import Role
+from tracker.deployments.models import RowStatus as R
+from tracker.workflow import Move, Transitions
+
+PG = frozenset({Role.PROCESS_GROUP})
+PG_AND_LEADS = frozenset({Role.PROCESS_GROUP, Role.PROJECT_LEAD})
+
+ROW_TRANSITIONS: Transitions = {
+    (R.NOT_STARTED, R.PLANNED): Move("Plan", roles=PG_AND_LEADS),
+    (R.PLANNED, R.IN_PROGRESS): Move("Start", roles=PG_AND_LEADS),
+    (R.IN_PROGRESS, R.DEPLOYED): Move("Deployed", roles=PG_AND_LEADS),
+    (R.PLANNED, R.DEPLOYED): Move("Deployed", roles=PG_AND_LEADS),
+    (R.IN_PROGRESS, R.PLANNED): Move("Back to planned", roles=PG_AND_LEADS),
+    (R.DEPLOYED, R.VERIFIED): Move("Verify", roles=PG),
+    (R.DEPLOYED, R.IN_PROGRESS): Move("Reopen", roles=PG_AND_LEADS),
+    (R.NOT_STARTED, R.NOT_APPLICABLE): Move("Not applicable", roles=PG_AND_LEADS, rationale=True),
+    (R.PLANNED, R.NOT_APPLICABLE): Move("Not applicable", roles=PG_AND_LEADS, rationale=True),
+    (R.IN_PROGRESS, R.NOT_APPLICABLE): Move("Not applicable", roles=PG_AND_LEADS, rationale=True),
+    (R.NOT_APPLICABLE, R.PLANNED): Move("Applicable after all", roles=PG_AND_LEADS),
+}
+
+# The date each status stamps on the row when it is reached.
+STAMPS = {R.IN_PROGRESS: "started_on", R.DEPLOYED: "deployed_on", R.VERIFIED: "verified_on"}
