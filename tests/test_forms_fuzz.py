@@ -187,3 +187,68 @@ def test_pilot_forms_never_fail(client, db, login_as, pipeline, pilot, pilot_mov
         check(client, db, "/pilots/", pilot)
         check(client, db, f"/pilots/{pipeline['pilot']}", pilot)
         check(client, db, f"/pilots/{pipeline['pilot']}/move", pilot_move)
+
+
+DEPLOYMENT = form_of(title=values("Roll-out"), version_ids=st.lists(values("1", "2"), max_size=2),
+                     project_ids=st.lists(values("1", "2"), max_size=2), target_date=values("2026-09-01"),
+                     approach=junk, training_required=values("y"), training_material=junk, support_material=junk,
+                     plan_id=values("1"), override_reason=junk)
+ROW_MOVE = form_of(to=values("in_progress", "deployed", "verified", "not_applicable"), rationale=junk, notes=junk,
+                   version=values("1", "2"))
+STANDARD = form_of(asset_id=values("1"), phases=st.lists(values("planning", "execution"), max_size=2), guidance=junk)
+TAILORING = form_of(project_id=values("1"), asset_version_id=values("1", "2"), element=values("Design review"),
+                    type=values("omit", "add"), rationale=values("Small"), tailored_on=values("2026-04-01"),
+                    review_by=junk)
+REVIEW = form_of(to=values("approved", "rejected"), rationale=junk, version=values("1"),
+                 pattern_threshold=values("2", "3", "1"))
+AUDIT = form_of(project_id=values("1"), audit_date=values("2026-09-01"), auditor_id=values("1"), scope_notes=junk,
+                description=values("Missing records"), owner_id=values("1"), due_date=values("2026-10-01"),
+                asset_version_id=values("1"), result_1=values("compliant", "bad"), notes_1=junk,
+                to=values("completed", "resolved"), rationale=junk, summary=junk, version=values("1"))
+LESSON = form_of(title=values("Lesson"), project_id=values("1"), area_id=values("1"), asset_id=values("1"),
+                 context=junk, what_happened=values("It broke"), recommendation=junk,
+                 polarity=values("positive", "negative"), to=values("reviewed", "incorporated", "archived"),
+                 rationale=junk, incorporated_version_id=values("1"), version=values("1"), rating=values("1", "5"),
+                 comment=junk)
+
+
+@pytest.fixture
+def sg3(db, make_project, make_released, make_deployment, make_tailoring, make_audit, make_lesson, make_user):
+    project = make_project()
+    version = make_released()
+    make_deployment([project], [version])
+    make_tailoring(project, version)
+    make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
+    make_lesson()
+    return {"asset": version.asset_id}
+
+
+@FUZZ
+@given(deployment=DEPLOYMENT, row_move=ROW_MOVE, standard=STANDARD)
+def test_deployment_forms_never_fail(client, db, login_as, sg3, deployment, row_move, standard):
+    for role in (Role.PROCESS_GROUP, Role.PROJECT_LEAD):
+        login_as(role)
+        check(client, db, "/deployments/", deployment)
+        check(client, db, "/deployments/rows/1/move", row_move)
+        check(client, db, "/deployments/standard-set", standard)
+        check(client, db, "/deployments/standard-set/apply/1", {})
+        check(client, db, f"/deployments/drift/{sg3['asset']}", {})
+
+
+@FUZZ
+@given(tailoring=TAILORING, review=REVIEW, audit=AUDIT, lesson=LESSON)
+def test_tailoring_audit_and_lesson_forms_never_fail(client, db, login_as, sg3, tailoring, review, audit, lesson):
+    for role in (Role.PROCESS_GROUP, Role.PROJECT_LEAD, Role.MEMBER):
+        login_as(role)
+        check(client, db, "/tailoring/", tailoring)
+        check(client, db, "/tailoring/1/review", review)
+        check(client, db, "/tailoring/patterns/threshold", review)
+        check(client, db, "/tailoring/patterns/propose", {"asset_id": review.get("rationale", ""), "element": "x"})
+        check(client, db, "/audits/", audit)
+        check(client, db, "/audits/1/results", audit)
+        check(client, db, "/audits/1/noncompliances", audit)
+        check(client, db, "/audits/1/move", audit)
+        check(client, db, "/audits/noncompliances/1/move", audit)
+        check(client, db, "/lessons/", lesson)
+        check(client, db, "/lessons/1/move", lesson)
+        check(client, db, f"/assets/{sg3['asset']}/feedback", lesson)

@@ -11,6 +11,7 @@ from tracker.assets.models import VersionStatus
 from tracker.auth import service as accounts
 from tracker.auth.forms import UserInput
 from tracker.auth.models import User
+from tracker.demo_deployment import load_deployment
 from tracker.demo_pipeline import load_pipeline
 from tracker.process_areas.models import ProcessArea
 from tracker.process_areas.service import seed_catalog
@@ -91,6 +92,7 @@ def load_demo(session: Session, *, force: bool = False) -> bool:
         for label, status, released, notes in versions:
             _add_version(session, asset, label, VersionStatus(status), released, notes, sepg)
     load_pipeline(session)
+    load_deployment(session)
     return True
 
 

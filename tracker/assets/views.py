@@ -104,7 +104,8 @@ def move_version(version_id: int):
     version = service.get_version(session, version_id=version_id)
     data = parse(MoveInput, request.form)
     service.move_version(session, version=version, to=data.to, seen=data.version, by=current_user)
-    return _detail(service.get_asset(session, asset_id=version.asset_id), fragment="assets/_versions.html")
+    # The whole page: a release changes the current version and which projects drift.
+    return _detail(service.get_asset(session, asset_id=version.asset_id))
 
 
 @bp.post("/versions/<int:version_id>/delete")
@@ -114,7 +115,7 @@ def delete_version(version_id: int):
     version = service.get_version(session, version_id=version_id)
     asset_id = version.asset_id
     service.delete_version(session, version=version, by=current_user)
-    return _detail(service.get_asset(session, asset_id=asset_id), fragment="assets/_versions.html")
+    return _detail(service.get_asset(session, asset_id=asset_id))
 
 
 def _values(asset: ProcessAsset) -> MultiDict:

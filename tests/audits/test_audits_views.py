@@ -1,0 +1,58 @@
+"""Compliance audits: scope from what the project deployed, a result per asset, noncompliances to closure."""
+
+from sqlmodel import select
+
+from tracker.audits.models import AuditResult, Compliance, Noncompliance, NoncomplianceStatus
+from tracker.auth.roles import Role
+from tracker.deployments.models import RowStatus
+
+
+def test_audit_records_results_for_deployed_versions_only(client, login_as, make_project, make_released,
+                                                          make_deployment, make_audit, db):
+    project = make_project()
+    deployed, planned = make_released(title="Standard process"), make_released(title="Plan template")
+    make_deployment([project], [deployed], status=RowStatus.VERIFIED)
+    make_deployment([project], [planned], status=RowStatus.PLANNED)
+    audit = make_audit(project)
+    login_as(Role.PROCESS_GROUP)
+    page = client.get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert f'name="result_{deployed.id}"' in page and f'name="result_{planned.id}"' not in page
+    response = client.post(f"/audits/{audit.id}/results", data={f"result_{deployed.id}": "partially",
+                                                                f"notes_{deployed.id}": "Reviews late"})
+    assert response.status_code == 303
+    result = db.exec(select(AuditResult)).one()
+    assert result.result == Compliance.PARTIALLY and result.notes == "Reviews late"
+    out_of_scope = client.post(f"/audits/{audit.id}/results", data={f"result_{planned.id}": "compliant"})
+    assert out_of_scope.status_code == 422
+
+
+def test_noncompliance_is_worked_by_its_owner_and_closed_by_the_process_group(client, login, make_user,
+                                                                              make_project, make_audit, db):
+    owner, stranger = make_user(Role.PROJECT_LEAD), make_user(Role.MEMBER)
+    audit = make_audit(make_project(), noncompliance_owner=owner)
+    item = db.exec(select(Noncompliance)).one()
+    login(stranger)
+    assert client.post(f"/audits/noncompliances/{item.id}/move",
+                       data={"to": "in_progress", "version": "1"}).status_code == 403
+    login(owner)
+    assert client.post(f"/audits/noncompliances/{item.id}/move",
+                       data={"to": "resolved", "version": "1"}).status_code == 422
+    assert client.post(f"/audits/noncompliances/{item.id}/move",
+                       data={"to": "resolved", "version": "1", "rationale": "Records added"}).status_code == 303
+    assert client.post(f"/audits/noncompliances/{item.id}/move",
+                       data={"to": "closed", "version": "2"}).status_code == 403
+    login(make_user(Role.PROCESS_GROUP))
+    assert client.post(f"/audits/noncompliances/{item.id}/move",
+                       data={"to": "closed", "version": "2"}).status_code == 303
+    db.expire_all()
+    assert db.get(Noncompliance, item.id).status == NoncomplianceStatus.CLOSED
+    project_page = client.get(f"/projects/{audit.project_id}").get_data(as_text=True)
+    assert "None open." in project_page
+
+
+def test_project_page_shows_open_noncompliances(client, login_as, make_user, make_project, make_audit):
+    project = make_project()
+    make_audit(project, noncompliance_owner=make_user(Role.MEMBER, name="Mia"))
+    login_as(Role.STEERING)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "No peer review records</a> — Mia" in page

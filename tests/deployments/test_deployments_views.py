@@ -1,0 +1,174 @@
+"""Deployments: planning one to several projects, each project's status rows, the pilot gate, the status
+matrix and its export, drift after a release, and the standard set for a new project."""
+
+import csv
+import io
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import count_rows
+from tracker.action_plans.models import PlanStatus
+from tracker.assets.models import VersionStatus
+from tracker.auth.roles import Role
+from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus, StandardSetEntry
+from tracker.pilots.models import PilotDecision, PilotStatus
+from tracker.projects.models import Phase
+
+
+@pytest.fixture
+def sepg(login_as):
+    return login_as(Role.PROCESS_GROUP)
+
+
+def deployment_form(versions, projects, **extra):
+    return {"title": "Roll-out", "target_date": "2026-09-30", "version_ids": [str(v.id) for v in versions],
+            "project_ids": [str(p.id) for p in projects]} | extra
+
+
+def test_deployment_to_five_projects_plans_a_row_for_each(client, sepg, make_project, make_released, db):
+    projects = [make_project() for _ in range(5)]
+    version = make_released()
+    response = client.post("/deployments/", data=deployment_form([version], projects), follow_redirects=True)
+    assert response.status_code == 200
+    rows = db.exec(select(ProjectDeployment)).all()
+    assert len(rows) == 5 and {r.status for r in rows} == {RowStatus.PLANNED}
+    assert response.get_data(as_text=True).count('class="badge planned"') == 5
+
+
+def test_only_released_versions_are_deployed(client, sepg, make_project, make_released, db):
+    draft = make_released("2.0", status=VersionStatus.DRAFT)
+    response = client.post("/deployments/", data=deployment_form([draft], [make_project()]))
+    assert response.status_code == 422 and "Only released versions are deployed." in response.get_data(as_text=True)
+    assert count_rows(db, Deployment) == 0
+
+
+def test_piloted_version_without_adopt_needs_an_override_reason(client, sepg, make_project, make_released,
+                                                                make_plan, make_pilot, db):
+    version = make_released()
+    make_pilot(make_plan(PlanStatus.IN_PROGRESS), versions=[version], status=PilotStatus.DECIDED,
+               decision=PilotDecision.REJECT)
+    project = make_project()
+    refused = client.post("/deployments/", data=deployment_form([version], [project]))
+    assert refused.status_code == 422
+    assert "was piloted without an adopt decision" in refused.get_data(as_text=True)
+    assert count_rows(db, ProjectDeployment) == 0
+    allowed = client.post("/deployments/", data=deployment_form([version], [project],
+                                                                override_reason="Customer contract requires it"))
+    assert allowed.status_code == 303
+    assert db.exec(select(Deployment)).one().override_reason == "Customer contract requires it"
+
+
+def test_lead_updates_own_projects_row_but_not_anothers(client, login, make_user, make_project, make_released,
+                                                        make_deployment, db):
+    mine, theirs = make_project(code="MINE"), make_project(code="THEIRS")
+    make_deployment([mine, theirs], [make_released()])
+    my_row, their_row = (db.exec(select(ProjectDeployment).where(ProjectDeployment.project_id == p.id)).one()
+                         for p in (mine, theirs))
+    login(make_user(Role.PROJECT_LEAD, leads=[mine]))
+    started = client.post(f"/deployments/rows/{my_row.id}/move", data={"to": "in_progress", "version": "1"},
+                          headers={"HX-Request": "true"})
+    assert started.status_code == 200 and started.get_data(as_text=True).lstrip().startswith("<tr")
+    refused = client.post(f"/deployments/rows/{their_row.id}/move", data={"to": "in_progress", "version": "1"})
+    assert refused.status_code == 403
+    db.expire_all()
+    assert db.get(ProjectDeployment, my_row.id).status == RowStatus.IN_PROGRESS
+    assert db.get(ProjectDeployment, my_row.id).started_on is not None
+    assert db.get(ProjectDeployment, their_row.id).status == RowStatus.PLANNED
+    # only the process group verifies
+    client.post(f"/deployments/rows/{my_row.id}/move", data={"to": "deployed", "version": "2"})
+    assert client.post(f"/deployments/rows/{my_row.id}/move", data={"to": "verified", "version": "3"}).status_code == 403
+
+
+def test_not_applicable_needs_a_reason(client, sepg, make_project, make_released, make_deployment, db):
+    make_deployment([make_project()], [make_released()])
+    row = db.exec(select(ProjectDeployment)).one()
+    refused = client.post(f"/deployments/rows/{row.id}/move", data={"to": "not_applicable", "version": "1"},
+                          headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "rationale is required" in refused.get_data(as_text=True)
+    ok = client.post(f"/deployments/rows/{row.id}/move", data={"to": "not_applicable", "version": "1",
+                                                               "rationale": "No design phase"})
+    assert ok.status_code == 200
+    db.expire_all()
+    assert db.get(ProjectDeployment, row.id).reason == "No design phase"
+
+
+def test_drift_after_a_release_and_one_step_deployment(client, sepg, make_project, make_released, make_deployment,
+                                                       db):
+    old = make_released("1.0")
+    asset_id = old.asset_id
+    on_old, on_new, closed = make_project(code="OLD"), make_project(code="NEW"), make_project(code="GONE")
+    make_deployment([on_old, closed], [old], status=RowStatus.VERIFIED)
+    closed.status = "closed"
+    db.add(closed)
+    db.commit()
+    draft = make_released("1.1", asset=old.asset, status=VersionStatus.DRAFT)
+    make_deployment([on_new], [old], status=RowStatus.DEPLOYED)
+    client.post(f"/assets/versions/{draft.id}/move", data={"to": "released", "version": "1"})
+    make_deployment([on_new], [draft])  # NEW already has a row for the new release: not drifting
+    page = client.get(f"/assets/{asset_id}").get_data(as_text=True)
+    drift = page.split('id="drift"')[1].split("</section>")[0]
+    assert ">OLD</a> runs 1.0" in drift and "NEW" not in drift and "GONE" not in drift
+    assert client.post(f"/deployments/drift/{asset_id}").status_code == 303
+    row = db.exec(select(ProjectDeployment).where(ProjectDeployment.project_id == on_old.id,
+                                                  ProjectDeployment.asset_version_id == draft.id)).one()
+    assert row.status == RowStatus.PLANNED
+    assert "Every project using this asset has 1.1" in client.get(f"/assets/{asset_id}").get_data(as_text=True)
+
+
+def test_new_project_gets_the_standard_set_for_its_phase(client, sepg, make_project, make_released, db):
+    everyone, planning_only = make_released("2.0", title="Standard process"), make_released("1.0", title="Estimation")
+    db.add_all([StandardSetEntry(asset_id=everyone.asset_id),
+                StandardSetEntry(asset_id=planning_only.asset_id, phases="planning")])
+    db.commit()
+    project = make_project(code="NEW", phase=Phase.EXECUTION)
+    assert client.post(f"/deployments/standard-set/apply/{project.id}").status_code == 303
+    rows = db.exec(select(ProjectDeployment).where(ProjectDeployment.project_id == project.id)).all()
+    assert [r.asset_version_id for r in rows] == [everyone.id]
+
+
+def test_status_matrix_counts_filters_and_scopes_leads(client, login, login_as, make_user, make_project,
+                                                       make_released, make_deployment):
+    version = make_released(title="Standard process")
+    mine, other = make_project(code="MINE"), make_project(code="OTHER", phase=Phase.PLANNING)
+    make_deployment([mine], [version], status=RowStatus.DEPLOYED)
+    make_deployment([other], [version], status=RowStatus.PLANNED)
+    login_as(Role.STEERING)
+    page = client.get("/deployments/status").get_data(as_text=True)
+    assert "Deployed: 1" in page and "Planned: 1" in page and ">MINE<" in page and ">OTHER<" in page
+    planned = client.get("/deployments/status?status=planned", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert ">OTHER<" in planned and ">MINE<" not in planned
+    login(make_user(Role.PROJECT_LEAD, leads=[mine]))
+    page = client.get("/deployments/status").get_data(as_text=True)
+    assert ">MINE<" in page and ">OTHER<" not in page
+    exported = list(csv.reader(io.StringIO(client.get("/deployments/status.csv").get_data(as_text=True))))
+    assert [line[0] for line in exported[1:]] == ["MINE"]
+
+
+def test_csv_export_has_every_row_and_defuses_formulas(client, login_as, make_project, make_released,
+                                                       make_deployment, db):
+    version = make_released(title="=HYPERLINK(evil)")
+    make_deployment([make_project(code="A"), make_project(code="B")], [version])
+    login_as(Role.STEERING)
+    response = client.get("/deployments/status.csv")
+    assert response.mimetype == "text/csv"
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert lines[0][:3] == ["project_code", "project_name", "phase"]
+    assert [line[0] for line in lines[1:]] == ["A", "B"]
+    assert lines[1][3] == "'=HYPERLINK(evil)"
+
+
+def test_matrix_query_count_does_not_grow(client, login_as, make_project, make_released, make_deployment,
+                                          query_counter):
+    login_as(Role.STEERING)
+    versions = [make_released(title=f"Asset {i}") for i in range(3)]
+
+    def queries():
+        query_counter.clear()
+        assert client.get("/deployments/status").status_code == 200
+        return len(query_counter)
+
+    make_deployment([make_project()], versions[:1])
+    small = queries()
+    make_deployment([make_project() for _ in range(6)], versions)
+    assert queries() == small
