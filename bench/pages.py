@@ -4,28 +4,29 @@ Run with `make bench`. Builds throwaway SQLite databases of increasing size (or 
 server when it names PostgreSQL) and requests each list page through the WSGI stack.
 """
 
+import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tracker import create_app
+from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
+from tracker.auth.models import ProjectLead, User
+from tracker.auth.roles import Role
+from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.migrations import upgrade
+from tracker.process_areas.service import seed_catalog
+from tracker.projects.models import Phase, Project
+from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
 
-from tracker import create_app  # noqa: E402
-from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus  # noqa: E402
-from tracker.auth.models import ProjectLead, User  # noqa: E402
-from tracker.auth.roles import Role  # noqa: E402
-from tracker.migrations import upgrade  # noqa: E402
-from tracker.process_areas.service import seed_catalog  # noqa: E402
-from tracker.projects.models import Phase, Project  # noqa: E402
-
-SIZES = [100, 1_000, 10_000]
-PAGES = ["/projects/", "/projects/?q=7&phase=execution", "/projects/?page=3", "/assets/", "/"]
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",")]  # projects; assets and leads a tenth of that, 10 status rows and 1 proposal each
+PAGES = ["/projects/", "/projects/?q=7&phase=execution", "/projects/?page=3", "/assets/", "/",
+         "/proposals/", "/proposals/?view=board", "/deployments/status", "/deployments/status?page=3",
+         "/deployments/status.csv"]
 REPEAT = 20
 
 
@@ -48,8 +49,20 @@ def fill(engine, n: int) -> User:
                   for i in range(max(1, n // 10))]
         session.add_all(assets)
         session.flush()
-        session.add_all(AssetVersion(asset_id=a.id, label=f"1.{j}", status=VersionStatus.RELEASED,
-                                     release_date=date(2025, 1, 1 + j)) for a in assets for j in range(3))
+        versions = [AssetVersion(asset_id=a.id, label=f"1.{j}", status=VersionStatus.RELEASED,
+                                 release_date=date(2025, 1, 1 + j)) for a in assets for j in range(3)]
+        session.add_all(versions)
+        session.flush()
+        deployment = Deployment(title="Bench roll-out", target_date=date(2026, 6, 1), created_by_id=user.id)
+        session.add(deployment)
+        session.flush()
+        # Every project runs the first version of up to ten assets: n x 10 status rows.
+        session.add_all(ProjectDeployment(deployment_id=deployment.id, project_id=p.id, asset_version_id=v.id,
+                                          status=list(RowStatus)[(i + k) % 6])
+                        for i, p in enumerate(projects) for k, v in enumerate(versions[:30:3]))
+        session.add_all(Proposal(title=f"Proposal {i}", problem="p", proposed_change="c", source=ProposalSource.OTHER,
+                                 expected_benefit=1 + i % 5, estimated_effort=1 + i % 5, priority_score=i % 100,
+                                 status=list(ProposalStatus)[i % 10], submitter_id=user.id) for i in range(n))
         session.commit()
         return user
 
@@ -68,7 +81,7 @@ def measure(client, path: str, statements: list) -> tuple[float, int]:
 def main() -> None:
     statements: list[str] = []
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    print(f"{'rows':>7}  {'page':<34} {'median ms':>9} {'queries':>7}")
+    print(f"{'projects':>8}  {'page':<34} {'median ms':>9} {'queries':>7}")
     for n in SIZES:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/bench.db"
@@ -81,7 +94,7 @@ def main() -> None:
                 session["seen"] = time.time()
             for path in PAGES:
                 ms, queries = measure(client, path, statements)
-                print(f"{n:>7}  {path:<34} {ms:>9.1f} {queries:>7}")
+                print(f"{n:>8}  {path:<34} {ms:>9.1f} {queries:>7}")
             app.extensions["tracker.engine"].dispose()
 
 

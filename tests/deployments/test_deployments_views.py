@@ -172,3 +172,12 @@ def test_matrix_query_count_does_not_grow(client, login_as, make_project, make_r
     small = queries()
     make_deployment([make_project() for _ in range(6)], versions)
     assert queries() == small
+
+
+def test_a_status_change_can_carry_a_note(client, sepg, make_project, make_released, make_deployment, db):
+    make_deployment([make_project()], [make_released()])
+    row = db.exec(select(ProjectDeployment)).one()
+    response = client.post(f"/deployments/rows/{row.id}/move",
+                           data={"to": "in_progress", "version": "1", "notes": "Coaching booked"},
+                           headers={"HX-Request": "true"})
+    assert "<td>Coaching booked</td>" in response.get_data(as_text=True)
