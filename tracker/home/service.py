@@ -7,12 +7,17 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus, PlanStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
+from tracker.audits.models import Noncompliance
+from tracker.audits.models import NoncomplianceStatus as NC
 from tracker.auth.models import ProjectLead
 from tracker.auth.roles import Role
 from tracker.db import utcnow
+from tracker.deployments.models import ProjectDeployment, RowStatus
+from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import Project, ProjectStatus
 from tracker.proposals.models import Proposal, ProposalStatus
+from tracker.tailoring.models import TailoringRecord, TailoringStatus
 
 
 @dataclass(frozen=True)
@@ -39,33 +44,57 @@ def _count(session: Session, model, *where) -> int:
     return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
-def _waiting(session: Session, user) -> list[Waiting]:
-    open_statuses = [CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]
-    mine = (Commitment.owner_id == user.id, Commitment.status.in_(open_statuses))
-    waiting = [
+def _for_everyone(session: Session, user) -> list[Waiting]:
+    mine = (Commitment.owner_id == user.id, Commitment.status.in_([CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]))
+    mine_nc = (Noncompliance.owner_id == user.id, Noncompliance.status.in_([NC.OPEN, NC.IN_PROGRESS]))
+    return [
         Waiting("Your open commitments", _count(session, Commitment, *mine), "work.my_commitments"),
         Waiting("Your overdue commitments", _count(session, Commitment, *mine, Commitment.due_date < utcnow().date()),
                 "work.my_commitments"),
+        Waiting("Noncompliances you own", _count(session, Noncompliance, *mine_nc), "audits.index"),
     ]
-    if user.role == Role.PROCESS_GROUP:
-        waiting += [
-            Waiting("Proposals to triage", _count(session, Proposal, Proposal.status == ProposalStatus.SUBMITTED),
-                    "proposals.index", {"status": "submitted"}),
-            Waiting("Proposals accepted, not yet planned",
-                    _count(session, Proposal, Proposal.status == ProposalStatus.ACCEPTED),
-                    "proposals.index", {"status": "accepted"}),
-        ]
-    if user.role == Role.STEERING:
-        waiting += [
-            Waiting("Escalated proposals to decide",
-                    _count(session, Proposal, Proposal.status == ProposalStatus.ESCALATED),
-                    "proposals.index", {"status": "escalated"}),
-            Waiting("Action plans to approve", _count(session, ActionPlan, ActionPlan.status == PlanStatus.IN_REVIEW),
-                    "plans.index", {"status": "in_review"}),
-            Waiting("Pilots to decide", _count(session, Pilot, Pilot.status == PilotStatus.EVALUATING),
-                    "pilots.index", {"status": "evaluating"}),
-        ]
-    return waiting
+
+
+def _for_process_group(session: Session, user) -> list[Waiting]:
+    return [
+        Waiting("Proposals to triage", _count(session, Proposal, Proposal.status == ProposalStatus.SUBMITTED),
+                "proposals.index", {"status": "submitted"}),
+        Waiting("Proposals accepted, not yet planned",
+                _count(session, Proposal, Proposal.status == ProposalStatus.ACCEPTED),
+                "proposals.index", {"status": "accepted"}),
+        Waiting("Tailoring records to review",
+                _count(session, TailoringRecord, TailoringRecord.status == TailoringStatus.REQUESTED),
+                "tailoring.index", {"status": "requested"}),
+        Waiting("Lessons to review", _count(session, Lesson, Lesson.status == LessonStatus.NEW),
+                "lessons.index", {"status": "new"}),
+    ]
+
+
+def _for_leads(session: Session, user) -> list[Waiting]:
+    led = select(ProjectLead.project_id).where(ProjectLead.user_id == user.id)
+    to_progress = [RowStatus.NOT_STARTED, RowStatus.PLANNED, RowStatus.IN_PROGRESS]
+    return [Waiting("Deployments to progress on your projects",
+                    _count(session, ProjectDeployment, ProjectDeployment.project_id.in_(led),
+                           ProjectDeployment.status.in_(to_progress)), "deployments.status_matrix")]
+
+
+def _for_steering(session: Session, user) -> list[Waiting]:
+    return [
+        Waiting("Escalated proposals to decide", _count(session, Proposal, Proposal.status == ProposalStatus.ESCALATED),
+                "proposals.index", {"status": "escalated"}),
+        Waiting("Action plans to approve", _count(session, ActionPlan, ActionPlan.status == PlanStatus.IN_REVIEW),
+                "plans.index", {"status": "in_review"}),
+        Waiting("Pilots to decide", _count(session, Pilot, Pilot.status == PilotStatus.EVALUATING),
+                "pilots.index", {"status": "evaluating"}),
+    ]
+
+
+BY_ROLE = {Role.PROCESS_GROUP: _for_process_group, Role.PROJECT_LEAD: _for_leads, Role.STEERING: _for_steering}
+
+
+def _waiting(session: Session, user) -> list[Waiting]:
+    extra = BY_ROLE.get(user.role)
+    return _for_everyone(session, user) + (extra(session, user) if extra else [])
 
 
 def summary(session: Session, *, user) -> Summary:
