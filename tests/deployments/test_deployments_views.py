@@ -181,3 +181,32 @@ def test_a_status_change_can_carry_a_note(client, sepg, make_project, make_relea
                            data={"to": "in_progress", "version": "1", "notes": "Coaching booked"},
                            headers={"HX-Request": "true"})
     assert "<td>Coaching booked</td>" in response.get_data(as_text=True)
+
+
+def test_project_and_asset_pages_queries_do_not_grow(client, login, make_user, make_project, make_released,
+                                                     make_deployment, make_tailoring, make_audit, make_lesson,
+                                                     query_counter):
+    project = make_project()
+    login(make_user(Role.PROJECT_LEAD, leads=[project]))
+    first = make_released(title="Asset 0")
+
+    def queries():
+        counts = []
+        for path in (f"/projects/{project.id}", f"/assets/{first.asset_id}"):
+            query_counter.clear()
+            assert client.get(path).status_code == 200
+            counts.append(len(query_counter))
+        return counts
+
+    make_deployment([project], [first])
+    make_tailoring(project, first)
+    make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
+    make_lesson(project_id=project.id, asset_id=first.asset_id)
+    small = queries()
+    versions = [make_released(title=f"Asset {i}") for i in range(1, 5)] + [make_released("2.0", asset=first.asset)]
+    make_deployment([project, make_project()], versions)
+    for version in versions:
+        make_tailoring(project, version)
+        make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
+        make_lesson(project_id=project.id, asset_id=first.asset_id)
+    assert queries() == small
