@@ -129,3 +129,8 @@ def requires(action: str):
         return guarded
 
     return decorate
+
+
+def led_projects_only(user) -> int | None:
+    """Whose projects a deployment or tailoring list and its export are limited to: a lead's own, else all."""
+    return user.id if user.role == Role.PROJECT_LEAD else None

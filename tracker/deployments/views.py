@@ -10,8 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.assets.service import asset_choices, get_asset
 from tracker.audit.service import history
-from tracker.auth.policy import can, requires
-from tracker.auth.roles import Role
+from tracker.auth.policy import can, led_projects_only, requires
 from tracker.db import get_session
 from tracker.deployments import service, standard_set, status
 from tracker.deployments.forms import DeploymentInput, RowMoveInput, StandardSetInput
@@ -102,8 +101,7 @@ def _status_filter() -> status.StatusFilter:
         project_status=None if project_status == "any" else query_enum(ProjectStatus, "project_status")
         or ProjectStatus.ACTIVE,
         status=query_enum(RowStatus, "status"),
-        # Project leads see the deployment status of their own projects (in the page and the export alike).
-        lead_id=current_user.id if current_user.role == Role.PROJECT_LEAD else None)
+        lead_id=led_projects_only(current_user))
 
 
 @bp.get("/status")

@@ -5,8 +5,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.audit.service import history
-from tracker.auth.policy import requires
-from tracker.auth.roles import Role
+from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
 from tracker.errors import Conflict, ValidationError
 from tracker.pilots.service import version_choices
@@ -34,7 +33,7 @@ bp = Blueprint("tailoring", __name__, url_prefix="/tailoring")
 def index():
     where = service.TailoringFilter(
         status=query_enum(TailoringStatus, "status"), project_id=query_id("project"),
-        lead_id=current_user.id if current_user.role == Role.PROJECT_LEAD else None)
+        lead_id=led_projects_only(current_user))
     page = service.list_records(get_session(), where=where, page=query_page(),
                                 size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("tailoring/index.html", "tailoring/_table.html", page=page, where=where,
