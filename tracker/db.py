@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
+from tracker.errors import Conflict, ValidationError
+
 
 def normalize_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator wrote."""
@@ -124,8 +126,6 @@ def flush(session: Session, *, unique: dict[str, str] | None = None) -> None:
 
 @contextmanager
 def _translated(session: Session, unique: dict[str, str] | None) -> Iterator[None]:
-    from tracker.errors import Conflict, ValidationError
-
     try:
         yield
     except StaleDataError as error:

@@ -4,6 +4,7 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic import ValidationError as PydanticError
+from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from tracker.errors import ValidationError
@@ -97,8 +98,6 @@ def parse(model: type[M], form: MultiDict) -> M:
 
 def existing(session, model, ids: list[int], *, field: str, message: str = "Choose from the list.") -> list:
     """The records with these ids, or a ValidationError on `field` if any does not exist."""
-    from sqlmodel import select
-
     if not ids:
         return []
     records = list(session.exec(select(model).where(model.id.in_(ids))).all())

@@ -65,6 +65,7 @@ def _leads_project_of(user, record) -> bool:
 
 
 def _submitted_it(user, proposal) -> bool:
+    # Imported here: the policy is imported by every domain, and must not pull the domains in at import time.
     from tracker.proposals.workflow import EDITABLE_BY_SUBMITTER
 
     return proposal.submitter_id == user.id and proposal.status in EDITABLE_BY_SUBMITTER
