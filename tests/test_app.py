@@ -118,3 +118,12 @@ def test_home_shows_what_waits_for_the_steering_committee(client, login_as, make
     page = client.get("/").get_data(as_text=True)
     assert '<a href="/proposals/?status=escalated"><strong>1</strong> Escalated proposals to decide</a>' in page
     assert '<a href="/plans/?status=in_review"><strong>2</strong> Action plans to approve</a>' in page
+
+
+def test_search_text_with_odd_characters_never_fails(client, login_as):
+    login_as(Role.PROCESS_GROUP)
+    for path in ("/projects/", "/assets/", "/proposals/", "/proposals/?view=board", "/lessons/",
+                 "/deployments/status", "/deployments/status.csv"):
+        for q in ("%00", "%25_", "'; drop table project; --", "%F0%9F%98%80" * 40):
+            response = client.get(f"{path}{'&' if '?' in path else '?'}q={q}")
+            assert response.status_code == 200, (path, q)

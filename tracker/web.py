@@ -37,6 +37,11 @@ def go_to(url: str) -> Response:
     return redirect(url, code=303)
 
 
+def query_text(name: str, *, max_length: int = 100) -> str:
+    """A ?name= search text, trimmed and bounded; NUL (which PostgreSQL refuses) removed."""
+    return request.args.get(name, "").replace("\x00", "").strip()[:max_length]
+
+
 def query_page() -> int:
     """The ?page= number, 1 when absent or nonsense."""
     raw = request.args.get("page", "1")

@@ -56,3 +56,16 @@ def test_project_page_shows_open_noncompliances(client, login_as, make_user, mak
     login_as(Role.STEERING)
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "No peer review records</a> — Mia" in page
+
+
+def test_result_notes_are_validated(client, login_as, make_project, make_released, make_deployment, make_audit, db):
+    project = make_project()
+    version = make_released()
+    make_deployment([project], [version], status=RowStatus.DEPLOYED)
+    audit = make_audit(project)
+    login_as(Role.PROCESS_GROUP)
+    for notes in ("x" * 2001, "nul \x00 byte"):
+        response = client.post(f"/audits/{audit.id}/results", data={f"result_{version.id}": "compliant",
+                                                                    f"notes_{version.id}": notes})
+        assert response.status_code == 422
+    assert db.exec(select(AuditResult)).first() is None

@@ -18,7 +18,7 @@ from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
 from tracker.projects.service import ProjectFilter, list_projects
 from tracker.validation import parse
-from tracker.web import RecordForm, page_or_fragment, query_enum, query_id, query_page
+from tracker.web import RecordForm, page_or_fragment, query_enum, query_id, query_page, query_text
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
@@ -28,7 +28,7 @@ bp = Blueprint("assets", __name__, url_prefix="/assets")
 @requires("read")
 def index():
     session = get_session()
-    where = service.AssetFilter(q=request.args.get("q", "").strip()[:100], kind=query_enum(AssetKind, "kind"),
+    where = service.AssetFilter(q=query_text("q"), kind=query_enum(AssetKind, "kind"),
                                 area_id=query_id("area"))
     page = service.list_assets(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("assets/index.html", "assets/_table.html", page=page, where=where,

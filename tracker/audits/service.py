@@ -91,8 +91,8 @@ def record_results(session: Session, *, audit: ComplianceAudit, results: dict[in
         except ValueError:
             errors[f"result_{version_id}"] = "Choose one of the listed options."
             continue
-        if len(notes) > 2000:
-            errors[f"notes_{version_id}"] = "Use at most 2000 characters."
+        if len(notes) > 2000 or "\x00" in notes:
+            errors[f"notes_{version_id}"] = "Use at most 2000 characters, and no control characters."
             continue
         label = f"{in_scope[version_id].asset.title} {in_scope[version_id].label}"
         row = existing.get(version_id)

@@ -21,7 +21,7 @@ from tracker.pilots.service import plan_choices, version_choices
 from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import ProjectFilter, get_project, list_projects
 from tracker.validation import parse
-from tracker.web import RecordForm, go_to, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, go_to, page_or_fragment, query_enum, query_page, query_text
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
@@ -97,7 +97,7 @@ def move_row(row_id: int):
 def _status_filter() -> status.StatusFilter:
     project_status = request.args.get("project_status", "active")
     return status.StatusFilter(
-        q=request.args.get("q", "").strip()[:100], phase=query_enum(Phase, "phase"),
+        q=query_text("q"), phase=query_enum(Phase, "phase"),
         project_status=None if project_status == "any" else query_enum(ProjectStatus, "project_status")
         or ProjectStatus.ACTIVE,
         status=query_enum(RowStatus, "status"),

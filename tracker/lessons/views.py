@@ -25,6 +25,7 @@ from tracker.web import (
     query_enum,
     query_id,
     query_page,
+    query_text,
 )
 from tracker.workflow import allowed_moves
 
@@ -39,7 +40,7 @@ def _projects():
 @requires("read")
 def index():
     session = get_session()
-    where = service.LessonFilter(q=request.args.get("q", "").strip()[:100], status=query_enum(LessonStatus, "status"),
+    where = service.LessonFilter(q=query_text("q"), status=query_enum(LessonStatus, "status"),
                                  polarity=query_enum(Polarity, "polarity"), project_id=query_id("project"),
                                  area_id=query_id("area"), asset_id=query_id("asset"))
     page = service.library(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))

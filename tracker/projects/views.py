@@ -12,14 +12,14 @@ from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
 from tracker.projects.overview import overview
-from tracker.web import RecordForm, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, page_or_fragment, query_enum, query_page, query_text
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
 def _filter() -> service.ProjectFilter:
     return service.ProjectFilter(
-        q=request.args.get("q", "").strip()[:100],
+        q=query_text("q"),
         phase=query_enum(Phase, "phase"),
         status=query_enum(ProjectStatus, "status"),
         lead_id=current_user.id if request.args.get("mine") else None,

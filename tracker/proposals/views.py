@@ -25,6 +25,7 @@ from tracker.web import (
     query_enum,
     query_id,
     query_page,
+    query_text,
 )
 from tracker.workflow import allowed_moves
 
@@ -33,7 +34,7 @@ bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 def _filter() -> service.ProposalFilter:
     return service.ProposalFilter(
-        q=request.args.get("q", "").strip()[:100], status=query_enum(ProposalStatus, "status"),
+        q=query_text("q"), status=query_enum(ProposalStatus, "status"),
         source=query_enum(ProposalSource, "source"), area_id=query_id("area"), objective_id=query_id("objective"),
         submitter_id=current_user.id if request.args.get("mine") else query_id("submitter"),
         unaligned=bool(request.args.get("unaligned")))
