@@ -214,9 +214,11 @@ LESSON = form_of(title=values("Lesson"), project_id=values("1"), area_id=values(
 
 @pytest.fixture
 def sg3(db, make_project, make_released, make_deployment, make_tailoring, make_audit, make_lesson, make_user):
+    from tracker.deployments.models import RowStatus
+
     project = make_project()
     version = make_released()
-    make_deployment([project], [version])
+    make_deployment([project], [version], status=RowStatus.DEPLOYED)  # in the audit's scope
     make_tailoring(project, version)
     make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
     make_lesson()

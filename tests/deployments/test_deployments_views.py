@@ -210,3 +210,17 @@ def test_project_and_asset_pages_queries_do_not_grow(client, login, make_user, m
         make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
         make_lesson(project_id=project.id, asset_id=first.asset_id)
     assert queries() == small
+
+
+def test_stale_row_button_shows_the_row_as_it_is_now(client, sepg, make_project, make_released, make_deployment,
+                                                     db):
+    make_deployment([make_project()], [make_released()])
+    row = db.exec(select(ProjectDeployment)).one()
+    assert client.post(f"/deployments/rows/{row.id}/move", data={"to": "in_progress", "version": "1"}).status_code == 200
+    stale = client.post(f"/deployments/rows/{row.id}/move", data={"to": "not_applicable", "version": "1",
+                                                                  "rationale": "x"}, headers={"HX-Request": "true"})
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert "Someone else changed this record" in page and 'class="badge in_progress"' in page
+    db.expire_all()
+    assert db.get(ProjectDeployment, row.id).status == RowStatus.IN_PROGRESS

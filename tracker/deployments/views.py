@@ -16,7 +16,7 @@ from tracker.deployments import service, standard_set, status
 from tracker.deployments.forms import DeploymentInput, RowMoveInput, StandardSetInput
 from tracker.deployments.models import RowStatus
 from tracker.deployments.workflow import ROW_TRANSITIONS
-from tracker.errors import ValidationError
+from tracker.errors import Conflict, ValidationError
 from tracker.pilots.service import plan_choices, version_choices
 from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import ProjectFilter, get_project, list_projects
@@ -88,10 +88,17 @@ def move_row(row_id: int):
     try:
         service.move_row(session, row=row, data=parse(RowMoveInput, request.form), by=current_user)
     except ValidationError as error:
-        return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", status=422, row=row,
-                                row_moves=row_moves, row_errors=error.errors, context=request.form.get("context"))
-    return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", row=row, row_moves=row_moves,
-                            row_errors={}, context=request.form.get("context"))
+        return _row(row, status=422, errors=error.errors)
+    except Conflict as error:
+        # Someone moved this row meanwhile: show it as it is now, with the buttons that apply to that.
+        return _row(service.updatable_row(session, row_id=row_id, by=current_user), status=409,
+                    errors={"__all__": error.message})
+    return _row(row)
+
+
+def _row(row, *, status: int = 200, errors: dict | None = None):
+    return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", status=status, row=row,
+                            row_moves=row_moves, row_errors=errors or {})
 
 
 def _status_filter() -> status.StatusFilter:
