@@ -53,7 +53,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return _render_error(error.status, error.message or type(error).__name__)
+        response = _render_error(error.status, error.message or type(error).__name__)
+        if isinstance(error, Conflict) and request.headers.get("HX-Request"):
+            # app.js reloads the page's main content, so the user sees what the other change did.
+            body, status, headers = response
+            return body, status, headers | {"HX-Trigger": "recordChanged"}
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -70,6 +75,7 @@ def _render_error(status: int, message: str):
         return {"error": message}, status
     if request.headers.get("HX-Request"):
         # A refused button press shows its message in the page's message area, not inside the button's target.
-        headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
+        # HX-Reselect: the pressed form may select part of a page (hx-select); the message is all there is.
+        headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "HX-Reselect": ".flash"}
         return render_template("_error.html", status=status, message=message), status, headers
     return render_template("error.html", status=status, message=message), status

@@ -63,3 +63,20 @@ def test_search_as_you_type_filters_without_reload(page, live_server, sign_in, m
     expect(page.locator("#project-table")).to_contain_text("CRM")
     assert page.evaluate("window.notReloaded") is True
     assert page.url.endswith("/projects/?q=portal")
+
+
+def test_stale_button_shows_the_message_and_the_record_as_it_is_now(page, context, live_server, sign_in, make_user,
+                                                                   make_proposal):
+    from tracker.proposals.models import ProposalStatus
+
+    make_user(Role.PROCESS_GROUP, email="sam@example.org")
+    proposal = make_proposal(ProposalStatus.SUBMITTED, title="Stale idea")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/proposals/{proposal.id}")
+    other_tab = context.new_page()
+    other_tab.goto(f"{live_server}/proposals/{proposal.id}")
+    other_tab.get_by_role("button", name="Start review").click()
+    expect(other_tab.locator("#proposal-status")).to_have_text("Under review")
+    page.get_by_role("button", name="Mark duplicate").click()
+    expect(page.locator("#messages")).to_contain_text("Someone else changed this record")
+    expect(page.locator("#proposal-status")).to_have_text("Under review")

@@ -216,3 +216,13 @@ def test_filter_by_submitter(client, login_as, make_proposal, make_user):
     login_as(Role.STEERING)
     page = client.get(f"/proposals/?submitter={leo.id}").get_data(as_text=True)
     assert "Leo&#39;s idea" in page and "Mia&#39;s idea" not in page
+
+
+def test_stale_htmx_button_asks_the_page_to_show_the_current_record(client, login_as, make_proposal):
+    proposal = make_proposal(ProposalStatus.SUBMITTED)
+    login_as(Role.PROCESS_GROUP)
+    move(client, proposal, "under_review", 1)
+    stale = client.post(f"/proposals/{proposal.id}/move", data={"to": "duplicate", "version": "1"},
+                        headers={"HX-Request": "true"})
+    assert stale.status_code == 409
+    assert stale.headers["HX-Trigger"] == "recordChanged" and stale.headers["HX-Retarget"] == "#messages"

@@ -20,6 +20,10 @@
       if (data.getAll(key).every(function (value) { return value === ""; })) { data.delete(key); }
     });
   });
+  // A button pressed on a stale page (409): show the record as it is now, the message stays above it.
+  document.addEventListener("recordChanged", function () {
+    window.htmx.ajax("GET", window.location.href, { target: "main", select: "main", swap: "outerHTML" });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     // onLoad hands over the swapped element itself; look inside it and at it.
     window.htmx.onLoad(function (el) { drawCharts(el.parentElement || el); });
