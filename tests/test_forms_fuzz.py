@@ -100,7 +100,9 @@ def test_login_form_never_fails(client, form):
 OBJECTIVE = form_of(name=values("Fewer defects"), kpi=values("Escaped defects"), baseline=junk, target=values("5"),
                     owner_id=values("1", "2"), description=junk, active=values("y"), version=values("1"))
 PROPOSAL = form_of(title=values("Checklists"), problem=values("Late defects"), proposed_change=values("Reviews"),
-                   source=values("lesson_learned", "other"), source_ref=junk, expected_benefit=values("1", "5"),
+                   source=values("lesson_learned", "other"), source_ref=junk,
+                   source_entity=values("noncompliance", "asset_feedback", "lesson", "process_asset"),
+                   source_id=values("1", "2"), expected_benefit=values("1", "5"),
                    estimated_effort=values("3"), objective_ids=st.lists(values("1", "2"), max_size=2),
                    area_ids=st.lists(values("1", "3"), max_size=2), asset_ids=st.lists(values("1"), max_size=2),
                    version=values("1"))

@@ -112,10 +112,12 @@ def _plans(session, users, made, objective_ids):
         description="Draft the code review checklist", owner_id=users["member"].id, due_date="2027-01-15"), by=sepg)
     issues.raise_issue(session, plan=plan, data=IssueInput(title="Review tool has no checklist support",
                        owner_id=users["quality"].id), by=users["member"])
-    joint_reviews.record(session, plan=plan, data=parse(JointReviewInput, MultiDict({
+    review = MultiDict({
         "held_on": "2026-07-02", "summary": "Design checklist in use on PAY; reviewers find it long.",
         "decisions": "Trim to 20 items.", "f1_description": "Trim the checklist to 20 items",
-        "f1_owner_id": str(users["member"].id), "f1_due": "2026-07-31"})), by=sepg)
+        "f1_owner_id": str(users["member"].id), "f1_due": "2026-07-31"})
+    review.setlist("attendee_ids", [str(users[who].id) for who in ("sepg", "member", "lead", "quality")])
+    joint_reviews.record(session, plan=plan, data=parse(JointReviewInput, review), by=sepg)
     _pilot(session, users, plan)
 
     form = MultiDict({"title": "Estimation with historical data", "goal": "Estimates within 10% of actuals.",

@@ -85,13 +85,6 @@ def of_asset(session: Session, asset: ProcessAsset) -> Trace:
                  deployments=deployments, tailorings=tailorings, audits=audits, lessons=lessons)
 
 
-def of_lesson_source(session: Session, proposal: Proposal) -> Lesson | None:
-    """The lesson a proposal was converted from, if any."""
-    if proposal.source_entity != "lesson" or proposal.source_id is None:
-        return None
-    return session.get(Lesson, proposal.source_id)
-
-
 def of_objective(session: Session, objective: BusinessObjective) -> Trace:
     """The proposals and plans that serve an objective."""
     proposals = list(session.exec(

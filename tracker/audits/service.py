@@ -71,6 +71,11 @@ def approved_tailorings(session: Session, *, project_id: int):
     return tailorings_of(session, project_id=project_id, status=TailoringStatus.APPROVED)
 
 
+def _shown_result(result: Compliance, notes: str) -> str:
+    """A result as the history shows it: "Partially: reviews late", or just "Compliant"."""
+    return f"{result.label}: {notes}" if notes else result.label
+
+
 def record_results(session: Session, *, audit: ComplianceAudit, results: dict[int, tuple[str, str]],
                    by: User) -> ComplianceAudit:
     """Record the result per asset version in scope: {version id: (result, notes)}; blanks are skipped."""
@@ -96,13 +101,13 @@ def record_results(session: Session, *, audit: ComplianceAudit, results: dict[in
             continue
         label = f"{in_scope[version_id].asset.title} {in_scope[version_id].label}"
         row = existing.get(version_id)
-        old = f"{row.result.label}: {row.notes}" if row else None
+        old = _shown_result(row.result, row.notes) if row else None
         if row is None:
             row = AuditResult(audit_id=audit.id, asset_version_id=version_id, result=compliance, notes=notes)
             audit.results.append(row)
         row.result, row.notes = compliance, notes
-        if old != f"{compliance.label}: {notes}":
-            record_values(session, audit, by=by, changed={f"result {label}"[:60]: (old, f"{compliance.label}: {notes}")})
+        if old != _shown_result(compliance, notes):
+            record_values(session, audit, by=by, changed={f"result {label}"[:60]: (old, _shown_result(compliance, notes))})
     if errors:
         session.rollback()
         raise ValidationError(errors)

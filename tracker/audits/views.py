@@ -14,6 +14,8 @@ from tracker.auth.policy import can, requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
 from tracker.projects.service import ProjectFilter, list_projects
+from tracker.proposals.models import SourceEntity
+from tracker.proposals.sources import proposals_from
 from tracker.validation import parse
 from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_page
 from tracker.workflow import allowed_moves
@@ -62,12 +64,14 @@ def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
     session = get_session()
     empty = {"values": MultiDict(), "errors": {}}
     in_scope = service.scope(session, project_id=audit.project_id)
+    noncompliances = service.noncompliances(session, audit_id=audit.id)
     return page_or_fragment(
         "audits/detail.html", "audits/detail.html", status=status, audit=audit, scope=in_scope,
         version_options=[(str(v.id), f"{v.asset.title} {v.label}") for v in in_scope],
         results={r.asset_version_id: r for r in audit.results}, compliance=list(Compliance),
         tailorings=service.approved_tailorings(session, project_id=audit.project_id),
-        noncompliances=service.noncompliances(session, audit_id=audit.id),
+        noncompliances=noncompliances, proposals_from=proposals_from(
+            session, entity=SourceEntity.NONCOMPLIANCE, ids=[item.id for item in noncompliances]),
         nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
         if can(current_user, "noncompliance.update", item) else [],
         moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role), people=owner_choices(session),

@@ -71,5 +71,6 @@ class AssetFeedback(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     author: User = Relationship()
+    asset: ProcessAsset = Relationship()
     project: Project | None = Relationship()
     asset_version: AssetVersion | None = Relationship()

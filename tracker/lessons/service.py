@@ -17,8 +17,9 @@ from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
-from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
+from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
 from tracker.proposals.priority import current_weights, score
+from tracker.proposals.sources import proposals_from
 from tracker.workflow import check_move
 
 LOADED = (selectinload(Lesson.project), selectinload(Lesson.area), selectinload(Lesson.asset),
@@ -108,7 +109,7 @@ def convert(session: Session, *, lesson: Lesson, by: User) -> Proposal:
     proposal = Proposal(title=lesson.title, problem=lesson.what_happened,
                         proposed_change=lesson.recommendation or "To be worked out from the lesson.",
                         source=ProposalSource.LESSON_LEARNED, source_ref=f"Lesson #{lesson.id}",
-                        source_entity="lesson", source_id=lesson.id, expected_benefit=3, estimated_effort=3,
+                        source_entity=SourceEntity.LESSON, source_id=lesson.id, expected_benefit=3, estimated_effort=3,
                         status=ProposalStatus.SUBMITTED, submitter_id=by.id,
                         areas=[lesson.area] if lesson.area else [], assets=[lesson.asset] if lesson.asset else [])
     proposal.priority_score = score(proposal, current_weights(session))
@@ -146,6 +147,7 @@ class FeedbackSummary:
     count: int
     average: float | None
     items: list[AssetFeedback]
+    proposals: dict[int, list[Proposal]]  # what each piece of feedback led to
 
 
 def feedback_on(session: Session, *, asset_id: int, limit: int = 50) -> FeedbackSummary:
@@ -154,4 +156,5 @@ def feedback_on(session: Session, *, asset_id: int, limit: int = 50) -> Feedback
     items = list(session.exec(select(AssetFeedback).where(AssetFeedback.asset_id == asset_id).options(
         selectinload(AssetFeedback.author), selectinload(AssetFeedback.project),
         selectinload(AssetFeedback.asset_version)).order_by(AssetFeedback.id.desc()).limit(limit)).all())
-    return FeedbackSummary(count, round(float(average), 1) if average is not None else None, items)
+    return FeedbackSummary(count, round(float(average), 1) if average is not None else None, items,
+                           proposals_from(session, entity=SourceEntity.ASSET_FEEDBACK, ids=[f.id for f in items]))

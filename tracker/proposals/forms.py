@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tracker.proposals.models import ProposalSource, ProposalStatus
+from tracker.proposals.models import ProposalSource, ProposalStatus, SourceEntity
 from tracker.validation import FormModel, Id, Version, text
 
 Scale = Annotated[int, Field(ge=1, le=5)]
@@ -17,6 +17,8 @@ class ProposalInput(FormModel):
     proposed_change: text(4000)
     source: ProposalSource
     source_ref: text(200, required=False) = ""
+    source_entity: SourceEntity | None = None  # a record in this tracker it came from, with source_id
+    source_id: Id | None = None
     area_ids: list[Id] = Field(default_factory=list)
     asset_ids: list[Id] = Field(default_factory=list)
     objective_ids: list[Id] = Field(default_factory=list)

@@ -1,6 +1,7 @@
 """Process improvement proposals, where they came from, and the talk about them."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Optional
 
 from sqlmodel import Field, Relationship, SQLModel
@@ -23,6 +24,15 @@ class ProposalSource(Labelled):
     COMPLIANCE_AUDIT = "compliance_audit"
     TAILORING_PATTERN = "tailoring_pattern"
     OTHER = "other"
+
+
+class SourceEntity(StrEnum):
+    """The kinds of record in this tracker a proposal can name as its source (see proposals/sources.py)."""
+
+    LESSON = "lesson"
+    NONCOMPLIANCE = "noncompliance"
+    ASSET_FEEDBACK = "asset_feedback"
+    PROCESS_ASSET = "process_asset"  # a tailoring pattern: the asset whose element projects tailor out
 
 
 class ProposalStatus(Labelled):

@@ -23,6 +23,7 @@ from tracker.proposals.models import (
     ProposalStatus,
 )
 from tracker.proposals.priority import current_weights, score
+from tracker.proposals.sources import KINDS
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import existing
 from tracker.workflow import check_move
@@ -129,16 +130,28 @@ def _links(session: Session, data: ProposalInput) -> dict[str, list]:
 LABELS = {"areas": lambda a: a.code, "assets": lambda a: a.title, "objectives": lambda o: o.name}
 
 
+def _source_record(session: Session, data: ProposalInput) -> dict[str, object]:
+    """The record in this tracker the proposal comes from: named in full, and still there."""
+    if data.source_entity is None and data.source_id is None:
+        return {}
+    if data.source_entity is None or data.source_id is None or \
+            session.get(KINDS[data.source_entity].model, data.source_id) is None:
+        raise ValidationError({"source_ref": "The record this proposal comes from no longer exists."})
+    return {"source_entity": data.source_entity.value, "source_id": data.source_id}
+
+
 def submit(session: Session, *, data: ProposalInput, by: User) -> Proposal:
     """Anyone signed in submits a proposal; it is scored at once."""
     authorize(by, "proposal.submit")
     links = _links(session, data)
-    proposal = Proposal(**data.model_dump(include=set(FIELDS)), submitter_id=by.id, **links)
+    source = _source_record(session, data)
+    proposal = Proposal(**data.model_dump(include=set(FIELDS)), **source, submitter_id=by.id, **links)
     proposal.priority_score = score(proposal, current_weights(session))
     session.add(proposal)
     flush(session)
     record_create(session, proposal, by=by, fields=data.model_dump(include=set(FIELDS)) | {
-        name: [LABELS[name](item) for item in items] for name, items in links.items()})
+        name: [LABELS[name](item) for item in items] for name, items in links.items()} | (
+        {"source_record": f"{source['source_entity']} #{source['source_id']}"} if source else {}))
     commit(session)
     return proposal
 

@@ -12,9 +12,9 @@ from tracker.db import get_session
 from tracker.errors import Conflict, ValidationError
 from tracker.objectives.service import list_objectives
 from tracker.process_areas.service import list_areas
-from tracker.proposals import priority, service
+from tracker.proposals import priority, service, sources
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput, WeightsInput
-from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
+from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import parse
 from tracker.web import (
@@ -75,7 +75,7 @@ def _detail(proposal: Proposal, *, status: int = 200, move_errors: dict | None =
         move_errors=move_errors or {}, move_values=move_values or MultiDict(), comments=service.comments(session, proposal_id=proposal.id),
         comment_values=comment_values or MultiDict(), comment_errors=comment_errors or {},
         duplicates=service.duplicate_choices(session, proposal=proposal), trace=trace.of_proposal(session, proposal),
-        source_lesson=trace.of_lesson_source(session, proposal),
+        source_link=sources.link_of(session, proposal),
         history=history(session, entity="proposal", entity_ids=[proposal.id]),
     )
 
@@ -83,7 +83,11 @@ def _detail(proposal: Proposal, *, status: int = 200, move_errors: dict | None =
 @bp.get("/new")
 @requires("proposal.submit")
 def new():
-    return FORM.show(values=MultiDict({"expected_benefit": "3", "estimated_effort": "3"}))
+    values = {"expected_benefit": "3", "estimated_effort": "3"}
+    source, source_id = query_enum(SourceEntity, "from"), query_id("from_id")
+    if source and source_id:  # "Propose an improvement" on a noncompliance, a lesson, a piece of feedback
+        values |= sources.draft(get_session(), entity=source, record_id=source_id)
+    return FORM.show(values=MultiDict(values))
 
 
 @bp.post("/")

@@ -14,7 +14,7 @@ from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.projects.models import Project
-from tracker.proposals.models import Proposal, ProposalSource
+from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.priority import current_weights, score
 from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringSettings, TailoringStatus, TailoringType
@@ -177,7 +177,7 @@ def propose_from_pattern(session: Session, *, asset_id: int, element: str, by: U
         title=f"Reconsider '{element}' in {found.asset.title}"[:200],
         problem=f"{len(found.projects)} projects tailor this element out: {', '.join(found.projects)}.",
         proposed_change="Review whether the element should be optional, changed or removed from the standard.",
-        source=ProposalSource.TAILORING_PATTERN, source_ref=found.key, source_entity="process_asset",
+        source=ProposalSource.TAILORING_PATTERN, source_ref=found.key, source_entity=SourceEntity.PROCESS_ASSET,
         source_id=found.asset.id, expected_benefit=3, estimated_effort=2, submitter_id=by.id, assets=[found.asset])
     proposal.priority_score = score(proposal, current_weights(session))
     session.add(proposal)
