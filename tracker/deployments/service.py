@@ -57,7 +57,8 @@ def create_deployment(session: Session, *, data: DeploymentInput, by: User) -> D
                             created_by_id=by.id, asset_versions=versions)
     session.add(deployment)
     flush(session)
-    record_create(session, deployment, by=by, fields=data.model_dump(exclude={"version_ids", "project_ids"}) | {
+    record_create(session, deployment, by=by, fields=data.model_dump(exclude={"version_ids", "project_ids", "plan_id"}) | {
+        "plan": f"#{data.plan_id}" if data.plan_id else None,
         "asset_versions": [f"{v.asset.title} {v.label}" for v in versions],
         "projects": [p.code for p in projects]})
     add_rows(session, deployment=deployment, projects=projects, versions=versions, by=by)

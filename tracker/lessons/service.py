@@ -27,21 +27,28 @@ LOADED = (selectinload(Lesson.project), selectinload(Lesson.area), selectinload(
           selectinload(Lesson.incorporated_version).selectinload(AssetVersion.asset))
 
 
-def _check_links(session: Session, data: LessonInput) -> None:
-    for field, model, value in (("project_id", Project, data.project_id), ("area_id", ProcessArea, data.area_id),
-                                ("asset_id", ProcessAsset, data.asset_id)):
-        if value is not None and session.get(model, value) is None:
+def _check_links(session: Session, data: LessonInput) -> dict[str, str]:
+    """Refuse links to records that do not exist; the linked records' names, for the history."""
+    names = {}
+    for field, model, value, name in (
+            ("project_id", Project, data.project_id, lambda p: p.code),
+            ("area_id", ProcessArea, data.area_id, lambda a: a.code),
+            ("asset_id", ProcessAsset, data.asset_id, lambda a: a.title)):
+        record = session.get(model, value) if value is not None else None
+        if value is not None and record is None:
             raise ValidationError({field: "Choose from the list."})
+        names[field.removesuffix("_id")] = name(record) if record else None
+    return names
 
 
 def log(session: Session, *, data: LessonInput, by: User) -> Lesson:
     """Anyone signed in records a lesson learned."""
     authorize(by, "lesson.log")
-    _check_links(session, data)
+    names = _check_links(session, data)
     lesson = Lesson(**data.model_dump(), author_id=by.id)
     session.add(lesson)
     flush(session)
-    record_create(session, lesson, by=by, fields=data.model_dump())
+    record_create(session, lesson, by=by, fields=data.model_dump(exclude={"project_id", "area_id", "asset_id"}) | names)
     commit(session)
     return lesson
 
@@ -128,16 +135,18 @@ def convert(session: Session, *, lesson: Lesson, by: User) -> Proposal:
 def give_feedback(session: Session, *, asset: ProcessAsset, data: FeedbackInput, by: User) -> AssetFeedback:
     """A project's rating and comment on an asset it uses."""
     authorize(by, "feedback.give")
-    if data.asset_version_id is not None:
-        version = session.get(AssetVersion, data.asset_version_id)
-        if version is None or version.asset_id != asset.id:
-            raise ValidationError({"asset_version_id": "Choose a version of this asset."})
-    if data.project_id is not None and session.get(Project, data.project_id) is None:
+    version = session.get(AssetVersion, data.asset_version_id) if data.asset_version_id is not None else None
+    if data.asset_version_id is not None and (version is None or version.asset_id != asset.id):
+        raise ValidationError({"asset_version_id": "Choose a version of this asset."})
+    project = session.get(Project, data.project_id) if data.project_id is not None else None
+    if data.project_id is not None and project is None:
         raise ValidationError({"project_id": "Choose a project from the list."})
     feedback = AssetFeedback(asset_id=asset.id, author_id=by.id, **data.model_dump())
     session.add(feedback)
     flush(session)
-    record_create(session, feedback, by=by, fields={"asset": asset.title, **data.model_dump()})
+    record_create(session, feedback, by=by, fields={
+        "asset": asset.title, "version": version.label if version else None,
+        "project": project.code if project else None, "rating": data.rating, "comment": data.comment})
     commit(session)
     return feedback
 
