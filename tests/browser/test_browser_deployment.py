@@ -100,3 +100,25 @@ def test_tailoring_deployment_drift_and_lesson(page, live_server, sign_in, make_
     page.get_by_role("button", name="Convert to an improvement proposal").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Reviews found design defects late")
     expect(page.get_by_role("link", name="Reviews found design defects late")).to_be_visible()
+
+
+def test_member_proposes_an_improvement_from_a_noncompliance(page, live_server, sign_in, make_user, make_project,
+                                                             make_audit):
+    make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
+    audit = make_audit(make_project(code="PAY"), noncompliance_owner=make_user(Role.PROJECT_LEAD))
+    sign_in("mia@example.org", PASSWORD)
+    page.goto(f"{live_server}/audits/{audit.id}")
+    page.get_by_role("link", name="Propose an improvement").click()
+    expect(page.get_by_label("Problem or opportunity")).to_have_value("No peer review records")
+    expect(page.locator("#f-source")).to_have_value("compliance_audit")
+    page.get_by_label("Title").fill("Peer review records in the tool")
+    page.get_by_role("button", name="Submit proposal").click()
+    expect(page.locator(".field.invalid")).to_have_count(1)  # told what is missing, and only that
+    expect(page.locator(".field.invalid")).to_contain_text("Proposed change")
+    expect(page.get_by_label("Title")).to_have_value("Peer review records in the tool")  # nothing typed is lost
+    page.get_by_label("Proposed change").fill("Record reviews in the review tool, not on paper.")
+    page.get_by_role("button", name="Submit proposal").click()
+    expect(page.locator("#proposal-status")).to_have_text("Submitted")
+    page.get_by_role("link", name="PAY audit 2026-09-01: No peer review records").click()
+    expect(page.locator("tr[id^=nc-]")).to_contain_text("Submitted")
+    expect(page.get_by_role("link", name="Proposal #1")).to_be_visible()
