@@ -134,9 +134,10 @@ def _source_record(session: Session, data: ProposalInput) -> dict[str, object]:
     """The record in this tracker the proposal comes from: named in full, and still there."""
     if data.source_entity is None and data.source_id is None:
         return {}
-    if data.source_entity is None or data.source_id is None or \
-            session.get(KINDS[data.source_entity].model, data.source_id) is None:
-        raise ValidationError({"source_ref": "The record this proposal comes from no longer exists."})
+    gone = "The record this proposal comes from no longer exists."
+    if data.source_entity is None or data.source_id is None:
+        raise ValidationError({"source_ref": gone})
+    existing(session, KINDS[data.source_entity].model, [data.source_id], field="source_ref", message=gone)
     return {"source_entity": data.source_entity.value, "source_id": data.source_id}
 
 

@@ -84,11 +84,8 @@ def link_of(session: Session, proposal: Proposal) -> SourceLink | None:
     """Where the proposal came from, as a link, when that is a record in this tracker."""
     if not proposal.source_entity or proposal.source_id is None:
         return None
-    try:
-        entity = SourceEntity(proposal.source_entity)
-    except ValueError:
-        return None
-    return link(session, entity=entity, record_id=proposal.source_id, reference=proposal.source_ref)
+    return link(session, entity=SourceEntity(proposal.source_entity), record_id=proposal.source_id,
+                reference=proposal.source_ref)
 
 
 def draft(session: Session, *, entity: SourceEntity, record_id: int) -> dict[str, str]:
