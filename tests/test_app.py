@@ -7,6 +7,7 @@ from tracker import create_app
 from tracker.auth.roles import Role
 from tracker.config import load_config
 from tracker.home.views import plotly_version
+from tracker.migrations import upgrade
 
 
 def test_config_layers_defaults_then_environment_then_overrides(monkeypatch, tmp_path):
@@ -39,14 +40,23 @@ def test_health_is_ok_with_a_database(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_health_is_503_with_a_reason_when_the_database_is_unreachable(tmp_path):
+def test_health_is_503_without_driver_details_when_the_database_is_unreachable(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db", "DATA_DIR": str(tmp_path),
                       "SECRET_KEY": "x"})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    body = response.get_json()
-    assert body["status"] == "error" and body["database"].startswith("unreachable: ")
-    assert "unable to open database file" in body["database"]
+    assert response.get_json() == {"status": "error", "database": "unreachable"}
+    assert "missing" not in response.get_data(as_text=True)  # no paths, hosts or ports to anonymous callers
+
+
+def test_health_is_503_when_the_database_cannot_be_written(tmp_path):
+    upgrade(f"sqlite:///{tmp_path}/ro.db")
+    # Opened read-only, as a file on a read-only mount would be (file modes do not stop root, who runs CI).
+    url = f"sqlite:///file:{tmp_path}/ro.db?mode=ro&uri=true"
+    app = create_app({"DATABASE_URL": url, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "read-only"}
 
 
 def test_security_headers_on_every_response(client, login_as):

@@ -54,7 +54,10 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from tracker.auth.service import load_session_user
 
-    login_manager.init_app(app)
+    # Flask-Login's own context processor loads the user for every template, error pages included; ours hands
+    # templates the lazy proxy, so a page that never asks (the error page of a broken database) never loads it.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"

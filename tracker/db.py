@@ -1,5 +1,7 @@
 """The engine (built by create_app, never at import), a session per request, session_scope() for CLI and jobs."""
 
+import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,9 +11,40 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session as SQLModelSession
+from sqlmodel import create_engine
 
 from tracker.errors import Conflict, ValidationError
+
+
+class Session(SQLModelSession):
+    """A session in which a lost optimistic-lock race is a Conflict, whichever flush notices it.
+
+    A stale version can surface at any autoflush (a query in the middle of a service function), not only at
+    commit(); translating here, the one place every flush passes, turns every such race into the 409 view.
+    The session is rolled back first, so whoever handles the Conflict can read the record as it is now.
+    """
+
+    _committing = False
+
+    def flush(self, objects=None) -> None:
+        try:
+            super().flush(objects)
+        except StaleDataError as error:
+            if not self._committing:  # inside commit() the transaction rolls itself back; see commit()
+                self.rollback()
+            raise Conflict() from error
+
+    def commit(self) -> None:
+        self._committing = True
+        try:
+            super().commit()
+        except Conflict:
+            self._committing = False
+            self.rollback()
+            raise
+        finally:
+            self._committing = False
 
 
 def normalize_url(url: str) -> str:
@@ -34,7 +67,10 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:  # a read-only file: readable still, and the health check says read-only
+        pass
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
@@ -75,6 +111,28 @@ def session_scope(bind: Engine | None = None) -> Iterator[Session]:
             raise
 
 
+def database_health(session: Session) -> str:
+    """"ok", "unreachable" (cannot read) or "read-only" (cannot write: read-only file, full disk, a standby).
+
+    The write is a real, committed no-op on Alembic's own one-row table, so a full disk or a read-only file
+    shows here, not first in a user's save. Driver messages go to the log, never into the answer.
+    """
+    try:
+        session.exec(sa.text("SELECT 1")).one()
+    except sa.exc.DBAPIError as error:
+        session.rollback()
+        logging.getLogger(__name__).error("health: database unreachable: %s", error)
+        return "unreachable"
+    try:
+        session.exec(sa.text("UPDATE alembic_version SET version_num = version_num"))
+        session.commit()
+    except sa.exc.DBAPIError as error:
+        session.rollback()
+        logging.getLogger(__name__).error("health: database cannot be written: %s", error)
+        return "read-only"
+    return "ok"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -113,7 +171,7 @@ def versioned(column: sa.Column) -> dict:
 
 
 def commit(session: Session, *, unique: dict[str, str] | None = None) -> None:
-    """Commit; a lost optimistic-lock race becomes Conflict, a unique-key race the `unique` field errors."""
+    """Commit; a unique-key race becomes the `unique` field errors (a lost version race is a Conflict anyway)."""
     with _translated(session, unique):
         session.commit()
 
@@ -127,10 +185,7 @@ def flush(session: Session, *, unique: dict[str, str] | None = None) -> None:
 @contextmanager
 def _translated(session: Session, unique: dict[str, str] | None) -> Iterator[None]:
     try:
-        yield
-    except StaleDataError as error:
-        session.rollback()
-        raise Conflict() from error
+        yield  # a lost optimistic-lock race is already a Conflict (Session.flush)
     except sa.exc.IntegrityError as error:
         session.rollback()
         if unique is None:

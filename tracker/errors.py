@@ -1,6 +1,9 @@
 """Domain errors raised by services, and the one place that maps them to HTTP statuses."""
 
-from flask import Flask, render_template, request
+import sqlite3
+
+import sqlalchemy as sa
+from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -64,18 +67,57 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         return _render_error(error.code or 500, error.description or error.name)
 
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def database_unavailable(error: Exception):
+        if not _unavailable(error):
+            return unexpected(error)
+        # The database cannot be reached, is read-only or full: nothing the user did, and nothing to retry now.
+        app.logger.error("database unavailable: %s", str(error).splitlines()[0] if str(error) else error)
+        body, status, headers = _render_error(
+            503, "The tracker cannot reach its database right now. Nothing was saved; please try again in a "
+                 "minute.", broken=True)
+        return body, status, headers | {"Retry-After": "60"}
+
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # pragma: no cover - the last line of defence
+    def unexpected(error: Exception):  # the last line of defence
         app.logger.exception("unhandled error")
-        return _render_error(500, "Something went wrong on our side. The error has been logged.")
+        return _render_error(500, "Something went wrong on our side. The error has been logged.", broken=True)
 
 
-def _render_error(status: int, message: str):
+# SQLite reports a bad statement as an OperationalError too; these are the ones that mean "cannot serve now".
+_SQLITE_UNAVAILABLE = ("unable to open", "locked", "disk i/o", "readonly", "disk is full", "malformed")
+
+
+def _unavailable(error: Exception) -> bool:
+    """Whether a database error means the database cannot serve (down, locked, full), not a bug of ours."""
+    if isinstance(error, sa.exc.TimeoutError) or getattr(error, "connection_invalidated", False):
+        return True
+    if isinstance(getattr(error, "orig", None), sqlite3.OperationalError):
+        return any(words in str(error.orig).lower() for words in _SQLITE_UNAVAILABLE)
+    return True  # psycopg's OperationalError is the connection's or the server's state
+
+
+def _discard_session() -> None:
+    """Roll back the request's session, if any; an error page must not depend on the database working."""
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be the very thing that failed
+        pass
+
+
+def _render_error(status: int, message: str, *, broken: bool = False):
+    """The error as JSON, an htmx message, or a page; `broken` pages render from memory, never the database."""
+    if broken:
+        _discard_session()
     if _wants_json():
-        return {"error": message}, status
+        return {"error": message}, status, {}
     if request.headers.get("HX-Request"):
         # A refused button press shows its message in the page's message area, not inside the button's target.
         # HX-Reselect: the pressed form may select part of a page (hx-select); the message is all there is.
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "HX-Reselect": ".flash"}
         return render_template("_error.html", status=status, message=message), status, headers
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, message=message, broken=broken), status, {}

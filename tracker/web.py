@@ -17,10 +17,14 @@ htmx = HTMX()
 E = TypeVar("E", bound=Enum)
 
 
-def page_or_fragment(page: str, fragment: str, /, status: int = 200, **context) -> Response:
-    """The fragment for an htmx request, the whole page otherwise; caches keep the two apart."""
+def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **context) -> Response:
+    """The fragment for an htmx request, the whole page otherwise; caches keep the two apart.
+
+    `context` is the templates' variables, whatever their names (a filter called `status` included);
+    the response's HTTP status is the separate, keyword-only `http_status`.
+    """
     template = fragment if htmx and not htmx.history_restore_request else page
-    response = Response(render_template(template, **context), status=status)
+    response = Response(render_template(template, **context), status=http_status)
     response.vary.add("HX-Request")
     return response
 
@@ -79,7 +83,7 @@ class RecordForm:
 
     def show(self, *, values: MultiDict, record: Any = None, errors: dict | None = None,
              conflict: MultiDict | None = None, status: int = 200) -> Response:
-        return page_or_fragment(self.page, self.fragment, status=status, values=values, errors=errors or {},
+        return page_or_fragment(self.page, self.fragment, http_status=status, values=values, errors=errors or {},
                                 conflict=conflict, **{self.name: record}, **self.options(record))
 
     def edit(self, record: Any) -> Response:

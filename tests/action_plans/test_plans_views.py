@@ -182,7 +182,7 @@ def test_joint_review_creates_its_follow_up_commitments_in_one_go(client, sepg, 
             "f2_description": "Half a follow-up"}
     refused = client.post(f"/plans/{plan.id}/joint-reviews", data=form, headers={"HX-Request": "true"})
     assert refused.status_code == 422
-    assert 'id="f2_owner_id-error"' in refused.get_data(as_text=True)
+    assert 'id="joint-f2_owner_id-error"' in refused.get_data(as_text=True)
     assert count_rows(db, Commitment) == 0
     del form["f2_description"]
     assert client.post(f"/plans/{plan.id}/joint-reviews", data=form).status_code == 303

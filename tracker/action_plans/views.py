@@ -63,7 +63,7 @@ def plan_page(plan: ActionPlan, *, fragment: str = "plans/detail.html", status: 
     empty = {"values": MultiDict(), "errors": {}}
     for name in ("move", "member", "review", "commitment", "issue", "joint"):
         context[f"{name}_form"] = forms.get(name, empty)
-    return page_or_fragment("plans/detail.html", fragment, status=status, **context)
+    return page_or_fragment("plans/detail.html", fragment, http_status=status, **context)
 
 
 @bp.get("/new")

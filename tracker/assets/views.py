@@ -47,7 +47,7 @@ def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, ver
     entries = history(session, entity="process_asset", entity_ids=[asset.id])
     version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
     return page_or_fragment(
-        "assets/detail.html", fragment, status=status, asset=asset, history=entries, version_history=version_history,
+        "assets/detail.html", fragment, http_status=status, asset=asset, history=entries, version_history=version_history,
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
         version_values=version_values or MultiDict(), version_errors=version_errors or {},
         statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),

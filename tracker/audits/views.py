@@ -66,7 +66,7 @@ def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
     in_scope = service.scope(session, project_id=audit.project_id)
     noncompliances = service.noncompliances(session, audit_id=audit.id)
     return page_or_fragment(
-        "audits/detail.html", "audits/detail.html", status=status, audit=audit, scope=in_scope,
+        "audits/detail.html", "audits/detail.html", http_status=status, audit=audit, scope=in_scope,
         version_options=[(str(v.id), f"{v.asset.title} {v.label}") for v in in_scope],
         results={r.asset_version_id: r for r in audit.results}, compliance=list(Compliance),
         tailorings=service.approved_tailorings(session, project_id=audit.project_id),

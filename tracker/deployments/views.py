@@ -97,7 +97,7 @@ def move_row(row_id: int):
 
 
 def _row(row, *, status: int = 200, errors: dict | None = None):
-    return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", status=status, row=row,
+    return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", http_status=status, row=row,
                             row_moves=row_moves, row_errors=errors or {})
 
 
@@ -138,7 +138,7 @@ def status_csv():
 @requires("read")
 def standard_set_page(values: MultiDict | None = None, errors: dict | None = None, status_code: int = 200):
     session = get_session()
-    return page_or_fragment("deployments/standard_set.html", "deployments/standard_set.html", status=status_code,
+    return page_or_fragment("deployments/standard_set.html", "deployments/standard_set.html", http_status=status_code,
                             entries=standard_set.entries(session), assets=asset_choices(session), phases=list(Phase),
                             values=values or MultiDict(), errors=errors or {})
 

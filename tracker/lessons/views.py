@@ -84,7 +84,7 @@ def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = Non
     versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
                 if lesson.asset_id is None or v.asset_id == lesson.asset_id]
     return page_or_fragment(
-        "lessons/detail.html", "lessons/detail.html", status=status, lesson=lesson,
+        "lessons/detail.html", "lessons/detail.html", http_status=status, lesson=lesson,
         moves=allowed_moves(LESSON_TRANSITIONS, lesson.status, current_user.role), versions=versions,
         convertible=(lesson.status, LessonStatus.CONVERTED) in LESSON_TRANSITIONS,
         values=values or MultiDict(), errors=errors or {},
@@ -127,6 +127,6 @@ def feedback(asset_id: int):
 def feedback_section(asset, *, status: int = 200, values: MultiDict | None = None, errors: dict | None = None):
     """The feedback section of an asset's page (its htmx fragment)."""
     session = get_session()
-    return page_or_fragment("lessons/_feedback_page.html", "lessons/_feedback.html", status=status, asset=asset,
+    return page_or_fragment("lessons/_feedback_page.html", "lessons/_feedback.html", http_status=status, asset=asset,
                             feedback=service.feedback_on(session, asset_id=asset.id), projects=_projects(),
                             feedback_values=values or MultiDict(), feedback_errors=errors or {})

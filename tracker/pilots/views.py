@@ -40,7 +40,7 @@ def _detail(pilot: Pilot, *, status: int = 200, move_values: MultiDict | None = 
             move_errors: dict | None = None):
     session = get_session()
     return page_or_fragment(
-        "pilots/detail.html", "pilots/detail.html", status=status, pilot=pilot,
+        "pilots/detail.html", "pilots/detail.html", http_status=status, pilot=pilot,
         moves=allowed_moves(PILOT_TRANSITIONS, pilot.status, current_user.role), decisions=list(PilotDecision),
         move_values=move_values or MultiDict(), move_errors=move_errors or {},
         history=history(session, entity="pilot", entity_ids=[pilot.id]))

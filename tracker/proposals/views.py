@@ -70,7 +70,7 @@ def _detail(proposal: Proposal, *, status: int = 200, move_errors: dict | None =
             fragment: str = "proposals/detail.html"):
     session = get_session()
     return page_or_fragment(
-        "proposals/detail.html", fragment, status=status, proposal=proposal,
+        "proposals/detail.html", fragment, http_status=status, proposal=proposal,
         moves=allowed_moves(PROPOSAL_TRANSITIONS, proposal.status, current_user.role),
         move_errors=move_errors or {}, move_values=move_values or MultiDict(), comments=service.comments(session, proposal_id=proposal.id),
         comment_values=comment_values or MultiDict(), comment_errors=comment_errors or {},
@@ -181,5 +181,5 @@ def save_weights():
 
 
 def _weights_form(*, values: MultiDict, errors: dict | None = None, status: int = 200):
-    return page_or_fragment("proposals/weights.html", "proposals/_weights_form.html", status=status, values=values,
+    return page_or_fragment("proposals/weights.html", "proposals/_weights_form.html", http_status=status, values=values,
                             errors=errors or {})

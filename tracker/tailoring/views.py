@@ -76,7 +76,7 @@ def _detail(record: TailoringRecord, *, status: int = 200, values: MultiDict | N
             errors: dict | None = None):
     session = get_session()
     return page_or_fragment(
-        "tailoring/detail.html", "tailoring/detail.html", status=status, record=record,
+        "tailoring/detail.html", "tailoring/detail.html", http_status=status, record=record,
         moves=allowed_moves(TAILORING_TRANSITIONS, record.status, current_user.role),
         values=values or MultiDict(), errors=errors or {},
         history=history(session, entity="tailoring_record", entity_ids=[record.id]))
@@ -100,7 +100,7 @@ def patterns(values: MultiDict | None = None, errors: dict | None = None, status
     session = get_session()
     current = service.settings(session)
     session.commit()  # the default settings row, made on first sight
-    return page_or_fragment("tailoring/patterns.html", "tailoring/patterns.html", status=status,
+    return page_or_fragment("tailoring/patterns.html", "tailoring/patterns.html", http_status=status,
                             patterns=service.patterns(session), settings=current,
                             values=values or MultiDict({"pattern_threshold": str(current.pattern_threshold)}),
                             errors=errors or {})
