@@ -3,7 +3,7 @@
 import logging
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,10 +67,8 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    try:
+    with suppress(sqlite3.OperationalError):  # a read-only file: readable still; the health check says read-only
         cursor.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError:  # a read-only file: readable still, and the health check says read-only
-        pass
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()

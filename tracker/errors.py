@@ -1,6 +1,7 @@
 """Domain errors raised by services, and the one place that maps them to HTTP statuses."""
 
 import sqlite3
+from contextlib import suppress
 
 import sqlalchemy as sa
 from flask import Flask, g, render_template, request
@@ -103,10 +104,8 @@ def _discard_session() -> None:
     session = g.get("db_session")
     if session is None:
         return
-    try:
+    with suppress(Exception):  # the database may be the very thing that failed
         session.rollback()
-    except Exception:  # noqa: BLE001 - the database may be the very thing that failed
-        pass
 
 
 def _render_error(status: int, message: str, *, broken: bool = False):
