@@ -87,7 +87,9 @@ def engine() -> Engine:
 def get_session() -> Session:
     """The session of the current request (or app context)."""
     if "db_session" not in g:
-        g.db_session = Session(engine(), expire_on_commit=False)
+        # Expire on commit: whatever a request renders after it saved is read back from the database, so a
+        # page or section re-rendered in place shows the new record and every relation it changed.
+        g.db_session = Session(engine(), expire_on_commit=True)
     return g.db_session
 
 

@@ -4,6 +4,7 @@ import os
 import shutil
 import threading
 
+import flask
 import pytest
 from werkzeug.serving import make_server
 
@@ -47,3 +48,42 @@ def sign_in(page, live_server):
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{live_server}/")
     return sign_in_as
+
+
+def covers(*endpoints: str):
+    """Marks a browser test as the proof that these endpoints' htmx posts show their result without a reload.
+
+    The claim is checked: the test fails unless each endpoint was really posted to by htmx during it, and
+    tests/test_htmx_coverage.py fails for any template that posts with htmx to an endpoint no test claims.
+    """
+    def mark(test):
+        test.covers = endpoints
+        return test
+    return mark
+
+
+@pytest.fixture(autouse=True)
+def _claimed_htmx_posts_happen(request, app):
+    claimed = set(getattr(request.function, "covers", ()))
+    posted: set[str] = set()
+
+    def record(sender, **extra):
+        if flask.request.method == "POST" and flask.request.headers.get("HX-Request"):
+            posted.add(flask.request.endpoint)
+
+    flask.request_started.connect(record, app)
+    yield
+    flask.request_started.disconnect(record, app)
+    assert claimed <= posted, f"claimed by @covers but never posted with htmx: {sorted(claimed - posted)}"
+
+
+@pytest.fixture
+def no_reload(page):
+    """Marks the loaded page; `no_reload.check()` fails if the browser has loaded another page since."""
+    class Marker:
+        def set(self) -> None:
+            page.evaluate("window.__sameDocument = true")
+
+        def check(self) -> None:
+            assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+    return Marker()

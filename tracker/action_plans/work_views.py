@@ -17,7 +17,7 @@ from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
 from tracker.validation import parse
-from tracker.web import go_to, page_or_fragment
+from tracker.web import in_place_or_go_to, page_or_fragment
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("work", __name__)
@@ -94,7 +94,8 @@ def record_joint_review(plan_id: int):
         joint_reviews.record(session, plan=plan, data=parse(JointReviewInput, request.form), by=current_user)
     except ValidationError as error:
         plan = service.get_plan(session, plan_id=plan_id)
-        return plan_page(plan, fragment="plans/_joint_reviews.html", status=422,
-                         joint={"values": request.form, "errors": error.errors})
-    # Follow-up commitments appear in another section: show the whole page again.
-    return go_to(url_for("plans.detail", plan_id=plan.id, _anchor="joint-reviews"))
+        return plan_page(plan, status=422, joint={"values": request.form, "errors": error.errors})
+    # Follow-up commitments appear in another section: the whole page again, in place (a redirect to the
+    # same page with only an anchor would not reload it: the browser merely scrolls).
+    return in_place_or_go_to(url_for("plans.detail", plan_id=plan.id, _anchor="joint-reviews"),
+                             lambda: plan_page(service.get_plan(session, plan_id=plan_id)))

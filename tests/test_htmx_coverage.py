@@ -1,0 +1,42 @@
+"""Every form or button that posts with htmx has a browser test that sees its result without a reload."""
+
+import re
+from pathlib import Path
+
+TEMPLATES = Path(__file__).parent.parent / "tracker" / "templates"
+BROWSER_TESTS = Path(__file__).parent / "browser"
+_HX_POST = re.compile(r"""hx-post="\{\{ url_for\('([\w.]+)'""")
+_ACTION = re.compile(r"\{% set action = (.*?)%\}", re.S)
+_URL_FOR = re.compile(r"""url_for\('([\w.]+)'""")
+_COVERS = re.compile(r"@covers\(([^)]*)\)", re.S)
+
+
+def htmx_post_endpoints() -> dict[str, str]:
+    """Endpoint -> the template that posts to it with htmx (directly, or through a form's `action`)."""
+    found = {}
+    for template in sorted(TEMPLATES.rglob("*.html")):
+        text = template.read_text()
+        for endpoint in _HX_POST.findall(text):
+            found[endpoint] = template.name
+        if 'hx-post="{{ action }}"' in text:
+            for expression in _ACTION.findall(text):
+                found.update({endpoint: template.name for endpoint in _URL_FOR.findall(expression)})
+    return found
+
+
+def claimed_endpoints() -> set[str]:
+    claimed = set()
+    for test in BROWSER_TESTS.glob("test_*.py"):
+        for arguments in _COVERS.findall(test.read_text()):
+            claimed.update(re.findall(r"""["']([\w.]+)["']""", arguments))
+    return claimed
+
+
+def test_the_scan_finds_the_forms_it_guards():
+    endpoints = htmx_post_endpoints()
+    assert {"work.record_joint_review", "assets.add_version", "proposals.move", "projects.create"} <= set(endpoints)
+
+
+def test_every_htmx_post_has_a_browser_test_that_sees_its_result():
+    unclaimed = {e: t for e, t in htmx_post_endpoints().items() if e not in claimed_endpoints()}
+    assert unclaimed == {}, "add a browser test marked @covers(...) for each of these"
