@@ -114,7 +114,8 @@ def make_user(db):
     def make(role: Role | str = Role.MEMBER, *, leads: list[Project] = (), active: bool = True, **fields) -> User:
         n = next(_seq)
         user = User(email=fields.pop("email", f"user{n}@example.org"), name=fields.pop("name", f"User {n}"),
-                    role=Role(role), password_hash=_PASSWORD_HASH, active=active, **fields)
+                    role=Role(role), password_hash=fields.pop("password_hash", _PASSWORD_HASH), active=active,
+                    **fields)
         db.add(user)
         db.flush()
         db.add_all(ProjectLead(project_id=p.id, user_id=user.id) for p in leads)

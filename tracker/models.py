@@ -16,6 +16,7 @@ from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset
 from tracker.audit.models import AuditEvent
 from tracker.audits.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.auth.models import ProjectLead, User
+from tracker.auth.throttle import SignInFailure
 from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, StandardSetEntry
 from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.objectives.models import BusinessObjective
@@ -38,5 +39,5 @@ __all__ = [
     "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Commitment", "JointReview",
     "JointReviewAttendee", "Pilot", "PilotAssetVersion", "PilotProject", "PlanIssue", "PlanObjective", "PlanProposal",
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
-    "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "TeamMember", "User",
+    "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
 ]

@@ -12,7 +12,7 @@ from tracker.auth.policy import requires
 from tracker.auth.roles import Role
 from tracker.db import get_session
 from tracker.projects.service import ProjectFilter, list_projects
-from tracker.web import RecordForm, page_or_fragment
+from tracker.web import RecordForm, go_to, page_or_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -23,7 +23,18 @@ def users():
     session = get_session()
     accounts = service.list_users(session)
     led = service.projects_led(session, user_ids=[u.id for u in accounts])
-    return page_or_fragment("admin/users.html", "admin/users.html", users=accounts, led=led)
+    return page_or_fragment("admin/users.html", "admin/users.html", users=accounts, led=led,
+                            throttled=service.throttled_accounts(session, users=accounts))
+
+
+@bp.post("/users/<int:user_id>/allow-sign-in")
+@requires("user.manage")
+def allow_sign_in(user_id: int):
+    session = get_session()
+    user = service.get_user(session, user_id=user_id)
+    service.allow_sign_in(session, user=user, by=current_user)
+    flash(f"{user.email} can sign in again from every address.", "info")
+    return go_to(url_for("admin.users"))
 
 
 def _values(user: User) -> MultiDict:

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from flask_wtf import FlaskForm
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from tracker.auth.passwords import MIN_LENGTH
+from tracker.auth.passwords import password_problem
 from tracker.auth.roles import Role
 from tracker.validation import FormModel, Id, Version, text
 
@@ -25,14 +25,16 @@ def _email(value: str) -> str:
     return value.lower()
 
 
-def _password(value: str) -> str:
-    if value and len(value) < MIN_LENGTH:
-        raise ValueError(f"use at least {MIN_LENGTH} characters")
+def _new_password(value: str, info: ValidationInfo) -> str:
+    """A new password (blank: unchanged) must pass the password rules; the email is checked against it too."""
+    problem = value and password_problem(value, email=info.data.get("email", ""))
+    if problem:
+        raise ValueError(problem)
     return value
 
 
 Email = Annotated[text(254), AfterValidator(_email)]
-Password = Annotated[text(1024, required=False), AfterValidator(_password)]
+Password = Annotated[text(1024, required=False), AfterValidator(_new_password)]
 
 
 class UserInput(FormModel):
@@ -43,3 +45,19 @@ class UserInput(FormModel):
     active: bool = False
     project_ids: list[Id] = Field(default_factory=list)
     version: Version | None = None
+
+
+class PasswordChangeInput(FormModel):
+    """A user changing their own password: the current one, and the new one twice."""
+
+    email: str = ""  # filled in by the view from the signed-in account, for the password rules
+    current_password: text(1024)
+    new_password: Annotated[text(1024), AfterValidator(_new_password)]
+    new_password_again: text(1024)
+
+    @field_validator("new_password_again")
+    @classmethod
+    def _same_twice(cls, value: str, info: ValidationInfo) -> str:
+        if "new_password" in info.data and value != info.data["new_password"]:
+            raise ValueError("the two new passwords differ")
+        return value

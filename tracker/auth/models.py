@@ -17,8 +17,6 @@ class User(SQLModel, table=True):
     active: bool = True
     # Bumped on logout and deactivation: a cookie carrying an older generation is no longer a session.
     session_generation: int = 0
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
 

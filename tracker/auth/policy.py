@@ -21,6 +21,7 @@ STEERING = frozenset({Role.STEERING})
 POLICY: dict[str, frozenset[Role]] = {
     "read": EVERYONE,
     "session.end": EVERYONE,
+    "account.password": EVERYONE,
     "project.create": frozenset({Role.PROCESS_GROUP}),
     "project.edit": frozenset({Role.PROCESS_GROUP, Role.PROJECT_LEAD}),
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),

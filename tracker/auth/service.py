@@ -1,43 +1,87 @@
-"""Accounts: signing in (with lockout), creating and editing users, ending sessions."""
-
-from datetime import timedelta
+"""Accounts: signing in (throttled), changing passwords, creating and editing users, ending sessions."""
 
 from sqlmodel import Session, func, select
 
 from tracker.audit.service import apply_changes, as_text, bump_version, record_create, record_values
-from tracker.auth.forms import UserInput
+from tracker.auth import throttle
+from tracker.auth.forms import PasswordChangeInput, UserInput
 from tracker.auth.models import ProjectLead, User
-from tracker.auth.passwords import hash_password, verify_password
+from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import commit, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.projects.models import Project
 
-LOGIN_FAILED = "Email or password is wrong, or the account is locked after too many attempts."
+LOGIN_FAILED = "Email or password is wrong."
 
 
 class LoginFailed(Exception):
     pass
 
 
-def authenticate(session: Session, *, email: str, password: str, attempts: int, lock_minutes: int) -> User:
-    """The active user with these credentials; counts failures and locks the account after `attempts`."""
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    now = utcnow()
-    locked = user is not None and user.locked_until is not None and user.locked_until > now
-    if not verify_password(user.password_hash if user else None, password) or locked or not user.active:
-        if user is not None and not locked:
-            user.failed_logins += 1
-            if user.failed_logins >= attempts:
-                user.locked_until, user.failed_logins = now + timedelta(minutes=lock_minutes), 0
-            session.add(user)
-            session.commit()
+class Throttled(LoginFailed):
+    """Too many failed attempts from this address: try again after `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"Too many failed attempts from here. Try again in {_duration(seconds)}.")
+        self.seconds = seconds
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} second{'s' if seconds != 1 else ''}" if seconds < 120 else f"{-(-seconds // 60)} minutes"
+
+
+def authenticate(session: Session, *, email: str, password: str, address: str, address_limit: int) -> User:
+    """The active user with these credentials; failures slow down this address (see throttle.py)."""
+    email, now = email.strip().lower(), utcnow()
+    wait = throttle.seconds_to_wait(session, email=email, address=address, now=now, address_limit=address_limit)
+    if wait:
+        raise Throttled(wait)  # before any hashing: a throttled attempt costs next to nothing
+    user = session.exec(select(User).where(User.email == email)).first()
+    if not verify_password(user.password_hash if user else None, password) or not user.active:
+        throttle.record_failure(session, email=email, address=address, now=now)
+        session.commit()
         raise LoginFailed(LOGIN_FAILED)
-    user.failed_logins, user.locked_until = 0, None
-    session.add(user)
+    throttle.clear(session, email=email, address=address)
+    if needs_rehash(user.password_hash):  # hashed with older parameters: store it at today's
+        user.password_hash = hash_password(password)
+        session.add(user)
     session.commit()
     return user
+
+
+def change_own_password(session: Session, *, user: User, data: PasswordChangeInput, address: str,
+                        address_limit: int) -> User:
+    """A user's new password, given their current one; their other sessions end, this one goes on."""
+    wait = throttle.seconds_to_wait(session, email=user.email, address=address, now=utcnow(),
+                                    address_limit=address_limit)
+    if wait:
+        raise ValidationError({"current_password": Throttled(wait).args[0]})
+    if not verify_password(user.password_hash, data.current_password):
+        throttle.record_failure(session, email=user.email, address=address, now=utcnow())
+        session.commit()
+        raise ValidationError({"current_password": "That is not your current password."})
+    user.password_hash = hash_password(data.new_password)
+    user.session_generation += 1
+    changed = {"password": ("(hidden)", "(changed by the user)")}
+    record_values(session, user, by=user, changed=changed)
+    bump_version(session, user, changed)
+    commit(session)
+    return user
+
+
+def allow_sign_in(session: Session, *, user: User, by: User) -> None:
+    """An admin lifts the sign-in delays on an account (failures from every address are forgotten)."""
+    authorize(by, "user.manage")
+    throttle.clear(session, email=user.email)
+    record_values(session, user, by=by, changed={"sign-in": ("slowed down after failed attempts", "allowed")})
+    commit(session)
+
+
+def throttled_accounts(session: Session, *, users: list[User]) -> set[str]:
+    """The emails of these users that some address is being slowed down on."""
+    return throttle.throttled(session, emails=[u.email for u in users], now=utcnow())
 
 
 def load_session_user(session: Session, token: str) -> User | None:
@@ -130,6 +174,7 @@ def update_user(session: Session, *, user: User, data: UserInput, by: User) -> U
     changed |= _set_projects_led(session, user=user, projects=projects, by=by)
     if data.password:
         user.password_hash = hash_password(data.password)
+        throttle.clear(session, email=user.email)  # a reset lets the owner straight back in
         changed["password"] = ("(hidden)", "(changed)")
         record_values(session, user, by=by, changed={"password": changed["password"]})
     if data.password or "active" in changed:
