@@ -59,6 +59,50 @@ def test_piloted_version_without_adopt_needs_an_override_reason(client, sepg, ma
     assert db.exec(select(Deployment)).one().override_reason == "Customer contract requires it"
 
 
+def test_standard_set_does_not_walk_around_the_pilot_gate(client, sepg, make_project, make_released, make_plan,
+                                                           make_pilot, db):
+    """The defect found: applying the standard set deployed a version under a pilot with no decision."""
+    version = make_released(title="Design review checklist")
+    make_pilot(make_plan(PlanStatus.IN_PROGRESS), versions=[version], status=PilotStatus.RUNNING)
+    db.add(StandardSetEntry(asset_id=version.asset_id))
+    db.commit()
+    project = make_project(code="NEW")
+    refused = client.post(f"/deployments/standard-set/apply/{project.id}")
+    assert refused.status_code == 422
+    assert "Design review checklist 1.0 was piloted without an adopt decision" in refused.get_data(as_text=True)
+    assert count_rows(db, ProjectDeployment) == 0 and count_rows(db, Deployment) == 0
+    allowed = client.post(f"/deployments/standard-set/apply/{project.id}",
+                          data={"override_reason": "Kick-off cannot wait for the pilot"})
+    assert allowed.status_code == 303
+    assert db.exec(select(Deployment)).one().override_reason == "Kick-off cannot wait for the pilot"
+
+
+def test_drift_redeploy_does_not_walk_around_the_pilot_gate(client, sepg, make_project, make_released,
+                                                            make_deployment, make_plan, make_pilot, db):
+    old = make_released("1.0", title="Peer review procedure")
+    make_deployment([make_project(code="OLD")], [old], status=RowStatus.DEPLOYED)
+    new = make_released("1.1", asset=old.asset)
+    make_pilot(make_plan(PlanStatus.IN_PROGRESS), versions=[new], status=PilotStatus.DECIDED,
+               decision=PilotDecision.EXTEND)
+    rows_before = count_rows(db, ProjectDeployment)
+    refused = client.post(f"/deployments/drift/{old.asset_id}")
+    assert refused.status_code == 422
+    assert "Peer review procedure 1.1 was piloted without an adopt decision" in refused.get_data(as_text=True)
+    assert count_rows(db, ProjectDeployment) == rows_before
+    allowed = client.post(f"/deployments/drift/{old.asset_id}", data={"override_reason": "Audit finding"})
+    assert allowed.status_code == 303 and count_rows(db, ProjectDeployment) == rows_before + 1
+
+
+def test_every_path_that_creates_rows_passes_the_gate():
+    """A new way to create deployment rows must go through add_rows, which checks the gate."""
+    import inspect
+
+    from tracker.deployments import service, standard_set
+    sources = [inspect.getsource(m) for m in (service, standard_set)]
+    assert sum(src.count("ProjectDeployment(") for src in sources) == 1  # only in add_rows
+    assert "check_gate(" in inspect.getsource(service.add_rows)
+
+
 def test_lead_updates_own_projects_row_but_not_anothers(client, login, make_user, make_project, make_released,
                                                         make_deployment, db):
     mine, theirs = make_project(code="MINE"), make_project(code="THEIRS")

@@ -40,3 +40,9 @@ class StandardSetInput(FormModel):
     asset_id: Id
     phases: list[Phase] = Field(default_factory=list)
     guidance: text(4000, required=False) = ""
+
+
+class OverrideInput(FormModel):
+    """A one-step deployment (standard set, drift): the reason, if a piloted version has no adopt decision."""
+
+    override_reason: text(2000, required=False) = ""

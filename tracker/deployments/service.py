@@ -28,12 +28,20 @@ def _versions(session: Session, data: DeploymentInput) -> list[AssetVersion]:
     versions = existing(session, AssetVersion, data.version_ids, field="version_ids")
     if any(v.status != VersionStatus.RELEASED for v in versions):
         raise ValidationError({"version_ids": "Only released versions are deployed."})
+    check_gate(session, versions=versions, override_reason=data.override_reason)
+    return versions
+
+
+def check_gate(session: Session, *, versions: list[AssetVersion], override_reason: str) -> None:
+    """The pilot gate: a version piloted without an adopt decision deploys only with a written reason.
+
+    Every path that creates deployment rows passes here (add_rows calls it), so no path walks around it.
+    """
     gate = deployment_gate(session, version_ids=[v.id for v in versions])
-    if not gate.open and not data.override_reason:
+    if not gate.open and not override_reason.strip():
         names = ", ".join(f"{v.asset.title} {v.label}" for v in gate.blocked)
         raise ValidationError({"override_reason": f"{names} was piloted without an adopt decision: give the "
                                                   "reason to deploy it anyway."})
-    return versions
 
 
 def _projects(session: Session, data: DeploymentInput) -> list[Project]:
@@ -69,6 +77,7 @@ def create_deployment(session: Session, *, data: DeploymentInput, by: User) -> D
 def add_rows(session: Session, *, deployment: Deployment, projects: list[Project], versions: list[AssetVersion],
              by: User) -> int:
     """Planned rows for each (project, version) pair that has none yet; returns how many were added."""
+    check_gate(session, versions=versions, override_reason=deployment.override_reason)
     have = set(session.exec(select(ProjectDeployment.project_id, ProjectDeployment.asset_version_id).where(
         ProjectDeployment.project_id.in_([p.id for p in projects]),
         ProjectDeployment.asset_version_id.in_([v.id for v in versions]))).all())

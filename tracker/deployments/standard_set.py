@@ -14,7 +14,6 @@ from tracker.deployments.models import Deployment, StandardSetEntry
 from tracker.deployments.service import add_rows
 from tracker.deployments.status import drift
 from tracker.errors import NotFound, ValidationError
-from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus
 
 
@@ -55,7 +54,7 @@ def remove_entry(session: Session, *, entry_id: int, by: User) -> None:
     commit(session)
 
 
-def apply_to_project(session: Session, *, project: Project, by: User) -> Deployment:
+def apply_to_project(session: Session, *, project: Project, by: User, override_reason: str = "") -> Deployment:
     """Plan the current release of every standard asset that applies to the project's phase, in one deployment."""
     authorize(by, "deployment.create")
     if project.status != ProjectStatus.ACTIVE:
@@ -66,7 +65,7 @@ def apply_to_project(session: Session, *, project: Project, by: User) -> Deploym
         raise ValidationError({"project": "The standard set has no released asset for this project's phase."})
     deployment = Deployment(title=f"Standard set for {project.code}", target_date=utcnow().date(),
                             approach="The organization's standard set, per the deployment guidelines.",
-                            created_by_id=by.id, asset_versions=versions)
+                            override_reason=override_reason, created_by_id=by.id, asset_versions=versions)
     session.add(deployment)
     flush(session)
     record_create(session, deployment, by=by, fields={"title": deployment.title, "project": project.code})
@@ -75,19 +74,16 @@ def apply_to_project(session: Session, *, project: Project, by: User) -> Deploym
     return deployment
 
 
-def deploy_to_drifted(session: Session, *, asset: ProcessAsset, by: User) -> Deployment:
+def deploy_to_drifted(session: Session, *, asset: ProcessAsset, by: User, override_reason: str = "") -> Deployment:
     """One deployment of the asset's current release to every project still running an older version."""
     authorize(by, "deployment.create")
     drifted = drift(session, asset=asset)
     current = asset.current_version
     if current is None or not drifted:
         raise ValidationError({"asset": "No project runs an older version of this asset."})
-    if not deployment_gate(session, version_ids=[current.id]).open:
-        raise ValidationError({"asset": f"{asset.title} {current.label} was piloted without an adopt decision: "
-                                        "create the deployment with a reason to override."})
     deployment = Deployment(title=f"{asset.title} {current.label} to projects on older versions",
                             target_date=utcnow().date(), approach=current.change_notes, created_by_id=by.id,
-                            asset_versions=[current])
+                            override_reason=override_reason, asset_versions=[current])
     session.add(deployment)
     flush(session)
     record_create(session, deployment, by=by, fields={"title": deployment.title,

@@ -13,7 +13,7 @@ from tracker.audit.service import history
 from tracker.auth.policy import can, led_projects_only, requires
 from tracker.db import get_session
 from tracker.deployments import service, standard_set, status
-from tracker.deployments.forms import DeploymentInput, RowMoveInput, StandardSetInput
+from tracker.deployments.forms import DeploymentInput, OverrideInput, RowMoveInput, StandardSetInput
 from tracker.deployments.models import RowStatus
 from tracker.deployments.workflow import ROW_TRANSITIONS
 from tracker.errors import Conflict, ValidationError
@@ -165,7 +165,8 @@ def remove_standard_entry(entry_id: int):
 def apply_standard_set(project_id: int):
     session = get_session()
     project = get_project(session, project_id=project_id)
-    deployment = standard_set.apply_to_project(session, project=project, by=current_user)
+    deployment = standard_set.apply_to_project(session, project=project, by=current_user,
+                                               override_reason=_override_reason())
     flash(f"Planned the standard set for {project.code}.", "info")
     return go_to(url_for("deployments.detail", deployment_id=deployment.id))
 
@@ -175,5 +176,10 @@ def apply_standard_set(project_id: int):
 def deploy_drift(asset_id: int):
     session = get_session()
     deployment = standard_set.deploy_to_drifted(session, asset=get_asset(session, asset_id=asset_id),
-                                                by=current_user)
+                                                by=current_user, override_reason=_override_reason())
     return go_to(url_for("deployments.detail", deployment_id=deployment.id))
+
+
+def _override_reason() -> str:
+    """The reason given on a one-step deployment button for deploying a version piloted without adoption."""
+    return parse(OverrideInput, request.form).override_reason
