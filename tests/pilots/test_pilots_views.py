@@ -83,3 +83,11 @@ def test_deployment_gate_needs_an_adopt_decision_for_piloted_versions(engine, ma
     with Session(engine) as session:
         assert [v.id for v in deployment_gate(session, version_ids=[piloted.id]).blocked] == [piloted.id]
         assert deployment_gate(session, version_ids=[adopted.id, never.id]).open
+
+
+def test_a_decided_pilots_edit_form_is_refused_and_not_offered(client, login_as, make_plan, make_pilot):
+    login_as(Role.PROCESS_GROUP)
+    pilot = make_pilot(make_plan(PlanStatus.IN_PROGRESS), status=PilotStatus.DECIDED, decision=PilotDecision.ADOPT)
+    assert f'href="/pilots/{pilot.id}/edit"' not in client.get(f"/pilots/{pilot.id}").get_data(as_text=True)
+    refused = client.get(f"/pilots/{pilot.id}/edit")
+    assert refused.status_code == 409 and "A decided pilot is not edited any more." in refused.get_data(as_text=True)

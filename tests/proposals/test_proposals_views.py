@@ -226,3 +226,26 @@ def test_stale_htmx_button_asks_the_page_to_show_the_current_record(client, logi
                         headers={"HX-Request": "true"})
     assert stale.status_code == 409
     assert stale.headers["HX-Trigger"] == "recordChanged" and stale.headers["HX-Retarget"] == "#messages"
+
+
+@pytest.mark.parametrize("final", [ProposalStatus.REJECTED, ProposalStatus.CLOSED, ProposalStatus.DUPLICATE])
+def test_a_final_proposal_changes_only_through_its_workflow(client, login_as, make_proposal, db, final):
+    """The defect found: the process group could edit a rejected, closed or duplicate proposal."""
+    login_as(Role.PROCESS_GROUP)
+    proposal = make_proposal(final, title="Shorter stand-ups")
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'href="/proposals/{proposal.id}/edit"' not in page
+    form = client.get(f"/proposals/{proposal.id}/edit")
+    assert form.status_code == 409
+    assert "proposal changes only through its workflow" in form.get_data(as_text=True)
+    saved = client.post(f"/proposals/{proposal.id}", data=VALID | {"title": "Rewritten", "version": "1"})
+    assert saved.status_code == 409
+    db.expire_all()
+    assert db.get(Proposal, proposal.id).title == "Shorter stand-ups"
+    assert count_rows(db, AuditEvent) == 0
+
+
+def test_an_open_proposal_is_still_edited_by_the_process_group(client, login_as, make_proposal, db):
+    login_as(Role.PROCESS_GROUP)
+    proposal = make_proposal(ProposalStatus.UNDER_REVIEW)
+    assert client.post(f"/proposals/{proposal.id}", data=VALID | {"version": "1"}).status_code == 303

@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 from tracker.action_plans.forms import PlanInput, PlanMoveInput
 from tracker.action_plans.models import ActionPlan, PlanStatus, TeamMember
 from tracker.action_plans.revisions import keep_revision
-from tracker.action_plans.workflow import EDITABLE, PLAN_TRANSITIONS
+from tracker.action_plans.workflow import PLAN_TRANSITIONS
 from tracker.audit.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
-from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_automatically
@@ -88,16 +88,14 @@ def create_plan(session: Session, *, data: PlanInput, by: User) -> ActionPlan:
 
 def editable_plan(session: Session, *, plan_id: int, by: User) -> ActionPlan:
     """The plan, if its fields may be edited now (by the process group, in draft)."""
-    authorize(by, "plan.edit")
     plan = get_plan(session, plan_id=plan_id)
-    if plan.status not in EDITABLE:
-        raise InvalidTransition("Only a draft plan can be edited: use Revise to return it to draft.")
+    authorize(by, "plan.edit", plan)
     return plan
 
 
 def update_plan(session: Session, *, plan: ActionPlan, data: PlanInput, by: User) -> ActionPlan:
     """Edit a draft plan; proposals added become planned, proposals dropped go back to accepted."""
-    authorize(by, "plan.edit")
+    authorize(by, "plan.edit", plan)
     if data.version != plan.version:
         raise Conflict(current=plan)
     proposals, objectives = _check(session, data, plan)

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_login import current_user
 
 from tracker.auth.roles import Role
-from tracker.errors import PermissionDenied
+from tracker.errors import DomainError, InvalidTransition, PermissionDenied
 
 PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
 EVERYONE = frozenset(Role)
@@ -95,22 +95,48 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
 }
 
 
+def _edit_states(action: str):
+    """For an edit action on a record with a workflow: the statuses its form may change it in, and why not."""
+    # Imported here: the policy is imported by every domain, and must not pull the domains in at import time.
+    from tracker.action_plans.workflow import EDITABLE as PLAN_EDITABLE
+    from tracker.pilots.workflow import EDITABLE as PILOT_EDITABLE
+    from tracker.proposals.workflow import EDITABLE as PROPOSAL_EDITABLE
+
+    return {
+        "proposal.edit": (PROPOSAL_EDITABLE, "A {status} proposal changes only through its workflow (reopen it "
+                                             "first), not through the edit form."),
+        "plan.edit": (PLAN_EDITABLE, "Only a draft plan can be edited: use Revise to return it to draft."),
+        "pilot.edit": (PILOT_EDITABLE, "A decided pilot is not edited any more."),
+    }.get(action)
+
+
+def refusal(user, action: str, obj: object = None) -> DomainError | None:
+    """Why this user may not take this action (on this object), or None when they may."""
+    if action == PUBLIC:
+        return None
+    if user is None or not user.is_authenticated or user.role not in POLICY.get(action, frozenset()):
+        return PermissionDenied("You do not have permission to do that.")
+    if obj is None:
+        return None
+    rule = OBJECT_RULES.get((action, user.role))
+    if rule is not None and not rule(user, obj):
+        return PermissionDenied("You do not have permission to do that.")
+    states = _edit_states(action)
+    if states is not None and obj.status not in states[0]:  # final records change only through the workflow
+        return InvalidTransition(states[1].format(status=obj.status.value.replace("_", " ")))
+    return None
+
+
 def can(user, action: str, obj: object = None) -> bool:
     """May this user take this action (on this object, when one is given)?"""
-    if action == PUBLIC:
-        return True
-    if user is None or not user.is_authenticated:
-        return False
-    if user.role not in POLICY.get(action, frozenset()):
-        return False
-    rule = OBJECT_RULES.get((action, user.role))
-    return rule is None or obj is None or rule(user, obj)
+    return refusal(user, action, obj) is None
 
 
 def authorize(user, action: str, obj: object = None) -> None:
-    """Raise PermissionDenied unless the user may take the action on the object."""
-    if not can(user, action, obj):
-        raise PermissionDenied("You do not have permission to do that.")
+    """Raise the domain error (403, or 409 for a record its workflow has closed) unless the user may act."""
+    error = refusal(user, action, obj)
+    if error is not None:
+        raise error
 
 
 def requires(action: str):

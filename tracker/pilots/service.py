@@ -12,10 +12,10 @@ from tracker.audit.service import apply_changes, bump_version, record_create, se
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
-from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotStatus
-from tracker.pilots.workflow import EDITABLE, PILOT_TRANSITIONS
+from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.models import Project
 from tracker.validation import existing
 from tracker.workflow import check_move
@@ -77,11 +77,16 @@ def _label(version: AssetVersion) -> str:
     return f"{version.asset.title} {version.label}"
 
 
+def editable_pilot(session: Session, *, pilot_id: int, by: User) -> Pilot:
+    """The pilot, if its form may change it now (not once decided)."""
+    pilot = get_pilot(session, pilot_id=pilot_id)
+    authorize(by, "pilot.edit", pilot)
+    return pilot
+
+
 def update_pilot(session: Session, *, pilot: Pilot, data: PilotInput, by: User) -> Pilot:
     """Edit a pilot that is not decided yet (its measured results included)."""
-    authorize(by, "pilot.edit")
-    if pilot.status not in EDITABLE:
-        raise InvalidTransition("A decided pilot is not edited any more.")
+    authorize(by, "pilot.edit", pilot)
     if data.version != pilot.version:
         raise Conflict(current=pilot)
     plan, versions, projects = _links(session, data)

@@ -61,14 +61,14 @@ def create():
 @bp.get("/<int:pilot_id>/edit")
 @requires("pilot.edit")
 def edit(pilot_id: int):
-    return FORM.edit(service.get_pilot(get_session(), pilot_id=pilot_id))
+    return FORM.edit(service.editable_pilot(get_session(), pilot_id=pilot_id, by=current_user))
 
 
 @bp.post("/<int:pilot_id>")
 @requires("pilot.edit")
 def update(pilot_id: int):
     session = get_session()
-    pilot = service.get_pilot(session, pilot_id=pilot_id)
+    pilot = service.editable_pilot(session, pilot_id=pilot_id, by=current_user)
     return FORM.post(lambda data: service.update_pilot(session, pilot=pilot, data=data, by=current_user),
                      done=_page, record=pilot, reload=lambda: service.get_pilot(session, pilot_id=pilot_id))
 

@@ -29,5 +29,6 @@ PROPOSAL_TRANSITIONS: Transitions = {
 
 # Statuses in which the submitter may still edit their own proposal.
 EDITABLE_BY_SUBMITTER = frozenset({S.SUBMITTED})
-# Statuses in which the proposal is finished with.
+# Statuses in which the proposal is finished with: only the workflow changes it then, never the edit form.
 FINAL = frozenset({S.REJECTED, S.CLOSED, S.DUPLICATE})
+EDITABLE = frozenset(S) - FINAL
