@@ -3,6 +3,7 @@ matrix and its export, drift after a release, and the standard set for a new pro
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -10,6 +11,7 @@ from sqlmodel import select
 from tests.conftest import count_rows
 from tracker.action_plans.models import PlanStatus
 from tracker.assets.models import VersionStatus
+from tracker.audits.models import ComplianceAudit, Noncompliance, NoncomplianceStatus
 from tracker.auth.roles import Role
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus, StandardSetEntry
 from tracker.pilots.models import PilotDecision, PilotStatus
@@ -268,3 +270,36 @@ def test_stale_row_button_shows_the_row_as_it_is_now(client, sepg, make_project,
     assert "Someone else changed this record" in page and 'class="badge in_progress"' in page
     db.expire_all()
     assert db.get(ProjectDeployment, row.id).status == RowStatus.IN_PROGRESS
+
+
+def test_a_reopened_row_loses_its_deployed_date_and_keeps_its_start(client, sepg, make_project, make_released,
+                                                                     make_deployment, db):
+    """The defect found: a reopened row still showed its old Deployed date."""
+    make_deployment([make_project()], [make_released()], status=RowStatus.DEPLOYED)
+    row = db.exec(select(ProjectDeployment)).one()
+    row.started_on, row.deployed_on = date(2026, 9, 1), date(2026, 9, 20)
+    db.add(row)
+    db.commit()
+    reopened = client.post(f"/deployments/rows/{row.id}/move", data={"to": "in_progress", "version": "1"})
+    assert reopened.status_code == 200
+    db.expire_all()
+    row = db.get(ProjectDeployment, row.id)
+    assert (row.status, row.started_on, row.deployed_on) == (RowStatus.IN_PROGRESS, date(2026, 9, 1), None)
+    client.post(f"/deployments/rows/{row.id}/move", data={"to": "planned", "version": "2"})
+    db.expire_all()
+    assert db.get(ProjectDeployment, row.id).started_on is None  # back to planned: it has not started
+
+
+def test_a_reopened_noncompliance_drops_its_old_resolution(client, login_as, make_project, db):
+    sepg = login_as(Role.PROCESS_GROUP)
+    audit = ComplianceAudit(project_id=make_project().id, audit_date=date(2026, 10, 1), auditor_id=sepg.id)
+    db.add(audit)
+    db.flush()
+    item = Noncompliance(audit_id=audit.id, description="No review record", owner_id=sepg.id,
+                         due_date=date(2026, 10, 31), status=NoncomplianceStatus.RESOLVED, resolution="Record added")
+    db.add(item)
+    db.commit()
+    assert client.post(f"/audits/noncompliances/{item.id}/move",
+                       data={"to": "open", "version": "1"}).status_code in (200, 303)
+    db.expire_all()
+    assert db.get(Noncompliance, item.id).resolution == ""

@@ -60,6 +60,8 @@ def move(session: Session, *, issue: PlanIssue, data: IssueMoveInput, by: User) 
     changes: dict[str, object] = {"status": data.to}
     if data.to == IssueStatus.RESOLVED:
         changes["resolution"] = data.rationale
+    elif data.to == IssueStatus.OPEN:
+        changes["resolution"] = ""  # reopened: the old resolution no longer holds (the history keeps it)
     bump_version(session, issue, apply_changes(session, issue, by=by, changes=changes))
     commit(session)
     return issue

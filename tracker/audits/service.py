@@ -164,6 +164,8 @@ def move_noncompliance(session: Session, *, item: Noncompliance, data: Noncompli
     changes: dict[str, object] = {"status": data.to}
     if data.to == NC.RESOLVED:
         changes["resolution"] = data.rationale
+    elif data.to == NC.OPEN:
+        changes["resolution"] = ""  # reopened: the old resolution no longer holds (the history keeps it)
     bump_version(session, item, apply_changes(session, item, by=by, changes=changes))
     commit(session)
     return item

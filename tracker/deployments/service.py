@@ -11,7 +11,7 @@ from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.deployments.forms import DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
-from tracker.deployments.workflow import ROW_TRANSITIONS, STAMPS
+from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus
@@ -148,9 +148,7 @@ def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by
     if data.version != row.version:
         raise Conflict(current=row)
     check_move(ROW_TRANSITIONS, row.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to}
-    if data.to in STAMPS:
-        changes[STAMPS[data.to]] = utcnow().date()
+    changes: dict[str, object] = {"status": data.to} | dates_on_moving(row.status, data.to, utcnow().date())
     if data.to == RowStatus.NOT_APPLICABLE:
         changes["reason"] = data.rationale
     if data.notes:

@@ -24,3 +24,14 @@ ROW_TRANSITIONS: Transitions = {
 
 # The date each status stamps on the row when it is reached.
 STAMPS = {R.IN_PROGRESS: "started_on", R.DEPLOYED: "deployed_on", R.VERIFIED: "verified_on"}
+# How far along a row is in each status; not applicable counts as not begun.
+PROGRESS = {R.NOT_STARTED: 0, R.PLANNED: 1, R.NOT_APPLICABLE: 1, R.IN_PROGRESS: 2, R.DEPLOYED: 3, R.VERIFIED: 4}
+
+
+def dates_on_moving(frm: R, to: R, today) -> dict[str, object]:
+    """The row's dates after a move: reaching a status stamps its date; moving back clears the dates of the
+    statuses it no longer has reached (a reopened row is no longer deployed, so it has no deployed date)."""
+    changes: dict[str, object] = {field: None for status, field in STAMPS.items() if PROGRESS[status] > PROGRESS[to]}
+    if to in STAMPS and PROGRESS[to] > PROGRESS[frm]:
+        changes[STAMPS[to]] = today
+    return changes
