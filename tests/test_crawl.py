@@ -15,8 +15,10 @@ from sqlmodel import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from tracker.action_plans.models import PlanStatus
 from tracker.auth.models import User
 from tracker.demo import load_demo
+from tracker.pilots.models import PilotStatus
 
 ROLES = ["admin@demo.example", "sepg@demo.example", "steering@demo.example", "lead@demo.example",
          "member@demo.example", None]  # None: not signed in
@@ -163,9 +165,11 @@ def nonsense(query: str) -> list[dict]:
 
 
 @pytest.fixture
-def demo(app, db):
+def demo(app, db, make_plan, make_pilot):
+    """The demo organization, plus a draft plan and a running pilot: records whose edit pages are open."""
     load_demo(db)
     db.commit()
+    make_pilot(make_plan(PlanStatus.DRAFT), status=PilotStatus.RUNNING)
     return {user.email: user for user in db.exec(select(User)).all()}
 
 

@@ -119,7 +119,11 @@ def _register_template_helpers(app: Flask) -> None:
     from tracker.auth.policy import can
     from tracker.auth.roles import Role
     from tracker.db import utcnow
+    from tracker.due import is_overdue
     from tracker.home.views import plotly_version
+
+    # A global, not a context variable: the field macros are imported without the template's context.
+    app.jinja_env.globals["overdue"] = lambda record: is_overdue(record, utcnow().date())
 
     @app.context_processor
     def helpers():

@@ -15,6 +15,7 @@ from tracker.audit.service import apply_changes, bump_version, record_create
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, utcnow
+from tracker.due import DUE, overdue_clause
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.workflow import check_move
 
@@ -82,12 +83,15 @@ def of_plan(session: Session, *, plan_id: int) -> list[Commitment]:
                              .order_by(Commitment.due_date, Commitment.id)).all())
 
 
-def of_user(session: Session, *, user_id: int, include_closed: bool = False) -> list[Commitment]:
-    """A person's commitments across plans, soonest due first."""
+def of_user(session: Session, *, user_id: int, include_closed: bool = False,
+            overdue_only: bool = False) -> list[Commitment]:
+    """A person's commitments across plans, soonest due first (only the overdue ones, if asked)."""
     statement = select(Commitment).where(Commitment.owner_id == user_id).options(
         selectinload(Commitment.plan), selectinload(Commitment.owner)).order_by(Commitment.due_date, Commitment.id)
     if not include_closed:
-        statement = statement.where(Commitment.status.not_in([DONE, CANCELLED]))
+        statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
+    if overdue_only:
+        statement = statement.where(overdue_clause(Commitment, utcnow().date()))
     return list(session.exec(statement).all())
 
 
@@ -111,7 +115,7 @@ def progress(session: Session, *, plan_ids: list[int], today: date | None = None
     rows = session.exec(
         select(Commitment.plan_id, func.count(),
                func.sum(sa.case((done, 1), else_=0)),
-               func.sum(sa.case((sa.and_(~done, Commitment.due_date < today), 1), else_=0)),
+               func.sum(sa.case((overdue_clause(Commitment, today), 1), else_=0)),
                func.sum(sa.case((sa.and_(done, Commitment.completed_on <= Commitment.due_date), 1), else_=0)))
         .where(Commitment.plan_id.in_(plan_ids), Commitment.status != CANCELLED).group_by(Commitment.plan_id)).all()
     result = {plan_id: Progress() for plan_id in plan_ids}

@@ -27,10 +27,10 @@ bp = Blueprint("work", __name__)
 @requires("read")
 def my_commitments():
     session = get_session()
-    show_all = bool(request.values.get("all"))
-    mine = commitments.of_user(session, user_id=current_user.id, include_closed=show_all)
+    show_all, overdue = bool(request.values.get("all")), bool(request.values.get("overdue"))
+    mine = commitments.of_user(session, user_id=current_user.id, include_closed=show_all, overdue_only=overdue)
     return page_or_fragment("plans/my_commitments.html", "plans/_my_commitments.html", commitments=mine,
-                            show_all=show_all,
+                            show_all=show_all, overdue=overdue,
                             moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.role))
 
 

@@ -1,6 +1,8 @@
 """Process-compliance audits (SP 3.3): scope from what the project runs and its approved tailorings,
 a result per asset version, and noncompliances worked to closure."""
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -12,8 +14,9 @@ from tracker.audits.models import NoncomplianceStatus as NC
 from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, paginate
+from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
+from tracker.due import DUE, overdue_clause
 from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
@@ -184,3 +187,28 @@ def noncompliances(session: Session, *, audit_id: int | None = None, project_id:
     if open_only:
         statement = statement.where(Noncompliance.status.in_(OPEN_NC))
     return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class NoncomplianceFilter:
+    owner_id: int | None = None
+    status: NC | None = None
+    open_only: bool = False  # open or in progress: the work is still owed
+    overdue_only: bool = False
+
+
+def list_noncompliances(session: Session, *, where: NoncomplianceFilter, page: int, size: int) -> Page:
+    """Noncompliances across audits, soonest due first, with what the list shows loaded."""
+    statement = select(Noncompliance).options(
+        selectinload(Noncompliance.owner), selectinload(Noncompliance.audit).selectinload(ComplianceAudit.project),
+        selectinload(Noncompliance.asset_version).selectinload(AssetVersion.asset)
+    ).order_by(Noncompliance.due_date, Noncompliance.id)
+    if where.owner_id is not None:
+        statement = statement.where(Noncompliance.owner_id == where.owner_id)
+    if where.status is not None:
+        statement = statement.where(Noncompliance.status == where.status)
+    if where.open_only:
+        statement = statement.where(Noncompliance.status.in_(DUE[Noncompliance][1]))
+    if where.overdue_only:
+        statement = statement.where(overdue_clause(Noncompliance, utcnow().date()))
+    return paginate(session, statement, page=page, size=size)

@@ -8,7 +8,7 @@ from tracker.assets.service import owner_choices
 from tracker.audit.service import history
 from tracker.audits import service
 from tracker.audits.forms import AuditInput, AuditMoveInput, NoncomplianceInput, NoncomplianceMoveInput
-from tracker.audits.models import Compliance, ComplianceAudit
+from tracker.audits.models import Compliance, ComplianceAudit, NoncomplianceStatus
 from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.policy import can, requires
 from tracker.db import get_session
@@ -17,7 +17,7 @@ from tracker.projects.service import ProjectFilter, list_projects
 from tracker.proposals.models import SourceEntity
 from tracker.proposals.sources import proposals_from
 from tracker.validation import parse
-from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_page
+from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
@@ -28,6 +28,24 @@ bp = Blueprint("audits", __name__, url_prefix="/audits")
 def index():
     page = service.list_audits(get_session(), page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("audits/index.html", "audits/index.html", page=page)
+
+
+@bp.get("/noncompliances")
+@requires("read")
+def noncompliance_list():
+    where = service.NoncomplianceFilter(
+        owner_id=current_user.id if request.args.get("mine") else None,
+        status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
+        overdue_only=bool(request.args.get("overdue")))
+    page = service.list_noncompliances(get_session(), where=where, page=query_page(),
+                                       size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("audits/noncompliances.html", "audits/_noncompliances.html", page=page, where=where,
+                            statuses=list(NoncomplianceStatus), args=_noncompliance_args())
+
+
+def _noncompliance_args() -> dict:
+    """The list's filters as they are in the URL, for its pagination links."""
+    return {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
 
 
 def _options(_record) -> dict:

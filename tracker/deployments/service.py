@@ -1,17 +1,20 @@
 """Deployments (SP 3.1, 3.2): taking released asset versions to projects, and each row's progress."""
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan
 from tracker.assets.models import AssetVersion, VersionStatus
 from tracker.audit.service import apply_changes, bump_version, record_create
-from tracker.auth.models import User
+from tracker.auth.models import ProjectLead, User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.deployments.forms import DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
+from tracker.due import DUE, overdue_clause
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus
@@ -131,6 +134,30 @@ def rows_of(session: Session, *, deployment_id: int | None = None, project_id: i
     if project_ids is not None:
         statement = statement.where(ProjectDeployment.project_id.in_(project_ids))
     return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    lead_id: int | None = None  # only the projects this user leads
+    status: RowStatus | None = None
+    to_progress: bool = False  # not started, planned or in progress: the deployment is still owed
+    overdue_only: bool = False
+
+
+def list_rows(session: Session, *, where: RowFilter, page: int, size: int) -> Page:
+    """Status rows across deployments, soonest planned first, with project and asset loaded."""
+    statement = select(ProjectDeployment).options(*ROW_LOADED).order_by(
+        ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date, ProjectDeployment.id)
+    if where.lead_id is not None:
+        statement = statement.where(ProjectDeployment.project_id.in_(
+            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+    if where.status is not None:
+        statement = statement.where(ProjectDeployment.status == where.status)
+    if where.to_progress:
+        statement = statement.where(ProjectDeployment.status.in_(DUE[ProjectDeployment][1]))
+    if where.overdue_only:
+        statement = statement.where(overdue_clause(ProjectDeployment, utcnow().date()))
+    return paginate(session, statement, page=page, size=size)
 
 
 def updatable_row(session: Session, *, row_id: int, by: User) -> ProjectDeployment:

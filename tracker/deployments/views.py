@@ -101,6 +101,18 @@ def _row(row, *, status: int = 200, errors: dict | None = None):
                             row_moves=row_moves, row_errors=errors or {})
 
 
+@bp.get("/rows")
+@requires("read")
+def rows():
+    where = service.RowFilter(lead_id=current_user.id if request.args.get("mine") else None,
+                              status=query_enum(RowStatus, "status"), to_progress=bool(request.args.get("open")),
+                              overdue_only=bool(request.args.get("overdue")))
+    page = service.list_rows(get_session(), where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    args = {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
+    return page_or_fragment("deployments/rows.html", "deployments/_rows_page.html", page=page, where=where,
+                            statuses=list(RowStatus), args=args, row_moves=row_moves)
+
+
 def _status_filter() -> status.StatusFilter:
     project_status = request.args.get("project_status", "active")
     return status.StatusFilter(

@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, func, select
 
-from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus, PlanStatus
+from tracker.action_plans.models import ActionPlan, Commitment, PlanStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.audits.models import Noncompliance
-from tracker.audits.models import NoncomplianceStatus as NC
 from tracker.auth.models import ProjectLead
 from tracker.auth.roles import Role
 from tracker.db import utcnow
-from tracker.deployments.models import ProjectDeployment, RowStatus
+from tracker.deployments.models import ProjectDeployment
+from tracker.due import DUE, overdue_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import Project, ProjectStatus
@@ -45,13 +45,15 @@ def _count(session: Session, model, *where) -> int:
 
 
 def _for_everyone(session: Session, user) -> list[Waiting]:
-    mine = (Commitment.owner_id == user.id, Commitment.status.in_([CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS]))
-    mine_nc = (Noncompliance.owner_id == user.id, Noncompliance.status.in_([NC.OPEN, NC.IN_PROGRESS]))
+    today = utcnow().date()
+    mine = (Commitment.owner_id == user.id, Commitment.status.in_(DUE[Commitment][1]))
+    mine_nc = (Noncompliance.owner_id == user.id, Noncompliance.status.in_(DUE[Noncompliance][1]))
     return [
         Waiting("Your open commitments", _count(session, Commitment, *mine), "work.my_commitments"),
-        Waiting("Your overdue commitments", _count(session, Commitment, *mine, Commitment.due_date < utcnow().date()),
-                "work.my_commitments"),
-        Waiting("Noncompliances you own", _count(session, Noncompliance, *mine_nc), "audits.index"),
+        Waiting("Your overdue commitments", _count(session, Commitment, *mine, overdue_clause(Commitment, today)),
+                "work.my_commitments", {"overdue": 1}),
+        Waiting("Noncompliances you own", _count(session, Noncompliance, *mine_nc), "audits.noncompliance_list",
+                {"mine": 1, "open": 1}),
     ]
 
 
@@ -72,10 +74,10 @@ def _for_process_group(session: Session, user) -> list[Waiting]:
 
 def _for_leads(session: Session, user) -> list[Waiting]:
     led = select(ProjectLead.project_id).where(ProjectLead.user_id == user.id)
-    to_progress = [RowStatus.NOT_STARTED, RowStatus.PLANNED, RowStatus.IN_PROGRESS]
     return [Waiting("Deployments to progress on your projects",
                     _count(session, ProjectDeployment, ProjectDeployment.project_id.in_(led),
-                           ProjectDeployment.status.in_(to_progress)), "deployments.status_matrix")]
+                           ProjectDeployment.status.in_(DUE[ProjectDeployment][1])),
+                    "deployments.rows", {"mine": 1, "open": 1})]
 
 
 def _for_steering(session: Session, user) -> list[Waiting]:
