@@ -68,7 +68,7 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account; the password is read from stdin or a prompt, never from the command line."""
     from werkzeug.datastructures import MultiDict
 
-    from tracker.auth.forms import UserInput
+    from tracker.auth.forms import NewUserInput
     from tracker.auth.service import create_user as create
     from tracker.errors import ValidationError
     from tracker.validation import parse
@@ -81,7 +81,7 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
                       "active": "y"})
     try:
         with session_scope() as session:
-            created = create(session, data=parse(UserInput, form), by=None)
+            created = create(session, data=parse(NewUserInput, form), by=None)
     except ValidationError as error:
         raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.errors.items())) from error
     click.echo(f"created {created.email} ({created.role.value})")

@@ -9,7 +9,7 @@ from tracker.assets import service as assets
 from tracker.assets.forms import AssetInput, VersionInput
 from tracker.assets.models import VersionStatus
 from tracker.auth import service as accounts
-from tracker.auth.forms import UserInput
+from tracker.auth.forms import NewUserInput
 from tracker.auth.models import User
 from tracker.demo_deployment import load_deployment
 from tracker.demo_pipeline import load_pipeline
@@ -78,7 +78,7 @@ def load_demo(session: Session, *, force: bool = False) -> bool:
     users = {}
     for email, name, role in PEOPLE:
         form = MultiDict({"email": email, "name": name, "role": role, "password": DEMO_PASSWORD, "active": "y"})
-        users[email] = accounts.create_user(session, data=parse(UserInput, form), by=None)
+        users[email] = accounts.create_user(session, data=parse(NewUserInput, form), by=None)
     sepg = users["sepg@demo.example"]
     for code, name, phase, start, end, leads in PROJECTS:
         form = MultiDict({"code": code, "name": name, "phase": phase, "start_date": start, "end_date": end})

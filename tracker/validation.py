@@ -2,7 +2,15 @@
 
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticError
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
@@ -12,6 +20,25 @@ from tracker.errors import ValidationError
 # Ids the databases can hold (PostgreSQL's integer): anything else cannot name a record.
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def chosen(message: str):
+    """Ids picked from a list, at least one: checked with the other fields, in the same round of errors."""
+    def at_least_one(ids: list[int]) -> list[int]:
+        if not ids:
+            raise ValueError(message)
+        return ids
+    return Annotated[list[Id], AfterValidator(at_least_one)]
+
+
+def later_or_same(earlier: str, message: str):
+    """A field validator: this date is not before the date in `earlier` (when both are given and valid)."""
+    def check(cls, value, info: ValidationInfo):
+        before = info.data.get(earlier)
+        if value is not None and before is not None and value < before:
+            raise ValueError(message)
+        return value
+    return classmethod(check)
 
 
 def text(max_length: int, *, required: bool = True):

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
 from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus, Verdict
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import FormModel, Id, Version, chosen, later_or_same, text
 
 
 def _in_range(value: date | None) -> date | None:
@@ -23,19 +23,13 @@ class PlanInput(FormModel):
     owner_id: Id
     planned_start: date
     planned_end: date
-    proposal_ids: list[Id] = Field(default_factory=list)
+    proposal_ids: chosen("A plan addresses at least one accepted proposal.")
     objective_ids: list[Id] = Field(default_factory=list)
     version: Version | None = None
 
     _dates = field_validator("planned_start", "planned_end")(_in_range)
 
-    @field_validator("planned_end")
-    @classmethod
-    def _ends_after_start(cls, value: date, info: ValidationInfo) -> date:
-        start = info.data.get("planned_start")
-        if start is not None and value < start:
-            raise ValueError("the planned end cannot be before the planned start")
-        return value
+    _ends_after_start = field_validator("planned_end")(later_or_same("planned_start", "the planned end cannot be before the planned start"))
 
 
 class PlanMoveInput(FormModel):

@@ -61,8 +61,6 @@ def _check(session: Session, data: PlanInput, plan: ActionPlan | None) -> tuple[
     owner = session.get(User, data.owner_id)
     if owner is None or not owner.active:
         raise ValidationError({"owner_id": "Choose an owner from the list."})
-    if not data.proposal_ids:
-        raise ValidationError({"proposal_ids": "A plan addresses at least one accepted proposal."})
     proposals = existing(session, Proposal, data.proposal_ids, field="proposal_ids")
     already = {p.id for p in plan.proposals} if plan else set()
     if any(p.status != ProposalStatus.ACCEPTED and p.id not in already for p in proposals):

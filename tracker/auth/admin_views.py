@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.audit.service import history
 from tracker.auth import service
-from tracker.auth.forms import UserInput
+from tracker.auth.forms import NewUserInput, UserInput
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.auth.roles import Role
@@ -54,6 +54,8 @@ def _options(user: User | None) -> dict:
 
 
 FORM = RecordForm(UserInput, "admin/user_form.html", "admin/_user_form.html", "user", _values, options=_options)
+NEW_FORM = RecordForm(NewUserInput, "admin/user_form.html", "admin/_user_form.html", "user", _values,
+                      options=_options)
 
 
 def _saved(user: User) -> str:
@@ -64,13 +66,13 @@ def _saved(user: User) -> str:
 @bp.get("/users/new")
 @requires("user.manage")
 def new_user():
-    return FORM.show(values=MultiDict({"role": Role.MEMBER.value, "active": "y"}))
+    return NEW_FORM.show(values=MultiDict({"role": Role.MEMBER.value, "active": "y"}))
 
 
 @bp.post("/users")
 @requires("user.manage")
 def create_user():
-    return FORM.post(lambda data: service.create_user(get_session(), data=data, by=current_user), done=_saved)
+    return NEW_FORM.post(lambda data: service.create_user(get_session(), data=data, by=current_user), done=_saved)
 
 
 @bp.get("/users/<int:user_id>/edit")

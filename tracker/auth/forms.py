@@ -47,6 +47,12 @@ class UserInput(FormModel):
     version: Version | None = None
 
 
+class NewUserInput(UserInput):
+    """A new account: the same fields, and a password is required (an edit may leave it blank: unchanged)."""
+
+    password: Annotated[text(1024), AfterValidator(_new_password)]
+
+
 class PasswordChangeInput(FormModel):
     """A user changing their own password: the current one, and the new one twice."""
 

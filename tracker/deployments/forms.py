@@ -6,13 +6,13 @@ from pydantic import Field, field_validator
 
 from tracker.deployments.models import RowStatus
 from tracker.projects.models import Phase
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import FormModel, Id, Version, chosen, text
 
 
 class DeploymentInput(FormModel):
     title: text(200)
-    version_ids: list[Id] = Field(default_factory=list)
-    project_ids: list[Id] = Field(default_factory=list)
+    version_ids: chosen("Choose the asset versions to deploy.")
+    project_ids: chosen("Choose the target projects.")
     target_date: date
     approach: text(4000, required=False) = ""
     training_required: bool = False

@@ -26,8 +26,6 @@ ROW_LOADED = (selectinload(ProjectDeployment.project).selectinload(Project.leads
 
 
 def _versions(session: Session, data: DeploymentInput) -> list[AssetVersion]:
-    if not data.version_ids:
-        raise ValidationError({"version_ids": "Choose the asset versions to deploy."})
     versions = existing(session, AssetVersion, data.version_ids, field="version_ids")
     if any(v.status != VersionStatus.RELEASED for v in versions):
         raise ValidationError({"version_ids": "Only released versions are deployed."})
@@ -48,8 +46,6 @@ def check_gate(session: Session, *, versions: list[AssetVersion], override_reaso
 
 
 def _projects(session: Session, data: DeploymentInput) -> list[Project]:
-    if not data.project_ids:
-        raise ValidationError({"project_ids": "Choose the target projects."})
     projects = existing(session, Project, data.project_ids, field="project_ids")
     if any(p.status != ProjectStatus.ACTIVE for p in projects):
         raise ValidationError({"project_ids": "Closed projects get no new deployments."})

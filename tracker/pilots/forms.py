@@ -2,16 +2,16 @@
 
 from datetime import date
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
 from tracker.pilots.models import PilotDecision, PilotStatus
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import FormModel, Id, Version, chosen, later_or_same, text
 
 
 class PilotInput(FormModel):
     plan_id: Id
     title: text(200)
-    version_ids: list[Id] = Field(default_factory=list)
+    version_ids: chosen("Choose the asset versions on trial.")
     project_ids: list[Id] = Field(default_factory=list)
     measure: text(200)
     baseline: text(100, required=False) = ""
@@ -29,13 +29,7 @@ class PilotInput(FormModel):
             raise ValueError("enter a date between 1900 and 2200")
         return value
 
-    @field_validator("end_date")
-    @classmethod
-    def _ends_after_start(cls, value: date, info: ValidationInfo) -> date:
-        start = info.data.get("start_date")
-        if start is not None and value < start:
-            raise ValueError("the end date cannot be before the start date")
-        return value
+    _ends_after_start = field_validator("end_date")(later_or_same("start_date", "the end date cannot be before the start date"))
 
 
 class PilotMoveInput(FormModel):

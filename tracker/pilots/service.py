@@ -53,8 +53,6 @@ def _links(session: Session, data: PilotInput) -> tuple[ActionPlan, list[AssetVe
     plan = session.get(ActionPlan, data.plan_id)
     if plan is None or plan.status not in PLAN_OPEN:
         raise ValidationError({"plan_id": "Choose an open action plan."})
-    if not data.version_ids:
-        raise ValidationError({"version_ids": "Choose the asset versions on trial."})
     versions = existing(session, AssetVersion, data.version_ids, field="version_ids")
     return plan, versions, existing(session, Project, data.project_ids, field="project_ids")
 

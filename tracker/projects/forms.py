@@ -3,10 +3,10 @@
 import re
 from datetime import date
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
 from tracker.projects.models import Phase, ProjectStatus
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import FormModel, Id, Version, later_or_same, text
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -29,13 +29,7 @@ class ProjectInput(FormModel):
             raise ValueError("use letters, digits, '.', '_' or '-' only, starting with a letter or digit")
         return value.upper()
 
-    @field_validator("end_date")
-    @classmethod
-    def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("start_date")
-        if value is not None and start is not None and value < start:
-            raise ValueError("the end date cannot be before the start date")
-        return value
+    _ends_after_start = field_validator("end_date")(later_or_same("start_date", "the end date cannot be before the start date"))
 
     @field_validator("start_date", "end_date")
     @classmethod

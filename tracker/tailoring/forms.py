@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from tracker.tailoring.models import TailoringStatus, TailoringType
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import FormModel, Id, Version, later_or_same, text
 
 
 class TailoringInput(FormModel):
@@ -24,6 +24,9 @@ class TailoringInput(FormModel):
         if value is not None and not 1900 <= value.year <= 2200:
             raise ValueError("enter a date between 1900 and 2200")
         return value
+
+    _review_after = field_validator("review_by")(
+        later_or_same("tailored_on", "the review date cannot be before the tailoring date"))
 
 
 class TailoringReviewInput(FormModel):
