@@ -1,0 +1,231 @@
+"""Every button and section form that posts with htmx shows its result at once: the new or changed record is
+on the page without a reload, and the form it came from is empty or closed again."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import covers
+from tests.conftest import PASSWORD
+from tracker.action_plans.models import PlanStatus
+from tracker.auth.roles import Role
+from tracker.deployments.models import RowStatus
+
+pytestmark = pytest.mark.browser
+
+
+@covers("plans.add_member", "plans.remove_member", "work.add_commitment", "work.move_commitment",
+        "work.raise_issue", "work.move_issue", "work.record_joint_review")
+def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, make_plan):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    make_user(Role.MEMBER, name="Mia Member")
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Checklist reviews")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/plans/{plan.id}")
+    no_reload.set()
+
+    team = page.locator("#team")
+    team.get_by_text("Add someone to the team").click()
+    team.get_by_label("Person").select_option(label="Mia Member")
+    team.get_by_label("Role on the team").fill("checklist author")
+    team.get_by_role("button", name="Add to team").click()
+    expect(team).to_contain_text("Mia Member — checklist author")
+    expect(team.get_by_label("Role on the team")).to_have_value("")
+    team.locator("li", has_text="Mia Member").get_by_role("button", name="remove").click()
+    expect(team).not_to_contain_text("Mia Member — checklist author")
+
+    commitments = page.locator("#commitments")
+    commitments.get_by_text("Add a commitment").click()
+    commitments.get_by_label("New commitment").fill("Draft the design checklist")
+    commitments.get_by_label("Owner").select_option(label="Sam Process")
+    commitments.get_by_label("Due").fill("2026-12-15")
+    commitments.get_by_role("button", name="Add commitment").click()
+    row = commitments.locator("tr", has_text="Draft the design checklist")
+    expect(row).to_contain_text("2026-12-15")
+    expect(commitments.get_by_label("New commitment")).to_have_value("")
+    row.get_by_role("button", name="Done").click()
+    expect(commitments.locator("tr", has_text="Draft the design checklist")).to_contain_text("Done")
+
+    issues = page.locator("#issues")
+    issues.get_by_text("Raise an issue").click()
+    issues.locator("#f-issue-title").fill("Review tool has no checklist support")
+    issues.get_by_label("Owner").select_option(label="Sam Process")
+    issues.get_by_role("button", name="Raise issue").click()
+    issue = issues.locator("tr", has_text="Review tool has no checklist support")
+    expect(issue).to_contain_text("Open")
+    expect(issues.locator("#f-issue-title")).to_have_value("")
+    issue.get_by_placeholder("Resolution (to resolve)").fill("Plug-in installed")
+    issue.get_by_role("button", name="Resolve").click()
+    expect(issues.locator("tr", has_text="Review tool has no checklist support")).to_contain_text("Plug-in installed")
+
+    reviews = page.locator("#joint-reviews")
+    reviews.get_by_text("Record a joint review").click()
+    reviews.get_by_label("Held on").fill("2026-11-02")
+    reviews.get_by_label("Summary").fill("Checklist in use on PAY; reviewers find it long.")
+    reviews.get_by_role("button", name="Record joint review").click()
+    expect(page.locator("#joint-reviews")).to_contain_text("Checklist in use on PAY; reviewers find it long.")
+    expect(page.locator("#joint-reviews")).not_to_contain_text("No joint reviews yet")
+    expect(page.locator("#joint-reviews").get_by_label("Summary")).to_have_value("")
+    no_reload.check()
+
+
+@covers("plans.move", "plans.review")
+def test_plan_review_and_status_change(page, live_server, sign_in, no_reload, make_user, make_plan):
+    make_user(Role.STEERING, email="stella@example.org", name="Stella Steering")
+    plan = make_plan(PlanStatus.IN_REVIEW, title="Estimation with history")
+    sign_in("stella@example.org", PASSWORD)
+    page.goto(f"{live_server}/plans/{plan.id}")
+    no_reload.set()
+    reviews = page.locator("#reviews")
+    reviews.get_by_label("Your verdict").select_option("approve")
+    reviews.get_by_label("Comment").fill("Scope is right.")
+    reviews.get_by_role("button", name="Record review").click()
+    expect(reviews).to_contain_text("Scope is right.")
+    expect(page.locator("#reviews").get_by_label("Comment")).to_have_value("")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("#plan-status")).to_have_text("Approved")
+    no_reload.check()
+
+
+@covers("proposals.comment", "proposals.move")
+def test_proposal_comment_and_duplicate_of_which(page, live_server, sign_in, no_reload, make_user, make_proposal):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    original = make_proposal(title="Checklist-driven peer reviews")
+    copy = make_proposal(title="Peer review checklists for designs")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/proposals/{copy.id}")
+    no_reload.set()
+    comments = page.locator("#comments")
+    comments.get_by_label("Add a comment").fill("Same as the checklist proposal.")
+    comments.get_by_role("button", name="Comment").click()
+    expect(comments).to_contain_text("Same as the checklist proposal.")
+    expect(page.locator("#comments").get_by_label("Add a comment")).to_have_value("")
+    page.get_by_label("Duplicate of (for Mark duplicate)").select_option(label="Checklist-driven peer reviews")
+    page.get_by_role("button", name="Mark duplicate").click()
+    expect(page.locator("#proposal-status")).to_have_text("Duplicate")
+    expect(page.get_by_role("link", name=f"#{original.id} Checklist-driven peer reviews")).to_be_visible()
+    no_reload.check()
+
+
+@covers("assets.add_version", "assets.move_version", "assets.delete_version", "lessons.feedback")
+def test_asset_versions_and_feedback(page, live_server, sign_in, no_reload, make_user, make_released):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    released = make_released("1.0", title="Peer review procedure")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/assets/{released.asset_id}")
+    no_reload.set()
+    versions = page.locator("#versions")
+    for label in ("1.1", "2.0"):
+        versions.get_by_text("Add a draft version").click() if not versions.get_by_label(
+            "Version label").is_visible() else None
+        versions.get_by_label("Version label").fill(label)
+        page.locator("#versions").get_by_role("button", name="Add draft").click()
+        expect(page.locator("#versions tr", has_text=label)).to_contain_text("Draft")
+        expect(page.locator("#versions").get_by_label("Version label")).to_have_value("")
+    page.get_by_role("button", name="Release 1.1").click()
+    expect(page.locator("#versions tr", has_text="1.1")).to_contain_text("Released")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#versions tr", has_text="2.0").get_by_role("button", name="Delete draft").click()
+    expect(page.locator("#versions tr", has_text="2.0")).to_have_count(0)
+
+    feedback = page.locator("#feedback")
+    feedback.get_by_text("Give feedback").click()
+    feedback.get_by_label("Rating").select_option("4")
+    feedback.get_by_label("Comment").fill("The checklist saves time.")
+    feedback.get_by_role("button", name="Send feedback").click()
+    expect(page.locator("#feedback")).to_contain_text("The checklist saves time.")
+    expect(page.locator("#feedback").get_by_label("Comment")).to_have_value("")
+    no_reload.check()
+
+
+@covers("audits.record_results", "audits.add_noncompliance", "audits.move_noncompliance", "audits.move")
+def test_audit_results_noncompliances_and_completion(page, live_server, sign_in, no_reload, make_user,
+                                                    make_project, make_released, make_deployment, make_audit):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    project = make_project(code="PAY")
+    make_deployment([project], [make_released("1.0", title="Peer review procedure")], status=RowStatus.DEPLOYED)
+    audit = make_audit(project)
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/audits/{audit.id}")
+    no_reload.set()
+    page.get_by_label("Result for Peer review procedure").select_option("partially")
+    page.get_by_label("Notes").fill("Two reviews without records")
+    page.get_by_role("button", name="Save results").click()
+    expect(page.get_by_label("Notes")).to_have_value("Two reviews without records")
+
+    page.get_by_text("Record a noncompliance").click()
+    page.get_by_label("Noncompliance").fill("Review records missing for two reviews")
+    page.get_by_label("Owner").select_option(label="Sam Process")
+    page.get_by_label("Due").fill(date.today().replace(year=date.today().year + 1).isoformat())
+    page.get_by_role("button", name="Record noncompliance").click()
+    row = page.locator("tr", has_text="Review records missing for two reviews")
+    expect(row).to_contain_text("Open")
+    row.get_by_placeholder("Resolution (to resolve)").fill("Records added")
+    row.get_by_role("button", name="Resolve").click()
+    expect(page.locator("tr", has_text="Review records missing for two reviews")).to_contain_text("Records added")
+
+    page.get_by_label("Summary").fill("Mostly compliant.")
+    page.get_by_role("button", name="Complete").click()
+    expect(page.locator("#audit-status")).to_have_text("Completed")
+    no_reload.check()
+
+
+@covers("deployments.move_row")
+def test_deployment_row_moves_in_place(page, live_server, sign_in, no_reload, make_user, make_project,
+                                       make_released, make_deployment):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    deployment = make_deployment([make_project(code="PAY")], [make_released(title="Peer review procedure")])
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/deployments/{deployment.id}")
+    no_reload.set()
+    row = page.locator("table.rows tbody tr", has_text="PAY")
+    row.get_by_placeholder("Note (optional)").fill("Kick-off booked")
+    row.get_by_role("button", name="Start").click()
+    expect(row.locator(".badge:not(.overdue)")).to_have_text("In progress")
+    expect(page.locator("table.rows tbody tr", has_text="PAY")).to_contain_text("Kick-off booked")
+    no_reload.check()
+
+
+@covers("work.move_commitment")
+def test_my_commitments_done_in_place(page, live_server, sign_in, no_reload, make_user, make_plan, make_commitment):
+    mia = make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
+    make_commitment(make_plan(PlanStatus.IN_PROGRESS), mia, description="Trim the checklist",
+                    due_date=date(2027, 1, 15))
+    sign_in("mia@example.org", PASSWORD)
+    page.get_by_role("link", name="My commitments").click()
+    no_reload.set()
+    page.locator("tr", has_text="Trim the checklist").get_by_role("button", name="Done").click()
+    expect(page.locator("#my-commitments")).not_to_contain_text("Trim the checklist")
+    no_reload.check()
+
+
+@covers("lessons.move", "pilots.move", "tailoring.review")
+def test_status_changes_show_at_once(page, live_server, sign_in, no_reload, make_user, make_lesson, make_plan,
+                                     make_pilot, make_tailoring, make_project, make_released):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    lesson = make_lesson(title="Reviews found design defects late")
+    pilot = make_pilot(make_plan(PlanStatus.IN_PROGRESS), status="planned")
+    record = make_tailoring(make_project(), make_released())
+    sign_in("sam@example.org", PASSWORD)
+    for url, button, locator, expected in [
+        (f"/lessons/{lesson.id}", "Mark reviewed", "#lesson-status", "Reviewed"),
+        (f"/pilots/{pilot.id}", "Start pilot", "#pilot-status", "Running"),
+        (f"/tailoring/{record.id}", "Approve", "#tailoring-status", "Approved"),
+    ]:
+        page.goto(live_server + url)
+        no_reload.set()
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(locator)).to_have_text(expected)
+        no_reload.check()
+
+
+@covers("proposals.save_weights")
+def test_priority_weights_save(page, live_server, sign_in, make_user):
+    make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
+    sign_in("ada@example.org", PASSWORD)
+    page.goto(f"{live_server}/proposals/priority-weights")
+    page.get_by_label("Weight of expected benefit (0–10)").fill("7")
+    page.get_by_role("button", name="Save weights").click()
+    expect(page).to_have_url(f"{live_server}/proposals/")  # redirected to the list the weights re-scored
+    expect(page.locator("#messages")).to_contain_text("Weights saved")

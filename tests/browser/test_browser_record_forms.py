@@ -1,0 +1,117 @@
+"""Every record form that posts with htmx: creating and editing end on the record's page, showing what was saved.
+
+The forms are filled as their marks say: every field marked required gets a value (tests/test_forms_required.py
+proves the marks match the input models), so a form that asks for something new needs no change here.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import covers
+from tests.conftest import PASSWORD
+from tracker.action_plans.models import PlanStatus
+from tracker.auth.roles import Role
+from tracker.pilots.models import PilotStatus
+from tracker.proposals.models import ProposalStatus
+
+pytestmark = pytest.mark.browser
+SAVED = "Saved from the browser"
+
+SPECIAL = {"code": "NEW1", "email": "new.person@example.org", "password": "a brand new secret"}
+
+
+def fill_required(page, form) -> None:
+    """Give every empty field marked required a plausible value; the first text field gets SAVED."""
+    first_text = True
+    for label in form.locator("label:has(span[aria-hidden=true])").all():
+        field = form.locator(f"#{label.get_attribute('for')}")
+        name, tag = field.get_attribute("name"), field.evaluate("e => e.tagName.toLowerCase()")
+        kind = field.get_attribute("type") or ""
+        if tag == "select":
+            options = [o for o in field.locator("option").all() if o.get_attribute("value")]
+            if field.evaluate("e => e.selectedOptions.length && e.value !== ''"):
+                continue
+            field.select_option(options[0].get_attribute("value"))
+        elif kind == "date":
+            if not field.input_value():
+                field.fill("2026-12-01")
+        elif name in SPECIAL:
+            field.fill(SPECIAL[name])
+        elif first_text:
+            field.fill(SAVED)
+            first_text = False
+        elif not field.input_value():
+            field.fill(f"Some {name.replace('_', ' ')}")
+
+
+@pytest.fixture
+def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot):
+    """Records the forms offer in their selects, and records to edit."""
+    sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
+    project = make_project(code="PAY")
+    released = make_released(title="Peer review procedure")
+    make_proposal(ProposalStatus.ACCEPTED, title="An accepted proposal")
+    plan = make_plan(PlanStatus.IN_PROGRESS, owner_id=sepg.id)
+    return {"project": project.id, "asset": released.asset_id, "objective": make_objective().id,
+            "proposal": make_proposal(ProposalStatus.SUBMITTED).id, "plan": make_plan(PlanStatus.DRAFT).id,
+            "pilot": make_pilot(plan, versions=[make_released(title="Estimation guideline")],
+                                status=PilotStatus.PLANNED).id,  # another asset: the gate would hold the first
+            "user": make_user(Role.MEMBER, email="mia@example.org").id}
+
+
+CREATE = [  # endpoint, the form's page
+    ("projects.create", "/projects/new"), ("assets.create", "/assets/new"), ("objectives.create", "/objectives/new"),
+    ("proposals.create", "/proposals/new"), ("plans.create", "/plans/new"), ("pilots.create", "/pilots/new"),
+    ("deployments.create", "/deployments/new"), ("tailoring.create", "/tailoring/new"),
+    ("audits.create", "/audits/new"), ("lessons.create", "/lessons/new"), ("admin.create_user", "/admin/users/new"),
+]
+EDIT = [  # endpoint, the edit page
+    ("projects.update", "/projects/{project}/edit"), ("assets.update", "/assets/{asset}/edit"),
+    ("objectives.update", "/objectives/{objective}/edit"), ("proposals.update", "/proposals/{proposal}/edit"),
+    ("plans.update", "/plans/{plan}/edit"), ("pilots.update", "/pilots/{pilot}/edit"),
+    ("admin.update_user", "/admin/users/{user}/edit"),
+]
+
+
+@covers(*[endpoint for endpoint, _ in CREATE])
+@pytest.mark.parametrize(("endpoint", "url"), CREATE, ids=[c[0] for c in CREATE])
+def test_creating_ends_on_the_new_record(page, live_server, sign_in, world, endpoint, url):
+    sign_in("ada@example.org" if url.startswith("/admin") else "sam@example.org", PASSWORD)
+    page.goto(live_server + url)
+    form = page.locator("form.record")
+    fill_required(page, form)
+    form.locator("button[type=submit]").click()
+    expect(page).not_to_have_url(live_server + url)  # HX-Redirect to the record (or the list, for accounts)
+    if endpoint == "audits.create":
+        expect(page.locator("#audit-status")).to_have_text("Planned")
+    elif endpoint == "admin.create_user":
+        expect(page.locator("table")).to_contain_text("new.person@example.org")
+    else:
+        expect(page.locator("main")).to_contain_text(SAVED)
+
+
+@covers(*[endpoint for endpoint, _ in EDIT])
+@pytest.mark.parametrize(("endpoint", "url"), EDIT, ids=[e[0] for e in EDIT])
+def test_editing_ends_on_the_record_with_the_change(page, live_server, sign_in, world, endpoint, url):
+    sign_in("ada@example.org" if url.startswith("/admin") else "sam@example.org", PASSWORD)
+    page.goto(live_server + url.format(**world))
+    form = page.locator("form.record")
+    field = form.locator("#f-name") if endpoint == "projects.update" else form.locator("input[type=text]").first
+    field.fill(SAVED if endpoint != "admin.update_user" else "mia.renamed@example.org")
+    form.locator("button[type=submit]").click()
+    expect(page).not_to_have_url(live_server + url.format(**world))
+    expected = "mia.renamed@example.org" if endpoint == "admin.update_user" else SAVED
+    expect(page.locator("main")).to_contain_text(expected)
+
+
+@covers("proposals.create")
+def test_a_refused_form_keeps_what_was_typed_and_says_what_is_missing(page, live_server, sign_in, world, no_reload):
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/proposals/new")
+    no_reload.set()
+    page.get_by_label("Title").fill("Half a proposal")
+    page.get_by_role("button", name="Submit proposal").click()
+    expect(page.locator("#problem-error")).to_have_text("This field is required.")
+    expect(page.get_by_label("Title")).to_have_value("Half a proposal")
+    no_reload.check()
