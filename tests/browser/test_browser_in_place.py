@@ -123,6 +123,7 @@ def test_asset_versions_and_feedback(page, live_server, sign_in, no_reload, make
         page.locator("#versions").get_by_role("button", name="Add draft").click()
         expect(page.locator("#versions tr", has_text=label)).to_contain_text("Draft")
         expect(page.locator("#versions").get_by_label("Version label")).to_have_value("")
+    expect(page.locator("#feedback").get_by_label("Version")).to_contain_text("2.0")  # every section, not one
     page.get_by_role("button", name="Release 1.1").click()
     expect(page.locator("#versions tr", has_text="1.1")).to_contain_text("Released")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -151,8 +152,9 @@ def test_audit_results_noncompliances_and_completion(page, live_server, sign_in,
     no_reload.set()
     page.get_by_label("Result for Peer review procedure").select_option("partially")
     page.get_by_label("Notes").fill("Two reviews without records")
-    page.get_by_role("button", name="Save results").click()
-    expect(page.get_by_label("Notes")).to_have_value("Two reviews without records")
+    with page.expect_response(lambda response: response.url.endswith("/results")):
+        page.get_by_role("button", name="Save results").click()
+    expect(page.locator("main")).to_contain_text("Two reviews without records")  # in the history, once saved
 
     page.get_by_text("Record a noncompliance").click()
     page.get_by_label("Noncompliance").fill("Review records missing for two reviews")
@@ -180,6 +182,11 @@ def test_deployment_row_moves_in_place(page, live_server, sign_in, no_reload, ma
     page.goto(f"{live_server}/deployments/{deployment.id}")
     no_reload.set()
     row = page.locator("table.rows tbody tr", has_text="PAY")
+    row.get_by_placeholder("Note (optional)").fill("Waiting for the team")
+    row.get_by_role("button", name="Not applicable").click()  # no reason given: refused, nothing typed is lost
+    expect(row).to_contain_text("Say why")
+    expect(page.locator("table.rows tbody tr", has_text="PAY").get_by_placeholder("Note (optional)")).to_have_value(
+        "Waiting for the team")
     row.get_by_placeholder("Note (optional)").fill("Kick-off booked")
     row.get_by_role("button", name="Start").click()
     expect(row.locator(".badge:not(.overdue)")).to_have_text("In progress")

@@ -92,9 +92,9 @@ def add_version(asset_id: int):
     try:
         service.add_version(session, asset=asset, data=parse(VersionInput, request.form), by=current_user)
     except ValidationError as error:
-        return _detail(asset, version_values=request.form, version_errors=error.errors, status=422,
-                       fragment="assets/_versions.html")
-    return _detail(service.get_asset(session, asset_id=asset_id), fragment="assets/_versions.html")
+        return _detail(asset, version_values=request.form, version_errors=error.errors, status=422)
+    # The whole page, swapped in place: the feedback form's versions and the version history list it too.
+    return _detail(service.get_asset(session, asset_id=asset_id))
 
 
 @bp.post("/versions/<int:version_id>/move")

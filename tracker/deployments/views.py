@@ -88,7 +88,7 @@ def move_row(row_id: int):
     try:
         service.move_row(session, row=row, data=parse(RowMoveInput, request.form), by=current_user)
     except ValidationError as error:
-        return _row(row, status=422, errors=error.errors)
+        return _row(row, status=422, errors=error.errors, values=request.form)
     except Conflict as error:
         # Someone moved this row meanwhile: show it as it is now, with the buttons that apply to that.
         return _row(service.updatable_row(session, row_id=row_id, by=current_user), status=409,
@@ -96,9 +96,10 @@ def move_row(row_id: int):
     return _row(row)
 
 
-def _row(row, *, status: int = 200, errors: dict | None = None):
+def _row(row, *, status: int = 200, errors: dict | None = None, values: MultiDict | None = None):
+    """The row as it is now; after a refused move, with the message and what the user typed."""
     return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", http_status=status, row=row,
-                            row_moves=row_moves, row_errors=errors or {})
+                            row_moves=row_moves, row_errors=errors or {}, row_values=values or {})
 
 
 @bp.get("/rows")
