@@ -74,6 +74,7 @@ def edit_concurrently(app, login_user, *, edit_url: str, save_url: str, form_id:
 
 def assert_taken_or_conflict(statuses: Counter) -> None:
     attempts = THREADS * EDITS
+    print(f"{attempts} attempts: {dict(statuses)}")
     assert sum(statuses.values()) == attempts
     assert statuses[303] + statuses[409] == attempts, statuses  # 303: saved; 409: the conflict view
     assert statuses[303] >= 1
