@@ -3,7 +3,8 @@ the worker processes that die (issue 8.3: workers crashed with SIGSEGV soon afte
 
 Run with `make soak` (or `.venv/bin/python bench/soak.py [boots] [requests per boot]`). It prints one line per
 boot and variant: requests, non-200 answers, and worker deaths (signals, fatal errors) in gunicorn's log.
-SOAK_KEEP_LOGS=dir keeps the log (with faulthandler's traceback) of every boot that lost a worker.
+SOAK_KEEP_LOGS=dir keeps the log (with faulthandler's traceback) of every boot that lost a worker;
+SOAK_DATABASE_URL=postgresql://... soaks an empty PostgreSQL database instead of a fresh SQLite file.
 
 The variants: two workers as `make run` starts them, and a single worker.
 """
@@ -42,7 +43,7 @@ FATAL = re.compile(r"SIGSEGV|Segmentation fault|Fatal Python error|was sent SIG|
 def build(url: str) -> tuple[int, list[str]]:
     """The organization, plus plans with about 150 commitments for the signed-in user; its heavy pages."""
     upgrade(url)
-    app = create_app({"DATABASE_URL": url, "DATA_DIR": str(Path(url[10:]).parent), "SECRET_KEY": SECRET})
+    app = create_app({"DATABASE_URL": url, "DATA_DIR": tempfile.gettempdir(), "SECRET_KEY": SECRET})
     engine = app.extensions["tracker.engine"]
     user = fill(engine, PROJECTS)
     with Session(engine, expire_on_commit=False) as session:
@@ -68,7 +69,7 @@ def build(url: str) -> tuple[int, list[str]]:
 
 def cookie(url: str, user_id: int) -> str:
     """A signed session cookie for the user, made the way Flask makes them."""
-    app = create_app({"DATABASE_URL": url, "DATA_DIR": str(Path(url[10:]).parent), "SECRET_KEY": SECRET})
+    app = create_app({"DATABASE_URL": url, "DATA_DIR": tempfile.gettempdir(), "SECRET_KEY": SECRET})
     with app.app_context(), Session(app.extensions["tracker.engine"]) as session:
         user = session.get(User, user_id)
         token = user.get_id()
@@ -112,7 +113,8 @@ def main() -> None:
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 600
     variants = {"2 workers (as make run)": 2, "1 worker": 1}
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/soak.db"
+        # SOAK_DATABASE_URL: an empty PostgreSQL database instead of a fresh SQLite file.
+        url = os.environ.get("SOAK_DATABASE_URL") or f"sqlite:///{tmp}/soak.db"
         user_id, pages = build(url)
         session_cookie = cookie(url, user_id)
         print(f"{'variant':<28} {'boot':>4} {'requests':>8} {'not 200':>7} {'worker deaths':>13}")
