@@ -4,9 +4,15 @@ the worker processes that die (issue 8.3: workers crashed with SIGSEGV soon afte
 Run with `make soak` (or `.venv/bin/python bench/soak.py [boots] [requests per boot]`). It prints one line per
 boot and variant: requests, non-200 answers, and worker deaths (signals, fatal errors) in gunicorn's log.
 SOAK_KEEP_LOGS=dir keeps the log (with faulthandler's traceback) of every boot that lost a worker;
-SOAK_DATABASE_URL=postgresql://... soaks an empty PostgreSQL database instead of a fresh SQLite file.
+SOAK_DATABASE_URL=postgresql://... soaks an empty PostgreSQL database instead of a fresh SQLite file;
+SOAK_BUSY=1 keeps every core busy with a spinning process meanwhile (the crash showed most on a busy machine).
 
-The variants: two workers as `make run` starts them, and a single worker.
+The variants: two workers as `make run` starts them, the same with garbage collection allowed in the middle of
+requests (TRACKER_COLLECT_BETWEEN_REQUESTS=0: how it was before the fix of tracker/gc_between_requests.py), and
+a single worker.
+
+`bench/soak.py in-process N` is the crash reduced to one process and two pages (a person's commitments and a
+proposal page, in turn, N times through Flask's test client); tests/test_gc_between_requests.py runs it.
 """
 
 import os
@@ -77,8 +83,9 @@ def cookie(url: str, user_id: int) -> str:
     return serializer.dumps({"_user_id": token, "_fresh": True, "seen": time.time() + 3600})
 
 
-def boot(url: str, workers: int, log: Path) -> subprocess.Popen:
-    env = os.environ | {"TRACKER_DATABASE_URL": url, "TRACKER_SECRET_KEY": SECRET, "PYTHONFAULTHANDLER": "1",
+def boot(url: str, workers: int, log: Path, collect_between_requests: bool = True) -> subprocess.Popen:
+    env = os.environ | {"TRACKER_COLLECT_BETWEEN_REQUESTS": str(collect_between_requests),
+                        "TRACKER_DATABASE_URL": url, "TRACKER_SECRET_KEY": SECRET, "PYTHONFAULTHANDLER": "1",
                         "TRACKER_IDLE_MINUTES": "600"}
     command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{PORT}",
                "--log-file", str(log), "tracker:create_app()"]
@@ -108,32 +115,74 @@ def soak(session_cookie: str, pages: list[str], requests: int) -> int:
     return failures
 
 
+def in_process(requests: int) -> int:
+    """The crash in one process: the signed-in user's commitments and a proposal page, in turn; the exit code of
+    that process (-11 is the SIGSEGV)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/soak.db"
+        user_id, pages = build(url)
+        proposal = [page for page in pages if re.fullmatch(r"/proposals/\d+", page)][-1]
+        # A fresh process, so that the collector's counts start where a worker's do.
+        run = subprocess.run([sys.executable, __file__, "alternate", url, cookie(url, user_id), str(requests),
+                              "/commitments/mine", proposal], env=os.environ | {"PYTHONFAULTHANDLER": "1"})
+    return run.returncode
+
+
+def alternate(url: str, session_cookie: str, requests: int, pages: list[str]) -> None:
+    app = create_app({"DATABASE_URL": url, "DATA_DIR": str(Path(url.removeprefix("sqlite:///")).parent),
+                      "SECRET_KEY": SECRET, "IDLE_MINUTES": 600})
+    client = app.test_client()
+    client.set_cookie("session", session_cookie)
+    for i in range(requests):
+        response = client.get(pages[i % len(pages)])
+        assert response.status_code == 200, (pages[i % len(pages)], response.status_code)
+        response.close()
+    print(f"{requests} requests, no crash")
+
+
+def spinners() -> list[subprocess.Popen]:
+    """One busy-looping process per core, when SOAK_BUSY asks for a busy machine."""
+    if not os.environ.get("SOAK_BUSY"):
+        return []
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["in-process"]:
+        sys.exit(in_process(int(sys.argv[2]) if len(sys.argv) > 2 else 300))
+    if sys.argv[1:2] == ["alternate"]:
+        return alternate(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:])
     boots = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 600
-    variants = {"2 workers (as make run)": 2, "1 worker": 1}
+    variants = {"2 workers (as make run)": (2, True), "2 workers, GC inside requests (before)": (2, False),
+                "1 worker": (1, True)}
     with tempfile.TemporaryDirectory() as tmp:
         # SOAK_DATABASE_URL: an empty PostgreSQL database instead of a fresh SQLite file.
         url = os.environ.get("SOAK_DATABASE_URL") or f"sqlite:///{tmp}/soak.db"
         user_id, pages = build(url)
         session_cookie = cookie(url, user_id)
-        print(f"{'variant':<28} {'boot':>4} {'requests':>8} {'not 200':>7} {'worker deaths':>13}")
-        for v, (name, workers) in enumerate(variants.items()):
-            for n in range(boots):
-                log = Path(tmp) / f"gunicorn-{v}-{n}.log"
-                server = boot(url, workers, log)
-                failures = soak(session_cookie, pages, requests)
-                server.terminate()
-                server.wait(timeout=30)
-                output = log.read_text(errors="replace") + log.with_suffix(".stderr").read_text(errors="replace")
-                deaths = [line for line in log.read_text().splitlines() if FATAL.search(line)]
-                print(f"{name:<28} {n + 1:>4} {requests:>8} {failures:>7} {len(deaths):>13}")
-                for line in deaths[:3]:
-                    print("    " + line[:160])
-                if deaths and os.environ.get("SOAK_KEEP_LOGS"):
-                    kept = Path(os.environ["SOAK_KEEP_LOGS"]) / log.name
-                    kept.write_text(output)
+        busy = spinners()
+        try:
+            print(f"{'variant':<40} {'boot':>4} {'requests':>8} {'not 200':>7} {'worker deaths':>13}")
+            for v, (name, (workers, between)) in enumerate(variants.items()):
+                for n in range(boots):
+                    log = Path(tmp) / f"gunicorn-{v}-{n}.log"
+                    server = boot(url, workers, log, collect_between_requests=between)
+                    failures = soak(session_cookie, pages, requests)
+                    server.terminate()
+                    server.wait(timeout=30)
+                    output = log.read_text(errors="replace") + log.with_suffix(".stderr").read_text(errors="replace")
+                    deaths = [line for line in log.read_text().splitlines() if FATAL.search(line)]
+                    print(f"{name:<40} {n + 1:>4} {requests:>8} {failures:>7} {len(deaths):>13}")
+                    for line in deaths[:3]:
+                        print("    " + line[:160])
+                    if deaths and os.environ.get("SOAK_KEEP_LOGS"):
+                        kept = Path(os.environ["SOAK_KEEP_LOGS"]) / log.name
+                        kept.write_text(output)
 
+        finally:
+            for spinner in busy:
+                spinner.kill()
 
 if __name__ == "__main__":
     main()

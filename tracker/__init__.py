@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from tracker import cli, db, errors, security
 from tracker.config import load_config
+from tracker.gc_between_requests import CollectBetweenRequests
 from tracker.web import htmx
 
 csrf = CSRFProtect()
@@ -37,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if settings["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if settings["COLLECT_BETWEEN_REQUESTS"]:  # a CPython 3.11 crash: see tracker/gc_between_requests.py
+        app.wsgi_app = CollectBetweenRequests(app.wsgi_app)
     app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)

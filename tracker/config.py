@@ -17,6 +17,7 @@ DEFAULTS: dict[str, object] = {
     "PAGE_SIZE": 25,
     "SECURE_COOKIES": False,  # force Secure cookies; otherwise Secure whenever the request came over HTTPS
     "PROXY_FIX": False,  # trust one proxy's X-Forwarded-* headers (gunicorn behind nginx)
+    "COLLECT_BETWEEN_REQUESTS": True,  # garbage collection only between requests (tracker/gc_between_requests.py)
 }
 
 

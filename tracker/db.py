@@ -4,6 +4,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -133,8 +134,23 @@ def database_health(session: Session) -> str:
     return "ok"
 
 
+_story_now: ContextVar[datetime | None] = ContextVar("tracker_story_now", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The current time: the clock's, or inside clock_at() the moment it was set to."""
+    return _story_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Run the enclosed work as if it were `moment`: every record and history entry it writes is stamped then
+    (the demo organization tells its year this way; tests travel in time with it)."""
+    token = _story_now.set(moment)
+    try:
+        yield
+    finally:
+        _story_now.reset(token)
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -1,6 +1,7 @@
-"""Demo content for the improvement pipeline: objectives, proposals in every state, plans, pilots."""
+"""The demo's improvement pipeline (SG2): objectives, proposals in every state, the peer-review plan with its
+commitments, issue, joint review and pilot, and an estimation plan waiting for the steering committee."""
 
-from sqlmodel import Session, select
+from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans import commitments, issues, joint_reviews, team
@@ -9,143 +10,259 @@ from tracker.action_plans.forms import (
     CommitmentInput,
     CommitmentMoveInput,
     IssueInput,
+    IssueMoveInput,
     JointReviewInput,
     PlanInput,
     PlanMoveInput,
     ReviewInput,
     TeamMemberInput,
 )
-from tracker.assets.models import AssetVersion, ProcessAsset
-from tracker.auth.models import User
+from tracker.action_plans.models import Commitment
+from tracker.demo import Story, add_draft, release
+from tracker.lessons import service as lessons
 from tracker.objectives import service as objectives
 from tracker.objectives.forms import ObjectiveInput
 from tracker.pilots import service as pilots
 from tracker.pilots.forms import PilotInput, PilotMoveInput
-from tracker.projects.models import Project
 from tracker.proposals import service as proposals
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
 from tracker.validation import parse
 
 OBJECTIVES = [
-    ("Fewer escaped defects", "Escaped defects per release", "14", "≤ 5", "steering@demo.example"),
-    ("Predictable delivery", "Releases within ±10% of the planned date", "55%", "85%", "steering@demo.example"),
-    ("Faster service restoration", "Median time to restore a P1 incident", "6 h", "2 h", "sepg@demo.example"),
+    ("Fewer escaped defects", "Escaped defects per release", "14", "≤ 5", "steering"),
+    ("Predictable delivery", "Releases within ±10% of the planned date", "55%", "85%", "steering"),
+    ("Faster service restoration", "Median time to restore a P1 incident", "6 h", "2 h", "sepg"),
 ]
-# title, submitter, source, ref, objectives (indexes), benefit, effort, moves [(to, by, rationale)]
+# key, title, submitter, submitted on day, source, reference, objectives served, benefit, effort,
+# problem, proposed change, moves [(day, to, by, rationale)]
 PROPOSALS = [
-    ("Checklist-driven peer reviews", "member@demo.example", "appraisal_finding", "SCAMPI B 2026, weakness VER-2",
-     [0], 5, 2, [("under_review", "sepg"), ("accepted", "sepg")]),
-    ("Estimate with historical productivity data", "lead@demo.example", "measurement", "Estimation error report Q2",
-     [1], 4, 3, [("under_review", "sepg"), ("accepted", "sepg")]),
-    ("Blameless incident post-mortems", "lead2@demo.example", "lesson_learned", "OPS retrospective, March",
-     [2], 4, 2, [("under_review", "sepg"), ("escalated", "sepg")]),
-    ("Adopt trunk-based development", "member2@demo.example", "benchmarking", "Industry survey 2026",
-     [1], 3, 5, [("under_review", "sepg")]),
-    ("Shorter requirements template", "lead@demo.example", "project_feedback", "CRM kick-off feedback",
-     [], 2, 1, []),
-    ("Weekly risk review in small projects", "member@demo.example", "compliance_audit", "Audit PAY 2026-05",
-     [1], 2, 2, [("under_review", "sepg"), ("deferred", "sepg", "Revisit after the estimation plan lands.")]),
-    ("Mandatory code review for hotfixes", "member2@demo.example", "customer_satisfaction", "Survey comment #41",
-     [0], 3, 1, [("under_review", "sepg"), ("rejected", "sepg", "Already required by the CM procedure 1.0.")]),
-    ("Peer review checklists for designs", "lead2@demo.example", "lesson_learned", "DW design review",
-     [0], 4, 2, [("duplicate", "sepg")]),
+    ("checklists", "Checklist-driven peer reviews", "member", -330, "appraisal_finding",
+     "SCAMPI B appraisal, weakness VER-2", [0], 5, 2,
+     "Peer reviews are walkthroughs without a checklist. Each reviewer looks for what they happen to know, and "
+     "the same kinds of design defect reach system test release after release (9 of the 14 escaped defects "
+     "last year were interface or error-handling design defects).",
+     "Give design and code reviews a short checklist built from our own escaped defects, train the reviewers, "
+     "and record which checklist items found each defect so the list can be kept short and current.",
+     [(-325, "under_review", "sepg", ""), (-310, "accepted", "sepg", "Addresses the appraisal weakness directly.")]),
+    ("design-checklists", "Peer review checklists for designs", "lead2", -322, "lesson_learned",
+     "DW design review retrospective", [0], 4, 2,
+     "Our design reviews on DW keep missing the same error-handling gaps.",
+     "Use a checklist in design reviews.", [(-320, "duplicate", "sepg", "")]),
+    ("estimation", "Estimate with historical productivity data", "lead", -262, "measurement",
+     "Estimation error report, PAY release 3", [1], 4, 3,
+     "Release estimates come from one expert's judgement. PAY release 3 slipped six weeks although the "
+     "measurement repository holds five similar releases whose actual effort would have told us.",
+     "Make the estimation guideline's method (size from the requirements, productivity from the repository, a "
+     "range rather than a point) the standard for every release plan, with the process group reviewing the "
+     "first estimates.",
+     [(-256, "under_review", "sepg", ""), (-245, "accepted", "sepg", "Serves the delivery objective; the "
+                                                                     "guideline is ready for it.")]),
+    ("hotfix-review", "Mandatory code review for hotfixes", "member2", -200, "customer_satisfaction",
+     "Customer survey, comment 41", [0], 3, 1,
+     "A hotfix to the payment screens went out unreviewed and broke the confirmation page for a day.",
+     "Require a second pair of eyes on every hotfix before it is deployed.",
+     [(-196, "under_review", "sepg", ""),
+      (-190, "rejected", "sepg", "Already required: the peer review procedure covers every change, hotfixes "
+                                 "included. The gap is enforcement on PAY, which the PAY lead has taken up.")]),
+    ("risk-review", "Weekly risk review in small projects", "member", -72, "compliance_audit",
+     "PAY compliance audit", [1], 2, 2,
+     "Small projects review their risks only at milestones, so a risk can go unwatched for two months.",
+     "A fifteen-minute weekly risk review, recorded in the plan's risk section.",
+     [(-68, "under_review", "sepg", ""),
+      (-60, "deferred", "sepg", "Revisit when the estimation plan has landed: both change the planning "
+                                "checklist, and one change at a time is what the projects asked for.")]),
+    ("trunk", "Adopt trunk-based development", "member2", -40, "benchmarking", "Industry delivery survey",
+     [1], 3, 5,
+     "Long-lived feature branches make our integrations late and painful: PAY spent nine days merging "
+     "before its last release.",
+     "Move teams to short-lived branches merged daily, behind feature toggles, starting with one project.",
+     [(-35, "under_review", "sepg", "")]),
+    ("requirements-template", "Shorter requirements template", "lead", -12, "project_feedback",
+     "CRM kick-off feedback", [], 2, 1,
+     "The requirements template has 14 sections; on CRM half of them were marked 'not applicable' within "
+     "the first week.",
+     "Keep the five sections every project fills and move the rest to an optional annex.", []),
 ]
 
 
-def load_pipeline(session: Session) -> None:
-    """Add the pipeline's demo records through the services, so their history reads like real use."""
-    users = {u.email.split("@")[0]: u for u in session.exec(select(User)).all()}
-    objective_ids = [_objective(session, users, *row).id for row in OBJECTIVES]
-    made = [_proposal(session, users, objective_ids, *row) for row in PROPOSALS]
-    proposals.add_comment(session, proposal=made[0], data=CommentInput(body="We piloted this on DW informally: it "
-                          "halved review rework."), by=users["lead2"])
-    _plans(session, users, made, objective_ids)
+def pipeline_events(story: Story) -> None:
+    users = story.users
+    for i, (name, kpi, baseline, target, owner) in enumerate(OBJECTIVES):
+        story.on(-390, lambda i=i, row=(name, kpi, baseline, target, owner): story.made.__setitem__(
+            f"objective{i}", _objective(story, *row)))
+    for row in PROPOSALS:
+        _proposal_events(story, *row)
+    story.on(-328, lambda: proposals.add_comment(story.session, proposal=story.made["checklists"], data=CommentInput(
+        body="We tried a checklist informally in two DW design reviews: it found the error-handling gaps we "
+             "usually meet in test."), by=users["lead2"]))
+    story.on(-100, lambda: _from_lesson(story))
+    story.on(-95, lambda: move_proposal(story, "post-mortems", "under_review", "sepg"))
+    story.on(-90, lambda: move_proposal(story, "post-mortems", "escalated", "sepg", "It needs a budget decision: "
+                                        "keeping the incident timeline means a change to the service desk tool."))
+    _checklist_plan(story)
+    story.on(-25, lambda: _estimation_plan(story))
 
 
-def _objective(session, users, name, kpi, baseline, target, owner):
+def _objective(story: Story, name, kpi, baseline, target, owner):
     form = MultiDict({"name": name, "kpi": kpi, "baseline": baseline, "target": target, "active": "y",
-                      "owner_id": str(users[owner.split("@")[0]].id)})
-    return objectives.create_objective(session, data=parse(ObjectiveInput, form), by=users["steering"])
+                      "owner_id": str(story.users[owner].id)})
+    return objectives.create_objective(story.session, data=parse(ObjectiveInput, form), by=story.users["steering"])
 
 
-def _proposal(session, users, objective_ids, title, submitter, source, ref, served, benefit, effort, moves):
-    form = MultiDict({"title": title, "problem": f"{title}: the problem as the submitter saw it.",
-                      "proposed_change": f"{title}.", "source": source, "source_ref": ref,
-                      "expected_benefit": str(benefit), "estimated_effort": str(effort)})
-    form.setlist("objective_ids", [str(objective_ids[i]) for i in served])
-    proposal = proposals.submit(session, data=parse(ProposalInput, form), by=users[submitter.split("@")[0]])
-    for to, by, *why in moves:
-        data = {"to": to, "version": str(proposal.version), "rationale": why[0] if why else ""}
-        if to == "duplicate":
-            data["duplicate_of_id"] = "1"
-        proposals.move(session, proposal=proposal, data=parse(ProposalMoveInput, MultiDict(data)), by=users[by])
-    return proposal
+def _proposal_events(story: Story, key, title, submitter, day, source, ref, served, benefit, effort, problem,
+                     change, moves) -> None:
+    def submit() -> None:
+        form = MultiDict({"title": title, "problem": problem, "proposed_change": change, "source": source,
+                          "source_ref": ref, "expected_benefit": str(benefit), "estimated_effort": str(effort)})
+        form.setlist("objective_ids", [str(story.made[f"objective{i}"].id) for i in served])
+        story.made[key] = proposals.submit(story.session, data=parse(ProposalInput, form), by=story.users[submitter])
+
+    story.on(day, submit)
+    for move_day, to, by, rationale in moves:
+        story.on(move_day, lambda to=to, by=by, rationale=rationale: move_proposal(story, key, to, by, rationale))
 
 
-def _move(session, plan, to, by, **extra):
-    data = MultiDict({"to": to, "version": str(plan.version), **extra})
-    plans.move_plan(session, plan=plan, data=parse(PlanMoveInput, data), by=by)
+def move_proposal(story: Story, key: str, to: str, by: str, rationale: str = "") -> None:
+    proposal = story.made[key]
+    data = {"to": to, "version": str(proposal.version), "rationale": rationale}
+    if to == "duplicate":
+        data["duplicate_of_id"] = str(story.made["checklists"].id)
+    proposals.move(story.session, proposal=proposal, data=parse(ProposalMoveInput, MultiDict(data)),
+                   by=story.users[by])
 
 
-def _plans(session, users, made, objective_ids):
-    sepg, steering = users["sepg"], users["steering"]
-    form = MultiDict({"title": "Checklist-driven peer reviews", "goal": "Find design and code defects in review, "
-                      "not in test or production.", "success_measure": "Escaped defects per release",
-                      "success_target": "≤ 5", "strategy": "Write checklists, train reviewers, pilot on PAY and DW.",
-                      "owner_id": str(sepg.id), "planned_start": "2026-04-01", "planned_end": "2026-12-18"})
-    form.setlist("proposal_ids", [str(made[0].id)])
-    form.setlist("objective_ids", [str(objective_ids[0])])
-    plan = plans.create_plan(session, data=parse(PlanInput, form), by=sepg)
+def _from_lesson(story: Story) -> None:
+    """The OPS incident lesson becomes a proposal, which the process group escalates to the committee."""
+    story.made["post-mortems"] = lessons.convert(story.session, lesson=story.made["lesson-incidents"],
+                                                 by=story.users["sepg"])
+
+
+def _checklist_plan(story: Story) -> None:
+    users, on = story.users, story.on
+    on(-305, lambda: _create_checklist_plan(story))
+    on(-300, lambda: move_plan(story, "checklist-plan", "in_review", "sepg"))
+    on(-299, lambda: team.add_review(story.session, plan=story.made["checklist-plan"], data=ReviewInput(
+        verdict="approve", comment="Scope is right; PAY can pilot from May."), by=users["lead"]))
+    on(-296, lambda: move_plan(story, "checklist-plan", "approved", "steering"))
+    on(-295, lambda: move_plan(story, "checklist-plan", "in_progress", "sepg"))
+    for key, description, owner, due in (
+            ("c-design", "Draft the design review checklist from last year's escaped defects", "member", -250),
+            ("c-train", "Train the PAY and DW reviewers on the checklist", "lead", -160),
+            ("c-release", "Release the peer review procedure 1.1 with the design checklist", "quality", -105),
+            ("c-code", "Draft the code review checklist", "member", -20)):
+        on(-295, lambda key=key, d=description, o=owner, due=due: commit_to(story, key, d, o, due))
+    on(-60, lambda: commit_to(story, "c-coach", "Coach the CRM reviewers through their first checklist reviews",
+                              "lead", 25))
+    on(-255, lambda: complete(story, "c-design", "member"))  # on time
+    on(-235, lambda: add_draft(story, "Peer review procedure", "1.1", "Adds the design review checklist."))
+    on(-230, lambda: _create_pilot(story))
+    on(-220, lambda: move_pilot(story, "running"))
+    on(-200, lambda: _raise_issue(story))
+    on(-185, lambda: _resolve_issue(story))
+    on(-150, lambda: complete(story, "c-train", "lead"))  # ten days late
+    on(-130, lambda: _joint_review(story))
+    on(-130, lambda: move_pilot(story, "evaluating"))
+    on(-120, lambda: move_pilot(story, "decided", by="steering", decision="adopt", rationale=(
+        "Target met on both projects. Review effort rose 15%, more than paid back by less rework in test.")))
+    on(-115, lambda: complete(story, "c-trim", "member"))
+    on(-110, lambda: release(story, "Peer review procedure", "1.1"))
+    on(-108, lambda: complete(story, "c-release", "quality"))  # on time
+    on(-30, lambda: commitments.move(story.session, commitment=story.made["c-code"], data=CommitmentMoveInput(
+        to="in_progress", version=story.made["c-code"].version), by=users["member"]))  # and overdue today
+
+
+def _create_checklist_plan(story: Story) -> None:
+    users = story.users
+    form = MultiDict({
+        "title": "Checklist-driven peer reviews",
+        "goal": "Find design and code defects in review, not in test or production.",
+        "success_measure": "Escaped defects per release", "success_target": "≤ 5",
+        "strategy": "Build the checklists from our own escaped defects, pilot them on PAY and DW, then release "
+                    "them in the peer review procedure and deploy it to every project in execution.",
+        "owner_id": str(users["sepg"].id), "planned_start": story.date(-300), "planned_end": story.date(40)})
+    form.setlist("proposal_ids", [str(story.made["checklists"].id)])
+    form.setlist("objective_ids", [str(story.made["objective0"].id)])
+    plan = story.made["checklist-plan"] = plans.create_plan(story.session, data=parse(PlanInput, form),
+                                                            by=users["sepg"])
     for who, role in (("member", "checklist author"), ("lead", "pilot project lead"), ("quality", "reviewer")):
-        team.add_member(session, plan=plan, data=TeamMemberInput(user_id=users[who].id, team_role=role), by=sepg)
-    _move(session, plan, "in_review", sepg)
-    team.add_review(session, plan=plan, data=ReviewInput(verdict="approve", comment="Good scope."), by=users["lead"])
-    _move(session, plan, "approved", steering)
-    _move(session, plan, "in_progress", sepg)
-    done = commitments.add_and_commit(session, plan=plan, data=CommitmentInput(
-        description="Draft the design review checklist", owner_id=users["member"].id, due_date="2026-05-15"), by=sepg)
-    commitments.move(session, commitment=done, data=CommitmentMoveInput(to="done", version=done.version),
-                     by=users["member"])
-    commitments.add_and_commit(session, plan=plan, data=CommitmentInput(
-        description="Train PAY reviewers", owner_id=users["lead"].id, due_date="2026-09-30"), by=sepg)
-    commitments.add_and_commit(session, plan=plan, data=CommitmentInput(
-        description="Draft the code review checklist", owner_id=users["member"].id, due_date="2027-01-15"), by=sepg)
-    issues.raise_issue(session, plan=plan, data=IssueInput(title="Review tool has no checklist support",
-                       owner_id=users["quality"].id), by=users["member"])
+        team.add_member(story.session, plan=plan, data=TeamMemberInput(user_id=users[who].id, team_role=role),
+                        by=users["sepg"])
+
+
+def _estimation_plan(story: Story) -> None:
+    users = story.users
+    form = MultiDict({
+        "title": "Estimation with historical data", "goal": "Release estimates within 10% of the actual effort.",
+        "success_measure": "Releases within ±10% of the planned date", "success_target": "85%",
+        "strategy": "Coach each lead through one release estimate with the guideline, then make it the standard.",
+        "owner_id": str(users["quality"].id), "planned_start": story.date(14), "planned_end": story.date(180)})
+    form.setlist("proposal_ids", [str(story.made["estimation"].id)])
+    form.setlist("objective_ids", [str(story.made["objective1"].id)])
+    plan = story.made["estimation-plan"] = plans.create_plan(story.session, data=parse(PlanInput, form),
+                                                             by=users["sepg"])
+    team.add_member(story.session, plan=plan, data=TeamMemberInput(user_id=users["lead"].id,
+                                                                   team_role="estimator"), by=users["sepg"])
+    move_plan(story, "estimation-plan", "in_review", "sepg")  # waiting for the steering committee
+
+
+def move_plan(story: Story, key: str, to: str, by: str) -> None:
+    plan = story.made[key]
+    plans.move_plan(story.session, plan=plan, data=parse(PlanMoveInput, MultiDict(
+        {"to": to, "version": str(plan.version)})), by=story.users[by])
+
+
+def commit_to(story: Story, key: str, description: str, owner: str, due: int) -> None:
+    story.made[key] = commitments.add_and_commit(story.session, plan=story.made["checklist-plan"], data=CommitmentInput(
+        description=description, owner_id=story.users[owner].id, due_date=story.date(due)), by=story.users["sepg"])
+
+
+def complete(story: Story, key: str, by: str) -> None:
+    commitment = story.made[key]
+    commitments.move(story.session, commitment=commitment,
+                     data=CommitmentMoveInput(to="done", version=commitment.version), by=story.users[by])
+
+
+def _raise_issue(story: Story) -> None:
+    story.made["issue"] = issues.raise_issue(story.session, plan=story.made["checklist-plan"], data=IssueInput(
+        title="The review tool cannot attach a checklist", owner_id=story.users["quality"].id),
+        by=story.users["member"])
+
+
+def _resolve_issue(story: Story) -> None:
+    issue = story.made["issue"]
+    issues.move(story.session, issue=issue, data=IssueMoveInput(
+        to="resolved", rationale="The checklist is a page linked from every review record; reviewers tick it "
+                                 "there.", version=issue.version), by=story.users["quality"])
+
+
+def _joint_review(story: Story) -> None:
+    users = story.users
     review = MultiDict({
-        "held_on": "2026-07-02", "summary": "Design checklist in use on PAY; reviewers find it long.",
-        "decisions": "Trim to 20 items.", "f1_description": "Trim the checklist to 20 items",
-        "f1_owner_id": str(users["member"].id), "f1_due": "2026-07-31"})
+        "held_on": story.date(-130),
+        "summary": "The design checklist has been in use on PAY and DW for three months. Reviewers find 28 "
+                   "items too long; the pilot's numbers are in.",
+        "decisions": "Trim the checklist to 20 items before release. The pilot goes to evaluation.",
+        "f1_description": "Trim the design checklist to 20 items", "f1_owner_id": str(users["member"].id),
+        "f1_due": story.date(-112)})
     review.setlist("attendee_ids", [str(users[who].id) for who in ("sepg", "member", "lead", "quality")])
-    joint_reviews.record(session, plan=plan, data=parse(JointReviewInput, review), by=sepg)
-    _pilot(session, users, plan)
-
-    form = MultiDict({"title": "Estimation with historical data", "goal": "Estimates within 10% of actuals.",
-                      "success_measure": "Releases within ±10% of plan", "success_target": "85%",
-                      "owner_id": str(users["quality"].id), "planned_start": "2026-09-01",
-                      "planned_end": "2027-03-31"})
-    form.setlist("proposal_ids", [str(made[1].id)])
-    form.setlist("objective_ids", [str(objective_ids[1])])
-    second = plans.create_plan(session, data=parse(PlanInput, form), by=sepg)
-    team.add_member(session, plan=second, data=TeamMemberInput(user_id=users["lead"].id, team_role="estimator"),
-                    by=sepg)
-    _move(session, second, "in_review", sepg)
+    joint_reviews.record(story.session, plan=story.made["checklist-plan"], data=parse(JointReviewInput, review),
+                         by=users["sepg"])
+    story.made["c-trim"] = story.session.exec(select(Commitment).where(
+        Commitment.description == "Trim the design checklist to 20 items")).one()
 
 
-def _pilot(session, users, plan):
-    asset = session.exec(select(ProcessAsset).where(ProcessAsset.title == "Peer review procedure")).one()
-    version = session.exec(select(AssetVersion).where(AssetVersion.asset_id == asset.id,
-                                                      AssetVersion.label == "1.1")).one()
-    projects = session.exec(select(Project).where(Project.code.in_(["PAY", "DW"]))).all()
-    form = MultiDict({"plan_id": str(plan.id), "title": "Checklist reviews on PAY and DW",
+def _create_pilot(story: Story) -> None:
+    form = MultiDict({"plan_id": str(story.made["checklist-plan"].id), "title": "Checklist reviews on PAY and DW",
                       "measure": "Defects found in review per KLOC", "baseline": "2.1", "target": "≥ 3.0",
-                      "actual": "3.4", "results": "Review yield up 60%; effort per review up 15%.",
-                      "start_date": "2026-05-18", "end_date": "2026-08-28"})
-    form.setlist("version_ids", [str(version.id)])
-    form.setlist("project_ids", [str(p.id) for p in projects])
-    pilot = pilots.create_pilot(session, data=parse(PilotInput, form), by=users["sepg"])
-    for to, by in (("running", "sepg"), ("evaluating", "sepg")):
-        pilots.move_pilot(session, pilot=pilot, data=PilotMoveInput(to=to, version=pilot.version), by=users[by])
-    pilots.move_pilot(session, pilot=pilot, data=PilotMoveInput(
-        to="decided", decision="adopt", rationale="Target met on both projects.", version=pilot.version),
-        by=users["steering"])
+                      "actual": "3.4", "results": "Review yield up 60% on both projects; effort per review up 15%; "
+                                                  "no design defect of a checklist kind reached system test.",
+                      "start_date": story.date(-220), "end_date": story.date(-130)})
+    form.setlist("version_ids", [str(story.made[("Peer review procedure", "1.1")].id)])
+    form.setlist("project_ids", [str(story.made["PAY"].id), str(story.made["DW"].id)])
+    story.made["pilot"] = pilots.create_pilot(story.session, data=parse(PilotInput, form), by=story.users["sepg"])
+
+
+def move_pilot(story: Story, to: str, *, by: str = "sepg", **decision) -> None:
+    pilot = story.made["pilot"]
+    pilots.move_pilot(story.session, pilot=pilot, data=PilotMoveInput(to=to, version=pilot.version, **decision),
+                      by=story.users[by])
