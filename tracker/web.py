@@ -24,7 +24,8 @@ def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **c
     the response's HTTP status is the separate, keyword-only `http_status`.
     """
     template = fragment if htmx and not htmx.history_restore_request else page
-    response = Response(render_template(template, **context), status=http_status)
+    # as_fragment: a section may send other parts of the page it changed along, out of band (hx-swap-oob).
+    response = Response(render_template(template, as_fragment=template != page, **context), status=http_status)
     response.vary.add("HX-Request")
     return response
 

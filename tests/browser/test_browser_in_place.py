@@ -44,8 +44,10 @@ def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, ma
     row = commitments.locator("tr", has_text="Draft the design checklist")
     expect(row).to_contain_text("2026-12-15")
     expect(commitments.get_by_label("New commitment")).to_have_value("")
+    expect(page.locator("#plan-facts")).to_contain_text("0/1 done")  # the plan's progress line, out of band
     row.get_by_role("button", name="Done").click()
     expect(commitments.locator("tr", has_text="Draft the design checklist")).to_contain_text("Done")
+    expect(page.locator("#plan-facts")).to_contain_text("1/1 done")
 
     issues = page.locator("#issues")
     issues.get_by_text("Raise an issue").click()
