@@ -31,7 +31,7 @@ test: $(VENV)/.installed-test
 	bash .ci/test-all
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check tracker tests bench migrations
+	$(VENV)/bin/ruff check tracker tests bench
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py

@@ -1,0 +1,140 @@
+"""The process-improvement tracker: create_app(config=None) builds one instance."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from tracker import cli, db, errors, security
+from tracker.config import load_config
+from tracker.gc_between_requests import CollectBetweenRequests
+from tracker.web import htmx
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+class IdConverter(IntegerConverter):
+    """<int:...> in URLs, capped at what the databases store: a larger number is a 404, not a driver error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config -> database -> extensions -> blueprints -> CLI."""
+    app = Flask(__name__)
+    settings = load_config(config)
+    app.config.update(
+        settings,
+        WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["SECURE_COOKIES"],
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings["IDLE_MINUTES"]),
+    )
+    if settings["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if settings["COLLECT_BETWEEN_REQUESTS"]:  # a CPython 3.11 crash: see tracker/gc_between_requests.py
+        app.wsgi_app = CollectBetweenRequests(app.wsgi_app)
+    app.url_map.converters["int"] = IdConverter
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    _init_login(app)
+    security.init_app(app)
+    errors.register(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    cli.register(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from tracker.auth.service import load_session_user
+
+    # Flask-Login's own context processor loads the user for every template, error pages included; ours hands
+    # templates the lazy proxy, so a page that never asks (the error page of a broken database) never loads it.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are ended on the server by their generation instead
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return load_session_user(db.get_session(), token)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if htmx:
+            return "", 401, {"HX-Redirect": target}
+        flash(login_manager.login_message, "info")
+        return redirect(target)
+
+    @app.before_request
+    def expire_idle_sessions():
+        if not current_user.is_authenticated:
+            return None
+        now = datetime.now(UTC).timestamp()
+        seen = session.get("seen", now)
+        if now - seen > app.config["IDLE_MINUTES"] * 60:
+            logout_user()
+            session.clear()
+            flash("You were signed out after a period of inactivity.", "info")
+            return login_manager.unauthorized()
+        session["seen"] = now
+        session.permanent = True
+        return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.action_plans.views import bp as plans
+    from tracker.action_plans.work_views import bp as work
+    from tracker.assets.views import bp as assets
+    from tracker.audits.views import bp as audits
+    from tracker.auth.admin_views import bp as admin
+    from tracker.auth.views import bp as auth
+    from tracker.deployments.views import bp as deployments
+    from tracker.home.views import bp as home
+    from tracker.lessons.views import bp as lessons
+    from tracker.objectives.views import bp as objectives
+    from tracker.pilots.views import bp as pilots
+    from tracker.process_areas.views import bp as areas
+    from tracker.projects.views import bp as projects
+    from tracker.proposals.views import bp as proposals
+    from tracker.tailoring.views import bp as tailoring
+
+    for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, work, pilots,
+                      deployments, tailoring, audits, lessons):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from tracker.auth.policy import can
+    from tracker.auth.roles import Role
+    from tracker.db import utcnow
+    from tracker.due import is_overdue
+    from tracker.home.views import plotly_version
+
+    # A global, not a context variable: the field macros are imported without the template's context.
+    app.jinja_env.globals["overdue"] = lambda record: is_overdue(record, utcnow().date())
+
+    @app.context_processor
+    def helpers():
+        return {"can": lambda action, obj=None: can(current_user, action, obj), "Role": Role,
+                "plotly_version": plotly_version(), "choices": choices, "today": lambda: utcnow().date(),
+                "empty_form": {"values": MultiDict(), "errors": {}}}
+
+
+def choices(items, label: str = "label") -> list[tuple[str, str]]:
+    """(value, text) pairs for a select: enum members by value, records by id."""
+    return [(str(getattr(item, "value", None) or item.id), str(getattr(item, label))) for item in items]

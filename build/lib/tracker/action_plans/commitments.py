@@ -1,0 +1,124 @@
+"""Commitments (SP 2.2): who does what by when, and how a plan is doing on them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, select
+
+from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput
+from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus
+from tracker.action_plans.team import ensure_open
+from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
+from tracker.audit.service import apply_changes, bump_version, record_create
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import commit, flush, utcnow
+from tracker.due import DUE, overdue_clause
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.workflow import check_move
+
+DONE, CANCELLED = CommitmentStatus.DONE, CommitmentStatus.CANCELLED
+
+
+def _owner(session: Session, owner_id: int) -> User:
+    owner = session.get(User, owner_id)
+    if owner is None or not owner.active:
+        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    return owner
+
+
+def add(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: User,
+        joint_review_id: int | None = None) -> Commitment:
+    """Commit someone to a piece of the plan's work; the caller commits when part of a larger write."""
+    authorize(by, "commitment.add")
+    ensure_open(plan)
+    owner = _owner(session, data.owner_id)
+    commitment = Commitment(plan_id=plan.id, description=data.description, owner_id=owner.id,
+                            due_date=data.due_date, joint_review_id=joint_review_id)
+    session.add(commitment)
+    flush(session)
+    record_create(session, commitment, by=by, fields={"plan": f"#{plan.id}", "description": data.description,
+                                                      "owner": owner.name, "due_date": data.due_date})
+    return commitment
+
+
+def add_and_commit(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: User) -> Commitment:
+    commitment = add(session, plan=plan, data=data, by=by)
+    commit(session)
+    return commitment
+
+
+def get(session: Session, *, commitment_id: int) -> Commitment:
+    commitment = session.exec(select(Commitment).where(Commitment.id == commitment_id)
+                              .options(selectinload(Commitment.owner), selectinload(Commitment.plan))).first()
+    if commitment is None:
+        raise NotFound("No such commitment.")
+    return commitment
+
+
+def updatable(session: Session, *, commitment_id: int, by: User) -> Commitment:
+    """The commitment, if this user may update it (its owner, or the process group)."""
+    commitment = get(session, commitment_id=commitment_id)
+    authorize(by, "commitment.update", commitment)
+    return commitment
+
+
+def move(session: Session, *, commitment: Commitment, data: CommitmentMoveInput, by: User) -> Commitment:
+    """Its owner (or the process group) starts, completes or reopens a commitment."""
+    authorize(by, "commitment.update", commitment)
+    if data.version != commitment.version:
+        raise Conflict(current=commitment)
+    check_move(COMMITMENT_TRANSITIONS, commitment.status, data.to, role=by.role)
+    changes = {"status": data.to, "completed_on": utcnow().date() if data.to == DONE else None}
+    bump_version(session, commitment, apply_changes(session, commitment, by=by, changes=changes))
+    commit(session)
+    return commitment
+
+
+def of_plan(session: Session, *, plan_id: int) -> list[Commitment]:
+    return list(session.exec(select(Commitment).where(Commitment.plan_id == plan_id)
+                             .options(selectinload(Commitment.owner))
+                             .order_by(Commitment.due_date, Commitment.id)).all())
+
+
+def of_user(session: Session, *, user_id: int, include_closed: bool = False,
+            overdue_only: bool = False) -> list[Commitment]:
+    """A person's commitments across plans, soonest due first (only the overdue ones, if asked)."""
+    statement = select(Commitment).where(Commitment.owner_id == user_id).options(
+        selectinload(Commitment.plan), selectinload(Commitment.owner)).order_by(Commitment.due_date, Commitment.id)
+    if not include_closed:
+        statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
+    if overdue_only:
+        statement = statement.where(overdue_clause(Commitment, utcnow().date()))
+    return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    on_time: int = 0
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Percent of completed commitments that were completed by their due date."""
+        return round(100 * self.on_time / self.done) if self.done else None
+
+
+def progress(session: Session, *, plan_ids: list[int], today: date | None = None) -> dict[int, Progress]:
+    """Done/total, overdue and on-time counts per plan, aggregated in one query (cancelled ones don't count)."""
+    today = today or utcnow().date()
+    done = Commitment.status == DONE
+    rows = session.exec(
+        select(Commitment.plan_id, func.count(),
+               func.sum(sa.case((done, 1), else_=0)),
+               func.sum(sa.case((overdue_clause(Commitment, today), 1), else_=0)),
+               func.sum(sa.case((sa.and_(done, Commitment.completed_on <= Commitment.due_date), 1), else_=0)))
+        .where(Commitment.plan_id.in_(plan_ids), Commitment.status != CANCELLED).group_by(Commitment.plan_id)).all()
+    result = {plan_id: Progress() for plan_id in plan_ids}
+    for plan_id, total, n_done, overdue, on_time in rows:
+        result[plan_id] = Progress(total, int(n_done or 0), int(overdue or 0), int(on_time or 0))
+    return result

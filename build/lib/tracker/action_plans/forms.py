@@ -1,0 +1,106 @@
+"""Input models for action plans and the work under them."""
+
+from datetime import date
+
+from pydantic import Field, field_validator
+
+from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus, Verdict
+from tracker.validation import FormModel, Id, Version, chosen, later_or_same, text
+
+
+def _in_range(value: date | None) -> date | None:
+    if value is not None and not 1900 <= value.year <= 2200:
+        raise ValueError("enter a date between 1900 and 2200")
+    return value
+
+
+class PlanInput(FormModel):
+    title: text(200)
+    goal: text(4000)
+    success_measure: text(200)
+    success_target: text(100)
+    strategy: text(4000, required=False) = ""
+    owner_id: Id
+    planned_start: date
+    planned_end: date
+    proposal_ids: chosen("A plan addresses at least one accepted proposal.")
+    objective_ids: list[Id] = Field(default_factory=list)
+    version: Version | None = None
+
+    _dates = field_validator("planned_start", "planned_end")(_in_range)
+
+    _ends_after_start = field_validator("planned_end")(later_or_same("planned_start", "the planned end cannot be before the planned start"))
+
+
+class PlanMoveInput(FormModel):
+    to: PlanStatus
+    rationale: text(4000, required=False) = ""
+    success_actual: text(100, required=False) = ""
+    result_notes: text(4000, required=False) = ""
+    version: Version
+
+
+class TeamMemberInput(FormModel):
+    user_id: Id
+    team_role: text(80)
+
+
+class ReviewInput(FormModel):
+    verdict: Verdict
+    comment: text(4000, required=False) = ""
+
+
+class CommitmentInput(FormModel):
+    description: text(500)
+    owner_id: Id
+    due_date: date
+
+    _due = field_validator("due_date")(_in_range)
+
+
+class CommitmentMoveInput(FormModel):
+    to: CommitmentStatus
+    version: Version
+
+
+class IssueInput(FormModel):
+    title: text(200)
+    description: text(4000, required=False) = ""
+    owner_id: Id
+
+
+class IssueMoveInput(FormModel):
+    to: IssueStatus
+    rationale: text(4000, required=False) = ""  # the resolution, when resolving
+    version: Version
+
+
+FOLLOWUP_ROWS = 3
+
+
+class JointReviewInput(FormModel):
+    held_on: date
+    summary: text(4000)
+    decisions: text(4000, required=False) = ""
+    attendee_ids: list[Id] = Field(default_factory=list)
+    # Follow-up commitments made at the review: up to three rows, blank rows ignored.
+    f1_description: text(500, required=False) = ""
+    f1_owner_id: Id | None = None
+    f1_due: date | None = None
+    f2_description: text(500, required=False) = ""
+    f2_owner_id: Id | None = None
+    f2_due: date | None = None
+    f3_description: text(500, required=False) = ""
+    f3_owner_id: Id | None = None
+    f3_due: date | None = None
+
+    _dates = field_validator("held_on", "f1_due", "f2_due", "f3_due")(_in_range)
+
+    def followups(self) -> list[tuple[int, str, int | None, date | None]]:
+        """(row, description, owner id, due date) of the rows that say anything."""
+        rows = []
+        for row in range(1, FOLLOWUP_ROWS + 1):
+            description, owner, due = (getattr(self, f"f{row}_{name}") for name in ("description", "owner_id", "due"))
+            if description or owner or due:
+                rows.append((row, description, owner, due))
+        return rows

@@ -1,0 +1,73 @@
+"""Plan issues, tracked to closure: raised by the team, owned by someone, resolved with a resolution."""
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.action_plans.forms import IssueInput, IssueMoveInput
+from tracker.action_plans.models import ActionPlan, IssueStatus, PlanIssue
+from tracker.action_plans.team import ensure_open
+from tracker.action_plans.workflow import ISSUE_TRANSITIONS
+from tracker.audit.service import apply_changes, bump_version, record_create
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import commit, flush
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.workflow import check_move
+
+
+def raise_issue(session: Session, *, plan: ActionPlan, data: IssueInput, by: User) -> PlanIssue:
+    """The process group or a member of the plan's team raises an issue and names its owner."""
+    authorize(by, "issue.raise", plan)
+    ensure_open(plan)
+    owner = session.get(User, data.owner_id)
+    if owner is None or not owner.active:
+        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    issue = PlanIssue(plan_id=plan.id, title=data.title, description=data.description, raised_by_id=by.id,
+                      owner_id=owner.id)
+    session.add(issue)
+    flush(session)
+    record_create(session, issue, by=by, fields={"plan": f"#{plan.id}", "title": data.title, "owner": owner.name})
+    commit(session)
+    return issue
+
+
+def get(session: Session, *, issue_id: int) -> PlanIssue:
+    issue = session.get(PlanIssue, issue_id)
+    if issue is None:
+        raise NotFound("No such issue.")
+    return issue
+
+
+def updatable(session: Session, *, issue_id: int, by: User) -> PlanIssue:
+    """The issue, if this user may work it (its owner, or the process group)."""
+    issue = get(session, issue_id=issue_id)
+    authorize(by, "issue.update", issue)
+    return issue
+
+
+def may_raise(plan: ActionPlan, *, by: User) -> ActionPlan:
+    """The plan, if this user may raise issues on it (the process group and the plan's team)."""
+    authorize(by, "issue.raise", plan)
+    return plan
+
+
+def move(session: Session, *, issue: PlanIssue, data: IssueMoveInput, by: User) -> PlanIssue:
+    """Its owner (or the process group) works an issue to resolution; the process group closes it."""
+    authorize(by, "issue.update", issue)
+    if data.version != issue.version:
+        raise Conflict(current=issue)
+    check_move(ISSUE_TRANSITIONS, issue.status, data.to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": data.to}
+    if data.to == IssueStatus.RESOLVED:
+        changes["resolution"] = data.rationale
+    elif data.to == IssueStatus.OPEN:
+        changes["resolution"] = ""  # reopened: the old resolution no longer holds (the history keeps it)
+    bump_version(session, issue, apply_changes(session, issue, by=by, changes=changes))
+    commit(session)
+    return issue
+
+
+def of_plan(session: Session, *, plan_id: int) -> list[PlanIssue]:
+    return list(session.exec(select(PlanIssue).where(PlanIssue.plan_id == plan_id)
+                             .options(selectinload(PlanIssue.owner), selectinload(PlanIssue.raised_by))
+                             .order_by(PlanIssue.id)).all())

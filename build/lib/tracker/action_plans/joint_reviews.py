@@ -1,0 +1,56 @@
+"""Joint reviews of a plan's progress, with the follow-up commitments made there, in one write."""
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.action_plans import commitments
+from tracker.action_plans.forms import CommitmentInput, JointReviewInput
+from tracker.action_plans.models import ActionPlan, JointReview
+from tracker.action_plans.team import ensure_open
+from tracker.audit.service import record_create
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import commit, flush
+from tracker.errors import ValidationError
+from tracker.validation import existing
+
+
+def record(session: Session, *, plan: ActionPlan, data: JointReviewInput, by: User) -> JointReview:
+    """Record the review and create its follow-up commitments; all or nothing."""
+    authorize(by, "joint_review.record")
+    ensure_open(plan)
+    followups = _followups(data)
+    attendees = existing(session, User, data.attendee_ids, field="attendee_ids")
+    review = JointReview(plan_id=plan.id, held_on=data.held_on, summary=data.summary, decisions=data.decisions,
+                         recorded_by_id=by.id, attendees=attendees)
+    session.add(review)
+    flush(session)
+    record_create(session, review, by=by, fields={"plan": f"#{plan.id}", "held_on": data.held_on,
+                                                  "summary": data.summary, "decisions": data.decisions,
+                                                  "attendees": [u.name for u in attendees]})
+    for row, followup in followups:
+        try:
+            commitments.add(session, plan=plan, data=followup, by=by, joint_review_id=review.id)
+        except ValidationError as error:
+            session.rollback()
+            raise ValidationError({f"f{row}_{name}": message for name, message in error.errors.items()}) from error
+    commit(session)
+    return review
+
+
+def _followups(data: JointReviewInput) -> list[tuple[int, CommitmentInput]]:
+    rows, errors = [], {}
+    for row, description, owner_id, due in data.followups():
+        for name, value in (("description", description), ("owner_id", owner_id), ("due", due)):
+            if not value:
+                errors[f"f{row}_{name}"] = "A follow-up needs a description, an owner and a due date."
+        if description and owner_id and due:
+            rows.append((row, CommitmentInput(description=description, owner_id=owner_id, due_date=due)))
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def of_plan(session: Session, *, plan_id: int) -> list[JointReview]:
+    return list(session.exec(select(JointReview).where(JointReview.plan_id == plan_id)
+                             .options(selectinload(JointReview.attendees)).order_by(JointReview.held_on.desc())).all())

@@ -1,0 +1,187 @@
+"""Process action plans (SP 2.1) and what implementing them produces (SP 2.2): the action team,
+commitments, issues, joint reviews, stakeholder reviews and approved revisions."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, Relationship, SQLModel
+
+from tracker.auth.models import User
+from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+from tracker.enums import Labelled
+from tracker.objectives.models import BusinessObjective
+from tracker.proposals.models import Proposal
+
+
+class PlanStatus(Labelled):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class PlanProposal(SQLModel, table=True):
+    __tablename__ = "plan_proposal"
+    plan_id: int = Field(foreign_key="action_plan.id", primary_key=True, ondelete="CASCADE")
+    proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")
+
+
+class PlanObjective(SQLModel, table=True):
+    __tablename__ = "plan_objective"
+    plan_id: int = Field(foreign_key="action_plan.id", primary_key=True, ondelete="CASCADE")
+    objective_id: int = Field(foreign_key="business_objective.id", primary_key=True, ondelete="CASCADE")
+
+
+_plan_version = version_column()
+
+
+class ActionPlan(SQLModel, table=True):
+    __tablename__ = "action_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    goal: str = Field(max_length=4000)
+    success_measure: str = Field(max_length=200)
+    success_target: str = Field(max_length=100)
+    success_actual: str = Field(default="", max_length=100)
+    result_notes: str = Field(default="", max_length=4000)
+    strategy: str = Field(default="", max_length=4000)
+    owner_id: int = Field(foreign_key="user.id", index=True)
+    planned_start: date
+    planned_end: date
+    status: PlanStatus = Field(default=PlanStatus.DRAFT, sa_type=enum_type(PlanStatus), index=True)
+    completed_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_plan_version)
+
+    owner: User = Relationship()
+    proposals: list[Proposal] = Relationship(link_model=PlanProposal, sa_relationship_kwargs={"order_by": "Proposal.id"})
+    objectives: list[BusinessObjective] = Relationship(
+        link_model=PlanObjective, sa_relationship_kwargs={"order_by": "BusinessObjective.name"})
+    team: list["TeamMember"] = Relationship(sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+
+    __mapper_args__ = versioned(_plan_version)
+
+
+class TeamMember(SQLModel, table=True):
+    """A member of the plan's process action team and their role on it."""
+
+    __tablename__ = "team_member"
+    plan_id: int = Field(foreign_key="action_plan.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    team_role: str = Field(default="member", max_length=80)
+
+    user: User = Relationship()
+
+
+class Verdict(Labelled):
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+
+
+class PlanReview(SQLModel, table=True):
+    """A stakeholder's review of a plan in review."""
+
+    __tablename__ = "plan_review"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="user.id")
+    verdict: Verdict = Field(sa_type=enum_type(Verdict))
+    comment: str = Field(default="", max_length=4000)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    reviewer: User = Relationship()
+
+
+class PlanRevision(SQLModel, table=True):
+    """The plan as it stood when the steering committee approved it (a JSON snapshot)."""
+
+    __tablename__ = "plan_revision"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
+    number: int
+    snapshot: str  # JSON: field -> text
+    approved_by_id: int = Field(foreign_key="user.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    approved_by: User = Relationship()
+
+
+class CommitmentStatus(Labelled):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+_commitment_version = version_column()
+
+
+class Commitment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
+    description: str = Field(max_length=500)
+    owner_id: int = Field(foreign_key="user.id", index=True)
+    due_date: date
+    status: CommitmentStatus = Field(default=CommitmentStatus.OPEN, sa_type=enum_type(CommitmentStatus))
+    completed_on: date | None = None
+    joint_review_id: int | None = Field(default=None, foreign_key="joint_review.id")  # a follow-up of that review
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_commitment_version)
+
+    owner: User = Relationship()
+    plan: ActionPlan = Relationship()
+
+    __mapper_args__ = versioned(_commitment_version)
+
+
+class IssueStatus(Labelled):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+_issue_version = version_column()
+
+
+class PlanIssue(SQLModel, table=True):
+    __tablename__ = "plan_issue"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=4000)
+    raised_by_id: int = Field(foreign_key="user.id")
+    owner_id: int = Field(foreign_key="user.id")
+    status: IssueStatus = Field(default=IssueStatus.OPEN, sa_type=enum_type(IssueStatus))
+    resolution: str = Field(default="", max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_issue_version)
+
+    raised_by: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PlanIssue.raised_by_id"})
+    owner: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PlanIssue.owner_id"})
+
+    __mapper_args__ = versioned(_issue_version)
+
+
+class JointReviewAttendee(SQLModel, table=True):
+    __tablename__ = "joint_review_attendee"
+    review_id: int = Field(foreign_key="joint_review.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+
+
+class JointReview(SQLModel, table=True):
+    """A review of the plan's progress with its stakeholders (CMMI GP 2.10), and what it decided."""
+
+    __tablename__ = "joint_review"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
+    held_on: date
+    summary: str = Field(max_length=4000)
+    decisions: str = Field(default="", max_length=4000)
+    recorded_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    attendees: list[User] = Relationship(link_model=JointReviewAttendee,
+                                         sa_relationship_kwargs={"order_by": "User.name"})

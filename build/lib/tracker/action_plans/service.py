@@ -1,0 +1,145 @@
+"""Process action plans (SP 2.1): writing them, moving them along, and keeping their proposals in step."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.action_plans.forms import PlanInput, PlanMoveInput
+from tracker.action_plans.models import ActionPlan, PlanStatus, TeamMember
+from tracker.action_plans.revisions import keep_revision
+from tracker.action_plans.workflow import PLAN_TRANSITIONS
+from tracker.audit.service import apply_changes, bump_version, record_create, record_values, set_links
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.objectives.models import BusinessObjective
+from tracker.proposals.models import Proposal, ProposalStatus
+from tracker.proposals.service import move_automatically
+from tracker.validation import existing
+from tracker.workflow import check_move
+
+FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "owner_id", "planned_start", "planned_end")
+LOADED = (selectinload(ActionPlan.owner), selectinload(ActionPlan.proposals), selectinload(ActionPlan.objectives),
+          selectinload(ActionPlan.team).selectinload(TeamMember.user))
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    status: PlanStatus | None = None
+    member_id: int | None = None
+
+
+def list_plans(session: Session, *, where: PlanFilter, page: int, size: int) -> Page:
+    """A page of plans, newest first."""
+    statement = select(ActionPlan).options(*LOADED).order_by(ActionPlan.id.desc())
+    if where.status:
+        statement = statement.where(ActionPlan.status == where.status)
+    if where.member_id:
+        statement = statement.where(ActionPlan.id.in_(
+            select(TeamMember.plan_id).where(TeamMember.user_id == where.member_id)))
+    return paginate(session, statement, page=page, size=size)
+
+
+def get_plan(session: Session, *, plan_id: int) -> ActionPlan:
+    """The plan with its owner, proposals, objectives and team, or NotFound."""
+    plan = session.exec(select(ActionPlan).where(ActionPlan.id == plan_id).options(*LOADED)).first()
+    if plan is None:
+        raise NotFound("No such action plan.")
+    return plan
+
+
+def proposal_choices(session: Session, *, plan: ActionPlan | None) -> list[Proposal]:
+    """Accepted proposals, plus those this plan already addresses."""
+    mine = [p.id for p in plan.proposals] if plan else []
+    return list(session.exec(select(Proposal).where(
+        (Proposal.status == ProposalStatus.ACCEPTED) | Proposal.id.in_(mine)).order_by(Proposal.id)).all())
+
+
+def _check(session: Session, data: PlanInput, plan: ActionPlan | None) -> tuple[list[Proposal], list]:
+    owner = session.get(User, data.owner_id)
+    if owner is None or not owner.active:
+        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    proposals = existing(session, Proposal, data.proposal_ids, field="proposal_ids")
+    already = {p.id for p in plan.proposals} if plan else set()
+    if any(p.status != ProposalStatus.ACCEPTED and p.id not in already for p in proposals):
+        raise ValidationError({"proposal_ids": "Only accepted proposals can be planned."})
+    return proposals, existing(session, BusinessObjective, data.objective_ids, field="objective_ids")
+
+
+def create_plan(session: Session, *, data: PlanInput, by: User) -> ActionPlan:
+    """Write a draft plan for accepted proposals; they become planned."""
+    authorize(by, "plan.edit")
+    proposals, objectives = _check(session, data, None)
+    plan = ActionPlan(**data.model_dump(include=set(FIELDS)), proposals=proposals, objectives=objectives)
+    session.add(plan)
+    flush(session)
+    for proposal in proposals:
+        move_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
+    record_create(session, plan, by=by, fields=data.model_dump(include=set(FIELDS) - {"owner_id"}) | {
+        "owner": session.get(User, data.owner_id).name, "proposals": [f"#{p.id}" for p in proposals],
+        "objectives": [o.name for o in objectives]})
+    commit(session)
+    return plan
+
+
+def editable_plan(session: Session, *, plan_id: int, by: User) -> ActionPlan:
+    """The plan, if its fields may be edited now (by the process group, in draft)."""
+    plan = get_plan(session, plan_id=plan_id)
+    authorize(by, "plan.edit", plan)
+    return plan
+
+
+def update_plan(session: Session, *, plan: ActionPlan, data: PlanInput, by: User) -> ActionPlan:
+    """Edit a draft plan; proposals added become planned, proposals dropped go back to accepted."""
+    authorize(by, "plan.edit", plan)
+    if data.version != plan.version:
+        raise Conflict(current=plan)
+    proposals, objectives = _check(session, data, plan)
+    before = {p.id for p in plan.proposals}
+    changed = apply_changes(session, plan, by=by, changes=data.model_dump(include=set(FIELDS)),
+                            shown={"owner_id": lambda user_id: session.get(User, user_id).name})
+    for proposal in plan.proposals:
+        if proposal.id not in {p.id for p in proposals}:
+            move_automatically(session, proposal=proposal, to=ProposalStatus.ACCEPTED, by=by)
+    for proposal in proposals:
+        if proposal.id not in before:
+            move_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
+    changed |= set_links(session, plan, attr="proposals", new=proposals, label=lambda p: f"#{p.id}", by=by)
+    changed |= set_links(session, plan, attr="objectives", new=objectives, label=lambda o: o.name, by=by)
+    bump_version(session, plan, changed)
+    commit(session)
+    return plan
+
+
+def move_plan(session: Session, *, plan: ActionPlan, data: PlanMoveInput, by: User) -> ActionPlan:
+    """Review, approve (keeping a revision), start, complete (with the actual result) or cancel a plan."""
+    authorize(by, "plan.move")
+    if data.version != plan.version:
+        raise Conflict(current=plan)
+    check_move(PLAN_TRANSITIONS, plan.status, data.to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": data.to}
+    if data.to == PlanStatus.COMPLETED:
+        if not data.success_actual:
+            raise ValidationError({"success_actual": "Record the actual result against the success criterion."})
+        changes |= {"success_actual": data.success_actual, "result_notes": data.result_notes,
+                    "completed_on": utcnow().date()}
+    changed = apply_changes(session, plan, by=by, changes=changes)
+    if data.rationale:
+        record_values(session, plan, by=by, changed={"reason": (None, data.rationale)})
+    _follow_with_proposals(session, plan=plan, by=by)
+    if data.to == PlanStatus.APPROVED:
+        keep_revision(session, plan=plan, by=by)
+    bump_version(session, plan, changed)
+    commit(session)
+    return plan
+
+
+def _follow_with_proposals(session: Session, *, plan: ActionPlan, by: User) -> None:
+    # A completed plan implements its proposals; a cancelled one hands them back for another plan.
+    target = {PlanStatus.COMPLETED: ProposalStatus.IMPLEMENTED, PlanStatus.CANCELLED: ProposalStatus.ACCEPTED}
+    if plan.status in target:
+        for proposal in plan.proposals:
+            if proposal.status == ProposalStatus.PLANNED:
+                move_automatically(session, proposal=proposal, to=target[plan.status], by=by)

@@ -1,0 +1,176 @@
+"""Action plan pages: list, write, detail (the plan's whole working surface), edit, move, team, reviews."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker import trace
+from tracker.action_plans import commitments, issues, joint_reviews, revisions, service, team
+from tracker.action_plans.forms import PlanInput, PlanMoveInput, ReviewInput, TeamMemberInput
+from tracker.action_plans.models import ActionPlan, PlanStatus, Verdict
+from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
+from tracker.assets.service import owner_choices
+from tracker.audit.service import history
+from tracker.auth.policy import can, requires
+from tracker.db import get_session
+from tracker.errors import NotFound, ValidationError
+from tracker.objectives.service import list_objectives
+from tracker.validation import parse
+from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    session = get_session()
+    where = service.PlanFilter(status=query_enum(PlanStatus, "status"),
+                               member_id=current_user.id if request.args.get("mine") else None)
+    page = service.list_plans(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("plans/index.html", "plans/_table.html", page=page, where=where,
+                            statuses=list(PlanStatus),
+                            progress=commitments.progress(session, plan_ids=[p.id for p in page.items]))
+
+
+@bp.get("/<int:plan_id>")
+@requires("read")
+def detail(plan_id: int):
+    return plan_page(service.get_plan(get_session(), plan_id=plan_id))
+
+
+def plan_page(plan: ActionPlan, *, fragment: str = "plans/detail.html", status: int = 200, **forms):
+    """The plan's page or one of its sections, with any section form's values and errors in `forms`."""
+    session = get_session()
+    user = current_user
+    context = {
+        "plan": plan, "trace": trace.of_plan(session, plan),
+        "moves": allowed_moves(PLAN_TRANSITIONS, plan.status, user.role),
+        "commitments": commitments.of_plan(session, plan_id=plan.id),
+        "progress": commitments.progress(session, plan_ids=[plan.id])[plan.id],
+        "commitment_moves": lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, user.role)
+        if can(user, "commitment.update", c) else [],
+        "issues": issues.of_plan(session, plan_id=plan.id),
+        "issue_moves": lambda i: allowed_moves(ISSUE_TRANSITIONS, i.status, user.role)
+        if can(user, "issue.update", i) else [],
+        "joint_reviews": joint_reviews.of_plan(session, plan_id=plan.id),
+        "reviews": team.reviews(session, plan_id=plan.id), "verdicts": list(Verdict),
+        "revisions": revisions.revisions(session, plan_id=plan.id),
+        "people": team.team_choices(session),
+        "history": history(session, entity="action_plan", entity_ids=[plan.id]),
+    }
+    empty = {"values": MultiDict(), "errors": {}}
+    for name in ("move", "member", "review", "commitment", "issue", "joint"):
+        context[f"{name}_form"] = forms.get(name, empty)
+    return page_or_fragment("plans/detail.html", fragment, http_status=status, **context)
+
+
+@bp.get("/new")
+@requires("plan.edit")
+def new():
+    values = MultiDict({"owner_id": str(current_user.id)})
+    values.setlist("proposal_ids", request.args.getlist("proposal"))
+    return FORM.show(values=values)
+
+
+@bp.post("/")
+@requires("plan.edit")
+def create():
+    return FORM.post(lambda data: service.create_plan(get_session(), data=data, by=current_user), done=_page)
+
+
+@bp.get("/<int:plan_id>/edit")
+@requires("plan.edit")
+def edit(plan_id: int):
+    return FORM.edit(service.editable_plan(get_session(), plan_id=plan_id, by=current_user))
+
+
+@bp.post("/<int:plan_id>")
+@requires("plan.edit")
+def update(plan_id: int):
+    session = get_session()
+    plan = service.editable_plan(session, plan_id=plan_id, by=current_user)
+    return FORM.post(lambda data: service.update_plan(session, plan=plan, data=data, by=current_user), done=_page,
+                     record=plan, reload=lambda: service.get_plan(session, plan_id=plan_id))
+
+
+@bp.post("/<int:plan_id>/move")
+@requires("plan.move")
+def move(plan_id: int):
+    session = get_session()
+    plan = service.get_plan(session, plan_id=plan_id)
+    try:
+        service.move_plan(session, plan=plan, data=parse(PlanMoveInput, request.form), by=current_user)
+    except ValidationError as error:
+        return plan_page(plan, status=422, move={"values": request.form, "errors": error.errors})
+    return in_place_or_go_to(url_for("plans.detail", plan_id=plan.id), lambda: plan_page(plan))
+
+
+@bp.post("/<int:plan_id>/team")
+@requires("plan.edit")
+def add_member(plan_id: int):
+    session = get_session()
+    plan = service.get_plan(session, plan_id=plan_id)
+    try:
+        team.add_member(session, plan=plan, data=parse(TeamMemberInput, request.form), by=current_user)
+    except ValidationError as error:
+        return plan_page(plan, fragment="plans/_team.html", status=422,
+                         member={"values": request.form, "errors": error.errors})
+    return plan_page(service.get_plan(session, plan_id=plan_id), fragment="plans/_team.html")
+
+
+@bp.post("/<int:plan_id>/team/<int:user_id>/remove")
+@requires("plan.edit")
+def remove_member(plan_id: int, user_id: int):
+    session = get_session()
+    plan = service.get_plan(session, plan_id=plan_id)
+    team.remove_member(session, plan=plan, user_id=user_id, by=current_user)
+    return plan_page(service.get_plan(session, plan_id=plan_id), fragment="plans/_team.html")
+
+
+@bp.post("/<int:plan_id>/reviews")
+@requires("plan.review")
+def review(plan_id: int):
+    session = get_session()
+    plan = service.get_plan(session, plan_id=plan_id)
+    try:
+        team.add_review(session, plan=plan, data=parse(ReviewInput, request.form), by=current_user)
+    except ValidationError as error:
+        return plan_page(plan, fragment="plans/_reviews.html", status=422,
+                         review={"values": request.form, "errors": error.errors})
+    return plan_page(plan, fragment="plans/_reviews.html")
+
+
+@bp.get("/<int:plan_id>/revisions/<int:number>")
+@requires("read")
+def revision(plan_id: int, number: int):
+    session = get_session()
+    plan = service.get_plan(session, plan_id=plan_id)
+    kept = {r.number: r for r in revisions.revisions(session, plan_id=plan.id)}
+    if number not in kept:
+        raise NotFound("No such revision.")
+    return page_or_fragment("plans/revision.html", "plans/revision.html", plan=plan, revision=kept[number],
+                            previous=kept.get(number - 1),
+                            differences=revisions.differences(kept.get(number - 1), kept[number]))
+
+
+def _values(plan: ActionPlan) -> MultiDict:
+    values = MultiDict({name: str(getattr(plan, name)) for name in service.FIELDS})
+    values.setlist("proposal_ids", [str(p.id) for p in plan.proposals])
+    values.setlist("objective_ids", [str(o.id) for o in plan.objectives])
+    values["version"] = str(plan.version)
+    return values
+
+
+def _options(plan: ActionPlan | None) -> dict:
+    session = get_session()
+    return {"owners": owner_choices(session), "objectives": list_objectives(session, active_only=True),
+            "proposals": service.proposal_choices(session, plan=plan)}
+
+
+def _page(plan: ActionPlan) -> str:
+    return url_for("plans.detail", plan_id=plan.id)
+
+
+FORM = RecordForm(PlanInput, "plans/form.html", "plans/_form.html", "plan", _values, options=_options)

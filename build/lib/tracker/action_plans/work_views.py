@@ -1,0 +1,101 @@
+"""The work under a plan: commitments (and each person's own), issues, joint reviews."""
+
+from flask import Blueprint, request, url_for
+from flask_login import current_user
+
+from tracker.action_plans import commitments, issues, joint_reviews, service
+from tracker.action_plans.forms import (
+    CommitmentInput,
+    CommitmentMoveInput,
+    IssueInput,
+    IssueMoveInput,
+    JointReviewInput,
+)
+from tracker.action_plans.views import plan_page
+from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
+from tracker.auth.policy import requires
+from tracker.db import get_session
+from tracker.errors import ValidationError
+from tracker.validation import parse
+from tracker.web import in_place_or_go_to, page_or_fragment
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("work", __name__)
+
+
+@bp.get("/commitments/mine")
+@requires("read")
+def my_commitments():
+    session = get_session()
+    show_all, overdue = bool(request.values.get("all")), bool(request.values.get("overdue"))
+    mine = commitments.of_user(session, user_id=current_user.id, include_closed=show_all, overdue_only=overdue)
+    return page_or_fragment("plans/my_commitments.html", "plans/_my_commitments.html", commitments=mine,
+                            show_all=show_all, overdue=overdue,
+                            moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.role))
+
+
+@bp.post("/plans/<int:plan_id>/commitments")
+@requires("commitment.add")
+def add_commitment(plan_id: int):
+    session = get_session()
+    plan = service.get_plan(session, plan_id=plan_id)
+    try:
+        commitments.add_and_commit(session, plan=plan, data=parse(CommitmentInput, request.form), by=current_user)
+    except ValidationError as error:
+        return plan_page(plan, fragment="plans/_commitments.html", status=422,
+                         commitment={"values": request.form, "errors": error.errors})
+    return plan_page(plan, fragment="plans/_commitments.html")
+
+
+@bp.post("/commitments/<int:commitment_id>/move")
+@requires("commitment.update")
+def move_commitment(commitment_id: int):
+    session = get_session()
+    commitment = commitments.updatable(session, commitment_id=commitment_id, by=current_user)
+    commitments.move(session, commitment=commitment, data=parse(CommitmentMoveInput, request.form), by=current_user)
+    if request.form.get("from") == "mine":
+        return my_commitments()
+    return plan_page(service.get_plan(session, plan_id=commitment.plan_id), fragment="plans/_commitments.html")
+
+
+@bp.post("/plans/<int:plan_id>/issues")
+@requires("issue.raise")
+def raise_issue(plan_id: int):
+    session = get_session()
+    plan = issues.may_raise(service.get_plan(session, plan_id=plan_id), by=current_user)
+    try:
+        issues.raise_issue(session, plan=plan, data=parse(IssueInput, request.form), by=current_user)
+    except ValidationError as error:
+        return plan_page(plan, fragment="plans/_issues.html", status=422,
+                         issue={"values": request.form, "errors": error.errors})
+    return plan_page(plan, fragment="plans/_issues.html")
+
+
+@bp.post("/issues/<int:issue_id>/move")
+@requires("issue.update")
+def move_issue(issue_id: int):
+    session = get_session()
+    issue = issues.updatable(session, issue_id=issue_id, by=current_user)
+    plan = service.get_plan(session, plan_id=issue.plan_id)
+    try:
+        issues.move(session, issue=issue, data=parse(IssueMoveInput, request.form), by=current_user)
+    except ValidationError as error:
+        return plan_page(plan, fragment="plans/_issues.html", status=422,
+                         issue={"values": request.form, "errors": error.errors, "issue_id": issue.id})
+    return plan_page(plan, fragment="plans/_issues.html")
+
+
+@bp.post("/plans/<int:plan_id>/joint-reviews")
+@requires("joint_review.record")
+def record_joint_review(plan_id: int):
+    session = get_session()
+    plan = service.get_plan(session, plan_id=plan_id)
+    try:
+        joint_reviews.record(session, plan=plan, data=parse(JointReviewInput, request.form), by=current_user)
+    except ValidationError as error:
+        plan = service.get_plan(session, plan_id=plan_id)
+        return plan_page(plan, status=422, joint={"values": request.form, "errors": error.errors})
+    # Follow-up commitments appear in another section: the whole page again, in place (a redirect to the
+    # same page with only an anchor would not reload it: the browser merely scrolls).
+    return in_place_or_go_to(url_for("plans.detail", plan_id=plan.id, _anchor="joint-reviews"),
+                             lambda: plan_page(service.get_plan(session, plan_id=plan_id)))

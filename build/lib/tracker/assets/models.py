@@ -1,0 +1,91 @@
+"""Organizational process assets and their versions."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from tracker.auth.models import User
+from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+from tracker.process_areas.models import ProcessArea
+
+
+class AssetKind(StrEnum):
+    STANDARD_PROCESS = "standard_process"
+    PROCEDURE = "procedure"
+    TEMPLATE = "template"
+    GUIDELINE = "guideline"
+    CHECKLIST = "checklist"
+    TRAINING_MATERIAL = "training_material"
+    TOOL = "tool"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AssetArea(SQLModel, table=True):
+    __tablename__ = "asset_area"
+
+    asset_id: int = Field(foreign_key="process_asset.id", primary_key=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE")
+
+
+class VersionStatus(StrEnum):
+    DRAFT = "draft"
+    RELEASED = "released"
+    RETIRED = "retired"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_asset_version = version_column()
+
+
+class ProcessAsset(SQLModel, table=True):
+    __tablename__ = "process_asset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    kind: AssetKind = Field(sa_type=enum_type(AssetKind), index=True)
+    owner_id: int = Field(foreign_key="user.id", index=True)
+    description: str = Field(default="", max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_asset_version)
+
+    owner: User = Relationship()
+    areas: list[ProcessArea] = Relationship(link_model=AssetArea, sa_relationship_kwargs={"order_by": "ProcessArea.code"})
+    versions: list["AssetVersion"] = Relationship(
+        back_populates="asset", sa_relationship_kwargs={"order_by": "AssetVersion.id.desc()"})
+
+    __mapper_args__ = versioned(_asset_version)
+
+    @property
+    def current_version(self) -> "AssetVersion | None":
+        """The newest released version: what projects should be running."""
+        released = [v for v in self.versions if v.status == VersionStatus.RELEASED]
+        return max(released, key=lambda v: (v.release_date, v.id), default=None)
+
+
+_version_version = version_column()
+
+
+class AssetVersion(SQLModel, table=True):
+    __tablename__ = "asset_version"
+    __table_args__ = (sa.UniqueConstraint("asset_id", "label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="process_asset.id", index=True, ondelete="CASCADE")
+    label: str = Field(max_length=40)
+    status: VersionStatus = Field(default=VersionStatus.DRAFT, sa_type=enum_type(VersionStatus))
+    release_date: date | None = None
+    change_notes: str = Field(default="", max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_version_version)
+
+    asset: ProcessAsset = Relationship(back_populates="versions")
+
+    __mapper_args__ = versioned(_version_version)

@@ -1,0 +1,154 @@
+"""Process assets: the catalog, editing, and the versions projects are given."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, select
+
+from tracker.assets.forms import AssetInput, VersionInput
+from tracker.assets.models import AssetArea, AssetKind, AssetVersion, ProcessAsset, VersionStatus
+from tracker.assets.workflow import VERSION_TRANSITIONS
+from tracker.audit.service import apply_changes, bump_version, record_create, record_delete, set_links
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.process_areas.models import ProcessArea
+from tracker.workflow import check_move
+
+TITLE_TAKEN = {"title": "Another asset already has this title."}
+LABEL_TAKEN = {"label": "This asset already has a version with this label."}
+FIELDS = ("title", "kind", "owner_id", "description")
+
+
+@dataclass(frozen=True)
+class AssetFilter:
+    q: str = ""
+    kind: AssetKind | None = None
+    area_id: int | None = None
+
+
+def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -> Page:
+    """A page of assets with owner, areas and versions loaded (for the current version), by title."""
+    statement = select(ProcessAsset).order_by(ProcessAsset.title).options(
+        selectinload(ProcessAsset.owner), selectinload(ProcessAsset.areas), selectinload(ProcessAsset.versions))
+    if where.q:
+        statement = statement.where(func.lower(ProcessAsset.title).like(f"%{where.q.lower()}%"))
+    if where.kind:
+        statement = statement.where(ProcessAsset.kind == where.kind)
+    if where.area_id:
+        statement = statement.where(ProcessAsset.id.in_(
+            select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
+    return paginate(session, statement, page=page, size=size)
+
+
+def get_asset(session: Session, *, asset_id: int) -> ProcessAsset:
+    """The asset with everything its page shows, or NotFound."""
+    asset = session.exec(select(ProcessAsset).where(ProcessAsset.id == asset_id).options(
+        selectinload(ProcessAsset.owner), selectinload(ProcessAsset.areas), selectinload(ProcessAsset.versions),
+    )).first()
+    if asset is None:
+        raise NotFound("No such process asset.")
+    return asset
+
+
+def get_version(session: Session, *, version_id: int) -> AssetVersion:
+    version = session.get(AssetVersion, version_id)
+    if version is None:
+        raise NotFound("No such asset version.")
+    return version
+
+
+def asset_choices(session: Session) -> list[ProcessAsset]:
+    """Every asset, by title, for pickers."""
+    return list(session.exec(select(ProcessAsset).order_by(ProcessAsset.title)).all())
+
+
+def owner_choices(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.active).order_by(User.name)).all())
+
+
+def _areas(session: Session, area_ids: list[int]) -> list[ProcessArea]:
+    areas = list(session.exec(select(ProcessArea).where(ProcessArea.id.in_(area_ids))).all())
+    if len(areas) != len(set(area_ids)):
+        raise ValidationError({"area_ids": "Choose process areas from the list."})
+    return areas
+
+
+def _check(session: Session, data: AssetInput, asset_id: int | None) -> list[ProcessArea]:
+    owner = session.get(User, data.owner_id)
+    if owner is None or not owner.active:
+        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    if session.exec(select(ProcessAsset.id).where(ProcessAsset.title == data.title,
+                                                  ProcessAsset.id != asset_id)).first():
+        raise ValidationError(TITLE_TAKEN)
+    return _areas(session, data.area_ids)
+
+
+def create_asset(session: Session, *, data: AssetInput, by: User) -> ProcessAsset:
+    """Add an asset to the organization's library."""
+    authorize(by, "asset.edit")
+    areas = _check(session, data, None)
+    asset = ProcessAsset(**data.model_dump(include=set(FIELDS)), areas=areas)
+    session.add(asset)
+    flush(session, unique=TITLE_TAKEN)
+    values = {"title": asset.title, "kind": asset.kind, "owner": asset.owner.name, "description": asset.description,
+              "areas": [a.code for a in areas]}
+    record_create(session, asset, by=by, fields=values)
+    commit(session, unique=TITLE_TAKEN)
+    return asset
+
+
+def update_asset(session: Session, *, asset: ProcessAsset, data: AssetInput, by: User) -> ProcessAsset:
+    """Edit an asset's description, owner and areas, refusing an edit made on a stale copy."""
+    authorize(by, "asset.edit")
+    if data.version != asset.version:
+        raise Conflict(current=asset)
+    areas = _check(session, data, asset.id)
+    changed = apply_changes(session, asset, by=by, changes=data.model_dump(include=set(FIELDS)),
+                            shown={"owner_id": lambda user_id: session.get(User, user_id).name})
+    changed |= set_links(session, asset, attr="areas", new=areas, label=lambda area: area.code, by=by)
+    bump_version(session, asset, changed)
+    commit(session, unique=TITLE_TAKEN)
+    return asset
+
+
+def add_version(session: Session, *, asset: ProcessAsset, data: VersionInput, by: User) -> AssetVersion:
+    """Start a draft version of an asset."""
+    authorize(by, "asset.edit")
+    if session.exec(select(AssetVersion.id).where(AssetVersion.asset_id == asset.id,
+                                                  AssetVersion.label == data.label)).first():
+        raise ValidationError(LABEL_TAKEN)
+    version = AssetVersion(asset_id=asset.id, label=data.label, change_notes=data.change_notes)
+    session.add(version)
+    flush(session, unique=LABEL_TAKEN)
+    record_create(session, version, by=by, fields={"asset": asset.title, "label": version.label,
+                                                   "status": version.status, "change_notes": version.change_notes})
+    commit(session, unique=LABEL_TAKEN)
+    return version
+
+
+def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, seen: int, by: User,
+                 on: date | None = None) -> AssetVersion:
+    """Release or retire a version (the transition table says who may); a release is dated `on` or today."""
+    authorize(by, "asset.edit")
+    if seen != version.version:
+        raise Conflict(current=version)
+    check_move(VERSION_TRANSITIONS, version.status, to, role=by.role)
+    changes: dict[str, object] = {"status": to}
+    if to == VersionStatus.RELEASED:
+        changes["release_date"] = on or utcnow().date()
+    bump_version(session, version, apply_changes(session, version, by=by, changes=changes))
+    commit(session)
+    return version
+
+
+def delete_version(session: Session, *, version: AssetVersion, by: User) -> None:
+    """Remove a draft that will never be released (released versions are retired, never deleted)."""
+    authorize(by, "asset.edit")
+    if version.status != VersionStatus.DRAFT:
+        raise InvalidTransition("Only draft versions can be deleted; retire a released version instead.")
+    record_delete(session, version, by=by, fields={"label": version.label, "status": version.status})
+    session.delete(version)
+    commit(session)

@@ -1,0 +1,214 @@
+"""Process-compliance audits (SP 3.3): scope from what the project runs and its approved tailorings,
+a result per asset version, and noncompliances worked to closure."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.assets.models import AssetVersion
+from tracker.audit.service import apply_changes, bump_version, record_create, record_values
+from tracker.audits.forms import AuditInput, AuditMoveInput, NoncomplianceInput, NoncomplianceMoveInput
+from tracker.audits.models import AuditResult, AuditStatus, Compliance, ComplianceAudit, Noncompliance
+from tracker.audits.models import NoncomplianceStatus as NC
+from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.deployments.models import IN_USE, ProjectDeployment
+from tracker.due import DUE, overdue_clause
+from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.projects.models import Project
+from tracker.tailoring.models import TailoringStatus
+from tracker.tailoring.service import of_project as tailorings_of
+from tracker.workflow import check_move
+
+OPEN_NC = [NC.OPEN, NC.IN_PROGRESS, NC.RESOLVED]
+LOADED = (selectinload(ComplianceAudit.project), selectinload(ComplianceAudit.auditor),
+          selectinload(ComplianceAudit.results).selectinload(AuditResult.asset_version)
+          .selectinload(AssetVersion.asset))
+
+
+def plan_audit(session: Session, *, data: AuditInput, by: User) -> ComplianceAudit:
+    authorize(by, "audit.edit")
+    project = session.get(Project, data.project_id)
+    if project is None:
+        raise ValidationError({"project_id": "Choose a project from the list."})
+    auditor = session.get(User, data.auditor_id)
+    if auditor is None or not auditor.active:
+        raise ValidationError({"auditor_id": "Choose an auditor from the list."})
+    audit = ComplianceAudit(**data.model_dump())
+    session.add(audit)
+    flush(session)
+    record_create(session, audit, by=by, fields={"project": project.code, "audit_date": data.audit_date,
+                                                 "auditor": auditor.name, "scope_notes": data.scope_notes})
+    commit(session)
+    return audit
+
+
+def list_audits(session: Session, *, page: int, size: int, project_id: int | None = None) -> Page:
+    statement = select(ComplianceAudit).options(*LOADED).order_by(ComplianceAudit.audit_date.desc(),
+                                                                  ComplianceAudit.id.desc())
+    if project_id:
+        statement = statement.where(ComplianceAudit.project_id == project_id)
+    return paginate(session, statement, page=page, size=size)
+
+
+def get_audit(session: Session, *, audit_id: int) -> ComplianceAudit:
+    audit = session.exec(select(ComplianceAudit).where(ComplianceAudit.id == audit_id).options(*LOADED)).first()
+    if audit is None:
+        raise NotFound("No such audit.")
+    return audit
+
+
+def scope(session: Session, *, project_id: int) -> list[AssetVersion]:
+    """The asset versions the project has deployed: what an audit of it checks."""
+    return list(session.exec(select(AssetVersion).join(ProjectDeployment,
+                                                       ProjectDeployment.asset_version_id == AssetVersion.id)
+                             .where(ProjectDeployment.project_id == project_id, ProjectDeployment.status.in_(IN_USE))
+                             .options(selectinload(AssetVersion.asset)).order_by(AssetVersion.asset_id)
+                             .distinct()).all())
+
+
+def approved_tailorings(session: Session, *, project_id: int):
+    return tailorings_of(session, project_id=project_id, status=TailoringStatus.APPROVED)
+
+
+def _shown_result(result: Compliance, notes: str) -> str:
+    """A result as the history shows it: "Partially: reviews late", or just "Compliant"."""
+    return f"{result.label}: {notes}" if notes else result.label
+
+
+def record_results(session: Session, *, audit: ComplianceAudit, results: dict[int, tuple[str, str]],
+                   by: User) -> ComplianceAudit:
+    """Record the result per asset version in scope: {version id: (result, notes)}; blanks are skipped."""
+    authorize(by, "audit.edit")
+    if audit.status != AuditStatus.PLANNED:
+        raise InvalidTransition("The audit is completed: reopen it to change its results.")
+    in_scope = {v.id: v for v in scope(session, project_id=audit.project_id)}
+    existing = {r.asset_version_id: r for r in audit.results}
+    errors = {}
+    for version_id, (result, notes) in results.items():
+        if version_id not in in_scope:
+            errors[f"result_{version_id}"] = "That version is not in the audit's scope."
+            continue
+        if not result:
+            continue
+        try:
+            compliance = Compliance(result)
+        except ValueError:
+            errors[f"result_{version_id}"] = "Choose one of the listed options."
+            continue
+        if len(notes) > 2000 or "\x00" in notes:
+            errors[f"notes_{version_id}"] = "Use at most 2000 characters, and no control characters."
+            continue
+        label = f"{in_scope[version_id].asset.title} {in_scope[version_id].label}"
+        row = existing.get(version_id)
+        old = _shown_result(row.result, row.notes) if row else None
+        if row is None:
+            row = AuditResult(audit_id=audit.id, asset_version_id=version_id, result=compliance, notes=notes)
+            audit.results.append(row)
+        row.result, row.notes = compliance, notes
+        if old != _shown_result(compliance, notes):
+            record_values(session, audit, by=by, changed={f"result {label}"[:60]: (old, _shown_result(compliance, notes))})
+    if errors:
+        session.rollback()
+        raise ValidationError(errors)
+    commit(session)
+    return audit
+
+
+def move_audit(session: Session, *, audit: ComplianceAudit, data: AuditMoveInput, by: User) -> ComplianceAudit:
+    authorize(by, "audit.edit")
+    if data.version != audit.version:
+        raise Conflict(current=audit)
+    check_move(AUDIT_TRANSITIONS, audit.status, data.to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": data.to}
+    if data.summary:
+        changes["summary"] = data.summary
+    bump_version(session, audit, apply_changes(session, audit, by=by, changes=changes))
+    commit(session)
+    return audit
+
+
+def add_noncompliance(session: Session, *, audit: ComplianceAudit, data: NoncomplianceInput,
+                      by: User) -> Noncompliance:
+    """Record a noncompliance found by the audit, with an owner and a due date."""
+    authorize(by, "audit.edit")
+    owner = session.get(User, data.owner_id)
+    if owner is None or not owner.active:
+        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    if data.asset_version_id is not None and session.get(AssetVersion, data.asset_version_id) is None:
+        raise ValidationError({"asset_version_id": "Choose an asset version from the list."})
+    item = Noncompliance(audit_id=audit.id, **data.model_dump())
+    session.add(item)
+    flush(session)
+    record_create(session, item, by=by, fields={"audit": f"#{audit.id}", "description": data.description,
+                                               "owner": owner.name, "due_date": data.due_date})
+    commit(session)
+    return item
+
+
+def updatable_noncompliance(session: Session, *, item_id: int, by: User) -> Noncompliance:
+    item = session.get(Noncompliance, item_id)
+    if item is None:
+        raise NotFound("No such noncompliance.")
+    authorize(by, "noncompliance.update", item)
+    return item
+
+
+def move_noncompliance(session: Session, *, item: Noncompliance, data: NoncomplianceMoveInput,
+                       by: User) -> Noncompliance:
+    """Its owner (or the process group) works it to resolution; the process group closes it."""
+    authorize(by, "noncompliance.update", item)
+    if data.version != item.version:
+        raise Conflict(current=item)
+    check_move(NONCOMPLIANCE_TRANSITIONS, item.status, data.to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": data.to}
+    if data.to == NC.RESOLVED:
+        changes["resolution"] = data.rationale
+    elif data.to == NC.OPEN:
+        changes["resolution"] = ""  # reopened: the old resolution no longer holds (the history keeps it)
+    bump_version(session, item, apply_changes(session, item, by=by, changes=changes))
+    commit(session)
+    return item
+
+
+def noncompliances(session: Session, *, audit_id: int | None = None, project_id: int | None = None,
+                   open_only: bool = False) -> list[Noncompliance]:
+    statement = select(Noncompliance).options(selectinload(Noncompliance.owner), selectinload(Noncompliance.audit),
+                                              selectinload(Noncompliance.asset_version)
+                                              .selectinload(AssetVersion.asset)).order_by(Noncompliance.due_date)
+    if audit_id is not None:
+        statement = statement.where(Noncompliance.audit_id == audit_id)
+    if project_id is not None:
+        statement = statement.where(Noncompliance.audit_id.in_(
+            select(ComplianceAudit.id).where(ComplianceAudit.project_id == project_id)))
+    if open_only:
+        statement = statement.where(Noncompliance.status.in_(OPEN_NC))
+    return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class NoncomplianceFilter:
+    owner_id: int | None = None
+    status: NC | None = None
+    open_only: bool = False  # open or in progress: the work is still owed
+    overdue_only: bool = False
+
+
+def list_noncompliances(session: Session, *, where: NoncomplianceFilter, page: int, size: int) -> Page:
+    """Noncompliances across audits, soonest due first, with what the list shows loaded."""
+    statement = select(Noncompliance).options(
+        selectinload(Noncompliance.owner), selectinload(Noncompliance.audit).selectinload(ComplianceAudit.project),
+        selectinload(Noncompliance.asset_version).selectinload(AssetVersion.asset)
+    ).order_by(Noncompliance.due_date, Noncompliance.id)
+    if where.owner_id is not None:
+        statement = statement.where(Noncompliance.owner_id == where.owner_id)
+    if where.status is not None:
+        statement = statement.where(Noncompliance.status == where.status)
+    if where.open_only:
+        statement = statement.where(Noncompliance.status.in_(DUE[Noncompliance][1]))
+    if where.overdue_only:
+        statement = statement.where(overdue_clause(Noncompliance, utcnow().date()))
+    return paginate(session, statement, page=page, size=size)

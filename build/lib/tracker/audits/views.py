@@ -1,0 +1,153 @@
+"""Compliance audit pages: list, plan an audit, record results and noncompliances, complete it."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.assets.service import owner_choices
+from tracker.audit.service import history
+from tracker.audits import service
+from tracker.audits.forms import AuditInput, AuditMoveInput, NoncomplianceInput, NoncomplianceMoveInput
+from tracker.audits.models import Compliance, ComplianceAudit, NoncomplianceStatus
+from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
+from tracker.auth.policy import can, requires
+from tracker.db import get_session
+from tracker.errors import ValidationError
+from tracker.projects.service import ProjectFilter, list_projects
+from tracker.proposals.models import SourceEntity
+from tracker.proposals.sources import proposals_from
+from tracker.validation import parse
+from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("audits", __name__, url_prefix="/audits")
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    page = service.list_audits(get_session(), page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("audits/index.html", "audits/index.html", page=page)
+
+
+@bp.get("/noncompliances")
+@requires("read")
+def noncompliance_list():
+    where = service.NoncomplianceFilter(
+        owner_id=current_user.id if request.args.get("mine") else None,
+        status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
+        overdue_only=bool(request.args.get("overdue")))
+    page = service.list_noncompliances(get_session(), where=where, page=query_page(),
+                                       size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("audits/noncompliances.html", "audits/_noncompliances.html", page=page, where=where,
+                            statuses=list(NoncomplianceStatus), args=_noncompliance_args())
+
+
+def _noncompliance_args() -> dict:
+    """The list's filters as they are in the URL, for its pagination links."""
+    return {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
+
+
+def _options(_record) -> dict:
+    session = get_session()
+    return {"projects": list_projects(session, where=ProjectFilter(), page=1, size=10_000).items,
+            "auditors": owner_choices(session)}
+
+
+FORM = RecordForm(AuditInput, "audits/form.html", "audits/_form.html", "audit", values_of=lambda a: MultiDict(),
+                  options=_options)
+
+
+@bp.get("/new")
+@requires("audit.edit")
+def new():
+    return FORM.show(values=MultiDict({"project_id": request.args.get("project", ""),
+                                       "auditor_id": str(current_user.id)}))
+
+
+@bp.post("/")
+@requires("audit.edit")
+def create():
+    return FORM.post(lambda data: service.plan_audit(get_session(), data=data, by=current_user),
+                     done=lambda a: url_for("audits.detail", audit_id=a.id))
+
+
+@bp.get("/<int:audit_id>")
+@requires("read")
+def detail(audit_id: int):
+    return audit_page(service.get_audit(get_session(), audit_id=audit_id))
+
+
+def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
+    session = get_session()
+    empty = {"values": MultiDict(), "errors": {}}
+    in_scope = service.scope(session, project_id=audit.project_id)
+    noncompliances = service.noncompliances(session, audit_id=audit.id)
+    return page_or_fragment(
+        "audits/detail.html", "audits/detail.html", http_status=status, audit=audit, scope=in_scope,
+        version_options=[(str(v.id), f"{v.asset.title} {v.label}") for v in in_scope],
+        results={r.asset_version_id: r for r in audit.results}, compliance=list(Compliance),
+        tailorings=service.approved_tailorings(session, project_id=audit.project_id),
+        noncompliances=noncompliances, proposals_from=proposals_from(
+            session, entity=SourceEntity.NONCOMPLIANCE, ids=[item.id for item in noncompliances]),
+        nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
+        if can(current_user, "noncompliance.update", item) else [],
+        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role), people=owner_choices(session),
+        history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
+        results_form=forms.get("results", empty), move_form=forms.get("move", empty), nc_form=forms.get("nc", empty))
+
+
+@bp.post("/<int:audit_id>/results")
+@requires("audit.edit")
+def record_results(audit_id: int):
+    session = get_session()
+    audit = service.get_audit(session, audit_id=audit_id)
+    results = {int(key.removeprefix("result_")): (value, request.form.get(f"notes_{key.removeprefix('result_')}", ""))
+               for key, value in request.form.items()
+               if key.startswith("result_") and key.removeprefix("result_").isdigit()
+               and int(key.removeprefix("result_")) < 2**31}
+    try:
+        service.record_results(session, audit=audit, results=results, by=current_user)
+    except ValidationError as error:
+        return audit_page(service.get_audit(session, audit_id=audit_id), status=422,
+                          results={"values": request.form, "errors": error.errors})
+    return in_place_or_go_to(url_for("audits.detail", audit_id=audit_id), lambda: audit_page(audit))
+
+
+@bp.post("/<int:audit_id>/move")
+@requires("audit.edit")
+def move(audit_id: int):
+    session = get_session()
+    audit = service.get_audit(session, audit_id=audit_id)
+    try:
+        service.move_audit(session, audit=audit, data=parse(AuditMoveInput, request.form), by=current_user)
+    except ValidationError as error:
+        return audit_page(audit, status=422, move={"values": request.form, "errors": error.errors})
+    return in_place_or_go_to(url_for("audits.detail", audit_id=audit_id), lambda: audit_page(audit))
+
+
+@bp.post("/<int:audit_id>/noncompliances")
+@requires("audit.edit")
+def add_noncompliance(audit_id: int):
+    session = get_session()
+    audit = service.get_audit(session, audit_id=audit_id)
+    try:
+        service.add_noncompliance(session, audit=audit, data=parse(NoncomplianceInput, request.form),
+                                  by=current_user)
+    except ValidationError as error:
+        return audit_page(audit, status=422, nc={"values": request.form, "errors": error.errors})
+    return in_place_or_go_to(url_for("audits.detail", audit_id=audit_id), lambda: audit_page(audit))
+
+
+@bp.post("/noncompliances/<int:item_id>/move")
+@requires("noncompliance.update")
+def move_noncompliance(item_id: int):
+    session = get_session()
+    item = service.updatable_noncompliance(session, item_id=item_id, by=current_user)
+    audit = service.get_audit(session, audit_id=item.audit_id)
+    try:
+        service.move_noncompliance(session, item=item, data=parse(NoncomplianceMoveInput, request.form),
+                                   by=current_user)
+    except ValidationError as error:
+        return audit_page(audit, status=422, nc={"values": request.form, "errors": error.errors, "item": item.id})
+    return in_place_or_go_to(url_for("audits.detail", audit_id=audit.id), lambda: audit_page(audit))

@@ -1,0 +1,90 @@
+"""Admin pages: accounts, roles, the projects a lead leads, deactivation."""
+
+from flask import Blueprint, flash, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.audit.service import history
+from tracker.auth import service
+from tracker.auth.forms import NewUserInput, UserInput
+from tracker.auth.models import User
+from tracker.auth.policy import requires
+from tracker.auth.roles import Role
+from tracker.db import get_session
+from tracker.projects.service import ProjectFilter, list_projects
+from tracker.web import RecordForm, go_to, page_or_fragment
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@requires("user.manage")
+def users():
+    session = get_session()
+    accounts = service.list_users(session)
+    led = service.projects_led(session, user_ids=[u.id for u in accounts])
+    return page_or_fragment("admin/users.html", "admin/users.html", users=accounts, led=led,
+                            throttled=service.throttled_accounts(session, users=accounts))
+
+
+@bp.post("/users/<int:user_id>/allow-sign-in")
+@requires("user.manage")
+def allow_sign_in(user_id: int):
+    session = get_session()
+    user = service.get_user(session, user_id=user_id)
+    service.allow_sign_in(session, user=user, by=current_user)
+    flash(f"{user.email} can sign in again from every address.", "info")
+    return go_to(url_for("admin.users"))
+
+
+def _values(user: User) -> MultiDict:
+    values = MultiDict({"email": user.email, "name": user.name, "role": user.role.value,
+                        "version": str(user.version)})
+    if user.active:
+        values["active"] = "y"
+    led = service.projects_led(get_session(), user_ids=[user.id])[user.id]
+    values.setlist("project_ids", [str(p.id) for p in led])
+    return values
+
+
+def _options(user: User | None) -> dict:
+    session = get_session()
+    return {"roles": list(Role), "projects": list_projects(session, where=ProjectFilter(), page=1, size=10_000).items,
+            "history": history(session, entity="user", entity_ids=[user.id]) if user else []}
+
+
+FORM = RecordForm(UserInput, "admin/user_form.html", "admin/_user_form.html", "user", _values, options=_options)
+NEW_FORM = RecordForm(NewUserInput, "admin/user_form.html", "admin/_user_form.html", "user", _values,
+                      options=_options)
+
+
+def _saved(user: User) -> str:
+    flash(f"Saved the account of {user.email}.", "info")
+    return url_for("admin.users")
+
+
+@bp.get("/users/new")
+@requires("user.manage")
+def new_user():
+    return NEW_FORM.show(values=MultiDict({"role": Role.MEMBER.value, "active": "y"}))
+
+
+@bp.post("/users")
+@requires("user.manage")
+def create_user():
+    return NEW_FORM.post(lambda data: service.create_user(get_session(), data=data, by=current_user), done=_saved)
+
+
+@bp.get("/users/<int:user_id>/edit")
+@requires("user.manage")
+def edit_user(user_id: int):
+    return FORM.edit(service.get_user(get_session(), user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>")
+@requires("user.manage")
+def update_user(user_id: int):
+    session = get_session()
+    user = service.get_user(session, user_id=user_id)
+    return FORM.post(lambda data: service.update_user(session, user=user, data=data, by=current_user), done=_saved,
+                     record=user, reload=lambda: service.get_user(session, user_id=user_id))

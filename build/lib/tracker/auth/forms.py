@@ -1,0 +1,69 @@
+"""Input models for accounts."""
+
+from typing import Annotated
+
+from flask_wtf import FlaskForm
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from tracker.auth.passwords import password_problem
+from tracker.auth.roles import Role
+from tracker.validation import FormModel, Id, Version, text
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254),
+                                            Regexp(r"^[^\x00]*$", message="Enter an email address.")])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+
+
+def _email(value: str) -> str:
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value or domain.startswith(".") or domain.endswith("."):
+        raise ValueError("enter an email address like name@example.org")
+    return value.lower()
+
+
+def _new_password(value: str, info: ValidationInfo) -> str:
+    """A new password (blank: unchanged) must pass the password rules; the email is checked against it too."""
+    problem = value and password_problem(value, email=info.data.get("email", ""))
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Email = Annotated[text(254), AfterValidator(_email)]
+Password = Annotated[text(1024, required=False), AfterValidator(_new_password)]
+
+
+class UserInput(FormModel):
+    email: Email
+    name: text(120)
+    role: Role
+    password: Password = ""
+    active: bool = False
+    project_ids: list[Id] = Field(default_factory=list)
+    version: Version | None = None
+
+
+class NewUserInput(UserInput):
+    """A new account: the same fields, and a password is required (an edit may leave it blank: unchanged)."""
+
+    password: Annotated[text(1024), AfterValidator(_new_password)]
+
+
+class PasswordChangeInput(FormModel):
+    """A user changing their own password: the current one, and the new one twice."""
+
+    email: str = ""  # filled in by the view from the signed-in account, for the password rules
+    current_password: text(1024)
+    new_password: Annotated[text(1024), AfterValidator(_new_password)]
+    new_password_again: text(1024)
+
+    @field_validator("new_password_again")
+    @classmethod
+    def _same_twice(cls, value: str, info: ValidationInfo) -> str:
+        if "new_password" in info.data and value != info.data["new_password"]:
+            raise ValueError("the two new passwords differ")
+        return value

@@ -1,0 +1,164 @@
+"""The one permission policy: which roles may take which action, as data. Deny by default.
+
+Every endpoint declares its action with @requires; a test walks the URL map to make sure none is missing.
+Object rules narrow an action for a role to the records that role owns (a lead and their projects).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app
+from flask_login import current_user
+
+from tracker.auth.roles import Role
+from tracker.errors import DomainError, InvalidTransition, PermissionDenied
+
+PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
+EVERYONE = frozenset(Role)
+PG = frozenset({Role.PROCESS_GROUP})
+STEERING = frozenset({Role.STEERING})
+
+POLICY: dict[str, frozenset[Role]] = {
+    "read": EVERYONE,
+    "session.end": EVERYONE,
+    "account.password": EVERYONE,
+    "project.create": frozenset({Role.PROCESS_GROUP}),
+    "project.edit": frozenset({Role.PROCESS_GROUP, Role.PROJECT_LEAD}),
+    "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),
+    "asset.edit": frozenset({Role.PROCESS_GROUP}),
+    "user.manage": frozenset({Role.ADMIN}),
+    "settings.manage": frozenset({Role.ADMIN}),
+    "objective.edit": PG | STEERING,
+    "proposal.submit": EVERYONE,
+    "proposal.comment": EVERYONE,
+    "proposal.edit": EVERYONE,  # the process group any open proposal; others their own while submitted
+    "proposal.move": PG | STEERING,  # which move, by whom: the proposal transition table
+    "plan.edit": PG,
+    "plan.move": PG | STEERING,  # which move, by whom: the plan transition table
+    "plan.review": PG | STEERING | frozenset({Role.PROJECT_LEAD}),
+    "commitment.add": PG,
+    "commitment.update": EVERYONE,  # the process group any; others the commitments they own
+    "issue.raise": EVERYONE,  # the process group and the plan's action team
+    "issue.update": EVERYONE,  # the process group any; others the issues they own
+    "joint_review.record": PG,
+    "pilot.edit": PG,
+    "pilot.move": PG | STEERING,  # which move, by whom: the pilot transition table
+    "deployment.create": PG,
+    "deployment.update": PG | frozenset({Role.PROJECT_LEAD}),  # leads: their own projects' rows
+    "standard_set.edit": PG,
+    "tailoring.log": PG | frozenset({Role.PROJECT_LEAD}),  # leads: for their own projects only
+    "tailoring.review": PG,
+    "tailoring.configure": PG,
+    "audit.edit": PG,
+    "noncompliance.update": EVERYONE,  # the process group any; others the ones they own
+    "lesson.log": EVERYONE,
+    "lesson.review": PG,
+    "feedback.give": EVERYONE,
+}
+
+
+def _leads(user, project) -> bool:
+    return any(lead.id == user.id for lead in project.leads)
+
+
+def _leads_project_of(user, record) -> bool:
+    return _leads(user, record.project)
+
+
+def _submitted_it(user, proposal) -> bool:
+    # Imported here: the policy is imported by every domain, and must not pull the domains in at import time.
+    from tracker.proposals.workflow import EDITABLE_BY_SUBMITTER
+
+    return proposal.submitter_id == user.id and proposal.status in EDITABLE_BY_SUBMITTER
+
+
+def _owns(user, record) -> bool:
+    return record.owner_id == user.id
+
+
+def _on_team(user, plan) -> bool:
+    return any(member.user_id == user.id for member in plan.team)
+
+
+NOT_PG = [role for role in Role if role != Role.PROCESS_GROUP]
+
+# (action, role) -> does this user own this object? Only consulted when the role holds the action.
+OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
+    ("project.edit", Role.PROJECT_LEAD): _leads,
+    **{("proposal.edit", role): _submitted_it for role in NOT_PG},
+    **{("commitment.update", role): _owns for role in NOT_PG},
+    **{("issue.raise", role): _on_team for role in NOT_PG},
+    **{("issue.update", role): _owns for role in NOT_PG},
+    ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
+    ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
+    **{("noncompliance.update", role): _owns for role in NOT_PG},
+}
+
+
+def _edit_states(action: str):
+    """For an edit action on a record with a workflow: the statuses its form may change it in, and why not."""
+    # Imported here: the policy is imported by every domain, and must not pull the domains in at import time.
+    from tracker.action_plans.workflow import EDITABLE as PLAN_EDITABLE
+    from tracker.pilots.workflow import EDITABLE as PILOT_EDITABLE
+    from tracker.proposals.workflow import EDITABLE as PROPOSAL_EDITABLE
+
+    return {
+        "proposal.edit": (PROPOSAL_EDITABLE, "A {status} proposal changes only through its workflow (reopen it "
+                                             "first), not through the edit form."),
+        "plan.edit": (PLAN_EDITABLE, "Only a draft plan can be edited: use Revise to return it to draft."),
+        "pilot.edit": (PILOT_EDITABLE, "A decided pilot is not edited any more."),
+    }.get(action)
+
+
+def refusal(user, action: str, obj: object = None) -> DomainError | None:
+    """Why this user may not take this action (on this object), or None when they may."""
+    if action == PUBLIC:
+        return None
+    if user is None or not user.is_authenticated or user.role not in POLICY.get(action, frozenset()):
+        return PermissionDenied("You do not have permission to do that.")
+    if obj is None:
+        return None
+    rule = OBJECT_RULES.get((action, user.role))
+    if rule is not None and not rule(user, obj):
+        return PermissionDenied("You do not have permission to do that.")
+    states = _edit_states(action)
+    if states is not None and obj.status not in states[0]:  # final records change only through the workflow
+        return InvalidTransition(states[1].format(status=obj.status.value.replace("_", " ")))
+    return None
+
+
+def can(user, action: str, obj: object = None) -> bool:
+    """May this user take this action (on this object, when one is given)?"""
+    return refusal(user, action, obj) is None
+
+
+def authorize(user, action: str, obj: object = None) -> None:
+    """Raise the domain error (403, or 409 for a record its workflow has closed) unless the user may act."""
+    error = refusal(user, action, obj)
+    if error is not None:
+        raise error
+
+
+def requires(action: str):
+    """Declare and enforce the action an endpoint performs (role-level; services check objects)."""
+    if action != PUBLIC and action not in POLICY:
+        raise KeyError(f"unknown action {action!r}")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if action != PUBLIC:
+                if not current_user.is_authenticated:
+                    return current_app.login_manager.unauthorized()
+                authorize(current_user, action)
+            return view(*args, **kwargs)
+
+        guarded.permission = action
+        return guarded
+
+    return decorate
+
+
+def led_projects_only(user) -> int | None:
+    """Whose projects a deployment or tailoring list and its export are limited to: a lead's own, else all."""
+    return user.id if user.role == Role.PROJECT_LEAD else None

@@ -1,0 +1,24 @@
+"""The roles a user can hold."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PROCESS_GROUP = "process_group"
+    STEERING = "steering"
+    PROJECT_LEAD = "project_lead"
+    MEMBER = "member"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Admin",
+    Role.PROCESS_GROUP: "Process group",
+    Role.STEERING: "Steering committee",
+    Role.PROJECT_LEAD: "Project lead",
+    Role.MEMBER: "Member",
+}

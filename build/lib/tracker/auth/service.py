@@ -1,0 +1,205 @@
+"""Accounts: signing in (throttled), changing passwords, creating and editing users, ending sessions."""
+
+from sqlmodel import Session, func, select
+
+from tracker.audit.service import apply_changes, as_text, bump_version, record_create, record_values
+from tracker.auth import throttle
+from tracker.auth.forms import PasswordChangeInput, UserInput
+from tracker.auth.models import ProjectLead, User
+from tracker.auth.passwords import hash_password, needs_rehash, verify_password
+from tracker.auth.policy import authorize
+from tracker.auth.roles import Role
+from tracker.db import commit, utcnow
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.projects.models import Project
+
+LOGIN_FAILED = "Email or password is wrong."
+
+
+class LoginFailed(Exception):
+    pass
+
+
+class Throttled(LoginFailed):
+    """Too many failed attempts from this address: try again after `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"Too many failed attempts from here. Try again in {_duration(seconds)}.")
+        self.seconds = seconds
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} second{'s' if seconds != 1 else ''}" if seconds < 120 else f"{-(-seconds // 60)} minutes"
+
+
+def authenticate(session: Session, *, email: str, password: str, address: str, address_limit: int) -> User:
+    """The active user with these credentials; failures slow down this address (see throttle.py)."""
+    email, now = email.strip().lower(), utcnow()
+    wait = throttle.seconds_to_wait(session, email=email, address=address, now=now, address_limit=address_limit)
+    if wait:
+        raise Throttled(wait)  # before any hashing: a throttled attempt costs next to nothing
+    user = session.exec(select(User).where(User.email == email)).first()
+    if not verify_password(user.password_hash if user else None, password) or not user.active:
+        throttle.record_failure(session, email=email, address=address, now=now)
+        session.commit()
+        raise LoginFailed(LOGIN_FAILED)
+    throttle.clear(session, email=email, address=address)
+    if needs_rehash(user.password_hash):  # hashed with older parameters: store it at today's
+        user.password_hash = hash_password(password)
+        session.add(user)
+    session.commit()
+    return user
+
+
+def change_own_password(session: Session, *, user: User, data: PasswordChangeInput, address: str,
+                        address_limit: int) -> User:
+    """A user's new password, given their current one; their other sessions end, this one goes on."""
+    wait = throttle.seconds_to_wait(session, email=user.email, address=address, now=utcnow(),
+                                    address_limit=address_limit)
+    if wait:
+        raise ValidationError({"current_password": Throttled(wait).args[0]})
+    if not verify_password(user.password_hash, data.current_password):
+        throttle.record_failure(session, email=user.email, address=address, now=utcnow())
+        session.commit()
+        raise ValidationError({"current_password": "That is not your current password."})
+    user.password_hash = hash_password(data.new_password)
+    user.session_generation += 1
+    changed = {"password": ("(hidden)", "(changed by the user)")}
+    record_values(session, user, by=user, changed=changed)
+    bump_version(session, user, changed)
+    commit(session)
+    return user
+
+
+def allow_sign_in(session: Session, *, user: User, by: User) -> None:
+    """An admin lifts the sign-in delays on an account (failures from every address are forgotten)."""
+    authorize(by, "user.manage")
+    throttle.clear(session, email=user.email)
+    record_values(session, user, by=by, changed={"sign-in": ("slowed down after failed attempts", "allowed")})
+    commit(session)
+
+
+def throttled_accounts(session: Session, *, users: list[User]) -> set[str]:
+    """The emails of these users that some address is being slowed down on."""
+    return throttle.throttled(session, emails=[u.email for u in users], now=utcnow())
+
+
+def load_session_user(session: Session, token: str) -> User | None:
+    """The user a session cookie names, if that session has not been ended on the server."""
+    user_id, _, generation = token.partition(":")
+    if not user_id.isdigit() or not generation.isdigit() or int(user_id) > 2**31 - 1:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user
+
+
+def end_sessions(session: Session, *, user: User) -> None:
+    """Sign the user out everywhere: cookies issued before now stop working."""
+    user.session_generation += 1
+    session.add(user)
+    session.commit()
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, by name."""
+    return list(session.exec(select(User).order_by(User.name)).all())
+
+
+def projects_led(session: Session, *, user_ids: list[int]) -> dict[int, list[Project]]:
+    """The projects each of these users leads, in one query."""
+    rows = session.exec(
+        select(ProjectLead.user_id, Project).join(Project, Project.id == ProjectLead.project_id)
+        .where(ProjectLead.user_id.in_(user_ids)).order_by(Project.code)
+    ).all()
+    led: dict[int, list[Project]] = {uid: [] for uid in user_ids}
+    for user_id, project in rows:
+        led[user_id].append(project)
+    return led
+
+
+def _check_email_free(session: Session, email: str, user_id: int | None) -> None:
+    taken = session.exec(select(func.count()).select_from(User).where(User.email == email, User.id != user_id))
+    if taken.one():
+        raise ValidationError({"email": "Another account uses this email."})
+
+
+def _check_projects(session: Session, project_ids: list[int], role: Role) -> list[Project]:
+    if project_ids and role != Role.PROJECT_LEAD:
+        raise ValidationError({"project_ids": "Only project leads lead projects."})
+    projects = list(session.exec(select(Project).where(Project.id.in_(project_ids))).all())
+    if len(projects) != len(set(project_ids)):
+        raise ValidationError({"project_ids": "Choose projects from the list."})
+    return projects
+
+
+def create_user(session: Session, *, data: UserInput, by: User | None) -> User:
+    """Create an account (admins only; the CLI passes by=None)."""
+    if by is not None:
+        authorize(by, "user.manage")
+    if not data.password:
+        raise ValidationError({"password": "This field is required."})
+    _check_email_free(session, data.email, None)
+    projects = _check_projects(session, data.project_ids, data.role)
+    user = User(email=data.email, name=data.name, role=data.role, active=True,
+                password_hash=hash_password(data.password))
+    session.add(user)
+    session.flush()
+    session.add_all(ProjectLead(project_id=p.id, user_id=user.id) for p in projects)
+    record_create(session, user, by=by, fields={"email": user.email, "name": user.name, "role": user.role,
+                                                 "projects led": [p.code for p in projects]})
+    commit(session)
+    return user
+
+
+def update_user(session: Session, *, user: User, data: UserInput, by: User) -> User:
+    """Change an account; deactivating it or changing its password ends its sessions."""
+    authorize(by, "user.manage")
+    if data.version != user.version:
+        raise Conflict(current=user)
+    if user.id == by.id and (not data.active or data.role != user.role):
+        raise ValidationError({"role": "You cannot demote or deactivate your own account."})
+    _check_email_free(session, data.email, user.id)
+    projects = _check_projects(session, data.project_ids, data.role)
+    changes = {"email": data.email, "name": data.name, "role": data.role, "active": data.active}
+    changed = apply_changes(session, user, by=by, changes=changes)
+    changed |= _set_projects_led(session, user=user, projects=projects, by=by)
+    if data.password:
+        user.password_hash = hash_password(data.password)
+        throttle.clear(session, email=user.email)  # a reset lets the owner straight back in
+        changed["password"] = ("(hidden)", "(changed)")
+        record_values(session, user, by=by, changed={"password": changed["password"]})
+    if data.password or "active" in changed:
+        user.session_generation += 1
+    bump_version(session, user, changed)
+    commit(session)
+    return user
+
+
+def _set_projects_led(session: Session, *, user: User, projects: list[Project], by: User) -> dict:
+    current = session.exec(select(ProjectLead).where(ProjectLead.user_id == user.id)).all()
+    old_ids, new_ids = {link.project_id for link in current}, {p.id for p in projects}
+    if old_ids == new_ids:
+        return {}
+    old_codes = session.exec(select(Project.code).where(Project.id.in_(old_ids))).all()
+    for link in current:
+        if link.project_id not in new_ids:
+            session.delete(link)
+    session.add_all(ProjectLead(project_id=pid, user_id=user.id) for pid in new_ids - old_ids)
+    change = {"projects led": (as_text(old_codes), as_text([p.code for p in projects]))}
+    record_values(session, user, by=by, changed=change)
+    # The projects' own histories say who started or stopped leading them.
+    for project in session.exec(select(Project).where(Project.id.in_(old_ids ^ new_ids))).all():
+        added = project.id in new_ids
+        lead_change = {"leads": (None if added else user.name, user.name if added else None)}
+        record_values(session, project, by=by, changed=lead_change)
+        bump_version(session, project, lead_change)  # an open project form with the old leads is now stale
+    return change

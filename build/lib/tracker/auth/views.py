@@ -1,0 +1,89 @@
+"""Signing in and out, and changing one's own password."""
+
+from urllib.parse import unquote, urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.auth import service
+from tracker.auth.forms import LoginForm, PasswordChangeInput
+from tracker.auth.policy import PUBLIC, requires
+from tracker.db import get_session
+from tracker.errors import ValidationError
+from tracker.validation import parse
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@requires(PUBLIC)
+def login():
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/login.html", form=form), status
+    try:
+        user = service.authenticate(get_session(), email=form.email.data, password=form.password.data,
+                                    address=request.remote_addr or "", address_limit=_address_limit())
+    except service.Throttled as failure:
+        form.password.errors = [str(failure)]
+        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(failure.seconds)}
+    except service.LoginFailed as failure:
+        form.password.errors = [str(failure)]
+        return render_template("auth/login.html", form=form), 401
+    session.clear()  # a fresh session on sign-in: no fixation
+    login_user(user)
+    return redirect(safe_next(request.args.get("next")), code=303)
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site, or home; never another host, whatever the encoding.
+
+    Browsers drop tabs and line breaks from URLs and read a backslash as a slash, so `/<tab>/evil.example`
+    would become `//evil.example`: any control character, space or backslash makes the target unusable.
+    """
+    home = url_for("home.index")
+    if not target:
+        return home
+    for form in (target, unquote(target)):  # as given, and as a second decoding would read it
+        if any(c.isspace() or c == "\\" or ord(c) < 32 or ord(c) == 127 for c in form):
+            return home
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc or not form.startswith("/") or form.startswith("//"):
+            return home
+    return target
+
+
+def _address_limit() -> int:
+    return int(current_app.config["SIGNIN_ADDRESS_LIMIT"])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("account.password")
+def change_password():
+    if request.method == "GET":
+        return render_template("auth/password.html", values=MultiDict(), errors={})
+    session = get_session()
+    try:
+        form = request.form.copy()
+        form["email"] = current_user.email  # the password rules compare the new password with it
+        data = parse(PasswordChangeInput, form)
+        user = service.change_own_password(session, user=current_user, data=data,
+                                           address=request.remote_addr or "", address_limit=_address_limit())
+    except ValidationError as error:
+        # Passwords are never sent back into the page: the user types them again.
+        return render_template("auth/password.html", values=MultiDict(), errors=error.errors), 422
+    login_user(user)  # this session carries the new generation; the others have ended
+    flash("Your password is changed. Any other sessions you had are signed out.", "info")
+    return redirect(url_for("home.index"), code=303)
+
+
+@bp.post("/logout")
+@requires("session.end")
+def logout():
+    service.end_sessions(get_session(), user=current_user)
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"), code=303)

@@ -1,0 +1,87 @@
+"""Flask commands: migrate, seed, demo, user."""
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from tracker.auth.roles import Role
+from tracker.db import session_scope
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(migrate)
+    app.cli.add_command(seed)
+    app.cli.add_command(demo)
+    app.cli.add_command(user)
+
+
+@click.command()
+@with_appcontext
+def migrate() -> None:
+    """Apply Alembic migrations to the configured database, then add any missing catalog entries."""
+    from tracker.migrations import upgrade
+    from tracker.process_areas.service import seed_catalog
+
+    upgrade()
+    with session_scope() as session:
+        added = seed_catalog(session)
+    click.echo(f"database is at the latest migration; process-area catalog: {added} added")
+
+
+@click.command()
+@with_appcontext
+def seed() -> None:
+    """Add the process-area catalog entries that are missing."""
+    from tracker.process_areas.service import seed_catalog
+
+    with session_scope() as session:
+        added = seed_catalog(session)
+    click.echo(f"process-area catalog: {added} added")
+
+
+@click.command()
+@with_appcontext
+@click.option("--force", is_flag=True, help="Load even when the database already has users.")
+def demo(force: bool) -> None:
+    """Load the demo organization when the database is empty, and print its logins."""
+    from tracker.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+
+    with session_scope() as session:
+        loaded = load_demo(session, force=force)
+    click.echo("demo organization loaded" if loaded else "database already has users: demo not loaded")
+    click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, role in DEMO_LOGINS:
+        click.echo(f"  {role:<14} {email}")
+
+
+user = AppGroup("user", help="Manage accounts.")
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", default="", help="Display name (defaults to the part of the email before @).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an account; the password is read from stdin or a prompt, never from the command line."""
+    from werkzeug.datastructures import MultiDict
+
+    from tracker.auth.forms import NewUserInput
+    from tracker.auth.service import create_user as create
+    from tracker.errors import ValidationError
+    from tracker.validation import parse
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    form = MultiDict({"email": email, "name": name or email.split("@")[0], "role": role, "password": password,
+                      "active": "y"})
+    try:
+        with session_scope() as session:
+            created = create(session, data=parse(NewUserInput, form), by=None)
+    except ValidationError as error:
+        raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.errors.items())) from error
+    click.echo(f"created {created.email} ({created.role.value})")

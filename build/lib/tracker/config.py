@@ -1,0 +1,63 @@
+"""Configuration: defaults, then TRACKER_* environment variables, then the caller's overrides."""
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+
+DEFAULTS: dict[str, object] = {
+    "DATA_DIR": str(DEFAULT_DATA_DIR),
+    "DATABASE_URL": "",  # empty: SQLite file in DATA_DIR
+    "SECRET_KEY": "",  # empty: generated once and kept in DATA_DIR/secret_key
+    "IDLE_MINUTES": 30,
+    "SIGNIN_ADDRESS_LIMIT": 30,  # failed sign-ins per client address per 15 minutes, across all accounts
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "PAGE_SIZE": 25,
+    "SECURE_COOKIES": False,  # force Secure cookies; otherwise Secure whenever the request came over HTTPS
+    "PROXY_FIX": False,  # trust one proxy's X-Forwarded-* headers (gunicorn behind nginx)
+    "COLLECT_BETWEEN_REQUESTS": True,  # garbage collection only between requests (tracker/gc_between_requests.py)
+}
+
+
+def _coerce(raw: str, default: object) -> object:
+    """Read an environment string as the type of its default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """The effective configuration for one app instance."""
+    config = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(f"TRACKER_{key}")
+        if raw is not None and raw != "":
+            config[key] = _coerce(raw, default)
+    config.update(overrides or {})
+    data_dir = Path(str(config["DATA_DIR"]))
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{data_dir / 'tracker.db'}"
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = stored_secret_key(data_dir)
+    return config
+
+
+def stored_secret_key(data_dir: Path) -> str:
+    """The key kept in DATA_DIR/secret_key (mode 0600), created on first start."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two workers starting at once must not each write a different key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,243 @@
+"""The engine (built by create_app, never at import), a session per request, session_scope() for CLI and jobs."""
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session as SQLModelSession
+from sqlmodel import create_engine
+
+from tracker.errors import Conflict, ValidationError
+
+
+class Session(SQLModelSession):
+    """A session in which a lost optimistic-lock race is a Conflict, whichever flush notices it.
+
+    A stale version can surface at any autoflush (a query in the middle of a service function), not only at
+    commit(); translating here, the one place every flush passes, turns every such race into the 409 view.
+    The session is rolled back first, so whoever handles the Conflict can read the record as it is now.
+    """
+
+    _committing = False
+
+    def flush(self, objects=None) -> None:
+        try:
+            super().flush(objects)
+        except StaleDataError as error:
+            if not self._committing:  # inside commit() the transaction rolls itself back; see commit()
+                self.rollback()
+            raise Conflict() from error
+
+    def commit(self) -> None:
+        self._committing = True
+        try:
+            super().commit()
+        except Conflict:
+            self._committing = False
+            self.rollback()
+            raise
+        finally:
+            self._committing = False
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite set up for a web app: WAL, foreign keys, a busy timeout."""
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    with suppress(sqlite3.OperationalError):  # a read-only file: readable still; the health check says read-only
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Build the app's engine and close the request's session when the request ends."""
+    app.extensions["tracker.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    return current_app.extensions["tracker.engine"]
+
+
+def get_session() -> Session:
+    """The session of the current request (or app context)."""
+    if "db_session" not in g:
+        # Expire on commit: whatever a request renders after it saved is read back from the database, so a
+        # page or section re-rendered in place shows the new record and every relation it changed.
+        g.db_session = Session(engine(), expire_on_commit=True)
+    return g.db_session
+
+
+def _close_session(_exc) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def session_scope(bind: Engine | None = None) -> Iterator[Session]:
+    """A session for work outside a request: commits on success, rolls back on error."""
+    with Session(bind or engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+
+
+def database_health(session: Session) -> str:
+    """"ok", "unreachable" (cannot read) or "read-only" (cannot write: read-only file, full disk, a standby).
+
+    The write is a real, committed no-op on Alembic's own one-row table, so a full disk or a read-only file
+    shows here, not first in a user's save. Driver messages go to the log, never into the answer.
+    """
+    try:
+        session.exec(sa.text("SELECT 1")).one()
+    except sa.exc.DBAPIError as error:
+        session.rollback()
+        logging.getLogger(__name__).error("health: database unreachable: %s", error)
+        return "unreachable"
+    try:
+        session.exec(sa.text("UPDATE alembic_version SET version_num = version_num"))
+        session.commit()
+    except sa.exc.DBAPIError as error:
+        session.rollback()
+        logging.getLogger(__name__).error("health: database cannot be written: %s", error)
+        return "read-only"
+    return "ok"
+
+
+_story_now: ContextVar[datetime | None] = ContextVar("tracker_story_now", default=None)
+
+
+def utcnow() -> datetime:
+    """The current time: the clock's, or inside clock_at() the moment it was set to."""
+    return _story_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Run the enclosed work as if it were `moment`: every record and history entry it writes is stamped then
+    (the demo organization tells its year this way; tests travel in time with it)."""
+    token = _story_now.set(moment)
+    try:
+        yield
+    finally:
+        _story_now.reset(token)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite stores no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def version_column() -> sa.Column:
+    """A fresh optimistic-lock column; pair it with `versioned()` in the model's __mapper_args__."""
+    return sa.Column("version", sa.Integer, nullable=False, default=1)
+
+
+def versioned(column: sa.Column) -> dict:
+    """Mapper arguments that make every UPDATE check the version the editor loaded.
+
+    The application bumps the version itself (audit.apply_changes), so link-only changes count too;
+    SQLAlchemy adds `WHERE version = <loaded>` and raises StaleDataError when someone got there first.
+    """
+    return {"version_id_col": column, "version_id_generator": False}
+
+
+def commit(session: Session, *, unique: dict[str, str] | None = None) -> None:
+    """Commit; a unique-key race becomes the `unique` field errors (a lost version race is a Conflict anyway)."""
+    with _translated(session, unique):
+        session.commit()
+
+
+def flush(session: Session, *, unique: dict[str, str] | None = None) -> None:
+    """Flush (to get ids) with the same translation of races as commit()."""
+    with _translated(session, unique):
+        session.flush()
+
+
+@contextmanager
+def _translated(session: Session, unique: dict[str, str] | None) -> Iterator[None]:
+    try:
+        yield  # a lost optimistic-lock race is already a Conflict (Session.flush)
+    except sa.exc.IntegrityError as error:
+        session.rollback()
+        if unique is None:
+            raise
+        raise ValidationError(unique) from error
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(session: Session, statement, *, page: int, size: int) -> Page:
+    """One page of a select, and the total it came from (two queries, whatever the data)."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    number = min(max(page, 1), max(1, -(-total // size)))
+    items = list(session.exec(statement.limit(size).offset((number - 1) * size)).all())
+    return Page(items=items, total=total, number=number, size=size)
+
+
+def enum_type(enum: type, length: int = 30) -> sa.Enum:
+    """A VARCHAR holding an enum's values, read back as the enum (no native enum: migrations stay simple)."""
+    return sa.Enum(enum, native_enum=False, length=length, validate_strings=True,
+                   values_callable=lambda members: [m.value for m in members])

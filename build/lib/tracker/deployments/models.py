@@ -1,0 +1,103 @@
+"""Deployments of asset versions to projects (SP 3.1, 3.2) and the deployment status of each project."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from tracker.action_plans.models import ActionPlan
+from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.auth.models import User
+from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+from tracker.enums import Labelled
+from tracker.projects.models import Project
+
+
+class DeploymentVersion(SQLModel, table=True):
+    __tablename__ = "deployment_version"
+    deployment_id: int = Field(foreign_key="deployment.id", primary_key=True, ondelete="CASCADE")
+    asset_version_id: int = Field(foreign_key="asset_version.id", primary_key=True, ondelete="CASCADE")
+
+
+class Deployment(SQLModel, table=True):
+    """A plan to take asset versions to target projects: what, when, how, with which training and support."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    approach: str = Field(default="", max_length=4000)  # how: rollout steps, who helps
+    training_required: bool = False
+    training_material: str = Field(default="", max_length=2000)  # links or references
+    support_material: str = Field(default="", max_length=2000)
+    target_date: date
+    plan_id: int | None = Field(default=None, foreign_key="action_plan.id")
+    override_reason: str = Field(default="", max_length=2000)  # why piloted versions deploy without an adopt
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    asset_versions: list[AssetVersion] = Relationship(link_model=DeploymentVersion,
+                                                      sa_relationship_kwargs={"order_by": "AssetVersion.id"})
+    plan: ActionPlan | None = Relationship()
+    created_by: User = Relationship()
+
+
+class RowStatus(Labelled):
+    NOT_STARTED = "not_started"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DEPLOYED = "deployed"
+    VERIFIED = "verified"
+    NOT_APPLICABLE = "not_applicable"
+
+
+IN_USE = frozenset({RowStatus.DEPLOYED, RowStatus.VERIFIED})
+
+_row_version = version_column()
+
+
+class ProjectDeployment(SQLModel, table=True):
+    """The deployment status of one asset version on one project: "the deployment status of each project"."""
+
+    __tablename__ = "project_deployment"
+    __table_args__ = (sa.UniqueConstraint("deployment_id", "project_id", "asset_version_id"),
+                      sa.Index("ix_project_deployment_project_version", "project_id", "asset_version_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    deployment_id: int = Field(foreign_key="deployment.id", index=True, ondelete="CASCADE")
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
+    asset_version_id: int = Field(foreign_key="asset_version.id", index=True)
+    status: RowStatus = Field(default=RowStatus.PLANNED, sa_type=enum_type(RowStatus), index=True)
+    reason: str = Field(default="", max_length=2000)  # why not applicable
+    notes: str = Field(default="", max_length=2000)
+    planned_date: date | None = None
+    started_on: date | None = None
+    deployed_on: date | None = None
+    verified_on: date | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_row_version)
+
+    deployment: Deployment = Relationship()
+    project: Project = Relationship()
+    asset_version: AssetVersion = Relationship()
+
+    __mapper_args__ = versioned(_row_version)
+
+
+_entry_version = version_column()
+
+
+class StandardSetEntry(SQLModel, table=True):
+    """An asset in the organization's standard set for new projects, and the guideline for deploying it."""
+
+    __tablename__ = "standard_set_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="process_asset.id", sa_column_kwargs={"unique": True}, ondelete="CASCADE")
+    phases: str = Field(default="", max_length=200)  # lifecycle phases it applies to, comma-separated; "" = all
+    guidance: str = Field(default="", max_length=4000)
+    version: int = Field(default=1, sa_column=_entry_version)
+
+    asset: ProcessAsset = Relationship()
+
+    __mapper_args__ = versioned(_entry_version)
+
+    def applies_to(self, phase: str) -> bool:
+        return not self.phases or phase in self.phases.split(",")

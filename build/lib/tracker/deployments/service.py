@@ -1,0 +1,183 @@
+"""Deployments (SP 3.1, 3.2): taking released asset versions to projects, and each row's progress."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, select
+
+from tracker.action_plans.models import ActionPlan
+from tracker.assets.models import AssetVersion, VersionStatus
+from tracker.audit.service import apply_changes, bump_version, record_create
+from tracker.auth.models import ProjectLead, User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.deployments.forms import DeploymentInput, RowMoveInput
+from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
+from tracker.due import DUE, overdue_clause
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.pilots.service import deployment_gate
+from tracker.projects.models import Project, ProjectStatus
+from tracker.validation import existing
+from tracker.workflow import check_move
+
+ROW_LOADED = (selectinload(ProjectDeployment.project).selectinload(Project.leads),
+              selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset))
+
+
+def _versions(session: Session, data: DeploymentInput) -> list[AssetVersion]:
+    versions = existing(session, AssetVersion, data.version_ids, field="version_ids")
+    if any(v.status != VersionStatus.RELEASED for v in versions):
+        raise ValidationError({"version_ids": "Only released versions are deployed."})
+    check_gate(session, versions=versions, override_reason=data.override_reason)
+    return versions
+
+
+def check_gate(session: Session, *, versions: list[AssetVersion], override_reason: str) -> None:
+    """The pilot gate: a version piloted without an adopt decision deploys only with a written reason.
+
+    Every path that creates deployment rows passes here (add_rows calls it), so no path walks around it.
+    """
+    gate = deployment_gate(session, version_ids=[v.id for v in versions])
+    if not gate.open and not override_reason.strip():
+        names = ", ".join(f"{v.asset.title} {v.label}" for v in gate.blocked)
+        raise ValidationError({"override_reason": f"{names} was piloted without an adopt decision: give the "
+                                                  "reason to deploy it anyway."})
+
+
+def _projects(session: Session, data: DeploymentInput) -> list[Project]:
+    projects = existing(session, Project, data.project_ids, field="project_ids")
+    if any(p.status != ProjectStatus.ACTIVE for p in projects):
+        raise ValidationError({"project_ids": "Closed projects get no new deployments."})
+    return projects
+
+
+def create_deployment(session: Session, *, data: DeploymentInput, by: User) -> Deployment:
+    """Plan a deployment: one planned row per target project and version it does not already have."""
+    authorize(by, "deployment.create")
+    versions, projects = _versions(session, data), _projects(session, data)
+    if data.plan_id is not None and session.get(ActionPlan, data.plan_id) is None:
+        raise ValidationError({"plan_id": "Choose an action plan from the list."})
+    deployment = Deployment(title=data.title, approach=data.approach, training_required=data.training_required,
+                            training_material=data.training_material, support_material=data.support_material,
+                            target_date=data.target_date, plan_id=data.plan_id, override_reason=data.override_reason,
+                            created_by_id=by.id, asset_versions=versions)
+    session.add(deployment)
+    flush(session)
+    record_create(session, deployment, by=by, fields=data.model_dump(exclude={"version_ids", "project_ids", "plan_id"}) | {
+        "plan": f"#{data.plan_id}" if data.plan_id else None,
+        "asset_versions": [f"{v.asset.title} {v.label}" for v in versions],
+        "projects": [p.code for p in projects]})
+    add_rows(session, deployment=deployment, projects=projects, versions=versions, by=by)
+    commit(session)
+    return deployment
+
+
+def add_rows(session: Session, *, deployment: Deployment, projects: list[Project], versions: list[AssetVersion],
+             by: User) -> int:
+    """Planned rows for each (project, version) pair that has none yet; returns how many were added."""
+    check_gate(session, versions=versions, override_reason=deployment.override_reason)
+    have = set(session.exec(select(ProjectDeployment.project_id, ProjectDeployment.asset_version_id).where(
+        ProjectDeployment.project_id.in_([p.id for p in projects]),
+        ProjectDeployment.asset_version_id.in_([v.id for v in versions]))).all())
+    pairs = [(p, v) for p in projects for v in versions if (p.id, v.id) not in have]
+    rows = [ProjectDeployment(deployment_id=deployment.id, project_id=p.id, asset_version_id=v.id,
+                              planned_date=deployment.target_date) for p, v in pairs]
+    session.add_all(rows)
+    flush(session)
+    for row, (project, version) in zip(rows, pairs, strict=True):
+        record_create(session, row, by=by, fields={"deployment": f"#{deployment.id}", "project": project.code,
+                                                   "asset_version": f"{version.asset.title} {version.label}",
+                                                   "status": row.status})
+    return len(rows)
+
+
+def list_deployments(session: Session, *, page: int, size: int) -> Page:
+    statement = select(Deployment).options(selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset)
+                                           ).order_by(Deployment.id.desc())
+    return paginate(session, statement, page=page, size=size)
+
+
+def progress(session: Session, *, deployment_ids: list[int]) -> dict[int, dict[RowStatus, int]]:
+    """Rows per status for each deployment, in one grouped query."""
+    rows = session.exec(select(ProjectDeployment.deployment_id, ProjectDeployment.status, func.count())
+                        .where(ProjectDeployment.deployment_id.in_(deployment_ids))
+                        .group_by(ProjectDeployment.deployment_id, ProjectDeployment.status)).all()
+    counts: dict[int, dict[RowStatus, int]] = {i: {} for i in deployment_ids}
+    for deployment_id, status, n in rows:
+        counts[deployment_id][status] = n
+    return counts
+
+
+def get_deployment(session: Session, *, deployment_id: int) -> Deployment:
+    deployment = session.exec(select(Deployment).where(Deployment.id == deployment_id).options(
+        selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset), selectinload(Deployment.plan),
+        selectinload(Deployment.created_by))).first()
+    if deployment is None:
+        raise NotFound("No such deployment.")
+    return deployment
+
+
+def rows_of(session: Session, *, deployment_id: int | None = None, project_id: int | None = None,
+            project_ids: list[int] | None = None) -> list[ProjectDeployment]:
+    """Status rows of a deployment or of projects, with project and asset loaded."""
+    statement = select(ProjectDeployment).options(*ROW_LOADED).order_by(ProjectDeployment.project_id,
+                                                                        ProjectDeployment.asset_version_id)
+    if deployment_id is not None:
+        statement = statement.where(ProjectDeployment.deployment_id == deployment_id)
+    if project_id is not None:
+        statement = statement.where(ProjectDeployment.project_id == project_id)
+    if project_ids is not None:
+        statement = statement.where(ProjectDeployment.project_id.in_(project_ids))
+    return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    lead_id: int | None = None  # only the projects this user leads
+    status: RowStatus | None = None
+    to_progress: bool = False  # not started, planned or in progress: the deployment is still owed
+    overdue_only: bool = False
+
+
+def list_rows(session: Session, *, where: RowFilter, page: int, size: int) -> Page:
+    """Status rows across deployments, soonest planned first, with project and asset loaded."""
+    statement = select(ProjectDeployment).options(*ROW_LOADED).order_by(
+        ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date, ProjectDeployment.id)
+    if where.lead_id is not None:
+        statement = statement.where(ProjectDeployment.project_id.in_(
+            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+    if where.status is not None:
+        statement = statement.where(ProjectDeployment.status == where.status)
+    if where.to_progress:
+        statement = statement.where(ProjectDeployment.status.in_(DUE[ProjectDeployment][1]))
+    if where.overdue_only:
+        statement = statement.where(overdue_clause(ProjectDeployment, utcnow().date()))
+    return paginate(session, statement, page=page, size=size)
+
+
+def updatable_row(session: Session, *, row_id: int, by: User) -> ProjectDeployment:
+    """The row, if this user may update it: the process group any, a lead their own projects'."""
+    row = session.exec(select(ProjectDeployment).where(ProjectDeployment.id == row_id).options(*ROW_LOADED)).first()
+    if row is None:
+        raise NotFound("No such deployment status row.")
+    authorize(by, "deployment.update", row)
+    return row
+
+
+def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by: User) -> ProjectDeployment:
+    """Move a project's deployment status along the table, stamping the date each status is reached."""
+    authorize(by, "deployment.update", row)
+    if data.version != row.version:
+        raise Conflict(current=row)
+    check_move(ROW_TRANSITIONS, row.status, data.to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": data.to} | dates_on_moving(row.status, data.to, utcnow().date())
+    if data.to == RowStatus.NOT_APPLICABLE:
+        changes["reason"] = data.rationale
+    if data.notes:
+        changes["notes"] = data.notes
+    changed = apply_changes(session, row, by=by, changes=changes)
+    row.updated_at = utcnow()
+    bump_version(session, row, changed)
+    commit(session)
+    return row

@@ -1,0 +1,198 @@
+"""Deployment pages: list, plan a deployment, its status rows, the organization's status matrix and export,
+the standard set, and the one-step actions (standard set for a project, new release to drifted projects)."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, current_app, flash, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.assets.service import asset_choices, get_asset
+from tracker.audit.service import history
+from tracker.auth.policy import can, led_projects_only, requires
+from tracker.db import get_session
+from tracker.deployments import service, standard_set, status
+from tracker.deployments.forms import DeploymentInput, OverrideInput, RowMoveInput, StandardSetInput
+from tracker.deployments.models import RowStatus
+from tracker.deployments.workflow import ROW_TRANSITIONS
+from tracker.errors import Conflict, ValidationError
+from tracker.pilots.service import plan_choices, version_choices
+from tracker.projects.models import Phase, ProjectStatus
+from tracker.projects.service import ProjectFilter, get_project, list_projects
+from tracker.validation import parse
+from tracker.web import RecordForm, go_to, page_or_fragment, query_enum, query_page, query_text
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("deployments", __name__, url_prefix="/deployments")
+
+
+def row_moves(row):
+    """The moves this user may make on this row: the table, their role, and whether the project is theirs."""
+    if not can(current_user, "deployment.update", row):
+        return []
+    return allowed_moves(ROW_TRANSITIONS, row.status, current_user.role)
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    session = get_session()
+    page = service.list_deployments(session, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("deployments/index.html", "deployments/index.html", page=page,
+                            progress=service.progress(session, deployment_ids=[d.id for d in page.items]))
+
+
+@bp.get("/<int:deployment_id>")
+@requires("read")
+def detail(deployment_id: int):
+    session = get_session()
+    deployment = service.get_deployment(session, deployment_id=deployment_id)
+    return page_or_fragment("deployments/detail.html", "deployments/detail.html", deployment=deployment,
+                            rows=service.rows_of(session, deployment_id=deployment.id), row_moves=row_moves,
+                            history=history(session, entity="deployment", entity_ids=[deployment.id]))
+
+
+def _options(_record) -> dict:
+    session = get_session()
+    versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
+                if v.status.value == "released"]
+    active = list_projects(session, where=ProjectFilter(status=ProjectStatus.ACTIVE), page=1, size=10_000).items
+    return {"versions": versions, "projects": active, "plans": plan_choices(session)}
+
+
+FORM = RecordForm(DeploymentInput, "deployments/form.html", "deployments/_form.html", "deployment",
+                  values_of=lambda d: MultiDict(), options=_options)
+
+
+@bp.get("/new")
+@requires("deployment.create")
+def new():
+    values = MultiDict()
+    values.setlist("version_ids", request.args.getlist("version"))
+    return FORM.show(values=values)
+
+
+@bp.post("/")
+@requires("deployment.create")
+def create():
+    return FORM.post(lambda data: service.create_deployment(get_session(), data=data, by=current_user),
+                     done=lambda d: url_for("deployments.detail", deployment_id=d.id))
+
+
+@bp.post("/rows/<int:row_id>/move")
+@requires("deployment.update")
+def move_row(row_id: int):
+    session = get_session()
+    row = service.updatable_row(session, row_id=row_id, by=current_user)
+    try:
+        service.move_row(session, row=row, data=parse(RowMoveInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _row(row, status=422, errors=error.errors, values=request.form)
+    except Conflict as error:
+        # Someone moved this row meanwhile: show it as it is now, with the buttons that apply to that.
+        return _row(service.updatable_row(session, row_id=row_id, by=current_user), status=409,
+                    errors={"__all__": error.message})
+    return _row(row)
+
+
+def _row(row, *, status: int = 200, errors: dict | None = None, values: MultiDict | None = None):
+    """The row as it is now; after a refused move, with the message and what the user typed."""
+    return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", http_status=status, row=row,
+                            row_moves=row_moves, row_errors=errors or {}, row_values=values or {})
+
+
+@bp.get("/rows")
+@requires("read")
+def rows():
+    where = service.RowFilter(lead_id=current_user.id if request.args.get("mine") else None,
+                              status=query_enum(RowStatus, "status"), to_progress=bool(request.args.get("open")),
+                              overdue_only=bool(request.args.get("overdue")))
+    page = service.list_rows(get_session(), where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    args = {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
+    return page_or_fragment("deployments/rows.html", "deployments/_rows_page.html", page=page, where=where,
+                            statuses=list(RowStatus), args=args, row_moves=row_moves)
+
+
+def _status_filter() -> status.StatusFilter:
+    project_status = request.args.get("project_status", "active")
+    return status.StatusFilter(
+        q=query_text("q"), phase=query_enum(Phase, "phase"),
+        project_status=None if project_status == "any" else query_enum(ProjectStatus, "project_status")
+        or ProjectStatus.ACTIVE,
+        status=query_enum(RowStatus, "status"),
+        lead_id=led_projects_only(current_user))
+
+
+@bp.get("/status")
+@requires("read")
+def status_matrix():
+    where = _status_filter()
+    result = status.matrix(get_session(), where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("deployments/status.html", "deployments/_matrix.html", matrix=result, where=where,
+                            phases=list(Phase), statuses=list(RowStatus),
+                            project_status=request.args.get("project_status", "active"))
+
+
+@bp.get("/status.csv")
+@requires("read")
+def status_csv():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(status.EXPORT_HEADER)
+    for line in status.export(get_session(), where=_status_filter()):
+        # A leading =, +, - or @ would run as a formula in a spreadsheet.
+        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in line])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=deployment-status.csv"})
+
+
+@bp.get("/standard-set")
+@requires("read")
+def standard_set_page(values: MultiDict | None = None, errors: dict | None = None, status_code: int = 200):
+    session = get_session()
+    return page_or_fragment("deployments/standard_set.html", "deployments/standard_set.html", http_status=status_code,
+                            entries=standard_set.entries(session), assets=asset_choices(session), phases=list(Phase),
+                            values=values or MultiDict(), errors=errors or {})
+
+
+@bp.post("/standard-set")
+@requires("standard_set.edit")
+def save_standard_entry():
+    try:
+        standard_set.set_entry(get_session(), data=parse(StandardSetInput, request.form), by=current_user)
+    except ValidationError as error:
+        return standard_set_page(values=request.form, errors=error.errors, status_code=422)
+    return go_to(url_for("deployments.standard_set_page"))
+
+
+@bp.post("/standard-set/<int:entry_id>/remove")
+@requires("standard_set.edit")
+def remove_standard_entry(entry_id: int):
+    standard_set.remove_entry(get_session(), entry_id=entry_id, by=current_user)
+    return go_to(url_for("deployments.standard_set_page"))
+
+
+@bp.post("/standard-set/apply/<int:project_id>")
+@requires("deployment.create")
+def apply_standard_set(project_id: int):
+    session = get_session()
+    project = get_project(session, project_id=project_id)
+    deployment = standard_set.apply_to_project(session, project=project, by=current_user,
+                                               override_reason=_override_reason())
+    flash(f"Planned the standard set for {project.code}.", "info")
+    return go_to(url_for("deployments.detail", deployment_id=deployment.id))
+
+
+@bp.post("/drift/<int:asset_id>")
+@requires("deployment.create")
+def deploy_drift(asset_id: int):
+    session = get_session()
+    deployment = standard_set.deploy_to_drifted(session, asset=get_asset(session, asset_id=asset_id),
+                                                by=current_user, override_reason=_override_reason())
+    return go_to(url_for("deployments.detail", deployment_id=deployment.id))
+
+
+def _override_reason() -> str:
+    """The reason given on a one-step deployment button for deploying a version piloted without adoption."""
+    return parse(OverrideInput, request.form).override_reason

@@ -1,0 +1,35 @@
+"""When a record with a due date is overdue: one rule for the pages that show it and the counts that count it.
+
+A record is overdue once its date has passed while its status still owes the work; the same definition feeds
+the badge beside a date (the `due` macro) and the SQL of every count and filter of overdue records.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from tracker.action_plans.models import Commitment, CommitmentStatus
+from tracker.audits.models import Noncompliance, NoncomplianceStatus
+from tracker.deployments.models import ProjectDeployment, RowStatus
+from tracker.tailoring.models import TailoringRecord, TailoringStatus
+
+# model -> (its date column, the statuses in which that date is still owed)
+DUE: dict[type, tuple[str, frozenset]] = {
+    Commitment: ("due_date", frozenset({CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS})),
+    Noncompliance: ("due_date", frozenset({NoncomplianceStatus.OPEN, NoncomplianceStatus.IN_PROGRESS})),
+    ProjectDeployment: ("planned_date", frozenset({RowStatus.NOT_STARTED, RowStatus.PLANNED, RowStatus.IN_PROGRESS})),
+    TailoringRecord: ("review_by", frozenset({TailoringStatus.REQUESTED})),
+}
+
+
+def is_overdue(record: object, today: date) -> bool:
+    """Whether this record's date has passed while its status still owes the work."""
+    column, owing = DUE[type(record)]
+    due = getattr(record, column)
+    return due is not None and due < today and record.status in owing
+
+
+def overdue_clause(model: type, today: date) -> sa.ColumnElement[bool]:
+    """The same rule as a WHERE clause, for counts and list filters."""
+    column, owing = DUE[model]
+    return sa.and_(getattr(model, column) < today, model.status.in_(owing))

@@ -1,0 +1,122 @@
+"""Domain errors raised by services, and the one place that maps them to HTTP statuses."""
+
+import sqlite3
+from contextlib import suppress
+
+import sqlalchemy as sa
+from flask import Flask, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+
+class InvalidTransition(DomainError):
+    status = 409
+
+
+class Conflict(DomainError):
+    """Someone else saved the record since the user loaded it; `current` holds their version."""
+
+    status = 409
+
+    def __init__(self, message: str = "", *, current: object = None):
+        super().__init__(message or "Someone else changed this record while you were editing it.")
+        self.current = current
+
+
+class ValidationError(DomainError):
+    """Bad input: `errors` maps a field name to the message shown beside it."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def register(app: Flask) -> None:
+    """Map domain errors and HTTP errors to a calm page (or a small fragment for htmx)."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        response = _render_error(error.status, error.message or type(error).__name__)
+        if isinstance(error, Conflict) and request.headers.get("HX-Request"):
+            # app.js reloads the page's main content, so the user sees what the other change did.
+            body, status, headers = response
+            return body, status, headers | {"HX-Trigger": "recordChanged"}
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render_error(error.code or 500, error.description or error.name)
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def database_unavailable(error: Exception):
+        if not _unavailable(error):
+            return unexpected(error)
+        # The database cannot be reached, is read-only or full: nothing the user did, and nothing to retry now.
+        app.logger.error("database unavailable: %s", str(error).splitlines()[0] if str(error) else error)
+        body, status, headers = _render_error(
+            503, "The tracker cannot reach its database right now. Nothing was saved; please try again in a "
+                 "minute.", broken=True)
+        return body, status, headers | {"Retry-After": "60"}
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # the last line of defence
+        app.logger.exception("unhandled error")
+        return _render_error(500, "Something went wrong on our side. The error has been logged.", broken=True)
+
+
+# SQLite reports a bad statement as an OperationalError too; these are the ones that mean "cannot serve now".
+_SQLITE_UNAVAILABLE = ("unable to open", "locked", "disk i/o", "readonly", "disk is full", "malformed")
+
+
+def _unavailable(error: Exception) -> bool:
+    """Whether a database error means the database cannot serve (down, locked, full), not a bug of ours."""
+    if isinstance(error, sa.exc.TimeoutError) or getattr(error, "connection_invalidated", False):
+        return True
+    if isinstance(getattr(error, "orig", None), sqlite3.OperationalError):
+        return any(words in str(error.orig).lower() for words in _SQLITE_UNAVAILABLE)
+    return True  # psycopg's OperationalError is the connection's or the server's state
+
+
+def _discard_session() -> None:
+    """Roll back the request's session, if any; an error page must not depend on the database working."""
+    session = g.get("db_session")
+    if session is None:
+        return
+    with suppress(Exception):  # the database may be the very thing that failed
+        session.rollback()
+
+
+def _render_error(status: int, message: str, *, broken: bool = False):
+    """The error as JSON, an htmx message, or a page; `broken` pages render from memory, never the database."""
+    if broken:
+        _discard_session()
+    if _wants_json():
+        return {"error": message}, status, {}
+    if request.headers.get("HX-Request"):
+        # A refused button press shows its message in the page's message area, not inside the button's target.
+        # HX-Reselect: the pressed form may select part of a page (hx-select); the message is all there is.
+        headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "HX-Reselect": ".flash"}
+        return render_template("_error.html", status=status, message=message), status, headers
+    return render_template("error.html", status=status, message=message, broken=broken), status, {}

@@ -1,0 +1,33 @@
+"""Input models for lessons learned and asset feedback."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+from tracker.lessons.models import LessonStatus, Polarity
+from tracker.validation import FormModel, Id, Version, text
+
+
+class LessonInput(FormModel):
+    title: text(200)
+    project_id: Id | None = None
+    area_id: Id | None = None
+    asset_id: Id | None = None
+    context: text(4000, required=False) = ""
+    what_happened: text(4000)
+    recommendation: text(4000, required=False) = ""
+    polarity: Polarity
+
+
+class LessonMoveInput(FormModel):
+    to: LessonStatus
+    rationale: text(4000, required=False) = ""
+    incorporated_version_id: Id | None = None
+    version: Version
+
+
+class FeedbackInput(FormModel):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: text(2000, required=False) = ""
+    asset_version_id: Id | None = None
+    project_id: Id | None = None

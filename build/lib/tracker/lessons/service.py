@@ -1,0 +1,169 @@
+"""Lessons learned (SP 3.4): logged by anyone, reviewed by the process group, incorporated into an asset
+version or converted into an improvement proposal; and feedback on assets from the projects using them."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, or_, select
+
+from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.audit.service import apply_changes, bump_version, record_create, record_values
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, paginate
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
+from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
+from tracker.lessons.workflow import LESSON_TRANSITIONS
+from tracker.process_areas.models import ProcessArea
+from tracker.projects.models import Project
+from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
+from tracker.proposals.priority import current_weights, score
+from tracker.proposals.sources import proposals_from
+from tracker.workflow import check_move
+
+LOADED = (selectinload(Lesson.project), selectinload(Lesson.area), selectinload(Lesson.asset),
+          selectinload(Lesson.author), selectinload(Lesson.proposal),
+          selectinload(Lesson.incorporated_version).selectinload(AssetVersion.asset))
+
+
+def _check_links(session: Session, data: LessonInput) -> dict[str, str]:
+    """Refuse links to records that do not exist; the linked records' names, for the history."""
+    names = {}
+    for field, model, value, name in (
+            ("project_id", Project, data.project_id, lambda p: p.code),
+            ("area_id", ProcessArea, data.area_id, lambda a: a.code),
+            ("asset_id", ProcessAsset, data.asset_id, lambda a: a.title)):
+        record = session.get(model, value) if value is not None else None
+        if value is not None and record is None:
+            raise ValidationError({field: "Choose from the list."})
+        names[field.removesuffix("_id")] = name(record) if record else None
+    return names
+
+
+def log(session: Session, *, data: LessonInput, by: User) -> Lesson:
+    """Anyone signed in records a lesson learned."""
+    authorize(by, "lesson.log")
+    names = _check_links(session, data)
+    lesson = Lesson(**data.model_dump(), author_id=by.id)
+    session.add(lesson)
+    flush(session)
+    record_create(session, lesson, by=by, fields=data.model_dump(exclude={"project_id", "area_id", "asset_id"}) | names)
+    commit(session)
+    return lesson
+
+
+@dataclass(frozen=True)
+class LessonFilter:
+    q: str = ""
+    status: LessonStatus | None = None
+    polarity: Polarity | None = None
+    project_id: int | None = None
+    area_id: int | None = None
+    asset_id: int | None = None
+
+
+def library(session: Session, *, where: LessonFilter, page: int, size: int) -> Page:
+    """The searchable lessons library, newest first."""
+    statement = select(Lesson).options(*LOADED).order_by(Lesson.id.desc())
+    if where.q:
+        pattern = f"%{where.q.lower()}%"
+        statement = statement.where(or_(*(func.lower(column).like(pattern) for column in (
+            Lesson.title, Lesson.context, Lesson.what_happened, Lesson.recommendation))))
+    for column, value in ((Lesson.status, where.status), (Lesson.polarity, where.polarity),
+                          (Lesson.project_id, where.project_id), (Lesson.area_id, where.area_id),
+                          (Lesson.asset_id, where.asset_id)):
+        if value:
+            statement = statement.where(column == value)
+    return paginate(session, statement, page=page, size=size)
+
+
+def get(session: Session, *, lesson_id: int) -> Lesson:
+    lesson = session.exec(select(Lesson).where(Lesson.id == lesson_id).options(*LOADED)).first()
+    if lesson is None:
+        raise NotFound("No such lesson.")
+    return lesson
+
+
+def move(session: Session, *, lesson: Lesson, data: LessonMoveInput, by: User) -> Lesson:
+    """Review, archive or mark incorporated (naming the asset version that took the lesson in)."""
+    authorize(by, "lesson.review")
+    if data.version != lesson.version:
+        raise Conflict(current=lesson)
+    check_move(LESSON_TRANSITIONS, lesson.status, data.to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": data.to}
+    if data.rationale:
+        changes["review_note"] = data.rationale
+    if data.to == LessonStatus.INCORPORATED:
+        version = session.get(AssetVersion, data.incorporated_version_id) if data.incorporated_version_id else None
+        if version is None:
+            raise ValidationError({"incorporated_version_id": "Choose the asset version that took the lesson in."})
+        changes["incorporated_version_id"] = version.id
+    shown = {"incorporated_version_id": lambda vid: _version_label(session.get(AssetVersion, vid))}
+    bump_version(session, lesson, apply_changes(session, lesson, by=by, changes=changes, shown=shown))
+    commit(session)
+    return lesson
+
+
+def _version_label(version: AssetVersion) -> str:
+    return f"{version.asset.title} {version.label}"
+
+
+def convert(session: Session, *, lesson: Lesson, by: User) -> Proposal:
+    """One click: an improvement proposal from the lesson, linked both ways."""
+    authorize(by, "lesson.review")
+    check_move(LESSON_TRANSITIONS, lesson.status, LessonStatus.CONVERTED, role=None)
+    proposal = Proposal(title=lesson.title, problem=lesson.what_happened,
+                        proposed_change=lesson.recommendation or "To be worked out from the lesson.",
+                        source=ProposalSource.LESSON_LEARNED, source_ref=f"Lesson #{lesson.id}",
+                        source_entity=SourceEntity.LESSON, source_id=lesson.id, expected_benefit=3, estimated_effort=3,
+                        status=ProposalStatus.SUBMITTED, submitter_id=by.id,
+                        areas=[lesson.area] if lesson.area else [], assets=[lesson.asset] if lesson.asset else [])
+    proposal.priority_score = score(proposal, current_weights(session))
+    session.add(proposal)
+    flush(session)
+    record_create(session, proposal, by=by, fields={"title": proposal.title, "source": proposal.source,
+                                                    "source_ref": proposal.source_ref})
+    record_values(session, lesson, by=by, changed={"status": (lesson.status, LessonStatus.CONVERTED),
+                                                    "proposal": (None, f"#{proposal.id}")})
+    lesson.status, lesson.proposal_id = LessonStatus.CONVERTED, proposal.id
+    bump_version(session, lesson, {"status": 1})
+    commit(session)
+    return proposal
+
+
+def give_feedback(session: Session, *, asset: ProcessAsset, data: FeedbackInput, by: User) -> AssetFeedback:
+    """A project's rating and comment on an asset it uses."""
+    authorize(by, "feedback.give")
+    version = session.get(AssetVersion, data.asset_version_id) if data.asset_version_id is not None else None
+    if data.asset_version_id is not None and (version is None or version.asset_id != asset.id):
+        raise ValidationError({"asset_version_id": "Choose a version of this asset."})
+    project = session.get(Project, data.project_id) if data.project_id is not None else None
+    if data.project_id is not None and project is None:
+        raise ValidationError({"project_id": "Choose a project from the list."})
+    feedback = AssetFeedback(asset_id=asset.id, author_id=by.id, **data.model_dump())
+    session.add(feedback)
+    flush(session)
+    record_create(session, feedback, by=by, fields={
+        "asset": asset.title, "version": version.label if version else None,
+        "project": project.code if project else None, "rating": data.rating, "comment": data.comment})
+    commit(session)
+    return feedback
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    count: int
+    average: float | None
+    items: list[AssetFeedback]
+    proposals: dict[int, list[Proposal]]  # what each piece of feedback led to
+
+
+def feedback_on(session: Session, *, asset_id: int, limit: int = 50) -> FeedbackSummary:
+    count, average = session.exec(select(func.count(), func.avg(AssetFeedback.rating))
+                                  .where(AssetFeedback.asset_id == asset_id)).one()
+    items = list(session.exec(select(AssetFeedback).where(AssetFeedback.asset_id == asset_id).options(
+        selectinload(AssetFeedback.author), selectinload(AssetFeedback.project),
+        selectinload(AssetFeedback.asset_version)).order_by(AssetFeedback.id.desc()).limit(limit)).all())
+    return FeedbackSummary(count, round(float(average), 1) if average is not None else None, items,
+                           proposals_from(session, entity=SourceEntity.ASSET_FEEDBACK, ids=[f.id for f in items]))

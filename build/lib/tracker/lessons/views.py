@@ -1,0 +1,132 @@
+"""The lessons library, logging and reviewing lessons, converting one into a proposal; asset feedback."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.assets.service import asset_choices, get_asset
+from tracker.audit.service import history
+from tracker.auth.policy import requires
+from tracker.db import get_session
+from tracker.errors import ValidationError
+from tracker.lessons import service
+from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
+from tracker.lessons.models import Lesson, LessonStatus, Polarity
+from tracker.lessons.workflow import LESSON_TRANSITIONS
+from tracker.pilots.service import version_choices
+from tracker.process_areas.service import list_areas
+from tracker.projects.service import ProjectFilter, list_projects
+from tracker.validation import parse
+from tracker.web import (
+    RecordForm,
+    go_to,
+    in_place_or_go_to,
+    page_or_fragment,
+    query_enum,
+    query_id,
+    query_page,
+    query_text,
+)
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("lessons", __name__)
+
+
+def _projects():
+    return list_projects(get_session(), where=ProjectFilter(), page=1, size=10_000).items
+
+
+@bp.get("/lessons/")
+@requires("read")
+def index():
+    session = get_session()
+    where = service.LessonFilter(q=query_text("q"), status=query_enum(LessonStatus, "status"),
+                                 polarity=query_enum(Polarity, "polarity"), project_id=query_id("project"),
+                                 area_id=query_id("area"), asset_id=query_id("asset"))
+    page = service.library(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("lessons/index.html", "lessons/_table.html", page=page, where=where,
+                            statuses=list(LessonStatus), polarities=list(Polarity), projects=_projects(),
+                            areas=list_areas(session), assets=asset_choices(session))
+
+
+def _options(_record) -> dict:
+    session = get_session()
+    return {"projects": _projects(), "areas": list_areas(session), "assets": asset_choices(session),
+            "polarities": list(Polarity)}
+
+
+FORM = RecordForm(LessonInput, "lessons/form.html", "lessons/_form.html", "lesson", values_of=lambda r: MultiDict(),
+                  options=_options)
+
+
+@bp.get("/lessons/new")
+@requires("lesson.log")
+def new():
+    return FORM.show(values=MultiDict({"project_id": request.args.get("project", ""),
+                                       "asset_id": request.args.get("asset", "")}))
+
+
+@bp.post("/lessons/")
+@requires("lesson.log")
+def create():
+    return FORM.post(lambda data: service.log(get_session(), data=data, by=current_user),
+                     done=lambda lesson: url_for("lessons.detail", lesson_id=lesson.id))
+
+
+@bp.get("/lessons/<int:lesson_id>")
+@requires("read")
+def detail(lesson_id: int):
+    return _detail(service.get(get_session(), lesson_id=lesson_id))
+
+
+def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = None, errors: dict | None = None):
+    session = get_session()
+    versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
+                if lesson.asset_id is None or v.asset_id == lesson.asset_id]
+    return page_or_fragment(
+        "lessons/detail.html", "lessons/detail.html", http_status=status, lesson=lesson,
+        moves=allowed_moves(LESSON_TRANSITIONS, lesson.status, current_user.role), versions=versions,
+        convertible=(lesson.status, LessonStatus.CONVERTED) in LESSON_TRANSITIONS,
+        values=values or MultiDict(), errors=errors or {},
+        history=history(session, entity="lesson", entity_ids=[lesson.id]))
+
+
+@bp.post("/lessons/<int:lesson_id>/move")
+@requires("lesson.review")
+def move(lesson_id: int):
+    session = get_session()
+    lesson = service.get(session, lesson_id=lesson_id)
+    try:
+        service.move(session, lesson=lesson, data=parse(LessonMoveInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _detail(lesson, status=422, values=request.form, errors=error.errors)
+    return in_place_or_go_to(url_for("lessons.detail", lesson_id=lesson.id),
+                             lambda: _detail(service.get(session, lesson_id=lesson_id)))
+
+
+@bp.post("/lessons/<int:lesson_id>/convert")
+@requires("lesson.review")
+def convert(lesson_id: int):
+    session = get_session()
+    proposal = service.convert(session, lesson=service.get(session, lesson_id=lesson_id), by=current_user)
+    return go_to(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.post("/assets/<int:asset_id>/feedback")
+@requires("feedback.give")
+def feedback(asset_id: int):
+    session = get_session()
+    asset = get_asset(session, asset_id=asset_id)
+    try:
+        service.give_feedback(session, asset=asset, data=parse(FeedbackInput, request.form), by=current_user)
+    except ValidationError as error:
+        return feedback_section(asset, status=422, values=request.form, errors=error.errors)
+    return feedback_section(asset)
+
+
+def feedback_section(asset, *, status: int = 200, values: MultiDict | None = None, errors: dict | None = None):
+    """The feedback section of an asset's page (its htmx fragment)."""
+    session = get_session()
+    return page_or_fragment("lessons/_feedback_page.html", "lessons/_feedback.html", http_status=status, asset=asset,
+                            feedback=service.feedback_on(session, asset_id=asset.id), projects=_projects(),
+                            feedback_values=values or MultiDict(), feedback_errors=errors or {})

@@ -1,0 +1,43 @@
+"""Every table model, imported in one place so metadata (and Alembic) sees them all."""
+
+from tracker.action_plans.models import (
+                                         ActionPlan,
+                                         Commitment,
+                                         JointReview,
+                                         JointReviewAttendee,
+                                         PlanIssue,
+                                         PlanObjective,
+                                         PlanProposal,
+                                         PlanReview,
+                                         PlanRevision,
+                                         TeamMember,
+)
+from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset
+from tracker.audit.models import AuditEvent
+from tracker.audits.models import AuditResult, ComplianceAudit, Noncompliance
+from tracker.auth.models import ProjectLead, User
+from tracker.auth.throttle import SignInFailure
+from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, StandardSetEntry
+from tracker.lessons.models import AssetFeedback, Lesson
+from tracker.objectives.models import BusinessObjective
+from tracker.pilots.models import Pilot, PilotAssetVersion, PilotProject
+from tracker.process_areas.models import ProcessArea
+from tracker.projects.models import Project
+from tracker.proposals.models import (
+                                         PriorityWeights,
+                                         Proposal,
+                                         ProposalArea,
+                                         ProposalAsset,
+                                         ProposalComment,
+                                         ProposalObjective,
+)
+from tracker.tailoring.models import TailoringRecord, TailoringSettings
+
+__all__ = [
+    "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
+    "ProjectDeployment", "StandardSetEntry", "TailoringRecord", "TailoringSettings",
+    "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Commitment", "JointReview",
+    "JointReviewAttendee", "Pilot", "PilotAssetVersion", "PilotProject", "PlanIssue", "PlanObjective", "PlanProposal",
+    "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
+    "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
+]

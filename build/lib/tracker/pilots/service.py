@@ -1,0 +1,143 @@
+"""Pilots of new or changed asset versions, their decision, and the gate on deploying what was piloted."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.action_plans.models import ActionPlan
+from tracker.action_plans.workflow import OPEN as PLAN_OPEN
+from tracker.assets.models import AssetVersion
+from tracker.audit.service import apply_changes, bump_version, record_create, set_links
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.pilots.forms import PilotInput, PilotMoveInput
+from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotStatus
+from tracker.pilots.workflow import PILOT_TRANSITIONS
+from tracker.projects.models import Project
+from tracker.validation import existing
+from tracker.workflow import check_move
+
+FIELDS = ("title", "measure", "baseline", "target", "actual", "results", "start_date", "end_date")
+LOADED = (selectinload(Pilot.plan), selectinload(Pilot.projects),
+          selectinload(Pilot.asset_versions).selectinload(AssetVersion.asset), selectinload(Pilot.decided_by))
+
+
+def list_pilots(session: Session, *, status: PilotStatus | None, page: int, size: int) -> Page:
+    statement = select(Pilot).options(*LOADED).order_by(Pilot.id.desc())
+    if status:
+        statement = statement.where(Pilot.status == status)
+    return paginate(session, statement, page=page, size=size)
+
+
+def get_pilot(session: Session, *, pilot_id: int) -> Pilot:
+    pilot = session.exec(select(Pilot).where(Pilot.id == pilot_id).options(*LOADED)).first()
+    if pilot is None:
+        raise NotFound("No such pilot.")
+    return pilot
+
+
+def plan_choices(session: Session) -> list[ActionPlan]:
+    return list(session.exec(select(ActionPlan).where(ActionPlan.status.in_(PLAN_OPEN))
+                             .order_by(ActionPlan.id.desc())).all())
+
+
+def version_choices(session: Session) -> list[AssetVersion]:
+    return list(session.exec(select(AssetVersion).options(selectinload(AssetVersion.asset))
+                             .order_by(AssetVersion.asset_id, AssetVersion.id)).all())
+
+
+def _links(session: Session, data: PilotInput) -> tuple[ActionPlan, list[AssetVersion], list[Project]]:
+    plan = session.get(ActionPlan, data.plan_id)
+    if plan is None or plan.status not in PLAN_OPEN:
+        raise ValidationError({"plan_id": "Choose an open action plan."})
+    versions = existing(session, AssetVersion, data.version_ids, field="version_ids")
+    return plan, versions, existing(session, Project, data.project_ids, field="project_ids")
+
+
+def create_pilot(session: Session, *, data: PilotInput, by: User) -> Pilot:
+    """Plan a pilot under an action plan."""
+    authorize(by, "pilot.edit")
+    plan, versions, projects = _links(session, data)
+    pilot = Pilot(plan_id=plan.id, **data.model_dump(include=set(FIELDS)), asset_versions=versions, projects=projects)
+    session.add(pilot)
+    flush(session)
+    record_create(session, pilot, by=by, fields=data.model_dump(include=set(FIELDS)) | {
+        "plan": f"#{plan.id}", "asset_versions": [_label(v) for v in versions],
+        "projects": [p.code for p in projects]})
+    commit(session)
+    return pilot
+
+
+def _label(version: AssetVersion) -> str:
+    return f"{version.asset.title} {version.label}"
+
+
+def editable_pilot(session: Session, *, pilot_id: int, by: User) -> Pilot:
+    """The pilot, if its form may change it now (not once decided)."""
+    pilot = get_pilot(session, pilot_id=pilot_id)
+    authorize(by, "pilot.edit", pilot)
+    return pilot
+
+
+def update_pilot(session: Session, *, pilot: Pilot, data: PilotInput, by: User) -> Pilot:
+    """Edit a pilot that is not decided yet (its measured results included)."""
+    authorize(by, "pilot.edit", pilot)
+    if data.version != pilot.version:
+        raise Conflict(current=pilot)
+    plan, versions, projects = _links(session, data)
+    changed = apply_changes(session, pilot, by=by, changes=data.model_dump(include=set(FIELDS)) | {"plan_id": plan.id})
+    changed |= set_links(session, pilot, attr="asset_versions", new=versions, label=_label, by=by)
+    changed |= set_links(session, pilot, attr="projects", new=projects, label=lambda p: p.code, by=by)
+    bump_version(session, pilot, changed)
+    commit(session)
+    return pilot
+
+
+def move_pilot(session: Session, *, pilot: Pilot, data: PilotMoveInput, by: User) -> Pilot:
+    """Start, evaluate, or decide a pilot; a decision names its outcome and why."""
+    authorize(by, "pilot.move")
+    if data.version != pilot.version:
+        raise Conflict(current=pilot)
+    to = data.to
+    if to == PilotStatus.DECIDED and data.decision == PilotDecision.EXTEND:
+        to = PilotStatus.RUNNING  # extending is decided, and the pilot runs on
+    check_move(PILOT_TRANSITIONS, pilot.status, to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": to}
+    if pilot.status == PilotStatus.EVALUATING:
+        if data.decision is None:
+            raise ValidationError({"decision": "Choose the decision."})
+        changes |= {"decision": data.decision if to == PilotStatus.DECIDED else PilotDecision.EXTEND,
+                    "decision_rationale": data.rationale, "decided_by_id": by.id, "decided_on": utcnow().date()}
+    shown = {"decided_by_id": lambda uid: session.get(User, uid).name}
+    bump_version(session, pilot, apply_changes(session, pilot, by=by, changes=changes, shown=shown))
+    commit(session)
+    return pilot
+
+
+@dataclass(frozen=True)
+class Gate:
+    """May these versions be deployed organization-wide? `blocked` lists the piloted ones not adopted."""
+
+    blocked: list[AssetVersion]
+
+    @property
+    def open(self) -> bool:
+        return not self.blocked
+
+
+def deployment_gate(session: Session, *, version_ids: list[int]) -> Gate:
+    """A version that was piloted deploys only after an adopt decision; one never piloted is not gated."""
+    rows = session.exec(select(PilotAssetVersion.asset_version_id, Pilot.decision)
+                        .join(Pilot, Pilot.id == PilotAssetVersion.pilot_id)
+                        .where(PilotAssetVersion.asset_version_id.in_(version_ids))).all()
+    piloted, adopted = set(), set()
+    for version_id, decision in rows:
+        piloted.add(version_id)
+        if decision in ADOPTING:
+            adopted.add(version_id)
+    blocked_ids = piloted - adopted
+    blocked = list(session.exec(select(AssetVersion).where(AssetVersion.id.in_(blocked_ids))).all())
+    return Gate(blocked=blocked)

@@ -1,0 +1,109 @@
+"""Pilot pages: list, plan a pilot, detail with the decision, edit results."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.audit.service import history
+from tracker.auth.policy import requires
+from tracker.db import get_session
+from tracker.errors import ValidationError
+from tracker.pilots import service
+from tracker.pilots.forms import PilotInput, PilotMoveInput
+from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
+from tracker.pilots.workflow import PILOT_TRANSITIONS
+from tracker.projects.service import ProjectFilter, list_projects
+from tracker.validation import parse
+from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("pilots", __name__, url_prefix="/pilots")
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    status = query_enum(PilotStatus, "status")
+    page = service.list_pilots(get_session(), status=status, page=query_page(),
+                               size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("pilots/index.html", "pilots/index.html", page=page, status=status,
+                            statuses=list(PilotStatus))
+
+
+@bp.get("/<int:pilot_id>")
+@requires("read")
+def detail(pilot_id: int):
+    return _detail(service.get_pilot(get_session(), pilot_id=pilot_id))
+
+
+def _detail(pilot: Pilot, *, status: int = 200, move_values: MultiDict | None = None,
+            move_errors: dict | None = None):
+    session = get_session()
+    return page_or_fragment(
+        "pilots/detail.html", "pilots/detail.html", http_status=status, pilot=pilot,
+        moves=allowed_moves(PILOT_TRANSITIONS, pilot.status, current_user.role), decisions=list(PilotDecision),
+        move_values=move_values or MultiDict(), move_errors=move_errors or {},
+        history=history(session, entity="pilot", entity_ids=[pilot.id]))
+
+
+@bp.get("/new")
+@requires("pilot.edit")
+def new():
+    return FORM.show(values=MultiDict({"plan_id": request.args.get("plan", "")}))
+
+
+@bp.post("/")
+@requires("pilot.edit")
+def create():
+    return FORM.post(lambda data: service.create_pilot(get_session(), data=data, by=current_user), done=_page)
+
+
+@bp.get("/<int:pilot_id>/edit")
+@requires("pilot.edit")
+def edit(pilot_id: int):
+    return FORM.edit(service.editable_pilot(get_session(), pilot_id=pilot_id, by=current_user))
+
+
+@bp.post("/<int:pilot_id>")
+@requires("pilot.edit")
+def update(pilot_id: int):
+    session = get_session()
+    pilot = service.editable_pilot(session, pilot_id=pilot_id, by=current_user)
+    return FORM.post(lambda data: service.update_pilot(session, pilot=pilot, data=data, by=current_user),
+                     done=_page, record=pilot, reload=lambda: service.get_pilot(session, pilot_id=pilot_id))
+
+
+@bp.post("/<int:pilot_id>/move")
+@requires("pilot.move")
+def move(pilot_id: int):
+    session = get_session()
+    pilot = service.get_pilot(session, pilot_id=pilot_id)
+    try:
+        service.move_pilot(session, pilot=pilot, data=parse(PilotMoveInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _detail(pilot, status=422, move_values=request.form, move_errors=error.errors)
+    return in_place_or_go_to(url_for("pilots.detail", pilot_id=pilot.id), lambda: _detail(pilot))
+
+
+def _values(pilot: Pilot) -> MultiDict:
+    values = MultiDict({name: str(getattr(pilot, name)) for name in service.FIELDS})
+    values["plan_id"] = str(pilot.plan_id)
+    values.setlist("version_ids", [str(v.id) for v in pilot.asset_versions])
+    values.setlist("project_ids", [str(p.id) for p in pilot.projects])
+    values["version"] = str(pilot.version)
+    return values
+
+
+def _options(_pilot: Pilot | None) -> dict:
+    session = get_session()
+    versions = [(str(v.id), f"{v.asset.title} {v.label} ({v.status.label.lower()})")
+                for v in service.version_choices(session)]
+    return {"plans": service.plan_choices(session), "versions": versions,
+            "projects": list_projects(session, where=ProjectFilter(), page=1, size=10_000).items}
+
+
+def _page(pilot: Pilot) -> str:
+    return url_for("pilots.detail", pilot_id=pilot.id)
+
+
+FORM = RecordForm(PilotInput, "pilots/form.html", "pilots/_form.html", "pilot", _values, options=_options)

@@ -1,0 +1,50 @@
+"""Projects: the units that adopt the organization's processes."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, Relationship, SQLModel
+
+from tracker.auth.models import ProjectLead, User
+from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+
+
+class Phase(StrEnum):
+    INITIATION = "initiation"
+    PLANNING = "planning"
+    EXECUTION = "execution"
+    TRANSITION = "transition"
+    OPERATION = "operation"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ProjectStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_version = version_column()
+
+
+class Project(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=4000)
+    phase: Phase = Field(sa_type=enum_type(Phase))
+    status: ProjectStatus = Field(default=ProjectStatus.ACTIVE, sa_type=enum_type(ProjectStatus), index=True)
+    start_date: date
+    end_date: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_version)
+
+    leads: list[User] = Relationship(link_model=ProjectLead, sa_relationship_kwargs={"order_by": "User.name"})
+
+    __mapper_args__ = versioned(_version)

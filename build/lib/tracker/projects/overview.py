@@ -1,0 +1,35 @@
+"""Everything a project page shows about process use (SP 3.3): asset versions deployed and planned,
+tailorings, audits and open noncompliances, lessons. A fixed number of queries."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from tracker.audits.models import ComplianceAudit, Noncompliance
+from tracker.audits.service import list_audits, noncompliances
+from tracker.deployments.models import ProjectDeployment
+from tracker.deployments.service import rows_of
+from tracker.lessons.models import Lesson
+from tracker.projects.models import Project
+from tracker.tailoring.models import TailoringRecord
+from tracker.tailoring.service import of_project as tailorings_of
+
+
+@dataclass(frozen=True)
+class Overview:
+    rows: list[ProjectDeployment]
+    tailorings: list[TailoringRecord]
+    audits: list[ComplianceAudit]
+    open_noncompliances: list[Noncompliance]
+    lessons: list[Lesson]
+
+
+def overview(session: Session, *, project: Project) -> Overview:
+    return Overview(
+        rows=rows_of(session, project_id=project.id),
+        tailorings=tailorings_of(session, project_id=project.id),
+        audits=list_audits(session, page=1, size=20, project_id=project.id).items,
+        open_noncompliances=noncompliances(session, project_id=project.id, open_only=True),
+        lessons=list(session.exec(select(Lesson).where(Lesson.project_id == project.id)
+                                  .order_by(Lesson.id.desc()).limit(20)).all()),
+    )

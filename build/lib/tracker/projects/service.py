@@ -1,0 +1,111 @@
+"""Projects: listing, reading, creating and editing, with their leads."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, or_, select
+
+from tracker.audit.service import apply_changes, bump_version, record_create, set_links
+from tracker.auth.models import ProjectLead, User
+from tracker.auth.policy import authorize, can
+from tracker.auth.roles import Role
+from tracker.db import Page, commit, flush, paginate
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.projects.forms import ProjectInput
+from tracker.projects.models import Phase, Project, ProjectStatus
+
+CODE_TAKEN = {"code": "Another project already uses this code."}
+FIELDS = ("code", "name", "description", "phase", "status", "start_date", "end_date")
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    q: str = ""
+    phase: Phase | None = None
+    status: ProjectStatus | None = None
+    lead_id: int | None = None
+
+
+def list_projects(session: Session, *, where: ProjectFilter, page: int, size: int) -> Page:
+    """A page of projects matching the filter, leads loaded, by code."""
+    statement = select(Project).options(selectinload(Project.leads)).order_by(Project.code)
+    if where.q:
+        pattern = f"%{where.q.lower()}%"
+        statement = statement.where(or_(func.lower(Project.code).like(pattern),
+                                        func.lower(Project.name).like(pattern)))
+    if where.phase:
+        statement = statement.where(Project.phase == where.phase)
+    if where.status:
+        statement = statement.where(Project.status == where.status)
+    if where.lead_id:
+        statement = statement.where(Project.id.in_(
+            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+    return paginate(session, statement, page=page, size=size)
+
+
+def get_project(session: Session, *, project_id: int) -> Project:
+    """The project, or NotFound."""
+    project = session.exec(
+        select(Project).where(Project.id == project_id).options(selectinload(Project.leads))
+    ).first()
+    if project is None:
+        raise NotFound("No such project.")
+    return project
+
+
+def editable_project(session: Session, *, project_id: int, by: User) -> Project:
+    """The project, if this user may edit it: NotFound or PermissionDenied otherwise."""
+    project = get_project(session, project_id=project_id)
+    authorize(by, "project.edit", project)
+    return project
+
+
+def lead_choices(session: Session) -> list[User]:
+    """The active users who can lead a project."""
+    return list(session.exec(
+        select(User).where(User.role == Role.PROJECT_LEAD, User.active).order_by(User.name)
+    ).all())
+
+
+def _leads(session: Session, lead_ids: list[int]) -> list[User]:
+    leads = list(session.exec(
+        select(User).where(User.id.in_(lead_ids), User.role == Role.PROJECT_LEAD).order_by(User.name)
+    ).all())
+    if len(leads) != len(set(lead_ids)):
+        raise ValidationError({"lead_ids": "Choose project leads from the list."})
+    return leads
+
+
+def _check_code_free(session: Session, code: str, project_id: int | None) -> None:
+    clash = session.exec(select(Project.id).where(Project.code == code, Project.id != project_id)).first()
+    if clash is not None:
+        raise ValidationError(CODE_TAKEN)
+
+
+def create_project(session: Session, *, data: ProjectInput, by: User) -> Project:
+    """Register a project and its leads."""
+    authorize(by, "project.create")
+    _check_code_free(session, data.code, None)
+    leads = _leads(session, data.lead_ids) if can(by, "project.assign_leads") else []
+    project = Project(**data.model_dump(include=set(FIELDS)), leads=leads)
+    session.add(project)
+    flush(session, unique=CODE_TAKEN)
+    values = {name: getattr(project, name) for name in FIELDS} | {"leads": [u.name for u in leads]}
+    record_create(session, project, by=by, fields=values)
+    commit(session)
+    return project
+
+
+def update_project(session: Session, *, project: Project, data: ProjectInput, by: User) -> Project:
+    """Edit a project the user may edit, refusing an edit made on a stale copy."""
+    authorize(by, "project.edit", project)
+    if data.version != project.version:
+        raise Conflict(current=project)
+    _check_code_free(session, data.code, project.id)
+    changed = apply_changes(session, project, by=by, changes=data.model_dump(include=set(FIELDS)))
+    if can(by, "project.assign_leads"):
+        changed |= set_links(session, project, attr="leads", new=_leads(session, data.lead_ids),
+                             label=lambda user: user.name, by=by)
+    bump_version(session, project, changed)
+    commit(session, unique=CODE_TAKEN)
+    return project

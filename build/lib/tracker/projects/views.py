@@ -1,0 +1,94 @@
+"""Project pages: list with search and filters, detail with history, create and edit."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.audit.service import history
+from tracker.auth.policy import requires
+from tracker.db import get_session
+from tracker.deployments.views import row_moves
+from tracker.projects import service
+from tracker.projects.forms import ProjectInput
+from tracker.projects.models import Phase, Project, ProjectStatus
+from tracker.projects.overview import overview
+from tracker.web import RecordForm, page_or_fragment, query_enum, query_page, query_text
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def _filter() -> service.ProjectFilter:
+    return service.ProjectFilter(
+        q=query_text("q"),
+        phase=query_enum(Phase, "phase"),
+        status=query_enum(ProjectStatus, "status"),
+        lead_id=current_user.id if request.args.get("mine") else None,
+    )
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    session = get_session()
+    where = _filter()
+    page = service.list_projects(session, where=where, page=query_page(), size=_page_size())
+    return page_or_fragment("projects/index.html", "projects/_table.html", page=page, where=where,
+                            phases=list(Phase), statuses=list(ProjectStatus))
+
+
+@bp.get("/<int:project_id>")
+@requires("read")
+def detail(project_id: int):
+    session = get_session()
+    project = service.get_project(session, project_id=project_id)
+    entries = history(session, entity="project", entity_ids=[project.id])
+    return page_or_fragment("projects/detail.html", "projects/detail.html", project=project, history=entries,
+                            overview=overview(session, project=project), row_moves=row_moves)
+
+
+def _values(project: Project) -> MultiDict:
+    values = MultiDict({name: "" if getattr(project, name) is None else str(getattr(project, name))
+                        for name in service.FIELDS})
+    values.setlist("lead_ids", [str(u.id) for u in project.leads])
+    values["version"] = str(project.version)
+    return values
+
+
+FORM = RecordForm(ProjectInput, "projects/form.html", "projects/_form.html", "project", _values,
+                  options=lambda _: {"phases": list(Phase), "statuses": list(ProjectStatus),
+                                   "leads": service.lead_choices(get_session())})
+
+
+def _page(project: Project) -> str:
+    return url_for("projects.detail", project_id=project.id)
+
+
+@bp.get("/new")
+@requires("project.create")
+def new():
+    return FORM.show(values=MultiDict({"phase": Phase.INITIATION.value, "status": ProjectStatus.ACTIVE.value}))
+
+
+@bp.post("/")
+@requires("project.create")
+def create():
+    return FORM.post(lambda data: service.create_project(get_session(), data=data, by=current_user), done=_page)
+
+
+@bp.get("/<int:project_id>/edit")
+@requires("project.edit")
+def edit(project_id: int):
+    return FORM.edit(service.editable_project(get_session(), project_id=project_id, by=current_user))
+
+
+@bp.post("/<int:project_id>")
+@requires("project.edit")
+def update(project_id: int):
+    session = get_session()
+    project = service.editable_project(session, project_id=project_id, by=current_user)
+    return FORM.post(lambda data: service.update_project(session, project=project, data=data, by=current_user),
+                     done=_page, record=project, reload=lambda: service.get_project(session, project_id=project_id))
+
+
+def _page_size() -> int:
+    return int(current_app.config["PAGE_SIZE"])

@@ -1,0 +1,228 @@
+"""Improvement proposals: submission, triage along the workflow table, duplicates, comments."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, or_, select
+
+from tracker.assets.models import ProcessAsset
+from tracker.audit.service import apply_changes, bump_version, record_create, record_values, set_links
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.objectives.models import BusinessObjective
+from tracker.process_areas.models import ProcessArea
+from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
+from tracker.proposals.models import (
+    Proposal,
+    ProposalArea,
+    ProposalComment,
+    ProposalObjective,
+    ProposalSource,
+    ProposalStatus,
+)
+from tracker.proposals.priority import current_weights, score
+from tracker.proposals.sources import KINDS
+from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
+from tracker.validation import existing
+from tracker.workflow import check_move
+
+FIELDS = ("title", "problem", "proposed_change", "source", "source_ref", "expected_benefit", "estimated_effort")
+LOADED = (selectinload(Proposal.submitter), selectinload(Proposal.objectives), selectinload(Proposal.areas))
+
+
+@dataclass(frozen=True)
+class ProposalFilter:
+    q: str = ""
+    status: ProposalStatus | None = None
+    source: ProposalSource | None = None
+    area_id: int | None = None
+    objective_id: int | None = None
+    submitter_id: int | None = None
+    unaligned: bool = False  # serving no business objective
+
+
+def _filtered(statement, where: ProposalFilter):
+    if where.q:
+        pattern = f"%{where.q.lower()}%"
+        statement = statement.where(or_(func.lower(Proposal.title).like(pattern),
+                                        func.lower(Proposal.problem).like(pattern)))
+    if where.status:
+        statement = statement.where(Proposal.status == where.status)
+    if where.source:
+        statement = statement.where(Proposal.source == where.source)
+    if where.area_id:
+        statement = statement.where(Proposal.id.in_(
+            select(ProposalArea.proposal_id).where(ProposalArea.area_id == where.area_id)))
+    serving = select(ProposalObjective.proposal_id)
+    if where.objective_id:
+        statement = statement.where(Proposal.id.in_(serving.where(ProposalObjective.objective_id == where.objective_id)))
+    if where.unaligned:
+        statement = statement.where(Proposal.id.not_in(serving))
+    if where.submitter_id:
+        statement = statement.where(Proposal.submitter_id == where.submitter_id)
+    return statement
+
+
+def list_proposals(session: Session, *, where: ProposalFilter, page: int, size: int) -> Page:
+    """A page of proposals, highest priority first."""
+    statement = _filtered(select(Proposal), where).options(*LOADED).order_by(
+        Proposal.priority_score.desc(), Proposal.id.desc())
+    return paginate(session, statement, page=page, size=size)
+
+
+BOARD_COLUMNS = [ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ESCALATED,
+                 ProposalStatus.ACCEPTED, ProposalStatus.DEFERRED, ProposalStatus.PLANNED, ProposalStatus.IMPLEMENTED]
+
+
+@dataclass(frozen=True)
+class Column:
+    status: ProposalStatus
+    total: int
+    cards: list[Proposal]
+
+
+def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> list[Column]:
+    """The open proposals by status, highest priority first; the same few queries however many there are."""
+    counts = dict(session.exec(_filtered(select(Proposal.status, func.count()), where)
+                               .group_by(Proposal.status)).all())
+    rank = func.row_number().over(partition_by=Proposal.status,
+                                  order_by=(Proposal.priority_score.desc(), Proposal.id.desc()))
+    ranked = _filtered(select(Proposal.id, rank.label("rank")), where).where(
+        Proposal.status.in_(BOARD_COLUMNS)).subquery()
+    cards = session.exec(select(Proposal).join(ranked, ranked.c.id == Proposal.id)
+                         .where(ranked.c.rank <= per_column).options(*LOADED)
+                         .order_by(Proposal.priority_score.desc(), Proposal.id.desc())).all()
+    by_status: dict[ProposalStatus, list[Proposal]] = {status: [] for status in BOARD_COLUMNS}
+    for card in cards:
+        by_status[card.status].append(card)
+    return [Column(status, counts.get(status, 0), by_status[status]) for status in BOARD_COLUMNS]
+
+
+def submitters(session: Session) -> list[User]:
+    """The people who have submitted proposals, for the filter."""
+    return list(session.exec(select(User).where(User.id.in_(select(Proposal.submitter_id))).order_by(User.name)).all())
+
+
+def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
+    """The proposal with what its page shows, or NotFound."""
+    proposal = session.exec(select(Proposal).where(Proposal.id == proposal_id).options(
+        *LOADED, selectinload(Proposal.assets), selectinload(Proposal.duplicate_of))).first()
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def comments(session: Session, *, proposal_id: int) -> list[ProposalComment]:
+    return list(session.exec(select(ProposalComment).where(ProposalComment.proposal_id == proposal_id)
+                             .options(selectinload(ProposalComment.author)).order_by(ProposalComment.id)).all())
+
+
+def _links(session: Session, data: ProposalInput) -> dict[str, list]:
+    return {
+        "areas": existing(session, ProcessArea, data.area_ids, field="area_ids"),
+        "assets": existing(session, ProcessAsset, data.asset_ids, field="asset_ids"),
+        "objectives": existing(session, BusinessObjective, data.objective_ids, field="objective_ids"),
+    }
+
+
+LABELS = {"areas": lambda a: a.code, "assets": lambda a: a.title, "objectives": lambda o: o.name}
+
+
+def _source_record(session: Session, data: ProposalInput) -> dict[str, object]:
+    """The record in this tracker the proposal comes from: named in full, and still there."""
+    if data.source_entity is None and data.source_id is None:
+        return {}
+    gone = "The record this proposal comes from no longer exists."
+    if data.source_entity is None or data.source_id is None:
+        raise ValidationError({"source_ref": gone})
+    existing(session, KINDS[data.source_entity].model, [data.source_id], field="source_ref", message=gone)
+    return {"source_entity": data.source_entity.value, "source_id": data.source_id}
+
+
+def submit(session: Session, *, data: ProposalInput, by: User) -> Proposal:
+    """Anyone signed in submits a proposal; it is scored at once."""
+    authorize(by, "proposal.submit")
+    links = _links(session, data)
+    source = _source_record(session, data)
+    proposal = Proposal(**data.model_dump(include=set(FIELDS)), **source, submitter_id=by.id, **links)
+    proposal.priority_score = score(proposal, current_weights(session))
+    session.add(proposal)
+    flush(session)
+    record_create(session, proposal, by=by, fields=data.model_dump(include=set(FIELDS)) | {
+        name: [LABELS[name](item) for item in items] for name, items in links.items()} | (
+        {"source_record": f"{source['source_entity']} #{source['source_id']}"} if source else {}))
+    commit(session)
+    return proposal
+
+
+def editable(session: Session, *, proposal_id: int, by: User) -> Proposal:
+    """The proposal, if this user may edit it now."""
+    proposal = get_proposal(session, proposal_id=proposal_id)
+    authorize(by, "proposal.edit", proposal)
+    return proposal
+
+
+def update(session: Session, *, proposal: Proposal, data: ProposalInput, by: User) -> Proposal:
+    """Edit a proposal, refusing an edit made on a stale copy; the score follows."""
+    authorize(by, "proposal.edit", proposal)
+    if data.version != proposal.version:
+        raise Conflict(current=proposal)
+    changed = apply_changes(session, proposal, by=by, changes=data.model_dump(include=set(FIELDS)))
+    for name, items in _links(session, data).items():
+        changed |= set_links(session, proposal, attr=name, new=items, label=LABELS[name], by=by)
+    proposal.priority_score = score(proposal, current_weights(session))
+    bump_version(session, proposal, changed)
+    commit(session)
+    return proposal
+
+
+def move(session: Session, *, proposal: Proposal, data: ProposalMoveInput, by: User) -> Proposal:
+    """Triage or decide: the transition table says who may, and when a rationale is required."""
+    authorize(by, "proposal.move")
+    if data.version != proposal.version:
+        raise Conflict(current=proposal)
+    check_move(PROPOSAL_TRANSITIONS, proposal.status, data.to, role=by.role, rationale=data.rationale)
+    changes: dict[str, object] = {"status": data.to}
+    if data.to == ProposalStatus.DUPLICATE:
+        changes["duplicate_of_id"] = _original(session, proposal, data.duplicate_of_id)
+    if data.rationale or data.to in (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.DEFERRED):
+        changes |= {"decision_rationale": data.rationale, "decided_by_id": by.id, "decided_on": utcnow().date()}
+    names = {"duplicate_of_id": lambda pid: f"#{pid}", "decided_by_id": lambda uid: session.get(User, uid).name}
+    bump_version(session, proposal, apply_changes(session, proposal, by=by, changes=changes, shown=names))
+    commit(session)
+    return proposal
+
+
+def _original(session: Session, proposal: Proposal, original_id: int | None) -> int:
+    original = session.get(Proposal, original_id) if original_id else None
+    if original is None or original.id == proposal.id or original.status == ProposalStatus.DUPLICATE:
+        raise ValidationError({"duplicate_of_id": "Choose the proposal this one duplicates."})
+    return original.id
+
+
+def move_automatically(session: Session, *, proposal: Proposal, to: ProposalStatus, by: User) -> None:
+    """A move an action plan makes (planned, back to accepted, implemented); the caller commits."""
+    check_move(PROPOSAL_TRANSITIONS, proposal.status, to, role=None)
+    record_values(session, proposal, by=by, changed={"status": (proposal.status, to)})
+    proposal.status = to
+    bump_version(session, proposal, {"status": to})
+
+
+def add_comment(session: Session, *, proposal: Proposal, data: CommentInput, by: User) -> ProposalComment:
+    """Anyone signed in comments on a proposal."""
+    authorize(by, "proposal.comment")
+    comment = ProposalComment(proposal_id=proposal.id, author_id=by.id, body=data.body)
+    session.add(comment)
+    flush(session)
+    record_create(session, comment, by=by, fields={"proposal": f"#{proposal.id}", "body": data.body})
+    commit(session)
+    return comment
+
+
+def duplicate_choices(session: Session, *, proposal: Proposal) -> list[Proposal]:
+    """The proposals this one could duplicate."""
+    return list(session.exec(select(Proposal).where(Proposal.id != proposal.id,
+                                                    Proposal.status != ProposalStatus.DUPLICATE)
+                             .order_by(Proposal.id.desc()).limit(500)).all())

@@ -1,0 +1,108 @@
+"""The records in this tracker a proposal can come from: how each is named, linked and drafted from.
+
+A proposal keeps the pair (source_entity, source_id). This table turns the pair into a link on the proposal
+and, the other way, tells a lesson, a noncompliance or a piece of feedback which proposals came from it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+from sqlmodel import Session, select
+
+from tracker.assets.models import ProcessAsset
+from tracker.audits.models import Noncompliance
+from tracker.errors import NotFound
+from tracker.lessons.models import AssetFeedback, Lesson
+from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    model: type
+    source: ProposalSource  # the source a proposal drafted from such a record has
+    endpoint: str
+    url_args: Callable[[Any], dict]
+    label: Callable[[Any], str]
+    draft: Callable[[Any], dict] = field(default=lambda record: {})  # what the new proposal's form starts with
+
+
+def _feedback_label(item: AssetFeedback) -> str:
+    where = f" ({item.project.code})" if item.project else ""
+    return f"Feedback on {item.asset.title}{where}: {item.rating}/5"
+
+
+def _noncompliance_label(item: Noncompliance) -> str:
+    return f"{item.audit.project.code} audit {item.audit.audit_date}: {item.description}"[:200]
+
+
+KINDS: dict[SourceEntity, SourceKind] = {
+    SourceEntity.LESSON: SourceKind(
+        Lesson, ProposalSource.LESSON_LEARNED, "lessons.detail", lambda r: {"lesson_id": r.id},
+        lambda r: r.title,
+        draft=lambda r: {"title": r.title, "problem": r.what_happened, "proposed_change": r.recommendation}),
+    SourceEntity.NONCOMPLIANCE: SourceKind(
+        Noncompliance, ProposalSource.COMPLIANCE_AUDIT, "audits.detail", lambda r: {"audit_id": r.audit_id},
+        _noncompliance_label, draft=lambda r: {"problem": r.description}),
+    SourceEntity.ASSET_FEEDBACK: SourceKind(
+        AssetFeedback, ProposalSource.PROJECT_FEEDBACK, "assets.detail", lambda r: {"asset_id": r.asset_id},
+        _feedback_label, draft=lambda r: {"problem": r.comment, "asset_ids": str(r.asset_id)}),
+    SourceEntity.PROCESS_ASSET: SourceKind(
+        ProcessAsset, ProposalSource.TAILORING_PATTERN, "assets.detail", lambda r: {"asset_id": r.id},
+        lambda r: r.title),
+}
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    label: str  # what the record is called now
+    url: str
+    note: str = ""  # the submitter's own reference, when it says more than the label
+
+
+def find(session: Session, *, entity: SourceEntity, record_id: int) -> Any:
+    """The source record, or NotFound."""
+    record = session.get(KINDS[entity].model, record_id)
+    if record is None:
+        raise NotFound("The record this proposal would come from does not exist.")
+    return record
+
+
+def link(session: Session, *, entity: SourceEntity, record_id: int, reference: str = "") -> SourceLink | None:
+    """A link to the source record; None when it has since been deleted."""
+    kind = KINDS[entity]
+    record = session.get(kind.model, record_id)
+    if record is None:
+        return None
+    label = kind.label(record)
+    return SourceLink(label, url_for(kind.endpoint, **kind.url_args(record)),
+                      note="" if reference in label else reference)
+
+
+def link_of(session: Session, proposal: Proposal) -> SourceLink | None:
+    """Where the proposal came from, as a link, when that is a record in this tracker."""
+    if not proposal.source_entity or proposal.source_id is None:
+        return None
+    return link(session, entity=SourceEntity(proposal.source_entity), record_id=proposal.source_id,
+                reference=proposal.source_ref)
+
+
+def draft(session: Session, *, entity: SourceEntity, record_id: int) -> dict[str, str]:
+    """The new proposal's form values, drafted from its source record."""
+    kind = KINDS[entity]
+    record = find(session, entity=entity, record_id=record_id)
+    values = {"source": kind.source.value, "source_ref": kind.label(record),
+              "source_entity": entity.value, "source_id": str(record_id)}
+    return values | {name: value for name, value in kind.draft(record).items() if value}
+
+
+def proposals_from(session: Session, *, entity: SourceEntity, ids: list[int]) -> dict[int, list[Proposal]]:
+    """The proposals that came from each of these records, in one query."""
+    if not ids:
+        return {}
+    found: dict[int, list[Proposal]] = {}
+    for proposal in session.exec(select(Proposal).where(Proposal.source_entity == entity.value,
+                                                        Proposal.source_id.in_(ids)).order_by(Proposal.id)).all():
+        found.setdefault(proposal.source_id, []).append(proposal)
+    return found

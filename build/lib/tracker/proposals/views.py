@@ -1,0 +1,185 @@
+"""Proposal pages: list and board with filters, submit, detail with triage buttons and comments, edit."""
+
+from flask import Blueprint, current_app, flash, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker import trace
+from tracker.assets.service import asset_choices
+from tracker.audit.service import history
+from tracker.auth.policy import requires
+from tracker.db import get_session
+from tracker.errors import Conflict, ValidationError
+from tracker.objectives.service import list_objectives
+from tracker.process_areas.service import list_areas
+from tracker.proposals import priority, service, sources
+from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput, WeightsInput
+from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
+from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
+from tracker.validation import parse
+from tracker.web import (
+    RecordForm,
+    go_to,
+    in_place_or_go_to,
+    page_or_fragment,
+    query_enum,
+    query_id,
+    query_page,
+    query_text,
+)
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+
+def _filter() -> service.ProposalFilter:
+    return service.ProposalFilter(
+        q=query_text("q"), status=query_enum(ProposalStatus, "status"),
+        source=query_enum(ProposalSource, "source"), area_id=query_id("area"), objective_id=query_id("objective"),
+        submitter_id=current_user.id if request.args.get("mine") else query_id("submitter"),
+        unaligned=bool(request.args.get("unaligned")))
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    session = get_session()
+    where = _filter()
+    as_board = request.args.get("view") == "board"
+    context = {"where": where, "as_board": as_board, "statuses": list(ProposalStatus),
+               "sources": list(ProposalSource), "areas": list_areas(session),
+               "objectives": list_objectives(session), "submitters": service.submitters(session),
+               "mine": bool(request.args.get("mine"))}
+    if as_board:
+        context["columns"] = service.board(session, where=where)
+    else:
+        context["page"] = service.list_proposals(session, where=where, page=query_page(),
+                                                 size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("proposals/index.html", "proposals/_results.html", **context)
+
+
+@bp.get("/<int:proposal_id>")
+@requires("read")
+def detail(proposal_id: int):
+    return _detail(service.get_proposal(get_session(), proposal_id=proposal_id))
+
+
+def _detail(proposal: Proposal, *, status: int = 200, move_errors: dict | None = None,
+            move_values: MultiDict | None = None,
+            comment_values: MultiDict | None = None, comment_errors: dict | None = None,
+            fragment: str = "proposals/detail.html"):
+    session = get_session()
+    return page_or_fragment(
+        "proposals/detail.html", fragment, http_status=status, proposal=proposal,
+        moves=allowed_moves(PROPOSAL_TRANSITIONS, proposal.status, current_user.role),
+        move_errors=move_errors or {}, move_values=move_values or MultiDict(), comments=service.comments(session, proposal_id=proposal.id),
+        comment_values=comment_values or MultiDict(), comment_errors=comment_errors or {},
+        duplicates=service.duplicate_choices(session, proposal=proposal), trace=trace.of_proposal(session, proposal),
+        source_link=sources.link_of(session, proposal),
+        history=history(session, entity="proposal", entity_ids=[proposal.id]),
+    )
+
+
+@bp.get("/new")
+@requires("proposal.submit")
+def new():
+    values = {"expected_benefit": "3", "estimated_effort": "3"}
+    source, source_id = query_enum(SourceEntity, "from"), query_id("from_id")
+    if source and source_id:  # "Propose an improvement" on a noncompliance, a lesson, a piece of feedback
+        values |= sources.draft(get_session(), entity=source, record_id=source_id)
+    return FORM.show(values=MultiDict(values))
+
+
+@bp.post("/")
+@requires("proposal.submit")
+def create():
+    return FORM.post(lambda data: service.submit(get_session(), data=data, by=current_user), done=_page)
+
+
+@bp.get("/<int:proposal_id>/edit")
+@requires("proposal.edit")
+def edit(proposal_id: int):
+    return FORM.edit(service.editable(get_session(), proposal_id=proposal_id, by=current_user))
+
+
+@bp.post("/<int:proposal_id>")
+@requires("proposal.edit")
+def update(proposal_id: int):
+    session = get_session()
+    proposal = service.editable(session, proposal_id=proposal_id, by=current_user)
+    return FORM.post(lambda data: service.update(session, proposal=proposal, data=data, by=current_user),
+                     done=_page, record=proposal, reload=lambda: service.get_proposal(session, proposal_id=proposal_id))
+
+
+@bp.post("/<int:proposal_id>/move")
+@requires("proposal.move")
+def move(proposal_id: int):
+    session = get_session()
+    proposal = service.get_proposal(session, proposal_id=proposal_id)
+    try:
+        service.move(session, proposal=proposal, data=parse(ProposalMoveInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _detail(proposal, status=422, move_errors=error.errors, move_values=request.form)
+    return in_place_or_go_to(url_for("proposals.detail", proposal_id=proposal.id), lambda: _detail(proposal))
+
+
+@bp.post("/<int:proposal_id>/comments")
+@requires("proposal.comment")
+def comment(proposal_id: int):
+    session = get_session()
+    proposal = service.get_proposal(session, proposal_id=proposal_id)
+    try:
+        service.add_comment(session, proposal=proposal, data=parse(CommentInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _detail(proposal, status=422, comment_values=request.form, comment_errors=error.errors,
+                       fragment="proposals/_comments.html")
+    return _detail(proposal, fragment="proposals/_comments.html")
+
+
+def _values(proposal: Proposal) -> MultiDict:
+    values = MultiDict({name: str(getattr(proposal, name)) for name in service.FIELDS})
+    for name, attr in (("area_ids", "areas"), ("asset_ids", "assets"), ("objective_ids", "objectives")):
+        values.setlist(name, [str(item.id) for item in getattr(proposal, attr)])
+    values["version"] = str(proposal.version)
+    return values
+
+
+def _options(_proposal: Proposal | None) -> dict:
+    session = get_session()
+    return {"sources": list(ProposalSource), "areas": list_areas(session), "assets": asset_choices(session),
+            "objectives": list_objectives(session, active_only=True)}
+
+
+def _page(proposal: Proposal) -> str:
+    return url_for("proposals.detail", proposal_id=proposal.id)
+
+
+FORM = RecordForm(ProposalInput, "proposals/form.html", "proposals/_form.html", "proposal", _values, options=_options)
+
+
+@bp.get("/priority-weights")
+@requires("settings.manage")
+def weights():
+    current = priority.current_weights(get_session())
+    get_session().commit()  # the defaults row, made on first sight
+    values = MultiDict({name: str(getattr(current, name)) for name in ("benefit", "alignment", "effort", "version")})
+    return _weights_form(values=values)
+
+
+@bp.post("/priority-weights")
+@requires("settings.manage")
+def save_weights():
+    session = get_session()
+    try:
+        priority.set_weights(session, data=parse(WeightsInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _weights_form(values=request.form, errors=error.errors, status=422)
+    except Conflict as error:
+        return _weights_form(values=request.form, errors={"__all__": error.message}, status=409)
+    flash("Weights saved; every proposal has been re-scored.", "info")
+    return go_to(url_for("proposals.index"))
+
+
+def _weights_form(*, values: MultiDict, errors: dict | None = None, status: int = 200):
+    return page_or_fragment("proposals/weights.html", "proposals/_weights_form.html", http_status=status, values=values,
+                            errors=errors or {})

@@ -1,0 +1,31 @@
+// The one script of the app. htmx does the talking; this file only draws charts embedded as JSON.
+// A chart is <div class="chart" data-figure="ID"> plus <script type="application/json" id="ID">{figure}</script>,
+// which works under a strict Content-Security-Policy (no inline script runs).
+(function () {
+  "use strict";
+  function drawCharts(root) {
+    if (!window.Plotly) { return; }
+    root.querySelectorAll("[data-figure]").forEach(function (el) {
+      var source = document.getElementById(el.dataset.figure);
+      if (!source) { return; }
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true });
+    });
+  }
+  // Filters leave empty fields out of the URL: /projects/?q=pay, not ?q=pay&phase=&status=.
+  document.addEventListener("htmx:configRequest", function (evt) {
+    if (evt.detail.verb !== "get") { return; }
+    var data = evt.detail.formData;
+    Array.from(new Set(data.keys())).forEach(function (key) {
+      if (data.getAll(key).every(function (value) { return value === ""; })) { data.delete(key); }
+    });
+  });
+  // A button pressed on a stale page (409): show the record as it is now, the message stays above it.
+  document.addEventListener("recordChanged", function () {
+    window.htmx.ajax("GET", window.location.href, { target: "main", select: "main", swap: "outerHTML" });
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    // onLoad hands over the swapped element itself; look inside it and at it.
+    window.htmx.onLoad(function (el) { drawCharts(el.parentElement || el); });
+  });
+})();

@@ -1,0 +1,40 @@
+"""Input models for tailoring records, their review and the pattern threshold."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from tracker.tailoring.models import TailoringStatus, TailoringType
+from tracker.validation import FormModel, Id, Version, later_or_same, text
+
+
+class TailoringInput(FormModel):
+    project_id: Id
+    asset_version_id: Id
+    element: text(200)
+    type: TailoringType
+    rationale: text(4000)
+    tailored_on: date
+    review_by: date | None = None
+
+    @field_validator("tailored_on", "review_by")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise ValueError("enter a date between 1900 and 2200")
+        return value
+
+    _review_after = field_validator("review_by")(
+        later_or_same("tailored_on", "the review date cannot be before the tailoring date"))
+
+
+class TailoringReviewInput(FormModel):
+    to: TailoringStatus
+    rationale: text(4000, required=False) = ""
+    version: Version
+
+
+class ThresholdInput(FormModel):
+    pattern_threshold: Annotated[int, Field(ge=2, le=1000)]
+    version: Version

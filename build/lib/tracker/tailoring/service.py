@@ -1,0 +1,188 @@
+"""Tailoring records: logged by project leads for their own projects, reviewed by the process group;
+and tailoring patterns, the elements several projects tailor out, turned into proposals in one click."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, select
+
+from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
+from tracker.audit.service import apply_changes, bump_version, record_create
+from tracker.auth.models import ProjectLead, User
+from tracker.auth.policy import authorize
+from tracker.auth.roles import Role
+from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.projects.models import Project
+from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
+from tracker.proposals.priority import current_weights, score
+from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
+from tracker.tailoring.models import TailoringRecord, TailoringSettings, TailoringStatus, TailoringType
+from tracker.tailoring.workflow import TAILORING_TRANSITIONS
+from tracker.workflow import check_move
+
+LOADED = (selectinload(TailoringRecord.project).selectinload(Project.leads),
+          selectinload(TailoringRecord.asset_version).selectinload(AssetVersion.asset),
+          selectinload(TailoringRecord.requester), selectinload(TailoringRecord.reviewer))
+
+
+def log(session: Session, *, data: TailoringInput, by: User) -> TailoringRecord:
+    """Record how a project tailors an asset version; a lead only for the projects they lead."""
+    project = session.exec(select(Project).where(Project.id == data.project_id)
+                           .options(selectinload(Project.leads))).first()
+    if project is None:
+        raise ValidationError({"project_id": "Choose one of your projects."})
+    authorize(by, "tailoring.log", project)
+    version = session.get(AssetVersion, data.asset_version_id)
+    if version is None or version.status != VersionStatus.RELEASED:
+        raise ValidationError({"asset_version_id": "Choose a released asset version."})
+    record = TailoringRecord(**data.model_dump(), requester_id=by.id)
+    session.add(record)
+    flush(session)
+    record_create(session, record, by=by, fields=data.model_dump(exclude={"project_id", "asset_version_id"}) | {
+        "project": project.code, "asset_version": f"{version.asset.title} {version.label}"})
+    commit(session)
+    return record
+
+
+@dataclass(frozen=True)
+class TailoringFilter:
+    status: TailoringStatus | None = None
+    project_id: int | None = None
+    lead_id: int | None = None  # a lead's list: their projects only
+
+
+def list_records(session: Session, *, where: TailoringFilter, page: int, size: int) -> Page:
+    statement = select(TailoringRecord).options(*LOADED).order_by(TailoringRecord.id.desc())
+    if where.status:
+        statement = statement.where(TailoringRecord.status == where.status)
+    if where.project_id:
+        statement = statement.where(TailoringRecord.project_id == where.project_id)
+    if where.lead_id:
+        statement = statement.where(TailoringRecord.project_id.in_(
+            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+    return paginate(session, statement, page=page, size=size)
+
+
+def of_project(session: Session, *, project_id: int, status: TailoringStatus | None = None) -> list[TailoringRecord]:
+    statement = select(TailoringRecord).where(TailoringRecord.project_id == project_id).options(*LOADED)
+    if status:
+        statement = statement.where(TailoringRecord.status == status)
+    return list(session.exec(statement.order_by(TailoringRecord.id)).all())
+
+
+def get(session: Session, *, record_id: int) -> TailoringRecord:
+    record = session.exec(select(TailoringRecord).where(TailoringRecord.id == record_id).options(*LOADED)).first()
+    if record is None:
+        raise NotFound("No such tailoring record.")
+    return record
+
+
+def review(session: Session, *, record: TailoringRecord, data: TailoringReviewInput, by: User) -> TailoringRecord:
+    """The process group approves or rejects (with a comment) a tailoring record."""
+    authorize(by, "tailoring.review")
+    if data.version != record.version:
+        raise Conflict(current=record)
+    check_move(TAILORING_TRANSITIONS, record.status, data.to, role=by.role, rationale=data.rationale)
+    changes = {"status": data.to, "review_comment": data.rationale, "reviewer_id": by.id,
+               "reviewed_on": utcnow().date()}
+    shown = {"reviewer_id": lambda uid: session.get(User, uid).name}
+    bump_version(session, record, apply_changes(session, record, by=by, changes=changes, shown=shown))
+    commit(session)
+    return record
+
+
+def project_choices(session: Session, *, by: User) -> list[Project]:
+    """The projects this user may log tailoring for."""
+    statement = select(Project).order_by(Project.code)
+    if by.role != Role.PROCESS_GROUP:
+        statement = statement.where(Project.id.in_(select(ProjectLead.project_id).where(ProjectLead.user_id == by.id)))
+    return list(session.exec(statement).all())
+
+
+def settings(session: Session) -> TailoringSettings:
+    current = session.exec(select(TailoringSettings).order_by(TailoringSettings.id)).first()
+    if current is None:
+        current = TailoringSettings()
+        session.add(current)
+        session.flush()
+    return current
+
+
+def set_threshold(session: Session, *, data: ThresholdInput, by: User) -> TailoringSettings:
+    authorize(by, "tailoring.configure")
+    current = settings(session)
+    if data.version != current.version:
+        raise Conflict(current=current)
+    bump_version(session, current, apply_changes(session, current, by=by,
+                                                 changes={"pattern_threshold": data.pattern_threshold}))
+    commit(session)
+    return current
+
+
+@dataclass(frozen=True)
+class Pattern:
+    asset: ProcessAsset
+    element: str
+    projects: list[str]
+    proposal: Proposal | None  # the proposal already made of it
+
+    @property
+    def key(self) -> str:
+        return pattern_key(self.asset, self.element)
+
+
+def pattern_key(asset: ProcessAsset, element: str) -> str:
+    return f"{asset.title} · {element}"[:200]
+
+
+def patterns(session: Session) -> list[Pattern]:
+    """Elements that at least `threshold` projects tailor out (omit), not counting rejected records."""
+    threshold = settings(session).pattern_threshold
+    element = func.lower(func.trim(TailoringRecord.element))
+    rows = session.exec(
+        select(AssetVersion.asset_id, element, func.count(func.distinct(TailoringRecord.project_id)))
+        .join(AssetVersion, AssetVersion.id == TailoringRecord.asset_version_id)
+        .where(TailoringRecord.type == TailoringType.OMIT, TailoringRecord.status != TailoringStatus.REJECTED)
+        .group_by(AssetVersion.asset_id, element)
+        .having(func.count(func.distinct(TailoringRecord.project_id)) >= threshold)).all()
+    if not rows:
+        return []
+    assets = {a.id: a for a in session.exec(select(ProcessAsset).where(
+        ProcessAsset.id.in_([r[0] for r in rows]))).all()}
+    codes: dict[tuple[int, str], set[str]] = {}
+    for asset_id, name, code in session.exec(
+            select(AssetVersion.asset_id, element, Project.code)
+            .join(AssetVersion, AssetVersion.id == TailoringRecord.asset_version_id)
+            .join(Project, Project.id == TailoringRecord.project_id)
+            .where(TailoringRecord.type == TailoringType.OMIT, TailoringRecord.status != TailoringStatus.REJECTED,
+                   AssetVersion.asset_id.in_(list(assets)))).all():
+        codes.setdefault((asset_id, name), set()).add(code)
+    keys = [pattern_key(assets[a], e) for a, e, _ in rows]
+    made = {p.source_ref: p for p in session.exec(select(Proposal).where(
+        Proposal.source == ProposalSource.TAILORING_PATTERN, Proposal.source_ref.in_(keys))).all()}
+    return sorted((Pattern(assets[a], e, sorted(codes[(a, e)]), made.get(pattern_key(assets[a], e)))
+                   for a, e, _ in rows), key=lambda p: (-len(p.projects), p.key))
+
+
+def propose_from_pattern(session: Session, *, asset_id: int, element: str, by: User) -> Proposal:
+    """Turn a tailoring pattern into an improvement proposal (once), linked to the asset it concerns."""
+    authorize(by, "tailoring.review")
+    found = next((p for p in patterns(session) if p.asset.id == asset_id and p.element == element), None)
+    if found is None:
+        raise NotFound("No such tailoring pattern (it may have fallen below the threshold).")
+    if found.proposal is not None:
+        return found.proposal
+    proposal = Proposal(
+        title=f"Reconsider '{element}' in {found.asset.title}"[:200],
+        problem=f"{len(found.projects)} projects tailor this element out: {', '.join(found.projects)}.",
+        proposed_change="Review whether the element should be optional, changed or removed from the standard.",
+        source=ProposalSource.TAILORING_PATTERN, source_ref=found.key, source_entity=SourceEntity.PROCESS_ASSET,
+        source_id=found.asset.id, expected_benefit=3, estimated_effort=2, submitter_id=by.id, assets=[found.asset])
+    proposal.priority_score = score(proposal, current_weights(session))
+    session.add(proposal)
+    flush(session)
+    record_create(session, proposal, by=by, fields={"title": proposal.title, "source": proposal.source,
+                                                    "source_ref": proposal.source_ref})
+    commit(session)
+    return proposal

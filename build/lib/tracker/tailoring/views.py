@@ -1,0 +1,127 @@
+"""Tailoring pages: the list, logging a record, reviewing it, and tailoring patterns."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.audit.service import history
+from tracker.auth.policy import led_projects_only, requires
+from tracker.db import get_session, utcnow
+from tracker.errors import Conflict, ValidationError
+from tracker.pilots.service import version_choices
+from tracker.tailoring import service
+from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
+from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
+from tracker.tailoring.workflow import TAILORING_TRANSITIONS
+from tracker.validation import parse
+from tracker.web import (
+    RecordForm,
+    go_to,
+    in_place_or_go_to,
+    page_or_fragment,
+    query_enum,
+    query_id,
+    query_page,
+)
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("tailoring", __name__, url_prefix="/tailoring")
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    where = service.TailoringFilter(
+        status=query_enum(TailoringStatus, "status"), project_id=query_id("project"),
+        lead_id=led_projects_only(current_user))
+    page = service.list_records(get_session(), where=where, page=query_page(),
+                                size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("tailoring/index.html", "tailoring/_table.html", page=page, where=where,
+                            statuses=list(TailoringStatus))
+
+
+def _options(_record) -> dict:
+    session = get_session()
+    versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
+                if v.status.value == "released"]
+    return {"projects": service.project_choices(session, by=current_user), "versions": versions,
+            "types": list(TailoringType)}
+
+
+FORM = RecordForm(TailoringInput, "tailoring/form.html", "tailoring/_form.html", "record",
+                  values_of=lambda r: MultiDict(), options=_options)
+
+
+@bp.get("/new")
+@requires("tailoring.log")
+def new():
+    return FORM.show(values=MultiDict({"project_id": request.args.get("project", ""),
+                                       "tailored_on": utcnow().date().isoformat()}))
+
+
+@bp.post("/")
+@requires("tailoring.log")
+def create():
+    return FORM.post(lambda data: service.log(get_session(), data=data, by=current_user),
+                     done=lambda r: url_for("tailoring.detail", record_id=r.id))
+
+
+@bp.get("/<int:record_id>")
+@requires("read")
+def detail(record_id: int):
+    return _detail(service.get(get_session(), record_id=record_id))
+
+
+def _detail(record: TailoringRecord, *, status: int = 200, values: MultiDict | None = None,
+            errors: dict | None = None):
+    session = get_session()
+    return page_or_fragment(
+        "tailoring/detail.html", "tailoring/detail.html", http_status=status, record=record,
+        moves=allowed_moves(TAILORING_TRANSITIONS, record.status, current_user.role),
+        values=values or MultiDict(), errors=errors or {},
+        history=history(session, entity="tailoring_record", entity_ids=[record.id]))
+
+
+@bp.post("/<int:record_id>/review")
+@requires("tailoring.review")
+def review(record_id: int):
+    session = get_session()
+    record = service.get(session, record_id=record_id)
+    try:
+        service.review(session, record=record, data=parse(TailoringReviewInput, request.form), by=current_user)
+    except ValidationError as error:
+        return _detail(record, status=422, values=request.form, errors=error.errors)
+    return in_place_or_go_to(url_for("tailoring.detail", record_id=record.id), lambda: _detail(record))
+
+
+@bp.get("/patterns")
+@requires("read")
+def patterns(values: MultiDict | None = None, errors: dict | None = None, status: int = 200):
+    session = get_session()
+    current = service.settings(session)
+    session.commit()  # the default settings row, made on first sight
+    return page_or_fragment("tailoring/patterns.html", "tailoring/patterns.html", http_status=status,
+                            patterns=service.patterns(session), settings=current,
+                            values=values or MultiDict({"pattern_threshold": str(current.pattern_threshold)}),
+                            errors=errors or {})
+
+
+@bp.post("/patterns/threshold")
+@requires("tailoring.configure")
+def set_threshold():
+    try:
+        service.set_threshold(get_session(), data=parse(ThresholdInput, request.form), by=current_user)
+    except (ValidationError, Conflict) as error:
+        errors = getattr(error, "errors", {"pattern_threshold": error.message})
+        return patterns(values=request.form, errors=errors, status=error.status)
+    return go_to(url_for("tailoring.patterns"))
+
+
+@bp.post("/patterns/propose")
+@requires("tailoring.review")
+def propose():
+    asset_id = request.form.get("asset_id", "")
+    proposal = service.propose_from_pattern(
+        get_session(), asset_id=int(asset_id) if asset_id.isdigit() and int(asset_id) < 2**31 else 0,
+        element=request.form.get("element", "")[:200], by=current_user)
+    return go_to(url_for("proposals.detail", proposal_id=proposal.id))

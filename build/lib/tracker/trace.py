@@ -1,0 +1,95 @@
+"""Traceability both ways along the closed loop: finding -> proposal -> plan -> pilot -> asset version.
+
+Read-only queries across domains; each function answers one record's page in a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.action_plans.models import ActionPlan, PlanObjective, PlanProposal
+from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.audits.models import AuditResult, ComplianceAudit
+from tracker.deployments.models import Deployment, DeploymentVersion
+from tracker.lessons.models import Lesson
+from tracker.objectives.models import BusinessObjective
+from tracker.pilots.models import Pilot, PilotAssetVersion
+from tracker.proposals.models import Proposal, ProposalAsset, ProposalObjective
+from tracker.tailoring.models import TailoringRecord
+
+
+@dataclass
+class Trace:
+    proposals: list[Proposal] = field(default_factory=list)
+    plans: list[ActionPlan] = field(default_factory=list)
+    pilots: list[Pilot] = field(default_factory=list)
+    versions: list[AssetVersion] = field(default_factory=list)
+    duplicates: list[Proposal] = field(default_factory=list)
+    deployments: list[Deployment] = field(default_factory=list)
+    tailorings: list[TailoringRecord] = field(default_factory=list)
+    audits: list[ComplianceAudit] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+
+
+def _pilots_of(session: Session, plan_ids: list[int]) -> list[Pilot]:
+    if not plan_ids:
+        return []
+    return list(session.exec(select(Pilot).where(Pilot.plan_id.in_(plan_ids)).order_by(Pilot.id).options(
+        selectinload(Pilot.asset_versions).selectinload(AssetVersion.asset))).all())
+
+
+def _versions_of(pilots: list[Pilot]) -> list[AssetVersion]:
+    seen: dict[int, AssetVersion] = {}
+    for pilot in pilots:
+        for version in pilot.asset_versions:
+            seen.setdefault(version.id, version)
+    return list(seen.values())
+
+
+def of_proposal(session: Session, proposal: Proposal) -> Trace:
+    """The plans that address the proposal, their pilots and the versions trialled; its duplicates."""
+    plans = list(session.exec(select(ActionPlan).join(PlanProposal, PlanProposal.plan_id == ActionPlan.id)
+                              .where(PlanProposal.proposal_id == proposal.id).order_by(ActionPlan.id)).all())
+    pilots = _pilots_of(session, [p.id for p in plans])
+    duplicates = list(session.exec(select(Proposal).where(Proposal.duplicate_of_id == proposal.id)).all())
+    return Trace(plans=plans, pilots=pilots, versions=_versions_of(pilots), duplicates=duplicates)
+
+
+def of_plan(session: Session, plan: ActionPlan) -> Trace:
+    """The pilots a plan ran and the asset versions they trialled (its proposals are on the plan)."""
+    pilots = _pilots_of(session, [plan.id])
+    return Trace(pilots=pilots, versions=_versions_of(pilots))
+
+
+def of_asset(session: Session, asset: ProcessAsset) -> Trace:
+    """Everything that touched the asset: proposals, plans, pilots, deployments, tailorings, audits, lessons."""
+    proposals = list(session.exec(select(Proposal).join(ProposalAsset, ProposalAsset.proposal_id == Proposal.id)
+                                  .where(ProposalAsset.asset_id == asset.id).order_by(Proposal.id)).all())
+    pilots = list(session.exec(
+        select(Pilot).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
+        .join(AssetVersion, AssetVersion.id == PilotAssetVersion.asset_version_id)
+        .where(AssetVersion.asset_id == asset.id).order_by(Pilot.id).distinct()
+        .options(selectinload(Pilot.asset_versions), selectinload(Pilot.plan))).all())
+    versions = select(AssetVersion.id).where(AssetVersion.asset_id == asset.id)
+    deployments = list(session.exec(select(Deployment).join(DeploymentVersion).where(
+        DeploymentVersion.asset_version_id.in_(versions)).order_by(Deployment.id).distinct()).all())
+    tailorings = list(session.exec(select(TailoringRecord).where(TailoringRecord.asset_version_id.in_(versions))
+                                   .options(selectinload(TailoringRecord.project)).order_by(TailoringRecord.id)).all())
+    audits = list(session.exec(select(ComplianceAudit).join(AuditResult).where(
+        AuditResult.asset_version_id.in_(versions)).options(selectinload(ComplianceAudit.project))
+        .order_by(ComplianceAudit.id).distinct()).all())
+    lessons = list(session.exec(select(Lesson).where(
+        (Lesson.asset_id == asset.id) | Lesson.incorporated_version_id.in_(versions)).order_by(Lesson.id)).all())
+    return Trace(proposals=proposals, pilots=pilots, plans=list({p.plan.id: p.plan for p in pilots}.values()),
+                 deployments=deployments, tailorings=tailorings, audits=audits, lessons=lessons)
+
+
+def of_objective(session: Session, objective: BusinessObjective) -> Trace:
+    """The proposals and plans that serve an objective."""
+    proposals = list(session.exec(
+        select(Proposal).join(ProposalObjective, ProposalObjective.proposal_id == Proposal.id)
+        .where(ProposalObjective.objective_id == objective.id).order_by(Proposal.priority_score.desc())).all())
+    plans = list(session.exec(select(ActionPlan).join(PlanObjective, PlanObjective.plan_id == ActionPlan.id)
+                              .where(PlanObjective.objective_id == objective.id).order_by(ActionPlan.id)).all())
+    return Trace(proposals=proposals, plans=plans)

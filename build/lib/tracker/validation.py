@@ -1,0 +1,133 @@
+"""Input models: every form is parsed by a non-table model before anything touches a table."""
+
+from typing import Annotated, Any, TypeVar, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticError
+from sqlmodel import select
+from werkzeug.datastructures import MultiDict
+
+from tracker.errors import ValidationError
+
+# Ids the databases can hold (PostgreSQL's integer): anything else cannot name a record.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def chosen(message: str):
+    """Ids picked from a list, at least one: checked with the other fields, in the same round of errors."""
+    def at_least_one(ids: list[int]) -> list[int]:
+        if not ids:
+            raise ValueError(message)
+        return ids
+    return Annotated[list[Id], AfterValidator(at_least_one)]
+
+
+def later_or_same(earlier: str, message: str):
+    """A field validator: this date is not before the date in `earlier` (when both are given and valid)."""
+    def check(cls, value, info: ValidationInfo):
+        before = info.data.get(earlier)
+        if value is not None and before is not None and value < before:
+            raise ValueError(message)
+        return value
+    return classmethod(check)
+
+
+def text(max_length: int, *, required: bool = True):
+    """A stripped string of bounded length (the app enforces lengths: SQLite does not)."""
+    return Annotated[str, StringConstraints(min_length=1 if required else 0, max_length=max_length)]
+
+
+class FormModel(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        # PostgreSQL refuses NUL in text; nobody means to type one.
+        if isinstance(data, dict):
+            for value in data.values():
+                values = value if isinstance(value, list) else [value]
+                if any(isinstance(v, str) and "\x00" in v for v in values):
+                    raise ValueError("contains characters that are not allowed")
+        return data
+
+
+M = TypeVar("M", bound=FormModel)
+
+
+def _is_list(annotation: Any) -> bool:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return get_origin(annotation) is list
+
+
+def form_dict(model: type[FormModel], form: MultiDict) -> dict[str, Any]:
+    """The submitted values the model knows, lists where the model wants lists, blanks as absent."""
+    data: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if _is_list(field.annotation):
+            data[name] = [v for v in form.getlist(name) if v.strip()]
+        elif name in form and form[name].strip() != "":
+            data[name] = form[name]
+        elif name in form and field.annotation is str:
+            data[name] = ""
+    return data
+
+
+MESSAGES = {
+    "missing": "This field is required.",
+    "string_too_short": "This field is required.",
+    "string_too_long": "Use at most {max_length} characters.",
+    "string_pattern_mismatch": "Use letters, digits, '.', '_' or '-' only.",
+    "date_parsing": "Enter a real date as YYYY-MM-DD.",
+    "date_from_datetime_parsing": "Enter a real date as YYYY-MM-DD.",
+    "date_type": "Enter a real date as YYYY-MM-DD.",
+    "enum": "Choose one of the listed options.",
+    "literal_error": "Choose one of the listed options.",
+    "int_parsing": "Enter a whole number.",
+    "int_type": "Enter a whole number.",
+    "greater_than_equal": "Choose one of the listed options.",
+    "less_than_equal": "Choose one of the listed options.",
+    "bool_parsing": "Choose yes or no.",
+}
+
+
+def _message(error: dict) -> str:
+    template = MESSAGES.get(error["type"])
+    if template:
+        return template.format(**error.get("ctx", {}))
+    if error["type"] == "value_error":
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+        return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    return error["msg"]
+
+
+def parse(model: type[M], form: MultiDict) -> M:
+    """Validate a submitted form, or raise ValidationError with one message per field."""
+    try:
+        return model.model_validate(form_dict(model, form))
+    except PydanticError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "__all__"
+            errors.setdefault(name, _message(error))
+        raise ValidationError(errors) from None
+
+
+def existing(session, model, ids: list[int], *, field: str, message: str = "Choose from the list.") -> list:
+    """The records with these ids, or a ValidationError on `field` if any does not exist."""
+    if not ids:
+        return []
+    records = list(session.exec(select(model).where(model.id.in_(ids))).all())
+    if len(records) != len(set(ids)):
+        raise ValidationError({field: message})
+    return records

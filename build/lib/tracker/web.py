@@ -1,0 +1,104 @@
+"""Small htmx helpers: the fragment for htmx requests, the page otherwise; redirects htmx understands."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
+
+from flask import Response, redirect, render_template, request
+from flask_htmx import HTMX
+from flask_htmx import make_response as htmx_response
+from werkzeug.datastructures import MultiDict
+
+from tracker.errors import Conflict, ValidationError
+from tracker.validation import parse
+
+htmx = HTMX()
+E = TypeVar("E", bound=Enum)
+
+
+def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **context) -> Response:
+    """The fragment for an htmx request, the whole page otherwise; caches keep the two apart.
+
+    `context` is the templates' variables, whatever their names (a filter called `status` included);
+    the response's HTTP status is the separate, keyword-only `http_status`.
+    """
+    template = fragment if htmx and not htmx.history_restore_request else page
+    # as_fragment: a section may send other parts of the page it changed along, out of band (hx-swap-oob).
+    response = Response(render_template(template, as_fragment=template != page, **context), status=http_status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def in_place_or_go_to(url: str, render) -> Response:
+    """After a status change: htmx swaps the re-rendered page in place; a plain form post is redirected."""
+    return render() if htmx else redirect(url, code=303)
+
+
+def go_to(url: str) -> Response:
+    """After a successful write: htmx follows HX-Redirect, a plain form post follows a 303."""
+    if htmx:
+        return htmx_response("", redirect=url)
+    return redirect(url, code=303)
+
+
+def query_text(name: str, *, max_length: int = 100) -> str:
+    """A ?name= search text, trimmed and bounded; NUL (which PostgreSQL refuses) removed."""
+    return request.args.get(name, "").replace("\x00", "").strip()[:max_length]
+
+
+def query_page() -> int:
+    """The ?page= number, 1 when absent or nonsense."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def query_enum(enum: type[E], name: str) -> E | None:
+    """A ?name= filter value from an enum; unknown values mean no filter."""
+    try:
+        return enum(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def query_id(name: str) -> int | None:
+    """A ?name= record id, None when absent or not an id."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    """How one kind of record is written through a form: its input model, templates, and select options.
+
+    The page and the htmx fragment share the form markup; errors come back as 422 beside the fields,
+    a stale edit as 409 with the saved values beside the user's, and nothing the user typed is lost.
+    """
+
+    model: type
+    page: str
+    fragment: str
+    name: str  # what the templates call the record, e.g. "project"
+    values_of: Callable[[Any], MultiDict]  # a saved record as form values, version included
+    options: Callable[[Any], dict] = lambda record: {}  # what the form's selects offer (given the record or None)
+
+    def show(self, *, values: MultiDict, record: Any = None, errors: dict | None = None,
+             conflict: MultiDict | None = None, status: int = 200) -> Response:
+        return page_or_fragment(self.page, self.fragment, http_status=status, values=values, errors=errors or {},
+                                conflict=conflict, **{self.name: record}, **self.options(record))
+
+    def edit(self, record: Any) -> Response:
+        return self.show(record=record, values=self.values_of(record))
+
+    def post(self, save: Callable[[Any], Any], *, done: Callable[[Any], str], record: Any = None,
+             reload: Callable[[], Any] | None = None) -> Response:
+        """Parse the posted form and save it; then the saved record's page, or the form again."""
+        try:
+            saved = save(parse(self.model, request.form))
+        except ValidationError as error:
+            return self.show(record=record, values=request.form, errors=error.errors, status=422)
+        except Conflict as error:
+            current = reload() if reload else record
+            return self.show(record=current, values=request.form, conflict=self.values_of(current),
+                             errors={"__all__": error.message}, status=409)
+        return go_to(done(saved))
