@@ -1,6 +1,7 @@
 """Issue 9.5: a wheel built from the project carries what the app needs at run time, migrations included, and
 an installed copy (here: the wheel unpacked away from the repository) can migrate a database."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,9 +14,13 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # From a copy without build leftovers: a stale tracker.egg-info would list files the configuration forgot.
+    source = tmp_path_factory.mktemp("source") / "tracker-src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "build", "data",
+                                                                 "__pycache__", ".pytest_cache", ".ruff_cache"))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--disable-pip-version-check",
-                    "-w", str(out), str(ROOT)], check=True, capture_output=True, timeout=600)
+                    "-w", str(out), str(source)], check=True, capture_output=True, timeout=600)
     return next(out.glob("tracker-*.whl"))
 
 
