@@ -3,12 +3,8 @@
 from tracker.action_plans.models import CommitmentStatus as C
 from tracker.action_plans.models import IssueStatus as I
 from tracker.action_plans.models import PlanStatus as P
-from tracker.auth.roles import Role
+from tracker.auth.roles import EVERYONE, PG, STEERING
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
-STEERING = frozenset({Role.STEERING})
-EVERYONE = frozenset(Role)  # narrowed to the record's owner by the policy's object rules
 
 PLAN_TRANSITIONS: Transitions = {
     (P.DRAFT, P.IN_REVIEW): Move("Submit for review", roles=PG),

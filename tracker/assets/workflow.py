@@ -1,10 +1,8 @@
 """The life of an asset version: drafted, released to projects, retired."""
 
 from tracker.assets.models import VersionStatus
-from tracker.auth.roles import Role
+from tracker.auth.roles import PG
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
 
 VERSION_TRANSITIONS: Transitions = {
     (VersionStatus.DRAFT, VersionStatus.RELEASED): Move("Release", roles=PG),

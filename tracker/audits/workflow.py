@@ -2,11 +2,8 @@
 
 from tracker.audits.models import AuditStatus as A
 from tracker.audits.models import NoncomplianceStatus as N
-from tracker.auth.roles import Role
+from tracker.auth.roles import EVERYONE, PG
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
-EVERYONE = frozenset(Role)  # narrowed to the noncompliance's owner by the policy's object rules
 
 AUDIT_TRANSITIONS: Transitions = {
     (A.PLANNED, A.COMPLETED): Move("Complete audit", roles=PG),

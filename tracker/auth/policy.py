@@ -10,22 +10,19 @@ from functools import wraps
 from flask import current_app
 from flask_login import current_user
 
-from tracker.auth.roles import Role
+from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role
 from tracker.errors import DomainError, InvalidTransition, PermissionDenied
 
 PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
-EVERYONE = frozenset(Role)
-PG = frozenset({Role.PROCESS_GROUP})
-STEERING = frozenset({Role.STEERING})
 
 POLICY: dict[str, frozenset[Role]] = {
     "read": EVERYONE,
     "session.end": EVERYONE,
     "account.password": EVERYONE,
-    "project.create": frozenset({Role.PROCESS_GROUP}),
-    "project.edit": frozenset({Role.PROCESS_GROUP, Role.PROJECT_LEAD}),
+    "project.create": PG,
+    "project.edit": PG_AND_LEADS,
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),
-    "asset.edit": frozenset({Role.PROCESS_GROUP}),
+    "asset.edit": PG,
     "user.manage": frozenset({Role.ADMIN}),
     "settings.manage": frozenset({Role.ADMIN}),
     "objective.edit": PG | STEERING,
@@ -44,9 +41,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "pilot.edit": PG,
     "pilot.move": PG | STEERING,  # which move, by whom: the pilot transition table
     "deployment.create": PG,
-    "deployment.update": PG | frozenset({Role.PROJECT_LEAD}),  # leads: their own projects' rows
+    "deployment.update": PG_AND_LEADS,  # leads: their own projects' rows
     "standard_set.edit": PG,
-    "tailoring.log": PG | frozenset({Role.PROJECT_LEAD}),  # leads: for their own projects only
+    "tailoring.log": PG_AND_LEADS,  # leads: for their own projects only
     "tailoring.review": PG,
     "tailoring.configure": PG,
     "audit.edit": PG,

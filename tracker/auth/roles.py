@@ -22,3 +22,9 @@ ROLE_LABELS = {
     Role.PROJECT_LEAD: "Project lead",
     Role.MEMBER: "Member",
 }
+
+# The role groups the workflow tables and the permission policy name, defined once.
+EVERYONE = frozenset(Role)  # narrowed to a record's owner or project lead by the policy's object rules
+PG = frozenset({Role.PROCESS_GROUP})
+STEERING = frozenset({Role.STEERING})
+PG_AND_LEADS = frozenset({Role.PROCESS_GROUP, Role.PROJECT_LEAD})

@@ -1,12 +1,9 @@
 """The deployment status of a project's asset version, as a table. Leads move their own projects' rows
 (the policy's object rule); verifying a deployment is the process group's."""
 
-from tracker.auth.roles import Role
+from tracker.auth.roles import PG, PG_AND_LEADS
 from tracker.deployments.models import RowStatus as R
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
-PG_AND_LEADS = frozenset({Role.PROCESS_GROUP, Role.PROJECT_LEAD})
 
 ROW_TRANSITIONS: Transitions = {
     (R.NOT_STARTED, R.PLANNED): Move("Plan", roles=PG_AND_LEADS),

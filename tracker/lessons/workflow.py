@@ -1,10 +1,8 @@
 """The review of a lesson learned by the process group."""
 
-from tracker.auth.roles import Role
+from tracker.auth.roles import PG
 from tracker.lessons.models import LessonStatus as L
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
 
 LESSON_TRANSITIONS: Transitions = {
     (L.NEW, L.REVIEWED): Move("Mark reviewed", roles=PG),

@@ -1,11 +1,8 @@
 """The life of a pilot: planned, running, evaluated, decided by the steering committee (or extended)."""
 
-from tracker.auth.roles import Role
+from tracker.auth.roles import PG, STEERING
 from tracker.pilots.models import PilotStatus as S
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
-STEERING = frozenset({Role.STEERING})
 
 PILOT_TRANSITIONS: Transitions = {
     (S.PLANNED, S.RUNNING): Move("Start pilot", roles=PG),

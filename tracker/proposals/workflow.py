@@ -1,12 +1,9 @@
 """The life of an improvement proposal: triage by the process group, decisions by the steering committee
 on escalated ones, then planned and implemented as its action plan moves."""
 
-from tracker.auth.roles import Role
+from tracker.auth.roles import PG, STEERING
 from tracker.proposals.models import ProposalStatus as S
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
-STEERING = frozenset({Role.STEERING})
 
 PROPOSAL_TRANSITIONS: Transitions = {
     (S.SUBMITTED, S.UNDER_REVIEW): Move("Start review", roles=PG),

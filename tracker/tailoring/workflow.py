@@ -1,10 +1,8 @@
 """The review of a tailoring record by the process group."""
 
-from tracker.auth.roles import Role
+from tracker.auth.roles import PG
 from tracker.tailoring.models import TailoringStatus as T
 from tracker.workflow import Move, Transitions
-
-PG = frozenset({Role.PROCESS_GROUP})
 
 TAILORING_TRANSITIONS: Transitions = {
     (T.REQUESTED, T.APPROVED): Move("Approve", roles=PG),

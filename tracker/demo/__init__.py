@@ -112,8 +112,8 @@ class Story:
 
 def load_demo(session: Session, *, force: bool = False, today: date | None = None) -> bool:
     """Load the demo organization unless the database already has users; returns whether it loaded."""
-    from tracker.demo_deployment import deployment_events
-    from tracker.demo_pipeline import pipeline_events
+    from tracker.demo.deployment import deployment_events
+    from tracker.demo.pipeline import pipeline_events
 
     seed_catalog(session)
     session.commit()
