@@ -16,7 +16,7 @@ from tracker.deployments.status import drift
 from tracker.errors import ValidationError
 from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
-from tracker.projects.service import ProjectFilter, list_projects
+from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import RecordForm, page_or_fragment, query_enum, query_id, query_page, query_text
 from tracker.workflow import allowed_moves
@@ -51,8 +51,7 @@ def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, ver
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
         version_values=version_values or MultiDict(), version_errors=version_errors or {},
         statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
-        feedback=feedback_on(session, asset_id=asset.id), projects=list_projects(
-            session, where=ProjectFilter(), page=1, size=10_000).items,
+        feedback=feedback_on(session, asset_id=asset.id), projects=project_choices(session),
         feedback_values=MultiDict(), feedback_errors={},
     )
 

@@ -13,7 +13,7 @@ from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.policy import can, requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
-from tracker.projects.service import ProjectFilter, list_projects
+from tracker.projects.service import project_choices
 from tracker.proposals.models import SourceEntity
 from tracker.proposals.sources import proposals_from
 from tracker.validation import parse
@@ -50,7 +50,7 @@ def _noncompliance_args() -> dict:
 
 def _options(_record) -> dict:
     session = get_session()
-    return {"projects": list_projects(session, where=ProjectFilter(), page=1, size=10_000).items,
+    return {"projects": project_choices(session),
             "auditors": owner_choices(session)}
 
 

@@ -11,7 +11,7 @@ from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.auth.roles import Role
 from tracker.db import get_session
-from tracker.projects.service import ProjectFilter, list_projects
+from tracker.projects.service import project_choices
 from tracker.web import RecordForm, go_to, page_or_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -49,7 +49,7 @@ def _values(user: User) -> MultiDict:
 
 def _options(user: User | None) -> dict:
     session = get_session()
-    return {"roles": list(Role), "projects": list_projects(session, where=ProjectFilter(), page=1, size=10_000).items,
+    return {"roles": list(Role), "projects": project_choices(session),
             "history": history(session, entity="user", entity_ids=[user.id]) if user else []}
 
 

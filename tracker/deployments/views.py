@@ -19,7 +19,7 @@ from tracker.deployments.workflow import ROW_TRANSITIONS
 from tracker.errors import Conflict, ValidationError
 from tracker.pilots.service import plan_choices, version_choices
 from tracker.projects.models import Phase, ProjectStatus
-from tracker.projects.service import ProjectFilter, get_project, list_projects
+from tracker.projects.service import get_project, project_choices
 from tracker.validation import parse
 from tracker.web import RecordForm, go_to, page_or_fragment, query_enum, query_page, query_text
 from tracker.workflow import allowed_moves
@@ -57,7 +57,7 @@ def _options(_record) -> dict:
     session = get_session()
     versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
                 if v.status.value == "released"]
-    active = list_projects(session, where=ProjectFilter(status=ProjectStatus.ACTIVE), page=1, size=10_000).items
+    active = project_choices(session, active_only=True)
     return {"versions": versions, "projects": active, "plans": plan_choices(session)}
 
 

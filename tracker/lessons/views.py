@@ -15,7 +15,7 @@ from tracker.lessons.models import Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.pilots.service import version_choices
 from tracker.process_areas.service import list_areas
-from tracker.projects.service import ProjectFilter, list_projects
+from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -33,7 +33,7 @@ bp = Blueprint("lessons", __name__)
 
 
 def _projects():
-    return list_projects(get_session(), where=ProjectFilter(), page=1, size=10_000).items
+    return project_choices(get_session())
 
 
 @bp.get("/lessons/")

@@ -12,7 +12,7 @@ from tracker.pilots import service
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
-from tracker.projects.service import ProjectFilter, list_projects
+from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
@@ -99,7 +99,7 @@ def _options(_pilot: Pilot | None) -> dict:
     versions = [(str(v.id), f"{v.asset.title} {v.label} ({v.status.label.lower()})")
                 for v in service.version_choices(session)]
     return {"plans": service.plan_choices(session), "versions": versions,
-            "projects": list_projects(session, where=ProjectFilter(), page=1, size=10_000).items}
+            "projects": project_choices(session)}
 
 
 def _page(pilot: Pilot) -> str:

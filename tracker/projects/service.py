@@ -26,6 +26,14 @@ class ProjectFilter:
     lead_id: int | None = None
 
 
+def project_choices(session: Session, *, active_only: bool = False) -> list[Project]:
+    """Every project (or every active one), by code: the options of a project picker or filter."""
+    statement = select(Project).order_by(Project.code)
+    if active_only:
+        statement = statement.where(Project.status == ProjectStatus.ACTIVE)
+    return list(session.exec(statement).all())
+
+
 def list_projects(session: Session, *, where: ProjectFilter, page: int, size: int) -> Page:
     """A page of projects matching the filter, leads loaded, by code."""
     statement = select(Project).options(selectinload(Project.leads)).order_by(Project.code)
