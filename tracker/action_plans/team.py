@@ -52,10 +52,6 @@ def remove_member(session: Session, *, plan: ActionPlan, user_id: int, by: User)
     commit(session)
 
 
-def team_choices(session: Session) -> list[User]:
-    return list(session.exec(select(User).where(User.active).order_by(User.name)).all())
-
-
 def add_review(session: Session, *, plan: ActionPlan, data: ReviewInput, by: User) -> PlanReview:
     """A stakeholder's verdict on a plan in review; asking for changes needs a comment."""
     authorize(by, "plan.review")

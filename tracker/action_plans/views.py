@@ -9,9 +9,9 @@ from tracker.action_plans import commitments, issues, joint_reviews, revisions, 
 from tracker.action_plans.forms import PlanInput, PlanMoveInput, ReviewInput, TeamMemberInput
 from tracker.action_plans.models import ActionPlan, PlanStatus, Verdict
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
-from tracker.assets.service import owner_choices
 from tracker.audit.service import history
 from tracker.auth.policy import can, requires
+from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import NotFound, ValidationError
 from tracker.objectives.service import list_objectives
@@ -57,7 +57,7 @@ def plan_page(plan: ActionPlan, *, fragment: str = "plans/detail.html", status: 
         "joint_reviews": joint_reviews.of_plan(session, plan_id=plan.id),
         "reviews": team.reviews(session, plan_id=plan.id), "verdicts": list(Verdict),
         "revisions": revisions.revisions(session, plan_id=plan.id),
-        "people": team.team_choices(session),
+        "people": people_choices(session),
         "history": history(session, entity="action_plan", entity_ids=[plan.id]),
     }
     empty = {"values": MultiDict(), "errors": {}}
@@ -165,7 +165,7 @@ def _values(plan: ActionPlan) -> MultiDict:
 
 def _options(plan: ActionPlan | None) -> dict:
     session = get_session()
-    return {"owners": owner_choices(session), "objectives": list_objectives(session, active_only=True),
+    return {"owners": people_choices(session), "objectives": list_objectives(session, active_only=True),
             "proposals": service.proposal_choices(session, plan=plan)}
 
 

@@ -89,3 +89,8 @@ class AssetVersion(SQLModel, table=True):
     asset: ProcessAsset = Relationship(back_populates="versions")
 
     __mapper_args__ = versioned(_version_version)
+
+    @property
+    def name(self) -> str:
+        """The asset and the label, as pickers and history show a version (the asset must be loaded)."""
+        return f"{self.asset.title} {self.label}"

@@ -65,8 +65,16 @@ def asset_choices(session: Session) -> list[ProcessAsset]:
     return list(session.exec(select(ProcessAsset).order_by(ProcessAsset.title)).all())
 
 
-def owner_choices(session: Session) -> list[User]:
-    return list(session.exec(select(User).where(User.active).order_by(User.name)).all())
+def version_choices(session: Session, *, released_only: bool = False,
+                    asset_id: int | None = None) -> list[AssetVersion]:
+    """Asset versions for pickers, asset by asset (only the released ones, or one asset's, if asked)."""
+    statement = select(AssetVersion).options(selectinload(AssetVersion.asset)).order_by(AssetVersion.asset_id,
+                                                                                         AssetVersion.id)
+    if released_only:
+        statement = statement.where(AssetVersion.status == VersionStatus.RELEASED)
+    if asset_id is not None:
+        statement = statement.where(AssetVersion.asset_id == asset_id)
+    return list(session.exec(statement).all())
 
 
 def _areas(session: Session, area_ids: list[int]) -> list[ProcessArea]:

@@ -11,6 +11,7 @@ from tracker.assets.models import AssetKind, ProcessAsset, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.audit.service import history
 from tracker.auth.policy import requires
+from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.deployments.status import drift
 from tracker.errors import ValidationError
@@ -129,5 +130,5 @@ def _page(asset: ProcessAsset) -> str:
 
 
 FORM = RecordForm(AssetInput, "assets/form.html", "assets/_form.html", "asset", _values,
-                  options=lambda _: {"kinds": list(AssetKind), "owners": service.owner_choices(get_session()),
+                  options=lambda _: {"kinds": list(AssetKind), "owners": people_choices(get_session()),
                                    "areas": list_areas(get_session())})

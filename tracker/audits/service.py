@@ -102,7 +102,7 @@ def record_results(session: Session, *, audit: ComplianceAudit, results: dict[in
         if len(notes) > 2000 or "\x00" in notes:
             errors[f"notes_{version_id}"] = "Use at most 2000 characters, and no control characters."
             continue
-        label = f"{in_scope[version_id].asset.title} {in_scope[version_id].label}"
+        label = in_scope[version_id].name
         row = existing.get(version_id)
         old = _shown_result(row.result, row.notes) if row else None
         if row is None:

@@ -4,13 +4,13 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import owner_choices
 from tracker.audit.service import history
 from tracker.audits import service
 from tracker.audits.forms import AuditInput, AuditMoveInput, NoncomplianceInput, NoncomplianceMoveInput
 from tracker.audits.models import Compliance, ComplianceAudit, NoncomplianceStatus
 from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.policy import can, requires
+from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import ValidationError
 from tracker.projects.service import project_choices
@@ -51,7 +51,7 @@ def _noncompliance_args() -> dict:
 def _options(_record) -> dict:
     session = get_session()
     return {"projects": project_choices(session),
-            "auditors": owner_choices(session)}
+            "auditors": people_choices(session)}
 
 
 FORM = RecordForm(AuditInput, "audits/form.html", "audits/_form.html", "audit", values_of=lambda a: MultiDict(),
@@ -85,14 +85,14 @@ def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
     noncompliances = service.noncompliances(session, audit_id=audit.id)
     return page_or_fragment(
         "audits/detail.html", "audits/detail.html", http_status=status, audit=audit, scope=in_scope,
-        version_options=[(str(v.id), f"{v.asset.title} {v.label}") for v in in_scope],
+        version_options=[(str(v.id), v.name) for v in in_scope],
         results={r.asset_version_id: r for r in audit.results}, compliance=list(Compliance),
         tailorings=service.approved_tailorings(session, project_id=audit.project_id),
         noncompliances=noncompliances, proposals_from=proposals_from(
             session, entity=SourceEntity.NONCOMPLIANCE, ids=[item.id for item in noncompliances]),
         nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
         if can(current_user, "noncompliance.update", item) else [],
-        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role), people=owner_choices(session),
+        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role), people=people_choices(session),
         history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
         results_form=forms.get("results", empty), move_form=forms.get("move", empty), nc_form=forms.get("nc", empty))
 

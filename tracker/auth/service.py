@@ -203,3 +203,8 @@ def _set_projects_led(session: Session, *, user: User, projects: list[Project], 
         record_values(session, project, by=by, changed=lead_change)
         bump_version(session, project, lead_change)  # an open project form with the old leads is now stale
     return change
+
+
+def people_choices(session: Session) -> list[User]:
+    """Everyone active, by name: the options of an owner, auditor, attendee or team picker."""
+    return list(session.exec(select(User).where(User.active).order_by(User.name)).all())

@@ -40,7 +40,7 @@ def check_gate(session: Session, *, versions: list[AssetVersion], override_reaso
     """
     gate = deployment_gate(session, version_ids=[v.id for v in versions])
     if not gate.open and not override_reason.strip():
-        names = ", ".join(f"{v.asset.title} {v.label}" for v in gate.blocked)
+        names = ", ".join(v.name for v in gate.blocked)
         raise ValidationError({"override_reason": f"{names} was piloted without an adopt decision: give the "
                                                   "reason to deploy it anyway."})
 
@@ -66,7 +66,7 @@ def create_deployment(session: Session, *, data: DeploymentInput, by: User) -> D
     flush(session)
     record_create(session, deployment, by=by, fields=data.model_dump(exclude={"version_ids", "project_ids", "plan_id"}) | {
         "plan": f"#{data.plan_id}" if data.plan_id else None,
-        "asset_versions": [f"{v.asset.title} {v.label}" for v in versions],
+        "asset_versions": [v.name for v in versions],
         "projects": [p.code for p in projects]})
     add_rows(session, deployment=deployment, projects=projects, versions=versions, by=by)
     commit(session)
@@ -87,7 +87,7 @@ def add_rows(session: Session, *, deployment: Deployment, projects: list[Project
     flush(session)
     for row, (project, version) in zip(rows, pairs, strict=True):
         record_create(session, row, by=by, fields={"deployment": f"#{deployment.id}", "project": project.code,
-                                                   "asset_version": f"{version.asset.title} {version.label}",
+                                                   "asset_version": version.name,
                                                    "status": row.status})
     return len(rows)
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import asset_choices, get_asset
+from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.audit.service import history
 from tracker.auth.policy import can, led_projects_only, requires
 from tracker.db import get_session
@@ -17,7 +17,7 @@ from tracker.deployments.forms import DeploymentInput, OverrideInput, RowMoveInp
 from tracker.deployments.models import RowStatus
 from tracker.deployments.workflow import ROW_TRANSITIONS
 from tracker.errors import Conflict, ValidationError
-from tracker.pilots.service import plan_choices, version_choices
+from tracker.pilots.service import plan_choices
 from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import get_project, project_choices
 from tracker.validation import parse
@@ -55,8 +55,7 @@ def detail(deployment_id: int):
 
 def _options(_record) -> dict:
     session = get_session()
-    versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
-                if v.status.value == "released"]
+    versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
     active = project_choices(session, active_only=True)
     return {"versions": versions, "projects": active, "plans": plan_choices(session)}
 

@@ -99,14 +99,10 @@ def move(session: Session, *, lesson: Lesson, data: LessonMoveInput, by: User) -
         if version is None:
             raise ValidationError({"incorporated_version_id": "Choose the asset version that took the lesson in."})
         changes["incorporated_version_id"] = version.id
-    shown = {"incorporated_version_id": lambda vid: _version_label(session.get(AssetVersion, vid))}
+    shown = {"incorporated_version_id": lambda vid: session.get(AssetVersion, vid).name}
     bump_version(session, lesson, apply_changes(session, lesson, by=by, changes=changes, shown=shown))
     commit(session)
     return lesson
-
-
-def _version_label(version: AssetVersion) -> str:
-    return f"{version.asset.title} {version.label}"
 
 
 def convert(session: Session, *, lesson: Lesson, by: User) -> Proposal:

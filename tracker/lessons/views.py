@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import asset_choices, get_asset
+from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
@@ -13,7 +13,6 @@ from tracker.lessons import service
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
-from tracker.pilots.service import version_choices
 from tracker.process_areas.service import list_areas
 from tracker.projects.service import project_choices
 from tracker.validation import parse
@@ -81,8 +80,7 @@ def detail(lesson_id: int):
 
 def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = None, errors: dict | None = None):
     session = get_session()
-    versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
-                if lesson.asset_id is None or v.asset_id == lesson.asset_id]
+    versions = [(str(v.id), v.name) for v in version_choices(session, asset_id=lesson.asset_id)]
     return page_or_fragment(
         "lessons/detail.html", "lessons/detail.html", http_status=status, lesson=lesson,
         moves=allowed_moves(LESSON_TRANSITIONS, lesson.status, current_user.role), versions=versions,

@@ -5,9 +5,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker import trace
-from tracker.assets.service import owner_choices
 from tracker.audit.service import history
 from tracker.auth.policy import requires
+from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.objectives import service
 from tracker.objectives.forms import ObjectiveInput
@@ -47,7 +47,7 @@ def _page(objective: BusinessObjective) -> str:
 
 
 FORM = RecordForm(ObjectiveInput, "objectives/form.html", "objectives/_form.html", "objective", _values,
-                  options=lambda _: {"owners": owner_choices(get_session())})
+                  options=lambda _: {"owners": people_choices(get_session())})
 
 
 @bp.get("/new")

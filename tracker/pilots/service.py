@@ -44,11 +44,6 @@ def plan_choices(session: Session) -> list[ActionPlan]:
                              .order_by(ActionPlan.id.desc())).all())
 
 
-def version_choices(session: Session) -> list[AssetVersion]:
-    return list(session.exec(select(AssetVersion).options(selectinload(AssetVersion.asset))
-                             .order_by(AssetVersion.asset_id, AssetVersion.id)).all())
-
-
 def _links(session: Session, data: PilotInput) -> tuple[ActionPlan, list[AssetVersion], list[Project]]:
     plan = session.get(ActionPlan, data.plan_id)
     if plan is None or plan.status not in PLAN_OPEN:
@@ -65,14 +60,10 @@ def create_pilot(session: Session, *, data: PilotInput, by: User) -> Pilot:
     session.add(pilot)
     flush(session)
     record_create(session, pilot, by=by, fields=data.model_dump(include=set(FIELDS)) | {
-        "plan": f"#{plan.id}", "asset_versions": [_label(v) for v in versions],
+        "plan": f"#{plan.id}", "asset_versions": [v.name for v in versions],
         "projects": [p.code for p in projects]})
     commit(session)
     return pilot
-
-
-def _label(version: AssetVersion) -> str:
-    return f"{version.asset.title} {version.label}"
 
 
 def editable_pilot(session: Session, *, pilot_id: int, by: User) -> Pilot:
@@ -89,7 +80,7 @@ def update_pilot(session: Session, *, pilot: Pilot, data: PilotInput, by: User) 
         raise Conflict(current=pilot)
     plan, versions, projects = _links(session, data)
     changed = apply_changes(session, pilot, by=by, changes=data.model_dump(include=set(FIELDS)) | {"plan_id": plan.id})
-    changed |= set_links(session, pilot, attr="asset_versions", new=versions, label=_label, by=by)
+    changed |= set_links(session, pilot, attr="asset_versions", new=versions, label=lambda v: v.name, by=by)
     changed |= set_links(session, pilot, attr="projects", new=projects, label=lambda p: p.code, by=by)
     bump_version(session, pilot, changed)
     commit(session)

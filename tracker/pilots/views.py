@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from tracker.assets.service import version_choices
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
@@ -96,8 +97,8 @@ def _values(pilot: Pilot) -> MultiDict:
 
 def _options(_pilot: Pilot | None) -> dict:
     session = get_session()
-    versions = [(str(v.id), f"{v.asset.title} {v.label} ({v.status.label.lower()})")
-                for v in service.version_choices(session)]
+    versions = [(str(v.id), f"{v.name} ({v.status.label.lower()})")
+                for v in version_choices(session)]
     return {"plans": service.plan_choices(session), "versions": versions,
             "projects": project_choices(session)}
 

@@ -40,7 +40,7 @@ def log(session: Session, *, data: TailoringInput, by: User) -> TailoringRecord:
     session.add(record)
     flush(session)
     record_create(session, record, by=by, fields=data.model_dump(exclude={"project_id", "asset_version_id"}) | {
-        "project": project.code, "asset_version": f"{version.asset.title} {version.label}"})
+        "project": project.code, "asset_version": version.name})
     commit(session)
     return record
 

@@ -4,11 +4,11 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from tracker.assets.service import version_choices
 from tracker.audit.service import history
 from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
 from tracker.errors import Conflict, ValidationError
-from tracker.pilots.service import version_choices
 from tracker.tailoring import service
 from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
@@ -42,8 +42,7 @@ def index():
 
 def _options(_record) -> dict:
     session = get_session()
-    versions = [(str(v.id), f"{v.asset.title} {v.label}") for v in version_choices(session)
-                if v.status.value == "released"]
+    versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
     return {"projects": service.project_choices(session, by=current_user), "versions": versions,
             "types": list(TailoringType)}
 
