@@ -21,6 +21,8 @@ from tracker.db import make_engine, normalize_url
 from tracker.migrations import upgrade
 from tracker.process_areas.service import seed_catalog
 from tracker.projects.models import Phase, Project
+from tracker.proposals.models import PriorityWeights
+from tracker.tailoring.models import TailoringSettings
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose: once per run
@@ -74,6 +76,7 @@ def app(engine, database_url, tmp_path):
     app.config["TESTING"] = True
     with Session(engine) as session:
         seed_catalog(session)
+        session.add_all([PriorityWeights(), TailoringSettings()])  # what migration 0005 seeds, emptied above
         session.commit()
     yield app
     app.extensions["tracker.engine"].dispose()

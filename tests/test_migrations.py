@@ -36,3 +36,18 @@ def test_migrating_twice_is_a_no_op_and_records_the_revision(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
     engine.dispose()
+
+
+def test_the_settings_rows_exist_after_migrating(tmp_path):
+    """GET pages read the organization's settings; migration 0005 seeds them, so no GET has to write."""
+    import sqlalchemy as sa
+
+    from tracker.migrations import upgrade
+
+    url = f"sqlite:///{tmp_path / 'seeded.db'}"
+    upgrade(url)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT benefit, alignment, effort FROM priority_weights").all() == [(5, 3, 2)]
+        assert connection.exec_driver_sql("SELECT pattern_threshold FROM tailoring_settings").all() == [(3,)]
+    engine.dispose()

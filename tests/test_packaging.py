@@ -47,4 +47,4 @@ def test_an_installed_copy_migrates_a_database(wheel, tmp_path):
     run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                          env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stderr[-3000:]
-    assert run.stdout.strip() == "0004"
+    assert run.stdout.strip() == "0005"

@@ -26,13 +26,8 @@ def priority_score(*, benefit: int, effort: int, objectives: int, weights: Prior
 
 
 def current_weights(session: Session) -> PriorityWeights:
-    """The organization's weights (the defaults until an admin sets them)."""
-    weights = session.exec(select(PriorityWeights).order_by(PriorityWeights.id)).first()
-    if weights is None:
-        weights = PriorityWeights()
-        session.add(weights)
-        session.flush()
-    return weights
+    """The organization's weights (one row, seeded by migration 0005 with the defaults)."""
+    return session.exec(select(PriorityWeights).order_by(PriorityWeights.id).limit(1)).one()
 
 
 def score(proposal: Proposal, weights: PriorityWeights) -> int:

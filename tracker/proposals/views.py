@@ -161,7 +161,6 @@ FORM = RecordForm(ProposalInput, "proposals/form.html", "proposals/_form.html", 
 @requires("settings.manage")
 def weights():
     current = priority.current_weights(get_session())
-    get_session().commit()  # the defaults row, made on first sight
     values = MultiDict({name: str(getattr(current, name)) for name in ("benefit", "alignment", "effort", "version")})
     return _weights_form(values=values)
 

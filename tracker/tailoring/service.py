@@ -101,12 +101,8 @@ def project_choices(session: Session, *, by: User) -> list[Project]:
 
 
 def settings(session: Session) -> TailoringSettings:
-    current = session.exec(select(TailoringSettings).order_by(TailoringSettings.id)).first()
-    if current is None:
-        current = TailoringSettings()
-        session.add(current)
-        session.flush()
-    return current
+    """The organization's tailoring settings (one row, seeded by migration 0005 with the defaults)."""
+    return session.exec(select(TailoringSettings).order_by(TailoringSettings.id).limit(1)).one()
 
 
 def set_threshold(session: Session, *, data: ThresholdInput, by: User) -> TailoringSettings:

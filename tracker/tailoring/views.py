@@ -98,7 +98,6 @@ def review(record_id: int):
 def patterns(values: MultiDict | None = None, errors: dict | None = None, status: int = 200):
     session = get_session()
     current = service.settings(session)
-    session.commit()  # the default settings row, made on first sight
     return page_or_fragment("tailoring/patterns.html", "tailoring/patterns.html", http_status=status,
                             patterns=service.patterns(session), settings=current,
                             values=values or MultiDict({"pattern_threshold": str(current.pattern_threshold)}),
