@@ -3,9 +3,11 @@
 from datetime import date
 
 from pydantic import field_validator
+from werkzeug.datastructures import MultiDict
 
-from tracker.audits.models import AuditStatus, NoncomplianceStatus
-from tracker.validation import FormModel, Id, Version, text
+from tracker.audits.models import AuditStatus, Compliance, NoncomplianceStatus
+from tracker.errors import ValidationError
+from tracker.validation import FormModel, Id, Version, parse, text
 
 
 def _plausible(value: date | None) -> date | None:
@@ -21,6 +23,32 @@ class AuditInput(FormModel):
     scope_notes: text(4000, required=False) = ""
 
     _date = field_validator("audit_date")(_plausible)
+
+
+class AuditResultInput(FormModel):
+    """One row of the results form: the result for one asset version in scope (blank: not graded yet)."""
+
+    result: Compliance | None = None
+    notes: text(2000, required=False) = ""
+
+
+def parse_results(form: MultiDict) -> dict[int, AuditResultInput]:
+    """The results form's rows, `result_<version id>` and `notes_<version id>`, each parsed by AuditResultInput;
+    every row's errors at once, named after the row's fields."""
+    rows: dict[int, AuditResultInput] = {}
+    errors: dict[str, str] = {}
+    for key in form:
+        field, _, raw_id = key.partition("_")
+        if field != "result" or not raw_id.isdigit() or int(raw_id) >= 2**31:
+            continue
+        try:
+            rows[int(raw_id)] = parse(AuditResultInput, MultiDict({"result": form[key],
+                                                                   "notes": form.get(f"notes_{raw_id}", "")}))
+        except ValidationError as error:
+            errors |= {f"{name}_{raw_id}": message for name, message in error.errors.items()}
+    if errors:
+        raise ValidationError(errors)
+    return rows
 
 
 class AuditMoveInput(FormModel):

@@ -8,7 +8,13 @@ from sqlmodel import Session, select
 
 from tracker.assets.models import AssetVersion
 from tracker.audit.service import apply_changes, bump_version, record_create, record_values
-from tracker.audits.forms import AuditInput, AuditMoveInput, NoncomplianceInput, NoncomplianceMoveInput
+from tracker.audits.forms import (
+    AuditInput,
+    AuditMoveInput,
+    AuditResultInput,
+    NoncomplianceInput,
+    NoncomplianceMoveInput,
+)
 from tracker.audits.models import AuditResult, AuditStatus, Compliance, ComplianceAudit, Noncompliance
 from tracker.audits.models import NoncomplianceStatus as NC
 from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
@@ -79,29 +85,22 @@ def _shown_result(result: Compliance, notes: str) -> str:
     return f"{result.label}: {notes}" if notes else result.label
 
 
-def record_results(session: Session, *, audit: ComplianceAudit, results: dict[int, tuple[str, str]],
+def record_results(session: Session, *, audit: ComplianceAudit, results: dict[int, AuditResultInput],
                    by: User) -> ComplianceAudit:
-    """Record the result per asset version in scope: {version id: (result, notes)}; blanks are skipped."""
+    """Record the result per asset version in scope (forms.parse_results reads them); blank results are skipped."""
     authorize(by, "audit.edit")
     if audit.status != AuditStatus.PLANNED:
         raise InvalidTransition("The audit is completed: reopen it to change its results.")
     in_scope = {v.id: v for v in scope(session, project_id=audit.project_id)}
     existing = {r.asset_version_id: r for r in audit.results}
     errors = {}
-    for version_id, (result, notes) in results.items():
+    for version_id, row_input in results.items():
         if version_id not in in_scope:
             errors[f"result_{version_id}"] = "That version is not in the audit's scope."
             continue
-        if not result:
+        if row_input.result is None:
             continue
-        try:
-            compliance = Compliance(result)
-        except ValueError:
-            errors[f"result_{version_id}"] = "Choose one of the listed options."
-            continue
-        if len(notes) > 2000 or "\x00" in notes:
-            errors[f"notes_{version_id}"] = "Use at most 2000 characters, and no control characters."
-            continue
+        compliance, notes = row_input.result, row_input.notes
         label = in_scope[version_id].name
         row = existing.get(version_id)
         old = _shown_result(row.result, row.notes) if row else None

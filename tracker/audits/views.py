@@ -6,7 +6,13 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.audit.service import history
 from tracker.audits import service
-from tracker.audits.forms import AuditInput, AuditMoveInput, NoncomplianceInput, NoncomplianceMoveInput
+from tracker.audits.forms import (
+    AuditInput,
+    AuditMoveInput,
+    NoncomplianceInput,
+    NoncomplianceMoveInput,
+    parse_results,
+)
 from tracker.audits.models import Compliance, ComplianceAudit, NoncomplianceStatus
 from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.policy import can, requires
@@ -102,12 +108,8 @@ def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
 def record_results(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)
-    results = {int(key.removeprefix("result_")): (value, request.form.get(f"notes_{key.removeprefix('result_')}", ""))
-               for key, value in request.form.items()
-               if key.startswith("result_") and key.removeprefix("result_").isdigit()
-               and int(key.removeprefix("result_")) < 2**31}
     try:
-        service.record_results(session, audit=audit, results=results, by=current_user)
+        service.record_results(session, audit=audit, results=parse_results(request.form), by=current_user)
     except ValidationError as error:
         return audit_page(service.get_audit(session, audit_id=audit_id), status=422,
                           results={"values": request.form, "errors": error.errors})

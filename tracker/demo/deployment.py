@@ -4,7 +4,13 @@ overdue, drifting), tailoring with a pattern, audits with noncompliances, lesson
 from werkzeug.datastructures import MultiDict
 
 from tracker.audits import service as audits
-from tracker.audits.forms import AuditInput, AuditMoveInput, NoncomplianceInput, NoncomplianceMoveInput
+from tracker.audits.forms import (
+    AuditInput,
+    AuditMoveInput,
+    AuditResultInput,
+    NoncomplianceInput,
+    NoncomplianceMoveInput,
+)
 from tracker.demo import SET_UP, Story, retire
 from tracker.deployments import service as deployments
 from tracker.deployments import standard_set
@@ -178,8 +184,9 @@ def _audit_events(story: Story) -> None:
 
 def _grade_pay(story: Story) -> None:
     audit, current = story.made["audit-PAY"], story.made[(PROCESS, "2.1")]
-    results = {version.id: ("partially", "Milestone reviews missing for two releases.") if version.id == current.id
-               else ("compliant", "") for version in audits.scope(story.session, project_id=audit.project_id)}
+    results = {version.id: AuditResultInput(result="partially", notes="Milestone reviews missing for two releases.")
+               if version.id == current.id else AuditResultInput(result="compliant")
+               for version in audits.scope(story.session, project_id=audit.project_id)}
     audits.record_results(story.session, audit=audit, results=results, by=story.users["quality"])
 
 
