@@ -1,10 +1,17 @@
-"""Workflows as tables: (from, to) -> who may make the move. The buttons come from the same table."""
+"""Workflows as tables: (from, to) -> who may make the move. The buttons come from the same table, and every
+status change goes through make_move(): a new workflow needs only its table and its side effects."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sqlmodel import Session, SQLModel
+
+from tracker.audit.service import apply_changes, bump_version
+from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
-from tracker.errors import InvalidTransition, PermissionDenied, ValidationError
+from tracker.db import commit
+from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 
 
 @dataclass(frozen=True)
@@ -41,3 +48,27 @@ def check_move(table: Transitions, status: StrEnum, to: StrEnum, *, role: Role |
 
 def _label(status: StrEnum) -> str:
     return status.value.replace("_", " ")
+
+
+def make_move(session: Session, record: SQLModel, *, table: Transitions, to: StrEnum, seen: int, by,
+              action: str, rationale: str = "", effects: Callable[[], dict[str, object]] | None = None,
+              shown: dict[str, Callable] | None = None, then: Callable[[], None] | None = None) -> None:
+    """The one status change, in one transaction.
+
+    The policy's `action` on this record says whether the user may act at all; `seen` is the version they saw
+    (else Conflict, with the record as it is now); the table says whether their role may make this move (and
+    whether it needs a rationale). Then the status and the move's `effects` (more field changes, computed after
+    the checks and before the status changes, so they can still refuse with a ValidationError) are applied with
+    their history (`shown` names ids in it); `then` does what else the move entails (other records, more
+    history); the record's version is bumped and everything is committed together.
+    """
+    authorize(by, action, record)
+    if seen != record.version:
+        raise Conflict(current=record)
+    check_move(table, record.status, to, role=by.role, rationale=rationale)
+    changes = {"status": to} | (effects() if effects else {})
+    changed = apply_changes(session, record, by=by, changes=changes, shown=shown)
+    if then is not None:
+        then()
+    bump_version(session, record, changed)
+    commit(session)

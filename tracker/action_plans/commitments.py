@@ -11,13 +11,13 @@ from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus
 from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
-from tracker.audit.service import apply_changes, bump_version, record_create
+from tracker.audit.service import record_create
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, utcnow
 from tracker.due import DUE, overdue_clause
-from tracker.errors import Conflict, NotFound, ValidationError
-from tracker.workflow import check_move
+from tracker.errors import NotFound, ValidationError
+from tracker.workflow import make_move
 
 DONE, CANCELLED = CommitmentStatus.DONE, CommitmentStatus.CANCELLED
 
@@ -67,13 +67,9 @@ def updatable(session: Session, *, commitment_id: int, by: User) -> Commitment:
 
 def move(session: Session, *, commitment: Commitment, data: CommitmentMoveInput, by: User) -> Commitment:
     """Its owner (or the process group) starts, completes or reopens a commitment."""
-    authorize(by, "commitment.update", commitment)
-    if data.version != commitment.version:
-        raise Conflict(current=commitment)
-    check_move(COMMITMENT_TRANSITIONS, commitment.status, data.to, role=by.role)
-    changes = {"status": data.to, "completed_on": utcnow().date() if data.to == DONE else None}
-    bump_version(session, commitment, apply_changes(session, commitment, by=by, changes=changes))
-    commit(session)
+    make_move(session, commitment, table=COMMITMENT_TRANSITIONS, to=data.to, seen=data.version, by=by,
+              action="commitment.update",
+              effects=lambda: {"completed_on": utcnow().date() if data.to == DONE else None})
     return commitment
 
 

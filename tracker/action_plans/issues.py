@@ -7,12 +7,12 @@ from tracker.action_plans.forms import IssueInput, IssueMoveInput
 from tracker.action_plans.models import ActionPlan, IssueStatus, PlanIssue
 from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import ISSUE_TRANSITIONS
-from tracker.audit.service import apply_changes, bump_version, record_create
+from tracker.audit.service import record_create
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
-from tracker.errors import Conflict, NotFound, ValidationError
-from tracker.workflow import check_move
+from tracker.errors import NotFound, ValidationError
+from tracker.workflow import make_move
 
 
 def raise_issue(session: Session, *, plan: ActionPlan, data: IssueInput, by: User) -> PlanIssue:
@@ -53,17 +53,10 @@ def may_raise(plan: ActionPlan, *, by: User) -> ActionPlan:
 
 def move(session: Session, *, issue: PlanIssue, data: IssueMoveInput, by: User) -> PlanIssue:
     """Its owner (or the process group) works an issue to resolution; the process group closes it."""
-    authorize(by, "issue.update", issue)
-    if data.version != issue.version:
-        raise Conflict(current=issue)
-    check_move(ISSUE_TRANSITIONS, issue.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to}
-    if data.to == IssueStatus.RESOLVED:
-        changes["resolution"] = data.rationale
-    elif data.to == IssueStatus.OPEN:
-        changes["resolution"] = ""  # reopened: the old resolution no longer holds (the history keeps it)
-    bump_version(session, issue, apply_changes(session, issue, by=by, changes=changes))
-    commit(session)
+    # Resolving records the resolution; reopening drops it (it no longer holds; the history keeps it).
+    resolution = {IssueStatus.RESOLVED: {"resolution": data.rationale}, IssueStatus.OPEN: {"resolution": ""}}
+    make_move(session, issue, table=ISSUE_TRANSITIONS, to=data.to, seen=data.version, by=by, action="issue.update",
+              rationale=data.rationale, effects=lambda: resolution.get(data.to, {}))
     return issue
 
 

@@ -18,7 +18,7 @@ from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_automatically
 from tracker.validation import existing
-from tracker.workflow import check_move
+from tracker.workflow import make_move
 
 FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "owner_id", "planned_start", "planned_end")
 LOADED = (selectinload(ActionPlan.owner), selectinload(ActionPlan.proposals), selectinload(ActionPlan.objectives),
@@ -115,24 +115,23 @@ def update_plan(session: Session, *, plan: ActionPlan, data: PlanInput, by: User
 
 def move_plan(session: Session, *, plan: ActionPlan, data: PlanMoveInput, by: User) -> ActionPlan:
     """Review, approve (keeping a revision), start, complete (with the actual result) or cancel a plan."""
-    authorize(by, "plan.move")
-    if data.version != plan.version:
-        raise Conflict(current=plan)
-    check_move(PLAN_TRANSITIONS, plan.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to}
-    if data.to == PlanStatus.COMPLETED:
+    def effects() -> dict[str, object]:
+        if data.to != PlanStatus.COMPLETED:
+            return {}
         if not data.success_actual:
             raise ValidationError({"success_actual": "Record the actual result against the success criterion."})
-        changes |= {"success_actual": data.success_actual, "result_notes": data.result_notes,
-                    "completed_on": utcnow().date()}
-    changed = apply_changes(session, plan, by=by, changes=changes)
-    if data.rationale:
-        record_values(session, plan, by=by, changed={"reason": (None, data.rationale)})
-    _follow_with_proposals(session, plan=plan, by=by)
-    if data.to == PlanStatus.APPROVED:
-        keep_revision(session, plan=plan, by=by)
-    bump_version(session, plan, changed)
-    commit(session)
+        return {"success_actual": data.success_actual, "result_notes": data.result_notes,
+                "completed_on": utcnow().date()}
+
+    def then() -> None:
+        if data.rationale:
+            record_values(session, plan, by=by, changed={"reason": (None, data.rationale)})
+        _follow_with_proposals(session, plan=plan, by=by)
+        if data.to == PlanStatus.APPROVED:
+            keep_revision(session, plan=plan, by=by)
+
+    make_move(session, plan, table=PLAN_TRANSITIONS, to=data.to, seen=data.version, by=by, action="plan.move",
+              rationale=data.rationale, effects=effects, then=then)
     return plan
 
 

@@ -15,7 +15,7 @@ from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from tracker.process_areas.models import ProcessArea
-from tracker.workflow import check_move
+from tracker.workflow import make_move
 
 TITLE_TAKEN = {"title": "Another asset already has this title."}
 LABEL_TAKEN = {"label": "This asset already has a version with this label."}
@@ -140,15 +140,8 @@ def add_version(session: Session, *, asset: ProcessAsset, data: VersionInput, by
 def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, seen: int, by: User,
                  on: date | None = None) -> AssetVersion:
     """Release or retire a version (the transition table says who may); a release is dated `on` or today."""
-    authorize(by, "asset.edit")
-    if seen != version.version:
-        raise Conflict(current=version)
-    check_move(VERSION_TRANSITIONS, version.status, to, role=by.role)
-    changes: dict[str, object] = {"status": to}
-    if to == VersionStatus.RELEASED:
-        changes["release_date"] = on or utcnow().date()
-    bump_version(session, version, apply_changes(session, version, by=by, changes=changes))
-    commit(session)
+    make_move(session, version, table=VERSION_TRANSITIONS, to=to, seen=seen, by=by, action="asset.edit",
+              effects=lambda: {"release_date": on or utcnow().date()} if to == VersionStatus.RELEASED else {})
     return version
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.assets.models import AssetVersion
-from tracker.audit.service import apply_changes, bump_version, record_create, record_values
+from tracker.audit.service import record_create, record_values
 from tracker.audits.forms import (
     AuditInput,
     AuditMoveInput,
@@ -23,11 +23,11 @@ from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import DUE, overdue_clause
-from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.errors import InvalidTransition, NotFound, ValidationError
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
-from tracker.workflow import check_move
+from tracker.workflow import make_move
 
 OPEN_NC = [NC.OPEN, NC.IN_PROGRESS, NC.RESOLVED]
 LOADED = (selectinload(ComplianceAudit.project), selectinload(ComplianceAudit.auditor),
@@ -118,15 +118,8 @@ def record_results(session: Session, *, audit: ComplianceAudit, results: dict[in
 
 
 def move_audit(session: Session, *, audit: ComplianceAudit, data: AuditMoveInput, by: User) -> ComplianceAudit:
-    authorize(by, "audit.edit")
-    if data.version != audit.version:
-        raise Conflict(current=audit)
-    check_move(AUDIT_TRANSITIONS, audit.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to}
-    if data.summary:
-        changes["summary"] = data.summary
-    bump_version(session, audit, apply_changes(session, audit, by=by, changes=changes))
-    commit(session)
+    make_move(session, audit, table=AUDIT_TRANSITIONS, to=data.to, seen=data.version, by=by, action="audit.edit",
+              rationale=data.rationale, effects=lambda: {"summary": data.summary} if data.summary else {})
     return audit
 
 
@@ -159,17 +152,10 @@ def updatable_noncompliance(session: Session, *, item_id: int, by: User) -> Nonc
 def move_noncompliance(session: Session, *, item: Noncompliance, data: NoncomplianceMoveInput,
                        by: User) -> Noncompliance:
     """Its owner (or the process group) works it to resolution; the process group closes it."""
-    authorize(by, "noncompliance.update", item)
-    if data.version != item.version:
-        raise Conflict(current=item)
-    check_move(NONCOMPLIANCE_TRANSITIONS, item.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to}
-    if data.to == NC.RESOLVED:
-        changes["resolution"] = data.rationale
-    elif data.to == NC.OPEN:
-        changes["resolution"] = ""  # reopened: the old resolution no longer holds (the history keeps it)
-    bump_version(session, item, apply_changes(session, item, by=by, changes=changes))
-    commit(session)
+    # Resolving records the resolution; reopening drops it (it no longer holds; the history keeps it).
+    resolution = {NC.RESOLVED: {"resolution": data.rationale}, NC.OPEN: {"resolution": ""}}.get(data.to, {})
+    make_move(session, item, table=NONCOMPLIANCE_TRANSITIONS, to=data.to, seen=data.version, by=by,
+              action="noncompliance.update", rationale=data.rationale, effects=lambda: resolution)
     return item
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan
 from tracker.assets.models import AssetVersion, VersionStatus
-from tracker.audit.service import apply_changes, bump_version, record_create
+from tracker.audit.service import record_create
 from tracker.auth.models import ProjectLead, User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
@@ -15,11 +15,11 @@ from tracker.deployments.forms import DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.errors import NotFound, ValidationError
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus
 from tracker.validation import existing
-from tracker.workflow import check_move
+from tracker.workflow import make_move
 
 ROW_LOADED = (selectinload(ProjectDeployment.project).selectinload(Project.leads),
               selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset))
@@ -167,17 +167,14 @@ def updatable_row(session: Session, *, row_id: int, by: User) -> ProjectDeployme
 
 def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by: User) -> ProjectDeployment:
     """Move a project's deployment status along the table, stamping the date each status is reached."""
-    authorize(by, "deployment.update", row)
-    if data.version != row.version:
-        raise Conflict(current=row)
-    check_move(ROW_TRANSITIONS, row.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to} | dates_on_moving(row.status, data.to, utcnow().date())
-    if data.to == RowStatus.NOT_APPLICABLE:
-        changes["reason"] = data.rationale
-    if data.notes:
-        changes["notes"] = data.notes
-    changed = apply_changes(session, row, by=by, changes=changes)
-    row.updated_at = utcnow()
-    bump_version(session, row, changed)
-    commit(session)
+    def effects() -> dict[str, object]:
+        changes = dates_on_moving(row.status, data.to, utcnow().date())
+        if data.to == RowStatus.NOT_APPLICABLE:
+            changes["reason"] = data.rationale
+        if data.notes:
+            changes["notes"] = data.notes
+        return changes
+
+    make_move(session, row, table=ROW_TRANSITIONS, to=data.to, seen=data.version, by=by, action="deployment.update",
+              rationale=data.rationale, effects=effects, then=lambda: setattr(row, "updated_at", utcnow()))
     return row

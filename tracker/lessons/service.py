@@ -7,11 +7,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
-from tracker.audit.service import apply_changes, bump_version, record_create, record_values
+from tracker.audit.service import bump_version, record_create, record_values
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.errors import NotFound, ValidationError
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
@@ -20,7 +20,7 @@ from tracker.projects.models import Project
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
 from tracker.proposals.priority import current_weights, score
 from tracker.proposals.sources import proposals_from
-from tracker.workflow import check_move
+from tracker.workflow import check_move, make_move
 
 LOADED = (selectinload(Lesson.project), selectinload(Lesson.area), selectinload(Lesson.asset),
           selectinload(Lesson.author), selectinload(Lesson.proposal),
@@ -87,21 +87,18 @@ def get(session: Session, *, lesson_id: int) -> Lesson:
 
 def move(session: Session, *, lesson: Lesson, data: LessonMoveInput, by: User) -> Lesson:
     """Review, archive or mark incorporated (naming the asset version that took the lesson in)."""
-    authorize(by, "lesson.review")
-    if data.version != lesson.version:
-        raise Conflict(current=lesson)
-    check_move(LESSON_TRANSITIONS, lesson.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to}
-    if data.rationale:
-        changes["review_note"] = data.rationale
-    if data.to == LessonStatus.INCORPORATED:
-        version = session.get(AssetVersion, data.incorporated_version_id) if data.incorporated_version_id else None
-        if version is None:
-            raise ValidationError({"incorporated_version_id": "Choose the asset version that took the lesson in."})
-        changes["incorporated_version_id"] = version.id
-    shown = {"incorporated_version_id": lambda vid: session.get(AssetVersion, vid).name}
-    bump_version(session, lesson, apply_changes(session, lesson, by=by, changes=changes, shown=shown))
-    commit(session)
+    def effects() -> dict[str, object]:
+        changes: dict[str, object] = {"review_note": data.rationale} if data.rationale else {}
+        if data.to == LessonStatus.INCORPORATED:
+            version = session.get(AssetVersion, data.incorporated_version_id) if data.incorporated_version_id else None
+            if version is None:
+                raise ValidationError({"incorporated_version_id": "Choose the asset version that took the lesson in."})
+            changes["incorporated_version_id"] = version.id
+        return changes
+
+    make_move(session, lesson, table=LESSON_TRANSITIONS, to=data.to, seen=data.version, by=by, action="lesson.review",
+              rationale=data.rationale, effects=effects,
+              shown={"incorporated_version_id": lambda vid: session.get(AssetVersion, vid).name})
     return lesson
 
 

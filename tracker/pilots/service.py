@@ -18,7 +18,7 @@ from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecis
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.models import Project
 from tracker.validation import existing
-from tracker.workflow import check_move
+from tracker.workflow import make_move
 
 FIELDS = ("title", "measure", "baseline", "target", "actual", "results", "start_date", "end_date")
 LOADED = (selectinload(Pilot.plan), selectinload(Pilot.projects),
@@ -89,22 +89,20 @@ def update_pilot(session: Session, *, pilot: Pilot, data: PilotInput, by: User) 
 
 def move_pilot(session: Session, *, pilot: Pilot, data: PilotMoveInput, by: User) -> Pilot:
     """Start, evaluate, or decide a pilot; a decision names its outcome and why."""
-    authorize(by, "pilot.move")
-    if data.version != pilot.version:
-        raise Conflict(current=pilot)
     to = data.to
     if to == PilotStatus.DECIDED and data.decision == PilotDecision.EXTEND:
         to = PilotStatus.RUNNING  # extending is decided, and the pilot runs on
-    check_move(PILOT_TRANSITIONS, pilot.status, to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": to}
-    if pilot.status == PilotStatus.EVALUATING:
+
+    def effects() -> dict[str, object]:
+        if pilot.status != PilotStatus.EVALUATING:
+            return {}
         if data.decision is None:
             raise ValidationError({"decision": "Choose the decision."})
-        changes |= {"decision": data.decision if to == PilotStatus.DECIDED else PilotDecision.EXTEND,
-                    "decision_rationale": data.rationale, "decided_by_id": by.id, "decided_on": utcnow().date()}
-    shown = {"decided_by_id": lambda uid: session.get(User, uid).name}
-    bump_version(session, pilot, apply_changes(session, pilot, by=by, changes=changes, shown=shown))
-    commit(session)
+        return {"decision": data.decision if to == PilotStatus.DECIDED else PilotDecision.EXTEND,
+                "decision_rationale": data.rationale, "decided_by_id": by.id, "decided_on": utcnow().date()}
+
+    make_move(session, pilot, table=PILOT_TRANSITIONS, to=to, seen=data.version, by=by, action="pilot.move",
+              rationale=data.rationale, effects=effects, shown={"decided_by_id": lambda uid: session.get(User, uid).name})
     return pilot
 
 

@@ -26,7 +26,7 @@ from tracker.proposals.priority import current_weights, score
 from tracker.proposals.sources import KINDS
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import existing
-from tracker.workflow import check_move
+from tracker.workflow import check_move, make_move
 
 FIELDS = ("title", "problem", "proposed_change", "source", "source_ref", "expected_benefit", "estimated_effort")
 LOADED = (selectinload(Proposal.submitter), selectinload(Proposal.objectives), selectinload(Proposal.areas))
@@ -180,18 +180,17 @@ def update(session: Session, *, proposal: Proposal, data: ProposalInput, by: Use
 
 def move(session: Session, *, proposal: Proposal, data: ProposalMoveInput, by: User) -> Proposal:
     """Triage or decide: the transition table says who may, and when a rationale is required."""
-    authorize(by, "proposal.move")
-    if data.version != proposal.version:
-        raise Conflict(current=proposal)
-    check_move(PROPOSAL_TRANSITIONS, proposal.status, data.to, role=by.role, rationale=data.rationale)
-    changes: dict[str, object] = {"status": data.to}
-    if data.to == ProposalStatus.DUPLICATE:
-        changes["duplicate_of_id"] = _original(session, proposal, data.duplicate_of_id)
-    if data.rationale or data.to in (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.DEFERRED):
-        changes |= {"decision_rationale": data.rationale, "decided_by_id": by.id, "decided_on": utcnow().date()}
-    names = {"duplicate_of_id": lambda pid: f"#{pid}", "decided_by_id": lambda uid: session.get(User, uid).name}
-    bump_version(session, proposal, apply_changes(session, proposal, by=by, changes=changes, shown=names))
-    commit(session)
+    def effects() -> dict[str, object]:
+        changes: dict[str, object] = {}
+        if data.to == ProposalStatus.DUPLICATE:
+            changes["duplicate_of_id"] = _original(session, proposal, data.duplicate_of_id)
+        if data.rationale or data.to in (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.DEFERRED):
+            changes |= {"decision_rationale": data.rationale, "decided_by_id": by.id, "decided_on": utcnow().date()}
+        return changes
+
+    make_move(session, proposal, table=PROPOSAL_TRANSITIONS, to=data.to, seen=data.version, by=by,
+              action="proposal.move", rationale=data.rationale, effects=effects,
+              shown={"duplicate_of_id": lambda pid: f"#{pid}", "decided_by_id": lambda uid: session.get(User, uid).name})
     return proposal
 
 

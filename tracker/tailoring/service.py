@@ -19,7 +19,7 @@ from tracker.proposals.priority import current_weights, score
 from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringSettings, TailoringStatus, TailoringType
 from tracker.tailoring.workflow import TAILORING_TRANSITIONS
-from tracker.workflow import check_move
+from tracker.workflow import make_move
 
 LOADED = (selectinload(TailoringRecord.project).selectinload(Project.leads),
           selectinload(TailoringRecord.asset_version).selectinload(AssetVersion.asset),
@@ -80,15 +80,10 @@ def get(session: Session, *, record_id: int) -> TailoringRecord:
 
 def review(session: Session, *, record: TailoringRecord, data: TailoringReviewInput, by: User) -> TailoringRecord:
     """The process group approves or rejects (with a comment) a tailoring record."""
-    authorize(by, "tailoring.review")
-    if data.version != record.version:
-        raise Conflict(current=record)
-    check_move(TAILORING_TRANSITIONS, record.status, data.to, role=by.role, rationale=data.rationale)
-    changes = {"status": data.to, "review_comment": data.rationale, "reviewer_id": by.id,
-               "reviewed_on": utcnow().date()}
-    shown = {"reviewer_id": lambda uid: session.get(User, uid).name}
-    bump_version(session, record, apply_changes(session, record, by=by, changes=changes, shown=shown))
-    commit(session)
+    make_move(session, record, table=TAILORING_TRANSITIONS, to=data.to, seen=data.version, by=by,
+              action="tailoring.review", rationale=data.rationale,
+              effects=lambda: {"review_comment": data.rationale, "reviewer_id": by.id, "reviewed_on": utcnow().date()},
+              shown={"reviewer_id": lambda uid: session.get(User, uid).name})
     return record
 
 
