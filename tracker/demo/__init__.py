@@ -53,7 +53,7 @@ PROJECTS = [
      "First- and second-line support for the bank's internal systems."),
     ("HR", "HR self-service", "transition", -450, 20, ["lead2"],
      "A bought-in HR package, configured and rolled out to all staff."),
-    ("PAY", "Payments platform", "execution", -320, 120, ["lead"],
+    ("PAY", "Payments platform", "execution", -620, 120, ["lead"],
      "Replaces the batch payment engine with real-time payments."),
     ("DW", "Data warehouse migration", "execution", -270, 60, ["lead2"],
      "Moves reporting from the on-premises warehouse to the new data platform."),
@@ -106,6 +106,7 @@ class Story:
     def run(self) -> None:
         for order, (day, _, action) in enumerate(sorted(self.events)):
             moment = datetime.combine(self.today + timedelta(days=day), time(9), tzinfo=UTC)
+            self.session.expire_all()  # each event reads the database afresh, as its own request would
             with clock_at(moment + timedelta(minutes=order % 480)):
                 action()
 

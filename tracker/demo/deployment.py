@@ -183,10 +183,12 @@ def _audit_events(story: Story) -> None:
 
 
 def _grade_pay(story: Story) -> None:
-    audit, current = story.made["audit-PAY"], story.made[(PROCESS, "2.1")]
-    results = {version.id: AuditResultInput(result="partially", notes="Milestone reviews missing for two releases.")
-               if version.id == current.id else AuditResultInput(result="compliant")
-               for version in audits.scope(story.session, project_id=audit.project_id)}
+    """The auditor grades the versions PAY works to now; the ones they replaced are left ungraded."""
+    audit, made = story.made["audit-PAY"], story.made
+    results = {made[(PROCESS, "2.1")].id: AuditResultInput(result="partially",
+                                                           notes="Milestone reviews missing for two releases."),
+               made[(PLAN, "3.1")].id: AuditResultInput(result="compliant"),
+               made[(REVIEW, "1.1")].id: AuditResultInput(result="compliant")}
     audits.record_results(story.session, audit=audit, results=results, by=story.users["quality"])
 
 

@@ -48,8 +48,8 @@ PROPOSALS = [
      "DW design review retrospective", [0], 4, 2,
      "Our design reviews on DW keep missing the same error-handling gaps.",
      "Use a checklist in design reviews.", [(-320, "duplicate", "sepg", "")]),
-    ("estimation", "Estimate with historical productivity data", "lead", -262, "measurement",
-     "Estimation error report, PAY release 3", [1], 4, 3,
+    ("estimation", "Estimate with historical productivity data", "lead", -262, "lesson_learned",
+     "PAY lesson: estimates ignored the historical data", [1], 4, 3,
      "Release estimates come from one expert's judgement. PAY release 3 slipped six weeks although the "
      "measurement repository holds five similar releases whose actual effort would have told us.",
      "Make the estimation guideline's method (size from the requirements, productivity from the repository, a "
@@ -114,6 +114,8 @@ def _proposal_events(story: Story, key, title, submitter, day, source, ref, serv
     def submit() -> None:
         form = MultiDict({"title": title, "problem": problem, "proposed_change": change, "source": source,
                           "source_ref": ref, "expected_benefit": str(benefit), "estimated_effort": str(effort)})
+        if key == "estimation":  # the lesson it grew from, linked
+            form |= {"source_entity": "lesson", "source_id": str(story.made["lesson-estimates"].id)}
         form.setlist("objective_ids", [str(story.made[f"objective{i}"].id) for i in served])
         story.made[key] = proposals.submit(story.session, data=parse(ProposalInput, form), by=story.users[submitter])
 
@@ -132,9 +134,14 @@ def move_proposal(story: Story, key: str, to: str, by: str, rationale: str = "")
 
 
 def _from_lesson(story: Story) -> None:
-    """The OPS incident lesson becomes a proposal, which the process group escalates to the committee."""
-    story.made["post-mortems"] = lessons.convert(story.session, lesson=story.made["lesson-incidents"],
-                                                 by=story.users["sepg"])
+    """The OPS incident lesson becomes a proposal, which the process group words as a change and links to the
+    objective it serves, then escalates to the committee."""
+    proposal = lessons.convert(story.session, lesson=story.made["lesson-incidents"], by=story.users["sepg"])
+    story.made["post-mortems"] = proposals.update(story.session, proposal=proposal, data=ProposalInput(
+        title="Blameless incident reviews within three working days", problem=proposal.problem,
+        proposed_change=proposal.proposed_change, source=proposal.source, source_ref=proposal.source_ref,
+        objective_ids=[story.made["objective2"].id], asset_ids=[asset.id for asset in proposal.assets],
+        expected_benefit=4, estimated_effort=3, version=proposal.version), by=story.users["sepg"])
 
 
 def _checklist_plan(story: Story) -> None:
@@ -166,7 +173,7 @@ def _checklist_plan(story: Story) -> None:
         "Target met on both projects. Review effort rose 15%, more than paid back by less rework in test.")))
     on(-115, lambda: complete(story, "c-trim", "member"))
     on(-110, lambda: release(story, "Peer review procedure", "1.1"))
-    on(-108, lambda: complete(story, "c-release", "quality"))  # on time
+    on(-110, lambda: complete(story, "c-release", "quality"))  # the day it was released: on time
     on(-30, lambda: commitments.move(story.session, commitment=story.made["c-code"], data=CommitmentMoveInput(
         to="in_progress", version=story.made["c-code"].version), by=users["member"]))  # and overdue today
 
