@@ -71,7 +71,10 @@ def test_standard_set_does_not_walk_around_the_pilot_gate(client, sepg, make_pro
     project = make_project(code="NEW")
     refused = client.post(f"/deployments/standard-set/apply/{project.id}")
     assert refused.status_code == 422
-    assert "Design review checklist 1.0 was piloted without an adopt decision" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    # The project page again, with the reason beside its field (not an error page naming the field).
+    assert '<p class="error" id="standard-override_reason-error">Design review checklist 1.0 was piloted without ' \
+           'an adopt decision' in page and "<h1>NEW" in page
     assert count_rows(db, ProjectDeployment) == 0 and count_rows(db, Deployment) == 0
     allowed = client.post(f"/deployments/standard-set/apply/{project.id}",
                           data={"override_reason": "Kick-off cannot wait for the pilot"})
@@ -89,7 +92,8 @@ def test_drift_redeploy_does_not_walk_around_the_pilot_gate(client, sepg, make_p
     rows_before = count_rows(db, ProjectDeployment)
     refused = client.post(f"/deployments/drift/{old.asset_id}")
     assert refused.status_code == 422
-    assert "Peer review procedure 1.1 was piloted without an adopt decision" in refused.get_data(as_text=True)
+    assert '<p class="error" id="drift-override_reason-error">Peer review procedure 1.1 was piloted without an ' \
+           'adopt decision' in refused.get_data(as_text=True)
     assert count_rows(db, ProjectDeployment) == rows_before
     allowed = client.post(f"/deployments/drift/{old.asset_id}", data={"override_reason": "Audit finding"})
     assert allowed.status_code == 303 and count_rows(db, ProjectDeployment) == rows_before + 1

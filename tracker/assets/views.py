@@ -39,11 +39,12 @@ def index():
 @bp.get("/<int:asset_id>")
 @requires("read")
 def detail(asset_id: int):
-    return _detail(service.get_asset(get_session(), asset_id=asset_id))
+    return asset_page(service.get_asset(get_session(), asset_id=asset_id))
 
 
-def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, version_errors: dict | None = None,
-            status: int = 200, fragment: str = "assets/detail.html"):
+def asset_page(asset: ProcessAsset, *, version_values: MultiDict | None = None, version_errors: dict | None = None,
+               status: int = 200, fragment: str = "assets/detail.html", drift_form: dict | None = None):
+    """The asset's page (or a section); `drift_form` holds the drift button's reason and error when refused."""
     session = get_session()
     entries = history(session, entity="process_asset", entity_ids=[asset.id])
     version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
@@ -51,6 +52,7 @@ def _detail(asset: ProcessAsset, *, version_values: MultiDict | None = None, ver
         "assets/detail.html", fragment, http_status=status, asset=asset, history=entries, version_history=version_history,
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
         version_values=version_values or MultiDict(), version_errors=version_errors or {},
+        drift_form=drift_form or {"values": MultiDict(), "errors": {}},
         statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
         feedback=feedback_on(session, asset_id=asset.id), projects=project_choices(session),
         feedback_values=MultiDict(), feedback_errors={},
@@ -92,9 +94,9 @@ def add_version(asset_id: int):
     try:
         service.add_version(session, asset=asset, data=parse(VersionInput, request.form), by=current_user)
     except ValidationError as error:
-        return _detail(asset, version_values=request.form, version_errors=error.errors, status=422)
+        return asset_page(asset, version_values=request.form, version_errors=error.errors, status=422)
     # The whole page, swapped in place: the feedback form's versions and the version history list it too.
-    return _detail(service.get_asset(session, asset_id=asset_id))
+    return asset_page(service.get_asset(session, asset_id=asset_id))
 
 
 @bp.post("/versions/<int:version_id>/move")
@@ -105,7 +107,7 @@ def move_version(version_id: int):
     data = parse(MoveInput, request.form)
     service.move_version(session, version=version, to=data.to, seen=data.version, by=current_user)
     # The whole page: a release changes the current version and which projects drift.
-    return _detail(service.get_asset(session, asset_id=version.asset_id))
+    return asset_page(service.get_asset(session, asset_id=version.asset_id))
 
 
 @bp.post("/versions/<int:version_id>/delete")
@@ -115,7 +117,7 @@ def delete_version(version_id: int):
     version = service.get_version(session, version_id=version_id)
     asset_id = version.asset_id
     service.delete_version(session, version=version, by=current_user)
-    return _detail(service.get_asset(session, asset_id=asset_id))
+    return asset_page(service.get_asset(session, asset_id=asset_id))
 
 
 def _values(asset: ProcessAsset) -> MultiDict:

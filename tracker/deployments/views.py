@@ -9,29 +9,23 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.assets.service import asset_choices, get_asset, version_choices
+from tracker.assets.views import asset_page
 from tracker.audit.service import history
-from tracker.auth.policy import can, led_projects_only, requires
+from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session
 from tracker.deployments import service, standard_set, status
 from tracker.deployments.forms import DeploymentInput, OverrideInput, RowMoveInput, StandardSetInput
 from tracker.deployments.models import RowStatus
-from tracker.deployments.workflow import ROW_TRANSITIONS
+from tracker.deployments.workflow import row_moves_for
 from tracker.errors import Conflict, ValidationError
 from tracker.pilots.service import plan_choices
 from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import get_project, project_choices
+from tracker.projects.views import project_page
 from tracker.validation import parse
 from tracker.web import RecordForm, go_to, page_or_fragment, query_enum, query_page, query_text
-from tracker.workflow import allowed_moves
 
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
-
-
-def row_moves(row):
-    """The moves this user may make on this row: the table, their role, and whether the project is theirs."""
-    if not can(current_user, "deployment.update", row):
-        return []
-    return allowed_moves(ROW_TRANSITIONS, row.status, current_user.role)
 
 
 @bp.get("/")
@@ -49,7 +43,7 @@ def detail(deployment_id: int):
     session = get_session()
     deployment = service.get_deployment(session, deployment_id=deployment_id)
     return page_or_fragment("deployments/detail.html", "deployments/detail.html", deployment=deployment,
-                            rows=service.rows_of(session, deployment_id=deployment.id), row_moves=row_moves,
+                            rows=service.rows_of(session, deployment_id=deployment.id), row_moves=row_moves_for(current_user),
                             history=history(session, entity="deployment", entity_ids=[deployment.id]))
 
 
@@ -98,7 +92,7 @@ def move_row(row_id: int):
 def _row(row, *, status: int = 200, errors: dict | None = None, values: MultiDict | None = None):
     """The row as it is now; after a refused move, with the message and what the user typed."""
     return page_or_fragment("deployments/_row_page.html", "deployments/_row.html", http_status=status, row=row,
-                            row_moves=row_moves, row_errors=errors or {}, row_values=values or {})
+                            row_moves=row_moves_for(current_user), row_errors=errors or {}, row_values=values or {})
 
 
 @bp.get("/rows")
@@ -110,7 +104,7 @@ def rows():
     page = service.list_rows(get_session(), where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     args = {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
     return page_or_fragment("deployments/rows.html", "deployments/_rows_page.html", page=page, where=where,
-                            statuses=list(RowStatus), args=args, row_moves=row_moves)
+                            statuses=list(RowStatus), args=args, row_moves=row_moves_for(current_user))
 
 
 def _status_filter() -> status.StatusFilter:
@@ -177,8 +171,11 @@ def remove_standard_entry(entry_id: int):
 def apply_standard_set(project_id: int):
     session = get_session()
     project = get_project(session, project_id=project_id)
-    deployment = standard_set.apply_to_project(session, project=project, by=current_user,
-                                               override_reason=_override_reason())
+    try:
+        deployment = standard_set.apply_to_project(session, project=project, by=current_user,
+                                                   override_reason=_override_reason())
+    except ValidationError as error:  # the pilot gate: the reason goes beside its field, the page stays
+        return project_page(project, status=422, standard={"values": request.form, "errors": error.errors})
     flash(f"Planned the standard set for {project.code}.", "info")
     return go_to(url_for("deployments.detail", deployment_id=deployment.id))
 
@@ -187,8 +184,12 @@ def apply_standard_set(project_id: int):
 @requires("deployment.create")
 def deploy_drift(asset_id: int):
     session = get_session()
-    deployment = standard_set.deploy_to_drifted(session, asset=get_asset(session, asset_id=asset_id),
-                                                by=current_user, override_reason=_override_reason())
+    asset = get_asset(session, asset_id=asset_id)
+    try:
+        deployment = standard_set.deploy_to_drifted(session, asset=asset, by=current_user,
+                                                    override_reason=_override_reason())
+    except ValidationError as error:
+        return asset_page(asset, status=422, drift_form={"values": request.form, "errors": error.errors})
     return go_to(url_for("deployments.detail", deployment_id=deployment.id))
 
 

@@ -1,9 +1,10 @@
 """The deployment status of a project's asset version, as a table. Leads move their own projects' rows
 (the policy's object rule); verifying a deployment is the process group's."""
 
+from tracker.auth.policy import can
 from tracker.auth.roles import PG, PG_AND_LEADS
 from tracker.deployments.models import RowStatus as R
-from tracker.workflow import Move, Transitions
+from tracker.workflow import Move, Transitions, allowed_moves
 
 ROW_TRANSITIONS: Transitions = {
     (R.NOT_STARTED, R.PLANNED): Move("Plan", roles=PG_AND_LEADS),
@@ -32,3 +33,8 @@ def dates_on_moving(frm: R, to: R, today) -> dict[str, object]:
     if to in STAMPS and PROGRESS[to] > PROGRESS[frm]:
         changes[STAMPS[to]] = today
     return changes
+
+
+def row_moves_for(user):
+    """For templates: the moves this user may make on a row (the table, their role, whether the project is theirs)."""
+    return lambda row: allowed_moves(ROW_TRANSITIONS, row.status, user.role) if can(user, "deployment.update", row) else []

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
-from tracker.deployments.views import row_moves
+from tracker.deployments.workflow import row_moves_for
 from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
@@ -39,11 +39,16 @@ def index():
 @bp.get("/<int:project_id>")
 @requires("read")
 def detail(project_id: int):
+    return project_page(service.get_project(get_session(), project_id=project_id))
+
+
+def project_page(project: Project, *, status: int = 200, standard: dict | None = None):
+    """The project's page; `standard` holds the standard-set form's values and errors when it was refused."""
     session = get_session()
-    project = service.get_project(session, project_id=project_id)
-    entries = history(session, entity="project", entity_ids=[project.id])
-    return page_or_fragment("projects/detail.html", "projects/detail.html", project=project, history=entries,
-                            overview=overview(session, project=project), row_moves=row_moves)
+    return page_or_fragment("projects/detail.html", "projects/detail.html", http_status=status, project=project,
+                            history=history(session, entity="project", entity_ids=[project.id]),
+                            overview=overview(session, project=project), row_moves=row_moves_for(current_user),
+                            standard=standard or {"values": MultiDict(), "errors": {}})
 
 
 def _values(project: Project) -> MultiDict:
