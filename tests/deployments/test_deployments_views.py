@@ -130,6 +130,21 @@ def test_lead_updates_own_projects_row_but_not_anothers(client, login, make_user
     assert client.post(f"/deployments/rows/{my_row.id}/move", data={"to": "verified", "version": "3"}).status_code == 403
 
 
+def test_a_too_long_note_is_reported_beside_the_row_and_kept(client, sepg, make_project, make_released,
+                                                             make_deployment, db):
+    """Found by a new user: a 3000-character note got a 422 and nothing visible happened."""
+    make_deployment([make_project()], [make_released()])
+    row = db.exec(select(ProjectDeployment)).one()
+    note = "n" * 3000
+    refused = client.post(f"/deployments/rows/{row.id}/move", data={"to": "in_progress", "version": "1", "notes": note},
+                          headers={"HX-Request": "true"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Use at most 2000 characters." in page and f'value="{note}"' in page
+    db.expire_all()
+    assert db.get(ProjectDeployment, row.id).status == RowStatus.PLANNED
+
+
 def test_not_applicable_needs_a_reason(client, sepg, make_project, make_released, make_deployment, db):
     make_deployment([make_project()], [make_released()])
     row = db.exec(select(ProjectDeployment)).one()
