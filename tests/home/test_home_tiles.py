@@ -82,3 +82,25 @@ def test_process_group_and_steering_tiles_count_what_their_lists_show(client, lo
         count, link = tile(home, label)
         listed = client.get(link).get_data(as_text=True)
         assert count == expected and len(re.findall(r'href="/proposals/\d+"', listed)) == expected, label
+
+
+def test_asset_tiles_count_assets_and_lead_to_them(client, login_as, make_released, db):
+    """Two assets released (one of them twice), one with a draft: the tiles say 2 and 1 and list those assets."""
+    from tracker.assets.models import AssetVersion, VersionStatus
+
+    first = make_released(title="Peer review procedure")
+    make_released("1.1", asset=first.asset)
+    make_released(title="Estimation guideline")
+    draft = make_released(title="Incident procedure")
+    draft_row = db.get(AssetVersion, draft.id)
+    draft_row.status, draft_row.release_date = VersionStatus.DRAFT, None
+    db.commit()
+    login_as(Role.STEERING)
+    page = client.get("/").get_data(as_text=True)
+    for label, shown, titles in (("Assets released", 2, {"Peer review procedure", "Estimation guideline"}),
+                                 ("Assets with a draft", 1, {"Incident procedure"})):
+        found = re.search(rf'<dt>{label}</dt><dd><a href="([^"]+)">(\d+)</a>', page)
+        assert found and int(found.group(2)) == shown, label
+        listed = client.get(found.group(1).replace("&amp;", "&")).get_data(as_text=True)
+        assert {t for t in ("Peer review procedure", "Estimation guideline", "Incident procedure") if t in listed} \
+            == titles

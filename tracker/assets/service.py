@@ -27,6 +27,7 @@ class AssetFilter:
     q: str = ""
     kind: AssetKind | None = None
     area_id: int | None = None
+    has: VersionStatus | None = None  # assets with at least one version in this status
 
 
 def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -> Page:
@@ -40,6 +41,9 @@ def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -
     if where.area_id:
         statement = statement.where(ProcessAsset.id.in_(
             select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
+    if where.has:
+        statement = statement.where(ProcessAsset.id.in_(
+            select(AssetVersion.asset_id).where(AssetVersion.status == where.has)))
     return paginate(session, statement, page=page, size=size)
 
 

@@ -30,7 +30,7 @@ bp = Blueprint("assets", __name__, url_prefix="/assets")
 def index():
     session = get_session()
     where = service.AssetFilter(q=query_text("q"), kind=query_enum(AssetKind, "kind"),
-                                area_id=query_id("area"))
+                                area_id=query_id("area"), has=query_enum(VersionStatus, "has"))
     page = service.list_assets(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("assets/index.html", "assets/_table.html", page=page, where=where,
                             kinds=list(AssetKind), areas=list_areas(session))

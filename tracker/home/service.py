@@ -34,8 +34,8 @@ class Waiting:
 class Summary:
     active_projects: int
     assets: int
-    released_versions: int
-    draft_versions: int
+    with_release: int  # assets with a released version
+    with_draft: int  # assets with a draft in the works
     my_projects: list[Project]
     waiting: list[Waiting]
 
@@ -103,7 +103,8 @@ def summary(session: Session, *, user) -> Summary:
     """Counts for the landing page, the projects this user leads, and what waits for them."""
     active = _count(session, Project, Project.status == ProjectStatus.ACTIVE)
     assets = _count(session, ProcessAsset)
-    by_status = dict(session.exec(select(AssetVersion.status, func.count()).group_by(AssetVersion.status)).all())
+    by_status = dict(session.exec(select(AssetVersion.status, func.count(func.distinct(AssetVersion.asset_id)))
+                                  .group_by(AssetVersion.status)).all())
     mine = list(session.exec(select(Project).join(ProjectLead, ProjectLead.project_id == Project.id)
                              .where(ProjectLead.user_id == user.id).order_by(Project.code)).all())
     return Summary(active, assets, by_status.get(VersionStatus.RELEASED, 0), by_status.get(VersionStatus.DRAFT, 0),
