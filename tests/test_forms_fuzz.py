@@ -94,7 +94,8 @@ def test_user_forms_never_fail(client, db, login_as, make_user, form):
 @FUZZ
 @given(form=form_of(email=junk, password=junk))
 def test_login_form_never_fails(client, form):
-    assert client.post("/login", data=form).status_code in (401, 422)
+    # The examples share one client address: past 30 failures in 15 minutes the throttle answers 429 (flaky before).
+    assert client.post("/login", data=form).status_code in (401, 422, 429)
 
 
 OBJECTIVE = form_of(name=values("Fewer defects"), kpi=values("Escaped defects"), baseline=junk, target=values("5"),
