@@ -344,7 +344,7 @@ def make_audit(db, make_user):
     from tracker.audits.models import ComplianceAudit, Noncompliance
 
     def make(project, noncompliance_owner=None, **fields):
-        audit = ComplianceAudit(project_id=project.id, audit_date=date(2026, 9, 1),
+        audit = ComplianceAudit(project_id=project.id, audit_date=fields.pop("audit_date", date(2026, 9, 1)),
                                 auditor_id=make_user(Role.PROCESS_GROUP).id, **fields)
         db.add(audit)
         db.flush()

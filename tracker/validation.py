@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticError
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
+from tracker.db import utcnow
 from tracker.errors import ValidationError
 
 # Ids the databases can hold (PostgreSQL's integer): anything else cannot name a record.
@@ -41,6 +42,15 @@ def later_or_same(earlier: str, message: str):
     return classmethod(check)
 
 
+def not_after_today(message: str):
+    """A field validator: this date has come (a record of something that happened is not dated ahead)."""
+    def check(cls, value):
+        if value is not None and value > utcnow().date():
+            raise ValueError(message)
+        return value
+    return classmethod(check)
+
+
 def text(max_length: int, *, required: bool = True):
     """A stripped string of bounded length (the app enforces lengths: SQLite does not)."""
     return Annotated[str, StringConstraints(min_length=1 if required else 0, max_length=max_length)]
@@ -59,6 +69,12 @@ class FormModel(BaseModel):
                 if any(isinstance(v, str) and "\x00" in v for v in values):
                     raise ValueError("contains characters that are not allowed")
         return data
+
+    @classmethod
+    def raw_errors(cls, data: dict[str, Any]) -> dict[str, str]:
+        """Checks across fields that need only the submitted values (a row given in part): parse() reports them
+        in the same round as the fields' own errors, which would otherwise hide them until those are fixed."""
+        return {}
 
 
 M = TypeVar("M", bound=FormModel)
@@ -113,14 +129,18 @@ def _message(error: dict) -> str:
 
 def parse(model: type[M], form: MultiDict) -> M:
     """Validate a submitted form, or raise ValidationError with one message per field."""
+    data = form_dict(model, form)
+    errors: dict[str, str] = {}
     try:
-        return model.model_validate(form_dict(model, form))
+        result = model.model_validate(data)
     except PydanticError as exc:
-        errors: dict[str, str] = {}
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "__all__"
             errors.setdefault(name, _message(error))
-        raise ValidationError(errors) from None
+    errors = model.raw_errors(data) | errors  # a field's own error wins over a cross-field one
+    if errors:
+        raise ValidationError(errors)
+    return result
 
 
 def existing(session, model, ids: list[int], *, field: str, message: str = "Choose from the list.") -> list:

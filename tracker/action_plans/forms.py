@@ -5,7 +5,7 @@ from datetime import date
 from pydantic import Field, field_validator
 
 from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus, Verdict
-from tracker.validation import FormModel, Id, Version, chosen, later_or_same, text
+from tracker.validation import FormModel, Id, Version, chosen, later_or_same, not_after_today, text
 
 
 def _in_range(value: date | None) -> date | None:
@@ -95,6 +95,20 @@ class JointReviewInput(FormModel):
     f3_due: date | None = None
 
     _dates = field_validator("held_on", "f1_due", "f2_due", "f3_due")(_in_range)
+    _held = field_validator("held_on")(not_after_today("Record a joint review once it has been held."))
+    _after_review = field_validator("f1_due", "f2_due", "f3_due")(
+        later_or_same("held_on", "A follow-up is due on or after the review it came from."))
+
+    @classmethod
+    def raw_errors(cls, data: dict) -> dict[str, str]:
+        """A follow-up row given in part names what it lacks, whatever else is wrong with the form."""
+        errors = {}
+        for row in range(1, FOLLOWUP_ROWS + 1):
+            names = [f"f{row}_{name}" for name in ("description", "owner_id", "due")]
+            if any(data.get(name) for name in names):
+                errors |= {name: "A follow-up needs a description, an owner and a due date."
+                           for name in names if not data.get(name)}
+        return errors
 
     def followups(self) -> list[tuple[int, str, int | None, date | None]]:
         """(row, description, owner id, due date) of the rows that say anything."""

@@ -118,8 +118,14 @@ def record_results(session: Session, *, audit: ComplianceAudit, results: dict[in
 
 
 def move_audit(session: Session, *, audit: ComplianceAudit, data: AuditMoveInput, by: User) -> ComplianceAudit:
+    def effects() -> dict[str, object]:
+        if data.to == AuditStatus.COMPLETED and audit.audit_date > utcnow().date():
+            raise ValidationError({"summary": f"The audit is dated {audit.audit_date}: complete it once it has been "
+                                              "held (or change its date)."})
+        return {"summary": data.summary} if data.summary else {}
+
     make_move(session, audit, table=AUDIT_TRANSITIONS, to=data.to, seen=data.version, by=by, action="audit.edit",
-              rationale=data.rationale, effects=lambda: {"summary": data.summary} if data.summary else {})
+              rationale=data.rationale, effects=effects)
     return audit
 
 
@@ -127,9 +133,14 @@ def add_noncompliance(session: Session, *, audit: ComplianceAudit, data: Noncomp
                       by: User) -> Noncompliance:
     """Record a noncompliance found by the audit, with an owner and a due date."""
     authorize(by, "audit.edit")
+    errors = {}
     owner = session.get(User, data.owner_id)
     if owner is None or not owner.active:
-        raise ValidationError({"owner_id": "Choose an owner from the list."})
+        errors["owner_id"] = "Choose an owner from the list."
+    if data.due_date < audit.audit_date:
+        errors["due_date"] = f"Due on or after the audit that found it ({audit.audit_date})."
+    if errors:
+        raise ValidationError(errors)
     if data.asset_version_id is not None and session.get(AssetVersion, data.asset_version_id) is None:
         raise ValidationError({"asset_version_id": "Choose an asset version from the list."})
     item = Noncompliance(audit_id=audit.id, **data.model_dump())

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from tracker.tailoring.models import TailoringStatus, TailoringType
-from tracker.validation import FormModel, Id, Version, later_or_same, text
+from tracker.validation import FormModel, Id, Version, later_or_same, not_after_today, text
 
 
 class TailoringInput(FormModel):
@@ -25,6 +25,8 @@ class TailoringInput(FormModel):
             raise ValueError("enter a date between 1900 and 2200")
         return value
 
+    _decided = field_validator("tailored_on")(not_after_today("A tailoring decision is dated when it was made: "
+                                                              "today at the latest."))
     _review_after = field_validator("review_by")(
         later_or_same("tailored_on", "the review date cannot be before the tailoring date"))
 
