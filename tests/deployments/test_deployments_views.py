@@ -322,3 +322,17 @@ def test_a_reopened_noncompliance_drops_its_old_resolution(client, login_as, mak
                        data={"to": "open", "version": "1"}).status_code in (200, 303)
     db.expire_all()
     assert db.get(Noncompliance, item.id).resolution == ""
+
+
+def test_status_counts_count_the_cells_the_matrix_shows(client, sepg, make_project, make_released, make_deployment):
+    """Found by a new user: 'Deployed: 7' above a matrix showing 3 deployed cells; rows of replaced versions counted.
+    Two projects: A verified 1.0 and now plans 1.1 (its cell is 1.1, planned); B deployed 1.0 and nothing newer."""
+    old = make_released("1.0", title="Peer review procedure")
+    new = make_released("1.1", asset=old.asset)
+    a, b = make_project(code="A"), make_project(code="B")
+    make_deployment([a], [old], status=RowStatus.VERIFIED)
+    make_deployment([b], [old], status=RowStatus.DEPLOYED)
+    make_deployment([a], [new], status=RowStatus.PLANNED)
+    page = client.get("/deployments/status").get_data(as_text=True)
+    counts = page[page.index('id="status-counts"'):].split("</p>")[0]
+    assert "Planned: 1" in counts and "Deployed: 1" in counts and "Verified" not in counts

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
@@ -67,6 +67,18 @@ def cells(session: Session, project_ids: list[int]) -> dict[tuple[int, int], Cel
     return result
 
 
+def _superseded() -> sa.Exists:
+    """The row has a later one for the same project and asset (a newer version, or the same version planned again):
+    the matrix shows the later one, so the counts skip this one. Correlated with ProjectDeployment and AssetVersion."""
+    later, later_version = aliased(ProjectDeployment), aliased(AssetVersion)
+    return (select(later.id).join(later_version, later_version.id == later.asset_version_id)
+            .where(later.project_id == ProjectDeployment.project_id, later_version.asset_id == AssetVersion.asset_id,
+                   sa.or_(later.asset_version_id > ProjectDeployment.asset_version_id,
+                          sa.and_(later.asset_version_id == ProjectDeployment.asset_version_id,
+                                  later.id > ProjectDeployment.id)))
+            .exists())
+
+
 @dataclass(frozen=True)
 class Matrix:
     page: Page
@@ -83,7 +95,8 @@ def matrix(session: Session, *, where: StatusFilter, page: int, size: int) -> Ma
     )).order_by(ProcessAsset.title)).all())
     matching = _projects(where).with_only_columns(Project.id).order_by(None)
     counts = dict(session.exec(select(ProjectDeployment.status, func.count())
-                               .where(ProjectDeployment.project_id.in_(matching))
+                               .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                               .where(ProjectDeployment.project_id.in_(matching), ~_superseded())
                                .group_by(ProjectDeployment.status)).all())
     return Matrix(projects, assets, cells(session, [p.id for p in projects.items]), counts)
 
