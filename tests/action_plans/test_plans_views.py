@@ -125,6 +125,9 @@ def test_team_members_are_added_with_their_role(client, sepg, make_plan, make_us
                            headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Mia — author" in response.get_data(as_text=True)
     assert client.post(f"/plans/{plan.id}/team", data={"user_id": str(mia.id)}).status_code == 422
+    again = client.post(f"/plans/{plan.id}/team", data={"user_id": str(mia.id), "team_role": "reviewer"},
+                        headers={"HX-Request": "true"})
+    assert again.status_code == 422 and "Mia is already on the team as author" in again.get_data(as_text=True)
 
 
 def test_member_completes_own_commitment_but_not_anothers(client, login, make_user, make_plan, make_commitment, db):

@@ -19,19 +19,19 @@ def ensure_open(plan: ActionPlan) -> None:
 
 
 def add_member(session: Session, *, plan: ActionPlan, data: TeamMemberInput, by: User) -> TeamMember:
-    """Put someone on the plan's action team with a role (or change their role)."""
+    """Put someone on the plan's action team with a role (someone already on it is refused, not silently re-roled)."""
     authorize(by, "plan.edit")
     ensure_open(plan)
     user = session.get(User, data.user_id)
     if user is None or not user.active:
         raise ValidationError({"user_id": "Choose a person from the list."})
     member = session.get(TeamMember, (plan.id, user.id))
-    old = member.team_role if member else None
-    if member is None:
-        member = TeamMember(plan_id=plan.id, user_id=user.id, team_role=data.team_role)
-        plan.team.append(member)
-    member.team_role = data.team_role
-    change = {"team": (f"{user.name} ({old})" if old else None, f"{user.name} ({data.team_role})")}
+    if member is not None:
+        raise ValidationError({"user_id": f"{user.name} is already on the team as {member.team_role}; remove them "
+                                          "first to give them another role."})
+    member = TeamMember(plan_id=plan.id, user_id=user.id, team_role=data.team_role)
+    plan.team.append(member)
+    change = {"team": (None, f"{user.name} ({data.team_role})")}
     # Recorded on the plan, but no new plan version: team changes are single adds and removes that cannot
     # overwrite anyone, and a bump would turn the plan's open workflow buttons stale for nothing.
     record_values(session, plan, by=by, changed=change)
