@@ -7,25 +7,25 @@ from werkzeug.datastructures import MultiDict
 from tracker.action_plans import commitments, issues, joint_reviews, team
 from tracker.action_plans import service as plans
 from tracker.action_plans.forms import (
-    CommitmentInput,
     CommitmentMoveInput,
     IssueInput,
     IssueMoveInput,
     JointReviewInput,
     PlanInput,
-    PlanMoveInput,
     ReviewInput,
     TeamMemberInput,
 )
 from tracker.action_plans.models import Commitment
 from tracker.demo import Story, add_draft, release
+from tracker.demo.requirements_plan import requirements_plan_events
+from tracker.demo.steps import commit_to, complete, move_plan, move_proposal
 from tracker.lessons import service as lessons
 from tracker.objectives import service as objectives
 from tracker.objectives.forms import ObjectiveInput
 from tracker.pilots import service as pilots
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.proposals import service as proposals
-from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
+from tracker.proposals.forms import CommentInput, ProposalInput
 from tracker.validation import parse
 
 OBJECTIVES = [
@@ -100,6 +100,7 @@ def pipeline_events(story: Story) -> None:
     story.on(-90, lambda: move_proposal(story, "post-mortems", "escalated", "sepg", "It needs a budget decision: "
                                         "keeping the incident timeline means a change to the service desk tool."))
     _checklist_plan(story)
+    requirements_plan_events(story)
     story.on(-25, lambda: _estimation_plan(story))
 
 
@@ -124,13 +125,6 @@ def _proposal_events(story: Story, key, title, submitter, day, source, ref, serv
         story.on(move_day, lambda to=to, by=by, rationale=rationale: move_proposal(story, key, to, by, rationale))
 
 
-def move_proposal(story: Story, key: str, to: str, by: str, rationale: str = "") -> None:
-    proposal = story.made[key]
-    data = {"to": to, "version": str(proposal.version), "rationale": rationale}
-    if to == "duplicate":
-        data["duplicate_of_id"] = str(story.made["checklists"].id)
-    proposals.move(story.session, proposal=proposal, data=parse(ProposalMoveInput, MultiDict(data)),
-                   by=story.users[by])
 
 
 def _from_lesson(story: Story) -> None:
@@ -212,21 +206,10 @@ def _estimation_plan(story: Story) -> None:
     move_plan(story, "estimation-plan", "in_review", "sepg")  # waiting for the steering committee
 
 
-def move_plan(story: Story, key: str, to: str, by: str) -> None:
-    plan = story.made[key]
-    plans.move_plan(story.session, plan=plan, data=parse(PlanMoveInput, MultiDict(
-        {"to": to, "version": str(plan.version)})), by=story.users[by])
 
 
-def commit_to(story: Story, key: str, description: str, owner: str, due: int) -> None:
-    story.made[key] = commitments.add_and_commit(story.session, plan=story.made["checklist-plan"], data=CommitmentInput(
-        description=description, owner_id=story.users[owner].id, due_date=story.date(due)), by=story.users["sepg"])
 
 
-def complete(story: Story, key: str, by: str) -> None:
-    commitment = story.made[key]
-    commitments.move(story.session, commitment=commitment,
-                     data=CommitmentMoveInput(to="done", version=commitment.version), by=story.users[by])
 
 
 def _raise_issue(story: Story) -> None:

@@ -1,0 +1,37 @@
+"""Steps the demo's stories share: moving proposals and plans, making and completing commitments."""
+
+from werkzeug.datastructures import MultiDict
+
+from tracker.action_plans import commitments
+from tracker.action_plans import service as plans
+from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput, PlanMoveInput
+from tracker.demo import Story
+from tracker.proposals import service as proposals
+from tracker.proposals.forms import ProposalMoveInput
+from tracker.validation import parse
+
+
+def move_proposal(story: Story, key: str, to: str, by: str, rationale: str = "") -> None:
+    proposal = story.made[key]
+    data = {"to": to, "version": str(proposal.version), "rationale": rationale}
+    if to == "duplicate":
+        data["duplicate_of_id"] = str(story.made["checklists"].id)
+    proposals.move(story.session, proposal=proposal, data=parse(ProposalMoveInput, MultiDict(data)),
+                   by=story.users[by])
+
+
+def move_plan(story: Story, key: str, to: str, by: str, **result) -> None:
+    plan = story.made[key]
+    plans.move_plan(story.session, plan=plan, data=parse(PlanMoveInput, MultiDict(
+        {"to": to, "version": str(plan.version), **result})), by=story.users[by])
+
+
+def commit_to(story: Story, key: str, description: str, owner: str, due: int, plan: str = "checklist-plan") -> None:
+    story.made[key] = commitments.add_and_commit(story.session, plan=story.made[plan], data=CommitmentInput(
+        description=description, owner_id=story.users[owner].id, due_date=story.date(due)), by=story.users["sepg"])
+
+
+def complete(story: Story, key: str, by: str) -> None:
+    commitment = story.made[key]
+    commitments.move(story.session, commitment=commitment,
+                     data=CommitmentMoveInput(to="done", version=commitment.version), by=story.users[by])
