@@ -35,6 +35,17 @@ def in_place_or_go_to(url: str, render) -> Response:
     return render() if htmx else redirect(url, code=303)
 
 
+def move_in_place(move: Callable[[], object], *, url: str, page: Callable[[dict | None], Response]) -> Response:
+    """The status-change view around tracker.workflow.make_move: make the move; if it is refused, the page again
+    with the errors beside the form and what was typed (`page(refused)` with refused = {"values", "errors"}, 422);
+    once made, the page re-rendered in place for htmx, or a redirect to `url` for a plain post."""
+    try:
+        move()
+    except ValidationError as error:
+        return page({"values": request.form, "errors": error.errors})
+    return in_place_or_go_to(url, lambda: page(None))
+
+
 def go_to(url: str) -> Response:
     """After a successful write: htmx follows HX-Redirect, a plain form post follows a 303."""
     if htmx:

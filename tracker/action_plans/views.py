@@ -16,7 +16,7 @@ from tracker.db import get_session
 from tracker.errors import NotFound, ValidationError
 from tracker.objectives.service import list_objectives
 from tracker.validation import parse
-from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, move_in_place, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -100,11 +100,10 @@ def update(plan_id: int):
 def move(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
-    try:
-        service.move_plan(session, plan=plan, data=parse(PlanMoveInput, request.form), by=current_user)
-    except ValidationError as error:
-        return plan_page(plan, status=422, move={"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url_for("plans.detail", plan_id=plan.id), lambda: plan_page(plan))
+    return move_in_place(
+        lambda: service.move_plan(session, plan=plan, data=parse(PlanMoveInput, request.form), by=current_user),
+        url=url_for("plans.detail", plan_id=plan.id),
+        page=lambda refused: plan_page(plan, status=422, move=refused) if refused else plan_page(plan))
 
 
 @bp.post("/<int:plan_id>/team")

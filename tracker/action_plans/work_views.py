@@ -17,7 +17,7 @@ from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
 from tracker.validation import parse
-from tracker.web import in_place_or_go_to, page_or_fragment
+from tracker.web import in_place_or_go_to, move_in_place, page_or_fragment
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("work", __name__)
@@ -77,12 +77,12 @@ def move_issue(issue_id: int):
     session = get_session()
     issue = issues.updatable(session, issue_id=issue_id, by=current_user)
     plan = service.get_plan(session, plan_id=issue.plan_id)
-    try:
-        issues.move(session, issue=issue, data=parse(IssueMoveInput, request.form), by=current_user)
-    except ValidationError as error:
-        return plan_page(plan, fragment="plans/_issues.html", status=422,
-                         issue={"values": request.form, "errors": error.errors, "issue_id": issue.id})
-    return plan_page(plan, fragment="plans/_issues.html")
+    return move_in_place(
+        lambda: issues.move(session, issue=issue, data=parse(IssueMoveInput, request.form), by=current_user),
+        url=url_for("plans.detail", plan_id=plan.id),
+        page=lambda refused: plan_page(plan, fragment="plans/_issues.html", status=422,
+                                       issue=refused | {"issue_id": issue.id}) if refused
+        else plan_page(plan, fragment="plans/_issues.html"))
 
 
 @bp.post("/plans/<int:plan_id>/joint-reviews")

@@ -23,7 +23,7 @@ from tracker.projects.service import project_choices
 from tracker.proposals.models import SourceEntity
 from tracker.proposals.sources import proposals_from
 from tracker.validation import parse
-from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, in_place_or_go_to, move_in_place, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
@@ -121,11 +121,10 @@ def record_results(audit_id: int):
 def move(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)
-    try:
-        service.move_audit(session, audit=audit, data=parse(AuditMoveInput, request.form), by=current_user)
-    except ValidationError as error:
-        return audit_page(audit, status=422, move={"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url_for("audits.detail", audit_id=audit_id), lambda: audit_page(audit))
+    return move_in_place(
+        lambda: service.move_audit(session, audit=audit, data=parse(AuditMoveInput, request.form), by=current_user),
+        url=url_for("audits.detail", audit_id=audit_id),
+        page=lambda refused: audit_page(audit, status=422, move=refused) if refused else audit_page(audit))
 
 
 @bp.post("/<int:audit_id>/noncompliances")
@@ -147,9 +146,9 @@ def move_noncompliance(item_id: int):
     session = get_session()
     item = service.updatable_noncompliance(session, item_id=item_id, by=current_user)
     audit = service.get_audit(session, audit_id=item.audit_id)
-    try:
-        service.move_noncompliance(session, item=item, data=parse(NoncomplianceMoveInput, request.form),
-                                   by=current_user)
-    except ValidationError as error:
-        return audit_page(audit, status=422, nc={"values": request.form, "errors": error.errors, "item": item.id})
-    return in_place_or_go_to(url_for("audits.detail", audit_id=audit.id), lambda: audit_page(audit))
+    return move_in_place(
+        lambda: service.move_noncompliance(session, item=item, data=parse(NoncomplianceMoveInput, request.form),
+                                           by=current_user),
+        url=url_for("audits.detail", audit_id=audit.id),
+        page=lambda refused: audit_page(audit, status=422, nc=refused | {"item": item.id}) if refused
+        else audit_page(audit))

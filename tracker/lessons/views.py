@@ -19,7 +19,7 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     go_to,
-    in_place_or_go_to,
+    move_in_place,
     page_or_fragment,
     query_enum,
     query_id,
@@ -94,12 +94,11 @@ def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = Non
 def move(lesson_id: int):
     session = get_session()
     lesson = service.get(session, lesson_id=lesson_id)
-    try:
-        service.move(session, lesson=lesson, data=parse(LessonMoveInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _detail(lesson, status=422, values=request.form, errors=error.errors)
-    return in_place_or_go_to(url_for("lessons.detail", lesson_id=lesson.id),
-                             lambda: _detail(service.get(session, lesson_id=lesson_id)))
+    return move_in_place(
+        lambda: service.move(session, lesson=lesson, data=parse(LessonMoveInput, request.form), by=current_user),
+        url=url_for("lessons.detail", lesson_id=lesson.id),
+        page=lambda refused: _detail(lesson, status=422, **refused) if refused
+        else _detail(service.get(session, lesson_id=lesson_id)))
 
 
 @bp.post("/lessons/<int:lesson_id>/convert")

@@ -8,14 +8,13 @@ from tracker.assets.service import version_choices
 from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
-from tracker.errors import ValidationError
 from tracker.pilots import service
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.service import project_choices
 from tracker.validation import parse
-from tracker.web import RecordForm, in_place_or_go_to, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, move_in_place, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -79,11 +78,11 @@ def update(pilot_id: int):
 def move(pilot_id: int):
     session = get_session()
     pilot = service.get_pilot(session, pilot_id=pilot_id)
-    try:
-        service.move_pilot(session, pilot=pilot, data=parse(PilotMoveInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _detail(pilot, status=422, move_values=request.form, move_errors=error.errors)
-    return in_place_or_go_to(url_for("pilots.detail", pilot_id=pilot.id), lambda: _detail(pilot))
+    return move_in_place(
+        lambda: service.move_pilot(session, pilot=pilot, data=parse(PilotMoveInput, request.form), by=current_user),
+        url=url_for("pilots.detail", pilot_id=pilot.id),
+        page=lambda refused: _detail(pilot, status=422, move_values=refused["values"], move_errors=refused["errors"])
+        if refused else _detail(pilot))
 
 
 def _values(pilot: Pilot) -> MultiDict:

@@ -20,7 +20,7 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     go_to,
-    in_place_or_go_to,
+    move_in_place,
     page_or_fragment,
     query_enum,
     query_id,
@@ -116,11 +116,11 @@ def update(proposal_id: int):
 def move(proposal_id: int):
     session = get_session()
     proposal = service.get_proposal(session, proposal_id=proposal_id)
-    try:
-        service.move(session, proposal=proposal, data=parse(ProposalMoveInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _detail(proposal, status=422, move_errors=error.errors, move_values=request.form)
-    return in_place_or_go_to(url_for("proposals.detail", proposal_id=proposal.id), lambda: _detail(proposal))
+    return move_in_place(
+        lambda: service.move(session, proposal=proposal, data=parse(ProposalMoveInput, request.form), by=current_user),
+        url=url_for("proposals.detail", proposal_id=proposal.id),
+        page=lambda refused: _detail(proposal, status=422, move_errors=refused["errors"],
+                                     move_values=refused["values"]) if refused else _detail(proposal))
 
 
 @bp.post("/<int:proposal_id>/comments")

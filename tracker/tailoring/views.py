@@ -17,7 +17,7 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     go_to,
-    in_place_or_go_to,
+    move_in_place,
     page_or_fragment,
     query_enum,
     query_id,
@@ -86,11 +86,11 @@ def _detail(record: TailoringRecord, *, status: int = 200, values: MultiDict | N
 def review(record_id: int):
     session = get_session()
     record = service.get(session, record_id=record_id)
-    try:
-        service.review(session, record=record, data=parse(TailoringReviewInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _detail(record, status=422, values=request.form, errors=error.errors)
-    return in_place_or_go_to(url_for("tailoring.detail", record_id=record.id), lambda: _detail(record))
+    return move_in_place(
+        lambda: service.review(session, record=record, data=parse(TailoringReviewInput, request.form),
+                               by=current_user),
+        url=url_for("tailoring.detail", record_id=record.id),
+        page=lambda refused: _detail(record, status=422, **refused) if refused else _detail(record))
 
 
 @bp.get("/patterns")
