@@ -1,42 +1,40 @@
 """The lives of action plans, commitments and plan issues, as tables."""
 
-from tracker.action_plans.models import CommitmentStatus as C
-from tracker.action_plans.models import IssueStatus as I
-from tracker.action_plans.models import PlanStatus as P
+from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus
 from tracker.auth.roles import EVERYONE, PG, STEERING
 from tracker.workflow import Move, Transitions
 
 PLAN_TRANSITIONS: Transitions = {
-    (P.DRAFT, P.IN_REVIEW): Move("Submit for review", roles=PG),
-    (P.IN_REVIEW, P.APPROVED): Move("Approve", roles=STEERING),
-    (P.IN_REVIEW, P.DRAFT): Move("Return to draft", roles=PG | STEERING, rationale=True),
-    (P.APPROVED, P.IN_PROGRESS): Move("Start implementing", roles=PG),
-    (P.APPROVED, P.DRAFT): Move("Revise", roles=PG, rationale=True),
-    (P.IN_PROGRESS, P.DRAFT): Move("Revise", roles=PG, rationale=True),
-    (P.IN_PROGRESS, P.COMPLETED): Move("Complete", roles=PG),
-    (P.DRAFT, P.CANCELLED): Move("Cancel", roles=PG, rationale=True),
-    (P.IN_REVIEW, P.CANCELLED): Move("Cancel", roles=PG, rationale=True),
-    (P.APPROVED, P.CANCELLED): Move("Cancel", roles=PG, rationale=True),
-    (P.IN_PROGRESS, P.CANCELLED): Move("Cancel", roles=PG, rationale=True),
+    (PlanStatus.DRAFT, PlanStatus.IN_REVIEW): Move("Submit for review", roles=PG),
+    (PlanStatus.IN_REVIEW, PlanStatus.APPROVED): Move("Approve", roles=STEERING),
+    (PlanStatus.IN_REVIEW, PlanStatus.DRAFT): Move("Return to draft", roles=PG | STEERING, rationale=True),
+    (PlanStatus.APPROVED, PlanStatus.IN_PROGRESS): Move("Start implementing", roles=PG),
+    (PlanStatus.APPROVED, PlanStatus.DRAFT): Move("Revise", roles=PG, rationale=True),
+    (PlanStatus.IN_PROGRESS, PlanStatus.DRAFT): Move("Revise", roles=PG, rationale=True),
+    (PlanStatus.IN_PROGRESS, PlanStatus.COMPLETED): Move("Complete", roles=PG),
+    (PlanStatus.DRAFT, PlanStatus.CANCELLED): Move("Cancel", roles=PG, rationale=True),
+    (PlanStatus.IN_REVIEW, PlanStatus.CANCELLED): Move("Cancel", roles=PG, rationale=True),
+    (PlanStatus.APPROVED, PlanStatus.CANCELLED): Move("Cancel", roles=PG, rationale=True),
+    (PlanStatus.IN_PROGRESS, PlanStatus.CANCELLED): Move("Cancel", roles=PG, rationale=True),
 }
 # The plan's own fields change only in draft: an approved plan is revised through a new approval.
-EDITABLE = frozenset({P.DRAFT})
+EDITABLE = frozenset({PlanStatus.DRAFT})
 # Work (team, commitments, issues, reviews) goes on until the plan is finished.
-OPEN = frozenset({P.DRAFT, P.IN_REVIEW, P.APPROVED, P.IN_PROGRESS})
+OPEN = frozenset({PlanStatus.DRAFT, PlanStatus.IN_REVIEW, PlanStatus.APPROVED, PlanStatus.IN_PROGRESS})
 
 COMMITMENT_TRANSITIONS: Transitions = {
-    (C.OPEN, C.IN_PROGRESS): Move("Start", roles=EVERYONE),
-    (C.OPEN, C.DONE): Move("Done", roles=EVERYONE),
-    (C.IN_PROGRESS, C.DONE): Move("Done", roles=EVERYONE),
-    (C.DONE, C.OPEN): Move("Reopen", roles=EVERYONE),
-    (C.OPEN, C.CANCELLED): Move("Cancel", roles=PG),
-    (C.IN_PROGRESS, C.CANCELLED): Move("Cancel", roles=PG),
+    (CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS): Move("Start", roles=EVERYONE),
+    (CommitmentStatus.OPEN, CommitmentStatus.DONE): Move("Done", roles=EVERYONE),
+    (CommitmentStatus.IN_PROGRESS, CommitmentStatus.DONE): Move("Done", roles=EVERYONE),
+    (CommitmentStatus.DONE, CommitmentStatus.OPEN): Move("Reopen", roles=EVERYONE),
+    (CommitmentStatus.OPEN, CommitmentStatus.CANCELLED): Move("Cancel", roles=PG),
+    (CommitmentStatus.IN_PROGRESS, CommitmentStatus.CANCELLED): Move("Cancel", roles=PG),
 }
 
 ISSUE_TRANSITIONS: Transitions = {
-    (I.OPEN, I.IN_PROGRESS): Move("Start", roles=EVERYONE),
-    (I.OPEN, I.RESOLVED): Move("Resolve", roles=EVERYONE, rationale=True),
-    (I.IN_PROGRESS, I.RESOLVED): Move("Resolve", roles=EVERYONE, rationale=True),
-    (I.RESOLVED, I.CLOSED): Move("Close", roles=PG),
-    (I.RESOLVED, I.OPEN): Move("Reopen", roles=EVERYONE),
+    (IssueStatus.OPEN, IssueStatus.IN_PROGRESS): Move("Start", roles=EVERYONE),
+    (IssueStatus.OPEN, IssueStatus.RESOLVED): Move("Resolve", roles=EVERYONE, rationale=True),
+    (IssueStatus.IN_PROGRESS, IssueStatus.RESOLVED): Move("Resolve", roles=EVERYONE, rationale=True),
+    (IssueStatus.RESOLVED, IssueStatus.CLOSED): Move("Close", roles=PG),
+    (IssueStatus.RESOLVED, IssueStatus.OPEN): Move("Reopen", roles=EVERYONE),
 }

@@ -15,8 +15,14 @@ from tracker.audits.forms import (
     NoncomplianceInput,
     NoncomplianceMoveInput,
 )
-from tracker.audits.models import AuditResult, AuditStatus, Compliance, ComplianceAudit, Noncompliance
-from tracker.audits.models import NoncomplianceStatus as NC
+from tracker.audits.models import (
+    AuditResult,
+    AuditStatus,
+    Compliance,
+    ComplianceAudit,
+    Noncompliance,
+    NoncomplianceStatus,
+)
 from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
@@ -29,7 +35,7 @@ from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
 from tracker.workflow import make_move
 
-OPEN_NC = [NC.OPEN, NC.IN_PROGRESS, NC.RESOLVED]
+OPEN_NC = [NoncomplianceStatus.OPEN, NoncomplianceStatus.IN_PROGRESS, NoncomplianceStatus.RESOLVED]
 LOADED = (selectinload(ComplianceAudit.project), selectinload(ComplianceAudit.auditor),
           selectinload(ComplianceAudit.results).selectinload(AuditResult.asset_version)
           .selectinload(AssetVersion.asset))
@@ -164,7 +170,7 @@ def move_noncompliance(session: Session, *, item: Noncompliance, data: Noncompli
                        by: User) -> Noncompliance:
     """Its owner (or the process group) works it to resolution; the process group closes it."""
     # Resolving records the resolution; reopening drops it (it no longer holds; the history keeps it).
-    resolution = {NC.RESOLVED: {"resolution": data.rationale}, NC.OPEN: {"resolution": ""}}.get(data.to, {})
+    resolution = {NoncomplianceStatus.RESOLVED: {"resolution": data.rationale}, NoncomplianceStatus.OPEN: {"resolution": ""}}.get(data.to, {})
     make_move(session, item, table=NONCOMPLIANCE_TRANSITIONS, to=data.to, seen=data.version, by=by,
               action="noncompliance.update", rationale=data.rationale, effects=lambda: resolution)
     return item
@@ -188,7 +194,7 @@ def noncompliances(session: Session, *, audit_id: int | None = None, project_id:
 @dataclass(frozen=True)
 class NoncomplianceFilter:
     owner_id: int | None = None
-    status: NC | None = None
+    status: NoncomplianceStatus | None = None
     open_only: bool = False  # open or in progress: the work is still owed
     overdue_only: bool = False
 

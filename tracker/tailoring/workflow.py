@@ -1,12 +1,12 @@
 """The review of a tailoring record by the process group."""
 
 from tracker.auth.roles import PG
-from tracker.tailoring.models import TailoringStatus as T
+from tracker.tailoring.models import TailoringStatus
 from tracker.workflow import Move, Transitions
 
 TAILORING_TRANSITIONS: Transitions = {
-    (T.REQUESTED, T.APPROVED): Move("Approve", roles=PG),
-    (T.REQUESTED, T.REJECTED): Move("Reject", roles=PG, rationale=True),
-    (T.APPROVED, T.REQUESTED): Move("Reopen", roles=PG, rationale=True),
-    (T.REJECTED, T.REQUESTED): Move("Reopen", roles=PG, rationale=True),
+    (TailoringStatus.REQUESTED, TailoringStatus.APPROVED): Move("Approve", roles=PG),
+    (TailoringStatus.REQUESTED, TailoringStatus.REJECTED): Move("Reject", roles=PG, rationale=True),
+    (TailoringStatus.APPROVED, TailoringStatus.REQUESTED): Move("Reopen", roles=PG, rationale=True),
+    (TailoringStatus.REJECTED, TailoringStatus.REQUESTED): Move("Reopen", roles=PG, rationale=True),
 }
