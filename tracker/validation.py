@@ -143,7 +143,7 @@ def parse(model: type[M], form: MultiDict) -> M:
     return result
 
 
-def existing(session, model, ids: list[int], *, field: str, message: str = "Choose from the list.") -> list:
+def chosen_records(session, model, ids: list[int], *, field: str, message: str = "Choose from the list.") -> list:
     """The records with these ids, or a ValidationError on `field` if any does not exist."""
     if not ids:
         return []

@@ -12,7 +12,7 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
 from tracker.errors import ValidationError
-from tracker.validation import existing
+from tracker.validation import chosen_records
 
 
 def record(session: Session, *, plan: ActionPlan, data: JointReviewInput, by: User) -> JointReview:
@@ -20,7 +20,7 @@ def record(session: Session, *, plan: ActionPlan, data: JointReviewInput, by: Us
     authorize(by, "joint_review.record")
     ensure_open(plan)
     followups = _followups(data)
-    attendees = existing(session, User, data.attendee_ids, field="attendee_ids")
+    attendees = chosen_records(session, User, data.attendee_ids, field="attendee_ids")
     review = JointReview(plan_id=plan.id, held_on=data.held_on, summary=data.summary, decisions=data.decisions,
                          recorded_by_id=by.id, attendees=attendees)
     session.add(review)

@@ -17,7 +17,7 @@ from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_automatically
-from tracker.validation import existing
+from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
 FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "owner_id", "planned_start", "planned_end")
@@ -61,11 +61,11 @@ def _check(session: Session, data: PlanInput, plan: ActionPlan | None) -> tuple[
     owner = session.get(User, data.owner_id)
     if owner is None or not owner.active:
         raise ValidationError({"owner_id": "Choose an owner from the list."})
-    proposals = existing(session, Proposal, data.proposal_ids, field="proposal_ids")
+    proposals = chosen_records(session, Proposal, data.proposal_ids, field="proposal_ids")
     already = {p.id for p in plan.proposals} if plan else set()
     if any(p.status != ProposalStatus.ACCEPTED and p.id not in already for p in proposals):
         raise ValidationError({"proposal_ids": "Only accepted proposals can be planned."})
-    return proposals, existing(session, BusinessObjective, data.objective_ids, field="objective_ids")
+    return proposals, chosen_records(session, BusinessObjective, data.objective_ids, field="objective_ids")
 
 
 def create_plan(session: Session, *, data: PlanInput, by: User) -> ActionPlan:

@@ -77,7 +77,7 @@ def new():
 @bp.post("/")
 @requires("plan.edit")
 def create():
-    return FORM.post(lambda data: service.create_plan(get_session(), data=data, by=current_user), done=_page)
+    return FORM.post(lambda data: service.create_plan(get_session(), data=data, by=current_user), done=_url_of)
 
 
 @bp.get("/<int:plan_id>/edit")
@@ -91,7 +91,7 @@ def edit(plan_id: int):
 def update(plan_id: int):
     session = get_session()
     plan = service.editable_plan(session, plan_id=plan_id, by=current_user)
-    return FORM.post(lambda data: service.update_plan(session, plan=plan, data=data, by=current_user), done=_page,
+    return FORM.post(lambda data: service.update_plan(session, plan=plan, data=data, by=current_user), done=_url_of,
                      record=plan, reload=lambda: service.get_plan(session, plan_id=plan_id))
 
 
@@ -168,7 +168,7 @@ def _options(plan: ActionPlan | None) -> dict:
             "proposals": service.proposal_choices(session, plan=plan)}
 
 
-def _page(plan: ActionPlan) -> str:
+def _url_of(plan: ActionPlan) -> str:
     return url_for("plans.detail", plan_id=plan.id)
 
 

@@ -68,7 +68,7 @@ def new():
 @bp.post("/")
 @requires("asset.edit")
 def create():
-    return FORM.post(lambda data: service.create_asset(get_session(), data=data, by=current_user), done=_page)
+    return FORM.post(lambda data: service.create_asset(get_session(), data=data, by=current_user), done=_url_of)
 
 
 @bp.get("/<int:asset_id>/edit")
@@ -83,7 +83,7 @@ def update(asset_id: int):
     session = get_session()
     asset = service.get_asset(session, asset_id=asset_id)
     return FORM.post(lambda data: service.update_asset(session, asset=asset, data=data, by=current_user),
-                     done=_page, record=asset, reload=lambda: service.get_asset(session, asset_id=asset_id))
+                     done=_url_of, record=asset, reload=lambda: service.get_asset(session, asset_id=asset_id))
 
 
 @bp.post("/<int:asset_id>/versions")
@@ -127,7 +127,7 @@ def _values(asset: ProcessAsset) -> MultiDict:
     return values
 
 
-def _page(asset: ProcessAsset) -> str:
+def _url_of(asset: ProcessAsset) -> str:
     return url_for("assets.detail", asset_id=asset.id)
 
 

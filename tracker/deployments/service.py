@@ -18,7 +18,7 @@ from tracker.due import DUE, overdue_clause
 from tracker.errors import NotFound, ValidationError
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus
-from tracker.validation import existing
+from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
 ROW_LOADED = (selectinload(ProjectDeployment.project).selectinload(Project.leads),
@@ -26,7 +26,7 @@ ROW_LOADED = (selectinload(ProjectDeployment.project).selectinload(Project.leads
 
 
 def _versions(session: Session, data: DeploymentInput) -> list[AssetVersion]:
-    versions = existing(session, AssetVersion, data.version_ids, field="version_ids")
+    versions = chosen_records(session, AssetVersion, data.version_ids, field="version_ids")
     if any(v.status != VersionStatus.RELEASED for v in versions):
         raise ValidationError({"version_ids": "Only released versions are deployed."})
     check_gate(session, versions=versions, override_reason=data.override_reason)
@@ -46,7 +46,7 @@ def check_gate(session: Session, *, versions: list[AssetVersion], override_reaso
 
 
 def _projects(session: Session, data: DeploymentInput) -> list[Project]:
-    projects = existing(session, Project, data.project_ids, field="project_ids")
+    projects = chosen_records(session, Project, data.project_ids, field="project_ids")
     if any(p.status != ProjectStatus.ACTIVE for p in projects):
         raise ValidationError({"project_ids": "Closed projects get no new deployments."})
     return projects

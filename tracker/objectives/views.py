@@ -42,7 +42,7 @@ def _values(objective: BusinessObjective) -> MultiDict:
     return values
 
 
-def _page(objective: BusinessObjective) -> str:
+def _url_of(objective: BusinessObjective) -> str:
     return url_for("objectives.detail", objective_id=objective.id)
 
 
@@ -59,7 +59,7 @@ def new():
 @bp.post("/")
 @requires("objective.edit")
 def create():
-    return FORM.post(lambda data: service.create_objective(get_session(), data=data, by=current_user), done=_page)
+    return FORM.post(lambda data: service.create_objective(get_session(), data=data, by=current_user), done=_url_of)
 
 
 @bp.get("/<int:objective_id>/edit")
@@ -74,5 +74,5 @@ def update(objective_id: int):
     session = get_session()
     objective = service.get_objective(session, objective_id=objective_id)
     return FORM.post(lambda data: service.update_objective(session, objective=objective, data=data, by=current_user),
-                     done=_page, record=objective,
+                     done=_url_of, record=objective,
                      reload=lambda: service.get_objective(session, objective_id=objective_id))

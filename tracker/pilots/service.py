@@ -17,7 +17,7 @@ from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.models import Project
-from tracker.validation import existing
+from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
 FIELDS = ("title", "measure", "baseline", "target", "actual", "results", "start_date", "end_date")
@@ -48,8 +48,8 @@ def _links(session: Session, data: PilotInput) -> tuple[ActionPlan, list[AssetVe
     plan = session.get(ActionPlan, data.plan_id)
     if plan is None or plan.status not in PLAN_OPEN:
         raise ValidationError({"plan_id": "Choose an open action plan."})
-    versions = existing(session, AssetVersion, data.version_ids, field="version_ids")
-    return plan, versions, existing(session, Project, data.project_ids, field="project_ids")
+    versions = chosen_records(session, AssetVersion, data.version_ids, field="version_ids")
+    return plan, versions, chosen_records(session, Project, data.project_ids, field="project_ids")
 
 
 def create_pilot(session: Session, *, data: PilotInput, by: User) -> Pilot:

@@ -55,7 +55,7 @@ def new():
 @bp.post("/")
 @requires("pilot.edit")
 def create():
-    return FORM.post(lambda data: service.create_pilot(get_session(), data=data, by=current_user), done=_page)
+    return FORM.post(lambda data: service.create_pilot(get_session(), data=data, by=current_user), done=_url_of)
 
 
 @bp.get("/<int:pilot_id>/edit")
@@ -70,7 +70,7 @@ def update(pilot_id: int):
     session = get_session()
     pilot = service.editable_pilot(session, pilot_id=pilot_id, by=current_user)
     return FORM.post(lambda data: service.update_pilot(session, pilot=pilot, data=data, by=current_user),
-                     done=_page, record=pilot, reload=lambda: service.get_pilot(session, pilot_id=pilot_id))
+                     done=_url_of, record=pilot, reload=lambda: service.get_pilot(session, pilot_id=pilot_id))
 
 
 @bp.post("/<int:pilot_id>/move")
@@ -102,7 +102,7 @@ def _options(_pilot: Pilot | None) -> dict:
             "projects": project_choices(session)}
 
 
-def _page(pilot: Pilot) -> str:
+def _url_of(pilot: Pilot) -> str:
     return url_for("pilots.detail", pilot_id=pilot.id)
 
 

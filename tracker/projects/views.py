@@ -64,7 +64,7 @@ FORM = RecordForm(ProjectInput, "projects/form.html", "projects/_form.html", "pr
                                    "leads": service.lead_choices(get_session())})
 
 
-def _page(project: Project) -> str:
+def _url_of(project: Project) -> str:
     return url_for("projects.detail", project_id=project.id)
 
 
@@ -77,7 +77,7 @@ def new():
 @bp.post("/")
 @requires("project.create")
 def create():
-    return FORM.post(lambda data: service.create_project(get_session(), data=data, by=current_user), done=_page)
+    return FORM.post(lambda data: service.create_project(get_session(), data=data, by=current_user), done=_url_of)
 
 
 @bp.get("/<int:project_id>/edit")
@@ -92,7 +92,7 @@ def update(project_id: int):
     session = get_session()
     project = service.editable_project(session, project_id=project_id, by=current_user)
     return FORM.post(lambda data: service.update_project(session, project=project, data=data, by=current_user),
-                     done=_page, record=project, reload=lambda: service.get_project(session, project_id=project_id))
+                     done=_url_of, record=project, reload=lambda: service.get_project(session, project_id=project_id))
 
 
 def _page_size() -> int:

@@ -25,7 +25,7 @@ from tracker.proposals.models import (
 from tracker.proposals.priority import current_weights, score
 from tracker.proposals.sources import KINDS
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
-from tracker.validation import existing
+from tracker.validation import chosen_records
 from tracker.workflow import check_move, make_move
 
 FIELDS = ("title", "problem", "proposed_change", "source", "source_ref", "expected_benefit", "estimated_effort")
@@ -121,9 +121,9 @@ def comments(session: Session, *, proposal_id: int) -> list[ProposalComment]:
 
 def _links(session: Session, data: ProposalInput) -> dict[str, list]:
     return {
-        "areas": existing(session, ProcessArea, data.area_ids, field="area_ids"),
-        "assets": existing(session, ProcessAsset, data.asset_ids, field="asset_ids"),
-        "objectives": existing(session, BusinessObjective, data.objective_ids, field="objective_ids"),
+        "areas": chosen_records(session, ProcessArea, data.area_ids, field="area_ids"),
+        "assets": chosen_records(session, ProcessAsset, data.asset_ids, field="asset_ids"),
+        "objectives": chosen_records(session, BusinessObjective, data.objective_ids, field="objective_ids"),
     }
 
 
@@ -137,7 +137,7 @@ def _source_record(session: Session, data: ProposalInput) -> dict[str, object]:
     gone = "The record this proposal comes from no longer exists."
     if data.source_entity is None or data.source_id is None:
         raise ValidationError({"source_ref": gone})
-    existing(session, KINDS[data.source_entity].model, [data.source_id], field="source_ref", message=gone)
+    chosen_records(session, KINDS[data.source_entity].model, [data.source_id], field="source_ref", message=gone)
     return {"source_entity": data.source_entity.value, "source_id": data.source_id}
 
 

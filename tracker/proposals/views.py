@@ -93,7 +93,7 @@ def new():
 @bp.post("/")
 @requires("proposal.submit")
 def create():
-    return FORM.post(lambda data: service.submit(get_session(), data=data, by=current_user), done=_page)
+    return FORM.post(lambda data: service.submit(get_session(), data=data, by=current_user), done=_url_of)
 
 
 @bp.get("/<int:proposal_id>/edit")
@@ -108,7 +108,7 @@ def update(proposal_id: int):
     session = get_session()
     proposal = service.editable(session, proposal_id=proposal_id, by=current_user)
     return FORM.post(lambda data: service.update(session, proposal=proposal, data=data, by=current_user),
-                     done=_page, record=proposal, reload=lambda: service.get_proposal(session, proposal_id=proposal_id))
+                     done=_url_of, record=proposal, reload=lambda: service.get_proposal(session, proposal_id=proposal_id))
 
 
 @bp.post("/<int:proposal_id>/move")
@@ -150,7 +150,7 @@ def _options(_proposal: Proposal | None) -> dict:
             "objectives": list_objectives(session, active_only=True)}
 
 
-def _page(proposal: Proposal) -> str:
+def _url_of(proposal: Proposal) -> str:
     return url_for("proposals.detail", proposal_id=proposal.id)
 
 
