@@ -341,7 +341,7 @@ def make_tailoring(db, make_user):
 
 @pytest.fixture
 def make_audit(db, make_user):
-    from tracker.audits.models import ComplianceAudit, Noncompliance
+    from tracker.compliance.models import ComplianceAudit, Noncompliance
 
     def make(project, noncompliance_owner=None, **fields):
         audit = ComplianceAudit(project_id=project.id, audit_date=fields.pop("audit_date", date(2026, 9, 1)),

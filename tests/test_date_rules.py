@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from tracker.action_plans.models import JointReview, PlanStatus
-from tracker.audits.models import AuditStatus, ComplianceAudit, Noncompliance
 from tracker.auth.roles import Role
+from tracker.compliance.models import AuditStatus, ComplianceAudit, Noncompliance
 from tracker.tailoring.models import TailoringRecord
 
 TODAY = date.today()
@@ -54,7 +54,7 @@ def test_a_noncompliance_is_due_after_the_audit_that_found_it(client, login_as, 
     login_as(Role.PROCESS_GROUP)
     audit = make_audit(make_project(), audit_date=date(2026, 9, 15))
     owner = make_user(Role.PROJECT_LEAD)
-    response = client.post(f"/audits/{audit.id}/noncompliances", headers=HX, data={
+    response = client.post(f"/compliance/{audit.id}/noncompliances", headers=HX, data={
         "description": "Milestone reviews missing", "owner_id": str(owner.id), "due_date": "2026-08-01"})
     assert response.status_code == 422 and "Due on or after the audit that found it (2026-09-15)." in \
         response.get_data(as_text=True)
@@ -64,7 +64,7 @@ def test_a_noncompliance_is_due_after_the_audit_that_found_it(client, login_as, 
 def test_an_audit_is_completed_once_its_date_has_come(client, login_as, make_project, make_audit, db):
     login_as(Role.PROCESS_GROUP)
     audit = make_audit(make_project(), audit_date=TODAY + timedelta(days=21))
-    response = client.post(f"/audits/{audit.id}/move", headers=HX, data={
+    response = client.post(f"/compliance/{audit.id}/move", headers=HX, data={
         "to": "completed", "summary": "Fine", "version": str(audit.version)})
     assert response.status_code == 422 and "complete it once it has been held" in response.get_data(as_text=True)
     db.expire_all()

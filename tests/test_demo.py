@@ -11,11 +11,11 @@ from sqlmodel import select
 from tracker.action_plans.commitments import progress
 from tracker.action_plans.models import ActionPlan, Commitment
 from tracker.assets.models import AssetVersion
-from tracker.audit.models import AuditEvent
-from tracker.audits.models import AuditResult, ComplianceAudit, Noncompliance
+from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.demo import load_demo
 from tracker.deployments.models import ProjectDeployment
 from tracker.due import is_overdue
+from tracker.history.models import AuditEvent
 from tracker.lessons.models import Lesson
 from tracker.pilots.models import Pilot
 from tracker.tailoring.models import TailoringRecord

@@ -16,9 +16,9 @@ import pytest
 
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
 from tracker.assets.workflow import VERSION_TRANSITIONS
-from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.policy import POLICY, can
 from tracker.auth.roles import Role
+from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.deployments.workflow import ROW_TRANSITIONS
 from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.pilots.workflow import PILOT_TRANSITIONS

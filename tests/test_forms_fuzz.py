@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import count_rows
 from tracker.assets.models import AssetKind, ProcessAsset
-from tracker.audit.models import AuditEvent
 from tracker.auth.roles import Role
+from tracker.history.models import AuditEvent
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])
@@ -249,11 +249,11 @@ def test_tailoring_audit_and_lesson_forms_never_fail(client, db, login_as, sg3, 
         check(client, db, "/tailoring/1/review", review)
         check(client, db, "/tailoring/patterns/threshold", review)
         check(client, db, "/tailoring/patterns/propose", {"asset_id": review.get("rationale", ""), "element": "x"})
-        check(client, db, "/audits/", audit)
-        check(client, db, "/audits/1/results", audit)
-        check(client, db, "/audits/1/noncompliances", audit)
-        check(client, db, "/audits/1/move", audit)
-        check(client, db, "/audits/noncompliances/1/move", audit)
+        check(client, db, "/compliance/", audit)
+        check(client, db, "/compliance/1/results", audit)
+        check(client, db, "/compliance/1/noncompliances", audit)
+        check(client, db, "/compliance/1/move", audit)
+        check(client, db, "/compliance/noncompliances/1/move", audit)
         check(client, db, "/lessons/", lesson)
         check(client, db, "/lessons/1/move", lesson)
         check(client, db, f"/assets/{sg3['asset']}/feedback", lesson)

@@ -14,9 +14,9 @@ from tracker.action_plans.forms import (
 )
 from tracker.action_plans.models import PlanStatus
 from tracker.assets.forms import AssetInput, VersionInput
-from tracker.audits.forms import AuditInput, NoncomplianceInput
 from tracker.auth.forms import UserInput
 from tracker.auth.roles import Role
+from tracker.compliance.forms import AuditInput, NoncomplianceInput
 from tracker.deployments.forms import DeploymentInput
 from tracker.lessons.forms import FeedbackInput, LessonInput
 from tracker.objectives.forms import ObjectiveInput
@@ -74,7 +74,7 @@ def required(model, *, also=(), but=()) -> set[str]:
 def records(db, make_plan, make_proposal, make_released, make_project, make_user):
     from datetime import date
 
-    from tracker.audits.models import ComplianceAudit
+    from tracker.compliance.models import ComplianceAudit
 
     project = make_project()
     audit = ComplianceAudit(project_id=project.id, audit_date=date(2026, 10, 1), auditor_id=make_user(Role.PROCESS_GROUP).id)
@@ -94,7 +94,7 @@ FORMS = [  # (page, the form's action, its input model, what else the service re
     ("/pilots/new", "/pilots/", PilotInput, (), ()),
     ("/deployments/new", "/deployments/", DeploymentInput, (), ()),
     ("/tailoring/new", "/tailoring/", TailoringInput, (), ()),
-    ("/audits/new", "/audits/", AuditInput, (), ()),
+    ("/compliance/new", "/compliance/", AuditInput, (), ()),
     ("/lessons/new", "/lessons/", LessonInput, (), ()),
     ("/admin/users/new", "/admin/users", UserInput, ("password",), ()),
     ("/plans/{plan}", "/plans/{plan}/commitments", CommitmentInput, (), ()),
@@ -105,7 +105,7 @@ FORMS = [  # (page, the form's action, its input model, what else the service re
     ("/proposals/{proposal}", "/proposals/{proposal}/comments", CommentInput, (), ()),
     ("/assets/{asset}", "/assets/{asset}/versions", VersionInput, (), ()),
     ("/assets/{asset}", "/assets/{asset}/feedback", FeedbackInput, (), ()),
-    ("/audits/{audit}", "/audits/{audit}/noncompliances", NoncomplianceInput, (), ()),
+    ("/compliance/{audit}", "/compliance/{audit}/noncompliances", NoncomplianceInput, (), ()),
 ]
 
 

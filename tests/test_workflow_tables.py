@@ -12,11 +12,11 @@ from tracker.action_plans import service as plan_service
 from tracker.action_plans.forms import CommitmentMoveInput, IssueMoveInput, PlanMoveInput
 from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
-from tracker.audits import service as audit_service
-from tracker.audits.forms import AuditMoveInput, NoncomplianceMoveInput
-from tracker.audits.models import AuditStatus, Noncompliance, NoncomplianceStatus
-from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.auth.roles import Role
+from tracker.compliance import service as audit_service
+from tracker.compliance.forms import AuditMoveInput, NoncomplianceMoveInput
+from tracker.compliance.models import AuditStatus, Noncompliance, NoncomplianceStatus
+from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.deployments import service as deployment_service
 from tracker.deployments.forms import RowMoveInput
 from tracker.deployments.models import ProjectDeployment, RowStatus

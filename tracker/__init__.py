@@ -98,9 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.action_plans.views import bp as plans
     from tracker.action_plans.work_views import bp as work
     from tracker.assets.views import bp as assets
-    from tracker.audits.views import bp as audits
     from tracker.auth.admin_views import bp as admin
     from tracker.auth.views import bp as auth
+    from tracker.compliance.views import bp as compliance
+    from tracker.compliance.views import moved as audits_moved
     from tracker.deployments.views import bp as deployments
     from tracker.home.views import bp as home
     from tracker.lessons.views import bp as lessons
@@ -112,7 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.tailoring.views import bp as tailoring
 
     for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, work, pilots,
-                      deployments, tailoring, audits, lessons):
+                      deployments, tailoring, compliance, audits_moved, lessons):
         app.register_blueprint(blueprint)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.action_plans.models import Commitment, CommitmentStatus
-from tracker.audits.models import Noncompliance, NoncomplianceStatus
+from tracker.compliance.models import Noncompliance, NoncomplianceStatus
 from tracker.deployments.models import ProjectDeployment, RowStatus
 from tracker.tailoring.models import TailoringRecord, TailoringStatus
 

@@ -13,11 +13,11 @@ from tracker.action_plans.models import (
                                          TeamMember,
 )
 from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset
-from tracker.audit.models import AuditEvent
-from tracker.audits.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.auth.models import ProjectLead, User
 from tracker.auth.throttle import SignInFailure
+from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, StandardSetEntry
+from tracker.history.models import AuditEvent
 from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.objectives.models import BusinessObjective
 from tracker.pilots.models import Pilot, PilotAssetVersion, PilotProject

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.action_plans.models import ActionPlan, PlanObjective, PlanProposal
 from tracker.assets.models import AssetVersion, ProcessAsset
-from tracker.audits.models import AuditResult, ComplianceAudit
+from tracker.compliance.models import AuditResult, ComplianceAudit
 from tracker.deployments.models import Deployment, DeploymentVersion
 from tracker.lessons.models import Lesson
 from tracker.objectives.models import BusinessObjective

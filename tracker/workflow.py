@@ -7,11 +7,11 @@ from enum import StrEnum
 
 from sqlmodel import Session, SQLModel
 
-from tracker.audit.service import apply_changes, bump_version
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import commit
 from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from tracker.history.service import apply_changes, bump_version
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from tests.conftest import count_rows
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
-from tracker.audit.models import AuditEvent
 from tracker.auth.roles import Role
+from tracker.history.models import AuditEvent
 from tracker.process_areas.models import ProcessArea
 
 

@@ -9,9 +9,9 @@ from sqlmodel import select
 from tests.conftest import count_rows
 from tracker.action_plans.models import PlanRevision
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
-from tracker.audits.models import Noncompliance
 from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
 from tracker.auth.roles import Role
+from tracker.compliance.models import Noncompliance
 from tracker.deployments.models import ProjectDeployment, StandardSetEntry
 from tracker.home.views import plotly_version
 from tracker.projects.models import Project
@@ -62,7 +62,8 @@ def sg3_objects(db, project, make_user, make_released, make_deployment, make_tai
     audit = make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
     return {"deployment_id": deployment.id, "row_id": db.exec(select(ProjectDeployment.id)).first(),
             "entry_id": entry.id, "record_id": make_tailoring(project, released).id, "audit_id": audit.id,
-            "item_id": db.exec(select(Noncompliance.id)).first(), "lesson_id": make_lesson().id}
+            "item_id": db.exec(select(Noncompliance.id)).first(), "lesson_id": make_lesson().id,
+            "rest": str(audit.id)}  # the old /audits/ addresses, redirected
 
 
 def requests_for(app, objects):

@@ -107,7 +107,7 @@ def test_member_proposes_an_improvement_from_a_noncompliance(page, live_server, 
     make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
     audit = make_audit(make_project(code="PAY"), noncompliance_owner=make_user(Role.PROJECT_LEAD))
     sign_in("mia@example.org", PASSWORD)
-    page.goto(f"{live_server}/audits/{audit.id}")
+    page.goto(f"{live_server}/compliance/{audit.id}")
     page.get_by_role("link", name="Propose an improvement").click()
     expect(page.get_by_label("Problem or opportunity")).to_have_value("No peer review records")
     expect(page.locator("#f-source")).to_have_value("compliance_audit")

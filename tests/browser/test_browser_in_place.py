@@ -142,7 +142,7 @@ def test_asset_versions_and_feedback(page, live_server, sign_in, no_reload, make
     no_reload.check()
 
 
-@covers("audits.record_results", "audits.add_noncompliance", "audits.move_noncompliance", "audits.move")
+@covers("compliance.record_results", "compliance.add_noncompliance", "compliance.move_noncompliance", "compliance.move")
 def test_audit_results_noncompliances_and_completion(page, live_server, sign_in, no_reload, make_user,
                                                     make_project, make_released, make_deployment, make_audit):
     make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
@@ -150,7 +150,7 @@ def test_audit_results_noncompliances_and_completion(page, live_server, sign_in,
     make_deployment([project], [make_released("1.0", title="Peer review procedure")], status=RowStatus.DEPLOYED)
     audit = make_audit(project)
     sign_in("sam@example.org", PASSWORD)
-    page.goto(f"{live_server}/audits/{audit.id}")
+    page.goto(f"{live_server}/compliance/{audit.id}")
     no_reload.set()
     page.get_by_label("Result for Peer review procedure").select_option("partially")
     page.get_by_label("Notes").fill("Two reviews without records")

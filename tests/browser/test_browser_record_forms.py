@@ -64,7 +64,7 @@ CREATE = [  # endpoint, the form's page
     ("projects.create", "/projects/new"), ("assets.create", "/assets/new"), ("objectives.create", "/objectives/new"),
     ("proposals.create", "/proposals/new"), ("plans.create", "/plans/new"), ("pilots.create", "/pilots/new"),
     ("deployments.create", "/deployments/new"), ("tailoring.create", "/tailoring/new"),
-    ("audits.create", "/audits/new"), ("lessons.create", "/lessons/new"), ("admin.create_user", "/admin/users/new"),
+    ("compliance.create", "/compliance/new"), ("lessons.create", "/lessons/new"), ("admin.create_user", "/admin/users/new"),
 ]
 EDIT = [  # endpoint, the edit page
     ("projects.update", "/projects/{project}/edit"), ("assets.update", "/assets/{asset}/edit"),
@@ -83,7 +83,7 @@ def test_creating_ends_on_the_new_record(page, live_server, sign_in, world, endp
     fill_required(page, form)
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(live_server + url)  # HX-Redirect to the record (or the list, for accounts)
-    if endpoint == "audits.create":
+    if endpoint == "compliance.create":
         expect(page.locator("#audit-status")).to_have_text("Planned")
     elif endpoint == "admin.create_user":
         expect(page.locator("table")).to_contain_text("new.person@example.org")

@@ -11,8 +11,8 @@ from sqlmodel import select
 from tests.conftest import count_rows
 from tracker.action_plans.models import PlanStatus
 from tracker.assets.models import VersionStatus
-from tracker.audits.models import ComplianceAudit, Noncompliance, NoncomplianceStatus
 from tracker.auth.roles import Role
+from tracker.compliance.models import ComplianceAudit, Noncompliance, NoncomplianceStatus
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus, StandardSetEntry
 from tracker.pilots.models import PilotDecision, PilotStatus
 from tracker.projects.models import Phase
@@ -318,7 +318,7 @@ def test_a_reopened_noncompliance_drops_its_old_resolution(client, login_as, mak
                          due_date=date(2026, 10, 31), status=NoncomplianceStatus.RESOLVED, resolution="Record added")
     db.add(item)
     db.commit()
-    assert client.post(f"/audits/noncompliances/{item.id}/move",
+    assert client.post(f"/compliance/noncompliances/{item.id}/move",
                        data={"to": "open", "version": "1"}).status_code in (200, 303)
     db.expire_all()
     assert db.get(Noncompliance, item.id).resolution == ""

@@ -4,8 +4,8 @@ import re
 from datetime import date, timedelta
 
 from tracker.action_plans.models import CommitmentStatus, PlanStatus
-from tracker.audits.models import ComplianceAudit, Noncompliance, NoncomplianceStatus
 from tracker.auth.roles import Role
+from tracker.compliance.models import ComplianceAudit, Noncompliance, NoncomplianceStatus
 from tracker.deployments.models import RowStatus
 
 TODAY = date.today()
@@ -56,7 +56,7 @@ def test_noncompliance_tile_leads_to_the_noncompliances_it_counts(client, login_
     listed = client.get(link).get_data(as_text=True)
     assert count == 2 and rows(listed, "noncompliance") == 2
     assert listed.count('<span class="badge overdue">Overdue</span>') == 1  # past due and still open
-    audit_page = client.get(f"/audits/{audit.id}").get_data(as_text=True)
+    audit_page = client.get(f"/compliance/{audit.id}").get_data(as_text=True)
     assert audit_page.count('<span class="badge overdue">Overdue</span>') == 2  # mia's and the other owner's
 
 

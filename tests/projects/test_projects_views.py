@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from tests.conftest import count_rows
-from tracker.audit.models import AuditEvent
 from tracker.auth.roles import Role
+from tracker.history.models import AuditEvent
 from tracker.projects.models import Phase, Project, ProjectStatus
 
 VALID = {"code": "pay", "name": "Payments platform", "phase": "execution", "status": "active",

@@ -3,8 +3,8 @@
 from sqlmodel import select
 
 from tests.conftest import count_rows
-from tracker.audits.models import Noncompliance
 from tracker.auth.roles import Role
+from tracker.compliance.models import Noncompliance
 from tracker.lessons.models import AssetFeedback
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 
@@ -26,7 +26,7 @@ def test_member_proposes_from_a_noncompliance_and_each_links_to_the_other(client
     audit = make_audit(make_project(code="PAY"), noncompliance_owner=make_user(Role.PROJECT_LEAD))
     item = db.exec(select(Noncompliance)).one()
     login_as(Role.MEMBER)
-    audit_page = client.get(f"/audits/{audit.id}").get_data(as_text=True)
+    audit_page = client.get(f"/compliance/{audit.id}").get_data(as_text=True)
     assert f"/proposals/new?from=noncompliance&amp;from_id={item.id}" in audit_page
 
     form = drafted_form(client, "noncompliance", item.id)
@@ -39,10 +39,10 @@ def test_member_proposes_from_a_noncompliance_and_each_links_to_the_other(client
     proposal = db.exec(select(Proposal)).one()
     assert (proposal.source, proposal.source_entity, proposal.source_id) == (
         ProposalSource.COMPLIANCE_AUDIT, SourceEntity.NONCOMPLIANCE, item.id)
-    assert f'href="/audits/{audit.id}">PAY audit {audit.audit_date}: {item.description}</a>' in response.get_data(
+    assert f'href="/compliance/{audit.id}">PAY audit {audit.audit_date}: {item.description}</a>' in response.get_data(
         as_text=True)
     assert f'href="/proposals/{proposal.id}">Proposal #{proposal.id}</a>' in client.get(
-        f"/audits/{audit.id}").get_data(as_text=True)
+        f"/compliance/{audit.id}").get_data(as_text=True)
 
 
 def test_feedback_on_an_asset_leads_to_a_proposal_shown_under_it(client, login_as, make_released, db):

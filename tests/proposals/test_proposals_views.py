@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import count_rows
-from tracker.audit.models import AuditEvent
 from tracker.auth.roles import Role
+from tracker.history.models import AuditEvent
 from tracker.proposals.models import PriorityWeights, Proposal, ProposalComment, ProposalStatus
 
 VALID = {"title": "Checklist-driven reviews", "problem": "Defects escape review",

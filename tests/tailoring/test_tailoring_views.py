@@ -73,7 +73,7 @@ def test_approved_tailorings_are_in_the_audits_scope(client, login_as, make_proj
     make_tailoring(project, version, element="Code review", status=TailoringStatus.REJECTED)
     audit = make_audit(project)
     login_as(Role.MEMBER)
-    page = client.get(f"/audits/{audit.id}").get_data(as_text=True)
+    page = client.get(f"/compliance/{audit.id}").get_data(as_text=True)
     assert '"Design review"' in page and '"Code review"' not in page
 
 

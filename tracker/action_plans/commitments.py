@@ -11,12 +11,12 @@ from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus
 from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
-from tracker.audit.service import record_create
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, utcnow
 from tracker.due import DUE, overdue_clause
 from tracker.errors import NotFound, ValidationError
+from tracker.history.service import record_create
 from tracker.workflow import make_move
 
 DONE, CANCELLED = CommitmentStatus.DONE, CommitmentStatus.CANCELLED

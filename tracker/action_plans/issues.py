@@ -7,11 +7,11 @@ from tracker.action_plans.forms import IssueInput, IssueMoveInput
 from tracker.action_plans.models import ActionPlan, IssueStatus, PlanIssue
 from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import ISSUE_TRANSITIONS
-from tracker.audit.service import record_create
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
 from tracker.errors import NotFound, ValidationError
+from tracker.history.service import record_create
 from tracker.workflow import make_move
 
 

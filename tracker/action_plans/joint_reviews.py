@@ -7,11 +7,11 @@ from tracker.action_plans import commitments
 from tracker.action_plans.forms import CommitmentInput, JointReviewInput
 from tracker.action_plans.models import ActionPlan, JointReview
 from tracker.action_plans.team import ensure_open
-from tracker.audit.service import record_create
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
 from tracker.errors import ValidationError
+from tracker.history.service import record_create
 from tracker.validation import chosen_records
 
 

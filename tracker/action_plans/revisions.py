@@ -7,8 +7,8 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan, PlanRevision
-from tracker.audit.service import as_text
 from tracker.auth.models import User
+from tracker.history.service import as_text
 
 SNAPSHOT_FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "planned_start", "planned_end")
 

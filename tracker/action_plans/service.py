@@ -9,11 +9,11 @@ from tracker.action_plans.forms import PlanInput, PlanMoveInput
 from tracker.action_plans.models import ActionPlan, PlanStatus, TeamMember
 from tracker.action_plans.revisions import keep_revision
 from tracker.action_plans.workflow import PLAN_TRANSITIONS
-from tracker.audit.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_automatically

@@ -6,11 +6,11 @@ from sqlmodel import Session, select
 from tracker.action_plans.forms import ReviewInput, TeamMemberInput
 from tracker.action_plans.models import ActionPlan, PlanReview, PlanStatus, TeamMember
 from tracker.action_plans.workflow import OPEN
-from tracker.audit.service import record_create, record_values
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
 from tracker.errors import InvalidTransition, NotFound, ValidationError
+from tracker.history.service import record_create, record_values
 
 
 def ensure_open(plan: ActionPlan) -> None:

@@ -9,11 +9,11 @@ from tracker.action_plans import commitments, issues, joint_reviews, revisions, 
 from tracker.action_plans.forms import PlanInput, PlanMoveInput, ReviewInput, TeamMemberInput
 from tracker.action_plans.models import ActionPlan, PlanStatus, Verdict
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
-from tracker.audit.service import history
 from tracker.auth.policy import can, requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import NotFound, ValidationError
+from tracker.history.service import history
 from tracker.objectives.service import list_objectives
 from tracker.validation import parse
 from tracker.web import RecordForm, move_in_place, page_or_fragment, query_enum, query_page

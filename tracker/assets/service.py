@@ -9,11 +9,11 @@ from sqlmodel import Session, func, select
 from tracker.assets.forms import AssetInput, VersionInput
 from tracker.assets.models import AssetArea, AssetKind, AssetVersion, ProcessAsset, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
-from tracker.audit.service import apply_changes, bump_version, record_create, record_delete, set_links
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_delete, set_links
 from tracker.process_areas.models import ProcessArea
 from tracker.workflow import make_move
 

@@ -9,12 +9,12 @@ from tracker.assets import service
 from tracker.assets.forms import AssetInput, MoveInput, VersionInput
 from tracker.assets.models import AssetKind, ProcessAsset, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
-from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.deployments.status import drift
 from tracker.errors import ValidationError
+from tracker.history.service import history
 from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
 from tracker.projects.service import project_choices

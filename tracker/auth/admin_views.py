@@ -4,13 +4,13 @@ from flask import Blueprint, flash, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.audit.service import history
 from tracker.auth import service
 from tracker.auth.forms import NewUserInput, UserInput
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.auth.roles import Role
 from tracker.db import get_session
+from tracker.history.service import history
 from tracker.projects.service import project_choices
 from tracker.web import RecordForm, go_to, page_or_fragment
 

@@ -2,7 +2,6 @@
 
 from sqlmodel import Session, func, select
 
-from tracker.audit.service import apply_changes, as_text, bump_version, record_create, record_values
 from tracker.auth import throttle
 from tracker.auth.forms import PasswordChangeInput, UserInput
 from tracker.auth.models import ProjectLead, User
@@ -11,6 +10,7 @@ from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import commit, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.history.service import apply_changes, as_text, bump_version, record_create, record_values
 from tracker.projects.models import Project
 
 LOGIN_FAILED = "Email or password is wrong."

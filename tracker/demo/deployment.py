@@ -3,8 +3,8 @@ overdue, drifting), tailoring with a pattern, audits with noncompliances, lesson
 
 from werkzeug.datastructures import MultiDict
 
-from tracker.audits import service as audits
-from tracker.audits.forms import (
+from tracker.compliance import service as audits
+from tracker.compliance.forms import (
     AuditInput,
     AuditMoveInput,
     AuditResultInput,

@@ -7,7 +7,6 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan
 from tracker.assets.models import AssetVersion, VersionStatus
-from tracker.audit.service import record_create
 from tracker.auth.models import ProjectLead, User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
@@ -16,6 +15,7 @@ from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
 from tracker.errors import NotFound, ValidationError
+from tracker.history.service import record_create
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus
 from tracker.validation import chosen_records

@@ -5,7 +5,6 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.assets.models import ProcessAsset
-from tracker.audit.service import apply_changes, bump_version, record_create, record_delete
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, utcnow
@@ -14,6 +13,7 @@ from tracker.deployments.models import Deployment, StandardSetEntry
 from tracker.deployments.service import add_rows
 from tracker.deployments.status import drift
 from tracker.errors import NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_delete
 from tracker.projects.models import Project, ProjectStatus
 
 

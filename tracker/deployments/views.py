@@ -10,7 +10,6 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.assets.views import asset_page
-from tracker.audit.service import history
 from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session
 from tracker.deployments import service, standard_set, status
@@ -18,6 +17,7 @@ from tracker.deployments.forms import DeploymentInput, OverrideInput, RowMoveInp
 from tracker.deployments.models import RowStatus
 from tracker.deployments.workflow import row_moves_for
 from tracker.errors import Conflict, ValidationError
+from tracker.history.service import history
 from tracker.pilots.service import plan_choices
 from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import get_project, project_choices

@@ -7,9 +7,9 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan, Commitment, PlanStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
-from tracker.audits.models import Noncompliance
 from tracker.auth.models import ProjectLead
 from tracker.auth.roles import Role
+from tracker.compliance.models import Noncompliance
 from tracker.db import utcnow
 from tracker.deployments.models import ProjectDeployment
 from tracker.due import DUE, overdue_clause
@@ -52,7 +52,7 @@ def _for_everyone(session: Session, user) -> list[Waiting]:
         Waiting("Your open commitments", _count(session, Commitment, *mine), "work.my_commitments"),
         Waiting("Your overdue commitments", _count(session, Commitment, *mine, overdue_clause(Commitment, today)),
                 "work.my_commitments", {"overdue": 1}),
-        Waiting("Noncompliances you own", _count(session, Noncompliance, *mine_nc), "audits.noncompliance_list",
+        Waiting("Noncompliances you own", _count(session, Noncompliance, *mine_nc), "compliance.noncompliance_list",
                 {"mine": 1, "open": 1}),
     ]
 

@@ -7,11 +7,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
-from tracker.audit.service import bump_version, record_create, record_values
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate
 from tracker.errors import NotFound, ValidationError
+from tracker.history.service import bump_version, record_create, record_values
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS

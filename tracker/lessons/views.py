@@ -5,10 +5,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.assets.service import asset_choices, get_asset, version_choices
-from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
+from tracker.history.service import history
 from tracker.lessons import service
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import Lesson, LessonStatus, Polarity

@@ -3,11 +3,11 @@
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from tracker.audit.service import apply_changes, bump_version, record_create
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
 from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create
 from tracker.objectives.forms import ObjectiveInput
 from tracker.objectives.models import BusinessObjective
 

@@ -5,10 +5,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker import trace
-from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session
+from tracker.history.service import history
 from tracker.objectives import service
 from tracker.objectives.forms import ObjectiveInput
 from tracker.objectives.models import BusinessObjective

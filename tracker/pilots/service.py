@@ -8,11 +8,11 @@ from sqlmodel import Session, select
 from tracker.action_plans.models import ActionPlan
 from tracker.action_plans.workflow import OPEN as PLAN_OPEN
 from tracker.assets.models import AssetVersion
-from tracker.audit.service import apply_changes, bump_version, record_create, set_links
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, set_links
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS

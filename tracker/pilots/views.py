@@ -5,9 +5,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.assets.service import version_choices
-from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
+from tracker.history.service import history
 from tracker.pilots import service
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision, PilotStatus

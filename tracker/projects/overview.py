@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from tracker.audits.models import ComplianceAudit, Noncompliance
-from tracker.audits.service import list_audits, noncompliances
+from tracker.compliance.models import ComplianceAudit, Noncompliance
+from tracker.compliance.service import list_audits, noncompliances
 from tracker.deployments.models import ProjectDeployment
 from tracker.deployments.service import rows_of
 from tracker.lessons.models import Lesson

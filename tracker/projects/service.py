@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
-from tracker.audit.service import apply_changes, bump_version, record_create, set_links
 from tracker.auth.models import ProjectLead, User
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, paginate
 from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, set_links
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
 

@@ -4,10 +4,10 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.deployments.workflow import row_moves_for
+from tracker.history.service import history
 from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus

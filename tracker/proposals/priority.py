@@ -3,11 +3,11 @@
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from tracker.audit.service import apply_changes, bump_version
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit
 from tracker.errors import Conflict, ValidationError
+from tracker.history.service import apply_changes, bump_version
 from tracker.proposals.forms import WeightsInput
 from tracker.proposals.models import PriorityWeights, Proposal
 

@@ -6,11 +6,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
 from tracker.assets.models import ProcessAsset
-from tracker.audit.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.objectives.models import BusinessObjective
 from tracker.process_areas.models import ProcessArea
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput

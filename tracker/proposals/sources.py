@@ -12,7 +12,7 @@ from flask import url_for
 from sqlmodel import Session, select
 
 from tracker.assets.models import ProcessAsset
-from tracker.audits.models import Noncompliance
+from tracker.compliance.models import Noncompliance
 from tracker.errors import NotFound
 from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
@@ -43,7 +43,7 @@ KINDS: dict[SourceEntity, SourceKind] = {
         lambda r: r.title,
         draft=lambda r: {"title": r.title, "problem": r.what_happened, "proposed_change": r.recommendation}),
     SourceEntity.NONCOMPLIANCE: SourceKind(
-        Noncompliance, ProposalSource.COMPLIANCE_AUDIT, "audits.detail", lambda r: {"audit_id": r.audit_id},
+        Noncompliance, ProposalSource.COMPLIANCE_AUDIT, "compliance.detail", lambda r: {"audit_id": r.audit_id},
         _noncompliance_label, draft=lambda r: {"problem": r.description}),
     SourceEntity.ASSET_FEEDBACK: SourceKind(
         AssetFeedback, ProposalSource.PROJECT_FEEDBACK, "assets.detail", lambda r: {"asset_id": r.asset_id},

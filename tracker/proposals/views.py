@@ -6,10 +6,10 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import trace
 from tracker.assets.service import asset_choices
-from tracker.audit.service import history
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import Conflict, ValidationError
+from tracker.history.service import history
 from tracker.objectives.service import list_objectives
 from tracker.process_areas.service import list_areas
 from tracker.proposals import priority, service, sources

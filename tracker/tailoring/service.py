@@ -7,12 +7,12 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
-from tracker.audit.service import apply_changes, bump_version, record_create
 from tracker.auth.models import ProjectLead, User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create
 from tracker.projects.models import Project
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.priority import current_weights, score

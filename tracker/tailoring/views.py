@@ -5,10 +5,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.assets.service import version_choices
-from tracker.audit.service import history
 from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
 from tracker.errors import Conflict, ValidationError
+from tracker.history.service import history
 from tracker.tailoring import service
 from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType

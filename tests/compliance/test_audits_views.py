@@ -2,8 +2,8 @@
 
 from sqlmodel import select
 
-from tracker.audits.models import AuditResult, Compliance, Noncompliance, NoncomplianceStatus
 from tracker.auth.roles import Role
+from tracker.compliance.models import AuditResult, Compliance, Noncompliance, NoncomplianceStatus
 from tracker.deployments.models import RowStatus
 
 
@@ -15,14 +15,14 @@ def test_audit_records_results_for_deployed_versions_only(client, login_as, make
     make_deployment([project], [planned], status=RowStatus.PLANNED)
     audit = make_audit(project)
     login_as(Role.PROCESS_GROUP)
-    page = client.get(f"/audits/{audit.id}").get_data(as_text=True)
+    page = client.get(f"/compliance/{audit.id}").get_data(as_text=True)
     assert f'name="result_{deployed.id}"' in page and f'name="result_{planned.id}"' not in page
-    response = client.post(f"/audits/{audit.id}/results", data={f"result_{deployed.id}": "partially",
+    response = client.post(f"/compliance/{audit.id}/results", data={f"result_{deployed.id}": "partially",
                                                                 f"notes_{deployed.id}": "Reviews late"})
     assert response.status_code == 303
     result = db.exec(select(AuditResult)).one()
     assert result.result == Compliance.PARTIALLY and result.notes == "Reviews late"
-    out_of_scope = client.post(f"/audits/{audit.id}/results", data={f"result_{planned.id}": "compliant"})
+    out_of_scope = client.post(f"/compliance/{audit.id}/results", data={f"result_{planned.id}": "compliant"})
     assert out_of_scope.status_code == 422
 
 
@@ -32,17 +32,17 @@ def test_noncompliance_is_worked_by_its_owner_and_closed_by_the_process_group(cl
     audit = make_audit(make_project(), noncompliance_owner=owner)
     item = db.exec(select(Noncompliance)).one()
     login(stranger)
-    assert client.post(f"/audits/noncompliances/{item.id}/move",
+    assert client.post(f"/compliance/noncompliances/{item.id}/move",
                        data={"to": "in_progress", "version": "1"}).status_code == 403
     login(owner)
-    assert client.post(f"/audits/noncompliances/{item.id}/move",
+    assert client.post(f"/compliance/noncompliances/{item.id}/move",
                        data={"to": "resolved", "version": "1"}).status_code == 422
-    assert client.post(f"/audits/noncompliances/{item.id}/move",
+    assert client.post(f"/compliance/noncompliances/{item.id}/move",
                        data={"to": "resolved", "version": "1", "rationale": "Records added"}).status_code == 303
-    assert client.post(f"/audits/noncompliances/{item.id}/move",
+    assert client.post(f"/compliance/noncompliances/{item.id}/move",
                        data={"to": "closed", "version": "2"}).status_code == 403
     login(make_user(Role.PROCESS_GROUP))
-    assert client.post(f"/audits/noncompliances/{item.id}/move",
+    assert client.post(f"/compliance/noncompliances/{item.id}/move",
                        data={"to": "closed", "version": "2"}).status_code == 303
     db.expire_all()
     assert db.get(Noncompliance, item.id).status == NoncomplianceStatus.CLOSED
@@ -65,7 +65,18 @@ def test_result_notes_are_validated(client, login_as, make_project, make_release
     audit = make_audit(project)
     login_as(Role.PROCESS_GROUP)
     for notes in ("x" * 2001, "nul \x00 byte"):
-        response = client.post(f"/audits/{audit.id}/results", data={f"result_{version.id}": "compliant",
+        response = client.post(f"/compliance/{audit.id}/results", data={f"result_{version.id}": "compliant",
                                                                     f"notes_{version.id}": notes})
         assert response.status_code == 422
     assert db.exec(select(AuditResult)).first() is None
+
+
+def test_the_old_audit_addresses_lead_to_the_compliance_pages(client, login_as, make_project, make_audit):
+    """The audits moved from /audits/ to /compliance/ (issue 9): bookmarks keep working, query included."""
+    login_as(Role.STEERING)
+    audit = make_audit(make_project())
+    for old, new in ((f"/audits/{audit.id}", f"/compliance/{audit.id}"), ("/audits/", "/compliance/"),
+                     ("/audits/noncompliances?overdue=1", "/compliance/noncompliances?overdue=1")):
+        response = client.get(old)
+        assert response.status_code == 308 and response.headers["Location"].endswith(new)
+        assert client.get(new).status_code == 200

@@ -1,7 +1,7 @@
 """Compliance audits and their noncompliances, as tables."""
 
-from tracker.audits.models import AuditStatus, NoncomplianceStatus
 from tracker.auth.roles import EVERYONE, PG
+from tracker.compliance.models import AuditStatus, NoncomplianceStatus
 from tracker.workflow import Move, Transitions
 
 AUDIT_TRANSITIONS: Transitions = {

@@ -7,15 +7,16 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.assets.models import AssetVersion
-from tracker.audit.service import record_create, record_values
-from tracker.audits.forms import (
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.compliance.forms import (
     AuditInput,
     AuditMoveInput,
     AuditResultInput,
     NoncomplianceInput,
     NoncomplianceMoveInput,
 )
-from tracker.audits.models import (
+from tracker.compliance.models import (
     AuditResult,
     AuditStatus,
     Compliance,
@@ -23,13 +24,12 @@ from tracker.audits.models import (
     Noncompliance,
     NoncomplianceStatus,
 )
-from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
-from tracker.auth.models import User
-from tracker.auth.policy import authorize
+from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import DUE, overdue_clause
 from tracker.errors import InvalidTransition, NotFound, ValidationError
+from tracker.history.service import record_create, record_values
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of

@@ -1,24 +1,24 @@
 """Compliance audit pages: list, plan an audit, record results and noncompliances, complete it."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.audit.service import history
-from tracker.audits import service
-from tracker.audits.forms import (
+from tracker.auth.policy import PUBLIC, can, requires
+from tracker.auth.service import people_choices
+from tracker.compliance import service
+from tracker.compliance.forms import (
     AuditInput,
     AuditMoveInput,
     NoncomplianceInput,
     NoncomplianceMoveInput,
     parse_results,
 )
-from tracker.audits.models import Compliance, ComplianceAudit, NoncomplianceStatus
-from tracker.audits.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
-from tracker.auth.policy import can, requires
-from tracker.auth.service import people_choices
+from tracker.compliance.models import Compliance, ComplianceAudit, NoncomplianceStatus
+from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import get_session
 from tracker.errors import ValidationError
+from tracker.history.service import history
 from tracker.projects.service import project_choices
 from tracker.proposals.models import SourceEntity
 from tracker.proposals.sources import proposals_from
@@ -26,14 +26,23 @@ from tracker.validation import parse
 from tracker.web import RecordForm, in_place_or_go_to, move_in_place, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
 
-bp = Blueprint("audits", __name__, url_prefix="/audits")
+bp = Blueprint("compliance", __name__, url_prefix="/compliance")
+moved = Blueprint("audits_moved", __name__)  # the pages lived under /audits/ until the rename
+
+
+@moved.get("/audits/", defaults={"rest": ""})
+@moved.get("/audits/<path:rest>")
+@requires(PUBLIC)  # only a redirect: the page it leads to checks who may see it
+def audits_moved(rest: str):
+    query = f"?{request.query_string.decode()}" if request.query_string else ""
+    return redirect(f"{url_for('compliance.index')}{rest}{query}", code=308)
 
 
 @bp.get("/")
 @requires("read")
 def index():
     page = service.list_audits(get_session(), page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("audits/index.html", "audits/index.html", page=page)
+    return page_or_fragment("compliance/index.html", "compliance/index.html", page=page)
 
 
 @bp.get("/noncompliances")
@@ -45,7 +54,7 @@ def noncompliance_list():
         overdue_only=bool(request.args.get("overdue")))
     page = service.list_noncompliances(get_session(), where=where, page=query_page(),
                                        size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("audits/noncompliances.html", "audits/_noncompliances.html", page=page, where=where,
+    return page_or_fragment("compliance/noncompliances.html", "compliance/_noncompliances.html", page=page, where=where,
                             statuses=list(NoncomplianceStatus), args=_noncompliance_args())
 
 
@@ -60,7 +69,7 @@ def _options(_record) -> dict:
             "auditors": people_choices(session)}
 
 
-FORM = RecordForm(AuditInput, "audits/form.html", "audits/_form.html", "audit", values_of=lambda a: MultiDict(),
+FORM = RecordForm(AuditInput, "compliance/form.html", "compliance/_form.html", "audit", values_of=lambda a: MultiDict(),
                   options=_options)
 
 
@@ -75,7 +84,7 @@ def new():
 @requires("audit.edit")
 def create():
     return FORM.post(lambda data: service.plan_audit(get_session(), data=data, by=current_user),
-                     done=lambda a: url_for("audits.detail", audit_id=a.id))
+                     done=lambda a: url_for("compliance.detail", audit_id=a.id))
 
 
 @bp.get("/<int:audit_id>")
@@ -90,7 +99,7 @@ def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
     in_scope = service.scope(session, project_id=audit.project_id)
     noncompliances = service.noncompliances(session, audit_id=audit.id)
     return page_or_fragment(
-        "audits/detail.html", "audits/detail.html", http_status=status, audit=audit, scope=in_scope,
+        "compliance/detail.html", "compliance/detail.html", http_status=status, audit=audit, scope=in_scope,
         version_options=[(str(v.id), v.name) for v in in_scope],
         results={r.asset_version_id: r for r in audit.results}, compliance=list(Compliance),
         tailorings=service.approved_tailorings(session, project_id=audit.project_id),
@@ -113,7 +122,7 @@ def record_results(audit_id: int):
     except ValidationError as error:
         return audit_page(service.get_audit(session, audit_id=audit_id), status=422,
                           results={"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url_for("audits.detail", audit_id=audit_id), lambda: audit_page(audit))
+    return in_place_or_go_to(url_for("compliance.detail", audit_id=audit_id), lambda: audit_page(audit))
 
 
 @bp.post("/<int:audit_id>/move")
@@ -123,7 +132,7 @@ def move(audit_id: int):
     audit = service.get_audit(session, audit_id=audit_id)
     return move_in_place(
         lambda: service.move_audit(session, audit=audit, data=parse(AuditMoveInput, request.form), by=current_user),
-        url=url_for("audits.detail", audit_id=audit_id),
+        url=url_for("compliance.detail", audit_id=audit_id),
         page=lambda refused: audit_page(audit, status=422, move=refused) if refused else audit_page(audit))
 
 
@@ -137,7 +146,7 @@ def add_noncompliance(audit_id: int):
                                   by=current_user)
     except ValidationError as error:
         return audit_page(audit, status=422, nc={"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url_for("audits.detail", audit_id=audit_id), lambda: audit_page(audit))
+    return in_place_or_go_to(url_for("compliance.detail", audit_id=audit_id), lambda: audit_page(audit))
 
 
 @bp.post("/noncompliances/<int:item_id>/move")
@@ -149,6 +158,6 @@ def move_noncompliance(item_id: int):
     return move_in_place(
         lambda: service.move_noncompliance(session, item=item, data=parse(NoncomplianceMoveInput, request.form),
                                            by=current_user),
-        url=url_for("audits.detail", audit_id=audit.id),
+        url=url_for("compliance.detail", audit_id=audit.id),
         page=lambda refused: audit_page(audit, status=422, nc=refused | {"item": item.id}) if refused
         else audit_page(audit))

@@ -7,8 +7,8 @@ from enum import Enum
 
 from sqlmodel import Session, SQLModel, select
 
-from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.history.models import AuditEvent
 
 
 def as_text(value: object) -> str | None:

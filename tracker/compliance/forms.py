@@ -5,7 +5,7 @@ from datetime import date
 from pydantic import field_validator
 from werkzeug.datastructures import MultiDict
 
-from tracker.audits.models import AuditStatus, Compliance, NoncomplianceStatus
+from tracker.compliance.models import AuditStatus, Compliance, NoncomplianceStatus
 from tracker.errors import ValidationError
 from tracker.validation import FormModel, Id, Version, parse, text
 
