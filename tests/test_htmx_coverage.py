@@ -36,7 +36,7 @@ def claimed_endpoints() -> set[str]:
 
 def test_the_scan_finds_the_forms_it_guards():
     endpoints = htmx_post_endpoints()
-    assert {"work.record_joint_review", "assets.add_version", "proposals.move", "projects.create"} <= set(endpoints)
+    assert {"plan_work.record_joint_review", "assets.add_version", "proposals.move", "projects.create"} <= set(endpoints)
 
 
 def test_every_htmx_post_has_a_browser_test_that_sees_its_result():

@@ -15,8 +15,8 @@ from tracker.deployments.models import RowStatus
 pytestmark = pytest.mark.browser
 
 
-@covers("plans.add_member", "plans.remove_member", "work.add_commitment", "work.move_commitment",
-        "work.raise_issue", "work.move_issue", "work.record_joint_review")
+@covers("plans.add_member", "plans.remove_member", "plan_work.add_commitment", "plan_work.move_commitment",
+        "plan_work.raise_issue", "plan_work.move_issue", "plan_work.record_joint_review")
 def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, make_plan):
     make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.MEMBER, name="Mia Member")
@@ -196,7 +196,7 @@ def test_deployment_row_moves_in_place(page, live_server, sign_in, no_reload, ma
     no_reload.check()
 
 
-@covers("work.move_commitment")
+@covers("plan_work.move_commitment")
 def test_my_commitments_done_in_place(page, live_server, sign_in, no_reload, make_user, make_plan, make_commitment):
     mia = make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
     make_commitment(make_plan(PlanStatus.IN_PROGRESS), mia, description="Trim the checklist",

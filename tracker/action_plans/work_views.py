@@ -20,7 +20,7 @@ from tracker.validation import parse
 from tracker.web import in_place_or_go_to, move_in_place, page_or_fragment
 from tracker.workflow import allowed_moves
 
-bp = Blueprint("work", __name__)
+bp = Blueprint("plan_work", __name__)  # a plan's commitments, issues and joint reviews; everyone's own commitments
 
 
 @bp.get("/commitments/mine")

@@ -49,9 +49,9 @@ def _for_everyone(session: Session, user) -> list[Waiting]:
     mine = (Commitment.owner_id == user.id, Commitment.status.in_(DUE[Commitment][1]))
     mine_nc = (Noncompliance.owner_id == user.id, Noncompliance.status.in_(DUE[Noncompliance][1]))
     return [
-        Waiting("Your open commitments", _count(session, Commitment, *mine), "work.my_commitments"),
+        Waiting("Your open commitments", _count(session, Commitment, *mine), "plan_work.my_commitments"),
         Waiting("Your overdue commitments", _count(session, Commitment, *mine, overdue_clause(Commitment, today)),
-                "work.my_commitments", {"overdue": 1}),
+                "plan_work.my_commitments", {"overdue": 1}),
         Waiting("Noncompliances you own", _count(session, Noncompliance, *mine_nc), "compliance.noncompliance_list",
                 {"mine": 1, "open": 1}),
     ]
