@@ -2,20 +2,18 @@
 
 from typing import Annotated
 
-from flask_wtf import FlaskForm
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length, Regexp
 
 from tracker.auth.passwords import password_problem
 from tracker.auth.roles import Role
 from tracker.validation import FormModel, Id, Version, text
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254),
-                                            Regexp(r"^[^\x00]*$", message="Enter an email address.")])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+class LoginInput(FormModel):
+    """Sign-in: any email-shaped text is tried (an unknown one fails like a wrong password, saying nothing more)."""
+
+    email: text(254)
+    password: text(1024)
 
 
 def _email(value: str) -> str:

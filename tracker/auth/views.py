@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.auth import service
-from tracker.auth.forms import LoginForm, PasswordChangeInput
+from tracker.auth.forms import LoginInput, PasswordChangeInput
 from tracker.auth.policy import PUBLIC, requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
@@ -19,22 +19,27 @@ bp = Blueprint("auth", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
 def login():
-    form = LoginForm()
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render_template("auth/login.html", form=form), status
+    if request.method == "GET":
+        return _login_page({})
     try:
-        user = service.authenticate(get_session(), email=form.email.data, password=form.password.data,
+        data = parse(LoginInput, request.form)
+        user = service.authenticate(get_session(), email=data.email, password=data.password,
                                     address=request.remote_addr or "", address_limit=_address_limit())
+    except ValidationError as error:
+        return _login_page(error.errors, 422)
     except service.Throttled as failure:
-        form.password.errors = [str(failure)]
-        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(failure.seconds)}
+        return _login_page({"password": str(failure)}, 429, {"Retry-After": str(failure.seconds)})
     except service.LoginFailed as failure:
-        form.password.errors = [str(failure)]
-        return render_template("auth/login.html", form=form), 401
+        return _login_page({"password": str(failure)}, 401)
     session.clear()  # a fresh session on sign-in: no fixation
     login_user(user)
     return redirect(safe_next(request.args.get("next")), code=303)
+
+
+def _login_page(errors: dict[str, str], status: int = 200, headers: dict | None = None):
+    """The sign-in form, with the email as typed (never the password) and the errors beside the fields."""
+    values = MultiDict({"email": request.form.get("email", "")})
+    return render_template("auth/login.html", values=values, errors=errors), status, headers or {}
 
 
 def safe_next(target: str | None) -> str:
