@@ -52,24 +52,18 @@ def _projects(where: StatusFilter):
     return statement
 
 
-def _rows(session: Session, project_ids: list[int]) -> list[tuple[ProjectDeployment, AssetVersion]]:
-    return list(session.exec(select(ProjectDeployment, AssetVersion)
-                             .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                             .where(ProjectDeployment.project_id.in_(project_ids))
-                             .order_by(ProjectDeployment.asset_version_id, ProjectDeployment.id)).all())
-
-
 def cells(session: Session, project_ids: list[int]) -> dict[tuple[int, int], Cell]:
-    """(project id, asset id) -> the newest version's row (later rows win: ordered by version, then row)."""
-    result: dict[tuple[int, int], Cell] = {}
-    for row, version in _rows(session, project_ids):
-        result[(row.project_id, version.asset_id)] = Cell(row.id, row.status, version.label, version.id)
-    return result
+    """(project id, asset id) -> its current row: the newest version's, the latest planned of it."""
+    rows = session.exec(select(ProjectDeployment, AssetVersion)
+                        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                        .where(ProjectDeployment.project_id.in_(project_ids), ~_superseded())).all()
+    return {(row.project_id, version.asset_id): Cell(row.id, row.status, version.label, version.id)
+            for row, version in rows}
 
 
 def _superseded() -> sa.Exists:
     """The row has a later one for the same project and asset (a newer version, or the same version planned again):
-    the matrix shows the later one, so the counts skip this one. Correlated with ProjectDeployment and AssetVersion."""
+    the matrix shows the later one, and the counts skip this one. Correlated with ProjectDeployment and AssetVersion."""
     later, later_version = aliased(ProjectDeployment), aliased(AssetVersion)
     return (select(later.id).join(later_version, later_version.id == later.asset_version_id)
             .where(later.project_id == ProjectDeployment.project_id, later_version.asset_id == AssetVersion.asset_id,

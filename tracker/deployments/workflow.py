@@ -23,7 +23,8 @@ ROW_TRANSITIONS: Transitions = {
 # The date each status stamps on the row when it is reached.
 STAMPS = {RowStatus.IN_PROGRESS: "started_on", RowStatus.DEPLOYED: "deployed_on", RowStatus.VERIFIED: "verified_on"}
 # How far along a row is in each status; not applicable counts as not begun.
-PROGRESS = {RowStatus.NOT_STARTED: 0, RowStatus.PLANNED: 1, RowStatus.NOT_APPLICABLE: 1, RowStatus.IN_PROGRESS: 2, RowStatus.DEPLOYED: 3, RowStatus.VERIFIED: 4}
+PROGRESS = {RowStatus.NOT_STARTED: 0, RowStatus.PLANNED: 1, RowStatus.NOT_APPLICABLE: 1, RowStatus.IN_PROGRESS: 2,
+            RowStatus.DEPLOYED: 3, RowStatus.VERIFIED: 4}
 
 
 def dates_on_moving(frm: RowStatus, to: RowStatus, today) -> dict[str, object]:
