@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import flask
+
 from tracker.gc_between_requests import CollectBetweenRequests, collect_if_due
 
 ROOT = Path(__file__).parent.parent
@@ -14,14 +16,13 @@ ROOT = Path(__file__).parent.parent
 def test_no_automatic_collection_while_a_request_is_handled(app):
     seen = {}
 
-    def probe():
+    def probe(sender, **extra):
         seen["enabled"] = gc.isenabled()
-        return ""
 
-    app.add_url_rule("/_probe_gc", "probe_gc", probe)
     assert isinstance(app.wsgi_app, CollectBetweenRequests)
     assert gc.isenabled()
-    app.test_client().get("/_probe_gc")
+    with flask.request_started.connected_to(probe, app):
+        app.test_client().get("/health")
     assert seen["enabled"] is False
     assert gc.isenabled(), "automatic collection is back on once the request ends"
 

@@ -23,11 +23,16 @@ def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **c
     `context` is the templates' variables, whatever their names (a filter called `status` included);
     the response's HTTP status is the separate, keyword-only `http_status`.
     """
-    template = fragment if htmx and not htmx.history_restore_request else page
+    template = fragment if fragment_requested() else page
     # as_fragment: a section may send other parts of the page it changed along, out of band (hx-swap-oob).
     response = Response(render_template(template, as_fragment=template != page, **context), status=http_status)
     response.vary.add("HX-Request")
     return response
+
+
+def fragment_requested() -> bool:
+    """Whether this request is answered with a fragment (htmx, not restoring history) rather than the page."""
+    return bool(htmx) and not htmx.history_restore_request
 
 
 def in_place_or_go_to(url: str, render) -> Response:

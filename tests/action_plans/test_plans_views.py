@@ -218,3 +218,24 @@ def test_plan_page_queries_do_not_grow_with_its_work(client, login_as, make_plan
         make_commitment(plan)
         make_issue(plan)
     assert queries() == small
+
+
+def reads_of(statements: list[str], *tables: str) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")
+            and any(f"FROM {t} " in s + " " or f"FROM {t}\n" in s or f'FROM "{t}"' in s for t in tables)]
+
+
+def test_a_section_post_reads_only_that_section(client, sepg, make_plan, make_user, query_counter):
+    """Issue 9.3: adding a commitment re-renders the commitments (and the facts' progress), reading neither the
+    history, the revisions, the stakeholder reviews nor the joint reviews the rest of the page shows."""
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    owner = make_user(Role.MEMBER)
+    query_counter.clear()
+    added = client.post(f"/plans/{plan.id}/commitments", headers={"HX-Request": "true"},
+                        data={"description": "Train the reviewers", "owner_id": str(owner.id), "due_date": "2026-12-31"})
+    assert added.status_code == 200 and "Train the reviewers" in added.get_data(as_text=True)
+    assert reads_of(query_counter, "audit_event", "plan_revision", "plan_review", "joint_review") == []
+    query_counter.clear()
+    whole = client.get(f"/plans/{plan.id}")  # the page itself reads them all
+    assert whole.status_code == 200
+    assert len(reads_of(query_counter, "audit_event", "plan_revision", "plan_review", "joint_review")) == 4

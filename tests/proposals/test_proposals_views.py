@@ -249,3 +249,17 @@ def test_an_open_proposal_is_still_edited_by_the_process_group(client, login_as,
     login_as(Role.PROCESS_GROUP)
     proposal = make_proposal(ProposalStatus.UNDER_REVIEW)
     assert client.post(f"/proposals/{proposal.id}", data=VALID | {"version": "1"}).status_code == 303
+
+
+def test_a_comment_reads_only_the_comments(client, login_as, make_proposal, query_counter):
+    """Issue 9.3: a comment re-renders the comments alone: no history, trace or duplicate candidates are read."""
+    proposal = make_proposal()
+    login_as(Role.MEMBER)
+    query_counter.clear()
+    ok = client.post(f"/proposals/{proposal.id}/comments", data={"body": "Seen it too."}, headers={"HX-Request": "true"})
+    assert ok.status_code == 200
+    selects = [s for s in query_counter if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in selects if "audit_event" in s], "the history was read"
+    listed = [s for s in selects if ("FROM proposal " in s + " " or "FROM proposal\n" in s)
+              and "WHERE proposal.id = " not in s]  # the proposal itself is read, of course
+    assert listed == [], "proposals were listed (duplicate candidates or trace)"

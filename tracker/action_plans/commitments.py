@@ -50,7 +50,7 @@ def add_and_commit(session: Session, *, plan: ActionPlan, data: CommitmentInput,
     return commitment
 
 
-def get(session: Session, *, commitment_id: int) -> Commitment:
+def get_commitment(session: Session, *, commitment_id: int) -> Commitment:
     commitment = session.exec(select(Commitment).where(Commitment.id == commitment_id)
                               .options(selectinload(Commitment.owner), selectinload(Commitment.plan))).first()
     if commitment is None:
@@ -58,14 +58,14 @@ def get(session: Session, *, commitment_id: int) -> Commitment:
     return commitment
 
 
-def updatable(session: Session, *, commitment_id: int, by: User) -> Commitment:
+def updatable_commitment(session: Session, *, commitment_id: int, by: User) -> Commitment:
     """The commitment, if this user may update it (its owner, or the process group)."""
-    commitment = get(session, commitment_id=commitment_id)
+    commitment = get_commitment(session, commitment_id=commitment_id)
     authorize(by, "commitment.update", commitment)
     return commitment
 
 
-def move(session: Session, *, commitment: Commitment, data: CommitmentMoveInput, by: User) -> Commitment:
+def move_commitment(session: Session, *, commitment: Commitment, data: CommitmentMoveInput, by: User) -> Commitment:
     """Its owner (or the process group) starts, completes or reopens a commitment."""
     make_move(session, commitment, table=COMMITMENT_TRANSITIONS, to=data.to, seen=data.version, by=by,
               action="commitment.update",

@@ -31,16 +31,16 @@ def raise_issue(session: Session, *, plan: ActionPlan, data: IssueInput, by: Use
     return issue
 
 
-def get(session: Session, *, issue_id: int) -> PlanIssue:
+def get_issue(session: Session, *, issue_id: int) -> PlanIssue:
     issue = session.get(PlanIssue, issue_id)
     if issue is None:
         raise NotFound("No such issue.")
     return issue
 
 
-def updatable(session: Session, *, issue_id: int, by: User) -> PlanIssue:
+def updatable_issue(session: Session, *, issue_id: int, by: User) -> PlanIssue:
     """The issue, if this user may work it (its owner, or the process group)."""
-    issue = get(session, issue_id=issue_id)
+    issue = get_issue(session, issue_id=issue_id)
     authorize(by, "issue.update", issue)
     return issue
 
@@ -51,7 +51,7 @@ def may_raise(plan: ActionPlan, *, by: User) -> ActionPlan:
     return plan
 
 
-def move(session: Session, *, issue: PlanIssue, data: IssueMoveInput, by: User) -> PlanIssue:
+def move_issue(session: Session, *, issue: PlanIssue, data: IssueMoveInput, by: User) -> PlanIssue:
     """Its owner (or the process group) works an issue to resolution; the process group closes it."""
     # Resolving records the resolution; reopening drops it (it no longer holds; the history keeps it).
     resolution = {IssueStatus.RESOLVED: {"resolution": data.rationale}, IssueStatus.OPEN: {"resolution": ""}}

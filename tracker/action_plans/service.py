@@ -16,7 +16,7 @@ from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
-from tracker.proposals.service import move_automatically
+from tracker.proposals.service import move_proposal_automatically
 from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
@@ -76,7 +76,7 @@ def create_plan(session: Session, *, data: PlanInput, by: User) -> ActionPlan:
     session.add(plan)
     flush(session)
     for proposal in proposals:
-        move_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
+        move_proposal_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
     record_create(session, plan, by=by, fields=data.model_dump(include=set(FIELDS) - {"owner_id"}) | {
         "owner": session.get(User, data.owner_id).name, "proposals": [f"#{p.id}" for p in proposals],
         "objectives": [o.name for o in objectives]})
@@ -102,10 +102,10 @@ def update_plan(session: Session, *, plan: ActionPlan, data: PlanInput, by: User
                             shown={"owner_id": lambda user_id: session.get(User, user_id).name})
     for proposal in plan.proposals:
         if proposal.id not in {p.id for p in proposals}:
-            move_automatically(session, proposal=proposal, to=ProposalStatus.ACCEPTED, by=by)
+            move_proposal_automatically(session, proposal=proposal, to=ProposalStatus.ACCEPTED, by=by)
     for proposal in proposals:
         if proposal.id not in before:
-            move_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
+            move_proposal_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
     changed |= set_links(session, plan, attr="proposals", new=proposals, label=lambda p: f"#{p.id}", by=by)
     changed |= set_links(session, plan, attr="objectives", new=objectives, label=lambda o: o.name, by=by)
     bump_version(session, plan, changed)
@@ -141,4 +141,4 @@ def _follow_with_proposals(session: Session, *, plan: ActionPlan, by: User) -> N
     if plan.status in target:
         for proposal in plan.proposals:
             if proposal.status == ProposalStatus.PLANNED:
-                move_automatically(session, proposal=proposal, to=target[plan.status], by=by)
+                move_proposal_automatically(session, proposal=proposal, to=target[plan.status], by=by)

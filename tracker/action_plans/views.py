@@ -4,19 +4,25 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker import trace
-from tracker.action_plans import commitments, issues, joint_reviews, revisions, service, team
+from tracker.action_plans import commitments, revisions, service, team
 from tracker.action_plans.forms import PlanInput, PlanMoveInput, ReviewInput, TeamMemberInput
 from tracker.action_plans.models import ActionPlan, PlanStatus, Verdict
+from tracker.action_plans.page import read_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
 from tracker.auth.policy import can, requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import NotFound, ValidationError
-from tracker.history.service import history
 from tracker.objectives.service import list_objectives
 from tracker.validation import parse
-from tracker.web import RecordForm, move_in_place, page_or_fragment, query_enum, query_page
+from tracker.web import (
+    RecordForm,
+    fragment_requested,
+    move_in_place,
+    page_or_fragment,
+    query_enum,
+    query_page,
+)
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -40,30 +46,27 @@ def detail(plan_id: int):
     return plan_page(service.get_plan(get_session(), plan_id=plan_id))
 
 
-def plan_page(plan: ActionPlan, *, fragment: str = "plans/detail.html", status: int = 200, **forms):
-    """The plan's page or one of its sections, with any section form's values and errors in `forms`."""
-    session = get_session()
+SECTION_TEMPLATES = {"page": "plans/detail.html", "team": "plans/_team.html", "reviews": "plans/_reviews.html",
+                     "commitments": "plans/_commitments.html", "issues": "plans/_issues.html",
+                     "joint_reviews": "plans/_joint_reviews.html"}
+
+
+def plan_page(plan: ActionPlan, *, section: str = "page", status: int = 200, **forms):
+    """The plan's page, or one section of it (reading only that section's parts: tracker/action_plans/page.py),
+    with any section form's values and errors in `forms`."""
     user = current_user
-    context = {
-        "plan": plan, "trace": trace.of_plan(session, plan),
+    context = vars(read_page(get_session(), plan, section=section if fragment_requested() else "page")) | {
         "moves": allowed_moves(PLAN_TRANSITIONS, plan.status, user.role),
-        "commitments": commitments.of_plan(session, plan_id=plan.id),
-        "progress": commitments.progress(session, plan_ids=[plan.id])[plan.id],
         "commitment_moves": lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, user.role)
         if can(user, "commitment.update", c) else [],
-        "issues": issues.of_plan(session, plan_id=plan.id),
         "issue_moves": lambda i: allowed_moves(ISSUE_TRANSITIONS, i.status, user.role)
         if can(user, "issue.update", i) else [],
-        "joint_reviews": joint_reviews.of_plan(session, plan_id=plan.id),
-        "reviews": team.reviews(session, plan_id=plan.id), "verdicts": list(Verdict),
-        "revisions": revisions.revisions(session, plan_id=plan.id),
-        "people": people_choices(session),
-        "history": history(session, entity="action_plan", entity_ids=[plan.id]),
+        "verdicts": list(Verdict),
     }
     empty = {"values": MultiDict(), "errors": {}}
     for name in ("move", "member", "review", "commitment", "issue", "joint"):
         context[f"{name}_form"] = forms.get(name, empty)
-    return page_or_fragment("plans/detail.html", fragment, http_status=status, **context)
+    return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=status, **context)
 
 
 @bp.get("/new")
@@ -114,9 +117,9 @@ def add_member(plan_id: int):
     try:
         team.add_member(session, plan=plan, data=parse(TeamMemberInput, request.form), by=current_user)
     except ValidationError as error:
-        return plan_page(plan, fragment="plans/_team.html", status=422,
+        return plan_page(plan, section="team", status=422,
                          member={"values": request.form, "errors": error.errors})
-    return plan_page(service.get_plan(session, plan_id=plan_id), fragment="plans/_team.html")
+    return plan_page(service.get_plan(session, plan_id=plan_id), section="team")
 
 
 @bp.post("/<int:plan_id>/team/<int:user_id>/remove")
@@ -125,7 +128,7 @@ def remove_member(plan_id: int, user_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
     team.remove_member(session, plan=plan, user_id=user_id, by=current_user)
-    return plan_page(service.get_plan(session, plan_id=plan_id), fragment="plans/_team.html")
+    return plan_page(service.get_plan(session, plan_id=plan_id), section="team")
 
 
 @bp.post("/<int:plan_id>/reviews")
@@ -136,9 +139,9 @@ def review(plan_id: int):
     try:
         team.add_review(session, plan=plan, data=parse(ReviewInput, request.form), by=current_user)
     except ValidationError as error:
-        return plan_page(plan, fragment="plans/_reviews.html", status=422,
+        return plan_page(plan, section="reviews", status=422,
                          review={"values": request.form, "errors": error.errors})
-    return plan_page(plan, fragment="plans/_reviews.html")
+    return plan_page(plan, section="reviews")
 
 
 @bp.get("/<int:plan_id>/revisions/<int:number>")

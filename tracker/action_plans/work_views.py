@@ -42,20 +42,20 @@ def add_commitment(plan_id: int):
     try:
         commitments.add_and_commit(session, plan=plan, data=parse(CommitmentInput, request.form), by=current_user)
     except ValidationError as error:
-        return plan_page(plan, fragment="plans/_commitments.html", status=422,
+        return plan_page(plan, section="commitments", status=422,
                          commitment={"values": request.form, "errors": error.errors})
-    return plan_page(plan, fragment="plans/_commitments.html")
+    return plan_page(plan, section="commitments")
 
 
 @bp.post("/commitments/<int:commitment_id>/move")
 @requires("commitment.update")
 def move_commitment(commitment_id: int):
     session = get_session()
-    commitment = commitments.updatable(session, commitment_id=commitment_id, by=current_user)
-    commitments.move(session, commitment=commitment, data=parse(CommitmentMoveInput, request.form), by=current_user)
+    commitment = commitments.updatable_commitment(session, commitment_id=commitment_id, by=current_user)
+    commitments.move_commitment(session, commitment=commitment, data=parse(CommitmentMoveInput, request.form), by=current_user)
     if request.form.get("from") == "mine":
         return my_commitments()
-    return plan_page(service.get_plan(session, plan_id=commitment.plan_id), fragment="plans/_commitments.html")
+    return plan_page(service.get_plan(session, plan_id=commitment.plan_id), section="commitments")
 
 
 @bp.post("/plans/<int:plan_id>/issues")
@@ -66,23 +66,23 @@ def raise_issue(plan_id: int):
     try:
         issues.raise_issue(session, plan=plan, data=parse(IssueInput, request.form), by=current_user)
     except ValidationError as error:
-        return plan_page(plan, fragment="plans/_issues.html", status=422,
+        return plan_page(plan, section="issues", status=422,
                          issue={"values": request.form, "errors": error.errors})
-    return plan_page(plan, fragment="plans/_issues.html")
+    return plan_page(plan, section="issues")
 
 
 @bp.post("/issues/<int:issue_id>/move")
 @requires("issue.update")
 def move_issue(issue_id: int):
     session = get_session()
-    issue = issues.updatable(session, issue_id=issue_id, by=current_user)
+    issue = issues.updatable_issue(session, issue_id=issue_id, by=current_user)
     plan = service.get_plan(session, plan_id=issue.plan_id)
     return move_in_place(
-        lambda: issues.move(session, issue=issue, data=parse(IssueMoveInput, request.form), by=current_user),
+        lambda: issues.move_issue(session, issue=issue, data=parse(IssueMoveInput, request.form), by=current_user),
         url=url_for("plans.detail", plan_id=plan.id),
-        page=lambda refused: plan_page(plan, fragment="plans/_issues.html", status=422,
+        page=lambda refused: plan_page(plan, section="issues", status=422,
                                        issue=refused | {"issue_id": issue.id}) if refused
-        else plan_page(plan, fragment="plans/_issues.html"))
+        else plan_page(plan, section="issues"))
 
 
 @bp.post("/plans/<int:plan_id>/joint-reviews")

@@ -15,13 +15,11 @@ from tracker.compliance.forms import (
     parse_results,
 )
 from tracker.compliance.models import Compliance, ComplianceAudit, NoncomplianceStatus
+from tracker.compliance.page import read_page
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import get_session
 from tracker.errors import ValidationError
-from tracker.history.service import history
 from tracker.projects.service import project_choices
-from tracker.proposals.models import SourceEntity
-from tracker.proposals.sources import proposals_from
 from tracker.validation import parse
 from tracker.web import RecordForm, in_place_or_go_to, move_in_place, page_or_fragment, query_enum, query_page
 from tracker.workflow import allowed_moves
@@ -94,21 +92,15 @@ def detail(audit_id: int):
 
 
 def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
-    session = get_session()
+    """The audit's page (its parts: tracker/compliance/page.py), with any form's values and errors in `forms`."""
     empty = {"values": MultiDict(), "errors": {}}
-    in_scope = service.scope(session, project_id=audit.project_id)
-    noncompliances = service.noncompliances(session, audit_id=audit.id)
+    parts = read_page(get_session(), audit)
     return page_or_fragment(
-        "compliance/detail.html", "compliance/detail.html", http_status=status, audit=audit, scope=in_scope,
-        version_options=[(str(v.id), v.name) for v in in_scope],
-        results={r.asset_version_id: r for r in audit.results}, compliance=list(Compliance),
-        tailorings=service.approved_tailorings(session, project_id=audit.project_id),
-        noncompliances=noncompliances, proposals_from=proposals_from(
-            session, entity=SourceEntity.NONCOMPLIANCE, ids=[item.id for item in noncompliances]),
+        "compliance/detail.html", "compliance/detail.html", http_status=status, **vars(parts),
+        version_options=[(str(v.id), v.name) for v in parts.scope], compliance=list(Compliance),
         nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
         if can(current_user, "noncompliance.update", item) else [],
-        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role), people=people_choices(session),
-        history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
+        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role),
         results_form=forms.get("results", empty), move_form=forms.get("move", empty), nc_form=forms.get("nc", empty))
 
 

@@ -137,7 +137,7 @@ def _tailoring_events(story: Story, code, day, version, element, kind, rationale
 
     def approve() -> None:
         record = story.made[("tailoring", code, element)]
-        tailoring.review(story.session, record=record, data=TailoringReviewInput(to="approved",
+        tailoring.move_tailoring(story.session, record=record, data=TailoringReviewInput(to="approved",
                          version=record.version), by=story.users["sepg"])
 
     story.on(day, log)
@@ -153,7 +153,7 @@ def _lesson(story: Story, key, day, title, author, code, polarity, asset, what, 
 
 def _move_lesson(story: Story, key: str, to: str, **extra) -> None:
     lesson = story.made[key]
-    lessons.move(story.session, lesson=lesson, data=LessonMoveInput(to=to, version=lesson.version, **extra),
+    lessons.move_lesson(story.session, lesson=lesson, data=LessonMoveInput(to=to, version=lesson.version, **extra),
                  by=story.users["sepg"])
 
 

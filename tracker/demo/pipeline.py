@@ -168,7 +168,7 @@ def _checklist_plan(story: Story) -> None:
     on(-115, lambda: complete(story, "c-trim", "member"))
     on(-110, lambda: release(story, "Peer review procedure", "1.1"))
     on(-110, lambda: complete(story, "c-release", "quality"))  # the day it was released: on time
-    on(-30, lambda: commitments.move(story.session, commitment=story.made["c-code"], data=CommitmentMoveInput(
+    on(-30, lambda: commitments.move_commitment(story.session, commitment=story.made["c-code"], data=CommitmentMoveInput(
         to="in_progress", version=story.made["c-code"].version), by=users["member"]))  # and overdue today
 
 
@@ -220,7 +220,7 @@ def _raise_issue(story: Story) -> None:
 
 def _resolve_issue(story: Story) -> None:
     issue = story.made["issue"]
-    issues.move(story.session, issue=issue, data=IssueMoveInput(
+    issues.move_issue(story.session, issue=issue, data=IssueMoveInput(
         to="resolved", rationale="The checklist is a page linked from every review record; reviewers tick it "
                                  "there.", version=issue.version), by=story.users["quality"])
 

@@ -16,7 +16,7 @@ def move_proposal(story: Story, key: str, to: str, by: str, rationale: str = "")
     data = {"to": to, "version": str(proposal.version), "rationale": rationale}
     if to == "duplicate":
         data["duplicate_of_id"] = str(story.made["checklists"].id)
-    proposals.move(story.session, proposal=proposal, data=parse(ProposalMoveInput, MultiDict(data)),
+    proposals.move_proposal(story.session, proposal=proposal, data=parse(ProposalMoveInput, MultiDict(data)),
                    by=story.users[by])
 
 
@@ -33,5 +33,5 @@ def commit_to(story: Story, key: str, description: str, owner: str, due: int, pl
 
 def complete(story: Story, key: str, by: str) -> None:
     commitment = story.made[key]
-    commitments.move(story.session, commitment=commitment,
+    commitments.move_commitment(story.session, commitment=commitment,
                      data=CommitmentMoveInput(to="done", version=commitment.version), by=story.users[by])

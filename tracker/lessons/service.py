@@ -78,14 +78,14 @@ def library(session: Session, *, where: LessonFilter, page: int, size: int) -> P
     return paginate(session, statement, page=page, size=size)
 
 
-def get(session: Session, *, lesson_id: int) -> Lesson:
+def get_lesson(session: Session, *, lesson_id: int) -> Lesson:
     lesson = session.exec(select(Lesson).where(Lesson.id == lesson_id).options(*LOADED)).first()
     if lesson is None:
         raise NotFound("No such lesson.")
     return lesson
 
 
-def move(session: Session, *, lesson: Lesson, data: LessonMoveInput, by: User) -> Lesson:
+def move_lesson(session: Session, *, lesson: Lesson, data: LessonMoveInput, by: User) -> Lesson:
     """Review, archive or mark incorporated (naming the asset version that took the lesson in)."""
     def effects() -> dict[str, object]:
         changes: dict[str, object] = {"review_note": data.rationale} if data.rationale else {}

@@ -75,7 +75,7 @@ def create():
 @bp.get("/lessons/<int:lesson_id>")
 @requires("read")
 def detail(lesson_id: int):
-    return _detail(service.get(get_session(), lesson_id=lesson_id))
+    return _detail(service.get_lesson(get_session(), lesson_id=lesson_id))
 
 
 def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = None, errors: dict | None = None):
@@ -93,19 +93,19 @@ def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = Non
 @requires("lesson.review")
 def move(lesson_id: int):
     session = get_session()
-    lesson = service.get(session, lesson_id=lesson_id)
+    lesson = service.get_lesson(session, lesson_id=lesson_id)
     return move_in_place(
-        lambda: service.move(session, lesson=lesson, data=parse(LessonMoveInput, request.form), by=current_user),
+        lambda: service.move_lesson(session, lesson=lesson, data=parse(LessonMoveInput, request.form), by=current_user),
         url=url_for("lessons.detail", lesson_id=lesson.id),
         page=lambda refused: _detail(lesson, status=422, **refused) if refused
-        else _detail(service.get(session, lesson_id=lesson_id)))
+        else _detail(service.get_lesson(session, lesson_id=lesson_id)))
 
 
 @bp.post("/lessons/<int:lesson_id>/convert")
 @requires("lesson.review")
 def convert(lesson_id: int):
     session = get_session()
-    proposal = service.convert(session, lesson=service.get(session, lesson_id=lesson_id), by=current_user)
+    proposal = service.convert(session, lesson=service.get_lesson(session, lesson_id=lesson_id), by=current_user)
     return go_to(url_for("proposals.detail", proposal_id=proposal.id))
 
 

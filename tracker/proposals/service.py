@@ -157,7 +157,7 @@ def submit(session: Session, *, data: ProposalInput, by: User) -> Proposal:
     return proposal
 
 
-def editable(session: Session, *, proposal_id: int, by: User) -> Proposal:
+def editable_proposal(session: Session, *, proposal_id: int, by: User) -> Proposal:
     """The proposal, if this user may edit it now."""
     proposal = get_proposal(session, proposal_id=proposal_id)
     authorize(by, "proposal.edit", proposal)
@@ -178,7 +178,7 @@ def update(session: Session, *, proposal: Proposal, data: ProposalInput, by: Use
     return proposal
 
 
-def move(session: Session, *, proposal: Proposal, data: ProposalMoveInput, by: User) -> Proposal:
+def move_proposal(session: Session, *, proposal: Proposal, data: ProposalMoveInput, by: User) -> Proposal:
     """Triage or decide: the transition table says who may, and when a rationale is required."""
     def effects() -> dict[str, object]:
         changes: dict[str, object] = {}
@@ -201,7 +201,7 @@ def _original(session: Session, proposal: Proposal, original_id: int | None) -> 
     return original.id
 
 
-def move_automatically(session: Session, *, proposal: Proposal, to: ProposalStatus, by: User) -> None:
+def move_proposal_automatically(session: Session, *, proposal: Proposal, to: ProposalStatus, by: User) -> None:
     """A move an action plan makes (planned, back to accepted, implemented); the caller commits."""
     check_move(PROPOSAL_TRANSITIONS, proposal.status, to, role=None)
     record_values(session, proposal, by=by, changed={"status": (proposal.status, to)})

@@ -4,21 +4,21 @@ from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker import trace
 from tracker.assets.service import asset_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import Conflict, ValidationError
-from tracker.history.service import history
 from tracker.objectives.service import list_objectives
 from tracker.process_areas.service import list_areas
 from tracker.proposals import priority, service, sources
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput, WeightsInput
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
+from tracker.proposals.page import read_page
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    fragment_requested,
     go_to,
     move_in_place,
     page_or_fragment,
@@ -64,19 +64,19 @@ def detail(proposal_id: int):
     return _detail(service.get_proposal(get_session(), proposal_id=proposal_id))
 
 
-def _detail(proposal: Proposal, *, status: int = 200, move_errors: dict | None = None,
+SECTION_TEMPLATES = {"page": "proposals/detail.html", "comments": "proposals/_comments.html"}
+
+
+def _detail(proposal: Proposal, *, section: str = "page", status: int = 200, move_errors: dict | None = None,
             move_values: MultiDict | None = None,
-            comment_values: MultiDict | None = None, comment_errors: dict | None = None,
-            fragment: str = "proposals/detail.html"):
-    session = get_session()
+            comment_values: MultiDict | None = None, comment_errors: dict | None = None):
+    """The proposal's page, or one section of it (reading only that section's parts: tracker/proposals/page.py)."""
     return page_or_fragment(
-        "proposals/detail.html", fragment, http_status=status, proposal=proposal,
+        "proposals/detail.html", SECTION_TEMPLATES[section], http_status=status,
+        **vars(read_page(get_session(), proposal, section=section if fragment_requested() else "page")),
         moves=allowed_moves(PROPOSAL_TRANSITIONS, proposal.status, current_user.role),
-        move_errors=move_errors or {}, move_values=move_values or MultiDict(), comments=service.comments(session, proposal_id=proposal.id),
+        move_errors=move_errors or {}, move_values=move_values or MultiDict(),
         comment_values=comment_values or MultiDict(), comment_errors=comment_errors or {},
-        duplicates=service.duplicate_choices(session, proposal=proposal), trace=trace.of_proposal(session, proposal),
-        source_link=sources.link_of(session, proposal),
-        history=history(session, entity="proposal", entity_ids=[proposal.id]),
     )
 
 
@@ -99,14 +99,14 @@ def create():
 @bp.get("/<int:proposal_id>/edit")
 @requires("proposal.edit")
 def edit(proposal_id: int):
-    return FORM.edit(service.editable(get_session(), proposal_id=proposal_id, by=current_user))
+    return FORM.edit(service.editable_proposal(get_session(), proposal_id=proposal_id, by=current_user))
 
 
 @bp.post("/<int:proposal_id>")
 @requires("proposal.edit")
 def update(proposal_id: int):
     session = get_session()
-    proposal = service.editable(session, proposal_id=proposal_id, by=current_user)
+    proposal = service.editable_proposal(session, proposal_id=proposal_id, by=current_user)
     return FORM.post(lambda data: service.update(session, proposal=proposal, data=data, by=current_user),
                      done=_url_of, record=proposal, reload=lambda: service.get_proposal(session, proposal_id=proposal_id))
 
@@ -117,7 +117,7 @@ def move(proposal_id: int):
     session = get_session()
     proposal = service.get_proposal(session, proposal_id=proposal_id)
     return move_in_place(
-        lambda: service.move(session, proposal=proposal, data=parse(ProposalMoveInput, request.form), by=current_user),
+        lambda: service.move_proposal(session, proposal=proposal, data=parse(ProposalMoveInput, request.form), by=current_user),
         url=url_for("proposals.detail", proposal_id=proposal.id),
         page=lambda refused: _detail(proposal, status=422, move_errors=refused["errors"],
                                      move_values=refused["values"]) if refused else _detail(proposal))
@@ -132,8 +132,8 @@ def comment(proposal_id: int):
         service.add_comment(session, proposal=proposal, data=parse(CommentInput, request.form), by=current_user)
     except ValidationError as error:
         return _detail(proposal, status=422, comment_values=request.form, comment_errors=error.errors,
-                       fragment="proposals/_comments.html")
-    return _detail(proposal, fragment="proposals/_comments.html")
+                       section="comments")
+    return _detail(proposal, section="comments")
 
 
 def _values(proposal: Proposal) -> MultiDict:

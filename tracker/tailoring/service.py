@@ -71,14 +71,14 @@ def of_project(session: Session, *, project_id: int, status: TailoringStatus | N
     return list(session.exec(statement.order_by(TailoringRecord.id)).all())
 
 
-def get(session: Session, *, record_id: int) -> TailoringRecord:
+def get_tailoring(session: Session, *, record_id: int) -> TailoringRecord:
     record = session.exec(select(TailoringRecord).where(TailoringRecord.id == record_id).options(*LOADED)).first()
     if record is None:
         raise NotFound("No such tailoring record.")
     return record
 
 
-def review(session: Session, *, record: TailoringRecord, data: TailoringReviewInput, by: User) -> TailoringRecord:
+def move_tailoring(session: Session, *, record: TailoringRecord, data: TailoringReviewInput, by: User) -> TailoringRecord:
     """The process group approves or rejects (with a comment) a tailoring record."""
     make_move(session, record, table=TAILORING_TRANSITIONS, to=data.to, seen=data.version, by=by,
               action="tailoring.review", rationale=data.rationale,

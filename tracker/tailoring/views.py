@@ -68,7 +68,7 @@ def create():
 @bp.get("/<int:record_id>")
 @requires("read")
 def detail(record_id: int):
-    return _detail(service.get(get_session(), record_id=record_id))
+    return _detail(service.get_tailoring(get_session(), record_id=record_id))
 
 
 def _detail(record: TailoringRecord, *, status: int = 200, values: MultiDict | None = None,
@@ -85,9 +85,9 @@ def _detail(record: TailoringRecord, *, status: int = 200, values: MultiDict | N
 @requires("tailoring.review")
 def review(record_id: int):
     session = get_session()
-    record = service.get(session, record_id=record_id)
+    record = service.get_tailoring(session, record_id=record_id)
     return move_in_place(
-        lambda: service.review(session, record=record, data=parse(TailoringReviewInput, request.form),
+        lambda: service.move_tailoring(session, record=record, data=parse(TailoringReviewInput, request.form),
                                by=current_user),
         url=url_for("tailoring.detail", record_id=record.id),
         page=lambda refused: _detail(record, status=422, **refused) if refused else _detail(record))

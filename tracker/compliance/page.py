@@ -1,0 +1,44 @@
+"""What a compliance audit's page shows (SP 3.3, GP 2.9): the project's deployed versions in scope with the
+results recorded for each, the tailorings approved for it, the noncompliances and the proposals they led to, the
+people who may own one, and the history. One function, one dataclass, a fixed number of queries: every post on
+the page changes what several of its parts show (a result, a noncompliance, the status), so it is read whole."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from tracker.assets.models import AssetVersion
+from tracker.auth.models import User
+from tracker.auth.service import people_choices
+from tracker.compliance import service
+from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
+from tracker.history.service import HistoryEntry, history
+from tracker.proposals.models import Proposal, SourceEntity
+from tracker.proposals.sources import proposals_from
+from tracker.tailoring.models import TailoringRecord
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    audit: ComplianceAudit
+    scope: list[AssetVersion]
+    results: dict[int, AuditResult]  # by asset version id
+    tailorings: list[TailoringRecord]
+    noncompliances: list[Noncompliance]
+    proposals_from: dict[int, list[Proposal]]  # by noncompliance id
+    people: list[User]
+    history: list[HistoryEntry]
+
+
+def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
+    noncompliances = service.noncompliances(session, audit_id=audit.id)
+    return AuditPage(
+        audit=audit, scope=service.scope(session, project_id=audit.project_id),
+        results={result.asset_version_id: result for result in audit.results},
+        tailorings=service.approved_tailorings(session, project_id=audit.project_id),
+        noncompliances=noncompliances,
+        proposals_from=proposals_from(session, entity=SourceEntity.NONCOMPLIANCE,
+                                      ids=[item.id for item in noncompliances]),
+        people=people_choices(session),
+        history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
+    )

@@ -1,0 +1,44 @@
+"""What a proposal's page shows (SP 2.1 and the source it came from), read as a whole or one section at a time:
+a comment re-renders the comments alone and reads only them, not the duplicate candidates, trace or history."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from sqlmodel import Session
+
+from tracker import trace
+from tracker.history.service import HistoryEntry, history
+from tracker.proposals import service, sources
+from tracker.proposals.models import Proposal, ProposalComment
+from tracker.proposals.sources import SourceLink
+from tracker.trace import Trace
+
+
+@dataclass(frozen=True)
+class ProposalPage:
+    """The parts of the page; a section read alone leaves the parts it does not show as None."""
+    proposal: Proposal
+    comments: list[ProposalComment] | None = None
+    duplicates: list[Proposal] | None = None
+    trace: Trace | None = None
+    source_link: SourceLink | None = None
+    history: list[HistoryEntry] | None = None
+
+
+_READ: dict[str, Callable[[Session, Proposal], object]] = {
+    "comments": lambda session, proposal: service.comments(session, proposal_id=proposal.id),
+    "duplicates": lambda session, proposal: service.duplicate_choices(session, proposal=proposal),
+    "trace": lambda session, proposal: trace.of_proposal(session, proposal),
+    "source_link": lambda session, proposal: sources.link_of(session, proposal),
+    "history": lambda session, proposal: history(session, entity="proposal", entity_ids=[proposal.id]),
+}
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "page": tuple(field.name for field in fields(ProposalPage) if field.name != "proposal"),
+    "comments": ("comments",),
+}
+
+
+def read_page(session: Session, proposal: Proposal, *, section: str = "page") -> ProposalPage:
+    """The whole page's parts, or only those of one section (a key of SECTIONS)."""
+    return ProposalPage(proposal=proposal, **{part: _READ[part](session, proposal) for part in SECTIONS[section]})
