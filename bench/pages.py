@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from tracker import create_app
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.roles import Role
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.migrations import upgrade
 from tracker.process_areas.service import seed_catalog
-from tracker.projects.models import Phase, Project
+from tracker.projects.models import Phase, Project, ProjectLead
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",")]  # projects; assets and leads a tenth of that, 10 status rows and 1 proposal each

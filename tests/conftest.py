@@ -14,13 +14,13 @@ from sqlmodel import Session, SQLModel, func, select
 
 import tracker.models  # noqa: F401 - every table on the metadata
 from tracker import create_app
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.passwords import hash_password
 from tracker.auth.roles import Role
 from tracker.db import normalize_url
 from tracker.migrations import upgrade
 from tracker.process_areas.service import seed_catalog
-from tracker.projects.models import Phase, Project
+from tracker.projects.models import Phase, Project, ProjectLead
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose: once per run

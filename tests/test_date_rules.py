@@ -69,3 +69,18 @@ def test_an_audit_is_completed_once_its_date_has_come(client, login_as, make_pro
     assert response.status_code == 422 and "complete it once it has been held" in response.get_data(as_text=True)
     db.expire_all()
     assert db.get(ComplianceAudit, audit.id).status == AuditStatus.PLANNED
+
+
+def test_every_typed_day_is_in_a_plausible_year(client, login_as, make_plan, make_user, db):
+    """One rule for every date a person types (validation.Day): a slipped key (0002, 9999) is refused beside the
+    field, on any form: here a plan's commitment and a project."""
+    login_as(Role.PROCESS_GROUP)
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    owner = make_user(Role.MEMBER)
+    commitment = client.post(f"/plans/{plan.id}/commitments", headers=HX, data={
+        "description": "Train the reviewers", "owner_id": str(owner.id), "due_date": "0002-06-30"})
+    assert commitment.status_code == 422
+    assert "Enter a date between 1900 and 2200." in commitment.get_data(as_text=True)
+    project = client.post("/projects/", data={"code": "OLD", "name": "Old", "phase": "planning",
+                                              "start_date": "9999-01-01"})
+    assert project.status_code == 422 and "Enter a date between 1900 and 2200." in project.get_data(as_text=True)

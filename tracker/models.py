@@ -13,7 +13,7 @@ from tracker.action_plans.models import (
                                          TeamMember,
 )
 from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.throttle import SignInFailure
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, StandardSetEntry
@@ -22,7 +22,7 @@ from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.objectives.models import BusinessObjective
 from tracker.pilots.models import Pilot, PilotAssetVersion, PilotProject
 from tracker.process_areas.models import ProcessArea
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectLead
 from tracker.proposals.models import (
                                          PriorityWeights,
                                          Proposal,

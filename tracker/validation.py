@@ -1,5 +1,6 @@
 """Input models: every form is parsed by a non-table model before anything touches a table."""
 
+from datetime import date
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import (
@@ -17,6 +18,16 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.db import utcnow
 from tracker.errors import ValidationError
+
+
+def _plausible_day(value: date) -> date:
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("enter a date between 1900 and 2200")
+    return value
+
+
+# A calendar day a person typed: a real date in a plausible year (not 0002 or 9999 from a slipped key).
+Day = Annotated[date, AfterValidator(_plausible_day)]
 
 # Ids the databases can hold (PostgreSQL's integer): anything else cannot name a record.
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]

@@ -3,9 +3,10 @@
 from sqlmodel import select
 
 from tests.conftest import count_rows
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.passwords import verify_password
 from tracker.auth.roles import Role
+from tracker.projects.models import ProjectLead
 
 NEW_USER = {"email": "Leo@Example.org", "name": "Leo Lead", "role": "project_lead", "password": "long enough pw",
             "active": "y"}

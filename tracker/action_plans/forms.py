@@ -5,13 +5,7 @@ from datetime import date
 from pydantic import Field, field_validator
 
 from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus, Verdict
-from tracker.validation import FormModel, Id, Version, chosen, later_or_same, not_after_today, text
-
-
-def _in_range(value: date | None) -> date | None:
-    if value is not None and not 1900 <= value.year <= 2200:
-        raise ValueError("enter a date between 1900 and 2200")
-    return value
+from tracker.validation import Day, FormModel, Id, Version, chosen, later_or_same, not_after_today, text
 
 
 class PlanInput(FormModel):
@@ -21,13 +15,12 @@ class PlanInput(FormModel):
     success_target: text(100)
     strategy: text(4000, required=False) = ""
     owner_id: Id
-    planned_start: date
-    planned_end: date
+    planned_start: Day
+    planned_end: Day
     proposal_ids: chosen("A plan addresses at least one accepted proposal.")
     objective_ids: list[Id] = Field(default_factory=list)
     version: Version | None = None
 
-    _dates = field_validator("planned_start", "planned_end")(_in_range)
 
     _ends_after_start = field_validator("planned_end")(later_or_same("planned_start", "the planned end cannot be before the planned start"))
 
@@ -53,9 +46,8 @@ class ReviewInput(FormModel):
 class CommitmentInput(FormModel):
     description: text(500)
     owner_id: Id
-    due_date: date
+    due_date: Day
 
-    _due = field_validator("due_date")(_in_range)
 
 
 class CommitmentMoveInput(FormModel):
@@ -79,22 +71,21 @@ FOLLOWUP_ROWS = 3
 
 
 class JointReviewInput(FormModel):
-    held_on: date
+    held_on: Day
     summary: text(4000)
     decisions: text(4000, required=False) = ""
     attendee_ids: list[Id] = Field(default_factory=list)
     # Follow-up commitments made at the review: up to three rows, blank rows ignored.
     f1_description: text(500, required=False) = ""
     f1_owner_id: Id | None = None
-    f1_due: date | None = None
+    f1_due: Day | None = None
     f2_description: text(500, required=False) = ""
     f2_owner_id: Id | None = None
-    f2_due: date | None = None
+    f2_due: Day | None = None
     f3_description: text(500, required=False) = ""
     f3_owner_id: Id | None = None
-    f3_due: date | None = None
+    f3_due: Day | None = None
 
-    _dates = field_validator("held_on", "f1_due", "f2_due", "f3_due")(_in_range)
     _held = field_validator("held_on")(not_after_today("Record a joint review once it has been held."))
     _after_review = field_validator("f1_due", "f2_due", "f3_due")(
         later_or_same("held_on", "A follow-up is due on or after the review it came from."))

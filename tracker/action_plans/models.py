@@ -21,6 +21,10 @@ class PlanStatus(Labelled):
     CANCELLED = "cancelled"
 
 
+# The plan's own fields change only in draft: an approved plan is revised through a new approval.
+EDITABLE = frozenset({PlanStatus.DRAFT})
+
+
 class PlanProposal(SQLModel, table=True):
     __tablename__ = "plan_proposal"
     plan_id: int = Field(foreign_key="action_plan.id", primary_key=True, ondelete="CASCADE")

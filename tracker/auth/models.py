@@ -35,10 +35,3 @@ class User(SQLModel, table=True):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_generation}"
-
-
-class ProjectLead(SQLModel, table=True):
-    __tablename__ = "project_lead"
-
-    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")

@@ -10,8 +10,12 @@ from functools import wraps
 from flask import current_app
 from flask_login import current_user
 
+from tracker.action_plans.models import EDITABLE as PLAN_EDITABLE
 from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role
 from tracker.errors import DomainError, InvalidTransition, PermissionDenied
+from tracker.pilots.models import EDITABLE as PILOT_EDITABLE
+from tracker.proposals.models import EDITABLE as PROPOSAL_EDITABLE
+from tracker.proposals.models import EDITABLE_BY_SUBMITTER
 
 PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
 
@@ -63,9 +67,6 @@ def _leads_project_of(user, record) -> bool:
 
 
 def _submitted_it(user, proposal) -> bool:
-    # Imported here: the policy is imported by every domain, and must not pull the domains in at import time.
-    from tracker.proposals.workflow import EDITABLE_BY_SUBMITTER
-
     return proposal.submitter_id == user.id and proposal.status in EDITABLE_BY_SUBMITTER
 
 
@@ -94,11 +95,6 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
 
 def _edit_states(action: str):
     """For an edit action on a record with a workflow: the statuses its form may change it in, and why not."""
-    # Imported here: the policy is imported by every domain, and must not pull the domains in at import time.
-    from tracker.action_plans.workflow import EDITABLE as PLAN_EDITABLE
-    from tracker.pilots.workflow import EDITABLE as PILOT_EDITABLE
-    from tracker.proposals.workflow import EDITABLE as PROPOSAL_EDITABLE
-
     return {
         "proposal.edit": (PROPOSAL_EDITABLE, "A {status} proposal changes only through its workflow (reopen it "
                                              "first), not through the edit form."),

@@ -4,14 +4,14 @@ from sqlmodel import Session, func, select
 
 from tracker.auth import throttle
 from tracker.auth.forms import PasswordChangeInput, UserInput
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import commit, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, as_text, bump_version, record_create, record_values
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectLead
 
 LOGIN_FAILED = "Email or password is wrong."
 

@@ -1,28 +1,18 @@
 """Input models for compliance audits, their results and noncompliances."""
 
-from datetime import date
 
-from pydantic import field_validator
 from werkzeug.datastructures import MultiDict
 
 from tracker.compliance.models import AuditStatus, Compliance, NoncomplianceStatus
 from tracker.errors import ValidationError
-from tracker.validation import FormModel, Id, Version, parse, text
-
-
-def _plausible(value: date | None) -> date | None:
-    if value is not None and not 1900 <= value.year <= 2200:
-        raise ValueError("enter a date between 1900 and 2200")
-    return value
+from tracker.validation import Day, FormModel, Id, Version, parse, text
 
 
 class AuditInput(FormModel):
     project_id: Id
-    audit_date: date
+    audit_date: Day
     auditor_id: Id
     scope_notes: text(4000, required=False) = ""
-
-    _date = field_validator("audit_date")(_plausible)
 
 
 class AuditResultInput(FormModel):
@@ -61,10 +51,8 @@ class AuditMoveInput(FormModel):
 class NoncomplianceInput(FormModel):
     description: text(2000)
     owner_id: Id
-    due_date: date
+    due_date: Day
     asset_version_id: Id | None = None
-
-    _due = field_validator("due_date")(_plausible)
 
 
 class NoncomplianceMoveInput(FormModel):

@@ -1,32 +1,24 @@
 """Input models for deployments, status rows and the standard set."""
 
-from datetime import date
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from tracker.deployments.models import RowStatus
 from tracker.projects.models import Phase
-from tracker.validation import FormModel, Id, Version, chosen, text
+from tracker.validation import Day, FormModel, Id, Version, chosen, text
 
 
 class DeploymentInput(FormModel):
     title: text(200)
     version_ids: chosen("Choose the asset versions to deploy.")
     project_ids: chosen("Choose the target projects.")
-    target_date: date
+    target_date: Day
     approach: text(4000, required=False) = ""
     training_required: bool = False
     training_material: text(2000, required=False) = ""
     support_material: text(2000, required=False) = ""
     plan_id: Id | None = None
     override_reason: text(2000, required=False) = ""
-
-    @field_validator("target_date")
-    @classmethod
-    def _plausible(cls, value: date) -> date:
-        if not 1900 <= value.year <= 2200:
-            raise ValueError("enter a date between 1900 and 2200")
-        return value
 
 
 class RowMoveInput(FormModel):

@@ -7,7 +7,7 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan
 from tracker.assets.models import AssetVersion, VersionStatus
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.deployments.forms import DeploymentInput, RowMoveInput
@@ -17,7 +17,7 @@ from tracker.due import DUE, overdue_clause
 from tracker.errors import NotFound, ValidationError
 from tracker.history.service import record_create
 from tracker.pilots.service import deployment_gate
-from tracker.projects.models import Project, ProjectStatus
+from tracker.projects.models import Project, ProjectLead, ProjectStatus
 from tracker.validation import chosen_records
 from tracker.workflow import make_move
 

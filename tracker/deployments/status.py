@@ -9,10 +9,9 @@ from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
-from tracker.auth.models import ProjectLead
 from tracker.db import Page, paginate
 from tracker.deployments.models import IN_USE, ProjectDeployment, RowStatus
-from tracker.projects.models import Phase, Project, ProjectStatus
+from tracker.projects.models import Phase, Project, ProjectLead, ProjectStatus
 
 
 @dataclass(frozen=True)

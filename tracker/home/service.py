@@ -7,7 +7,6 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan, Commitment, PlanStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
-from tracker.auth.models import ProjectLead
 from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.db import utcnow
@@ -15,7 +14,7 @@ from tracker.deployments.models import ProjectDeployment
 from tracker.due import DUE, overdue_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
-from tracker.projects.models import Project, ProjectStatus
+from tracker.projects.models import Project, ProjectLead, ProjectStatus
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.tailoring.models import TailoringRecord, TailoringStatus
 

@@ -1,11 +1,10 @@
 """Input models for pilots and their decisions."""
 
-from datetime import date
 
 from pydantic import Field, field_validator
 
 from tracker.pilots.models import PilotDecision, PilotStatus
-from tracker.validation import FormModel, Id, Version, chosen, later_or_same, text
+from tracker.validation import Day, FormModel, Id, Version, chosen, later_or_same, text
 
 
 class PilotInput(FormModel):
@@ -18,16 +17,9 @@ class PilotInput(FormModel):
     target: text(100)
     actual: text(100, required=False) = ""
     results: text(4000, required=False) = ""
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     version: Version | None = None
-
-    @field_validator("start_date", "end_date")
-    @classmethod
-    def _plausible(cls, value: date) -> date:
-        if not 1900 <= value.year <= 2200:
-            raise ValueError("enter a date between 1900 and 2200")
-        return value
 
     _ends_after_start = field_validator("end_date")(later_or_same("start_date", "the end date cannot be before the start date"))
 

@@ -19,6 +19,9 @@ class PilotStatus(Labelled):
     DECIDED = "decided"
 
 
+EDITABLE = frozenset({PilotStatus.PLANNED, PilotStatus.RUNNING, PilotStatus.EVALUATING})
+
+
 class PilotDecision(Labelled):
     ADOPT = "adopt"
     ADOPT_WITH_CHANGES = "adopt_with_changes"

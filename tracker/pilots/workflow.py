@@ -11,4 +11,3 @@ PILOT_TRANSITIONS: Transitions = {
     # Deciding "extend" sends the pilot back to running, with the decision and its reason on record.
     (PilotStatus.EVALUATING, PilotStatus.RUNNING): Move("Extend", roles=STEERING, rationale=True),
 }
-EDITABLE = frozenset({PilotStatus.PLANNED, PilotStatus.RUNNING, PilotStatus.EVALUATING})

@@ -1,12 +1,11 @@
 """Input model for projects."""
 
 import re
-from datetime import date
 
 from pydantic import Field, field_validator
 
 from tracker.projects.models import Phase, ProjectStatus
-from tracker.validation import FormModel, Id, Version, later_or_same, text
+from tracker.validation import Day, FormModel, Id, Version, later_or_same, text
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -17,8 +16,8 @@ class ProjectInput(FormModel):
     description: text(4000, required=False) = ""
     phase: Phase
     status: ProjectStatus = ProjectStatus.ACTIVE
-    start_date: date
-    end_date: date | None = None
+    start_date: Day
+    end_date: Day | None = None
     lead_ids: list[Id] = Field(default_factory=list)
     version: Version | None = None
 
@@ -30,10 +29,3 @@ class ProjectInput(FormModel):
         return value.upper()
 
     _ends_after_start = field_validator("end_date")(later_or_same("start_date", "the end date cannot be before the start date"))
-
-    @field_validator("start_date", "end_date")
-    @classmethod
-    def _plausible_year(cls, value: date | None) -> date | None:
-        if value is not None and not 1900 <= value.year <= 2200:
-            raise ValueError("enter a date between 1900 and 2200")
-        return value

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, Relationship, SQLModel
 
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 
 
@@ -31,6 +31,14 @@ class ProjectStatus(StrEnum):
 
 
 _version = version_column()
+
+
+class ProjectLead(SQLModel, table=True):
+    """A project's leads: the people who log its tailoring and move its deployment rows."""
+    __tablename__ = "project_lead"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
 
 
 class Project(SQLModel, table=True):

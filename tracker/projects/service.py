@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, paginate
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, set_links
 from tracker.projects.forms import ProjectInput
-from tracker.projects.models import Phase, Project, ProjectStatus
+from tracker.projects.models import Phase, Project, ProjectLead, ProjectStatus
 
 CODE_TAKEN = {"code": "Another project already uses this code."}
 FIELDS = ("code", "name", "description", "phase", "status", "start_date", "end_date")

@@ -48,6 +48,13 @@ class ProposalStatus(Labelled):
     DUPLICATE = "duplicate"
 
 
+# Statuses in which the submitter may still edit their own proposal.
+EDITABLE_BY_SUBMITTER = frozenset({ProposalStatus.SUBMITTED})
+# Statuses in which the proposal is finished with: only the workflow changes it then, never the edit form.
+FINAL = frozenset({ProposalStatus.REJECTED, ProposalStatus.CLOSED, ProposalStatus.DUPLICATE})
+EDITABLE = frozenset(ProposalStatus) - FINAL
+
+
 class ProposalArea(SQLModel, table=True):
     __tablename__ = "proposal_area"
     proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")

@@ -23,9 +23,3 @@ PROPOSAL_TRANSITIONS: Transitions = {
     (ProposalStatus.PLANNED, ProposalStatus.IMPLEMENTED): Move("Implemented", automatic=True),
     (ProposalStatus.IMPLEMENTED, ProposalStatus.CLOSED): Move("Close", roles=PG),
 }
-
-# Statuses in which the submitter may still edit their own proposal.
-EDITABLE_BY_SUBMITTER = frozenset({ProposalStatus.SUBMITTED})
-# Statuses in which the proposal is finished with: only the workflow changes it then, never the edit form.
-FINAL = frozenset({ProposalStatus.REJECTED, ProposalStatus.CLOSED, ProposalStatus.DUPLICATE})
-EDITABLE = frozenset(ProposalStatus) - FINAL

@@ -1,12 +1,11 @@
 """Input models for tailoring records, their review and the pattern threshold."""
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import Field, field_validator
 
 from tracker.tailoring.models import TailoringStatus, TailoringType
-from tracker.validation import FormModel, Id, Version, later_or_same, not_after_today, text
+from tracker.validation import Day, FormModel, Id, Version, later_or_same, not_after_today, text
 
 
 class TailoringInput(FormModel):
@@ -15,15 +14,8 @@ class TailoringInput(FormModel):
     element: text(200)
     type: TailoringType
     rationale: text(4000)
-    tailored_on: date
-    review_by: date | None = None
-
-    @field_validator("tailored_on", "review_by")
-    @classmethod
-    def _plausible(cls, value: date | None) -> date | None:
-        if value is not None and not 1900 <= value.year <= 2200:
-            raise ValueError("enter a date between 1900 and 2200")
-        return value
+    tailored_on: Day
+    review_by: Day | None = None
 
     _decided = field_validator("tailored_on")(not_after_today("A tailoring decision is dated when it was made: "
                                                               "today at the latest."))

@@ -7,13 +7,13 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
-from tracker.auth.models import ProjectLead, User
+from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, paginate, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectLead
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.priority import current_weights, score
 from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
@@ -87,7 +87,7 @@ def move_tailoring(session: Session, *, record: TailoringRecord, data: Tailoring
     return record
 
 
-def project_choices(session: Session, *, by: User) -> list[Project]:
+def projects_to_tailor(session: Session, *, by: User) -> list[Project]:
     """The projects this user may log tailoring for."""
     statement = select(Project).order_by(Project.code)
     if by.role != Role.PROCESS_GROUP:

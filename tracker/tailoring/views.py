@@ -43,7 +43,7 @@ def index():
 def _options(_record) -> dict:
     session = get_session()
     versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
-    return {"projects": service.project_choices(session, by=current_user), "versions": versions,
+    return {"projects": service.projects_to_tailor(session, by=current_user), "versions": versions,
             "types": list(TailoringType)}
 
 
