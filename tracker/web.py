@@ -40,15 +40,18 @@ def in_place_or_go_to(url: str, render) -> Response:
     return render() if htmx else redirect(url, code=303)
 
 
-def move_in_place(move: Callable[[], object], *, url: str, page: Callable[[dict | None], Response]) -> Response:
-    """The status-change view around tracker.workflow.make_move: make the move; if it is refused, the page again
-    with the errors beside the form and what was typed (`page(refused)` with refused = {"values", "errors"}, 422);
-    once made, the page re-rendered in place for htmx, or a redirect to `url` for a plain post."""
+def write_in_place(write: Callable[[], object], *, page: Callable[[dict | None], Response],
+                   url: str | None = None) -> Response:
+    """A form inside a page, or one section of it (a status change through tracker.workflow.make_move among them).
+
+    Make the write; if it is refused, `page(refused)` with refused = {"values": what was typed, "errors": beside
+    each field}, shown as a 422. Once made, `page(None)`: re-rendered in place for htmx; a plain form post is
+    redirected to `url` when one is given (so a reload does not post again)."""
     try:
-        move()
+        write()
     except ValidationError as error:
         return page({"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url, lambda: page(None))
+    return in_place_or_go_to(url, lambda: page(None)) if url else page(None)
 
 
 def go_to(url: str) -> Response:

@@ -12,16 +12,16 @@ from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITI
 from tracker.auth.policy import can, requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session
-from tracker.errors import NotFound, ValidationError
+from tracker.errors import NotFound
 from tracker.objectives.service import list_objectives
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     fragment_requested,
-    move_in_place,
     page_or_fragment,
     query_enum,
     query_page,
+    write_in_place,
 )
 from tracker.workflow import allowed_moves
 
@@ -51,9 +51,9 @@ SECTION_TEMPLATES = {"page": "plans/detail.html", "team": "plans/_team.html", "r
                      "joint_reviews": "plans/_joint_reviews.html"}
 
 
-def plan_page(plan: ActionPlan, *, section: str = "page", status: int = 200, **forms):
-    """The plan's page, or one section of it (reading only that section's parts: tracker/action_plans/page.py),
-    with any section form's values and errors in `forms`."""
+def plan_page(plan: ActionPlan, *, section: str = "page", **forms: dict | None):
+    """The plan's page, or one section of it (reading only that section's parts: tracker/action_plans/page.py);
+    a refused form's values and errors in `forms` (by form name) make it a 422."""
     user = current_user
     context = vars(read_page(get_session(), plan, section=section if fragment_requested() else "page")) | {
         "moves": allowed_moves(PLAN_TRANSITIONS, plan.status, user.role),
@@ -65,8 +65,9 @@ def plan_page(plan: ActionPlan, *, section: str = "page", status: int = 200, **f
     }
     empty = {"values": MultiDict(), "errors": {}}
     for name in ("move", "member", "review", "commitment", "issue", "joint"):
-        context[f"{name}_form"] = forms.get(name, empty)
-    return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=status, **context)
+        context[f"{name}_form"] = forms.get(name) or empty
+    return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=422 if any(forms.values())
+                            else 200, **context)
 
 
 @bp.get("/new")
@@ -103,10 +104,10 @@ def update(plan_id: int):
 def move(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
-    return move_in_place(
+    return write_in_place(
         lambda: service.move_plan(session, plan=plan, data=parse(PlanMoveInput, request.form), by=current_user),
         url=url_for("plans.detail", plan_id=plan.id),
-        page=lambda refused: plan_page(plan, status=422, move=refused) if refused else plan_page(plan))
+        page=lambda refused: plan_page(plan, move=refused))
 
 
 @bp.post("/<int:plan_id>/team")
@@ -114,12 +115,9 @@ def move(plan_id: int):
 def add_member(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
-    try:
-        team.add_member(session, plan=plan, data=parse(TeamMemberInput, request.form), by=current_user)
-    except ValidationError as error:
-        return plan_page(plan, section="team", status=422,
-                         member={"values": request.form, "errors": error.errors})
-    return plan_page(service.get_plan(session, plan_id=plan_id), section="team")
+    return write_in_place(
+        lambda: team.add_member(session, plan=plan, data=parse(TeamMemberInput, request.form), by=current_user),
+        page=lambda refused: plan_page(service.get_plan(session, plan_id=plan_id), section="team", member=refused))
 
 
 @bp.post("/<int:plan_id>/team/<int:user_id>/remove")
@@ -136,12 +134,9 @@ def remove_member(plan_id: int, user_id: int):
 def review(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
-    try:
-        team.add_review(session, plan=plan, data=parse(ReviewInput, request.form), by=current_user)
-    except ValidationError as error:
-        return plan_page(plan, section="reviews", status=422,
-                         review={"values": request.form, "errors": error.errors})
-    return plan_page(plan, section="reviews")
+    return write_in_place(
+        lambda: team.add_review(session, plan=plan, data=parse(ReviewInput, request.form), by=current_user),
+        page=lambda refused: plan_page(plan, section="reviews", review=refused))
 
 
 @bp.get("/<int:plan_id>/revisions/<int:number>")

@@ -17,7 +17,7 @@ from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
 from tracker.validation import parse
-from tracker.web import in_place_or_go_to, move_in_place, page_or_fragment
+from tracker.web import in_place_or_go_to, page_or_fragment, write_in_place
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("plan_work", __name__)  # a plan's commitments, issues and joint reviews; everyone's own commitments
@@ -39,12 +39,10 @@ def my_commitments():
 def add_commitment(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
-    try:
-        commitments.add_and_commit(session, plan=plan, data=parse(CommitmentInput, request.form), by=current_user)
-    except ValidationError as error:
-        return plan_page(plan, section="commitments", status=422,
-                         commitment={"values": request.form, "errors": error.errors})
-    return plan_page(plan, section="commitments")
+    return write_in_place(
+        lambda: commitments.add_and_commit(session, plan=plan, data=parse(CommitmentInput, request.form),
+                                           by=current_user),
+        page=lambda refused: plan_page(plan, section="commitments", commitment=refused))
 
 
 @bp.post("/commitments/<int:commitment_id>/move")
@@ -63,12 +61,9 @@ def move_commitment(commitment_id: int):
 def raise_issue(plan_id: int):
     session = get_session()
     plan = issues.may_raise(service.get_plan(session, plan_id=plan_id), by=current_user)
-    try:
-        issues.raise_issue(session, plan=plan, data=parse(IssueInput, request.form), by=current_user)
-    except ValidationError as error:
-        return plan_page(plan, section="issues", status=422,
-                         issue={"values": request.form, "errors": error.errors})
-    return plan_page(plan, section="issues")
+    return write_in_place(
+        lambda: issues.raise_issue(session, plan=plan, data=parse(IssueInput, request.form), by=current_user),
+        page=lambda refused: plan_page(plan, section="issues", issue=refused))
 
 
 @bp.post("/issues/<int:issue_id>/move")
@@ -77,12 +72,10 @@ def move_issue(issue_id: int):
     session = get_session()
     issue = issues.updatable_issue(session, issue_id=issue_id, by=current_user)
     plan = service.get_plan(session, plan_id=issue.plan_id)
-    return move_in_place(
+    return write_in_place(
         lambda: issues.move_issue(session, issue=issue, data=parse(IssueMoveInput, request.form), by=current_user),
         url=url_for("plans.detail", plan_id=plan.id),
-        page=lambda refused: plan_page(plan, section="issues", status=422,
-                                       issue=refused | {"issue_id": issue.id}) if refused
-        else plan_page(plan, section="issues"))
+        page=lambda refused: plan_page(plan, section="issues", issue=refused and refused | {"issue_id": issue.id}))
 
 
 @bp.post("/plans/<int:plan_id>/joint-reviews")
@@ -94,7 +87,7 @@ def record_joint_review(plan_id: int):
         joint_reviews.record(session, plan=plan, data=parse(JointReviewInput, request.form), by=current_user)
     except ValidationError as error:
         plan = service.get_plan(session, plan_id=plan_id)
-        return plan_page(plan, status=422, joint={"values": request.form, "errors": error.errors})
+        return plan_page(plan, joint={"values": request.form, "errors": error.errors})
     # Follow-up commitments appear in another section: the whole page again, in place (a redirect to the
     # same page with only an anchor would not reload it: the browser merely scrolls).
     return in_place_or_go_to(url_for("plans.detail", plan_id=plan.id, _anchor="joint-reviews"),

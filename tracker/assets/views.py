@@ -13,13 +13,20 @@ from tracker.auth.policy import requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.deployments.status import drift
-from tracker.errors import ValidationError
 from tracker.history.service import history
 from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
 from tracker.projects.service import project_choices
 from tracker.validation import parse
-from tracker.web import RecordForm, page_or_fragment, query_enum, query_id, query_page, query_text
+from tracker.web import (
+    RecordForm,
+    page_or_fragment,
+    query_enum,
+    query_id,
+    query_page,
+    query_text,
+    write_in_place,
+)
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
@@ -42,17 +49,18 @@ def detail(asset_id: int):
     return asset_page(service.get_asset(get_session(), asset_id=asset_id))
 
 
-def asset_page(asset: ProcessAsset, *, version_values: MultiDict | None = None, version_errors: dict | None = None,
-               status: int = 200, fragment: str = "assets/detail.html", drift_form: dict | None = None):
-    """The asset's page (or a section); `drift_form` holds the drift button's reason and error when refused."""
+def asset_page(asset: ProcessAsset, *, fragment: str = "assets/detail.html", **forms: dict | None):
+    """The asset's page (or a section); a refused form's values and errors in `forms` (version, drift) make it a
+    422."""
+    version = forms.get("version") or {}
     session = get_session()
     entries = history(session, entity="process_asset", entity_ids=[asset.id])
     version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
     return page_or_fragment(
-        "assets/detail.html", fragment, http_status=status, asset=asset, history=entries, version_history=version_history,
+        "assets/detail.html", fragment, http_status=422 if any(forms.values()) else 200, asset=asset, history=entries, version_history=version_history,
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
-        version_values=version_values or MultiDict(), version_errors=version_errors or {},
-        drift_form=drift_form or {"values": MultiDict(), "errors": {}},
+        version_values=version.get("values", MultiDict()), version_errors=version.get("errors", {}),
+        drift_form=forms.get("drift") or {"values": MultiDict(), "errors": {}},
         statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
         feedback=feedback_on(session, asset_id=asset.id), projects=project_choices(session),
         feedback_values=MultiDict(), feedback_errors={},
@@ -91,12 +99,10 @@ def update(asset_id: int):
 def add_version(asset_id: int):
     session = get_session()
     asset = service.get_asset(session, asset_id=asset_id)
-    try:
-        service.add_version(session, asset=asset, data=parse(VersionInput, request.form), by=current_user)
-    except ValidationError as error:
-        return asset_page(asset, version_values=request.form, version_errors=error.errors, status=422)
     # The whole page, swapped in place: the feedback form's versions and the version history list it too.
-    return asset_page(service.get_asset(session, asset_id=asset_id))
+    return write_in_place(
+        lambda: service.add_version(session, asset=asset, data=parse(VersionInput, request.form), by=current_user),
+        page=lambda refused: asset_page(service.get_asset(session, asset_id=asset_id), version=refused))
 
 
 @bp.post("/versions/<int:version_id>/move")

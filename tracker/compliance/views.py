@@ -18,10 +18,15 @@ from tracker.compliance.models import Compliance, ComplianceAudit, Noncompliance
 from tracker.compliance.page import read_page
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import get_session
-from tracker.errors import ValidationError
 from tracker.projects.service import project_choices
 from tracker.validation import parse
-from tracker.web import RecordForm, in_place_or_go_to, move_in_place, page_or_fragment, query_enum, query_page
+from tracker.web import (
+    RecordForm,
+    page_or_fragment,
+    query_enum,
+    query_page,
+    write_in_place,
+)
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
@@ -91,17 +96,20 @@ def detail(audit_id: int):
     return audit_page(service.get_audit(get_session(), audit_id=audit_id))
 
 
-def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
-    """The audit's page (its parts: tracker/compliance/page.py), with any form's values and errors in `forms`."""
+def audit_page(audit: ComplianceAudit, **forms: dict | None):
+    """The audit's page (its parts: tracker/compliance/page.py); a refused form's values and errors in `forms`
+    (by form name) make it a 422."""
     empty = {"values": MultiDict(), "errors": {}}
     parts = read_page(get_session(), audit)
     return page_or_fragment(
-        "compliance/detail.html", "compliance/detail.html", http_status=status, **vars(parts),
+        "compliance/detail.html", "compliance/detail.html", http_status=422 if any(forms.values()) else 200,
+        **vars(parts),
         version_options=[(str(v.id), v.name) for v in parts.scope], compliance=list(Compliance),
         nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
         if can(current_user, "noncompliance.update", item) else [],
         moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role),
-        results_form=forms.get("results", empty), move_form=forms.get("move", empty), nc_form=forms.get("nc", empty))
+        results_form=forms.get("results") or empty, move_form=forms.get("move") or empty,
+        nc_form=forms.get("nc") or empty)
 
 
 @bp.post("/<int:audit_id>/results")
@@ -109,12 +117,10 @@ def audit_page(audit: ComplianceAudit, *, status: int = 200, **forms):
 def record_results(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)
-    try:
-        service.record_results(session, audit=audit, results=parse_results(request.form), by=current_user)
-    except ValidationError as error:
-        return audit_page(service.get_audit(session, audit_id=audit_id), status=422,
-                          results={"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url_for("compliance.detail", audit_id=audit_id), lambda: audit_page(audit))
+    return write_in_place(
+        lambda: service.record_results(session, audit=audit, results=parse_results(request.form), by=current_user),
+        url=url_for("compliance.detail", audit_id=audit_id),
+        page=lambda refused: audit_page(service.get_audit(session, audit_id=audit_id), results=refused))
 
 
 @bp.post("/<int:audit_id>/move")
@@ -122,10 +128,10 @@ def record_results(audit_id: int):
 def move(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)
-    return move_in_place(
+    return write_in_place(
         lambda: service.move_audit(session, audit=audit, data=parse(AuditMoveInput, request.form), by=current_user),
         url=url_for("compliance.detail", audit_id=audit_id),
-        page=lambda refused: audit_page(audit, status=422, move=refused) if refused else audit_page(audit))
+        page=lambda refused: audit_page(audit, move=refused))
 
 
 @bp.post("/<int:audit_id>/noncompliances")
@@ -133,12 +139,10 @@ def move(audit_id: int):
 def add_noncompliance(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)
-    try:
-        service.add_noncompliance(session, audit=audit, data=parse(NoncomplianceInput, request.form),
-                                  by=current_user)
-    except ValidationError as error:
-        return audit_page(audit, status=422, nc={"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url_for("compliance.detail", audit_id=audit_id), lambda: audit_page(audit))
+    return write_in_place(
+        lambda: service.add_noncompliance(session, audit=audit, data=parse(NoncomplianceInput, request.form),
+                                          by=current_user),
+        url=url_for("compliance.detail", audit_id=audit_id), page=lambda refused: audit_page(audit, nc=refused))
 
 
 @bp.post("/noncompliances/<int:item_id>/move")
@@ -147,9 +151,8 @@ def move_noncompliance(item_id: int):
     session = get_session()
     item = service.updatable_noncompliance(session, item_id=item_id, by=current_user)
     audit = service.get_audit(session, audit_id=item.audit_id)
-    return move_in_place(
+    return write_in_place(
         lambda: service.move_noncompliance(session, item=item, data=parse(NoncomplianceMoveInput, request.form),
                                            by=current_user),
         url=url_for("compliance.detail", audit_id=audit.id),
-        page=lambda refused: audit_page(audit, status=422, nc=refused | {"item": item.id}) if refused
-        else audit_page(audit))
+        page=lambda refused: audit_page(audit, nc=refused and refused | {"item": item.id}))

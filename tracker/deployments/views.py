@@ -189,7 +189,7 @@ def deploy_drift(asset_id: int):
         deployment = standard_set.deploy_to_drifted(session, asset=asset, by=current_user,
                                                     override_reason=_override_reason())
     except ValidationError as error:
-        return asset_page(asset, status=422, drift_form={"values": request.form, "errors": error.errors})
+        return asset_page(asset, drift={"values": request.form, "errors": error.errors})
     return go_to(url_for("deployments.detail", deployment_id=deployment.id))
 
 

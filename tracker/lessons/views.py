@@ -7,7 +7,6 @@ from werkzeug.datastructures import MultiDict
 from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
-from tracker.errors import ValidationError
 from tracker.history.service import history
 from tracker.lessons import service
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
@@ -19,12 +18,12 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     go_to,
-    move_in_place,
     page_or_fragment,
     query_enum,
     query_id,
     query_page,
     query_text,
+    write_in_place,
 )
 from tracker.workflow import allowed_moves
 
@@ -78,14 +77,15 @@ def detail(lesson_id: int):
     return _detail(service.get_lesson(get_session(), lesson_id=lesson_id))
 
 
-def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = None, errors: dict | None = None):
+def _detail(lesson: Lesson, *, move: dict | None = None):
+    """The lesson's page; a refused move's values and errors in `move` make it a 422."""
     session = get_session()
     versions = [(str(v.id), v.name) for v in version_choices(session, asset_id=lesson.asset_id)]
     return page_or_fragment(
-        "lessons/detail.html", "lessons/detail.html", http_status=status, lesson=lesson,
+        "lessons/detail.html", "lessons/detail.html", http_status=422 if move else 200, lesson=lesson,
         moves=allowed_moves(LESSON_TRANSITIONS, lesson.status, current_user.role), versions=versions,
         convertible=(lesson.status, LessonStatus.CONVERTED) in LESSON_TRANSITIONS,
-        values=values or MultiDict(), errors=errors or {},
+        values=(move or {}).get("values", MultiDict()), errors=(move or {}).get("errors", {}),
         history=history(session, entity="lesson", entity_ids=[lesson.id]))
 
 
@@ -94,11 +94,10 @@ def _detail(lesson: Lesson, *, status: int = 200, values: MultiDict | None = Non
 def move(lesson_id: int):
     session = get_session()
     lesson = service.get_lesson(session, lesson_id=lesson_id)
-    return move_in_place(
+    return write_in_place(
         lambda: service.move_lesson(session, lesson=lesson, data=parse(LessonMoveInput, request.form), by=current_user),
         url=url_for("lessons.detail", lesson_id=lesson.id),
-        page=lambda refused: _detail(lesson, status=422, **refused) if refused
-        else _detail(service.get_lesson(session, lesson_id=lesson_id)))
+        page=lambda refused: _detail(service.get_lesson(session, lesson_id=lesson_id), move=refused))
 
 
 @bp.post("/lessons/<int:lesson_id>/convert")
@@ -114,16 +113,15 @@ def convert(lesson_id: int):
 def feedback(asset_id: int):
     session = get_session()
     asset = get_asset(session, asset_id=asset_id)
-    try:
-        service.give_feedback(session, asset=asset, data=parse(FeedbackInput, request.form), by=current_user)
-    except ValidationError as error:
-        return feedback_section(asset, status=422, values=request.form, errors=error.errors)
-    return feedback_section(asset)
+    return write_in_place(
+        lambda: service.give_feedback(session, asset=asset, data=parse(FeedbackInput, request.form), by=current_user),
+        page=lambda refused: feedback_section(asset, refused=refused))
 
 
-def feedback_section(asset, *, status: int = 200, values: MultiDict | None = None, errors: dict | None = None):
-    """The feedback section of an asset's page (its htmx fragment)."""
+def feedback_section(asset, *, refused: dict | None = None):
+    """The feedback section of an asset's page (its htmx fragment); a refused form in `refused` makes it a 422."""
     session = get_session()
-    return page_or_fragment("lessons/_feedback_page.html", "lessons/_feedback.html", http_status=status, asset=asset,
-                            feedback=service.feedback_on(session, asset_id=asset.id), projects=_projects(),
-                            feedback_values=values or MultiDict(), feedback_errors=errors or {})
+    return page_or_fragment("lessons/_feedback_page.html", "lessons/_feedback.html", http_status=422 if refused
+                            else 200, asset=asset, feedback=service.feedback_on(session, asset_id=asset.id),
+                            projects=_projects(), feedback_values=(refused or {}).get("values", MultiDict()),
+                            feedback_errors=(refused or {}).get("errors", {}))

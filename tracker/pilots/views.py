@@ -14,7 +14,7 @@ from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.service import project_choices
 from tracker.validation import parse
-from tracker.web import RecordForm, move_in_place, page_or_fragment, query_enum, query_page
+from tracker.web import RecordForm, page_or_fragment, query_enum, query_page, write_in_place
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -36,13 +36,13 @@ def detail(pilot_id: int):
     return _detail(service.get_pilot(get_session(), pilot_id=pilot_id))
 
 
-def _detail(pilot: Pilot, *, status: int = 200, move_values: MultiDict | None = None,
-            move_errors: dict | None = None):
+def _detail(pilot: Pilot, *, move: dict | None = None):
+    """The pilot's page; a refused move's values and errors in `move` make it a 422."""
     session = get_session()
     return page_or_fragment(
-        "pilots/detail.html", "pilots/detail.html", http_status=status, pilot=pilot,
+        "pilots/detail.html", "pilots/detail.html", http_status=422 if move else 200, pilot=pilot,
         moves=allowed_moves(PILOT_TRANSITIONS, pilot.status, current_user.role), decisions=list(PilotDecision),
-        move_values=move_values or MultiDict(), move_errors=move_errors or {},
+        move_values=(move or {}).get("values", MultiDict()), move_errors=(move or {}).get("errors", {}),
         history=history(session, entity="pilot", entity_ids=[pilot.id]))
 
 
@@ -78,11 +78,10 @@ def update(pilot_id: int):
 def move(pilot_id: int):
     session = get_session()
     pilot = service.get_pilot(session, pilot_id=pilot_id)
-    return move_in_place(
+    return write_in_place(
         lambda: service.move_pilot(session, pilot=pilot, data=parse(PilotMoveInput, request.form), by=current_user),
         url=url_for("pilots.detail", pilot_id=pilot.id),
-        page=lambda refused: _detail(pilot, status=422, move_values=refused["values"], move_errors=refused["errors"])
-        if refused else _detail(pilot))
+        page=lambda refused: _detail(pilot, move=refused))
 
 
 def _values(pilot: Pilot) -> MultiDict:

@@ -20,12 +20,12 @@ from tracker.web import (
     RecordForm,
     fragment_requested,
     go_to,
-    move_in_place,
     page_or_fragment,
     query_enum,
     query_id,
     query_page,
     query_text,
+    write_in_place,
 )
 from tracker.workflow import allowed_moves
 
@@ -67,16 +67,16 @@ def detail(proposal_id: int):
 SECTION_TEMPLATES = {"page": "proposals/detail.html", "comments": "proposals/_comments.html"}
 
 
-def _detail(proposal: Proposal, *, section: str = "page", status: int = 200, move_errors: dict | None = None,
-            move_values: MultiDict | None = None,
-            comment_values: MultiDict | None = None, comment_errors: dict | None = None):
-    """The proposal's page, or one section of it (reading only that section's parts: tracker/proposals/page.py)."""
+def _detail(proposal: Proposal, *, section: str = "page", **forms: dict | None):
+    """The proposal's page, or one section of it (reading only that section's parts: tracker/proposals/page.py);
+    a refused form's values and errors in `forms` (move, comment) make it a 422."""
+    move, comment = forms.get("move") or {}, forms.get("comment") or {}
     return page_or_fragment(
-        "proposals/detail.html", SECTION_TEMPLATES[section], http_status=status,
+        "proposals/detail.html", SECTION_TEMPLATES[section], http_status=422 if any(forms.values()) else 200,
         **vars(read_page(get_session(), proposal, section=section if fragment_requested() else "page")),
         moves=allowed_moves(PROPOSAL_TRANSITIONS, proposal.status, current_user.role),
-        move_errors=move_errors or {}, move_values=move_values or MultiDict(),
-        comment_values=comment_values or MultiDict(), comment_errors=comment_errors or {},
+        move_errors=move.get("errors", {}), move_values=move.get("values", MultiDict()),
+        comment_values=comment.get("values", MultiDict()), comment_errors=comment.get("errors", {}),
     )
 
 
@@ -116,11 +116,10 @@ def update(proposal_id: int):
 def move(proposal_id: int):
     session = get_session()
     proposal = service.get_proposal(session, proposal_id=proposal_id)
-    return move_in_place(
+    return write_in_place(
         lambda: service.move_proposal(session, proposal=proposal, data=parse(ProposalMoveInput, request.form), by=current_user),
         url=url_for("proposals.detail", proposal_id=proposal.id),
-        page=lambda refused: _detail(proposal, status=422, move_errors=refused["errors"],
-                                     move_values=refused["values"]) if refused else _detail(proposal))
+        page=lambda refused: _detail(proposal, move=refused))
 
 
 @bp.post("/<int:proposal_id>/comments")
@@ -128,12 +127,10 @@ def move(proposal_id: int):
 def comment(proposal_id: int):
     session = get_session()
     proposal = service.get_proposal(session, proposal_id=proposal_id)
-    try:
-        service.add_comment(session, proposal=proposal, data=parse(CommentInput, request.form), by=current_user)
-    except ValidationError as error:
-        return _detail(proposal, status=422, comment_values=request.form, comment_errors=error.errors,
-                       section="comments")
-    return _detail(proposal, section="comments")
+    return write_in_place(
+        lambda: service.add_comment(session, proposal=proposal, data=parse(CommentInput, request.form),
+                                    by=current_user),
+        page=lambda refused: _detail(proposal, section="comments", comment=refused))
 
 
 def _values(proposal: Proposal) -> MultiDict:

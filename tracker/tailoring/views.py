@@ -17,11 +17,11 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     go_to,
-    move_in_place,
     page_or_fragment,
     query_enum,
     query_id,
     query_page,
+    write_in_place,
 )
 from tracker.workflow import allowed_moves
 
@@ -71,13 +71,13 @@ def detail(record_id: int):
     return _detail(service.get_tailoring(get_session(), record_id=record_id))
 
 
-def _detail(record: TailoringRecord, *, status: int = 200, values: MultiDict | None = None,
-            errors: dict | None = None):
+def _detail(record: TailoringRecord, *, move: dict | None = None):
+    """The record's page; a refused review's values and errors in `move` make it a 422."""
     session = get_session()
     return page_or_fragment(
-        "tailoring/detail.html", "tailoring/detail.html", http_status=status, record=record,
+        "tailoring/detail.html", "tailoring/detail.html", http_status=422 if move else 200, record=record,
         moves=allowed_moves(TAILORING_TRANSITIONS, record.status, current_user.role),
-        values=values or MultiDict(), errors=errors or {},
+        values=(move or {}).get("values", MultiDict()), errors=(move or {}).get("errors", {}),
         history=history(session, entity="tailoring_record", entity_ids=[record.id]))
 
 
@@ -86,11 +86,11 @@ def _detail(record: TailoringRecord, *, status: int = 200, values: MultiDict | N
 def review(record_id: int):
     session = get_session()
     record = service.get_tailoring(session, record_id=record_id)
-    return move_in_place(
+    return write_in_place(
         lambda: service.move_tailoring(session, record=record, data=parse(TailoringReviewInput, request.form),
                                by=current_user),
         url=url_for("tailoring.detail", record_id=record.id),
-        page=lambda refused: _detail(record, status=422, **refused) if refused else _detail(record))
+        page=lambda refused: _detail(record, move=refused))
 
 
 @bp.get("/patterns")
