@@ -13,9 +13,9 @@ from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session as SQLModelSession
-from sqlmodel import create_engine
+from sqlmodel import create_engine, select
 
-from tracker.errors import Conflict, ValidationError
+from tracker.errors import Conflict, NotFound, ValidationError
 
 
 class Session(SQLModelSession):
@@ -227,6 +227,17 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
+
+
+def get_or_not_found(session: Session, model: type, record_id: int, *options, missing: str):
+    """The record with these loader options applied, or NotFound(missing) (a 404 with that sentence)."""
+    if not options:
+        record = session.get(model, record_id)
+    else:
+        record = session.exec(select(model).where(model.id == record_id).options(*options)).first()
+    if record is None:
+        raise NotFound(missing)
+    return record
 
 
 def paginate(session: Session, statement, *, page: int, size: int) -> Page:

@@ -13,9 +13,9 @@ from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.due import DUE, overdue_clause
-from tracker.errors import NotFound, ValidationError
+from tracker.errors import ValidationError
 from tracker.history.service import record_create
 from tracker.workflow import make_move
 
@@ -51,11 +51,8 @@ def add_and_commit(session: Session, *, plan: ActionPlan, data: CommitmentInput,
 
 
 def get_commitment(session: Session, *, commitment_id: int) -> Commitment:
-    commitment = session.exec(select(Commitment).where(Commitment.id == commitment_id)
-                              .options(selectinload(Commitment.owner), selectinload(Commitment.plan))).first()
-    if commitment is None:
-        raise NotFound("No such commitment.")
-    return commitment
+    return get_or_not_found(session, Commitment, commitment_id, selectinload(Commitment.owner),
+                            selectinload(Commitment.plan), missing="No such commitment.")
 
 
 def updatable_commitment(session: Session, *, commitment_id: int, by: User) -> Commitment:

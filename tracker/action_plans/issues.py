@@ -9,8 +9,8 @@ from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import ISSUE_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush
-from tracker.errors import NotFound, ValidationError
+from tracker.db import commit, flush, get_or_not_found
+from tracker.errors import ValidationError
 from tracker.history.service import record_create
 from tracker.workflow import make_move
 
@@ -32,10 +32,7 @@ def raise_issue(session: Session, *, plan: ActionPlan, data: IssueInput, by: Use
 
 
 def get_issue(session: Session, *, issue_id: int) -> PlanIssue:
-    issue = session.get(PlanIssue, issue_id)
-    if issue is None:
-        raise NotFound("No such issue.")
-    return issue
+    return get_or_not_found(session, PlanIssue, issue_id, missing="No such issue.")
 
 
 def updatable_issue(session: Session, *, issue_id: int, by: User) -> PlanIssue:

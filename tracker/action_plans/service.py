@@ -11,8 +11,8 @@ from tracker.action_plans.revisions import keep_revision
 from tracker.action_plans.workflow import PLAN_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, paginate, utcnow
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
@@ -44,10 +44,7 @@ def list_plans(session: Session, *, where: PlanFilter, page: int, size: int) -> 
 
 def get_plan(session: Session, *, plan_id: int) -> ActionPlan:
     """The plan with its owner, proposals, objectives and team, or NotFound."""
-    plan = session.exec(select(ActionPlan).where(ActionPlan.id == plan_id).options(*LOADED)).first()
-    if plan is None:
-        raise NotFound("No such action plan.")
-    return plan
+    return get_or_not_found(session, ActionPlan, plan_id, *LOADED, missing="No such action plan.")
 
 
 def proposal_choices(session: Session, *, plan: ActionPlan | None) -> list[Proposal]:

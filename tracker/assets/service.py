@@ -11,8 +11,8 @@ from tracker.assets.models import AssetArea, AssetKind, AssetVersion, ProcessAss
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, paginate, utcnow
-from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.errors import Conflict, InvalidTransition, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete, set_links
 from tracker.process_areas.models import ProcessArea
 from tracker.workflow import make_move
@@ -49,19 +49,13 @@ def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -
 
 def get_asset(session: Session, *, asset_id: int) -> ProcessAsset:
     """The asset with everything its page shows, or NotFound."""
-    asset = session.exec(select(ProcessAsset).where(ProcessAsset.id == asset_id).options(
-        selectinload(ProcessAsset.owner), selectinload(ProcessAsset.areas), selectinload(ProcessAsset.versions),
-    )).first()
-    if asset is None:
-        raise NotFound("No such process asset.")
-    return asset
+    return get_or_not_found(session, ProcessAsset, asset_id, selectinload(ProcessAsset.owner),
+                            selectinload(ProcessAsset.areas), selectinload(ProcessAsset.versions),
+                            missing="No such process asset.")
 
 
 def get_version(session: Session, *, version_id: int) -> AssetVersion:
-    version = session.get(AssetVersion, version_id)
-    if version is None:
-        raise NotFound("No such asset version.")
-    return version
+    return get_or_not_found(session, AssetVersion, version_id, missing="No such asset version.")
 
 
 def asset_choices(session: Session) -> list[ProcessAsset]:

@@ -8,8 +8,8 @@ from tracker.auth.models import User
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
-from tracker.db import commit, utcnow
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.db import commit, get_or_not_found, utcnow
+from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, as_text, bump_version, record_create, record_values
 from tracker.projects.models import Project, ProjectLead
 
@@ -103,10 +103,7 @@ def end_sessions(session: Session, *, user: User) -> None:
 
 
 def get_user(session: Session, *, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    return user
+    return get_or_not_found(session, User, user_id, missing="No such user.")
 
 
 def list_users(session: Session) -> list[User]:

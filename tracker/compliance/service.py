@@ -25,7 +25,7 @@ from tracker.compliance.models import (
     NoncomplianceStatus,
 )
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
-from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import DUE, overdue_clause
 from tracker.errors import InvalidTransition, NotFound, ValidationError
@@ -67,10 +67,7 @@ def list_audits(session: Session, *, page: int, size: int, project_id: int | Non
 
 
 def get_audit(session: Session, *, audit_id: int) -> ComplianceAudit:
-    audit = session.exec(select(ComplianceAudit).where(ComplianceAudit.id == audit_id).options(*LOADED)).first()
-    if audit is None:
-        raise NotFound("No such audit.")
-    return audit
+    return get_or_not_found(session, ComplianceAudit, audit_id, *LOADED, missing="No such audit.")
 
 
 def scope(session: Session, *, project_id: int) -> list[AssetVersion]:

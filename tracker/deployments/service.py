@@ -9,7 +9,7 @@ from tracker.action_plans.models import ActionPlan
 from tracker.assets.models import AssetVersion, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.forms import DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
@@ -17,7 +17,7 @@ from tracker.due import DUE, overdue_clause
 from tracker.errors import NotFound, ValidationError
 from tracker.history.service import record_create
 from tracker.pilots.service import deployment_gate
-from tracker.projects.models import Project, ProjectLead, ProjectStatus
+from tracker.projects.models import Project, ProjectStatus, led_by
 from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
@@ -110,12 +110,10 @@ def progress(session: Session, *, deployment_ids: list[int]) -> dict[int, dict[R
 
 
 def get_deployment(session: Session, *, deployment_id: int) -> Deployment:
-    deployment = session.exec(select(Deployment).where(Deployment.id == deployment_id).options(
-        selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset), selectinload(Deployment.plan),
-        selectinload(Deployment.created_by))).first()
-    if deployment is None:
-        raise NotFound("No such deployment.")
-    return deployment
+    return get_or_not_found(session, Deployment, deployment_id,
+                            selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset),
+                            selectinload(Deployment.plan), selectinload(Deployment.created_by),
+                            missing="No such deployment.")
 
 
 def rows_of(session: Session, *, deployment_id: int | None = None, project_id: int | None = None,
@@ -146,7 +144,7 @@ def list_rows(session: Session, *, where: RowFilter, page: int, size: int) -> Pa
         ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date, ProjectDeployment.id)
     if where.lead_id is not None:
         statement = statement.where(ProjectDeployment.project_id.in_(
-            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+            led_by(where.lead_id)))
     if where.status is not None:
         statement = statement.where(ProjectDeployment.status == where.status)
     if where.to_progress:

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.db import Page, paginate
 from tracker.deployments.models import IN_USE, ProjectDeployment, RowStatus
-from tracker.projects.models import Phase, Project, ProjectLead, ProjectStatus
+from tracker.projects.models import Phase, Project, ProjectStatus, led_by
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _projects(where: StatusFilter):
             select(ProjectDeployment.project_id).where(ProjectDeployment.status == where.status)))
     if where.lead_id:
         statement = statement.where(Project.id.in_(
-            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+            led_by(where.lead_id)))
     return statement
 
 

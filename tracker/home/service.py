@@ -14,7 +14,7 @@ from tracker.deployments.models import ProjectDeployment
 from tracker.due import DUE, overdue_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
-from tracker.projects.models import Project, ProjectLead, ProjectStatus
+from tracker.projects.models import Project, ProjectLead, ProjectStatus, led_by
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.tailoring.models import TailoringRecord, TailoringStatus
 
@@ -72,7 +72,7 @@ def _for_process_group(session: Session, user) -> list[Waiting]:
 
 
 def _for_leads(session: Session, user) -> list[Waiting]:
-    led = select(ProjectLead.project_id).where(ProjectLead.user_id == user.id)
+    led = led_by(user.id)
     return [Waiting("Deployments to progress on your projects",
                     _count(session, ProjectDeployment, ProjectDeployment.project_id.in_(led),
                            ProjectDeployment.status.in_(DUE[ProjectDeployment][1])),

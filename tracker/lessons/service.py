@@ -9,8 +9,8 @@ from sqlmodel import Session, func, or_, select
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, paginate
-from tracker.errors import NotFound, ValidationError
+from tracker.db import Page, commit, flush, get_or_not_found, paginate
+from tracker.errors import ValidationError
 from tracker.history.service import bump_version, record_create, record_values
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
@@ -79,10 +79,7 @@ def library(session: Session, *, where: LessonFilter, page: int, size: int) -> P
 
 
 def get_lesson(session: Session, *, lesson_id: int) -> Lesson:
-    lesson = session.exec(select(Lesson).where(Lesson.id == lesson_id).options(*LOADED)).first()
-    if lesson is None:
-        raise NotFound("No such lesson.")
-    return lesson
+    return get_or_not_found(session, Lesson, lesson_id, *LOADED, missing="No such lesson.")
 
 
 def move_lesson(session: Session, *, lesson: Lesson, data: LessonMoveInput, by: User) -> Lesson:

@@ -5,8 +5,8 @@ from sqlmodel import Session, select
 
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.db import commit, flush, get_or_not_found
+from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create
 from tracker.objectives.forms import ObjectiveInput
 from tracker.objectives.models import BusinessObjective
@@ -25,10 +25,7 @@ def list_objectives(session: Session, *, active_only: bool = False) -> list[Busi
 
 
 def get_objective(session: Session, *, objective_id: int) -> BusinessObjective:
-    objective = session.get(BusinessObjective, objective_id)
-    if objective is None:
-        raise NotFound("No such objective.")
-    return objective
+    return get_or_not_found(session, BusinessObjective, objective_id, missing="No such objective.")
 
 
 def _check(session: Session, data: ObjectiveInput, objective_id: int | None) -> None:

@@ -10,8 +10,8 @@ from tracker.action_plans.workflow import OPEN as PLAN_OPEN
 from tracker.assets.models import AssetVersion
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, paginate, utcnow
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, set_links
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotStatus
@@ -33,10 +33,7 @@ def list_pilots(session: Session, *, status: PilotStatus | None, page: int, size
 
 
 def get_pilot(session: Session, *, pilot_id: int) -> Pilot:
-    pilot = session.exec(select(Pilot).where(Pilot.id == pilot_id).options(*LOADED)).first()
-    if pilot is None:
-        raise NotFound("No such pilot.")
-    return pilot
+    return get_or_not_found(session, Pilot, pilot_id, *LOADED, missing="No such pilot.")
 
 
 def plan_choices(session: Session) -> list[ActionPlan]:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship, SQLModel, select
 
 from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
@@ -39,6 +39,11 @@ class ProjectLead(SQLModel, table=True):
 
     project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+
+
+def led_by(user_id: int):
+    """The ids of the projects this person leads, as a subquery: `Project.id.in_(led_by(user.id))`."""
+    return select(ProjectLead.project_id).where(ProjectLead.user_id == user_id)
 
 
 class Project(SQLModel, table=True):

@@ -8,11 +8,11 @@ from sqlmodel import Session, func, or_, select
 from tracker.auth.models import User
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
-from tracker.db import Page, commit, flush, paginate
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.db import Page, commit, flush, get_or_not_found, paginate
+from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, set_links
 from tracker.projects.forms import ProjectInput
-from tracker.projects.models import Phase, Project, ProjectLead, ProjectStatus
+from tracker.projects.models import Phase, Project, ProjectStatus, led_by
 
 CODE_TAKEN = {"code": "Another project already uses this code."}
 FIELDS = ("code", "name", "description", "phase", "status", "start_date", "end_date")
@@ -47,18 +47,13 @@ def list_projects(session: Session, *, where: ProjectFilter, page: int, size: in
         statement = statement.where(Project.status == where.status)
     if where.lead_id:
         statement = statement.where(Project.id.in_(
-            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+            led_by(where.lead_id)))
     return paginate(session, statement, page=page, size=size)
 
 
 def get_project(session: Session, *, project_id: int) -> Project:
     """The project, or NotFound."""
-    project = session.exec(
-        select(Project).where(Project.id == project_id).options(selectinload(Project.leads))
-    ).first()
-    if project is None:
-        raise NotFound("No such project.")
-    return project
+    return get_or_not_found(session, Project, project_id, selectinload(Project.leads), missing="No such project.")
 
 
 def editable_project(session: Session, *, project_id: int, by: User) -> Project:

@@ -8,8 +8,8 @@ from sqlmodel import Session, func, or_, select
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, paginate, utcnow
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
 from tracker.objectives.models import BusinessObjective
 from tracker.process_areas.models import ProcessArea
@@ -107,11 +107,8 @@ def submitters(session: Session) -> list[User]:
 
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
     """The proposal with what its page shows, or NotFound."""
-    proposal = session.exec(select(Proposal).where(Proposal.id == proposal_id).options(
-        *LOADED, selectinload(Proposal.assets), selectinload(Proposal.duplicate_of))).first()
-    if proposal is None:
-        raise NotFound("No such proposal.")
-    return proposal
+    return get_or_not_found(session, Proposal, proposal_id, *LOADED, selectinload(Proposal.assets),
+                            selectinload(Proposal.duplicate_of), missing="No such proposal.")
 
 
 def comments(session: Session, *, proposal_id: int) -> list[ProposalComment]:

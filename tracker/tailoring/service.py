@@ -10,10 +10,10 @@ from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
-from tracker.db import Page, commit, flush, paginate, utcnow
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create
-from tracker.projects.models import Project, ProjectLead
+from tracker.projects.models import Project, led_by
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.priority import current_weights, score
 from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
@@ -60,7 +60,7 @@ def list_records(session: Session, *, where: TailoringFilter, page: int, size: i
         statement = statement.where(TailoringRecord.project_id == where.project_id)
     if where.lead_id:
         statement = statement.where(TailoringRecord.project_id.in_(
-            select(ProjectLead.project_id).where(ProjectLead.user_id == where.lead_id)))
+            led_by(where.lead_id)))
     return paginate(session, statement, page=page, size=size)
 
 
@@ -72,10 +72,7 @@ def of_project(session: Session, *, project_id: int, status: TailoringStatus | N
 
 
 def get_tailoring(session: Session, *, record_id: int) -> TailoringRecord:
-    record = session.exec(select(TailoringRecord).where(TailoringRecord.id == record_id).options(*LOADED)).first()
-    if record is None:
-        raise NotFound("No such tailoring record.")
-    return record
+    return get_or_not_found(session, TailoringRecord, record_id, *LOADED, missing="No such tailoring record.")
 
 
 def move_tailoring(session: Session, *, record: TailoringRecord, data: TailoringReviewInput, by: User) -> TailoringRecord:
@@ -91,7 +88,7 @@ def projects_to_tailor(session: Session, *, by: User) -> list[Project]:
     """The projects this user may log tailoring for."""
     statement = select(Project).order_by(Project.code)
     if by.role != Role.PROCESS_GROUP:
-        statement = statement.where(Project.id.in_(select(ProjectLead.project_id).where(ProjectLead.user_id == by.id)))
+        statement = statement.where(Project.id.in_(led_by(by.id)))
     return list(session.exec(statement).all())
 
 
