@@ -131,7 +131,7 @@ def _from_lesson(story: Story) -> None:
     """The OPS incident lesson becomes a proposal, which the process group words as a change and links to the
     objective it serves, then escalates to the committee."""
     proposal = lessons.convert(story.session, lesson=story.made["lesson-incidents"], by=story.users["sepg"])
-    story.made["post-mortems"] = proposals.update(story.session, proposal=proposal, data=ProposalInput(
+    story.made["post-mortems"] = proposals.update_proposal(story.session, proposal=proposal, data=ProposalInput(
         title="Blameless incident reviews within three working days", problem=proposal.problem,
         proposed_change=proposal.proposed_change, source=proposal.source, source_ref=proposal.source_ref,
         objective_ids=[story.made["objective2"].id], asset_ids=[asset.id for asset in proposal.assets],

@@ -161,7 +161,7 @@ def editable_proposal(session: Session, *, proposal_id: int, by: User) -> Propos
     return proposal
 
 
-def update(session: Session, *, proposal: Proposal, data: ProposalInput, by: User) -> Proposal:
+def update_proposal(session: Session, *, proposal: Proposal, data: ProposalInput, by: User) -> Proposal:
     """Edit a proposal, refusing an edit made on a stale copy; the score follows."""
     authorize(by, "proposal.edit", proposal)
     if data.version != proposal.version:

@@ -107,7 +107,7 @@ def edit(proposal_id: int):
 def update(proposal_id: int):
     session = get_session()
     proposal = service.editable_proposal(session, proposal_id=proposal_id, by=current_user)
-    return FORM.post(lambda data: service.update(session, proposal=proposal, data=data, by=current_user),
+    return FORM.post(lambda data: service.update_proposal(session, proposal=proposal, data=data, by=current_user),
                      done=_url_of, record=proposal, reload=lambda: service.get_proposal(session, proposal_id=proposal_id))
 
 
