@@ -9,19 +9,20 @@ finds a gap that is now overdue; an incident lesson becomes a proposal the steer
 an estimation plan waits for their approval.
 """
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlmodel import Session, func, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.assets import service as assets
-from tracker.assets.forms import AssetInput, VersionInput
-from tracker.assets.models import VersionStatus
+from tracker.assets.forms import AssetInput
 from tracker.auth import service as accounts
 from tracker.auth.forms import NewUserInput
 from tracker.auth.models import User
-from tracker.db import clock_at, utcnow
+from tracker.db import utcnow
+from tracker.demo.deployment import deployment_events
+from tracker.demo.pipeline import pipeline_events
+from tracker.demo.story import SET_UP, Story, add_draft, release
 from tracker.process_areas.models import ProcessArea
 from tracker.process_areas.service import seed_catalog
 from tracker.projects import service as projects
@@ -46,7 +47,6 @@ PEOPLE = [
     ("member@demo.example", "Mia Member", "member"),
     ("member2@demo.example", "Max Member", "member"),
 ]
-SET_UP = -400  # the day the process group set the tracker up; every other day is counted from today
 # code, name, phase, start day, end day (None: open-ended), leads, description
 PROJECTS = [
     ("OPS", "Service desk operations", "operation", -1100, None, ["lead2"],
@@ -85,37 +85,8 @@ ASSETS = [
 ]
 
 
-class Story:
-    """The demo's year: events run in date order, each at its own moment of its day, so every record and history
-    entry carries the story's date. Days count from `today` (negative: in the past)."""
-
-    def __init__(self, session: Session, today: date) -> None:
-        self.session, self.today = session, today
-        self.events: list[tuple[int, int, Callable[[], object]]] = []
-        self.made: dict[str, object] = {}  # what earlier events made, by name, for later ones
-        self.users: dict[str, User] = {}  # by the local part of their email
-
-    def on(self, day: int, action: Callable[[], object]) -> None:
-        assert day < 0, "the story happens before today"
-        self.events.append((day, len(self.events), action))
-
-    def date(self, day: int | None) -> str:
-        """A form's date field, `day` days from today ("" for none)."""
-        return "" if day is None else (self.today + timedelta(days=day)).isoformat()
-
-    def run(self) -> None:
-        for order, (day, _, action) in enumerate(sorted(self.events)):
-            moment = datetime.combine(self.today + timedelta(days=day), time(9), tzinfo=UTC)
-            self.session.expire_all()  # each event reads the database afresh, as its own request would
-            with clock_at(moment + timedelta(minutes=order % 480)):
-                action()
-
-
 def load_demo(session: Session, *, force: bool = False, today: date | None = None) -> bool:
     """Load the demo organization unless the database already has users; returns whether it loaded."""
-    from tracker.demo.deployment import deployment_events
-    from tracker.demo.pipeline import pipeline_events
-
     seed_catalog(session)
     session.commit()
     if not force and session.exec(select(func.count()).select_from(User)).one():
@@ -156,21 +127,3 @@ def _asset_events(story: Story, title: str, kind: str, areas: list[str], descrip
         story.on(drafted, lambda label=label, notes=notes: add_draft(story, title, label, notes))
         if released is not None:
             story.on(released, lambda label=label: release(story, title, label))
-
-
-def add_draft(story: Story, title: str, label: str, notes: str) -> None:
-    story.made[(title, label)] = assets.add_version(story.session, asset=story.made[title], data=parse(
-        VersionInput, MultiDict({"label": label, "change_notes": notes})), by=story.users["sepg"])
-
-
-def release(story: Story, title: str, label: str) -> None:
-    """Release a version; the version it replaces stays released (projects drift until they redeploy)."""
-    version = story.made[(title, label)]
-    assets.move_version(story.session, version=version, to=VersionStatus.RELEASED, seen=version.version,
-                        by=story.users["sepg"])
-
-
-def retire(story: Story, title: str, label: str) -> None:
-    version = story.made[(title, label)]
-    assets.move_version(story.session, version=version, to=VersionStatus.RETIRED, seen=version.version,
-                        by=story.users["sepg"])

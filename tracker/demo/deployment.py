@@ -11,7 +11,7 @@ from tracker.compliance.forms import (
     NoncomplianceInput,
     NoncomplianceMoveInput,
 )
-from tracker.demo import SET_UP, Story, retire
+from tracker.demo.story import SET_UP, Story, retire
 from tracker.deployments import service as deployments
 from tracker.deployments import standard_set
 from tracker.deployments.forms import DeploymentInput, RowMoveInput, StandardSetInput

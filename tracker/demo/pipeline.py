@@ -16,9 +16,9 @@ from tracker.action_plans.forms import (
     TeamMemberInput,
 )
 from tracker.action_plans.models import Commitment
-from tracker.demo import Story, add_draft, release
 from tracker.demo.requirements_plan import requirements_plan_events
 from tracker.demo.steps import commit_to, complete, move_plan, move_proposal
+from tracker.demo.story import Story, add_draft, release
 from tracker.lessons import service as lessons
 from tracker.objectives import service as objectives
 from tracker.objectives.forms import ObjectiveInput

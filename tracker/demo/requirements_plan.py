@@ -5,8 +5,8 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans import service as plans
 from tracker.action_plans.forms import PlanInput
-from tracker.demo import Story
 from tracker.demo.steps import commit_to, complete, move_plan, move_proposal
+from tracker.demo.story import Story
 from tracker.proposals import service as proposals
 from tracker.proposals.forms import ProposalInput
 from tracker.validation import parse

@@ -5,7 +5,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.action_plans import commitments
 from tracker.action_plans import service as plans
 from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput, PlanMoveInput
-from tracker.demo import Story
+from tracker.demo.story import Story
 from tracker.proposals import service as proposals
 from tracker.proposals.forms import ProposalMoveInput
 from tracker.validation import parse
