@@ -431,3 +431,24 @@ def make_lesson(db, make_user):
         db.commit()
         return lesson
     return make
+
+
+@pytest.fixture
+def make_appraisal(db, make_user):
+    """An appraisal plan (a SCAMPI A of CMMI-DEV unless told), its phases a month apart from 2026-01-05."""
+    from tracker.appraisals.models import Appraisal, AppraisalStatus, Method, ReferenceModel
+
+    def make(status=AppraisalStatus.PLANNED, *, areas=(), projects=(), team=(), **fields):
+        lead = fields.pop("lead_appraiser", None) or make_user(Role.PROCESS_GROUP)
+        appraisal = Appraisal(
+            title=fields.pop("title", f"Appraisal {next(_seq)}"),
+            reference_model=fields.pop("reference_model", ReferenceModel.CMMI_DEV),
+            method=fields.pop("method", Method.SCAMPI_A), sponsor_id=fields.pop("sponsor_id", None)
+            or make_user(Role.STEERING).id, lead_appraiser_id=lead.id,
+            preparation_on=date(2026, 1, 5), execution_on=date(2026, 2, 2), reporting_on=date(2026, 3, 2),
+            aftercare_on=date(2026, 3, 16), completion_on=fields.pop("completion_on", date(2026, 6, 30)),
+            status=status, areas=list(areas), projects=list(projects), team=list(team), **fields)
+        db.add(appraisal)
+        db.commit()
+        return appraisal
+    return make

@@ -100,3 +100,25 @@ def test_proposals_read_as_people_wrote_them(story):
     for proposal in story.exec(select(Proposal)).all():
         assert "as the submitter saw it" not in proposal.problem
         assert proposal.proposed_change.rstrip(".") != proposal.title
+
+
+def test_the_year_began_with_an_appraisal_whose_weakness_became_the_checklist_proposal(story):
+    """The story: a SCAMPI B of the engineering process areas, completed ten months ago, found the VER weakness the
+    checklist proposal answers; the process areas are reappraised on cadences, PP every 6 months (overdue now), VER
+    every 12 (due in two months); the whole organization, never appraised in full, is due now; and the service
+    desk's A2I self-assessment is in preparation."""
+    from tracker.appraisals.cadence import schedule
+    from tracker.appraisals.models import Appraisal, AppraisalStatus, Finding, FindingKind
+    from tracker.proposals.models import Proposal
+
+    scampi = story.exec(select(Appraisal).where(Appraisal.title.startswith("SCAMPI B"))).one()
+    assert (scampi.status, scampi.completed_on) == (AppraisalStatus.COMPLETED, TODAY - timedelta(days=300))
+    weakness = story.exec(select(Finding).where(Finding.appraisal_id == scampi.id,
+                                                Finding.kind == FindingKind.WEAKNESS)).all()
+    checklists = story.exec(select(Proposal).where(Proposal.title == "Checklist-driven peer reviews")).one()
+    assert (checklists.source_entity, checklists.source_id) in {("finding", f.id) for f in weakness}
+    due = {d.scope.split(" ")[0]: d for d in schedule(story, today=TODAY)}
+    assert due["PP"].overdue and not due["VER"].overdue
+    assert (due["The"].last_completed_on, due["The"].overdue) == (None, True)
+    a2i = story.exec(select(Appraisal).where(Appraisal.title.startswith("A2I"))).one()
+    assert a2i.status == AppraisalStatus.PREPARATION

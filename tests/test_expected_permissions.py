@@ -9,12 +9,15 @@ deploys assets, reviews tailoring, audits and folds lessons back in (SP 2.1-2.4,
 committee decides what is escalated to it, approves action plans and decides pilots (GP 2.10: higher-level
 management reviews and decides); project leads move their own projects' deployment rows and log tailoring;
 everyone proposes, comments, logs lessons and works the commitments, issues and noncompliances they own;
-only an admin manages accounts and settings.
+only an admin manages accounts and settings. Appraisals (SP 1.2) are planned and run by the process group, which
+keeps the reappraisal cadences; the appraisal team (whatever their role) records findings and ratings for their
+appraisal.
 """
 
 import pytest
 
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
+from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.policy import POLICY, can
 from tracker.auth.roles import Role
@@ -124,6 +127,17 @@ EXPECTED_MOVES = {
         new -> converted:
         reviewed -> converted:
     """),
+    "appraisal": (APPRAISAL_TRANSITIONS, f"""
+        planned -> preparation: {SG}
+        preparation -> execution: {SG}
+        execution -> reporting: {SG}
+        reporting -> aftercare: {SG}
+        aftercare -> completed: {SG}
+        planned -> cancelled: {SG}
+        preparation -> cancelled: {SG}
+        execution -> cancelled: {SG}
+        reporting -> cancelled: {SG}
+    """),
 }
 
 # action: roles (before any rule about whose record it is)
@@ -163,6 +177,10 @@ EXPECTED_POLICY = f"""
     lesson.log: {ALL}
     lesson.review: {SG}
     feedback.give: {ALL}
+    appraisal.edit: {SG}
+    appraisal.move: {SG}
+    appraisal.record: {ALL}
+    appraisal.cadence: {SG}
 """
 
 
@@ -216,6 +234,11 @@ class Record:
     (Someone(SG, 9), "commitment.update", Record(owner_id=4), True),
     (Someone(MB, 3), "noncompliance.update", Record(owner_id=4), False),
     (Someone(ST, 3), "issue.update", Record(owner_id=4), False),
+    # The appraisal team records findings for its own appraisal; the process group for any.
+    (Someone(MB, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=3)]), True),
+    (Someone(ST, 5), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
+    (Someone(LD, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=4)]), False),
+    (Someone(SG, 9), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
 ])
 def test_whose_record_it_is(who, action, record, expected):
     assert can(who, action, record) is expected

@@ -97,6 +97,7 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from tracker.action_plans.views import bp as plans
     from tracker.action_plans.work_views import bp as plan_work
+    from tracker.appraisals.views import bp as appraisals
     from tracker.assets.views import bp as assets
     from tracker.auth.admin_views import bp as admin
     from tracker.auth.views import bp as auth
@@ -113,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.tailoring.views import bp as tailoring
 
     for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
-                      deployments, tailoring, compliance, audits_moved, lessons):
+                      deployments, tailoring, compliance, audits_moved, lessons, appraisals):
         app.register_blueprint(blueprint)
 
 

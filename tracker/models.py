@@ -12,6 +12,15 @@ from tracker.action_plans.models import (
                                          PlanRevision,
                                          TeamMember,
 )
+from tracker.appraisals.models import (
+                                         Appraisal,
+                                         AppraisalArea,
+                                         AppraisalProject,
+                                         AppraisalTeamMember,
+                                         Finding,
+                                         Rating,
+                                         ReappraisalCadence,
+)
 from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.throttle import SignInFailure
@@ -34,6 +43,7 @@ from tracker.proposals.models import (
 from tracker.tailoring.models import TailoringRecord, TailoringSettings
 
 __all__ = [
+    "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
     "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
     "ProjectDeployment", "StandardSetEntry", "TailoringRecord", "TailoringSettings",
     "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Commitment", "JointReview",

@@ -93,3 +93,24 @@ def of_objective(session: Session, objective: BusinessObjective) -> Trace:
     plans = list(session.exec(select(ActionPlan).join(PlanObjective, PlanObjective.plan_id == ActionPlan.id)
                               .where(PlanObjective.objective_id == objective.id).order_by(ActionPlan.id)).all())
     return Trace(proposals=proposals, plans=plans)
+
+
+def progress_of(session: Session, proposal_ids: list[int]) -> dict[int, Trace]:
+    """How far each proposal has come down the loop (plan -> pilot -> deployment), for a list of proposals in
+    three queries: what an appraisal's findings show of the proposals they led to."""
+    if not proposal_ids:
+        return {}
+    rows = session.exec(select(PlanProposal.proposal_id, ActionPlan)
+                        .join(ActionPlan, ActionPlan.id == PlanProposal.plan_id)
+                        .where(PlanProposal.proposal_id.in_(proposal_ids)).order_by(ActionPlan.id)).all()
+    plan_ids = sorted({plan.id for _, plan in rows})
+    pilots = _pilots_of(session, plan_ids)
+    deployments = list(session.exec(select(Deployment).where(Deployment.plan_id.in_(plan_ids))
+                                    .order_by(Deployment.id)).all()) if plan_ids else []
+    found = {proposal_id: Trace() for proposal_id in proposal_ids}
+    for proposal_id, plan in rows:
+        trace = found[proposal_id]
+        trace.plans.append(plan)
+        trace.pilots += [p for p in pilots if p.plan_id == plan.id]
+        trace.deployments += [d for d in deployments if d.plan_id == plan.id]
+    return found

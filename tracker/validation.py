@@ -34,6 +34,15 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+def whole_number(low: int, high: int):
+    """A number a person types (not picks): out of range says the range."""
+    def in_range(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"enter a whole number from {low} to {high}")
+        return value
+    return Annotated[int, AfterValidator(in_range)]
+
+
 def chosen(message: str):
     """Ids picked from a list, at least one: checked with the other fields, in the same round of errors."""
     def at_least_one(ids: list[int]) -> list[int]:

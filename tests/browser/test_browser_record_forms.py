@@ -45,7 +45,8 @@ def fill_required(page, form) -> None:
 
 
 @pytest.fixture
-def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot):
+def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot,
+          make_appraisal):
     """Records the forms offer in their selects, and records to edit."""
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
@@ -57,7 +58,7 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "proposal": make_proposal(ProposalStatus.SUBMITTED).id, "plan": make_plan(PlanStatus.DRAFT).id,
             "pilot": make_pilot(plan, versions=[make_released(title="Estimation guideline")],
                                 status=PilotStatus.PLANNED).id,  # another asset: the gate would hold the first
-            "user": make_user(Role.MEMBER, email="mia@example.org").id}
+            "user": make_user(Role.MEMBER, email="mia@example.org").id, "appraisal": make_appraisal().id}
 
 
 CREATE = [  # endpoint, the form's page
@@ -65,12 +66,13 @@ CREATE = [  # endpoint, the form's page
     ("proposals.create", "/proposals/new"), ("plans.create", "/plans/new"), ("pilots.create", "/pilots/new"),
     ("deployments.create", "/deployments/new"), ("tailoring.create", "/tailoring/new"),
     ("compliance.create", "/compliance/new"), ("lessons.create", "/lessons/new"), ("admin.create_user", "/admin/users/new"),
+    ("appraisals.create", "/appraisals/new"),
 ]
 EDIT = [  # endpoint, the edit page
     ("projects.update", "/projects/{project}/edit"), ("assets.update", "/assets/{asset}/edit"),
     ("objectives.update", "/objectives/{objective}/edit"), ("proposals.update", "/proposals/{proposal}/edit"),
     ("plans.update", "/plans/{plan}/edit"), ("pilots.update", "/pilots/{pilot}/edit"),
-    ("admin.update_user", "/admin/users/{user}/edit"),
+    ("admin.update_user", "/admin/users/{user}/edit"), ("appraisals.update", "/appraisals/{appraisal}/edit"),
 ]
 
 

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_login import current_user
 
 from tracker.action_plans.models import EDITABLE as PLAN_EDITABLE
+from tracker.appraisals.models import EDITABLE as APPRAISAL_EDITABLE
 from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role
 from tracker.errors import DomainError, InvalidTransition, PermissionDenied
 from tracker.pilots.models import EDITABLE as PILOT_EDITABLE
@@ -55,6 +56,10 @@ POLICY: dict[str, frozenset[Role]] = {
     "lesson.log": EVERYONE,
     "lesson.review": PG,
     "feedback.give": EVERYONE,
+    "appraisal.edit": PG,
+    "appraisal.move": PG,
+    "appraisal.record": EVERYONE,  # the process group any appraisal; others those whose team they are on
+    "appraisal.cadence": PG,
 }
 
 
@@ -78,6 +83,10 @@ def _on_team(user, plan) -> bool:
     return any(member.user_id == user.id for member in plan.team)
 
 
+def _appraises(user, appraisal) -> bool:
+    return user.id == appraisal.lead_appraiser_id or any(member.id == user.id for member in appraisal.team)
+
+
 NOT_PG = [role for role in Role if role != Role.PROCESS_GROUP]
 
 # (action, role) -> does this user own this object? Only consulted when the role holds the action.
@@ -90,6 +99,7 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
     **{("noncompliance.update", role): _owns for role in NOT_PG},
+    **{("appraisal.record", role): _appraises for role in NOT_PG},
 }
 
 
@@ -100,6 +110,7 @@ def _edit_states(action: str):
                                              "first), not through the edit form."),
         "plan.edit": (PLAN_EDITABLE, "Only a draft plan can be edited: use Revise to return it to draft."),
         "pilot.edit": (PILOT_EDITABLE, "A decided pilot is not edited any more."),
+        "appraisal.edit": (APPRAISAL_EDITABLE, "A {status} appraisal is not edited any more."),
     }.get(action)
 
 

@@ -20,6 +20,7 @@ from tracker.auth import service as accounts
 from tracker.auth.forms import NewUserInput
 from tracker.auth.models import User
 from tracker.db import utcnow
+from tracker.demo.appraisals import appraisal_events
 from tracker.demo.deployment import deployment_events
 from tracker.demo.pipeline import pipeline_events
 from tracker.demo.story import SET_UP, Story, add_draft, release
@@ -95,6 +96,7 @@ def load_demo(session: Session, *, force: bool = False, today: date | None = Non
     story.on(SET_UP, lambda: _organization(story))
     for title, kind, areas, description, versions in ASSETS:
         _asset_events(story, title, kind, areas, description, versions)
+    appraisal_events(story)
     pipeline_events(story)
     deployment_events(story)
     story.run()

@@ -37,7 +37,7 @@ OBJECTIVES = [
 # problem, proposed change, moves [(day, to, by, rationale)]
 PROPOSALS = [
     ("checklists", "Checklist-driven peer reviews", "member", -330, "appraisal_finding",
-     "SCAMPI B appraisal, weakness VER-2", [0], 5, 2,
+     "SCAMPI B of the engineering process areas: weakness in VER", [0], 5, 2,
      "Peer reviews are walkthroughs without a checklist. Each reviewer looks for what they happen to know, and "
      "the same kinds of design defect reach system test release after release (9 of the 14 escaped defects "
      "last year were interface or error-handling design defects).",
@@ -117,6 +117,8 @@ def _proposal_events(story: Story, key, title, submitter, day, source, ref, serv
                           "source_ref": ref, "expected_benefit": str(benefit), "estimated_effort": str(effort)})
         if key == "estimation":  # the lesson it grew from, linked
             form |= {"source_entity": "lesson", "source_id": str(story.made["lesson-estimates"].id)}
+        if key == "checklists":  # the appraisal weakness it answers, linked
+            form |= {"source_entity": "finding", "source_id": str(story.made["finding-VER-weakness"].id)}
         form.setlist("objective_ids", [str(story.made[f"objective{i}"].id) for i in served])
         story.made[key] = proposals.submit(story.session, data=parse(ProposalInput, form), by=story.users[submitter])
 

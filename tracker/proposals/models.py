@@ -33,6 +33,7 @@ class SourceEntity(StrEnum):
     NONCOMPLIANCE = "noncompliance"
     ASSET_FEEDBACK = "asset_feedback"
     PROCESS_ASSET = "process_asset"  # a tailoring pattern: the asset whose element projects tailor out
+    FINDING = "finding"  # an appraisal's weakness or improvement opportunity
 
 
 class ProposalStatus(Labelled):

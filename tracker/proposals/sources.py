@@ -11,6 +11,7 @@ from typing import Any
 from flask import url_for
 from sqlmodel import Session, select
 
+from tracker.appraisals.models import Finding
 from tracker.assets.models import ProcessAsset
 from tracker.compliance.models import Noncompliance
 from tracker.errors import NotFound
@@ -51,6 +52,10 @@ KINDS: dict[SourceEntity, SourceKind] = {
     SourceEntity.PROCESS_ASSET: SourceKind(
         ProcessAsset, ProposalSource.TAILORING_PATTERN, "assets.detail", lambda r: {"asset_id": r.id},
         lambda r: r.title),
+    SourceEntity.FINDING: SourceKind(
+        Finding, ProposalSource.APPRAISAL_FINDING, "appraisals.detail", lambda r: {"appraisal_id": r.appraisal_id},
+        lambda r: f"{r.appraisal.title}: {r.kind.label.lower()} in {r.area.code}"[:200],
+        draft=lambda r: {"problem": r.statement, "area_ids": str(r.area_id)}),
 }
 
 

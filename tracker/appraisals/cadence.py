@@ -1,0 +1,132 @@
+"""Reappraisal (OPF SP 1.2: appraise the organization's processes periodically): how often each scope is
+appraised, and when each is next due.
+
+A scope is the whole organization or one process area. An appraisal covers the process areas its scope lists,
+or all of them (the whole organization) when it lists none. The next appraisal of a scope is due its cadence's
+months after the last completed appraisal covering it; a scope never appraised is due now.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, func, select
+
+from tracker.appraisals.forms import CadenceInput, CadenceMonthsInput
+from tracker.appraisals.models import (
+    Appraisal,
+    AppraisalArea,
+    AppraisalStatus,
+    CadenceScope,
+    ReappraisalCadence,
+)
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import commit, flush, get_or_not_found, utcnow
+from tracker.errors import Conflict, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create
+from tracker.process_areas.models import ProcessArea
+
+OPEN = frozenset(set(AppraisalStatus) - {AppraisalStatus.COMPLETED, AppraisalStatus.CANCELLED})
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter: 31 January + 1 = 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Due:
+    cadence: ReappraisalCadence
+    scope: str  # what is appraised, as people say it
+    last_completed_on: date | None  # the last completed appraisal covering the scope; None: never appraised
+    due_on: date  # today when never appraised
+    overdue: bool
+    planned: Appraisal | None  # the soonest appraisal under way or planned that covers the scope
+
+
+def list_cadences(session: Session) -> list[ReappraisalCadence]:
+    return list(session.exec(select(ReappraisalCadence).options(selectinload(ReappraisalCadence.area))
+                             .order_by(ReappraisalCadence.scope, ReappraisalCadence.area_id)).all())
+
+
+def schedule(session: Session, *, today: date | None = None) -> list[Due]:
+    """Every scope with a cadence and when it is next due, overdue first, then soonest; four queries."""
+    today = today or utcnow().date()
+    cadences = list_cadences(session)
+    lists_areas = select(AppraisalArea.appraisal_id)
+    whole = session.exec(select(func.max(Appraisal.completed_on)).where(
+        Appraisal.status == AppraisalStatus.COMPLETED, Appraisal.id.not_in(lists_areas))).one()
+    per_area = dict(session.exec(select(AppraisalArea.area_id, func.max(Appraisal.completed_on))
+                                 .join(Appraisal, Appraisal.id == AppraisalArea.appraisal_id)
+                                 .where(Appraisal.status == AppraisalStatus.COMPLETED)
+                                 .group_by(AppraisalArea.area_id)).all())
+    upcoming = list(session.exec(select(Appraisal).where(Appraisal.status.in_(OPEN))
+                                 .options(selectinload(Appraisal.areas)).order_by(Appraisal.completion_on)).all())
+    found = []
+    for cadence in cadences:
+        if cadence.scope == CadenceScope.ORGANIZATION:
+            last, scope = whole, "The whole organization"
+            planned = next((a for a in upcoming if not a.areas), None)
+        else:
+            last = max((d for d in (whole, per_area.get(cadence.area_id)) if d is not None), default=None)
+            scope = cadence.area.label
+            planned = next((a for a in upcoming if not a.areas or cadence.area in a.areas), None)
+        due_on = add_months(last, cadence.months) if last else today
+        found.append(Due(cadence, scope, last, due_on, overdue=due_on < today or last is None, planned=planned))
+    return sorted(found, key=lambda d: (not d.overdue, d.due_on, d.scope))
+
+
+def _check(session: Session, data: CadenceInput, cadence_id: int | None) -> None:
+    errors = {}
+    if data.scope == CadenceScope.PROCESS_AREA and (data.area_id is None
+                                                    or session.get(ProcessArea, data.area_id) is None):
+        errors["area_id"] = "Choose the process area this cadence is for."
+    area_id = data.area_id if data.scope == CadenceScope.PROCESS_AREA else None
+    same = select(ReappraisalCadence.id).where(
+        ReappraisalCadence.scope == data.scope,
+        ReappraisalCadence.area_id == area_id if area_id is not None else ReappraisalCadence.area_id.is_(None))
+    if cadence_id is not None:
+        same = same.where(ReappraisalCadence.id != cadence_id)
+    if not errors and session.exec(same).first() is not None:
+        errors["scope" if data.scope == CadenceScope.ORGANIZATION else "area_id"] = (
+            "This scope has a cadence already: change that one.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _label(session: Session, data: CadenceInput) -> str:
+    if data.scope == CadenceScope.ORGANIZATION:
+        return "organization"
+    return session.get(ProcessArea, data.area_id).code
+
+
+def set_cadence(session: Session, *, data: CadenceInput, by: User) -> ReappraisalCadence:
+    """A new scope's cadence: how many months between its appraisals."""
+    authorize(by, "appraisal.cadence")
+    _check(session, data, None)
+    area_id = data.area_id if data.scope == CadenceScope.PROCESS_AREA else None
+    cadence = ReappraisalCadence(scope=data.scope, area_id=area_id, months=data.months)
+    session.add(cadence)
+    flush(session, unique={"scope": "This scope has a cadence already: change that one."})
+    record_create(session, cadence, by=by, fields={"scope": _label(session, data), "months": data.months})
+    commit(session)
+    return cadence
+
+
+def get_cadence(session: Session, *, cadence_id: int) -> ReappraisalCadence:
+    return get_or_not_found(session, ReappraisalCadence, cadence_id, missing="No such cadence.")
+
+
+def update_cadence(session: Session, *, cadence: ReappraisalCadence, data: CadenceMonthsInput,
+                   by: User) -> ReappraisalCadence:
+    """A new interval for a scope: its next due date moves with it."""
+    authorize(by, "appraisal.cadence")
+    if data.version != cadence.version:
+        raise Conflict(current=cadence)
+    bump_version(session, cadence, apply_changes(session, cadence, by=by, changes={"months": data.months}))
+    commit(session)
+    return cadence

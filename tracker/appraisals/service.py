@@ -1,0 +1,244 @@
+"""Appraisals (OPF SP 1.2): plan one, move it through its phases, record findings and ratings, turn a weakness
+into an improvement proposal, and keep each scope's reappraisal cadence."""
+
+from sqlalchemy import case
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from tracker.appraisals.forms import AppraisalInput, AppraisalMoveInput, FindingInput, RatingInput
+from tracker.appraisals.models import (
+    FINDING_STATUSES,
+    TO_IMPROVE,
+    Appraisal,
+    AppraisalStatus,
+    Finding,
+    FindingKind,
+    Rating,
+)
+from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.errors import Conflict, InvalidTransition, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
+from tracker.process_areas.models import ProcessArea
+from tracker.projects.models import Project
+from tracker.proposals import service as proposals
+from tracker.proposals.forms import ProposalInput
+from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
+from tracker.proposals.sources import proposals_from
+from tracker.validation import chosen_records
+from tracker.workflow import make_move
+
+FIELDS = ("title", "reference_model", "method", "scope_notes", "resources", "logistics", "preparation_on",
+          "execution_on", "reporting_on", "aftercare_on", "completion_on")
+LOADED = (selectinload(Appraisal.sponsor), selectinload(Appraisal.lead_appraiser), selectinload(Appraisal.team),
+          selectinload(Appraisal.projects), selectinload(Appraisal.areas))
+
+
+def list_appraisals(session: Session, *, status: AppraisalStatus | None, page: int, size: int) -> Page:
+    statement = select(Appraisal).options(*LOADED).order_by(Appraisal.completion_on.desc(), Appraisal.id.desc())
+    if status:
+        statement = statement.where(Appraisal.status == status)
+    return paginate(session, statement, page=page, size=size)
+
+
+def get_appraisal(session: Session, *, appraisal_id: int) -> Appraisal:
+    return get_or_not_found(session, Appraisal, appraisal_id, *LOADED, missing="No such appraisal.")
+
+
+def _person(session: Session, user_id: int, field: str) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise ValidationError({field: "Choose a person from the list."})
+    return user
+
+
+def _links(session: Session, data: AppraisalInput) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    found: dict[str, object] = {}
+    for field, attr in (("sponsor_id", "sponsor"), ("lead_appraiser_id", "lead_appraiser")):
+        try:
+            found[attr] = _person(session, getattr(data, field), field)
+        except ValidationError as error:
+            errors |= error.errors
+    for field, attr, model in (("team_ids", "team", User), ("project_ids", "projects", Project),
+                               ("area_ids", "areas", ProcessArea)):
+        try:
+            found[attr] = chosen_records(session, model, getattr(data, field), field=field)
+        except ValidationError as error:
+            errors |= error.errors
+    if errors:
+        raise ValidationError(errors)
+    return found
+
+
+LABELS = {"team": lambda u: u.name, "projects": lambda p: p.code, "areas": lambda a: a.code}
+
+
+def create_appraisal(session: Session, *, data: AppraisalInput, by: User) -> Appraisal:
+    """Plan an appraisal: reference model, method, scope, sponsor, lead appraiser and team, the phase dates."""
+    authorize(by, "appraisal.edit")
+    links = _links(session, data)
+    appraisal = Appraisal(**data.model_dump(include=set(FIELDS)), sponsor_id=links["sponsor"].id,
+                          lead_appraiser_id=links["lead_appraiser"].id,
+                          **{name: links[name] for name in LABELS})
+    session.add(appraisal)
+    flush(session)
+    record_create(session, appraisal, by=by, fields=data.model_dump(include=set(FIELDS)) | {
+        "sponsor": links["sponsor"].name, "lead_appraiser": links["lead_appraiser"].name} | {
+        name: [label(item) for item in links[name]] for name, label in LABELS.items()})
+    commit(session)
+    return appraisal
+
+
+def editable_appraisal(session: Session, *, appraisal_id: int, by: User) -> Appraisal:
+    """The appraisal, if its plan may be edited now (not once completed or cancelled)."""
+    appraisal = get_appraisal(session, appraisal_id=appraisal_id)
+    authorize(by, "appraisal.edit", appraisal)
+    return appraisal
+
+
+def update_appraisal(session: Session, *, appraisal: Appraisal, data: AppraisalInput, by: User) -> Appraisal:
+    authorize(by, "appraisal.edit", appraisal)
+    if data.version != appraisal.version:
+        raise Conflict(current=appraisal)
+    links = _links(session, data)
+    changed = apply_changes(session, appraisal, by=by, changes=data.model_dump(include=set(FIELDS)) | {
+        "sponsor_id": links["sponsor"].id, "lead_appraiser_id": links["lead_appraiser"].id},
+        shown={"sponsor_id": lambda uid: session.get(User, uid).name,
+               "lead_appraiser_id": lambda uid: session.get(User, uid).name})
+    for name, label in LABELS.items():
+        changed |= set_links(session, appraisal, attr=name, new=links[name], label=label, by=by)
+    bump_version(session, appraisal, changed)
+    commit(session)
+    return appraisal
+
+
+def move_appraisal(session: Session, *, appraisal: Appraisal, data: AppraisalMoveInput, by: User) -> Appraisal:
+    """The next phase; completing records the day (reappraisal counts from it) and, where the method gives
+    one, the resulting maturity level."""
+    def effects() -> dict[str, object]:
+        if data.to != AppraisalStatus.COMPLETED:
+            return {}
+        changes: dict[str, object] = {"completed_on": utcnow().date()}
+        if data.maturity_level is not None:
+            if not appraisal.rates:
+                raise ValidationError({"maturity_level": f"A {appraisal.method.label} gives no maturity level."})
+            changes["maturity_level"] = data.maturity_level
+        return changes
+
+    make_move(session, appraisal, table=APPRAISAL_TRANSITIONS, to=data.to, seen=data.version, by=by,
+              action="appraisal.move", rationale=data.rationale, effects=effects)
+    return appraisal
+
+
+# --- findings and ratings: recorded by the appraisal team while the appraisal is conducted and reported
+
+def _recording(appraisal: Appraisal, by: User) -> None:
+    authorize(by, "appraisal.record", appraisal)
+    if appraisal.status not in FINDING_STATUSES:
+        raise InvalidTransition("Findings and ratings are recorded while the appraisal is in execution or "
+                                "reporting.")
+
+
+def _in_scope(session: Session, appraisal: Appraisal, *, area_id: int, project_id: int | None = None) -> dict:
+    """The process area (and project) checked against the appraisal's scope; errors beside the fields."""
+    errors = {}
+    area = session.get(ProcessArea, area_id)
+    if area is None or (appraisal.areas and area not in appraisal.areas):
+        errors["area_id"] = "Choose a process area in the appraisal's scope."
+    if project_id is not None:
+        project = session.get(Project, project_id)
+        if project is None or (appraisal.projects and project not in appraisal.projects):
+            errors["project_id"] = "Choose a project in the appraisal's scope."
+    return errors
+
+
+def record_finding(session: Session, *, appraisal: Appraisal, data: FindingInput, by: User) -> Finding:
+    """A strength, weakness or improvement opportunity for a process area (and project), with its evidence."""
+    _recording(appraisal, by)
+    errors = _in_scope(session, appraisal, area_id=data.area_id, project_id=data.project_id)
+    if errors:
+        raise ValidationError(errors)
+    finding = Finding(appraisal_id=appraisal.id, recorded_by_id=by.id, **data.model_dump())
+    session.add(finding)
+    flush(session)
+    record_create(session, finding, by=by, fields={
+        "appraisal": f"#{appraisal.id}", "kind": data.kind, "area": session.get(ProcessArea, data.area_id).code,
+        "project": session.get(Project, data.project_id).code if data.project_id else None,
+        "statement": data.statement, "evidence": data.evidence})
+    commit(session)
+    return finding
+
+
+KIND_ORDER = case({kind.value: n for n, kind in enumerate(FindingKind)}, value=Finding.kind)  # as the enum lists them
+
+
+def findings_of(session: Session, *, appraisal_id: int) -> list[Finding]:
+    return list(session.exec(select(Finding).where(Finding.appraisal_id == appraisal_id).options(
+        selectinload(Finding.area), selectinload(Finding.project), selectinload(Finding.recorded_by))
+        .order_by(KIND_ORDER, Finding.id)).all())
+
+
+def get_finding(session: Session, *, finding_id: int) -> Finding:
+    return get_or_not_found(session, Finding, finding_id, selectinload(Finding.area), missing="No such finding.")
+
+
+def propose(session: Session, *, finding: Finding, by: User) -> Proposal:
+    """One click: an improvement proposal from a weakness or opportunity, linked both ways (once)."""
+    appraisal = get_appraisal(session, appraisal_id=finding.appraisal_id)
+    authorize(by, "appraisal.record", appraisal)
+    if finding.kind not in TO_IMPROVE:
+        raise InvalidTransition("A strength is kept as it is: only weaknesses and opportunities become proposals.")
+    if proposals_from(session, entity=SourceEntity.FINDING, ids=[finding.id]):
+        raise InvalidTransition("This finding has its proposal already.")
+    title = finding.statement.split("\n")[0].split(". ")[0][:200]
+    return proposals.submit(session, by=by, data=ProposalInput(
+        title=title, problem=finding.statement, proposed_change=finding.evidence or "To be worked out from the "
+                                                                                    "appraisal finding.",
+        source=ProposalSource.APPRAISAL_FINDING, source_ref=f"{appraisal.title}: {finding.kind.label.lower()} in {finding.area.code}"[:200],
+        source_entity=SourceEntity.FINDING, source_id=finding.id, area_ids=[finding.area_id],
+        expected_benefit=3, estimated_effort=3))
+
+
+def rate(session: Session, *, appraisal: Appraisal, data: RatingInput, by: User) -> Rating:
+    """Rate a process area in scope (methods that rate only), replacing its earlier rating in this appraisal."""
+    _recording(appraisal, by)
+    if not appraisal.rates:
+        raise ValidationError({"value": f"A {appraisal.method.label} characterizes practices; it does not rate "
+                                        "process areas."})
+    errors = _in_scope(session, appraisal, area_id=data.area_id)
+    if errors:
+        raise ValidationError(errors)
+    rating = session.exec(select(Rating).where(Rating.appraisal_id == appraisal.id,
+                                               Rating.area_id == data.area_id)).first()
+    shown = _rating_text
+    old = shown(rating) if rating else None
+    if rating is None:
+        rating = Rating(appraisal_id=appraisal.id, area_id=data.area_id, value=data.value)
+        session.add(rating)
+    rating.value, rating.capability_level = data.value, data.capability_level
+    if old != shown(rating):
+        code = session.get(ProcessArea, data.area_id).code
+        record_values(session, appraisal, by=by, changed={f"rating {code}"[:60]: (old, shown(rating))})
+    commit(session, unique={"rating": "This process area was rated at the same moment; try again."})
+    return rating
+
+
+def _rating_text(rating: Rating) -> str:
+    level = f", capability level {rating.capability_level}" if rating.capability_level is not None else ""
+    return rating.value.label + level
+
+
+def ratings_of(session: Session, *, appraisal_id: int) -> list[Rating]:
+    return list(session.exec(select(Rating).where(Rating.appraisal_id == appraisal_id)
+                             .options(selectinload(Rating.area)).join(ProcessArea)
+                             .order_by(ProcessArea.code)).all())
+
+
+def rating_history(session: Session, *, area_id: int) -> list[tuple[Appraisal, Rating]]:
+    """A process area's ratings across appraisals, the newest first."""
+    return list(session.exec(select(Appraisal, Rating).join(Rating, Rating.appraisal_id == Appraisal.id)
+                             .where(Rating.area_id == area_id)
+                             .order_by(Appraisal.completion_on.desc(), Appraisal.id.desc())).all())

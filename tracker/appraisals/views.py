@@ -1,0 +1,218 @@
+"""Appraisal pages: what is due for reappraisal and the appraisals, plan one, its page with the workflow, findings
+and ratings, and the reappraisal cadences."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.appraisals import cadence, service
+from tracker.appraisals.forms import (
+    AppraisalInput,
+    AppraisalMoveInput,
+    CadenceInput,
+    CadenceMonthsInput,
+    FindingInput,
+    RatingInput,
+)
+from tracker.appraisals.models import (
+    FINDING_STATUSES,
+    TO_IMPROVE,
+    Appraisal,
+    AppraisalStatus,
+    CadenceScope,
+    FindingKind,
+    Method,
+    RatingValue,
+    ReferenceModel,
+)
+from tracker.appraisals.page import read_page
+from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
+from tracker.auth.policy import requires
+from tracker.auth.service import people_choices
+from tracker.db import get_session
+from tracker.process_areas.service import list_areas
+from tracker.projects.service import project_choices
+from tracker.validation import parse
+from tracker.web import (
+    RecordForm,
+    fragment_requested,
+    go_to,
+    page_or_fragment,
+    query_enum,
+    query_page,
+    write_in_place,
+)
+from tracker.workflow import allowed_moves
+
+bp = Blueprint("appraisals", __name__, url_prefix="/appraisals")
+
+
+@bp.get("/")
+@requires("read")
+def index():
+    session = get_session()
+    status = query_enum(AppraisalStatus, "status")
+    page = service.list_appraisals(session, status=status, page=query_page(),
+                                   size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("appraisals/index.html", "appraisals/_list.html", page=page, status=status,
+                            statuses=list(AppraisalStatus), due=cadence.schedule(session))
+
+
+@bp.get("/<int:appraisal_id>")
+@requires("read")
+def detail(appraisal_id: int):
+    return appraisal_page(service.get_appraisal(get_session(), appraisal_id=appraisal_id))
+
+
+SECTION_TEMPLATES = {"page": "appraisals/detail.html", "findings": "appraisals/_findings.html",
+                     "ratings": "appraisals/_ratings.html"}
+
+
+def appraisal_page(appraisal: Appraisal, *, section: str = "page", **forms: dict | None):
+    """The appraisal's page, or one section of it (its parts: tracker/appraisals/page.py); a refused form's values
+    and errors in `forms` (move, finding, rating) make it a 422."""
+    empty = {"values": MultiDict(), "errors": {}}
+    parts = read_page(get_session(), appraisal, section=section if fragment_requested() else "page")
+    return page_or_fragment(
+        "appraisals/detail.html", SECTION_TEMPLATES[section], http_status=422 if any(forms.values()) else 200,
+        **vars(parts), moves=allowed_moves(APPRAISAL_TRANSITIONS, appraisal.status, current_user.role),
+        recording=appraisal.status in FINDING_STATUSES, kinds=list(FindingKind), to_improve=TO_IMPROVE,
+        areas_all=list_areas(get_session()) if appraisal.status in FINDING_STATUSES and not appraisal.areas else [],
+        rating_values=list(RatingValue),
+        **{f"{name}_form": forms.get(name) or empty for name in ("move", "finding", "rating")})
+
+
+@bp.get("/new")
+@requires("appraisal.edit")
+def new():
+    values = MultiDict({"lead_appraiser_id": str(current_user.id)})
+    return FORM.show(values=values)
+
+
+@bp.post("/")
+@requires("appraisal.edit")
+def create():
+    return FORM.post(lambda data: service.create_appraisal(get_session(), data=data, by=current_user), done=_url_of)
+
+
+@bp.get("/<int:appraisal_id>/edit")
+@requires("appraisal.edit")
+def edit(appraisal_id: int):
+    return FORM.edit(service.editable_appraisal(get_session(), appraisal_id=appraisal_id, by=current_user))
+
+
+@bp.post("/<int:appraisal_id>")
+@requires("appraisal.edit")
+def update(appraisal_id: int):
+    session = get_session()
+    appraisal = service.editable_appraisal(session, appraisal_id=appraisal_id, by=current_user)
+    return FORM.post(lambda data: service.update_appraisal(session, appraisal=appraisal, data=data, by=current_user),
+                     done=_url_of, record=appraisal,
+                     reload=lambda: service.get_appraisal(session, appraisal_id=appraisal_id))
+
+
+@bp.post("/<int:appraisal_id>/move")
+@requires("appraisal.move")
+def move(appraisal_id: int):
+    session = get_session()
+    appraisal = service.get_appraisal(session, appraisal_id=appraisal_id)
+    return write_in_place(
+        lambda: service.move_appraisal(session, appraisal=appraisal, data=parse(AppraisalMoveInput, request.form),
+                                       by=current_user),
+        url=_url_of(appraisal), page=lambda refused: appraisal_page(appraisal, move=refused))
+
+
+@bp.post("/<int:appraisal_id>/findings")
+@requires("appraisal.record")
+def record_finding(appraisal_id: int):
+    session = get_session()
+    appraisal = service.get_appraisal(session, appraisal_id=appraisal_id)
+    return write_in_place(
+        lambda: service.record_finding(session, appraisal=appraisal, data=parse(FindingInput, request.form),
+                                       by=current_user),
+        page=lambda refused: appraisal_page(appraisal, section="findings", finding=refused))
+
+
+@bp.post("/findings/<int:finding_id>/propose")
+@requires("appraisal.record")
+def propose(finding_id: int):
+    session = get_session()
+    proposal = service.propose(session, finding=service.get_finding(session, finding_id=finding_id), by=current_user)
+    return go_to(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.post("/<int:appraisal_id>/ratings")
+@requires("appraisal.record")
+def rate(appraisal_id: int):
+    session = get_session()
+    appraisal = service.get_appraisal(session, appraisal_id=appraisal_id)
+    return write_in_place(
+        lambda: service.rate(session, appraisal=appraisal, data=parse(RatingInput, request.form), by=current_user),
+        page=lambda refused: appraisal_page(appraisal, section="ratings", rating=refused))
+
+
+# --- reappraisal cadences
+
+@bp.get("/cadences")
+@requires("read")
+def cadences():
+    return _cadences_page()
+
+
+def _cadences_page(*, add: dict | None = None, row: dict | None = None):
+    """The cadences and the form to add one; a refused form (`add`, or `row` for one cadence's months, with its
+    "id") makes it a 422 with the errors beside the field."""
+    session = get_session()
+    add = add or {"values": MultiDict({"months": "24"}), "errors": {}}
+    return page_or_fragment("appraisals/cadences.html", "appraisals/_cadences.html",
+                            http_status=422 if add["errors"] or row else 200,
+                            cadences=cadence.list_cadences(session), scopes=list(CadenceScope),
+                            areas=list_areas(session), add=add, row=row or {"id": None, "values": MultiDict(),
+                                                                            "errors": {}})
+
+
+@bp.post("/cadences")
+@requires("appraisal.cadence")
+def add_cadence():
+    session = get_session()
+    return write_in_place(
+        lambda: cadence.set_cadence(session, data=parse(CadenceInput, request.form), by=current_user),
+        url=url_for("appraisals.cadences"), page=lambda refused: _cadences_page(add=refused))
+
+
+@bp.post("/cadences/<int:cadence_id>")
+@requires("appraisal.cadence")
+def update_cadence(cadence_id: int):
+    session = get_session()
+    item = cadence.get_cadence(session, cadence_id=cadence_id)
+    return write_in_place(
+        lambda: cadence.update_cadence(session, cadence=item, data=parse(CadenceMonthsInput, request.form),
+                                       by=current_user),
+        url=url_for("appraisals.cadences"),
+        page=lambda refused: _cadences_page(row=refused and refused | {"id": cadence_id}))
+
+
+# --- the plan's form
+
+def _values(appraisal: Appraisal) -> MultiDict:
+    values = MultiDict({name: str(getattr(appraisal, name)) for name in service.FIELDS})
+    values["sponsor_id"], values["lead_appraiser_id"] = str(appraisal.sponsor_id), str(appraisal.lead_appraiser_id)
+    values.setlist("team_ids", [str(u.id) for u in appraisal.team])
+    values.setlist("project_ids", [str(p.id) for p in appraisal.projects])
+    values.setlist("area_ids", [str(a.id) for a in appraisal.areas])
+    values["version"] = str(appraisal.version)
+    return values
+
+
+def _options(_appraisal: Appraisal | None) -> dict:
+    session = get_session()
+    return {"models": list(ReferenceModel), "methods": list(Method), "people": people_choices(session),
+            "projects": project_choices(session, active_only=True), "areas": list_areas(session)}
+
+
+def _url_of(appraisal: Appraisal) -> str:
+    return url_for("appraisals.detail", appraisal_id=appraisal.id)
+
+
+FORM = RecordForm(AppraisalInput, "appraisals/form.html", "appraisals/_form.html", "appraisal", _values,
+                  options=_options)
