@@ -18,6 +18,7 @@ def test_process_group_creates_fixes_edits_and_reads_history(page, live_server, 
 
     page.get_by_role("link", name="Projects", exact=True).click()
     page.get_by_role("link", name="New project").click()
+    page.wait_for_url("**/projects/new")  # the form's page itself, before it is marked
     page.evaluate("window.notReloaded = true")  # survives only if htmx swaps instead of reloading
 
     page.get_by_label("Code").fill("pay")
