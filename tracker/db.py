@@ -240,6 +240,19 @@ def get_or_not_found(session: Session, model: type, record_id: int, *options, mi
     return record
 
 
+def referrers(session: Session, record) -> list[str]:
+    """The tables with rows that refer to this record by a foreign key (one count per referring table): what a
+    delete would break, or silently take with it through a cascade."""
+    table = type(record).__table__
+    found = []
+    for other in record.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is table and session.exec(
+                    select(sa.func.count()).select_from(other).where(key.parent == record.id)).one():
+                found.append(other.name)
+    return found
+
+
 def paginate(session: Session, statement, *, page: int, size: int) -> Page:
     """One page of a select, and the total it came from (two queries, whatever the data)."""
     total = session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))

@@ -65,8 +65,18 @@ def make_move(session: Session, record: SQLModel, *, table: Transitions, to: Str
     authorize(by, action, record)
     if seen != record.version:
         raise Conflict(current=record)
-    check_move(table, record.status, to, role=by.role, rationale=rationale)
-    changes = {"status": to} | (effects() if effects else {})
+    errors: dict[str, str] = {}
+    try:
+        check_move(table, record.status, to, role=by.role, rationale=rationale)
+    except ValidationError as missing:  # the reason is missing: say what else is, in the same round
+        errors = missing.errors
+    try:
+        extra = effects() if effects else {}
+    except ValidationError as refused:
+        errors |= refused.errors
+    if errors:
+        raise ValidationError(errors)
+    changes = {"status": to} | extra
     changed = apply_changes(session, record, by=by, changes=changes, shown=shown)
     if then is not None:
         then()

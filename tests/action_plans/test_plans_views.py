@@ -239,3 +239,17 @@ def test_a_section_post_reads_only_that_section(client, sepg, make_plan, make_us
     whole = client.get(f"/plans/{plan.id}")  # the page itself reads them all
     assert whole.status_code == 200
     assert len(reads_of(query_counter, "audit_event", "plan_revision", "plan_review", "joint_review")) == 4
+
+
+def test_a_reason_typed_for_resolve_never_travels_with_start(client, sepg, make_plan, make_issue):
+    """Found by a walk-through: a 5,000-character resolution refused for Resolve also refused Start, which takes no
+    reason. The moves that need a reason have their own form with the field; the others carry none."""
+    import re
+
+    issue = make_issue(make_plan(PlanStatus.IN_PROGRESS))
+    page = client.get(f"/plans/{issue.plan_id}").get_data(as_text=True)
+    row = page[page.index(f'id="issue-{issue.id}"'):]
+    forms = re.findall(r"<form.*?</form>", row[:row.index("</tr>")], re.S)
+    with_reason = [f for f in forms if 'name="rationale"' in f]
+    assert len(with_reason) == 1 and 'value="resolved"' in with_reason[0] and 'value="in_progress"' not in with_reason[0]
+    assert any('value="in_progress"' in f and 'name="rationale"' not in f for f in forms)

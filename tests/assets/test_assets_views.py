@@ -168,3 +168,24 @@ def test_asset_list_query_count_does_not_grow(client, sepg, db, make_version, qu
     small = queries()
     add_assets(7)
     assert queries() == small
+
+
+def test_a_draft_that_something_refers_to_stays_and_says_why(client, sepg, asset, make_version, make_plan,
+                                                            make_pilot, make_user, db):
+    """Found by a walk-through: deleting a draft with feedback answered 500, and one on trial in a pilot left the
+    pilot with no version. A draft something refers to is kept, and the refusal names what refers to it."""
+    from tracker.action_plans.models import PlanStatus
+    from tracker.lessons.models import AssetFeedback
+    from tracker.pilots.models import Pilot
+
+    on_trial, rated = make_version(asset, "1.5"), make_version(asset, "1.6")
+    pilot = make_pilot(make_plan(PlanStatus.IN_PROGRESS), versions=[on_trial])
+    db.add(AssetFeedback(asset_id=asset.id, asset_version_id=rated.id, author_id=make_user(Role.MEMBER).id,
+                         rating=4))
+    db.commit()
+    kept = client.post(f"/assets/versions/{on_trial.id}/delete", headers={"HX-Request": "true"})
+    assert kept.status_code == 409 and "Draft 1.5 stays: a pilot refers to it." in kept.get_data(as_text=True)
+    kept = client.post(f"/assets/versions/{rated.id}/delete", headers={"HX-Request": "true"})
+    assert kept.status_code == 409 and "Draft 1.6 stays: feedback refers to it." in kept.get_data(as_text=True)
+    db.expire_all()
+    assert count_rows(db, AssetVersion) == 2 and [v.id for v in db.get(Pilot, pilot.id).asset_versions] == [on_trial.id]

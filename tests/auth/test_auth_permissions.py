@@ -32,7 +32,7 @@ def test_every_endpoint_declares_a_permission(app):
 
 @pytest.fixture
 def objects(db, make_user, make_project, make_objective, make_proposal, make_plan, make_commitment, make_issue,
-            make_pilot, make_released, make_deployment, make_tailoring, make_audit, make_lesson):
+            make_pilot, make_released, make_deployment, make_tailoring, make_audit, make_lesson, make_appraisal):
     """One of everything an URL can name, each owned by someone other than the role under test."""
     other_lead = make_user(Role.PROJECT_LEAD)
     project = make_project()
@@ -50,7 +50,29 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
             "version": plotly_version(), "objective_id": make_objective().id, "proposal_id": make_proposal().id,
             "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,
             "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1} | sg3_objects(
-        db, project, make_user, make_released, make_deployment, make_tailoring, make_audit, make_lesson)
+        db, project, make_user, make_released, make_deployment, make_tailoring, make_audit, make_lesson) | (
+        appraisal_objects(db, make_appraisal, owner))
+
+
+def appraisal_objects(db, make_appraisal, owner):
+    """An appraisal in execution (its team is someone else), with a weakness found, and a cadence."""
+    from tracker.appraisals.models import (
+        AppraisalStatus,
+        CadenceScope,
+        Finding,
+        FindingKind,
+        ReappraisalCadence,
+    )
+    from tracker.process_areas.models import ProcessArea
+
+    area = db.exec(select(ProcessArea).where(ProcessArea.code == "VER")).one()
+    appraisal = make_appraisal(AppraisalStatus.EXECUTION, areas=[area])
+    finding = Finding(appraisal_id=appraisal.id, kind=FindingKind.WEAKNESS, area_id=area.id, statement="Gap",
+                      recorded_by_id=owner.id)
+    cadence = ReappraisalCadence(scope=CadenceScope.ORGANIZATION, months=24)
+    db.add_all([finding, cadence])
+    db.commit()
+    return {"area_id": area.id, "appraisal_id": appraisal.id, "finding_id": finding.id, "cadence_id": cadence.id}
 
 
 def sg3_objects(db, project, make_user, make_released, make_deployment, make_tailoring, make_audit, make_lesson):

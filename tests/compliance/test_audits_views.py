@@ -68,6 +68,12 @@ def test_result_notes_are_validated(client, login_as, make_project, make_release
         response = client.post(f"/compliance/{audit.id}/results", data={f"result_{version.id}": "compliant",
                                                                     f"notes_{version.id}": notes})
         assert response.status_code == 422
+    # Said beside the notes (a walk-through found the 422 page silent), and a note without a result is not dropped.
+    assert "Use at most 2000 characters." in client.post(f"/compliance/{audit.id}/results", data={
+        f"result_{version.id}": "compliant", f"notes_{version.id}": "x" * 2001}).get_data(as_text=True)
+    orphan = client.post(f"/compliance/{audit.id}/results", data={f"result_{version.id}": "",
+                                                                  f"notes_{version.id}": "Reviews late"})
+    assert orphan.status_code == 422 and "Choose a result for this note." in orphan.get_data(as_text=True)
     assert db.exec(select(AuditResult)).first() is None
 
 

@@ -67,3 +67,12 @@ def test_a_piloted_version_deploys_only_once_adopted(db, make_plan, make_pilot, 
     gate = service.deployment_gate(db, version_ids=[piloted.id, never_piloted.id])
     assert gate.open is deployable
     assert [v.id for v in gate.blocked] == ([] if deployable else [piloted.id])
+
+
+def test_a_decision_missing_both_outcome_and_reason_says_both_at_once(db, make_user, make_plan, make_pilot):
+    """Found by a walk-through: only the missing reason was reported, then the missing decision on the next try."""
+    pilot = make_pilot(make_plan(PlanStatus.IN_PROGRESS), status=PilotStatus.EVALUATING)
+    with pytest.raises(ValidationError) as refused:
+        service.move_pilot(db, pilot=pilot, by=make_user(Role.STEERING),
+                           data=PilotMoveInput(to=PilotStatus.DECIDED, version=1))
+    assert set(refused.value.errors) == {"decision", "rationale"}

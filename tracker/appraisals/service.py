@@ -135,6 +135,13 @@ def move_appraisal(session: Session, *, appraisal: Appraisal, data: AppraisalMov
 
 # --- findings and ratings: recorded by the appraisal team while the appraisal is conducted and reported
 
+def recordable_appraisal(session: Session, *, appraisal_id: int, by: User) -> Appraisal:
+    """The appraisal, if this user may record its findings and ratings (the process group, or its team)."""
+    appraisal = get_appraisal(session, appraisal_id=appraisal_id)
+    authorize(by, "appraisal.record", appraisal)
+    return appraisal
+
+
 def _recording(appraisal: Appraisal, by: User) -> None:
     authorize(by, "appraisal.record", appraisal)
     if appraisal.status not in FINDING_STATUSES:

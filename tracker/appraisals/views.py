@@ -126,7 +126,7 @@ def move(appraisal_id: int):
 @requires("appraisal.record")
 def record_finding(appraisal_id: int):
     session = get_session()
-    appraisal = service.get_appraisal(session, appraisal_id=appraisal_id)
+    appraisal = service.recordable_appraisal(session, appraisal_id=appraisal_id, by=current_user)
     return write_in_place(
         lambda: service.record_finding(session, appraisal=appraisal, data=parse(FindingInput, request.form),
                                        by=current_user),
@@ -145,7 +145,7 @@ def propose(finding_id: int):
 @requires("appraisal.record")
 def rate(appraisal_id: int):
     session = get_session()
-    appraisal = service.get_appraisal(session, appraisal_id=appraisal_id)
+    appraisal = service.recordable_appraisal(session, appraisal_id=appraisal_id, by=current_user)
     return write_in_place(
         lambda: service.rate(session, appraisal=appraisal, data=parse(RatingInput, request.form), by=current_user),
         page=lambda refused: appraisal_page(appraisal, section="ratings", rating=refused))

@@ -11,7 +11,7 @@ from tracker.assets.models import AssetArea, AssetKind, AssetVersion, ProcessAss
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, referrers, utcnow
 from tracker.errors import Conflict, InvalidTransition, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete, set_links
 from tracker.process_areas.models import ProcessArea
@@ -143,11 +143,21 @@ def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, 
     return version
 
 
+# What refers to a version, as a sentence says it (tables named by tracker.db.referrers).
+REFERRED_AS = {"pilot_asset_version": "a pilot", "asset_feedback": "feedback", "lesson": "a lesson",
+               "audit_result": "an audit result", "noncompliance": "a noncompliance",
+               "tailoring_record": "a tailoring record", "deployment_version": "a deployment",
+               "project_deployment": "a deployment", "standard_set_entry": "the standard set"}
+
+
 def delete_version(session: Session, *, version: AssetVersion, by: User) -> None:
     """Remove a draft that will never be released (released versions are retired, never deleted)."""
     authorize(by, "asset.edit")
     if version.status != VersionStatus.DRAFT:
         raise InvalidTransition("Only draft versions can be deleted; retire a released version instead.")
+    if used := sorted({REFERRED_AS.get(name, name.replace("_", " ")) for name in referrers(session, version)}):
+        listed = used[0] if len(used) == 1 else f"{', '.join(used[:-1])} and {used[-1]}"
+        raise InvalidTransition(f"Draft {version.label} stays: {listed} refer{'s' if len(used) == 1 else ''} to it.")
     record_delete(session, version, by=by, fields={"label": version.label, "status": version.status})
     session.delete(version)
     commit(session)

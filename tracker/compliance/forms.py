@@ -21,6 +21,12 @@ class AuditResultInput(FormModel):
     result: Compliance | None = None
     notes: text(2000, required=False) = ""
 
+    @classmethod
+    def raw_errors(cls, data: dict) -> dict[str, str]:
+        # A note says why a result is what it is: without a result it would be dropped unseen.
+        return {"result": "Choose a result for this note."} if data.get("notes", "").strip() and not data.get(
+            "result") else {}
+
 
 def parse_results(form: MultiDict) -> dict[int, AuditResultInput]:
     """The results form's rows, `result_<version id>` and `notes_<version id>`, each parsed by AuditResultInput;
