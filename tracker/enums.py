@@ -4,6 +4,18 @@ from enum import StrEnum
 
 
 class Labelled(StrEnum):
+    """A member's label is its value in words ("not_applicable": "Not applicable") unless @spoken says otherwise."""
+
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return getattr(type(self), "_spoken", {}).get(self.value) or self.value.replace("_", " ").capitalize()
+
+
+def spoken(**labels: str):
+    """Class decorator: the labels of the members whose value in words is not what people say (CMMI-DEV)."""
+    def apply(cls: type[Labelled]) -> type[Labelled]:
+        unknown = set(labels) - {member.value for member in cls}
+        assert not unknown, f"no such members: {unknown}"
+        cls._spoken = labels
+        return cls
+    return apply

@@ -8,11 +8,13 @@ from sqlmodel import Field, Relationship, SQLModel, UniqueConstraint
 
 from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
-from tracker.enums import Labelled
+from tracker.enums import Labelled, spoken
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
 
 
+@spoken(cmmi_dev="CMMI-DEV", cmmi_svc="CMMI-SVC", it_service_cmm="IT Service CMM", iso_33001="ISO/IEC 33001",
+        internal="Internal model")
 class ReferenceModel(Labelled):
     CMMI_DEV = "cmmi_dev"
     CMMI_SVC = "cmmi_svc"
@@ -20,23 +22,14 @@ class ReferenceModel(Labelled):
     ISO_33001 = "iso_33001"
     INTERNAL = "internal"
 
-    @property
-    def label(self) -> str:
-        return {"cmmi_dev": "CMMI-DEV", "cmmi_svc": "CMMI-SVC", "it_service_cmm": "IT Service CMM",
-                "iso_33001": "ISO/IEC 33001", "internal": "Internal model"}[self.value]
 
-
+@spoken(scampi_a="SCAMPI A", scampi_b="SCAMPI B", scampi_c="SCAMPI C", a2i="A2I self-assessment")
 class Method(Labelled):
     SCAMPI_A = "scampi_a"
     SCAMPI_B = "scampi_b"
     SCAMPI_C = "scampi_c"
     A2I = "a2i"
     GAP_ANALYSIS = "gap_analysis"
-
-    @property
-    def label(self) -> str:
-        return {"scampi_a": "SCAMPI A", "scampi_b": "SCAMPI B", "scampi_c": "SCAMPI C",
-                "a2i": "A2I self-assessment", "gap_analysis": "Gap analysis"}[self.value]
 
 
 # SCAMPI A rates process areas (and may give a maturity level); the others characterize without rating.
@@ -125,14 +118,11 @@ class Appraisal(SQLModel, table=True):
         return self.method in RATING_METHODS
 
 
+@spoken(opportunity="Improvement opportunity")
 class FindingKind(Labelled):
     STRENGTH = "strength"
     WEAKNESS = "weakness"
     OPPORTUNITY = "opportunity"
-
-    @property
-    def label(self) -> str:
-        return "Improvement opportunity" if self is FindingKind.OPPORTUNITY else super().label
 
 
 # A weakness or an opportunity can become an improvement proposal; a strength is kept as it is.
@@ -161,16 +151,12 @@ class Finding(SQLModel, table=True):
     __mapper_args__ = versioned(_finding_version)
 
 
+@spoken(partially="Partially satisfied")
 class RatingValue(Labelled):
     SATISFIED = "satisfied"
     PARTIALLY = "partially"
     NOT_SATISFIED = "not_satisfied"
     NOT_RATED = "not_rated"
-
-    @property
-    def label(self) -> str:
-        return {"satisfied": "Satisfied", "partially": "Partially satisfied", "not_satisfied": "Not satisfied",
-                "not_rated": "Not rated"}[self.value]
 
 
 class Rating(SQLModel, table=True):

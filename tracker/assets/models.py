@@ -1,17 +1,17 @@
 """Organizational process assets and their versions."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+from tracker.enums import Labelled
 from tracker.process_areas.models import ProcessArea
 
 
-class AssetKind(StrEnum):
+class AssetKind(Labelled):
     STANDARD_PROCESS = "standard_process"
     PROCEDURE = "procedure"
     TEMPLATE = "template"
@@ -19,10 +19,6 @@ class AssetKind(StrEnum):
     CHECKLIST = "checklist"
     TRAINING_MATERIAL = "training_material"
     TOOL = "tool"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class AssetArea(SQLModel, table=True):
@@ -32,14 +28,10 @@ class AssetArea(SQLModel, table=True):
     area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE")
 
 
-class VersionStatus(StrEnum):
+class VersionStatus(Labelled):
     DRAFT = "draft"
     RELEASED = "released"
     RETIRED = "retired"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 _asset_version = version_column()

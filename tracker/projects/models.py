@@ -1,33 +1,25 @@
 """Projects: the units that adopt the organization's processes."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlmodel import Field, Relationship, SQLModel, select
 
 from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+from tracker.enums import Labelled
 
 
-class Phase(StrEnum):
+class Phase(Labelled):
     INITIATION = "initiation"
     PLANNING = "planning"
     EXECUTION = "execution"
     TRANSITION = "transition"
     OPERATION = "operation"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class ProjectStatus(StrEnum):
+class ProjectStatus(Labelled):
     ACTIVE = "active"
     CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 _version = version_column()
