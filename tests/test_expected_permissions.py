@@ -181,6 +181,8 @@ EXPECTED_POLICY = f"""
     appraisal.move: {SG}
     appraisal.record: {ALL}
     appraisal.cadence: {SG}
+    appraisal.questions: {SG}
+    appraisal.answer: {ALL}
 """
 
 
@@ -239,6 +241,9 @@ class Record:
     (Someone(ST, 5), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
     (Someone(LD, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=4)]), False),
     (Someone(SG, 9), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
+    # Only the participants answer a questionnaire, each their own: the process group too.
+    (Someone(MB, 3), "appraisal.answer", Record(participants=[Record(user_id=3)]), True),
+    (Someone(SG, 9), "appraisal.answer", Record(participants=[Record(user_id=3)]), False),
 ])
 def test_whose_record_it_is(who, action, record, expected):
     assert can(who, action, record) is expected

@@ -13,11 +13,14 @@ from tracker.action_plans.models import (
                                          TeamMember,
 )
 from tracker.appraisals.models import (
+                                         Answer,
                                          Appraisal,
                                          AppraisalArea,
                                          AppraisalProject,
                                          AppraisalTeamMember,
                                          Finding,
+                                         Participant,
+                                         Question,
                                          Rating,
                                          ReappraisalCadence,
 )
@@ -43,7 +46,7 @@ from tracker.proposals.models import (
 from tracker.tailoring.models import TailoringRecord, TailoringSettings
 
 __all__ = [
-    "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
+    "Answer", "Participant", "Question", "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
     "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
     "ProjectDeployment", "StandardSetEntry", "TailoringRecord", "TailoringSettings",
     "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Commitment", "JointReview",

@@ -61,6 +61,7 @@ def appraisal_objects(db, make_appraisal, owner):
         CadenceScope,
         Finding,
         FindingKind,
+        Question,
         ReappraisalCadence,
     )
     from tracker.process_areas.models import ProcessArea
@@ -70,9 +71,11 @@ def appraisal_objects(db, make_appraisal, owner):
     finding = Finding(appraisal_id=appraisal.id, kind=FindingKind.WEAKNESS, area_id=area.id, statement="Gap",
                       recorded_by_id=owner.id)
     cadence = ReappraisalCadence(scope=CadenceScope.ORGANIZATION, months=24)
-    db.add_all([finding, cadence])
+    question = Question(area_id=area.id, text="Are reviews planned?")
+    db.add_all([finding, cadence, question])
     db.commit()
-    return {"area_id": area.id, "appraisal_id": appraisal.id, "finding_id": finding.id, "cadence_id": cadence.id}
+    return {"area_id": area.id, "appraisal_id": appraisal.id, "finding_id": finding.id, "cadence_id": cadence.id,
+            "question_id": question.id}
 
 
 def sg3_objects(db, project, make_user, make_released, make_deployment, make_tailoring, make_audit, make_lesson):

@@ -75,3 +75,52 @@ def test_cadences_are_added_and_changed_in_place(page, live_server, sign_in, no_
     expect(page.locator("#cadences tbody tr", has_text="The whole organization")
            .get_by_label("Months between appraisals")).to_have_value("18")
     no_reload.check()
+
+
+@covers("appraisals.add_question", "appraisals.retire_question", "appraisals.add_participant", "appraisals.answer")
+def test_the_team_builds_a_questionnaire_and_a_participant_answers_it(page, live_server, sign_in, no_reload, db,
+                                                                      make_user, make_appraisal, make_project):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org")
+    make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
+    srim = db.exec(select(ProcessArea).where(ProcessArea.code == "ITS-SRIM")).one()
+    appraisal = make_appraisal(AppraisalStatus.PREPARATION, areas=[srim], projects=[make_project(code="OPS")],
+                               title="A2I of the service desk")
+    sign_in("sam@example.org", PASSWORD)
+
+    page.goto(f"{live_server}/appraisals/questions")
+    no_reload.set()
+    for text in ("Every incident is logged with its priority.", "Incidents are closed with the user."):
+        page.locator("#f-question-area_id").select_option(label=srim.label)
+        page.locator("#f-question-text").fill(text)
+        page.get_by_role("button", name="Add question").click()
+        expect(page.locator("#questions")).to_contain_text(text)
+        expect(page.locator("#f-question-text")).to_have_value("")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("li", has_text="closed with the user").get_by_role("button", name="Retire").click()
+    expect(page.locator("li", has_text="closed with the user")).to_contain_text("(retired)")
+    no_reload.check()
+
+    page.goto(f"{live_server}/appraisals/{appraisal.id}")
+    no_reload.set()
+    participants = page.locator("#participants")
+    participants.get_by_text("Name a participant").click()
+    participants.get_by_role("combobox", name="Person").select_option(label="Mia Member")
+    participants.get_by_role("combobox", name="Answers for project").select_option(label="OPS")
+    participants.get_by_role("button", name="Name participant").click()
+    expect(participants.locator("ul")).to_contain_text("Mia Member — OPS")
+    page.get_by_role("button", name="Start execution").click()
+    expect(page.locator("#appraisal-status")).to_have_text("Execution")
+    no_reload.check()
+
+    page.context.clear_cookies()  # signed out: Mia signs in
+    sign_in("mia@example.org", PASSWORD)
+    page.goto(f"{live_server}/appraisals/{appraisal.id}/questionnaire")
+    no_reload.set()
+    questions = page.locator("#questionnaire")
+    expect(questions).not_to_contain_text("closed with the user")  # retired: not asked
+    questions.get_by_role("combobox", name="Rating").select_option(label="4 · Usually")
+    questions.get_by_role("textbox", name="Comment").fill("Except at night")
+    questions.get_by_role("button", name="Save answers").click()
+    expect(questions.get_by_role("status")).to_contain_text("Saved: 1 answer changed.")
+    expect(questions.get_by_role("combobox", name="Rating")).to_have_value("4")
+    no_reload.check()

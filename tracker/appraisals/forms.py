@@ -77,3 +77,19 @@ class CadenceInput(FormModel):
 class CadenceMonthsInput(FormModel):
     months: Months
     version: Version
+
+
+class QuestionInput(FormModel):
+    area_id: Id
+    text: text(1000)
+
+
+class ParticipantInput(FormModel):
+    user_id: Id
+    project_id: Id | None = None
+
+
+class AnswerInput(FormModel):
+    """One row of the questionnaire: a rating from 1 (never) to 5 (always), or none for "don't know"."""
+    rating: whole_number(1, 5) | None = None
+    comment: text(2000, required=False) = ""

@@ -3,6 +3,7 @@ the findings it delivers (strengths, weaknesses, improvement opportunities), the
 the cadence of reappraisal per scope."""
 
 from datetime import date, datetime
+from enum import IntEnum
 
 from sqlmodel import Field, Relationship, SQLModel, UniqueConstraint
 
@@ -58,6 +59,9 @@ EDITABLE = frozenset({AppraisalStatus.PLANNED, AppraisalStatus.PREPARATION, Appr
                       AppraisalStatus.REPORTING, AppraisalStatus.AFTERCARE})
 # Findings and ratings are recorded while the appraisal is conducted and reported.
 FINDING_STATUSES = frozenset({AppraisalStatus.EXECUTION, AppraisalStatus.REPORTING})
+# Participants are named until execution ends; they answer during execution, and their answers lock with it.
+NAMING_STATUSES = frozenset({AppraisalStatus.PLANNED, AppraisalStatus.PREPARATION, AppraisalStatus.EXECUTION})
+ANSWERING_STATUSES = frozenset({AppraisalStatus.EXECUTION})
 
 
 class AppraisalProject(SQLModel, table=True):
@@ -110,6 +114,7 @@ class Appraisal(SQLModel, table=True):
     areas: list[ProcessArea] = Relationship(link_model=AppraisalArea,
                                             sa_relationship_kwargs={"order_by": "ProcessArea.code"})
     team: list[User] = Relationship(link_model=AppraisalTeamMember, sa_relationship_kwargs={"order_by": "User.name"})
+    participants: list["Participant"] = Relationship(sa_relationship_kwargs={"order_by": "Participant.id"})
 
     __mapper_args__ = versioned(_version)
 
@@ -195,3 +200,66 @@ class ReappraisalCadence(SQLModel, table=True):
     area: ProcessArea | None = Relationship()
 
     __mapper_args__ = versioned(_cadence_version)
+
+
+# --- the A2I self-assessment: a question bank per process area, the participants, their answers
+
+_question_version = version_column()
+
+
+class Question(SQLModel, table=True):
+    """A question of the appraisal team's reusable bank, for one process area; retired questions stay on record."""
+    __tablename__ = "appraisal_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="process_area.id", index=True)
+    text: str = Field(max_length=1000)
+    active: bool = Field(default=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_question_version)
+
+    area: ProcessArea = Relationship()
+
+    __mapper_args__ = versioned(_question_version)
+
+
+class Participant(SQLModel, table=True):
+    """Someone the appraisal team asked to answer the questionnaire, for a project in scope (or the whole scope)."""
+    __tablename__ = "appraisal_participant"
+    __table_args__ = (UniqueConstraint("appraisal_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    appraisal_id: int = Field(foreign_key="appraisal.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+
+    user: User = Relationship()
+    project: Project | None = Relationship()
+
+
+class Frequency(IntEnum):
+    """How an answer rates a practice; no rating is "don't know"."""
+    NEVER = 1
+    RARELY = 2
+    SOMETIMES = 3
+    USUALLY = 4
+    ALWAYS = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class Answer(SQLModel, table=True):
+    """One participant's answer to one question in one appraisal: a rating (None: don't know) and a comment."""
+    __tablename__ = "appraisal_answer"
+    __table_args__ = (UniqueConstraint("appraisal_id", "question_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    appraisal_id: int = Field(foreign_key="appraisal.id", index=True, ondelete="CASCADE")
+    question_id: int = Field(foreign_key="appraisal_question.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id")  # the participant's, when answered
+    rating: int | None = None
+    comment: str = Field(default="", max_length=2000)
+    answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

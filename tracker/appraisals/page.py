@@ -8,8 +8,8 @@ from dataclasses import dataclass, fields
 from sqlmodel import Session
 
 from tracker import trace
-from tracker.appraisals import service
-from tracker.appraisals.models import Appraisal, Finding, Rating
+from tracker.appraisals import questionnaire, service
+from tracker.appraisals.models import Appraisal, Finding, Participant, Rating
 from tracker.history.service import HistoryEntry, history
 from tracker.proposals.models import Proposal, SourceEntity
 from tracker.proposals.sources import proposals_from
@@ -29,6 +29,8 @@ class AppraisalPage:
     appraisal: Appraisal
     findings: Findings | None = None
     ratings: list[Rating] | None = None
+    participants: list[Participant] | None = None
+    spread: list[questionnaire.Spread] | None = None  # the questionnaire's answers, for the team's eyes
     history: list[HistoryEntry] | None = None
 
 
@@ -41,6 +43,8 @@ def _findings(session: Session, appraisal: Appraisal) -> Findings:
 _READ: dict[str, Callable[[Session, Appraisal], object]] = {
     "findings": _findings,
     "ratings": lambda session, appraisal: service.ratings_of(session, appraisal_id=appraisal.id),
+    "participants": lambda session, appraisal: questionnaire.participants_of(session, appraisal_id=appraisal.id),
+    "spread": lambda session, appraisal: questionnaire.spread(session, appraisal_id=appraisal.id),
     "history": lambda session, appraisal: history(session, entity="appraisal", entity_ids=[appraisal.id]),
 }
 
@@ -48,6 +52,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "page": tuple(field.name for field in fields(AppraisalPage) if field.name != "appraisal"),
     "findings": ("findings",),
     "ratings": ("ratings",),
+    "participants": ("participants",),
 }
 
 

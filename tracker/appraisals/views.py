@@ -5,22 +5,27 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.appraisals import cadence, service
+from tracker.appraisals import cadence, questionnaire, service
 from tracker.appraisals.forms import (
     AppraisalInput,
     AppraisalMoveInput,
     CadenceInput,
     CadenceMonthsInput,
     FindingInput,
+    ParticipantInput,
+    QuestionInput,
     RatingInput,
 )
 from tracker.appraisals.models import (
+    ANSWERING_STATUSES,
     FINDING_STATUSES,
+    NAMING_STATUSES,
     TO_IMPROVE,
     Appraisal,
     AppraisalStatus,
     CadenceScope,
     FindingKind,
+    Frequency,
     Method,
     RatingValue,
     ReferenceModel,
@@ -65,7 +70,7 @@ def detail(appraisal_id: int):
 
 
 SECTION_TEMPLATES = {"page": "appraisals/detail.html", "findings": "appraisals/_findings.html",
-                     "ratings": "appraisals/_ratings.html"}
+                     "ratings": "appraisals/_ratings.html", "participants": "appraisals/_participants.html"}
 
 
 def appraisal_page(appraisal: Appraisal, *, section: str = "page", **forms: dict | None):
@@ -78,8 +83,9 @@ def appraisal_page(appraisal: Appraisal, *, section: str = "page", **forms: dict
         **vars(parts), moves=allowed_moves(APPRAISAL_TRANSITIONS, appraisal.status, current_user.role),
         recording=appraisal.status in FINDING_STATUSES, kinds=list(FindingKind), to_improve=TO_IMPROVE,
         areas_all=list_areas(get_session()) if appraisal.status in FINDING_STATUSES and not appraisal.areas else [],
-        rating_values=list(RatingValue),
-        **{f"{name}_form": forms.get(name) or empty for name in ("move", "finding", "rating")})
+        rating_values=list(RatingValue), naming=appraisal.status in NAMING_STATUSES,
+        people=people_choices(get_session()) if section in ("page", "participants") else [],
+        **{f"{name}_form": forms.get(name) or empty for name in ("move", "finding", "rating", "participant")})
 
 
 @bp.get("/new")
@@ -149,6 +155,84 @@ def rate(appraisal_id: int):
     return write_in_place(
         lambda: service.rate(session, appraisal=appraisal, data=parse(RatingInput, request.form), by=current_user),
         page=lambda refused: appraisal_page(appraisal, section="ratings", rating=refused))
+
+
+@bp.post("/<int:appraisal_id>/participants")
+@requires("appraisal.record")
+def add_participant(appraisal_id: int):
+    session = get_session()
+    appraisal = service.recordable_appraisal(session, appraisal_id=appraisal_id, by=current_user)
+    return write_in_place(
+        lambda: questionnaire.add_participant(session, appraisal=appraisal, data=parse(ParticipantInput, request.form),
+                                              by=current_user),
+        page=lambda refused: appraisal_page(appraisal, section="participants", participant=refused))
+
+
+# --- the A2I questionnaire: each participant's own answers, and the team's question bank
+
+@bp.get("/<int:appraisal_id>/questionnaire")
+@requires("appraisal.answer")
+def questionnaire_page(appraisal_id: int):
+    session = get_session()
+    return _questionnaire(questionnaire.answerable(session, appraisal_id=appraisal_id, by=current_user))
+
+
+def _questionnaire(appraisal: Appraisal, *, refused: dict | None = None, saved: int | None = None):
+    """The participant's questionnaire with their own answers (or what they typed, when refused: 422)."""
+    session = get_session()
+    answers = questionnaire.answers_of(session, appraisal_id=appraisal.id, user_id=current_user.id)
+    values = refused["values"] if refused else MultiDict(
+        {f"rating_{qid}": str(a.rating or "") for qid, a in answers.items()}
+        | {f"comment_{qid}": a.comment for qid, a in answers.items()})
+    return page_or_fragment("appraisals/questionnaire.html", "appraisals/_questionnaire.html",
+                            http_status=422 if refused else 200, appraisal=appraisal,
+                            questions=questionnaire.questions_for(session, appraisal), values=values,
+                            errors=refused["errors"] if refused else {}, frequencies=list(Frequency),
+                            open=appraisal.status in ANSWERING_STATUSES, saved=saved)
+
+
+@bp.post("/<int:appraisal_id>/questionnaire")
+@requires("appraisal.answer")
+def answer(appraisal_id: int):
+    session = get_session()
+    appraisal = questionnaire.answerable(session, appraisal_id=appraisal_id, by=current_user)
+    saved = []
+    return write_in_place(
+        lambda: saved.append(questionnaire.answer(session, appraisal=appraisal, form=request.form, by=current_user)),
+        url=url_for("appraisals.questionnaire_page", appraisal_id=appraisal_id),
+        page=lambda refused: _questionnaire(appraisal, refused=refused, saved=saved[0] if saved else None))
+
+
+@bp.get("/questions")
+@requires("read")
+def questions():
+    return _questions_page()
+
+
+def _questions_page(*, refused: dict | None = None):
+    session = get_session()
+    return page_or_fragment("appraisals/questions.html", "appraisals/_questions.html",
+                            http_status=422 if refused else 200,
+                            questions=questionnaire.list_questions(session), areas=list_areas(session),
+                            form=refused or {"values": MultiDict(), "errors": {}})
+
+
+@bp.post("/questions")
+@requires("appraisal.questions")
+def add_question():
+    session = get_session()
+    return write_in_place(
+        lambda: questionnaire.add_question(session, data=parse(QuestionInput, request.form), by=current_user),
+        url=url_for("appraisals.questions"), page=lambda refused: _questions_page(refused=refused))
+
+
+@bp.post("/questions/<int:question_id>/retire")
+@requires("appraisal.questions")
+def retire_question(question_id: int):
+    seen = request.form.get("version", "")
+    questionnaire.retire_question(get_session(), question_id=question_id, seen=int(seen) if seen.isdigit() else 0,
+                                  by=current_user)
+    return _questions_page() if fragment_requested() else go_to(url_for("appraisals.questions"))
 
 
 # --- reappraisal cadences

@@ -60,6 +60,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "appraisal.move": PG,
     "appraisal.record": EVERYONE,  # the process group any appraisal; others those whose team they are on
     "appraisal.cadence": PG,
+    "appraisal.questions": PG,
+    "appraisal.answer": EVERYONE,  # the participants the team named, each their own answers
 }
 
 
@@ -87,6 +89,10 @@ def _appraises(user, appraisal) -> bool:
     return user.id == appraisal.lead_appraiser_id or any(member.id == user.id for member in appraisal.team)
 
 
+def _takes_part(user, appraisal) -> bool:
+    return any(participant.user_id == user.id for participant in appraisal.participants)
+
+
 NOT_PG = [role for role in Role if role != Role.PROCESS_GROUP]
 
 # (action, role) -> does this user own this object? Only consulted when the role holds the action.
@@ -100,6 +106,7 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
     **{("noncompliance.update", role): _owns for role in NOT_PG},
     **{("appraisal.record", role): _appraises for role in NOT_PG},
+    **{("appraisal.answer", role): _takes_part for role in Role},
 }
 
 

@@ -5,8 +5,15 @@ the service desk now being planned."""
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
-from tracker.appraisals import cadence, service
-from tracker.appraisals.forms import AppraisalInput, AppraisalMoveInput, CadenceInput, FindingInput
+from tracker.appraisals import cadence, questionnaire, service
+from tracker.appraisals.forms import (
+    AppraisalInput,
+    AppraisalMoveInput,
+    CadenceInput,
+    FindingInput,
+    ParticipantInput,
+    QuestionInput,
+)
 from tracker.demo.story import Story
 from tracker.process_areas.models import ProcessArea
 from tracker.validation import parse
@@ -38,8 +45,10 @@ def appraisal_events(story: Story) -> None:
     for day, *finding in FINDINGS:
         story.on(day, lambda finding=finding: _finding(story, *finding))
     story.on(-299, lambda: _cadences(story))
+    story.on(-20, lambda: _question_bank(story))
     story.on(-18, lambda: _plan_self_assessment(story))
     story.on(-10, lambda: _move(story, "a2i", "preparation"))
+    story.on(-8, lambda: _participants(story))
 
 
 def _area_ids(story: Story, *codes: str) -> list[str]:
@@ -100,3 +109,26 @@ def _plan_self_assessment(story: Story) -> None:
         "preparation_on": story.date(-10), "execution_on": story.date(14), "reporting_on": story.date(35),
         "aftercare_on": story.date(45), "completion_on": story.date(90)},
         team=["quality", "lead2"], projects=["OPS"], areas=["ITS-SRIM", "ITS-SCM"])
+
+
+QUESTIONS = [
+    ("ITS-SRIM", "Every incident and service request is logged with its priority when it arrives."),
+    ("ITS-SRIM", "An incident is closed only after the user confirms the service works again."),
+    ("ITS-SRIM", "Incidents that recur are analysed for a common cause."),
+    ("ITS-SCM", "Service levels are agreed in writing with each customer."),
+    ("ITS-SCM", "Service levels are reviewed with the customer when the service changes."),
+]
+
+
+def _question_bank(story: Story) -> None:
+    for code, text in QUESTIONS:
+        form = MultiDict({"area_id": _area_ids(story, code)[0], "text": text})
+        questionnaire.add_question(story.session, data=parse(QuestionInput, form), by=story.users["quality"])
+
+
+def _participants(story: Story) -> None:
+    appraisal = story.made["a2i"]
+    for name in ("member", "member2", "lead2"):
+        form = MultiDict({"user_id": str(story.users[name].id), "project_id": str(story.made["OPS"].id)})
+        questionnaire.add_participant(story.session, appraisal=appraisal, data=parse(ParticipantInput, form),
+                                      by=story.users["quality"])

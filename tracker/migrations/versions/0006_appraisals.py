@@ -1,8 +1,8 @@
-"""appraisals: plans, findings, ratings, reappraisal cadences
+"""appraisals: plans, findings, ratings, reappraisal cadences, the A2I questionnaire
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-29 19:25:52.972574
+Create Date: 2026-11-29 19:58:37.684578
 """
 from collections.abc import Sequence
 
@@ -49,6 +49,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_appraisal_sponsor_id'), ['sponsor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_appraisal_status'), ['status'], unique=False)
 
+    op.create_table('appraisal_question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('area_id', sa.Integer(), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['area_id'], ['process_area.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('appraisal_question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_appraisal_question_active'), ['active'], unique=False)
+        batch_op.create_index(batch_op.f('ix_appraisal_question_area_id'), ['area_id'], unique=False)
+
     op.create_table('reappraisal_cadence',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('scope', sa.Enum('organization', 'process_area', name='cadencescope', native_enum=False, length=30), nullable=False),
@@ -59,6 +73,27 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('scope', 'area_id')
     )
+    op.create_table('appraisal_answer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('appraisal_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['appraisal_id'], ['appraisal.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['question_id'], ['appraisal_question.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('appraisal_id', 'question_id', 'user_id')
+    )
+    with op.batch_alter_table('appraisal_answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_appraisal_answer_appraisal_id'), ['appraisal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_appraisal_answer_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_appraisal_answer_user_id'), ['user_id'], unique=False)
+
     op.create_table('appraisal_area',
     sa.Column('appraisal_id', sa.Integer(), nullable=False),
     sa.Column('area_id', sa.Integer(), nullable=False),
@@ -66,6 +101,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['area_id'], ['process_area.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('appraisal_id', 'area_id')
     )
+    op.create_table('appraisal_participant',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('appraisal_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['appraisal_id'], ['appraisal.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('appraisal_id', 'user_id')
+    )
+    with op.batch_alter_table('appraisal_participant', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_appraisal_participant_appraisal_id'), ['appraisal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_appraisal_participant_user_id'), ['user_id'], unique=False)
+
     op.create_table('appraisal_project',
     sa.Column('appraisal_id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -135,8 +185,24 @@ def downgrade() -> None:
     op.drop_table('finding')
     op.drop_table('appraisal_team_member')
     op.drop_table('appraisal_project')
+    with op.batch_alter_table('appraisal_participant', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_appraisal_participant_user_id'))
+        batch_op.drop_index(batch_op.f('ix_appraisal_participant_appraisal_id'))
+
+    op.drop_table('appraisal_participant')
     op.drop_table('appraisal_area')
+    with op.batch_alter_table('appraisal_answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_appraisal_answer_user_id'))
+        batch_op.drop_index(batch_op.f('ix_appraisal_answer_question_id'))
+        batch_op.drop_index(batch_op.f('ix_appraisal_answer_appraisal_id'))
+
+    op.drop_table('appraisal_answer')
     op.drop_table('reappraisal_cadence')
+    with op.batch_alter_table('appraisal_question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_appraisal_question_area_id'))
+        batch_op.drop_index(batch_op.f('ix_appraisal_question_active'))
+
+    op.drop_table('appraisal_question')
     with op.batch_alter_table('appraisal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_appraisal_status'))
         batch_op.drop_index(batch_op.f('ix_appraisal_sponsor_id'))
