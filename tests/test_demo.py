@@ -119,6 +119,6 @@ def test_the_year_began_with_an_appraisal_whose_weakness_became_the_checklist_pr
     assert (checklists.source_entity, checklists.source_id) in {("finding", f.id) for f in weakness}
     due = {d.scope.split(" ")[0]: d for d in schedule(story, today=TODAY)}
     assert due["PP"].overdue and not due["VER"].overdue
-    assert (due["The"].last_completed_on, due["The"].overdue) == (None, True)
+    assert (due["The"].last_completed_on, due["The"].due_on) == (None, TODAY)
     a2i = story.exec(select(Appraisal).where(Appraisal.title.startswith("A2I"))).one()
     assert a2i.status == AppraisalStatus.PREPARATION

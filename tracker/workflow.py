@@ -11,7 +11,7 @@ from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import commit
 from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
-from tracker.history.service import apply_changes, bump_version
+from tracker.history.service import apply_changes, bump_version, record_values
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ def make_move(session: Session, record: SQLModel, *, table: Transitions, to: Str
     (else Conflict, with the record as it is now); the table says whether their role may make this move (and
     whether it needs a rationale). Then the status and the move's `effects` (more field changes, computed after
     the checks and before the status changes, so they can still refuse with a ValidationError) are applied with
-    their history (`shown` names ids in it); `then` does what else the move entails (other records, more
+    their history (`shown` names ids in it), and the reason given is kept in the history unless an effect keeps
+    it in a field (a decision's rationale); `then` does what else the move entails (other records, more
     history); the record's version is bumped and everything is committed together.
     """
     authorize(by, action, record)
@@ -78,6 +79,8 @@ def make_move(session: Session, record: SQLModel, *, table: Transitions, to: Str
         raise ValidationError(errors)
     changes = {"status": to} | extra
     changed = apply_changes(session, record, by=by, changes=changes, shown=shown)
+    if rationale.strip() and rationale.strip() not in extra.values():  # a reason no field of the record keeps
+        record_values(session, record, by=by, changed={"reason": (None, rationale.strip())})
     if then is not None:
         then()
     bump_version(session, record, changed)

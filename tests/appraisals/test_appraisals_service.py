@@ -9,7 +9,8 @@
 - a weakness or opportunity becomes one improvement proposal that links back; a strength does not;
 - a rating per process area replaces the earlier one in the same appraisal, and the area's history lists it;
 - a scope's next appraisal is due its cadence's months after the last completed appraisal covering it (an
-  appraisal naming no process areas covers them all); a scope never appraised is due, and overdue, now.
+  appraisal naming no process areas covers them all, those of its reference model); a scope never appraised is
+  due now (today: not yet overdue).
 """
 
 from datetime import date
@@ -160,6 +161,10 @@ def test_a_weakness_becomes_one_proposal_that_links_back_and_a_strength_none(db,
     assert (proposal.source, proposal.source_entity, proposal.source_id) == (
         ProposalSource.APPRAISAL_FINDING, SourceEntity.FINDING.value, weakness.id)
     assert [a.code for a in proposal.areas] == ["VER"]
+    # The evidence explains the problem; what to change is the proposal's to work out.
+    assert proposal.problem == ("Peer reviews are skipped under schedule pressure. Seen on PAY.\n\n"
+                                "Evidence: Review records missing for 4 of 9 work products")
+    assert proposal.proposed_change == "To be worked out from the appraisal finding."
     assert proposal.source_ref == "Gap analysis 2026: weakness in VER"
     with pytest.raises(InvalidTransition):
         service.propose(db, finding=weakness, by=sepg)  # once
@@ -228,7 +233,7 @@ def test_a_scope_never_appraised_is_due_now_and_each_scope_has_one_cadence(db, m
     sepg = make_user(Role.PROCESS_GROUP)
     cadence.set_cadence(db, data=CadenceInput(scope=CadenceScope.ORGANIZATION, months=24), by=sepg)
     (only,) = cadence.schedule(db, today=date(2026, 11, 29))
-    assert (only.last_completed_on, only.due_on, only.overdue) == (None, date(2026, 11, 29), True)
+    assert (only.last_completed_on, only.due_on, only.overdue) == (None, date(2026, 11, 29), False)  # due, today
     with pytest.raises(ValidationError) as refused:
         cadence.set_cadence(db, data=CadenceInput(scope=CadenceScope.ORGANIZATION, months=12), by=sepg)
     assert "scope" in refused.value.errors
@@ -249,3 +254,35 @@ def test_findings_are_listed_by_kind(db, make_user, make_appraisal):
     assert [f.kind for f in service.findings_of(db, appraisal_id=appraisal.id)] == [
         FindingKind.STRENGTH, FindingKind.WEAKNESS, FindingKind.OPPORTUNITY]
     assert count_rows(db, Finding) == 3
+
+
+def test_a_narrower_scope_keeps_what_was_recorded_in_it(db, make_user, make_project, make_appraisal):
+    """Found by a walk-through: narrowing the scope left findings and participants outside it without a word."""
+    sepg = make_user(Role.PROCESS_GROUP)
+    ver, pp = area(db, "VER"), area(db, "PP")
+    pay, dw = make_project(code="PAY"), make_project(code="DW")
+    appraisal = make_appraisal(AppraisalStatus.EXECUTION, areas=[ver, pp], projects=[pay, dw])
+    service.record_finding(db, appraisal=appraisal, data=finding(area_id=ver.id, project_id=pay.id), by=sepg)
+    form = plan_form(appraisal.sponsor, sepg, title=appraisal.title, version=str(appraisal.version))
+    form.setlist("area_ids", [str(pp.id)])
+    form.setlist("project_ids", [str(dw.id)])
+    with pytest.raises(ValidationError) as refused:
+        service.update_appraisal(db, appraisal=appraisal, data=parse(AppraisalInput, form), by=sepg)
+    assert refused.value.errors == {"area_ids": "Keep VER in scope: findings, ratings or answers were recorded for it.",
+                                    "project_ids": "Keep PAY in scope: findings or participants were recorded for it."}
+    form.setlist("area_ids", [str(ver.id)])  # dropping PP, where nothing was recorded, is fine
+    form.setlist("project_ids", [str(pay.id)])
+    service.update_appraisal(db, appraisal=appraisal, data=parse(AppraisalInput, form), by=sepg)
+    assert [a.code for a in appraisal.areas] == ["VER"] and [p.code for p in appraisal.projects] == ["PAY"]
+
+
+def test_an_appraisal_of_the_whole_organization_covers_the_areas_of_its_own_model(db, make_user, make_appraisal):
+    """Found by a walk-through: a CMMI-DEV appraisal of the whole organization counted for an IT Service CMM area."""
+    sepg = make_user(Role.PROCESS_GROUP)
+    srim, pp = area(db, "ITS-SRIM"), area(db, "PP")
+    for a in (srim, pp):
+        cadence.set_cadence(db, data=CadenceInput(scope=CadenceScope.PROCESS_AREA, area_id=a.id, months=12), by=sepg)
+    make_appraisal(AppraisalStatus.COMPLETED, reference_model=ReferenceModel.CMMI_DEV, completed_on=date(2026, 5, 1))
+    due = {d.scope: d for d in cadence.schedule(db, today=date(2026, 11, 29))}
+    assert due[pp.label].last_completed_on == date(2026, 5, 1)
+    assert due[srim.label].last_completed_on is None

@@ -159,3 +159,17 @@ def test_the_process_area_page_shows_its_rating_history(client, sepg, make_appra
     page = client.get(f"/process-areas/{ver.id}").get_data(as_text=True)
     assert "SCAMPI A 2025" in page and "Satisfied" in page and "2025-05-01" in page
     assert client.get("/process-areas/2147483647").status_code == 404
+
+
+def test_a_cancelled_appraisal_keeps_its_reason(client, sepg, make_appraisal, db):
+    """Found by a walk-through: the reason a cancel requires was checked and then thrown away."""
+    from tracker.history.models import AuditEvent
+
+    appraisal = make_appraisal()
+    done = client.post(f"/appraisals/{appraisal.id}/move", data={"to": "cancelled", "rationale": "Budget cut",
+                                                                  "version": "1"})
+    assert done.status_code == 303
+    reasons = db.exec(select(AuditEvent.new).where(AuditEvent.entity == "appraisal",
+                                                   AuditEvent.field == "reason")).all()
+    assert reasons == ["Budget cut"]
+    assert "Budget cut" in client.get(f"/appraisals/{appraisal.id}").get_data(as_text=True)

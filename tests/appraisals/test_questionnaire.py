@@ -89,7 +89,7 @@ def test_only_participants_answer_and_a_bad_row_is_refused_beside_it(db, setting
     with pytest.raises(ValidationError) as refused:
         questionnaire.answer(db, appraisal=appraisal, by=setting["people"]["Ann"],
                              form=form(q, logged=(7, ""), agreed=(3, "x" * 2001)))
-    assert refused.value.errors == {f"rating_{q['logged'].id}": "Enter a whole number from 1 to 5.",
+    assert refused.value.errors == {f"rating_{q['logged'].id}": "Enter a whole number from 0 to 5.",
                                     f"comment_{q['agreed'].id}": "Use at most 2000 characters."}
     assert count_rows(db, Answer) == 0
 
@@ -157,3 +157,40 @@ def test_the_bank_is_kept_by_the_process_group(client, login_as, db):
     retired = client.post(f"/appraisals/questions/{question.id}/retire", headers=HX, data={"version": "1"})
     assert retired.status_code == 200 and "(retired)" in retired.get_data(as_text=True)
     assert count_rows(db, Question) == 1  # the bank keeps retired questions
+
+
+def test_dont_know_is_an_answer_not_answered_is_none_and_an_absent_question_stays(db, setting):
+    """Found by a walk-through: "don't know" counted only with a comment, and a post that left questions out
+    erased their answers. "Don't know" (0) is an answer without a rating; "not answered" withdraws an answer; a
+    question the post does not carry keeps its answer."""
+    appraisal, q, ann = setting["appraisal"], setting["q"], setting["people"]["Ann"]
+    appraisal.status = AppraisalStatus.EXECUTION
+    db.commit()
+    assert questionnaire.answer(db, appraisal=appraisal, form=form(q, logged=(0, ""), closed=(3, ""), agreed=(4, "")),
+                                by=ann) == 3
+    srim = next(s for s in questionnaire.spread(db, appraisal_id=appraisal.id) if s.area.code == "ITS-SRIM")
+    assert (srim.answers, srim.dont_know) == (1, 1)
+    assert questionnaire.answer(db, appraisal=appraisal, form=form(q, closed=("", "")), by=ann) == 1  # withdrawn
+    mine = questionnaire.answers_of(db, appraisal_id=appraisal.id, user_id=ann.id)
+    assert {q_id: a.rating for q_id, a in mine.items()} == {q["logged"].id: None, q["agreed"].id: 4}
+
+
+def test_only_an_a2i_has_a_questionnaire(db, make_user, make_appraisal):
+    """Found by a walk-through: participants could be named, and a questionnaire opened, on a SCAMPI B."""
+    sepg = make_user(Role.PROCESS_GROUP)
+    scampi = make_appraisal(AppraisalStatus.PREPARATION, method=Method.SCAMPI_B)
+    with pytest.raises(InvalidTransition, match="no questionnaire"):
+        questionnaire.add_participant(db, appraisal=scampi, by=sepg,
+                                      data=ParticipantInput(user_id=make_user(Role.MEMBER).id))
+
+
+def test_a_questionnaire_left_open_when_execution_ends_shows_it_locked(client, login, db, setting):
+    appraisal, q, ann = setting["appraisal"], setting["q"], setting["people"]["Ann"]
+    appraisal.status = AppraisalStatus.REPORTING
+    db.commit()
+    login(ann)
+    late = client.post(f"/appraisals/{appraisal.id}/questionnaire", headers=HX,
+                       data={f"rating_{q['logged'].id}": "4"})
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and "The answers are locked" in page and "Save answers" not in page
+    assert count_rows(db, Answer) == 0

@@ -9,7 +9,7 @@ from sqlmodel import select
 from tests.browser.conftest import covers
 from tests.conftest import PASSWORD
 from tracker.action_plans.models import PlanStatus
-from tracker.appraisals.models import AppraisalStatus
+from tracker.appraisals.models import AppraisalStatus, Method
 from tracker.auth.roles import Role
 from tracker.process_areas.models import ProcessArea
 from tracker.proposals.models import Proposal
@@ -84,7 +84,7 @@ def test_the_team_builds_a_questionnaire_and_a_participant_answers_it(page, live
     make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
     srim = db.exec(select(ProcessArea).where(ProcessArea.code == "ITS-SRIM")).one()
     appraisal = make_appraisal(AppraisalStatus.PREPARATION, areas=[srim], projects=[make_project(code="OPS")],
-                               title="A2I of the service desk")
+                               title="A2I of the service desk", method=Method.A2I)
     sign_in("sam@example.org", PASSWORD)
 
     page.goto(f"{live_server}/appraisals/questions")

@@ -13,7 +13,7 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
+from tracker.history.service import apply_changes, bump_version, record_create, set_links
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_proposal_automatically
@@ -121,8 +121,6 @@ def move_plan(session: Session, *, plan: ActionPlan, data: PlanMoveInput, by: Us
                 "completed_on": utcnow().date()}
 
     def then() -> None:
-        if data.rationale:
-            record_values(session, plan, by=by, changed={"reason": (None, data.rationale)})
         _follow_with_proposals(session, plan=plan, by=by)
         if data.to == PlanStatus.APPROVED:
             keep_revision(session, plan=plan, by=by)

@@ -2,8 +2,9 @@
 appraised, and when each is next due.
 
 A scope is the whole organization or one process area. An appraisal covers the process areas its scope lists,
-or all of them (the whole organization) when it lists none. The next appraisal of a scope is due its cadence's
-months after the last completed appraisal covering it; a scope never appraised is due now.
+or, when it lists none, the whole organization and every process area of its reference model. The next appraisal
+of a scope is due its cadence's months after the last completed appraisal covering it; a scope never appraised
+is due now (today; overdue only once today has passed).
 """
 
 import calendar
@@ -20,15 +21,20 @@ from tracker.appraisals.models import (
     AppraisalStatus,
     CadenceScope,
     ReappraisalCadence,
+    ReferenceModel,
 )
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create
-from tracker.process_areas.models import ProcessArea
+from tracker.process_areas.models import Model, ProcessArea
 
 OPEN = frozenset(set(AppraisalStatus) - {AppraisalStatus.COMPLETED, AppraisalStatus.CANCELLED})
+# The process areas an appraisal naming none covers: those of its reference model (all, for a model of its own).
+COVERS = {ReferenceModel.CMMI_DEV: {Model.CMMI}, ReferenceModel.CMMI_SVC: {Model.CMMI},
+          ReferenceModel.IT_SERVICE_CMM: {Model.ITS_CMM}, ReferenceModel.ISO_33001: set(Model),
+          ReferenceModel.INTERNAL: set(Model)}
 
 
 def add_months(day: date, months: int) -> date:
@@ -44,7 +50,7 @@ class Due:
     scope: str  # what is appraised, as people say it
     last_completed_on: date | None  # the last completed appraisal covering the scope; None: never appraised
     due_on: date  # today when never appraised
-    overdue: bool
+    overdue: bool  # the due date has passed
     planned: Appraisal | None  # the soonest appraisal under way or planned that covers the scope
 
 
@@ -58,8 +64,9 @@ def schedule(session: Session, *, today: date | None = None) -> list[Due]:
     today = today or utcnow().date()
     cadences = list_cadences(session)
     lists_areas = select(AppraisalArea.appraisal_id)
-    whole = session.exec(select(func.max(Appraisal.completed_on)).where(
-        Appraisal.status == AppraisalStatus.COMPLETED, Appraisal.id.not_in(lists_areas))).one()
+    whole = dict(session.exec(select(Appraisal.reference_model, func.max(Appraisal.completed_on)).where(
+        Appraisal.status == AppraisalStatus.COMPLETED, Appraisal.id.not_in(lists_areas))
+        .group_by(Appraisal.reference_model)).all())
     per_area = dict(session.exec(select(AppraisalArea.area_id, func.max(Appraisal.completed_on))
                                  .join(Appraisal, Appraisal.id == AppraisalArea.appraisal_id)
                                  .where(Appraisal.status == AppraisalStatus.COMPLETED)
@@ -69,14 +76,17 @@ def schedule(session: Session, *, today: date | None = None) -> list[Due]:
     found = []
     for cadence in cadences:
         if cadence.scope == CadenceScope.ORGANIZATION:
-            last, scope = whole, "The whole organization"
+            last, scope = max(whole.values(), default=None), "The whole organization"
             planned = next((a for a in upcoming if not a.areas), None)
         else:
-            last = max((d for d in (whole, per_area.get(cadence.area_id)) if d is not None), default=None)
-            scope = cadence.area.label
-            planned = next((a for a in upcoming if not a.areas or cadence.area in a.areas), None)
+            area = cadence.area
+            covering = [day for model, day in whole.items() if area.model in COVERS[model]]
+            last = max((d for d in (*covering, per_area.get(area.id)) if d is not None), default=None)
+            scope = area.label
+            planned = next((a for a in upcoming if (not a.areas and area.model in COVERS[a.reference_model])
+                            or area in a.areas), None)
         due_on = add_months(last, cadence.months) if last else today
-        found.append(Due(cadence, scope, last, due_on, overdue=due_on < today or last is None, planned=planned))
+        found.append(Due(cadence, scope, last, due_on, overdue=due_on < today, planned=planned))
     return sorted(found, key=lambda d: (not d.overdue, d.due_on, d.scope))
 
 

@@ -90,6 +90,7 @@ class ParticipantInput(FormModel):
 
 
 class AnswerInput(FormModel):
-    """One row of the questionnaire: a rating from 1 (never) to 5 (always), or none for "don't know"."""
-    rating: whole_number(1, 5) | None = None
+    """One row of the questionnaire: a rating from 1 (never) to 5 (always), 0 for "don't know", or none: not
+    answered (yet)."""
+    rating: whole_number(0, 5) | None = None
     comment: text(2000, required=False) = ""

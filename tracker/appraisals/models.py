@@ -35,6 +35,8 @@ class Method(Labelled):
 
 # SCAMPI A rates process areas (and may give a maturity level); the others characterize without rating.
 RATING_METHODS = frozenset({Method.SCAMPI_A})
+# An A2I self-assessment asks its participants a questionnaire.
+QUESTIONNAIRE_METHODS = frozenset({Method.A2I})
 
 
 class AppraisalStatus(Labelled):
@@ -121,6 +123,10 @@ class Appraisal(SQLModel, table=True):
     @property
     def rates(self) -> bool:
         return self.method in RATING_METHODS
+
+    @property
+    def asks(self) -> bool:
+        return self.method in QUESTIONNAIRE_METHODS
 
 
 @spoken(opportunity="Improvement opportunity")

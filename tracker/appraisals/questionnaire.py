@@ -24,7 +24,7 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.errors import Conflict, InvalidTransition, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create
+from tracker.history.service import apply_changes, bump_version, record_create, record_delete
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
 from tracker.validation import parse
@@ -69,6 +69,8 @@ def retire_question(session: Session, *, question_id: int, seen: int, by: User) 
 def add_participant(session: Session, *, appraisal: Appraisal, data: ParticipantInput, by: User) -> Participant:
     """Name someone to answer the questionnaire, for a project in scope or the whole scope."""
     authorize(by, "appraisal.record", appraisal)
+    if not appraisal.asks:
+        raise InvalidTransition(f"A {appraisal.method.label} has no questionnaire: an A2I self-assessment has.")
     if appraisal.status not in NAMING_STATUSES:
         raise InvalidTransition("Participants are named until execution ends.")
     errors = {}
@@ -122,10 +124,12 @@ def answers_of(session: Session, *, appraisal_id: int, user_id: int) -> dict[int
 
 
 def parse_answers(form: MultiDict, questions: list[Question]) -> dict[int, AnswerInput]:
-    """The questionnaire's rows, `rating_<question id>` and `comment_<question id>`, each parsed by AnswerInput;
-    every row's errors at once, named after the row's fields."""
+    """The questionnaire's rows that were posted, `rating_<question id>` and `comment_<question id>`, each parsed
+    by AnswerInput; a question the form did not carry is left as it is. Every row's errors at once."""
     rows, errors = {}, {}
     for question in questions:
+        if f"rating_{question.id}" not in form and f"comment_{question.id}" not in form:
+            continue
         try:
             rows[question.id] = parse(AnswerInput, MultiDict({
                 "rating": form.get(f"rating_{question.id}", ""), "comment": form.get(f"comment_{question.id}", "")}))
@@ -137,31 +141,34 @@ def parse_answers(form: MultiDict, questions: list[Question]) -> dict[int, Answe
 
 
 def answer(session: Session, *, appraisal: Appraisal, form: MultiDict, by: User) -> int:
-    """Save a participant's answers (a question left blank and without comment is not answered yet); returns how
-    many answers changed. Open during execution only: the answers lock when it ends."""
+    """Save a participant's answers; returns how many changed. A rating of 0 is "don't know" (kept as an answer
+    without a rating); a question set back to "not answered", without a comment, has its answer withdrawn.
+    Open during execution only: the answers lock when it ends."""
     authorize(by, "appraisal.answer", appraisal)
     if appraisal.status not in ANSWERING_STATUSES:
         raise InvalidTransition("The answers are locked: the appraisal's execution has ended."
                                 if appraisal.status not in NAMING_STATUSES
                                 else "The questionnaire opens when the appraisal's execution begins.")
-    questions = questions_for(session, appraisal)
-    rows = parse_answers(form, questions)
+    rows = parse_answers(form, questions_for(session, appraisal))
     participant = next(p for p in appraisal.participants if p.user_id == by.id)
     given = answers_of(session, appraisal_id=appraisal.id, user_id=by.id)
     changed = 0
-    for question in questions:
-        data = rows[question.id]
-        existing = given.get(question.id)
-        if existing is None:
-            if data.rating is None and not data.comment:
-                continue
-            existing = Answer(appraisal_id=appraisal.id, question_id=question.id, user_id=by.id,
-                              project_id=participant.project_id, rating=data.rating, comment=data.comment)
-            session.add(existing)
+    for question_id, data in rows.items():
+        existing, rating = given.get(question_id), data.rating or None  # 0: don't know
+        if data.rating is None and not data.comment:  # not answered
+            if existing is not None:
+                record_delete(session, existing, by=by, fields={"rating": _said(existing.rating),
+                                                                "comment": existing.comment})
+                session.delete(existing)
+                changed += 1
+        elif existing is None:
+            answer = Answer(appraisal_id=appraisal.id, question_id=question_id, user_id=by.id,
+                            project_id=participant.project_id, rating=rating, comment=data.comment)
+            session.add(answer)
             flush(session)
-            record_create(session, existing, by=by, fields={"rating": _said(data.rating), "comment": data.comment})
+            record_create(session, answer, by=by, fields={"rating": _said(rating), "comment": data.comment})
             changed += 1
-        elif apply_changes(session, existing, by=by, changes={"rating": data.rating, "comment": data.comment},
+        elif apply_changes(session, existing, by=by, changes={"rating": rating, "comment": data.comment},
                            shown={"rating": _said}):
             existing.answered_at = utcnow()
             changed += 1

@@ -9,10 +9,13 @@ from tracker.appraisals.forms import AppraisalInput, AppraisalMoveInput, Finding
 from tracker.appraisals.models import (
     FINDING_STATUSES,
     TO_IMPROVE,
+    Answer,
     Appraisal,
     AppraisalStatus,
     Finding,
     FindingKind,
+    Participant,
+    Question,
     Rating,
 )
 from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
@@ -104,6 +107,7 @@ def update_appraisal(session: Session, *, appraisal: Appraisal, data: AppraisalI
     if data.version != appraisal.version:
         raise Conflict(current=appraisal)
     links = _links(session, data)
+    _keeps_what_it_found(session, appraisal, areas=links["areas"], projects=links["projects"])
     changed = apply_changes(session, appraisal, by=by, changes=data.model_dump(include=set(FIELDS)) | {
         "sponsor_id": links["sponsor"].id, "lead_appraiser_id": links["lead_appraiser"].id},
         shown={"sponsor_id": lambda uid: session.get(User, uid).name,
@@ -113,6 +117,30 @@ def update_appraisal(session: Session, *, appraisal: Appraisal, data: AppraisalI
     bump_version(session, appraisal, changed)
     commit(session)
     return appraisal
+
+
+def _keeps_what_it_found(session: Session, appraisal: Appraisal, *, areas: list, projects: list) -> None:
+    """A narrower scope may not strand what was recorded in it: findings, ratings and answers for a process area,
+    findings and participants for a project (a scope that lists none covers them all)."""
+    errors = {}
+    if areas:
+        used = set(session.exec(select(Finding.area_id).where(Finding.appraisal_id == appraisal.id)).all())
+        used |= set(session.exec(select(Rating.area_id).where(Rating.appraisal_id == appraisal.id)).all())
+        used |= set(session.exec(select(Question.area_id).join(Answer, Answer.question_id == Question.id)
+                                 .where(Answer.appraisal_id == appraisal.id)).all())
+        if stranded := used - {a.id for a in areas}:
+            codes = session.exec(select(ProcessArea.code).where(ProcessArea.id.in_(stranded))).all()
+            errors["area_ids"] = (f"Keep {', '.join(sorted(codes))} in scope: findings, ratings or answers were "
+                                  "recorded for it.")
+    if projects:
+        used = set(session.exec(select(Finding.project_id).where(Finding.appraisal_id == appraisal.id)).all())
+        used |= set(session.exec(select(Participant.project_id).where(Participant.appraisal_id == appraisal.id)).all())
+        if stranded := used - {None} - {p.id for p in projects}:
+            codes = session.exec(select(Project.code).where(Project.id.in_(stranded))).all()
+            errors["project_ids"] = (f"Keep {', '.join(sorted(codes))} in scope: findings or participants were "
+                                     "recorded for it.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def move_appraisal(session: Session, *, appraisal: Appraisal, data: AppraisalMoveInput, by: User) -> Appraisal:
@@ -202,8 +230,8 @@ def propose(session: Session, *, finding: Finding, by: User) -> Proposal:
         raise InvalidTransition("This finding has its proposal already.")
     title = finding.statement.split("\n")[0].split(". ")[0][:200]
     return proposals.submit(session, by=by, data=ProposalInput(
-        title=title, problem=finding.statement, proposed_change=finding.evidence or "To be worked out from the "
-                                                                                    "appraisal finding.",
+        title=title, problem=finding.statement + (f"\n\nEvidence: {finding.evidence}" if finding.evidence else ""),
+        proposed_change="To be worked out from the appraisal finding.",
         source=ProposalSource.APPRAISAL_FINDING, source_ref=f"{appraisal.title}: {finding.kind.label.lower()} in {finding.area.code}"[:200],
         source_entity=SourceEntity.FINDING, source_id=finding.id, area_ids=[finding.area_id],
         expected_benefit=3, estimated_effort=3))

@@ -177,15 +177,16 @@ def questionnaire_page(appraisal_id: int):
     return _questionnaire(questionnaire.answerable(session, appraisal_id=appraisal_id, by=current_user))
 
 
-def _questionnaire(appraisal: Appraisal, *, refused: dict | None = None, saved: int | None = None):
+def _questionnaire(appraisal: Appraisal, *, refused: dict | None = None, saved: int | None = None,
+                   status: int | None = None):
     """The participant's questionnaire with their own answers (or what they typed, when refused: 422)."""
     session = get_session()
     answers = questionnaire.answers_of(session, appraisal_id=appraisal.id, user_id=current_user.id)
     values = refused["values"] if refused else MultiDict(
-        {f"rating_{qid}": str(a.rating or "") for qid, a in answers.items()}
+        {f"rating_{qid}": str(a.rating or 0) for qid, a in answers.items()}  # 0: don't know
         | {f"comment_{qid}": a.comment for qid, a in answers.items()})
     return page_or_fragment("appraisals/questionnaire.html", "appraisals/_questionnaire.html",
-                            http_status=422 if refused else 200, appraisal=appraisal,
+                            http_status=status or (422 if refused else 200), appraisal=appraisal,
                             questions=questionnaire.questions_for(session, appraisal), values=values,
                             errors=refused["errors"] if refused else {}, frequencies=list(Frequency),
                             open=appraisal.status in ANSWERING_STATUSES, saved=saved)
@@ -196,6 +197,8 @@ def _questionnaire(appraisal: Appraisal, *, refused: dict | None = None, saved: 
 def answer(appraisal_id: int):
     session = get_session()
     appraisal = questionnaire.answerable(session, appraisal_id=appraisal_id, by=current_user)
+    if appraisal.status not in ANSWERING_STATUSES:  # a page left open when execution ended: show it locked
+        return _questionnaire(appraisal, status=409)
     saved = []
     return write_in_place(
         lambda: saved.append(questionnaire.answer(session, appraisal=appraisal, form=request.form, by=current_user)),
