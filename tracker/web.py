@@ -30,6 +30,13 @@ def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **c
     return response
 
 
+def section_forms(forms: dict[str, dict | None], *names: str) -> tuple[int, dict[str, dict]]:
+    """A page's in-page forms for its template, `<name>_form` each (empty unless `forms` holds its refused values
+    and errors), and the status they make: 422 when one was refused."""
+    return (422 if any(forms.values()) else 200,
+            {f"{name}_form": forms.get(name) or {"values": MultiDict(), "errors": {}} for name in names})
+
+
 def fragment_requested() -> bool:
     """Whether this request is answered with a fragment (htmx, not restoring history) rather than the page."""
     return bool(htmx) and not htmx.history_restore_request

@@ -21,6 +21,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_page,
+    section_forms,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -63,11 +64,9 @@ def plan_page(plan: ActionPlan, *, section: str = "page", **forms: dict | None):
         if can(user, "issue.update", i) else [],
         "verdicts": list(Verdict),
     }
-    empty = {"values": MultiDict(), "errors": {}}
-    for name in ("move", "member", "review", "commitment", "issue", "joint"):
-        context[f"{name}_form"] = forms.get(name) or empty
-    return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=422 if any(forms.values())
-                            else 200, **context)
+    status, section_context = section_forms(forms, "move", "member", "review", "commitment", "issue", "joint")
+    return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=status, **context,
+                            **section_context)
 
 
 @bp.get("/new")

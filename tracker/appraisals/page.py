@@ -10,7 +10,11 @@ from sqlmodel import Session
 from tracker import trace
 from tracker.appraisals import questionnaire, service
 from tracker.appraisals.models import Appraisal, Finding, Participant, Rating
+from tracker.auth.models import User
+from tracker.auth.service import people_choices
 from tracker.history.service import HistoryEntry, history
+from tracker.process_areas.models import ProcessArea
+from tracker.process_areas.service import list_areas
 from tracker.proposals.models import Proposal, SourceEntity
 from tracker.proposals.sources import proposals_from
 from tracker.trace import Trace
@@ -30,6 +34,8 @@ class AppraisalPage:
     findings: Findings | None = None
     ratings: list[Rating] | None = None
     participants: list[Participant] | None = None
+    people: list[User] | None = None  # whom the team may name as participants
+    areas_all: list[ProcessArea] | None = None  # the areas a finding or rating may name when the scope lists none
     spread: list[questionnaire.Spread] | None = None  # the questionnaire's answers, for the team's eyes
     history: list[HistoryEntry] | None = None
 
@@ -45,14 +51,16 @@ _READ: dict[str, Callable[[Session, Appraisal], object]] = {
     "ratings": lambda session, appraisal: service.ratings_of(session, appraisal_id=appraisal.id),
     "participants": lambda session, appraisal: questionnaire.participants_of(session, appraisal_id=appraisal.id),
     "spread": lambda session, appraisal: questionnaire.spread(session, appraisal_id=appraisal.id),
+    "people": lambda session, appraisal: people_choices(session) if appraisal.asks else [],
+    "areas_all": lambda session, appraisal: [] if appraisal.areas else list_areas(session),
     "history": lambda session, appraisal: history(session, entity="appraisal", entity_ids=[appraisal.id]),
 }
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "page": tuple(field.name for field in fields(AppraisalPage) if field.name != "appraisal"),
-    "findings": ("findings",),
-    "ratings": ("ratings",),
-    "participants": ("participants",),
+    "findings": ("findings", "areas_all"),
+    "ratings": ("ratings", "areas_all"),
+    "participants": ("participants", "people"),
 }
 
 

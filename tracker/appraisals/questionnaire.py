@@ -109,6 +109,11 @@ def questions_for(session: Session, appraisal: Appraisal) -> list[Question]:
     return list(session.exec(statement.order_by(ProcessArea.code, Question.id)).all())
 
 
+def is_open(appraisal: Appraisal) -> bool:
+    """Whether the questionnaire takes answers now: during execution; they lock when it ends."""
+    return appraisal.status in ANSWERING_STATUSES
+
+
 def answerable(session: Session, *, appraisal_id: int, by: User) -> Appraisal:
     """The appraisal, if this user takes part in it (only participants see a questionnaire and their answers)."""
     appraisal = get_or_not_found(session, Appraisal, appraisal_id, selectinload(Appraisal.participants),
@@ -145,14 +150,14 @@ def answer(session: Session, *, appraisal: Appraisal, form: MultiDict, by: User)
     without a rating); a question set back to "not answered", without a comment, has its answer withdrawn.
     Open during execution only: the answers lock when it ends."""
     authorize(by, "appraisal.answer", appraisal)
-    if appraisal.status not in ANSWERING_STATUSES:
+    if not is_open(appraisal):
         raise InvalidTransition("The answers are locked: the appraisal's execution has ended."
                                 if appraisal.status not in NAMING_STATUSES
                                 else "The questionnaire opens when the appraisal's execution begins.")
     rows = parse_answers(form, questions_for(session, appraisal))
     participant = next(p for p in appraisal.participants if p.user_id == by.id)
     given = answers_of(session, appraisal_id=appraisal.id, user_id=by.id)
-    changed = 0
+    changed, new = 0, []
     for question_id, data in rows.items():
         existing, rating = given.get(question_id), data.rating or None  # 0: don't know
         if data.rating is None and not data.comment:  # not answered
@@ -162,16 +167,17 @@ def answer(session: Session, *, appraisal: Appraisal, form: MultiDict, by: User)
                 session.delete(existing)
                 changed += 1
         elif existing is None:
-            answer = Answer(appraisal_id=appraisal.id, question_id=question_id, user_id=by.id,
-                            project_id=participant.project_id, rating=rating, comment=data.comment)
-            session.add(answer)
-            flush(session)
-            record_create(session, answer, by=by, fields={"rating": _said(rating), "comment": data.comment})
-            changed += 1
+            new.append(Answer(appraisal_id=appraisal.id, question_id=question_id, user_id=by.id,
+                              project_id=participant.project_id, rating=rating, comment=data.comment))
         elif apply_changes(session, existing, by=by, changes={"rating": rating, "comment": data.comment},
                            shown={"rating": _said}):
             existing.answered_at = utcnow()
             changed += 1
+    session.add_all(new)
+    flush(session)  # once, for the new answers' ids in their history
+    for added in new:
+        record_create(session, added, by=by, fields={"rating": _said(added.rating), "comment": added.comment})
+    changed += len(new)
     commit(session, unique={"rating": "These answers were saved from elsewhere at the same moment; try again."})
     return changed
 

@@ -248,15 +248,14 @@ def rate(session: Session, *, appraisal: Appraisal, data: RatingInput, by: User)
         raise ValidationError(errors)
     rating = session.exec(select(Rating).where(Rating.appraisal_id == appraisal.id,
                                                Rating.area_id == data.area_id)).first()
-    shown = _rating_text
-    old = shown(rating) if rating else None
+    old = _rating_text(rating) if rating else None
     if rating is None:
         rating = Rating(appraisal_id=appraisal.id, area_id=data.area_id, value=data.value)
         session.add(rating)
     rating.value, rating.capability_level = data.value, data.capability_level
-    if old != shown(rating):
+    if old != _rating_text(rating):
         code = session.get(ProcessArea, data.area_id).code
-        record_values(session, appraisal, by=by, changed={f"rating {code}"[:60]: (old, shown(rating))})
+        record_values(session, appraisal, by=by, changed={f"rating {code}"[:60]: (old, _rating_text(rating))})
     commit(session, unique={"rating": "This process area was rated at the same moment; try again."})
     return rating
 

@@ -17,7 +17,6 @@ from tracker.appraisals.forms import (
     RatingInput,
 )
 from tracker.appraisals.models import (
-    ANSWERING_STATUSES,
     FINDING_STATUSES,
     NAMING_STATUSES,
     TO_IMPROVE,
@@ -45,6 +44,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_page,
+    section_forms,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -76,16 +76,13 @@ SECTION_TEMPLATES = {"page": "appraisals/detail.html", "findings": "appraisals/_
 def appraisal_page(appraisal: Appraisal, *, section: str = "page", **forms: dict | None):
     """The appraisal's page, or one section of it (its parts: tracker/appraisals/page.py); a refused form's values
     and errors in `forms` (move, finding, rating) make it a 422."""
-    empty = {"values": MultiDict(), "errors": {}}
     parts = read_page(get_session(), appraisal, section=section if fragment_requested() else "page")
+    status, section_context = section_forms(forms, "move", "finding", "rating", "participant")
     return page_or_fragment(
-        "appraisals/detail.html", SECTION_TEMPLATES[section], http_status=422 if any(forms.values()) else 200,
-        **vars(parts), moves=allowed_moves(APPRAISAL_TRANSITIONS, appraisal.status, current_user.role),
+        "appraisals/detail.html", SECTION_TEMPLATES[section], http_status=status, **vars(parts), **section_context,
+        moves=allowed_moves(APPRAISAL_TRANSITIONS, appraisal.status, current_user.role),
         recording=appraisal.status in FINDING_STATUSES, kinds=list(FindingKind), to_improve=TO_IMPROVE,
-        areas_all=list_areas(get_session()) if appraisal.status in FINDING_STATUSES and not appraisal.areas else [],
-        rating_values=list(RatingValue), naming=appraisal.status in NAMING_STATUSES,
-        people=people_choices(get_session()) if section in ("page", "participants") else [],
-        **{f"{name}_form": forms.get(name) or empty for name in ("move", "finding", "rating", "participant")})
+        rating_values=list(RatingValue), naming=appraisal.status in NAMING_STATUSES)
 
 
 @bp.get("/new")
@@ -189,7 +186,7 @@ def _questionnaire(appraisal: Appraisal, *, refused: dict | None = None, saved: 
                             http_status=status or (422 if refused else 200), appraisal=appraisal,
                             questions=questionnaire.questions_for(session, appraisal), values=values,
                             errors=refused["errors"] if refused else {}, frequencies=list(Frequency),
-                            open=appraisal.status in ANSWERING_STATUSES, saved=saved)
+                            open=questionnaire.is_open(appraisal), saved=saved)
 
 
 @bp.post("/<int:appraisal_id>/questionnaire")
@@ -197,7 +194,7 @@ def _questionnaire(appraisal: Appraisal, *, refused: dict | None = None, saved: 
 def answer(appraisal_id: int):
     session = get_session()
     appraisal = questionnaire.answerable(session, appraisal_id=appraisal_id, by=current_user)
-    if appraisal.status not in ANSWERING_STATUSES:  # a page left open when execution ended: show it locked
+    if not questionnaire.is_open(appraisal):  # a page left open when execution ended: show it locked
         return _questionnaire(appraisal, status=409)
     saved = []
     return write_in_place(

@@ -25,6 +25,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_page,
+    section_forms,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -99,17 +100,15 @@ def detail(audit_id: int):
 def audit_page(audit: ComplianceAudit, **forms: dict | None):
     """The audit's page (its parts: tracker/compliance/page.py); a refused form's values and errors in `forms`
     (by form name) make it a 422."""
-    empty = {"values": MultiDict(), "errors": {}}
     parts = read_page(get_session(), audit)
+    status, section_context = section_forms(forms, "results", "move", "nc")
     return page_or_fragment(
-        "compliance/detail.html", "compliance/detail.html", http_status=422 if any(forms.values()) else 200,
-        **vars(parts),
+        "compliance/detail.html", "compliance/detail.html", http_status=status, **vars(parts),
         version_options=[(str(v.id), v.name) for v in parts.scope], compliance=list(Compliance),
         nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
         if can(current_user, "noncompliance.update", item) else [],
         moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role),
-        results_form=forms.get("results") or empty, move_form=forms.get("move") or empty,
-        nc_form=forms.get("nc") or empty)
+        **section_context)
 
 
 @bp.post("/<int:audit_id>/results")
