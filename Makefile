@@ -24,7 +24,12 @@ run: $(VENV)/.installed
 	$(FLASK) demo
 	@echo
 	@echo "  Tracker: http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
+	@echo "  The scheduler (reminders, emails) runs beside it; its log: data/scheduler.log"
 	@echo
+	@mkdir -p data
+	$(FLASK) scheduler >> data/scheduler.log 2>&1 & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
+	TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://127.0.0.1:$(PORT)} \
 	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - "tracker:create_app()"
 
 test: $(VENV)/.installed-test
@@ -35,6 +40,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
+	$(PY) bench/reminders.py
 
 soak: $(VENV)/.installed-test
 	$(PY) bench/soak.py

@@ -57,7 +57,7 @@ class CleanSlate:
     test that wrote a few tables, where emptying all 40 cost 90-150 ms on PostgreSQL.
     """
 
-    SEEDED = ("process_area", "priority_weights", "tailoring_settings")
+    SEEDED = ("process_area", "priority_weights", "tailoring_settings", "standard_set_schedule", "reminder_rule")
     WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
     SCHEMA = re.compile(r"\s*(?:TRUNCATE|ALTER|DROP|CREATE)\b", re.IGNORECASE)
 
@@ -296,7 +296,8 @@ def make_plan(db, make_user, make_proposal):
         proposals = proposals if proposals is not None else [make_proposal(ProposalStatus.PLANNED)]
         plan = ActionPlan(title=fields.pop("title", f"Plan {n}"), goal="Find defects earlier",
                           success_measure="Escaped defects", success_target="<= 3", owner_id=owner_id,
-                          planned_start=date(2026, 1, 1), planned_end=date(2026, 12, 31), status=status,
+                          planned_start=fields.pop("planned_start", date(2026, 1, 1)),
+                          planned_end=fields.pop("planned_end", date(2026, 12, 31)), status=status,
                           proposals=proposals, **fields)
         db.add(plan)
         db.flush()
@@ -341,7 +342,7 @@ def make_pilot(db):
     def make(plan, versions=(), **fields):
         pilot = Pilot(plan_id=plan.id, title=fields.pop("title", "Checklist reviews pilot"),
                       measure="Defects found in review", target="+30%", start_date=date(2026, 3, 1),
-                      end_date=date(2026, 5, 31), asset_versions=list(versions), **fields)
+                      end_date=fields.pop("end_date", date(2026, 5, 31)), asset_versions=list(versions), **fields)
         db.add(pilot)
         db.commit()
         return pilot
@@ -445,8 +446,8 @@ def make_appraisal(db, make_user):
             reference_model=fields.pop("reference_model", ReferenceModel.CMMI_DEV),
             method=fields.pop("method", Method.SCAMPI_A), sponsor_id=fields.pop("sponsor_id", None)
             or make_user(Role.STEERING).id, lead_appraiser_id=lead.id,
-            preparation_on=date(2026, 1, 5), execution_on=date(2026, 2, 2), reporting_on=date(2026, 3, 2),
-            aftercare_on=date(2026, 3, 16), completion_on=fields.pop("completion_on", date(2026, 6, 30)),
+            preparation_on=date(2026, 1, 5), execution_on=date(2026, 2, 2),
+            reporting_on=fields.pop("reporting_on", date(2026, 3, 2)), aftercare_on=date(2026, 3, 16), completion_on=fields.pop("completion_on", date(2026, 6, 30)),
             status=status, areas=list(areas), projects=list(projects), team=list(team), **fields)
         db.add(appraisal)
         db.commit()

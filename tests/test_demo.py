@@ -11,6 +11,7 @@ from sqlmodel import select
 from tracker.action_plans.commitments import progress
 from tracker.action_plans.models import ActionPlan, Commitment
 from tracker.assets.models import AssetVersion
+from tracker.auth.models import User
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.demo import load_demo
 from tracker.deployments.models import ProjectDeployment
@@ -24,8 +25,9 @@ TODAY = date(2031, 3, 14)  # any day: the story is told relative to it
 
 
 @pytest.fixture
-def story(db):
-    assert load_demo(db, today=TODAY)
+def story(db, app):
+    with app.app_context():  # the demo ends with a reminder sweep, which names pages
+        assert load_demo(db, today=TODAY)
     db.expire_all()
     return db
 
@@ -122,3 +124,15 @@ def test_the_year_began_with_an_appraisal_whose_weakness_became_the_checklist_pr
     assert (due["The"].last_completed_on, due["The"].due_on) == (None, TODAY)
     a2i = story.exec(select(Appraisal).where(Appraisal.title.startswith("A2I"))).one()
     assert a2i.status == AppraisalStatus.PREPARATION
+
+
+def test_the_demo_leaves_reminders_of_what_is_due(story):
+    """The member's code checklist was due 20 days ago; the configuration checklist's yearly review ran out 15 days
+    ago (released 380 days ago); the checklist plan's joint review (every 8 weeks) is due since the 74th day."""
+    from tracker.reminders.models import Notification
+    member = story.exec(select(User).where(User.email == "member@demo.example")).one()
+    sepg = story.exec(select(User).where(User.email == "sepg@demo.example")).one()
+    mine = {(n.rule, n.recipient_id) for n in story.exec(select(Notification)).all()}
+    assert ("commitment_overdue", member.id) in mine
+    assert ("asset_review_due", sepg.id) in mine
+    assert ("joint_review_due", sepg.id) in mine

@@ -149,6 +149,7 @@ EXPECTED_POLICY = f"""
     project.edit: {SG} {LD}
     project.assign_leads: {SG} {AD}
     asset.edit: {SG}
+    asset.review: {ALL}
     user.manage: {AD}
     settings.manage: {AD}
     objective.edit: {SG} {ST}
@@ -183,6 +184,8 @@ EXPECTED_POLICY = f"""
     appraisal.cadence: {SG}
     appraisal.questions: {SG}
     appraisal.answer: {ALL}
+    notification.read: {ALL}
+    reminders.manage: {AD}
 """
 
 
@@ -237,6 +240,9 @@ class Record:
     (Someone(MB, 3), "noncompliance.update", Record(owner_id=4), False),
     (Someone(ST, 3), "issue.update", Record(owner_id=4), False),
     # The appraisal team records findings for its own appraisal; the process group for any.
+    (Someone(MB, 3), "asset.review", Record(owner_id=3), True),  # the asset's owner reviews it
+    (Someone(LD, 3), "asset.review", Record(owner_id=4), False),
+    (Someone(SG, 9), "asset.review", Record(owner_id=4), True),
     (Someone(MB, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=3)]), True),
     (Someone(ST, 5), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
     (Someone(LD, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=4)]), False),

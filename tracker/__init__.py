@@ -89,9 +89,15 @@ def _init_login(app: Flask) -> None:
             session.clear()
             flash("You were signed out after a period of inactivity.", "info")
             return login_manager.unauthorized()
+        if request.endpoint in BACKGROUND:  # a page polling by itself is not the person being active
+            return None
         session["seen"] = now
         session.permanent = True
         return None
+
+
+# Requests a page makes by itself (the reminders badge's polling): they keep no session alive.
+BACKGROUND = frozenset({"reminders.badge"})
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -111,10 +117,13 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.process_areas.views import bp as areas
     from tracker.projects.views import bp as projects
     from tracker.proposals.views import bp as proposals
+    from tracker.reminders.views import admin_bp as reminder_admin
+    from tracker.reminders.views import bp as reminders
     from tracker.tailoring.views import bp as tailoring
 
     for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
-                      deployments, tailoring, compliance, audits_moved, lessons, appraisals):
+                      deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,
+                      reminder_admin):
         app.register_blueprint(blueprint)
 
 
@@ -126,13 +135,16 @@ def _register_template_helpers(app: Flask) -> None:
     from tracker.db import utcnow
     from tracker.due import is_overdue
     from tracker.home.views import plotly_version
+    from tracker.reminders.notify import unread_count
 
     # A global, not a context variable: the field macros are imported without the template's context.
     app.jinja_env.globals["overdue"] = lambda record: is_overdue(record, utcnow().date())
+    app.jinja_env.globals["review_due"] = lambda record: record.needs_review(utcnow().date())
 
     @app.context_processor
     def helpers():
         return {"can": lambda action, obj=None: can(current_user, action, obj), "Role": Role,
+                "unread_reminders": lambda: unread_count(db.get_session(), user=current_user),
                 "plotly_version": plotly_version(), "choices": choices, "today": lambda: utcnow().date(),
                 "empty_form": {"values": MultiDict(), "errors": {}}}
 

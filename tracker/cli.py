@@ -1,5 +1,6 @@
-"""Flask commands: migrate, seed, demo, user."""
+"""Flask commands: migrate, seed, demo, user, reminders, scheduler."""
 
+import logging
 import sys
 
 import click
@@ -15,6 +16,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(demo)
     app.cli.add_command(user)
+    app.cli.add_command(reminders)
+    app.cli.add_command(scheduler)
 
 
 @click.command()
@@ -85,3 +88,36 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
     except ValidationError as error:
         raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.errors.items())) from error
     click.echo(f"created {created.email} ({created.role.value})")
+
+
+reminders = AppGroup("reminders", help="Reminders: run their jobs by hand.")
+
+
+@reminders.command("sweep")
+def reminders_sweep() -> None:
+    """Make the reminders that are due now and close those that are done: the scheduler's sweep, once."""
+    from tracker.reminders import jobs
+
+    with session_scope() as session:
+        click.echo(jobs.run(session, "sweep"))
+
+
+@click.command()
+@click.option("--lease", default=30.0, show_default=True, help="Seconds a leader's lease lasts (SQLite).")
+@with_appcontext
+def scheduler(lease: float) -> None:
+    """Run the scheduled jobs (reminder sweep, emails, digest): one process beside the web servers; when several
+    run against one database, one leads and the others stand by."""
+    import signal
+
+    from flask import current_app
+
+    from tracker.reminders.scheduler import Scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    runner = Scheduler(current_app._get_current_object(), lease=lease)
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    try:
+        runner.run()
+    except KeyboardInterrupt:
+        runner.stop()

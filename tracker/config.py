@@ -18,6 +18,18 @@ DEFAULTS: dict[str, object] = {
     "SECURE_COOKIES": False,  # force Secure cookies; otherwise Secure whenever the request came over HTTPS
     "PROXY_FIX": False,  # trust one proxy's X-Forwarded-* headers (gunicorn behind nginx)
     "COLLECT_BETWEEN_REQUESTS": True,  # garbage collection only between requests (tracker/gc_between_requests.py)
+    "BASE_URL": "http://127.0.0.1:5000",  # where people reach the app: the links in emails and calendar events
+    "SMTP_HOST": "",  # empty: no email is sent (reminders stay in the app)
+    "SMTP_PORT": 587,
+    "SMTP_TLS": "starttls",  # starttls, ssl (implicit TLS, usually port 465) or none (a relay on loopback)
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "tracker@localhost",
+    "SMTP_TIMEOUT": 20,  # seconds
+    "SWEEP_SECONDS": 300,  # how often the scheduler sweeps for reminders
+    "MAIL_SECONDS": 30,  # how often it emails the reminders made since
+    "BADGE_SECONDS": 30,  # how often a page asks for the unread reminders count
+    "DIGEST_HOUR": 7,  # the daily digest's hour, UTC
 }
 
 

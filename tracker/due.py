@@ -4,6 +4,7 @@ A record is overdue once its date has passed while its status still owes the wor
 the badge beside a date (the `due` macro) and the SQL of every count and filter of overdue records.
 """
 
+import calendar
 from datetime import date
 
 import sqlalchemy as sa
@@ -33,3 +34,10 @@ def overdue_clause(model: type, today: date) -> sa.ColumnElement[bool]:
     """The same rule as a WHERE clause, for counts and list filters."""
     column, owing = DUE[model]
     return sa.and_(getattr(model, column) < today, model.status.in_(owing))
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter: 31 January + 1 = 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

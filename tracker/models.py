@@ -24,11 +24,18 @@ from tracker.appraisals.models import (
                                          Rating,
                                          ReappraisalCadence,
 )
-from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset
+from tracker.assets.models import AssetArea, AssetReview, AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.throttle import SignInFailure
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
-from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, StandardSetEntry
+from tracker.deployments.models import (
+    Deployment,
+    DeploymentVersion,
+    ProjectDeployment,
+    StandardSetEntry,
+    StandardSetReview,
+    StandardSetSchedule,
+)
 from tracker.history.models import AuditEvent
 from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.objectives.models import BusinessObjective
@@ -43,14 +50,16 @@ from tracker.proposals.models import (
                                          ProposalComment,
                                          ProposalObjective,
 )
+from tracker.reminders.models import JobRun, Notification, ReminderRule, SchedulerLease
 from tracker.tailoring.models import TailoringRecord, TailoringSettings
 
 __all__ = [
     "Answer", "Participant", "Question", "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
     "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
-    "ProjectDeployment", "StandardSetEntry", "TailoringRecord", "TailoringSettings",
+    "ProjectDeployment", "StandardSetEntry", "StandardSetReview", "StandardSetSchedule", "AssetReview", "TailoringRecord", "TailoringSettings",
     "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Commitment", "JointReview",
     "JointReviewAttendee", "Pilot", "PilotAssetVersion", "PilotProject", "PlanIssue", "PlanObjective", "PlanProposal",
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
+    "JobRun", "Notification", "ReminderRule", "SchedulerLease",
     "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
 ]

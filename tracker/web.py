@@ -30,11 +30,19 @@ def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **c
     return response
 
 
-def section_forms(forms: dict[str, dict | None], *names: str) -> tuple[int, dict[str, dict]]:
-    """A page's in-page forms for its template, `<name>_form` each (empty unless `forms` holds its refused values
-    and errors), and the status they make: 422 when one was refused."""
+def section_forms(forms: dict[str, dict | None], *names: str,
+                  defaults: dict[str, dict] | None = None) -> tuple[int, dict[str, dict]]:
+    """A page's in-page forms for its template, `<name>_form` each (its `defaults` values, unless `forms` holds its
+    refused values and errors), and the status they make: 422 when one was refused."""
+    defaults = defaults or {}
     return (422 if any(forms.values()) else 200,
-            {f"{name}_form": forms.get(name) or {"values": MultiDict(), "errors": {}} for name in names})
+            {f"{name}_form": forms.get(name) or {"values": MultiDict(defaults.get(name, {})), "errors": {}}
+             for name in names})
+
+
+def form_values(record: object, names) -> MultiDict:
+    """A record's fields as an edit form shows them (a field left empty, None, as an empty box)."""
+    return MultiDict({name: "" if getattr(record, name) is None else str(getattr(record, name)) for name in names})
 
 
 def fragment_requested() -> bool:

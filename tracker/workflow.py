@@ -12,6 +12,7 @@ from tracker.auth.roles import Role
 from tracker.db import commit
 from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_values
+from tracker.reminders.notify import settle
 
 
 @dataclass(frozen=True)
@@ -83,5 +84,6 @@ def make_move(session: Session, record: SQLModel, *, table: Transitions, to: Str
         record_values(session, record, by=by, changed={"reason": (None, rationale.strip())})
     if then is not None:
         then()
+    settle(session, record)  # the reminders of work this move has done leave the unread count now
     bump_version(session, record, changed)
     commit(session)

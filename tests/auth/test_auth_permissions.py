@@ -15,6 +15,7 @@ from tracker.compliance.models import Noncompliance
 from tracker.deployments.models import ProjectDeployment, StandardSetEntry
 from tracker.home.views import plotly_version
 from tracker.projects.models import Project
+from tracker.reminders.models import Notification
 
 # Flask's own static route serves files from tracker/static only.
 FRAMEWORK_ENDPOINTS = {"static"}
@@ -45,11 +46,15 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
     db.commit()
     plan = make_plan(team=[other_lead])
     db.add(PlanRevision(plan_id=plan.id, number=1, snapshot="{}", approved_by_id=owner.id))
+    reminder = Notification(rule="commitment_due", subject="commitment:1", recipient_id=other_lead.id,
+                            period="due:2026-06-30", title="Commitment due", link="/")
+    db.add(reminder)
     db.commit()
     return {"project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
             "version": plotly_version(), "objective_id": make_objective().id, "proposal_id": make_proposal().id,
             "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,
-            "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1} | sg3_objects(
+            "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1,
+            "notification_id": reminder.id, "key": "commitment_due", "job": "sweep", "token": "not-a-token"} | sg3_objects(
         db, project, make_user, make_released, make_deployment, make_tailoring, make_audit, make_lesson) | (
         appraisal_objects(db, make_appraisal, owner))
 

@@ -5,7 +5,17 @@ from datetime import date
 from pydantic import Field, field_validator
 
 from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus, Verdict
-from tracker.validation import Day, FormModel, Id, Version, chosen, later_or_same, not_after_today, text
+from tracker.validation import (
+    Day,
+    FormModel,
+    Id,
+    Version,
+    chosen,
+    later_or_same,
+    not_after_today,
+    text,
+    whole_number,
+)
 
 
 class PlanInput(FormModel):
@@ -19,8 +29,8 @@ class PlanInput(FormModel):
     planned_end: Day
     proposal_ids: chosen("A plan addresses at least one accepted proposal.")
     objective_ids: list[Id] = Field(default_factory=list)
+    joint_review_weeks: whole_number(1, 52) | None = None
     version: Version | None = None
-
 
     _ends_after_start = field_validator("planned_end")(later_or_same("planned_start", "the planned end cannot be before the planned start"))
 

@@ -1,17 +1,20 @@
 """Joint reviews of a plan's progress, with the follow-up commitments made there, in one write."""
 
+from datetime import date, timedelta
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans import commitments
 from tracker.action_plans.forms import CommitmentInput, JointReviewInput
-from tracker.action_plans.models import ActionPlan, JointReview
+from tracker.action_plans.models import ActionPlan, JointReview, PlanStatus
 from tracker.action_plans.team import ensure_open
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
+from tracker.reminders.notify import close, subject_of
 from tracker.validation import chosen_records
 
 
@@ -34,6 +37,7 @@ def record(session: Session, *, plan: ActionPlan, data: JointReviewInput, by: Us
         except ValidationError as error:
             session.rollback()
             raise ValidationError({f"f{row}_{name}": message for name, message in error.errors.items()}) from error
+    close(session, subject=subject_of(plan), rules=("joint_review_due",))
     commit(session)
     return review
 
@@ -49,6 +53,18 @@ def _followups(data: JointReviewInput) -> list[tuple[int, CommitmentInput]]:
     if errors:
         raise ValidationError(errors)
     return rows
+
+
+UNDER_WAY = frozenset({PlanStatus.APPROVED, PlanStatus.IN_PROGRESS})  # a cadence runs while the plan does
+
+
+def next_due(plan: ActionPlan, reviews: list[JointReview]) -> date | None:
+    """When the plan's next joint review is due by its cadence: its cadence after the last one held (after the
+    planned start when none was), while the plan is under way; None without a cadence or once it is over."""
+    if plan.joint_review_weeks is None or plan.status not in UNDER_WAY:
+        return None
+    last = max((review.held_on for review in reviews), default=plan.planned_start)
+    return last + timedelta(weeks=plan.joint_review_weeks)
 
 
 def of_plan(session: Session, *, plan_id: int) -> list[JointReview]:

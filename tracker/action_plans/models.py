@@ -3,6 +3,7 @@ commitments, issues, joint reviews, stakeholder reviews and approved revisions."
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.auth.models import User
@@ -54,6 +55,7 @@ class ActionPlan(SQLModel, table=True):
     owner_id: int = Field(foreign_key="user.id", index=True)
     planned_start: date
     planned_end: date
+    joint_review_weeks: int | None = None  # the joint-review cadence: every so many weeks while under way
     status: PlanStatus = Field(default=PlanStatus.DRAFT, sa_type=enum_type(PlanStatus), index=True)
     completed_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -123,6 +125,7 @@ _commitment_version = version_column()
 
 
 class Commitment(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_commitment_status_due", "status", "due_date"),)  # what is due, and overdue
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
     description: str = Field(max_length=500)

@@ -8,6 +8,7 @@ trace or the revisions. A fixed number of queries either way.
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import date
 
 from sqlmodel import Session
 
@@ -37,6 +38,7 @@ class PlanPage:
     commitments: list[Commitment] | None = None
     issues: list[PlanIssue] | None = None
     joint_reviews: list[JointReview] | None = None
+    next_joint_review: date | None = None  # by the plan's cadence, while it is under way
     reviews: list[PlanReview] | None = None
     revisions: list[PlanRevision] | None = None
     trace: Trace | None = None
@@ -57,7 +59,7 @@ _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
 
 # What each section's template shows (the commitments section also refreshes the facts' progress, out of band).
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "page": tuple(field.name for field in fields(PlanPage) if field.name != "plan"),
+    "page": tuple(field.name for field in fields(PlanPage) if field.name not in ("plan", "next_joint_review")),
     "team": ("people",),
     "reviews": ("reviews", "revisions"),
     "commitments": ("commitments", "progress", "people"),
@@ -68,4 +70,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 
 def read_page(session: Session, plan: ActionPlan, *, section: str = "page") -> PlanPage:
     """The whole page's parts, or only those of one section (a key of SECTIONS)."""
-    return PlanPage(plan=plan, **{part: _READ[part](session, plan) for part in SECTIONS[section]})
+    parts = {part: _READ[part](session, plan) for part in SECTIONS[section]}
+    if "joint_reviews" in parts:
+        parts["next_joint_review"] = joint_reviews.next_due(plan, parts["joint_reviews"])
+    return PlanPage(plan=plan, **parts)

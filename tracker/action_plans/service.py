@@ -20,7 +20,8 @@ from tracker.proposals.service import move_proposal_automatically
 from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
-FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "owner_id", "planned_start", "planned_end")
+FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "owner_id", "planned_start", "planned_end",
+          "joint_review_weeks")
 LOADED = (selectinload(ActionPlan.owner), selectinload(ActionPlan.proposals), selectinload(ActionPlan.objectives),
           selectinload(ActionPlan.team).selectinload(TeamMember.user))
 

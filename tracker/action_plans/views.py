@@ -17,6 +17,7 @@ from tracker.objectives.service import list_objectives
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    form_values,
     fragment_requested,
     page_or_fragment,
     query_enum,
@@ -152,7 +153,7 @@ def revision(plan_id: int, number: int):
 
 
 def _values(plan: ActionPlan) -> MultiDict:
-    values = MultiDict({name: str(getattr(plan, name)) for name in service.FIELDS})
+    values = form_values(plan, service.FIELDS)
     values.setlist("proposal_ids", [str(p.id) for p in plan.proposals])
     values.setlist("objective_ids", [str(o.id) for o in plan.objectives])
     values["version"] = str(plan.version)

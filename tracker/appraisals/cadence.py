@@ -7,7 +7,6 @@ of a scope is due its cadence's months after the last completed appraisal coveri
 is due now (today; overdue only once today has passed).
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +25,7 @@ from tracker.appraisals.models import (
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found, utcnow
+from tracker.due import add_months
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create
 from tracker.process_areas.models import Model, ProcessArea
@@ -35,13 +35,6 @@ OPEN = frozenset(set(AppraisalStatus) - {AppraisalStatus.COMPLETED, AppraisalSta
 COVERS = {ReferenceModel.CMMI_DEV: {Model.CMMI}, ReferenceModel.CMMI_SVC: {Model.CMMI},
           ReferenceModel.IT_SERVICE_CMM: {Model.ITS_CMM}, ReferenceModel.ISO_33001: set(Model),
           ReferenceModel.INTERNAL: set(Model)}
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter: 31 January + 1 = 28/29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from tracker.errors import Conflict, InvalidTransition, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
+from tracker.reminders.notify import close, subject_of
 from tracker.validation import parse
 
 # --- the question bank
@@ -178,6 +179,8 @@ def answer(session: Session, *, appraisal: Appraisal, form: MultiDict, by: User)
     for added in new:
         record_create(session, added, by=by, fields={"rating": _said(added.rating), "comment": added.comment})
     changed += len(new)
+    if new:  # answering has begun: the reminder to answer is done
+        close(session, subject=subject_of(participant), rules=("questionnaire_unanswered",))
     commit(session, unique={"rating": "These answers were saved from elsewhere at the same moment; try again."})
     return changed
 

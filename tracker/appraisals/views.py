@@ -39,6 +39,7 @@ from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    form_values,
     fragment_requested,
     go_to,
     page_or_fragment,
@@ -279,7 +280,7 @@ def update_cadence(cadence_id: int):
 # --- the plan's form
 
 def _values(appraisal: Appraisal) -> MultiDict:
-    values = MultiDict({name: str(getattr(appraisal, name)) for name in service.FIELDS})
+    values = form_values(appraisal, service.FIELDS)
     values["sponsor_id"], values["lead_appraiser_id"] = str(appraisal.sponsor_id), str(appraisal.lead_appraiser_id)
     values.setlist("team_ids", [str(u.id) for u in appraisal.team])
     values.setlist("project_ids", [str(p.id) for p in appraisal.projects])

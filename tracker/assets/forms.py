@@ -1,9 +1,9 @@
 """Input models for process assets and their versions."""
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from tracker.assets.models import AssetKind, VersionStatus
-from tracker.validation import FormModel, Id, Version, text
+from tracker.assets.models import AssetKind, ReviewOutcome, VersionStatus
+from tracker.validation import Day, FormModel, Id, Version, not_after_today, text, whole_number
 
 
 class AssetInput(FormModel):
@@ -12,6 +12,7 @@ class AssetInput(FormModel):
     owner_id: Id
     description: text(4000, required=False) = ""
     area_ids: list[Id] = Field(default_factory=list)
+    review_interval_months: whole_number(1, 120) | None = None
     version: Version | None = None
 
 
@@ -23,3 +24,11 @@ class VersionInput(FormModel):
 class MoveInput(FormModel):
     to: VersionStatus
     version: Version
+
+
+class AssetReviewInput(FormModel):
+    reviewed_on: Day
+    outcome: ReviewOutcome
+    notes: text(4000, required=False) = ""
+
+    _happened = field_validator("reviewed_on")(not_after_today("A review is dated when it was held: not ahead."))

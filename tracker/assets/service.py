@@ -7,11 +7,12 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.assets.forms import AssetInput, VersionInput
-from tracker.assets.models import AssetArea, AssetKind, AssetVersion, ProcessAsset, VersionStatus
+from tracker.assets.models import AssetArea, AssetKind, AssetReview, AssetVersion, ProcessAsset, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, referrers, utcnow
+from tracker.due import add_months
 from tracker.errors import Conflict, InvalidTransition, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete, set_links
 from tracker.process_areas.models import ProcessArea
@@ -19,7 +20,10 @@ from tracker.workflow import make_move
 
 TITLE_TAKEN = {"title": "Another asset already has this title."}
 LABEL_TAKEN = {"label": "This asset already has a version with this label."}
-FIELDS = ("title", "kind", "owner_id", "description")
+# An asset with a review interval needs review once its released version's last review, or its release when it has
+# none, is that old. `ProcessAsset.review_due_on` keeps the date (so lists mark it and reminders select it in
+# SQL); `reschedule` moves it whenever what it follows changes: the interval, a release or retirement, a review.
+FIELDS = ("title", "kind", "owner_id", "description", "review_interval_months")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class AssetFilter:
     kind: AssetKind | None = None
     area_id: int | None = None
     has: VersionStatus | None = None  # assets with at least one version in this status
+    review_due: bool = False  # only the assets whose periodic review has come due
 
 
 def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -> Page:
@@ -41,16 +46,36 @@ def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -
     if where.area_id:
         statement = statement.where(ProcessAsset.id.in_(
             select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
+    if where.review_due:
+        statement = statement.where(ProcessAsset.review_due_on <= utcnow().date())
     if where.has:
         statement = statement.where(ProcessAsset.id.in_(
             select(AssetVersion.asset_id).where(AssetVersion.status == where.has)))
     return paginate(session, statement, page=page, size=size)
 
 
+def review_due_on(asset: ProcessAsset) -> date | None:
+    """When the asset's released version is next due for review; None without an interval or a release."""
+    current = asset.current_version
+    if asset.review_interval_months is None or current is None:
+        return None
+    reviewed = [r.reviewed_on for r in asset.reviews if r.asset_version_id == current.id]
+    return add_months(max([current.release_date, *reviewed]), asset.review_interval_months)
+
+
+def reschedule(session: Session, asset: ProcessAsset, *, by: User) -> None:
+    """Keep the asset's review date true to its interval, current release and reviews (with history)."""
+    flush(session)
+    session.refresh(asset, ["versions", "reviews"])  # as they are now, with the change that called for this
+    apply_changes(session, asset, by=by, changes={"review_due_on": review_due_on(asset)})
+
+
 def get_asset(session: Session, *, asset_id: int) -> ProcessAsset:
     """The asset with everything its page shows, or NotFound."""
+    reviews = selectinload(ProcessAsset.reviews)
     return get_or_not_found(session, ProcessAsset, asset_id, selectinload(ProcessAsset.owner),
                             selectinload(ProcessAsset.areas), selectinload(ProcessAsset.versions),
+                            reviews.selectinload(AssetReview.reviewer), reviews.selectinload(AssetReview.asset_version),
                             missing="No such process asset.")
 
 
@@ -115,6 +140,7 @@ def update_asset(session: Session, *, asset: ProcessAsset, data: AssetInput, by:
     changed = apply_changes(session, asset, by=by, changes=data.model_dump(include=set(FIELDS)),
                             shown={"owner_id": lambda user_id: session.get(User, user_id).name})
     changed |= set_links(session, asset, attr="areas", new=areas, label=lambda area: area.code, by=by)
+    reschedule(session, asset, by=by)
     bump_version(session, asset, changed)
     commit(session, unique=TITLE_TAKEN)
     return asset
@@ -139,7 +165,8 @@ def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, 
                  on: date | None = None) -> AssetVersion:
     """Release or retire a version (the transition table says who may); a release is dated `on` or today."""
     make_move(session, version, table=VERSION_TRANSITIONS, to=to, seen=seen, by=by, action="asset.edit",
-              effects=lambda: {"release_date": on or utcnow().date()} if to == VersionStatus.RELEASED else {})
+              effects=lambda: {"release_date": on or utcnow().date()} if to == VersionStatus.RELEASED else {},
+              then=lambda: reschedule(session, version.asset, by=by))  # a new current version, a new review date
     return version
 
 

@@ -5,13 +5,13 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker import trace
-from tracker.assets import service
-from tracker.assets.forms import AssetInput, MoveInput, VersionInput
-from tracker.assets.models import AssetKind, ProcessAsset, VersionStatus
+from tracker.assets import reviews, service
+from tracker.assets.forms import AssetInput, AssetReviewInput, MoveInput, VersionInput
+from tracker.assets.models import AssetKind, ProcessAsset, ReviewOutcome, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.policy import requires
 from tracker.auth.service import people_choices
-from tracker.db import get_session
+from tracker.db import get_session, utcnow
 from tracker.deployments.status import drift
 from tracker.history.service import history
 from tracker.lessons.service import feedback_on
@@ -20,11 +20,13 @@ from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    form_values,
     page_or_fragment,
     query_enum,
     query_id,
     query_page,
     query_text,
+    section_forms,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -37,7 +39,8 @@ bp = Blueprint("assets", __name__, url_prefix="/assets")
 def index():
     session = get_session()
     where = service.AssetFilter(q=query_text("q"), kind=query_enum(AssetKind, "kind"),
-                                area_id=query_id("area"), has=query_enum(VersionStatus, "has"))
+                                area_id=query_id("area"), has=query_enum(VersionStatus, "has"),
+                                review_due=query_text("review") == "due")
     page = service.list_assets(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("assets/index.html", "assets/_table.html", page=page, where=where,
                             kinds=list(AssetKind), areas=list_areas(session))
@@ -53,6 +56,7 @@ def asset_page(asset: ProcessAsset, *, fragment: str = "assets/detail.html", **f
     """The asset's page (or a section); a refused form's values and errors in `forms` (version, drift) make it a
     422."""
     version = forms.get("version") or {}
+    _, sections = section_forms(forms, "review", defaults={"review": {"reviewed_on": str(utcnow().date())}})
     session = get_session()
     entries = history(session, entity="process_asset", entity_ids=[asset.id])
     version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
@@ -60,6 +64,7 @@ def asset_page(asset: ProcessAsset, *, fragment: str = "assets/detail.html", **f
         "assets/detail.html", fragment, http_status=422 if any(forms.values()) else 200, asset=asset, history=entries, version_history=version_history,
         moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
         version_values=version.get("values", MultiDict()), version_errors=version.get("errors", {}),
+        outcomes=list(ReviewOutcome), **sections,
         drift_form=forms.get("drift") or {"values": MultiDict(), "errors": {}},
         statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
         feedback=feedback_on(session, asset_id=asset.id), projects=project_choices(session),
@@ -105,6 +110,19 @@ def add_version(asset_id: int):
         page=lambda refused: asset_page(service.get_asset(session, asset_id=asset_id), version=refused))
 
 
+@bp.post("/<int:asset_id>/reviews")
+@requires("asset.review")
+def review(asset_id: int):
+    session = get_session()
+    asset = reviews.reviewable_asset(session, asset_id=asset_id, by=current_user)
+    # The whole page: the review date shows in the section and the review history.
+    return write_in_place(
+        lambda: reviews.record_review(session, asset=asset, data=parse(AssetReviewInput, request.form),
+                                      by=current_user),
+        page=lambda refused: asset_page(service.get_asset(session, asset_id=asset_id), review=refused),
+        url=_url_of(asset))
+
+
 @bp.post("/versions/<int:version_id>/move")
 @requires("asset.edit")
 def move_version(version_id: int):
@@ -127,7 +145,7 @@ def delete_version(version_id: int):
 
 
 def _values(asset: ProcessAsset) -> MultiDict:
-    values = MultiDict({name: str(getattr(asset, name)) for name in service.FIELDS})
+    values = form_values(asset, service.FIELDS)
     values.setlist("area_ids", [str(a.id) for a in asset.areas])
     values["version"] = str(asset.version)
     return values

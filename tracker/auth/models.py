@@ -6,6 +6,14 @@ from sqlmodel import Field, SQLModel
 
 from tracker.auth.roles import Role
 from tracker.db import UTCDateTime, enum_type, utcnow
+from tracker.enums import Labelled, spoken
+
+
+@spoken(immediate="Immediately, one email per reminder", digest="Once a day, in a digest", off="Never (in the app only)")
+class ReminderEmail(Labelled):
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    OFF = "off"
 
 
 class User(SQLModel, table=True):
@@ -17,6 +25,8 @@ class User(SQLModel, table=True):
     active: bool = True
     # Bumped on logout and deactivation: a cookie carrying an older generation is no longer a session.
     session_generation: int = 0
+    reminder_email: ReminderEmail = Field(default=ReminderEmail.IMMEDIATE, sa_type=enum_type(ReminderEmail))
+    calendar_token_hash: str | None = Field(default=None, max_length=64, index=True)  # sha256 of the feed's secret
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
 

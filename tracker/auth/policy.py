@@ -28,6 +28,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "project.edit": PG_AND_LEADS,
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),
     "asset.edit": PG,
+    "asset.review": EVERYONE,  # the process group any asset; others the assets they own
     "user.manage": frozenset({Role.ADMIN}),
     "settings.manage": frozenset({Role.ADMIN}),
     "objective.edit": PG | STEERING,
@@ -61,7 +62,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "appraisal.record": EVERYONE,  # the process group any appraisal; others those whose team they are on
     "appraisal.cadence": PG,
     "appraisal.questions": PG,
-    "appraisal.answer": EVERYONE,  # the participants the team named, each their own answers
+    "appraisal.answer": EVERYONE,
+    "notification.read": EVERYONE,  # each their own reminders and settings
+    "reminders.manage": frozenset({Role.ADMIN}),  # the participants the team named, each their own answers
 }
 
 
@@ -105,6 +108,7 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
     **{("noncompliance.update", role): _owns for role in NOT_PG},
+    **{("asset.review", role): _owns for role in NOT_PG},
     **{("appraisal.record", role): _appraises for role in NOT_PG},
     **{("appraisal.answer", role): _takes_part for role in Role},
 }

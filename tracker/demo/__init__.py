@@ -9,7 +9,7 @@ finds a gap that is now overdue; an incident lesson becomes a proposal the steer
 an estimation plan waits for their approval.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, func, select
 from werkzeug.datastructures import MultiDict
@@ -28,6 +28,7 @@ from tracker.process_areas.models import ProcessArea
 from tracker.process_areas.service import seed_catalog
 from tracker.projects import service as projects
 from tracker.projects.forms import ProjectInput
+from tracker.reminders.sweep import sweep
 from tracker.validation import parse
 
 DEMO_PASSWORD = "demo-password"
@@ -84,6 +85,8 @@ ASSETS = [
     ("Incident management procedure", "procedure", ["ITS-SRIM", "ITS-PM"],
      "Handling service requests and incidents.", [("1.0", -120, None, "Drafted by the service desk after two long outages.")]),
 ]
+# Every asset is reviewed yearly, the plan template (which every project fills in) every six months.
+REVIEW_MONTHS = {"Project plan template": 6}
 
 
 def load_demo(session: Session, *, force: bool = False, today: date | None = None) -> bool:
@@ -100,6 +103,8 @@ def load_demo(session: Session, *, force: bool = False, today: date | None = Non
     pipeline_events(story)
     deployment_events(story)
     story.run()
+    # What the year left due or overdue is reminded of at once (the scheduler sweeps again when it starts).
+    sweep(session, now=datetime.combine(story.today, time(), tzinfo=UTC))
     return True
 
 
@@ -120,7 +125,7 @@ def _asset_events(story: Story, title: str, kind: str, areas: list[str], descrip
     def create() -> None:
         area_ids = dict(story.session.exec(select(ProcessArea.code, ProcessArea.id)).all())
         form = MultiDict({"title": title, "kind": kind, "owner_id": str(story.users["sepg"].id),
-                          "description": description})
+                          "description": description, "review_interval_months": str(REVIEW_MONTHS.get(title, 12))})
         form.setlist("area_ids", [str(area_ids[a]) for a in areas])
         story.made[title] = assets.create_asset(story.session, data=parse(AssetInput, form), by=story.users["sepg"])
 

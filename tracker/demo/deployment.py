@@ -1,8 +1,12 @@
 """The demo's deployment and experience (SG3): the standard set, deployments with their status rows (on time, late,
 overdue, drifting), tailoring with a pattern, audits with noncompliances, lessons and feedback."""
 
+from datetime import timedelta
+
 from werkzeug.datastructures import MultiDict
 
+from tracker.assets.forms import AssetReviewInput
+from tracker.assets.reviews import record_review
 from tracker.compliance import service as audits
 from tracker.compliance.forms import (
     AuditInput,
@@ -14,7 +18,7 @@ from tracker.compliance.forms import (
 from tracker.demo.story import SET_UP, Story, retire
 from tracker.deployments import service as deployments
 from tracker.deployments import standard_set
-from tracker.deployments.forms import DeploymentInput, RowMoveInput, StandardSetInput
+from tracker.deployments.forms import DeploymentInput, RowMoveInput, SetReviewInput, StandardSetInput
 from tracker.lessons import service as lessons
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.tailoring import service as tailoring
@@ -93,6 +97,14 @@ def deployment_events(story: Story) -> None:
             for walk_day, to in steps:
                 on(walk_day, lambda key=key, code=code, to=to: _move_rows(story, story.made[key], code, to))
     on(-140, lambda: retire(story, PLAN, "3.0"))
+    # The periodic reviews: the plan template was reviewed on time; the audit checklist's year has run out.
+    on(-95, lambda: record_review(story.session, asset=story.made[PLAN], by=users["sepg"], data=AssetReviewInput(
+        reviewed_on=story.today + timedelta(days=-95), outcome="no_change",
+        notes="Still fits: the risk section is used by every project.")))
+    on(-60, lambda: standard_set.record_review(story.session, by=users["sepg"], data=SetReviewInput(
+        reviewed_on=story.today + timedelta(days=-60), outcome="new_version_needed",
+        notes="The standard process 2.2 should take in this year's pilots.",
+        next_review_on=story.today + timedelta(days=120))))
     for row in TAILORING:
         _tailoring_events(story, *row)
     for row in LESSONS:

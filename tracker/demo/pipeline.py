@@ -182,7 +182,8 @@ def _create_checklist_plan(story: Story) -> None:
         "success_measure": "Escaped defects per release", "success_target": "≤ 5",
         "strategy": "Build the checklists from our own escaped defects, pilot them on PAY and DW, then release "
                     "them in the peer review procedure and deploy it to every project in execution.",
-        "owner_id": str(users["sepg"].id), "planned_start": story.date(-300), "planned_end": story.date(40)})
+        "owner_id": str(users["sepg"].id), "planned_start": story.date(-300), "planned_end": story.date(40),
+        "joint_review_weeks": "8"})
     form.setlist("proposal_ids", [str(story.made["checklists"].id)])
     form.setlist("objective_ids", [str(story.made["objective0"].id)])
     plan = story.made["checklist-plan"] = plans.create_plan(story.session, data=parse(PlanInput, form),

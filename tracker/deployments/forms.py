@@ -1,11 +1,12 @@
 """Input models for deployments, status rows and the standard set."""
 
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from tracker.assets.models import ReviewOutcome
 from tracker.deployments.models import RowStatus
 from tracker.projects.models import Phase
-from tracker.validation import Day, FormModel, Id, Version, chosen, text
+from tracker.validation import Day, FormModel, Id, Version, chosen, not_after_today, text
 
 
 class DeploymentInput(FormModel):
@@ -38,3 +39,17 @@ class OverrideInput(FormModel):
     """A one-step deployment (standard set, drift): the reason, if a piloted version has no adopt decision."""
 
     override_reason: text(2000, required=False) = ""
+
+
+class SetReviewInput(FormModel):
+    reviewed_on: Day
+    outcome: ReviewOutcome
+    notes: text(4000, required=False) = ""
+    next_review_on: Day
+
+    _happened = field_validator("reviewed_on")(not_after_today("A review is dated when it was held: not ahead."))
+
+
+class ReviewDateInput(FormModel):
+    review_on: Day
+    version: Version

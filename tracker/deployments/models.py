@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.action_plans.models import ActionPlan
-from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.assets.models import AssetVersion, ProcessAsset, ReviewOutcome
 from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 from tracker.enums import Labelled
@@ -101,3 +101,35 @@ class StandardSetEntry(SQLModel, table=True):
 
     def applies_to(self, phase: str) -> bool:
         return not self.phases or phase in self.phases.split(",")
+
+
+_schedule_version = version_column()
+
+
+class StandardSetSchedule(SQLModel, table=True):
+    """When the organization next reviews its standard set (one row)."""
+
+    __tablename__ = "standard_set_schedule"
+    id: int | None = Field(default=None, primary_key=True)
+    review_on: date | None = None
+    version: int = Field(default=1, sa_column=_schedule_version)
+
+    __mapper_args__ = versioned(_schedule_version)
+
+    def needs_review(self, today: date) -> bool:
+        return self.review_on is not None and self.review_on <= today
+
+
+class StandardSetReview(SQLModel, table=True):
+    """A review of the whole standard set: still what new projects should get, or something must change."""
+
+    __tablename__ = "standard_set_review"
+    id: int | None = Field(default=None, primary_key=True)
+    reviewed_on: date
+    outcome: ReviewOutcome = Field(sa_type=enum_type(ReviewOutcome))
+    notes: str = Field(default="", max_length=4000)
+    next_review_on: date
+    reviewer_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    reviewer: User = Relationship()

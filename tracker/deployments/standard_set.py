@@ -8,19 +8,57 @@ from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, utcnow
-from tracker.deployments.forms import StandardSetInput
-from tracker.deployments.models import Deployment, StandardSetEntry
+from tracker.deployments.forms import ReviewDateInput, SetReviewInput, StandardSetInput
+from tracker.deployments.models import Deployment, StandardSetEntry, StandardSetReview, StandardSetSchedule
 from tracker.deployments.service import add_rows
 from tracker.deployments.status import drift
-from tracker.errors import NotFound, ValidationError
+from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete
 from tracker.projects.models import Project, ProjectStatus
+from tracker.reminders.notify import close, subject_of
 
 
 def entries(session: Session) -> list[StandardSetEntry]:
     """The standard set, by asset title, with each asset's versions loaded (for its current release)."""
     return list(session.exec(select(StandardSetEntry).join(ProcessAsset).options(
         selectinload(StandardSetEntry.asset).selectinload(ProcessAsset.versions)).order_by(ProcessAsset.title)).all())
+
+
+def schedule(session: Session) -> StandardSetSchedule:
+    """When the standard set is next reviewed (the one row the migrations seed)."""
+    return session.exec(select(StandardSetSchedule).order_by(StandardSetSchedule.id).limit(1)).one()
+
+
+def reviews(session: Session) -> list[StandardSetReview]:
+    return list(session.exec(select(StandardSetReview).options(selectinload(StandardSetReview.reviewer))
+                             .order_by(StandardSetReview.reviewed_on.desc(), StandardSetReview.id.desc())).all())
+
+
+def set_review_date(session: Session, *, data: ReviewDateInput, by: User) -> StandardSetSchedule:
+    """Set when the standard set is next reviewed."""
+    authorize(by, "standard_set.edit")
+    dates = schedule(session)
+    if data.version != dates.version:
+        raise Conflict(current=dates)
+    bump_version(session, dates, apply_changes(session, dates, by=by, changes={"review_on": data.review_on}))
+    commit(session)
+    return dates
+
+
+def record_review(session: Session, *, data: SetReviewInput, by: User) -> StandardSetReview:
+    """Review the standard set as a whole (still what new projects should get?) and set the next review's date."""
+    authorize(by, "standard_set.edit")
+    if data.next_review_on <= data.reviewed_on:
+        raise ValidationError({"next_review_on": "The next review comes after this one."})
+    review = StandardSetReview(reviewer_id=by.id, **data.model_dump())
+    session.add(review)
+    flush(session)
+    record_create(session, review, by=by, fields=data.model_dump())
+    dates = schedule(session)
+    bump_version(session, dates, apply_changes(session, dates, by=by, changes={"review_on": data.next_review_on}))
+    close(session, subject=subject_of(dates), rules=("standard_set_review_due",))
+    commit(session)
+    return review
 
 
 def set_entry(session: Session, *, data: StandardSetInput, by: User) -> StandardSetEntry:

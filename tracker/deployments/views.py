@@ -8,12 +8,20 @@ from flask import Blueprint, Response, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from tracker.assets.models import ReviewOutcome
 from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.assets.views import asset_page
 from tracker.auth.policy import led_projects_only, requires
-from tracker.db import get_session
+from tracker.db import get_session, utcnow
 from tracker.deployments import service, standard_set, status
-from tracker.deployments.forms import DeploymentInput, OverrideInput, RowMoveInput, StandardSetInput
+from tracker.deployments.forms import (
+    DeploymentInput,
+    OverrideInput,
+    ReviewDateInput,
+    RowMoveInput,
+    SetReviewInput,
+    StandardSetInput,
+)
 from tracker.deployments.models import RowStatus
 from tracker.deployments.workflow import row_moves_for
 from tracker.errors import Conflict, ValidationError
@@ -23,7 +31,16 @@ from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import get_project, project_choices
 from tracker.projects.views import project_page
 from tracker.validation import parse
-from tracker.web import RecordForm, go_to, page_or_fragment, query_enum, query_page, query_text
+from tracker.web import (
+    RecordForm,
+    go_to,
+    page_or_fragment,
+    query_enum,
+    query_page,
+    query_text,
+    section_forms,
+    write_in_place,
+)
 
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
 
@@ -142,21 +159,41 @@ def status_csv():
 
 @bp.get("/standard-set")
 @requires("read")
-def standard_set_page(values: MultiDict | None = None, errors: dict | None = None, status_code: int = 200):
+def standard_set_page(**forms: dict | None):
+    """The standard set, its review and its entries; a refused form (`entry`, `review`, `review_date`) is a 422."""
     session = get_session()
-    return page_or_fragment("deployments/standard_set.html", "deployments/standard_set.html", http_status=status_code,
+    http_status, sections = section_forms(forms, "entry", "review", "review_date",
+                                          defaults={"review": {"reviewed_on": str(utcnow().date())}})
+    return page_or_fragment("deployments/standard_set.html", "deployments/standard_set.html", http_status=http_status,
                             entries=standard_set.entries(session), assets=asset_choices(session), phases=list(Phase),
-                            values=values or MultiDict(), errors=errors or {})
+                            schedule=standard_set.schedule(session), reviews=standard_set.reviews(session),
+                            outcomes=list(ReviewOutcome), **sections)
+
+
+def _set_write(write, form: str):
+    return write_in_place(write, page=lambda refused: standard_set_page(**{form: refused}),
+                          url=url_for("deployments.standard_set_page"))
 
 
 @bp.post("/standard-set")
 @requires("standard_set.edit")
 def save_standard_entry():
-    try:
-        standard_set.set_entry(get_session(), data=parse(StandardSetInput, request.form), by=current_user)
-    except ValidationError as error:
-        return standard_set_page(values=request.form, errors=error.errors, status_code=422)
-    return go_to(url_for("deployments.standard_set_page"))
+    return _set_write(lambda: standard_set.set_entry(get_session(), data=parse(StandardSetInput, request.form),
+                                                     by=current_user), "entry")
+
+
+@bp.post("/standard-set/reviews")
+@requires("standard_set.edit")
+def review_standard_set():
+    return _set_write(lambda: standard_set.record_review(get_session(), data=parse(SetReviewInput, request.form),
+                                                         by=current_user), "review")
+
+
+@bp.post("/standard-set/review-date")
+@requires("standard_set.edit")
+def set_standard_set_review_date():
+    return _set_write(lambda: standard_set.set_review_date(
+        get_session(), data=parse(ReviewDateInput, request.form), by=current_user), "review_date")
 
 
 @bp.post("/standard-set/<int:entry_id>/remove")

@@ -12,7 +12,7 @@ from tracker.history.service import history
 from tracker.objectives import service
 from tracker.objectives.forms import ObjectiveInput
 from tracker.objectives.models import BusinessObjective
-from tracker.web import RecordForm, page_or_fragment
+from tracker.web import RecordForm, form_values, page_or_fragment
 
 bp = Blueprint("objectives", __name__, url_prefix="/objectives")
 
@@ -35,7 +35,7 @@ def detail(objective_id: int):
 
 
 def _values(objective: BusinessObjective) -> MultiDict:
-    values = MultiDict({name: str(getattr(objective, name)) for name in service.FIELDS if name != "active"})
+    values = form_values(objective, (name for name in service.FIELDS if name != "active"))
     if objective.active:
         values["active"] = "y"
     values["version"] = str(objective.version)

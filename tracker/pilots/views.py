@@ -14,7 +14,7 @@ from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.service import project_choices
 from tracker.validation import parse
-from tracker.web import RecordForm, page_or_fragment, query_enum, query_page, write_in_place
+from tracker.web import RecordForm, form_values, page_or_fragment, query_enum, query_page, write_in_place
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -85,7 +85,7 @@ def move(pilot_id: int):
 
 
 def _values(pilot: Pilot) -> MultiDict:
-    values = MultiDict({name: str(getattr(pilot, name)) for name in service.FIELDS})
+    values = form_values(pilot, service.FIELDS)
     values["plan_id"] = str(pilot.plan_id)
     values.setlist("version_ids", [str(v.id) for v in pilot.asset_versions])
     values.setlist("project_ids", [str(p.id) for p in pilot.projects])

@@ -12,7 +12,7 @@ from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
 from tracker.projects.overview import overview
-from tracker.web import RecordForm, page_or_fragment, query_enum, query_page, query_text
+from tracker.web import RecordForm, form_values, page_or_fragment, query_enum, query_page, query_text
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -52,8 +52,7 @@ def project_page(project: Project, *, status: int = 200, standard: dict | None =
 
 
 def _values(project: Project) -> MultiDict:
-    values = MultiDict({name: "" if getattr(project, name) is None else str(getattr(project, name))
-                        for name in service.FIELDS})
+    values = form_values(project, service.FIELDS)
     values.setlist("lead_ids", [str(u.id) for u in project.leads])
     values["version"] = str(project.version)
     return values

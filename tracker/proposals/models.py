@@ -93,6 +93,7 @@ class Proposal(SQLModel, table=True):
     decision_rationale: str = Field(default="", max_length=4000)
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")
     decided_on: date | None = None
+    escalated_on: date | None = None  # when it last went to the steering committee
     submitter_id: int = Field(foreign_key="user.id", index=True)
     duplicate_of_id: int | None = Field(default=None, foreign_key="proposal.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -179,6 +179,8 @@ def move_proposal(session: Session, *, proposal: Proposal, data: ProposalMoveInp
     """Triage or decide: the transition table says who may, and when a rationale is required."""
     def effects() -> dict[str, object]:
         changes: dict[str, object] = {}
+        if data.to == ProposalStatus.ESCALATED:
+            changes["escalated_on"] = utcnow().date()
         if data.to == ProposalStatus.DUPLICATE:
             changes["duplicate_of_id"] = _original(session, proposal, data.duplicate_of_id)
         if data.rationale or data.to in (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.DEFERRED):

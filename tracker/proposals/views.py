@@ -18,6 +18,7 @@ from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    form_values,
     fragment_requested,
     go_to,
     page_or_fragment,
@@ -134,7 +135,7 @@ def comment(proposal_id: int):
 
 
 def _values(proposal: Proposal) -> MultiDict:
-    values = MultiDict({name: str(getattr(proposal, name)) for name in service.FIELDS})
+    values = form_values(proposal, service.FIELDS)
     for name, attr in (("area_ids", "areas"), ("asset_ids", "assets"), ("objective_ids", "objectives")):
         values.setlist(name, [str(item.id) for item in getattr(proposal, attr)])
     values["version"] = str(proposal.version)
@@ -158,7 +159,7 @@ FORM = RecordForm(ProposalInput, "proposals/form.html", "proposals/_form.html", 
 @requires("settings.manage")
 def weights():
     current = priority.current_weights(get_session())
-    values = MultiDict({name: str(getattr(current, name)) for name in ("benefit", "alignment", "effort", "version")})
+    values = form_values(current, ("benefit", "alignment", "effort", "version"))
     return _weights_form(values=values)
 
 
