@@ -50,9 +50,9 @@ class Notification(SQLModel, table=True):
 
     __tablename__ = "notification"
     __table_args__ = (
+        # The key; it also finds a rule's reminders (the sweep's open ones), as its first column is the rule.
         sa.UniqueConstraint("rule", "subject", "recipient_id", "period", name="uq_notification_key"),
         sa.Index("ix_notification_unread", "recipient_id", "closed_at", "read_at"),
-        sa.Index("ix_notification_open", "rule", "closed_at"),
         sa.Index("ix_notification_email", "email", "email_next_at"),
     )
     id: int | None = Field(default=None, primary_key=True)

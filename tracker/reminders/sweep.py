@@ -79,15 +79,16 @@ def sweep(session: Session, *, now: datetime | None = None) -> SweepResult:
 
 
 def _wanted(rule: Rule, items: Iterable[Item], setting: Setting, escalation: Setting, now: datetime,
-            active: set[int], process_group: tuple[int, ...], result: SweepResult) -> dict[tuple, dict]:
+            active: set[int], process_group: tuple[int, ...], result: SweepResult) -> dict[tuple, tuple]:
     """The reminders the rule's items call for today, by key."""
-    wanted: dict[tuple, dict] = {}
+    wanted: dict[tuple, tuple] = {}
     escalate_before = now.date() - timedelta(days=escalation.days)
     for item in items:
         try:
             owners = tuple(user for user in item.owners if user in active)
+            row = _row(item, escalation=False)
             for recipient in _recipients(setting.recipients, owners, process_group):
-                wanted[(rule.key, item.subject, recipient, item.period)] = _row(item, escalation=False)
+                wanted[(rule.key, item.subject, recipient, item.period)] = row
             if escalation.enabled and item.overdue_since is not None and item.overdue_since < escalate_before:
                 above = tuple(user for user in item.escalate_to if user in active) or process_group
                 for recipient in above:
@@ -106,12 +107,13 @@ def _recipients(recipients: Recipients, owners: tuple[int, ...], process_group: 
     return owners or process_group
 
 
-def _row(item: Item, *, escalation: bool) -> dict:
+def _row(item: Item, *, escalation: bool) -> tuple:
+    """The reminder's own columns: title, link, due_on, escalation."""
     title = f"Escalated: {item.title}" if escalation else item.title
-    return {"title": title[:300], "link": item.link[:300], "due_on": item.due_on, "escalation": escalation}
+    return title[:300], item.link[:300], item.due_on, escalation
 
 
-def _apply(session: Session, rule: str, wanted: dict[tuple, dict], now: datetime, result: SweepResult) -> None:
+def _apply(session: Session, rule: str, wanted: dict[tuple, tuple], now: datetime, result: SweepResult) -> None:
     table = Notification.__table__
     open_rows = {(rule, subject, recipient, period): id_ for id_, subject, recipient, period in session.exec(
         select(Notification.id, Notification.subject, Notification.recipient_id, Notification.period)
@@ -119,13 +121,13 @@ def _apply(session: Session, rule: str, wanted: dict[tuple, dict], now: datetime
     stale = [id_ for key, id_ in open_rows.items() if key not in wanted]
     for ids in _chunks(stale):
         result.closed += session.exec(sa.update(table).where(table.c.id.in_(ids)).values(closed_at=now)).rowcount
-    _insert(session, [(key, wanted[key]) for key in wanted if key not in open_rows], now, result)
+    _insert(session, [(*key, *row) for key, row in wanted.items() if key not in open_rows], now, result)
 
 
 COLUMNS = (*KEY, "title", "link", "due_on", "escalation", "created_at", "email", "email_attempts", "email_error")
 
 
-def _insert(session: Session, rows: list[tuple[tuple, dict]], now: datetime, result: SweepResult) -> None:
+def _insert(session: Session, rows: list[tuple], now: datetime, result: SweepResult) -> None:
     """INSERT ... ON CONFLICT (the reminder's key): a key another sweep made meanwhile is kept once, a closed one
     is reopened; the row count is the rows made or reopened. One driver call for all the rows (COPY on
     PostgreSQL), the values as the column types store them: a hundred thousand rows through the ORM's parameter
@@ -137,10 +139,10 @@ def _insert(session: Session, rows: list[tuple[tuple, dict]], now: datetime, res
     dialect = connection.dialect
     stored = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
               for name in COLUMNS}
-    created, pending = stored["created_at"](now), stored["email"](Delivery.PENDING.value)
+    constant = (stored["created_at"](now), stored["email"](Delivery.PENDING.value), 0, "")
     day, flag = stored["due_on"], stored["escalation"]
-    values = [(*key, row["title"], row["link"], day(row["due_on"]), flag(row["escalation"]), created, pending, 0, "")
-              for key, row in rows]
+    values = [(rule, subject, recipient, period, title, link, day(due_on), flag(escalation), *constant)
+              for rule, subject, recipient, period, title, link, due_on, escalation in rows]
     names = ", ".join(COLUMNS)
     # A reminder made before and closed since is due again: reopened (its email is not sent again).
     upsert = f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET closed_at = NULL WHERE notification.closed_at IS NOT NULL"

@@ -83,7 +83,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_email', ['email', 'email_next_at'], unique=False)
-        batch_op.create_index('ix_notification_open', ['rule', 'closed_at'], unique=False)
         batch_op.create_index('ix_notification_unread', ['recipient_id', 'closed_at', 'read_at'], unique=False)
 
     with op.batch_alter_table('commitment', schema=None) as batch_op:
@@ -125,7 +124,6 @@ def downgrade() -> None:
 
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_unread')
-        batch_op.drop_index('ix_notification_open')
         batch_op.drop_index('ix_notification_email')
 
     op.drop_table('notification')
