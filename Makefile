@@ -27,9 +27,9 @@ run: $(VENV)/.installed
 	@echo "  The scheduler (reminders, emails) runs beside it; its log: data/scheduler.log"
 	@echo
 	@mkdir -p data
+	export TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(FLASK) scheduler >> data/scheduler.log 2>&1 & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
-	TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://127.0.0.1:$(PORT)} \
 	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - "tracker:create_app()"
 
 test: $(VENV)/.installed-test

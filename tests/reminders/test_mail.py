@@ -14,7 +14,7 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tracker.auth.models import ReminderEmail
 from tracker.auth.roles import Role
@@ -25,10 +25,12 @@ NOW = datetime(2027, 3, 10, 8, tzinfo=UTC)
 
 
 class Inbox:
-    """What the SMTP server accepted; refuses recipients whose address starts with "nobody"."""
+    """What the SMTP server accepted; refuses recipients whose address starts with "nobody", and a whole message
+    once it has it when `refuse_data` says so (a full mailbox: 452; a policy refusal: 554)."""
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.refuse_data = ""
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address.startswith("nobody"):
@@ -37,6 +39,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse_data:
+            return self.refuse_data
         self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
         return "250 Message accepted"
 
@@ -168,26 +172,28 @@ def test_a_mailer_that_loses_the_race_sends_nothing(app, db, inbox, remind, monk
     """Another mailer marks the reminder sent while this one is handing the message over: the server drops this
     copy (it never gets the final dot)."""
     reminder = remind()
-    real = mail._mark_sent
+    real = mail._claim
 
-    def someone_else_first(session, ids, now):
-        session.exec(Notification.__table__.update().where(Notification.id.in_(ids)).values(email=Delivery.SENT))
-        session.commit()
-        return real(session, ids, now)
-    monkeypatch.setattr(mail, "_mark_sent", someone_else_first)
+    def someone_else_first(session, ids):
+        with Session(session.get_bind()) as other:  # another mailer, on its own connection, claims it first
+            other.exec(Notification.__table__.update().where(Notification.id.in_(ids))
+                       .values(email=Delivery.SENDING))
+            other.commit()
+        return real(session, ids)
+    monkeypatch.setattr(mail, "_claim", someone_else_first)
     run(app, db)
     time.sleep(0.3)  # the server's thread would have taken a finished message by now
     assert inbox.messages == []
-    assert db.get(Notification, reminder.id).email == Delivery.SENT
+    assert db.get(Notification, reminder.id).email == Delivery.SENDING  # the other mailer's, to finish
 
 
 def test_a_mailer_that_dies_before_marking_sends_nothing_and_the_next_run_sends_once(app, db, inbox, remind,
                                                                                      monkeypatch):
     reminder = remind()
 
-    def die(session, ids, now):
-        raise KeyboardInterrupt  # killed mid-send, before the reminder was marked
-    monkeypatch.setattr(mail, "_mark_sent", die)
+    def die(session, ids):
+        raise KeyboardInterrupt  # killed mid-send, before the reminder was claimed
+    monkeypatch.setattr(mail, "_claim", die)
     with pytest.raises(KeyboardInterrupt):
         run(app, db)
     time.sleep(0.3)
@@ -196,3 +202,33 @@ def test_a_mailer_that_dies_before_marking_sends_nothing_and_the_next_run_sends_
     db.rollback()
     assert db.get(Notification, reminder.id).email == Delivery.PENDING
     assert run(app, db).sent == 1 and len(inbox.messages) == 1
+
+
+@pytest.mark.parametrize("reply, state, attempts", [("452 4.2.2 Mailbox full", Delivery.PENDING, 1),
+                                                    ("554 5.7.1 Refused by policy", Delivery.FAILED, 1)])
+def test_a_message_refused_after_its_end_is_retried_or_given_up_not_taken_for_sent(app, db, inbox, remind, reply,
+                                                                                  state, attempts):
+    inbox.refuse_data = reply
+    reminder = remind()
+    run(app, db)
+    refused = db.get(Notification, reminder.id)
+    assert (refused.email, refused.email_attempts) == (state, attempts)
+    assert reply[:3] in refused.email_error
+
+
+def test_a_title_over_several_lines_makes_a_one_line_subject(app, db, inbox, remind):
+    remind(title="Noncompliance due 2027-03-12: No review records\nfor the design\r\nbaseline")
+    assert run(app, db).sent == 1
+    subject = inbox.messages[0]["Subject"].strip()  # (a long header is folded: the parser keeps a leading space)
+    assert subject == "Noncompliance due 2027-03-12: No review records for the design baseline"
+
+
+def test_a_failed_digest_is_retried_by_the_mailer_after_its_wait(app, db, inbox, remind, make_user):
+    person = make_user(Role.MEMBER, reminder_email=ReminderEmail.DIGEST)
+    remind(to=person)
+    port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = free_port()
+    assert run(app, db, mail.send_digests).retried == 1
+    app.config["SMTP_PORT"] = port
+    assert run(app, db, lambda session, now: mail.send_digests(session, now=now, retries_only=True),
+               now=NOW + timedelta(minutes=1)).sent == 1

@@ -159,7 +159,8 @@ def test_reminders_arrive_exactly_once_while_schedulers_are_killed(app, db, engi
             time.sleep(0.7)
             with Session(engine) as session:
                 lease = session.exec(select(SchedulerLease)).first()
-                sent = session.exec(select(Notification).where(Notification.email == Delivery.SENT)).all()
+                sent = session.exec(select(Notification).where(
+                    Notification.email.in_((Delivery.SENT, Delivery.SENDING)))).all()
             if len(sent) >= due and kills >= 3:
                 break
             if kills:
@@ -186,11 +187,15 @@ def test_reminders_arrive_exactly_once_while_schedulers_are_killed(app, db, engi
             session.exec(sa.delete(table))
         session.commit()
     print(f"exactly once: {due} due, {len(made)} reminders, {len(handler.received)} emails received, "
-          f"{len(handler.received) - len(set(handler.received))} duplicates, {kills} leaders killed")
+          f"{len(handler.received) - len(set(handler.received))} duplicates, {kills} leaders killed, "
+          f"{sum(n.email == Delivery.SENDING for n in made)} unconfirmed")
     assert kills >= 3, log.read_text()[-3000:]
     assert len(made) == due
-    assert all(n.email == Delivery.SENT for n in made), log.read_text()[-3000:]
     assert len(handler.received) == due and len(set(handler.received)) == due
+    # A mailer killed between handing over a message and hearing the server's answer leaves it "sending": it did
+    # arrive, but the tracker cannot know, so it is not sent again (and the admin's outbox shows it).
+    assert all(n.email in (Delivery.SENT, Delivery.SENDING) for n in made), log.read_text()[-3000:]
+
 
 
 def test_a_job_that_fails_is_recorded_and_the_scheduler_goes_on(db, monkeypatch):

@@ -253,16 +253,47 @@ def test_an_escalated_proposal_undecided_for_7_days_goes_to_the_steering_committ
 
 # --- the admin's settings ------------------------------------------------------------------------------------------
 
-def test_a_rule_switched_off_makes_nothing_and_a_longer_lead_reminds_earlier(run, commitment, db):
+def test_a_longer_lead_reminds_earlier_and_a_rule_switched_off_leaves_the_unread_count(run, commitment, db):
     rule = db.exec(select(ReminderRule).where(ReminderRule.key == "commitment_due")).one()
     rule.days = 10
     db.add(rule)
     db.commit()
     assert len(keys_for(run(DUE - timedelta(days=10)), "commitment_due")) == 1
+    assert notify.unread_count(db, user=commitment.owner) == 1
     rule.enabled = False
     db.add(rule)
     db.commit()
-    assert len(keys_for(run(DUE + timedelta(days=1)), "commitment_overdue")) == 1  # other rules still run
+    assert keys_for(run(DUE - timedelta(days=9)), "commitment_due") == set()  # closed, and not made again
+    assert notify.unread_count(db, user=commitment.owner) == 0
+    assert len(keys_for(run(DUE + timedelta(days=1)), "commitment_overdue")) == 1  # the other rules still run
+
+
+def test_a_closed_reminder_due_again_is_reopened_not_made_twice(run, commitment, db, app):
+    run(DUE - timedelta(days=1))
+    with app.app_context():
+        notify.close(db, subject=f"commitment:{commitment.id}")  # say, done, then reopened by its owner
+        db.commit()
+    assert keys_for(run(DUE), "commitment_due") == {
+        ("commitment_due", f"commitment:{commitment.id}", commitment.owner_id, "due:2027-03-10")}
+    assert len(db.exec(select(Notification)).all()) == 1
+
+
+def test_the_commitments_of_a_plan_that_is_over_are_not_reminded(run, commitment, db):
+    commitment.plan.status = PlanStatus.CANCELLED
+    db.add(commitment.plan)
+    db.commit()
+    assert keys_for(run(DUE), "commitment_due") == set()
+    assert keys_for(run(DUE + timedelta(days=20)), "commitment_overdue") == set()
+
+
+def test_a_pilot_undecided_two_weeks_after_its_end_is_escalated_to_the_process_group(run, make_plan, make_pilot,
+                                                                                     make_user, db):
+    plan = make_plan(PlanStatus.IN_PROGRESS, owner_id=make_user(Role.PROCESS_GROUP).id)
+    pilot = make_pilot(plan, end_date=DUE, status=PilotStatus.EVALUATING)
+    escalated = {key for key in keys_for(run(DUE + timedelta(days=15)), "pilot_undecided")
+                 if key[3].startswith("escalated:")}
+    assert escalated == {("pilot_undecided", f"pilot:{pilot.id}", who, "escalated:ended:2027-03-10")
+                         for who in everyone_in_the_process_group(db)}
 
 
 def test_a_failing_rule_is_skipped_and_the_sweep_goes_on(run, commitment, monkeypatch, app, db):

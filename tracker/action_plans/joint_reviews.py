@@ -22,7 +22,15 @@ def record(session: Session, *, plan: ActionPlan, data: JointReviewInput, by: Us
     """Record the review and create its follow-up commitments; all or nothing."""
     authorize(by, "joint_review.record")
     ensure_open(plan)
-    followups = _followups(data)
+    errors = {}
+    if data.held_on < plan.planned_start:
+        errors["held_on"] = f"The plan starts on {plan.planned_start}: a review of its progress is not held before."
+    try:
+        followups = _followups(data)
+    except ValidationError as refused:
+        errors |= refused.errors
+    if errors:  # all in one round
+        raise ValidationError(errors)
     attendees = chosen_records(session, User, data.attendee_ids, field="attendee_ids")
     review = JointReview(plan_id=plan.id, held_on=data.held_on, summary=data.summary, decisions=data.decisions,
                          recorded_by_id=by.id, attendees=attendees)
@@ -58,13 +66,16 @@ def _followups(data: JointReviewInput) -> list[tuple[int, CommitmentInput]]:
 UNDER_WAY = frozenset({PlanStatus.APPROVED, PlanStatus.IN_PROGRESS})  # a cadence runs while the plan does
 
 
-def next_due(plan: ActionPlan, reviews: list[JointReview]) -> date | None:
+def next_due(plan: ActionPlan, last_held: date | None) -> date | None:
     """When the plan's next joint review is due by its cadence: its cadence after the last one held (after the
     planned start when none was), while the plan is under way; None without a cadence or once it is over."""
     if plan.joint_review_weeks is None or plan.status not in UNDER_WAY:
         return None
-    last = max((review.held_on for review in reviews), default=plan.planned_start)
-    return last + timedelta(weeks=plan.joint_review_weeks)
+    return (last_held or plan.planned_start) + timedelta(weeks=plan.joint_review_weeks)
+
+
+def last_held(reviews: list[JointReview]) -> date | None:
+    return max((review.held_on for review in reviews), default=None)
 
 
 def of_plan(session: Session, *, plan_id: int) -> list[JointReview]:

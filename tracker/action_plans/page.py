@@ -72,5 +72,5 @@ def read_page(session: Session, plan: ActionPlan, *, section: str = "page") -> P
     """The whole page's parts, or only those of one section (a key of SECTIONS)."""
     parts = {part: _READ[part](session, plan) for part in SECTIONS[section]}
     if "joint_reviews" in parts:
-        parts["next_joint_review"] = joint_reviews.next_due(plan, parts["joint_reviews"])
+        parts["next_joint_review"] = joint_reviews.next_due(plan, joint_reviews.last_held(parts["joint_reviews"]))
     return PlanPage(plan=plan, **parts)

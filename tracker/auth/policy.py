@@ -62,9 +62,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "appraisal.record": EVERYONE,  # the process group any appraisal; others those whose team they are on
     "appraisal.cadence": PG,
     "appraisal.questions": PG,
-    "appraisal.answer": EVERYONE,
+    "appraisal.answer": EVERYONE,  # the participants the team named, each their own answers
     "notification.read": EVERYONE,  # each their own reminders and settings
-    "reminders.manage": frozenset({Role.ADMIN}),  # the participants the team named, each their own answers
+    "reminders.manage": frozenset({Role.ADMIN}),
 }
 
 

@@ -2,7 +2,7 @@
 project in one step (SP 3.2: deploy standard processes to projects at their startup)."""
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
@@ -48,8 +48,14 @@ def set_review_date(session: Session, *, data: ReviewDateInput, by: User) -> Sta
 def record_review(session: Session, *, data: SetReviewInput, by: User) -> StandardSetReview:
     """Review the standard set as a whole (still what new projects should get?) and set the next review's date."""
     authorize(by, "standard_set.edit")
+    errors = {}
     if data.next_review_on <= data.reviewed_on:
-        raise ValidationError({"next_review_on": "The next review comes after this one."})
+        errors["next_review_on"] = "The next review comes after this one."
+    latest = session.exec(select(func.max(StandardSetReview.reviewed_on))).one()
+    if latest is not None and data.reviewed_on < latest:
+        errors["reviewed_on"] = f"A review of {latest} is on record: a review cannot be older than the last one."
+    if errors:
+        raise ValidationError(errors)
     review = StandardSetReview(reviewer_id=by.id, **data.model_dump())
     session.add(review)
     flush(session)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlmodel import Session, select
 
-from tracker.action_plans.joint_reviews import UNDER_WAY, next_due
+from tracker.action_plans.joint_reviews import UNDER_WAY, last_held, next_due
 from tracker.action_plans.models import ActionPlan, Commitment, JointReview, TeamMember
 from tracker.appraisals import cadence
 from tracker.appraisals.models import Appraisal, AppraisalTeamMember, Participant
@@ -26,7 +26,7 @@ from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.db import commit, utcnow
-from tracker.deployments.models import StandardSetSchedule
+from tracker.deployments import standard_set
 from tracker.due import DUE
 from tracker.history.service import record_values
 from tracker.pilots.models import Pilot, PilotStatus
@@ -86,7 +86,7 @@ def _dates(session: Session, user: User) -> list[tuple[str, date, str, str]]:
     for n in session.exec(select(Noncompliance).where(Noncompliance.owner_id == user.id,
                                                       Noncompliance.status.in_(DUE[Noncompliance][1]))):
         found.append((f"noncompliance-{n.id}", n.due_date, f"Noncompliance due: {n.description}",
-                      path_for("compliance.detail", audit_id=n.audit_id, _anchor=f"noncompliance-{n.id}")))
+                      path_for("compliance.detail", audit_id=n.audit_id, _anchor=f"nc-{n.id}")))
     mine = sa.or_(ActionPlan.owner_id == user.id,
                   ActionPlan.id.in_(select(TeamMember.plan_id).where(TeamMember.user_id == user.id)))
     for pilot in session.exec(select(Pilot).join(ActionPlan).where(mine, Pilot.status != PilotStatus.DECIDED)):
@@ -98,7 +98,7 @@ def _dates(session: Session, user: User) -> list[tuple[str, date, str, str]]:
     for review in session.exec(select(JointReview).where(JointReview.plan_id.in_([p.id for p in plans]))):
         reviews.setdefault(review.plan_id, []).append(review)
     for plan in plans:
-        due = next_due(plan, reviews.get(plan.id, []))
+        due = next_due(plan, last_held(reviews.get(plan.id, [])))
         found.append((f"plan-{plan.id}-joint-review", due, f"Joint review: {plan.title}",
                       path_for("plans.detail", plan_id=plan.id)))
     involved = sa.or_(Appraisal.sponsor_id == user.id, Appraisal.lead_appraiser_id == user.id,
@@ -116,9 +116,9 @@ def _dates(session: Session, user: User) -> list[tuple[str, date, str, str]]:
         found.append((f"asset-{asset.id}-review", asset.review_due_on, f"Review due: {asset.title}",
                       path_for("assets.detail", asset_id=asset.id, _anchor="reviews")))
     if user.role == Role.PROCESS_GROUP:
-        schedule = session.exec(select(StandardSetSchedule).order_by(StandardSetSchedule.id).limit(1)).first()
-        if schedule is not None and schedule.review_on is not None:
-            found.append(("standard-set-review", schedule.review_on, "Review of the standard set",
+        dates = standard_set.schedule(session)
+        if dates.review_on is not None:
+            found.append(("standard-set-review", dates.review_on, "Review of the standard set",
                           path_for("deployments.standard_set_page")))
         for due in cadence.schedule(session):
             found.append((f"reappraisal-{due.cadence.id}", due.due_on, f"Reappraisal due: {due.scope}",

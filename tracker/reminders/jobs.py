@@ -19,9 +19,15 @@ log = logging.getLogger(__name__)
 JOBS: dict[str, tuple[str, Callable[[Session, datetime], object]]] = {
     "sweep": ("Make the reminders that are due, close those that are done",
               lambda session, now: sweep(session, now=now)),
-    "mail": ("Email the reminders of people who want them at once", lambda session, now: send_immediate(session, now=now)),
+    "mail": ("Email the reminders of people who want them at once (and retry failed digests)",
+             lambda session, now: _mail(session, now)),
     "digest": ("Email the daily digest to people who chose it", lambda session, now: send_digests(session, now=now)),
 }
+
+
+def _mail(session: Session, now: datetime) -> str:
+    immediate, retried = send_immediate(session, now=now), send_digests(session, now=now, retries_only=True)
+    return f"{immediate}; digests retried: {retried.sent} sent" if retried.sent or retried.retried else str(immediate)
 
 
 def run(session: Session, job: str, *, now: datetime | None = None, next_run_at: datetime | None = None) -> str:

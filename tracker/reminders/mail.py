@@ -2,11 +2,14 @@
 
 Each person chooses immediately (one email per reminder), a daily digest, or none. A reminder's email is sent
 once: the message is handed to the SMTP server up to, not including, the dot that ends it; then the reminder is
-marked sent in one conditional write (only if still pending) and committed; only then is the dot sent, which is
-the moment the server accepts the message. Two mailers racing for one reminder both reach the dot, but only the
-one whose write won sends it; the other resets its transaction, and the server drops the message. A mailer that
-dies before its write leaves the reminder pending (the server drops the unfinished message) and it is sent on the
-next run. A failed send is retried with backoff (BACKOFF) and, after the last try, marked failed for the admin.
+marked *sending* in one conditional write (only if still pending) and committed; only then is the dot sent, the
+moment the server takes the message, and on its 250 the reminder is marked sent. Two mailers racing for one
+reminder both reach the dot, but only the one whose write won sends it; the other hangs up, and the server drops
+its copy. A mailer that dies before its write leaves the reminder pending (the server dropped the unfinished
+message) and the next run sends it. A refusal, before or after the dot, is retried with backoff (BACKOFF) and,
+after the last try, marked failed. A mailer that dies between its write and the server's answer (a moment)
+leaves the reminder *sending*: it may or may not have arrived, so it is not sent again, and the admin's outbox
+shows it.
 """
 
 import logging
@@ -28,6 +31,7 @@ from sqlmodel import Session, select
 from tracker.auth.models import ReminderEmail, User
 from tracker.db import utcnow
 from tracker.reminders.models import Delivery, Notification
+from tracker.reminders.rules import path_for
 
 log = logging.getLogger(__name__)
 BACKOFF = (1, 5, 15, 60, 240)  # minutes before the 2nd, 3rd, ... try; after the last try the email has failed
@@ -66,11 +70,15 @@ def send_immediate(session: Session, *, now: datetime | None = None) -> MailResu
     return _send_all(session, [([n.id], _message([n], user, digest=False)) for n, user in due], now, result)
 
 
-def send_digests(session: Session, *, now: datetime | None = None) -> MailResult:
-    """The daily digest: one email per person who chose it, with all their pending reminders."""
+def send_digests(session: Session, *, now: datetime | None = None, retries_only: bool = False) -> MailResult:
+    """The daily digest: one email per person who chose it, with all their pending reminders; `retries_only`
+    (the mailer's runs): only the digests that failed and whose wait is over."""
     now, result = now or utcnow(), MailResult()
     _skip_unwanted(session, result)
-    rows = session.exec(_pending(now).where(User.reminder_email == ReminderEmail.DIGEST)).all()
+    wanted = _pending(now).where(User.reminder_email == ReminderEmail.DIGEST)
+    if retries_only:
+        wanted = wanted.where(Notification.email_attempts > 0)
+    rows = session.exec(wanted).all()
     by_user: dict[int, tuple[User, list[Notification]]] = {}
     for notification, user in rows:
         by_user.setdefault(user.id, (user, []))[1].append(notification)
@@ -89,7 +97,8 @@ def _send_all(session: Session, messages: list[tuple[list[int], EmailMessage]], 
                 while waiting:
                     ids, message = waiting[0]
                     try:
-                        _send_once(smtp, message, commit=lambda ids=ids: _mark_sent(session, ids, now))
+                        _send_once(smtp, message, commit=lambda ids=ids: _claim(session, ids))
+                        _mark(session, ids, Delivery.SENT, email_sent_at=now, email_error="")
                         result.sent += 1
                     except Refused as error:
                         smtp.rset()
@@ -125,32 +134,42 @@ def _skip_unwanted(session: Session, result: MailResult) -> None:
 
 
 class _Lost(Exception):
-    """Another mailer marked these reminders sent first."""
+    """Another mailer claimed these reminders first."""
 
 
-def _mark_sent(session: Session, ids: list[int], now: datetime) -> None:
+def _claim(session: Session, ids: list[int]) -> None:
+    """Pending -> sending, for all of them or none (another mailer has them): committed before the final dot."""
     table = Notification.__table__
-    marked = session.exec(sa.update(table).where(table.c.id.in_(ids), table.c.email == Delivery.PENDING)
-                          .values(email=Delivery.SENT, email_sent_at=now, email_error="")).rowcount
-    if marked != len(ids):
+    claimed = session.exec(sa.update(table).where(table.c.id.in_(ids), table.c.email == Delivery.PENDING)
+                           .values(email=Delivery.SENDING)).rowcount
+    if claimed != len(ids):
         session.rollback()
         raise _Lost()
     session.commit()
 
 
+def _mark(session: Session, ids: list[int], state: Delivery, **values) -> None:
+    table = Notification.__table__
+    session.exec(sa.update(table).where(table.c.id.in_(ids)).values(email=state, **values))
+    session.commit()
+
+
 def _retry_or_fail(session: Session, ids: list[int], error: str, now: datetime, result: MailResult, *,
                    permanent: bool) -> None:
+    """Try again after the next wait, or give up: for the reminders not sent (a refusal after the dot leaves them
+    claimed, sending)."""
     session.rollback()
     table = Notification.__table__
+    unsent = (Delivery.PENDING, Delivery.SENDING)
     for notification in session.exec(select(Notification).where(Notification.id.in_(ids))).all():
+        if notification.email not in unsent:
+            continue  # sent before the connection failed
         attempts = notification.email_attempts + 1
         gives_up = permanent or attempts > len(BACKOFF)
-        session.exec(sa.update(table).where(table.c.id == notification.id, table.c.email == Delivery.PENDING).values(
+        session.exec(sa.update(table).where(table.c.id == notification.id, table.c.email.in_(unsent)).values(
             email_attempts=attempts, email_error=error[:500],
             email=Delivery.FAILED if gives_up else Delivery.PENDING,
             email_next_at=None if gives_up else now + timedelta(minutes=BACKOFF[attempts - 1])))
-        if notification.email != Delivery.PENDING:
-            continue  # sent before the connection failed
         if gives_up:
             result.failed += 1
         else:
@@ -172,7 +191,7 @@ def _send_once(smtp: smtplib.SMTP, message: EmailMessage, *, commit) -> None:
     commit()
     smtp.send(b"." + CRLF)
     code, reply = smtp.getreply()
-    if code != 250:  # refused after all: it was not delivered, so it is tried again (or has failed)
+    if code != 250:  # refused after all: not delivered, so it is tried again (or has failed)
         log.warning("SMTP server refused a message after its end: %s %s", code, reply)
         raise Refused(f"{code} {reply.decode(errors='replace')}", permanent=code >= 500)
 
@@ -211,11 +230,12 @@ def _message(notifications: list[Notification], user: User, *, digest: bool) -> 
     """Plain text and HTML, each reminder with a link to its subject and a link to change the preference."""
     base = current_app.config["BASE_URL"].rstrip("/")
     items = [{"title": n.title, "due_on": n.due_on, "escalation": n.escalation,
-              "link": f"{base}/notifications/{n.id}/open"} for n in notifications]
-    context = {"user": user, "items": items, "digest": digest, "settings": f"{base}/notifications/settings",
-               "centre": f"{base}/notifications/"}
+              "link": base + path_for("reminders.open_subject", notification_id=n.id)} for n in notifications]
+    context = {"user": user, "items": items, "digest": digest, "settings": base + path_for("reminders.settings"),
+               "centre": base + path_for("reminders.index")}
     message = EmailMessage()
-    message["Subject"] = (f"Your reminders: {len(items)} waiting" if digest else items[0]["title"])[:200]
+    subject = f"Your reminders: {len(items)} waiting" if digest else items[0]["title"]
+    message["Subject"] = " ".join(subject.split())[:200]  # one line, whatever the reminder's title holds
     message["From"] = current_app.config["SMTP_FROM"]
     message["To"] = user.email
     message["Date"] = formatdate(utcnow().timestamp(), usegmt=True)

@@ -37,9 +37,10 @@ class ReminderRule(SQLModel, table=True):
     __mapper_args__ = versioned(_rule_version)
 
 
+@spoken(sending="Sending (not confirmed)")
 class Delivery(Labelled):
     PENDING = "pending"  # to be sent (now, or in the next digest)
-    SENDING = "sending"  # handed to the SMTP server; marked sent once it accepted
+    SENDING = "sending"  # handed to the SMTP server, marked sent on its answer (stays here if the mailer died)
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry
     SKIPPED = "skipped"  # no email wanted, or none configured

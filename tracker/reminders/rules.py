@@ -9,15 +9,14 @@ period that makes the reminder one, its owners) given its `days` (the lead time 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlmodel import Session, func, select
 
-from tracker.action_plans.joint_reviews import UNDER_WAY
-from tracker.action_plans.models import ActionPlan, Commitment, JointReview
+from tracker.action_plans.joint_reviews import UNDER_WAY, next_due
+from tracker.action_plans.models import ActionPlan, Commitment, JointReview, PlanStatus
 from tracker.appraisals import cadence
 from tracker.appraisals.models import (
     Answer,
@@ -27,12 +26,13 @@ from tracker.appraisals.models import (
     Method,
     Participant,
 )
-from tracker.assets.models import ProcessAsset
+from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
-from tracker.deployments.models import Deployment, ProjectDeployment, StandardSetSchedule
-from tracker.due import DUE
+from tracker.deployments import standard_set
+from tracker.deployments.models import ProjectDeployment
+from tracker.due import DUE, overdue_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import Project, ProjectLead
@@ -67,29 +67,26 @@ class Rule:
 
 
 def path_for(endpoint: str, _anchor: str = "", **values) -> str:
-    """A page's path outside any request (the sweep runs in the scheduler and on the command line); remembered,
-    since a sweep asks for the same plan's page for each of its commitments."""
-    path = _path(current_app.url_map, current_app.config.get("APPLICATION_ROOT", "/"), endpoint,
-                 tuple(sorted(values.items())))
+    """A page's path outside any request (the sweep runs in the scheduler and on the command line)."""
+    path = _adapter().build(endpoint, values)
     return f"{path}#{_anchor}" if _anchor else path
+
+
+def _adapter():
+    return current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT", "/"))
 
 
 def pages(endpoint: str, name: str) -> Callable[[object], str]:
     """The paths of one kind of page by the value of its one argument, each built once (a sweep asks for one
     plan's page for each of its thousands of commitments)."""
     built: dict[object, str] = {}
-    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT", "/"))
+    adapter = _adapter()
 
     def path(value: object) -> str:
         if value not in built:
             built[value] = adapter.build(endpoint, {name: value})
         return built[value]
     return path
-
-
-@lru_cache(maxsize=1000)
-def _path(url_map, root: str, endpoint: str, values: tuple) -> str:
-    return url_map.bind("localhost", script_name=root).build(endpoint, dict(values))
 
 
 def _start_of(day: date) -> datetime:
@@ -102,10 +99,13 @@ def _owing(model: type) -> frozenset:
 
 # --- commitments -------------------------------------------------------------------------------------------------
 
+OVER = (PlanStatus.COMPLETED, PlanStatus.CANCELLED)  # a plan over owes no more work on its commitments
+
+
 def _commitments(session: Session, clause) -> list:
     return session.exec(select(Commitment.id, Commitment.description, Commitment.due_date, Commitment.owner_id,
                                Commitment.plan_id, ActionPlan.owner_id).join(ActionPlan)
-                        .where(Commitment.status.in_(_owing(Commitment)), clause)).all()
+                        .where(Commitment.status.in_(_owing(Commitment)), ActionPlan.status.not_in(OVER), clause)).all()
 
 
 def commitments_due(session: Session, today: date, days: int) -> Iterable[Item]:
@@ -118,7 +118,7 @@ def commitments_due(session: Session, today: date, days: int) -> Iterable[Item]:
 
 def commitments_overdue(session: Session, today: date, days: int) -> Iterable[Item]:
     plan = pages("plans.detail", "plan_id")
-    for id_, description, due, owner, plan_id, plan_owner in _commitments(session, Commitment.due_date < today):
+    for id_, description, due, owner, plan_id, plan_owner in _commitments(session, overdue_clause(Commitment, today)):
         yield Item(f"commitment:{id_}", f"overdue:{due}", f"Commitment overdue since {due}: {description}",
                    f"{plan(plan_id)}#commitment-{id_}", due, (owner,), overdue_since=due, escalate_to=(plan_owner,))
 
@@ -135,13 +135,13 @@ def noncompliances_due(session: Session, today: date, days: int) -> Iterable[Ite
     for id_, description, due, owner, audit_id in _noncompliances(
             session, Noncompliance.due_date.between(today, today + timedelta(days=days))):
         yield Item(f"noncompliance:{id_}", f"due:{due}", f"Noncompliance due {due}: {description}",
-                   path_for("compliance.detail", audit_id=audit_id, _anchor=f"noncompliance-{id_}"), due, (owner,))
+                   path_for("compliance.detail", audit_id=audit_id, _anchor=f"nc-{id_}"), due, (owner,))
 
 
 def noncompliances_overdue(session: Session, today: date, days: int) -> Iterable[Item]:
-    for id_, description, due, owner, audit_id in _noncompliances(session, Noncompliance.due_date < today):
+    for id_, description, due, owner, audit_id in _noncompliances(session, overdue_clause(Noncompliance, today)):
         yield Item(f"noncompliance:{id_}", f"overdue:{due}", f"Noncompliance overdue since {due}: {description}",
-                   path_for("compliance.detail", audit_id=audit_id, _anchor=f"noncompliance-{id_}"), due, (owner,),
+                   path_for("compliance.detail", audit_id=audit_id, _anchor=f"nc-{id_}"), due, (owner,),
                    overdue_since=due)
 
 
@@ -151,7 +151,7 @@ def reappraisals_due(session: Session, today: date, days: int) -> Iterable[Item]
     for due in cadence.schedule(session, today=today):
         if today <= due.due_on <= today + timedelta(days=days) and due.planned is None:
             yield Item(f"reappraisal_cadence:{due.cadence.id}", f"due:{due.due_on}",
-                       f"Reappraisal of {due.scope.lower()} due {due.due_on}", path_for("appraisals.index"),
+                       f"Reappraisal of {_as_object(due.scope)} due {due.due_on}", path_for("appraisals.index"),
                        due.due_on)
 
 
@@ -159,8 +159,13 @@ def reappraisals_overdue(session: Session, today: date, days: int) -> Iterable[I
     for due in cadence.schedule(session, today=today):
         if due.overdue and due.planned is None:
             yield Item(f"reappraisal_cadence:{due.cadence.id}", f"overdue:{due.due_on}",
-                       f"Reappraisal of {due.scope.lower()} overdue since {due.due_on}",
+                       f"Reappraisal of {_as_object(due.scope)} overdue since {due.due_on}",
                        path_for("appraisals.index"), due.due_on)
+
+
+def _as_object(scope: str) -> str:
+    """"The whole organization" inside a sentence; a process area's name as it is (PP · Project Planning)."""
+    return "the" + scope[3:] if scope.startswith("The ") else scope
 
 
 # The day each phase ends: the next phase's date.
@@ -181,7 +186,8 @@ def appraisal_phases_ending(session: Session, today: date, days: int) -> Iterabl
             owners = tuple(sorted({appraisal.lead_appraiser_id, *team.get(appraisal.id, ())}))
             yield Item(f"appraisal:{appraisal.id}", f"{appraisal.status.value}:{ends}",
                        f"{appraisal.title}: the {appraisal.status.label.lower()} phase ends {ends}",
-                       path_for("appraisals.detail", appraisal_id=appraisal.id), ends, owners)
+                       path_for("appraisals.detail", appraisal_id=appraisal.id), ends, owners,
+                       overdue_since=ends if ends < today else None)
 
 
 def questionnaires_unanswered(session: Session, today: date, days: int) -> Iterable[Item]:
@@ -207,7 +213,7 @@ def pilots_undecided(session: Session, today: date, days: int) -> Iterable[Item]
                                Pilot.end_date < today - timedelta(days=days))).all()
     for id_, title, ended, plan_owner in rows:
         yield Item(f"pilot:{id_}", f"ended:{ended}", f"Pilot {title} ended {ended} and has no decision",
-                   path_for("pilots.detail", pilot_id=id_), ended, (plan_owner,))
+                   path_for("pilots.detail", pilot_id=id_), ended, (plan_owner,), overdue_since=ended)
 
 
 def tailoring_awaiting_review(session: Session, today: date, days: int) -> Iterable[Item]:
@@ -223,18 +229,18 @@ def tailoring_awaiting_review(session: Session, today: date, days: int) -> Itera
 
 def deployments_late(session: Session, today: date, days: int) -> Iterable[Item]:
     rows = session.exec(select(ProjectDeployment.id, ProjectDeployment.planned_date, ProjectDeployment.deployment_id,
-                               ProjectDeployment.project_id, Project.code, Deployment.title)
+                               ProjectDeployment.project_id, Project.code, ProcessAsset.title, AssetVersion.label)
                         .join(Project, Project.id == ProjectDeployment.project_id)
-                        .join(Deployment, Deployment.id == ProjectDeployment.deployment_id)
-                        .where(ProjectDeployment.status.in_(_owing(ProjectDeployment)),
-                               ProjectDeployment.planned_date < today - timedelta(days=days))).all()
+                        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                        .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)
+                        .where(overdue_clause(ProjectDeployment, today - timedelta(days=days)))).all()
     leads: dict[int, list[int]] = {}
     for project_id, user_id in session.exec(select(ProjectLead.project_id, ProjectLead.user_id).where(
             ProjectLead.project_id.in_({row[3] for row in rows}))):
         leads.setdefault(project_id, []).append(user_id)
-    for id_, planned, deployment_id, project_id, code, title in rows:
+    for id_, planned, deployment_id, project_id, code, asset, label in rows:
         yield Item(f"project_deployment:{id_}", f"planned:{planned}",
-                   f"{title}: {code} was to be deployed by {planned}",
+                   f"{asset} {label} was to be deployed on {code} by {planned}",
                    path_for("deployments.detail", deployment_id=deployment_id, _anchor=f"row-{id_}"), planned,
                    tuple(sorted(leads.get(project_id, ()))), overdue_since=planned)
 
@@ -244,15 +250,16 @@ def assets_to_review(session: Session, today: date, days: int) -> Iterable[Item]
                         .where(ProcessAsset.review_due_on <= today + timedelta(days=days))).all()
     for id_, title, due, owner in rows:
         yield Item(f"process_asset:{id_}", f"review:{due}", f"Review of {title} due {due}",
-                   path_for("assets.detail", asset_id=id_, _anchor="reviews"), due, (owner,))
+                   path_for("assets.detail", asset_id=id_, _anchor="reviews"), due, (owner,),
+                   overdue_since=due if due < today else None)
 
 
 def standard_set_to_review(session: Session, today: date, days: int) -> Iterable[Item]:
-    schedule = session.exec(select(StandardSetSchedule).order_by(StandardSetSchedule.id).limit(1)).first()
-    if schedule is not None and schedule.review_on is not None and schedule.review_on <= today + timedelta(days=days):
-        yield Item(f"standard_set_schedule:{schedule.id}", f"review:{schedule.review_on}",
-                   f"Review of the standard set due {schedule.review_on}", path_for("deployments.standard_set_page"),
-                   schedule.review_on)
+    dates = standard_set.schedule(session)
+    if dates.review_on is not None and dates.review_on <= today + timedelta(days=days):
+        yield Item(f"standard_set_schedule:{dates.id}", f"review:{dates.review_on}",
+                   f"Review of the standard set due {dates.review_on}", path_for("deployments.standard_set_page"),
+                   dates.review_on, overdue_since=dates.review_on if dates.review_on < today else None)
 
 
 def lessons_unreviewed(session: Session, today: date, days: int) -> Iterable[Item]:
@@ -266,15 +273,15 @@ def lessons_unreviewed(session: Session, today: date, days: int) -> Iterable[Ite
 def joint_reviews_due(session: Session, today: date, days: int) -> Iterable[Item]:
     last = select(JointReview.plan_id, func.max(JointReview.held_on).label("held")).group_by(JointReview.plan_id) \
         .subquery()
-    rows = session.exec(select(ActionPlan.id, ActionPlan.title, ActionPlan.owner_id, ActionPlan.planned_start,
-                               ActionPlan.joint_review_weeks, last.c.held)
+    rows = session.exec(select(ActionPlan, last.c.held)
                         .outerjoin(last, last.c.plan_id == ActionPlan.id)
                         .where(ActionPlan.status.in_(UNDER_WAY), ActionPlan.joint_review_weeks.is_not(None))).all()
-    for id_, title, owner, start, weeks, held in rows:
-        due = (held or start) + timedelta(weeks=weeks)
-        if due <= today + timedelta(days=days):
-            yield Item(f"action_plan:{id_}", f"joint_review:{due}", f"Joint review of {title} due {due}",
-                       path_for("plans.detail", plan_id=id_, _anchor="joint-title"), due, (owner,))
+    for plan, held in rows:
+        due = next_due(plan, held)
+        if due is not None and due <= today + timedelta(days=days):
+            yield Item(f"action_plan:{plan.id}", f"joint_review:{due}", f"Joint review of {plan.title} due {due}",
+                       path_for("plans.detail", plan_id=plan.id, _anchor="joint-title"), due, (plan.owner_id,),
+                       overdue_since=due if due < today else None)
 
 
 def proposals_undecided(session: Session, today: date, days: int) -> Iterable[Item]:
@@ -313,7 +320,7 @@ RULES: tuple[Rule, ...] = (
          Recipients.PROCESS_GROUP),
     Rule("lesson_unreviewed", "Lesson not reviewed", 14, "days after it was logged", lessons_unreviewed,
          Recipients.PROCESS_GROUP, settles=(Lesson,)),
-    Rule("joint_review_due", "Joint review due", 3, "days before it is due", joint_reviews_due),
+    Rule("joint_review_due", "Joint review due", 3, "days before it is due", joint_reviews_due, settles=(ActionPlan,)),
     Rule("proposal_undecided", "Escalated proposal undecided", 7, "days after it was escalated", proposals_undecided,
          settles=(Proposal,)),
 )
@@ -328,7 +335,8 @@ DONE: dict[type, Callable[[object], bool]] = {
     Pilot: lambda pilot: pilot.status == PilotStatus.DECIDED,
     Lesson: lambda lesson: lesson.status != LessonStatus.NEW,
     Proposal: lambda proposal: proposal.status != ProposalStatus.ESCALATED,
-    Appraisal: lambda appraisal: True,  # every move ends a phase; the next phase's reminder comes with the sweep
+    Appraisal: lambda appraisal: True,
+    ActionPlan: lambda plan: plan.status not in UNDER_WAY,  # every move ends a phase; the next phase's reminder comes with the sweep
 }
 for _rule in RULES:
     for _model in _rule.settles:

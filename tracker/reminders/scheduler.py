@@ -45,7 +45,9 @@ class Leadership:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.postgres = engine.dialect.name == "postgresql"
         # The lock lives as long as its connection: one of its own, never returned to (and kept open by) a pool.
-        self._lock_engine = sa.create_engine(engine.url, poolclass=NullPool) if self.postgres else None
+        # Autocommit: asking whether it still holds never leaves the session idle in a transaction.
+        self._lock_engine = (sa.create_engine(engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+                             if self.postgres else None)
         self._lock_connection: sa.Connection | None = None
         self._mutex = threading.Lock()  # the main loop and the jobs' threads ask at once
 
@@ -82,10 +84,8 @@ class Leadership:
             return True
         connection = self._lock_engine.connect()
         if connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}).scalar():
-            connection.commit()
             self._lock_connection = connection
             return True
-        connection.rollback()
         connection.close()
         return False
 

@@ -4,7 +4,7 @@ Each reminder is keyed by (rule, subject, recipient, period) under a unique cons
 second scheduler never makes one twice: the sweep inserts only the keys it does not hold open, and the database
 keeps a key another sweep inserted meanwhile once. A reminder whose item is no longer due (done, moved, decided) is
 closed; one whose item is due again is reopened (its email is not sent again). Each rule commits on its own, and a
-rule or item that fails is logged and skipped while the sweep goes on with the rest.
+rule that fails is logged and skipped while the sweep goes on with the rest.
 """
 
 import logging
@@ -63,9 +63,11 @@ def sweep(session: Session, *, now: datetime | None = None) -> SweepResult:
     escalation = rules[ESCALATION]
     for rule in RULES:
         setting = rules[rule.key]
-        if not setting.enabled:
-            continue
         try:
+            if not setting.enabled:  # switched off: what it reminded of leaves the unread counts
+                _apply(session, rule.key, {}, now, result)
+                session.commit()
+                continue
             items = list(rule.find(session, now.date(), setting.days))
             wanted = _wanted(rule, items, setting, escalation, now, active, process_group, result)
             _apply(session, rule.key, wanted, now, result)
@@ -109,7 +111,7 @@ def _recipients(recipients: Recipients, owners: tuple[int, ...], process_group: 
 
 def _row(item: Item, *, escalation: bool) -> tuple:
     """The reminder's own columns: title, link, due_on, escalation."""
-    title = f"Escalated: {item.title}" if escalation else item.title
+    title = " ".join((f"Escalated: {item.title}" if escalation else item.title).split())  # one line
     return title[:300], item.link[:300], item.due_on, escalation
 
 
@@ -145,7 +147,9 @@ def _insert(session: Session, rows: list[tuple], now: datetime, result: SweepRes
               for rule, subject, recipient, period, title, link, due_on, escalation in rows]
     names = ", ".join(COLUMNS)
     # A reminder made before and closed since is due again: reopened (its email is not sent again).
-    upsert = f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET closed_at = NULL WHERE notification.closed_at IS NOT NULL"
+    # (Not one closed while this sweep ran: its work was done after the sweep read what is due.)
+    upsert = (f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET closed_at = NULL "
+              "WHERE notification.closed_at IS NOT NULL AND notification.closed_at < excluded.created_at")
     if dialect.name == "postgresql":  # COPY into a scratch table, then one INSERT: no round trip per row
         raw = connection.connection.driver_connection
         with raw.cursor() as cursor:
