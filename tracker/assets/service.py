@@ -64,7 +64,9 @@ def review_due_on(asset: ProcessAsset) -> date | None:
 
 
 def reschedule(session: Session, asset: ProcessAsset, *, by: User) -> None:
-    """Keep the asset's review date true to its interval, current release and reviews (with history)."""
+    """Keep the asset's review date true to its interval, current release and reviews. It is recorded in the
+    history, but makes no new version of the asset: a date derived from others does not make an open edit form
+    stale."""
     flush(session)
     session.refresh(asset, ["versions", "reviews"])  # as they are now, with the change that called for this
     apply_changes(session, asset, by=by, changes={"review_due_on": review_due_on(asset)})

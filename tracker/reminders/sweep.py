@@ -20,7 +20,7 @@ from tracker.auth.models import User
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.reminders.models import Delivery, Notification, Recipients, ReminderRule
-from tracker.reminders.rules import ESCALATE, ESCALATION, RULES, Item, Rule
+from tracker.reminders.rules import ESCALATE, ESCALATION, RULES, Item, Rule, plain_rows
 
 log = logging.getLogger(__name__)
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's limit on bound parameters
@@ -117,7 +117,7 @@ def _row(item: Item, *, escalation: bool) -> tuple:
 
 def _apply(session: Session, rule: str, wanted: dict[tuple, tuple], now: datetime, result: SweepResult) -> None:
     table = Notification.__table__
-    open_rows = {(rule, subject, recipient, period): id_ for id_, subject, recipient, period in session.exec(
+    open_rows = {(rule, subject, recipient, period): id_ for id_, subject, recipient, period in plain_rows(session,
         select(Notification.id, Notification.subject, Notification.recipient_id, Notification.period)
         .where(Notification.rule == rule, Notification.closed_at.is_(None)))}
     stale = [id_ for key, id_ in open_rows.items() if key not in wanted]
@@ -127,6 +127,7 @@ def _apply(session: Session, rule: str, wanted: dict[tuple, tuple], now: datetim
 
 
 COLUMNS = (*KEY, "title", "link", "due_on", "escalation", "created_at", "email", "email_attempts", "email_error")
+POSTGRES_TYPES = ("text", "text", "int4", "text", "text", "text", "date", "bool", "timestamptz", "text", "int4", "text")
 
 
 def _insert(session: Session, rows: list[tuple], now: datetime, result: SweepResult) -> None:
@@ -155,7 +156,8 @@ def _insert(session: Session, rows: list[tuple], now: datetime, result: SweepRes
         with raw.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE notification_new ON COMMIT DROP AS "
                            f"SELECT {names} FROM notification WITH NO DATA")
-            with cursor.copy(f"COPY notification_new ({names}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY notification_new ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(POSTGRES_TYPES)
                 for row in values:
                     copy.write_row(row)
             cursor.execute(f"INSERT INTO notification ({names}) SELECT {names} FROM notification_new {upsert}")
