@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth
     from tracker.compliance.views import bp as compliance
     from tracker.compliance.views import moved as audits_moved
+    from tracker.dashboards.views import bp as dashboards
     from tracker.deployments.views import bp as deployments
     from tracker.home.views import bp as home
     from tracker.lessons.views import bp as lessons
@@ -123,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
                       deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,
-                      reminder_admin):
+                      reminder_admin, dashboards):
         app.register_blueprint(blueprint)
 
 

@@ -1,8 +1,11 @@
 """Small htmx helpers: the fragment for htmx requests, the page otherwise; redirects htmx understands."""
 
-from collections.abc import Callable
+import csv
+import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
+from itertools import chain
 from typing import Any, TypeVar
 
 from flask import Response, redirect, render_template, request
@@ -38,6 +41,21 @@ def section_forms(forms: dict[str, dict | None], *names: str,
     return (422 if any(forms.values()) else 200,
             {f"{name}_form": forms.get(name) or {"values": MultiDict(defaults.get(name, {})), "errors": {}}
              for name in names})
+
+
+def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
+    """A CSV file, written line by line as it is sent; a text cell a spreadsheet would run as a formula (=, +, -,
+    @) is quoted."""
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in chain([header], rows):
+            writer.writerow(["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+                             for cell in row])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    return Response(lines(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 def form_values(record: object, names) -> MultiDict:

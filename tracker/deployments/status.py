@@ -55,12 +55,12 @@ def cells(session: Session, project_ids: list[int]) -> dict[tuple[int, int], Cel
     """(project id, asset id) -> its current row: the newest version's, the latest planned of it."""
     rows = session.exec(select(ProjectDeployment, AssetVersion)
                         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                        .where(ProjectDeployment.project_id.in_(project_ids), ~_superseded())).all()
+                        .where(ProjectDeployment.project_id.in_(project_ids), ~superseded())).all()
     return {(row.project_id, version.asset_id): Cell(row.id, row.status, version.label, version.id)
             for row, version in rows}
 
 
-def _superseded() -> sa.Exists:
+def superseded() -> sa.Exists:
     """The row has a later one for the same project and asset (a newer version, or the same version planned again):
     the matrix shows the later one, and the counts skip this one. Correlated with ProjectDeployment and AssetVersion."""
     later, later_version = aliased(ProjectDeployment), aliased(AssetVersion)
@@ -89,7 +89,7 @@ def matrix(session: Session, *, where: StatusFilter, page: int, size: int) -> Ma
     matching = _projects(where).with_only_columns(Project.id).order_by(None)
     counts = dict(session.exec(select(ProjectDeployment.status, func.count())
                                .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                               .where(ProjectDeployment.project_id.in_(matching), ~_superseded())
+                               .where(ProjectDeployment.project_id.in_(matching), ~superseded())
                                .group_by(ProjectDeployment.status)).all())
     return Matrix(projects, assets, cells(session, [p.id for p in projects.items]), counts)
 

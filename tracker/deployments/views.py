@@ -1,10 +1,8 @@
 """Deployment pages: list, plan a deployment, its status rows, the organization's status matrix and export,
 the standard set, and the one-step actions (standard set for a project, new release to drifted projects)."""
 
-import csv
-import io
 
-from flask import Blueprint, Response, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -33,6 +31,7 @@ from tracker.projects.views import project_page
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    csv_download,
     go_to,
     page_or_fragment,
     query_enum,
@@ -147,14 +146,8 @@ def status_matrix():
 @bp.get("/status.csv")
 @requires("read")
 def status_csv():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(status.EXPORT_HEADER)
-    for line in status.export(get_session(), where=_status_filter()):
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in line])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=deployment-status.csv"})
+    return csv_download("deployment-status.csv", status.EXPORT_HEADER,
+                        status.export(get_session(), where=_status_filter()))
 
 
 @bp.get("/standard-set")

@@ -1,0 +1,68 @@
+"""The dashboard page (issue 11): its charts with their data, the filters kept in the URL, the CSV as the table
+shows it, and a number of queries that does not grow with the data."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
+from tracker.auth.roles import Role
+from tracker.deployments.models import RowStatus
+
+FIGURE = re.compile(r'<script type="application/json" id="figure-deployment">(.*?)</script>', re.S)
+
+
+@pytest.fixture
+def steering(login_as):
+    return login_as(Role.STEERING)
+
+
+def released(db, owner, title):
+    asset = ProcessAsset(title=title, kind=AssetKind.PROCEDURE, owner_id=owner.id)
+    db.add(asset)
+    db.flush()
+    version = AssetVersion(asset_id=asset.id, label="1.0", status=VersionStatus.RELEASED)
+    db.add(version)
+    db.commit()
+    return version
+
+
+def test_the_deployment_chart_counts_each_projects_current_rows(client, steering, db, make_project, make_deployment):
+    review = released(db, steering, "Peer review procedure")
+    plan = released(db, steering, "Plan template")
+    pay, dw = make_project(code="PAY"), make_project(code="DW")
+    make_deployment([pay, dw], [review], status=RowStatus.DEPLOYED)
+    make_deployment([pay], [plan], status=RowStatus.PLANNED)
+    page = client.get("/dashboards/").get_data(as_text=True)
+    figure = json.loads(FIGURE.search(page).group(1))
+    bars = {trace["name"]: dict(zip(trace["x"], trace["y"], strict=True)) for trace in figure["data"]}
+    assert bars["Deployed"] == {"PAY": 1, "DW": 1} and bars["Planned"] == {"PAY": 1, "DW": 0}
+    only_plans = client.get(f"/dashboards/?asset={plan.asset_id}").get_data(as_text=True)
+    assert json.loads(FIGURE.search(only_plans).group(1))["data"][0]["x"] == ["PAY"]
+
+
+def test_the_csv_is_the_table_with_the_same_filters(client, steering, db, make_project, make_deployment):
+    version = released(db, steering, "Peer review procedure")
+    make_deployment([make_project(code="=PAY")], [version], status=RowStatus.VERIFIED)
+    response = client.get(f"/dashboards/deployment.csv?asset={version.asset_id}")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:2] == ["Project", "Name"] and rows[0][-1] == "Complete (%)"
+    assert rows[1][0] == "'=PAY" and rows[1][-1] == "100"  # a formula a spreadsheet would run is quoted
+    assert client.get("/dashboards/nothing.csv").status_code == 404
+
+
+def test_the_queries_do_not_grow_with_the_projects(client, steering, db, make_project, make_deployment,
+                                                   query_counter):
+    version = released(db, steering, "Peer review procedure")
+    make_deployment([make_project() for _ in range(2)], [version])
+    client.get("/dashboards/")
+    query_counter.clear()
+    client.get("/dashboards/")
+    few = len(query_counter)
+    make_deployment([make_project() for _ in range(20)], [version])
+    query_counter.clear()
+    client.get("/dashboards/")
+    assert len(query_counter) == few

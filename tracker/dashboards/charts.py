@@ -1,0 +1,80 @@
+"""Chart builders: plain data in, a Plotly figure (as JSON-ready dicts) out, with the same data as a table and a
+sentence for screen readers. No database here, so each is tested on plain data (empty, one item, hostile labels).
+
+Labels people typed are drawn as text: Plotly reads a few HTML-like tags in labels, so `<`, `>` and `&` are
+passed as entities, which it shows as the characters themselves.
+"""
+
+from dataclasses import dataclass, field
+
+from tracker.deployments.models import RowStatus
+
+# One colour per deployment status, from not begun (grey) to verified (deep green).
+STATUS_COLOURS = {RowStatus.NOT_STARTED: "#9aa5b1", RowStatus.PLANNED: "#e0b341", RowStatus.IN_PROGRESS: "#3b7dd8",
+                  RowStatus.DEPLOYED: "#3a9d5d", RowStatus.VERIFIED: "#1f6b3a", RowStatus.NOT_APPLICABLE: "#d5d9de"}
+DONE = (RowStatus.DEPLOYED, RowStatus.VERIFIED)
+
+
+def as_text(label: str) -> str:
+    """A label Plotly draws as the characters typed, not as markup."""
+    return label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # names the chart's element ids and its CSV
+    title: str
+    summary: str  # what it shows, in a sentence (for screen readers, and above the data table)
+    figure: dict  # {"data": [...], "layout": {...}}
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    """One project's current deployment rows, counted by status."""
+    project_id: int
+    code: str
+    name: str
+    counts: dict[RowStatus, int]
+
+    @property
+    def applicable(self) -> int:
+        return sum(n for status, n in self.counts.items() if status != RowStatus.NOT_APPLICABLE)
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.get(status, 0) for status in DONE)
+
+    @property
+    def completeness(self) -> float:
+        """The share of its applicable rows deployed or verified (1.0 when none apply: nothing is missing)."""
+        return self.done / self.applicable if self.applicable else 1.0
+
+
+SORTS = {"code": "project code", "completeness": "least complete first"}
+
+
+def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "completeness") -> Chart:
+    """One bar per project, stacked by row status; least complete first (or by code)."""
+    if sort == "completeness":
+        projects = sorted(projects, key=lambda p: (p.completeness, p.code))
+    else:
+        projects = sorted(projects, key=lambda p: p.code)
+    codes = [as_text(p.code) for p in projects]
+    data = [{"type": "bar", "name": status.label, "x": codes, "y": [p.counts.get(status, 0) for p in projects],
+             "marker": {"color": STATUS_COLOURS[status]},
+             "hovertemplate": f"%{{x}}: %{{y}} {status.label.lower()}<extra></extra>"}
+            for status in RowStatus if any(p.counts.get(status) for p in projects)]
+    layout = {"barmode": "stack", "margin": {"t": 10, "r": 10, "b": 80, "l": 40}, "height": 360,
+              "xaxis": {"type": "category", "tickangle": -45}, "yaxis": {"title": {"text": "Asset versions"}},
+              "legend": {"orientation": "h", "y": 1.1}}
+    done = sum(1 for p in projects if p.completeness == 1.0)
+    summary = (f"{len(projects)} project{'s' if len(projects) != 1 else ''}: {done} with every applicable asset "
+               f"deployed or verified" + (f"; least complete {projects[0].code} at "
+                                          f"{round(projects[0].completeness * 100)} %" if projects else "") + ".")
+    columns = ["Project", "Name", *[status.label for status in RowStatus], "Complete (%)"]
+    rows = [[p.code, p.name, *[p.counts.get(status, 0) for status in RowStatus], round(p.completeness * 100)]
+            for p in projects]
+    return Chart("deployment", "Deployment status of each project", summary, {"data": data, "layout": layout},
+                 columns, rows)
