@@ -66,3 +66,26 @@ def test_the_queries_do_not_grow_with_the_projects(client, steering, db, make_pr
     query_counter.clear()
     client.get("/dashboards/")
     assert len(query_counter) == few
+
+
+def test_the_tiles_show_what_waits_and_what_is_late(client, steering, db, make_proposal, make_plan,
+                                                     make_commitment):
+    from datetime import timedelta
+
+    from tracker.action_plans.models import PlanStatus
+    from tracker.db import utcnow
+    from tracker.proposals.models import ProposalStatus
+    today = utcnow().date()
+    make_proposal(ProposalStatus.ESCALATED)
+    make_plan(PlanStatus.IN_REVIEW)
+    late = make_plan(PlanStatus.IN_PROGRESS, planned_end=today - timedelta(days=1))
+    make_plan(PlanStatus.IN_PROGRESS, planned_end=today + timedelta(days=30))
+    make_commitment(late, due_date=today - timedelta(days=2))
+    make_commitment(late, due_date=today + timedelta(days=2))
+    page = client.get("/dashboards/").get_data(as_text=True)
+    found = re.findall(r'<dt>([^<]+)</dt><dd><a [^>]+>([^<]+)</a></dd><dd class="detail">([^<]+)</dd>', page)
+    tiles = {label: (value, detail) for label, value, detail in found}
+    assert tiles["Decisions waiting for the committee"] == (
+        "2", "1 escalated proposals to decide, 1 action plans to approve")
+    assert tiles["Action plans under way"] == ("2", "1 past their planned end")
+    assert tiles["Overdue commitments"][0] == "1"

@@ -1,14 +1,60 @@
 """What the dashboards chart, aggregated in SQL: a fixed number of queries whatever the data size."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlmodel import Session, func, select
 
+from tracker.action_plans.joint_reviews import UNDER_WAY
+from tracker.action_plans.models import ActionPlan, Commitment
+from tracker.appraisals import cadence
 from tracker.assets.models import AssetArea, AssetVersion
+from tracker.compliance.models import Noncompliance
 from tracker.dashboards.charts import ProjectProgress
 from tracker.deployments.models import ProjectDeployment
 from tracker.deployments.status import superseded
+from tracker.due import overdue_clause
+from tracker.home.service import decisions_waiting
 from tracker.projects.models import Phase, Project, ProjectStatus
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One key figure at the top of the dashboard, and the list behind it."""
+    label: str
+    value: str
+    detail: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    tone: str = ""  # "bad" when it needs attention
+
+
+def kpis(session: Session, *, today: date) -> list[Tile]:
+    """Decisions waiting for the committee, plans under way and late, overdue work, the next reappraisal."""
+    waiting = decisions_waiting(session)
+    decisions = sum(w.count for w in waiting)
+    under_way = select(ActionPlan.planned_end).where(ActionPlan.status.in_(UNDER_WAY)).subquery()
+    plans, late = session.exec(select(func.count(), func.count().filter(under_way.c.planned_end < today))
+                               .select_from(under_way)).one()
+    overdue = {model: session.exec(select(func.count()).select_from(model).where(overdue_clause(model, today))).one()
+               for model in (Commitment, Noncompliance)}
+    due = cadence.schedule(session, today=today)
+    tiles = [
+        Tile("Decisions waiting for the committee", str(decisions),
+             ", ".join(f"{w.count} {w.label.lower()}" for w in waiting if w.count) or "none",
+             "proposals.index", {"status": "escalated"}, "bad" if decisions else ""),
+        Tile("Action plans under way", str(plans), f"{late} past their planned end" if late else "all within plan",
+             "plans.index", {"status": "in_progress"}, "bad" if late else ""),
+        Tile("Overdue commitments", str(overdue[Commitment]), "across every plan", "plans.index", {},
+             "bad" if overdue[Commitment] else ""),
+        Tile("Overdue noncompliances", str(overdue[Noncompliance]), "from compliance audits",
+             "compliance.noncompliance_list", {"overdue": 1}, "bad" if overdue[Noncompliance] else ""),
+    ]
+    if due:
+        first = due[0]
+        tiles.append(Tile("Next reappraisal", str(first.due_on), first.scope + (" (overdue)" if first.overdue else ""),
+                          "appraisals.index", {}, "bad" if first.overdue else ""))
+    return tiles
 
 
 @dataclass(frozen=True)

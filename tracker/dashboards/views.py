@@ -6,10 +6,10 @@ from flask import Blueprint, abort
 from tracker.assets.service import asset_choices
 from tracker.auth.policy import requires
 from tracker.dashboards import charts, service
-from tracker.db import get_session
+from tracker.db import get_session, utcnow
 from tracker.process_areas.service import list_areas
 from tracker.projects.models import Phase
-from tracker.web import csv_download, page_or_fragment, query_enum, query_id, query_text
+from tracker.web import csv_download, fragment_requested, page_or_fragment, query_enum, query_id, query_text
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
@@ -32,9 +32,12 @@ def _charts(where: service.DashboardFilter) -> dict[str, charts.Chart]:
 def index():
     session = get_session()
     where = _where()
+    if fragment_requested():  # a filter changed: the charts alone
+        return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", where=where,
+                                charts=_charts(where))
     return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", where=where, charts=_charts(where),
-                            assets=asset_choices(session), areas=list_areas(session), phases=list(Phase),
-                            sorts=charts.SORTS)
+                            tiles=service.kpis(session, today=utcnow().date()), assets=asset_choices(session),
+                            areas=list_areas(session), phases=list(Phase), sorts=charts.SORTS)
 
 
 @bp.get("/<key>.csv")

@@ -79,7 +79,8 @@ def _for_leads(session: Session, user) -> list[Waiting]:
                     "deployments.rows", {"mine": 1, "open": 1})]
 
 
-def _for_steering(session: Session, user) -> list[Waiting]:
+def decisions_waiting(session: Session) -> list[Waiting]:
+    """What waits for the steering committee's decision (its home page and the dashboard's first tile)."""
     return [
         Waiting("Escalated proposals to decide", _count(session, Proposal, Proposal.status == ProposalStatus.ESCALATED),
                 "proposals.index", {"status": "escalated"}),
@@ -90,7 +91,8 @@ def _for_steering(session: Session, user) -> list[Waiting]:
     ]
 
 
-BY_ROLE = {Role.PROCESS_GROUP: _for_process_group, Role.PROJECT_LEAD: _for_leads, Role.STEERING: _for_steering}
+BY_ROLE = {Role.PROCESS_GROUP: _for_process_group, Role.PROJECT_LEAD: _for_leads,
+           Role.STEERING: lambda session, user: decisions_waiting(session)}
 
 
 def _waiting(session: Session, user) -> list[Waiting]:
