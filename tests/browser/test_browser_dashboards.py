@@ -12,8 +12,8 @@ from tracker.deployments.models import RowStatus
 pytestmark = pytest.mark.browser
 
 
-def test_the_deployment_chart_is_drawn_and_a_filter_redraws_it_in_place(page, live_server, sign_in, no_reload, db,
-                                                                         make_user, make_project, make_deployment):
+def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_server, sign_in, no_reload, db, make_user,
+                                                                 make_project, make_deployment, make_proposal):
     steering = make_user(Role.STEERING, email="sc@example.org")
     versions = []
     for title in ("Peer review procedure", "Plan template"):
@@ -26,6 +26,7 @@ def test_the_deployment_chart_is_drawn_and_a_filter_redraws_it_in_place(page, li
     pay, dw = make_project(code="PAY"), make_project(code="<b>DW</b>")
     make_deployment([pay, dw], [versions[0]], status=RowStatus.DEPLOYED)
     make_deployment([pay], [versions[1]], status=RowStatus.PLANNED)
+    make_proposal()
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -35,12 +36,13 @@ def test_the_deployment_chart_is_drawn_and_a_filter_redraws_it_in_place(page, li
     expect(chart.locator(".main-svg").first).to_be_visible()  # Plotly drew it
     expect(chart.locator(".xtick text")).to_have_count(2)
     expect(chart.locator(".xtick text", has_text="<b>DW</b>")).to_have_count(1)  # drawn as typed
+    expect(page.locator("#chart-flow .sankey").first).to_be_attached()  # the improvement flow too
     no_reload.set()
 
     page.get_by_label("Asset").select_option(label="Plan template")
     expect(page.locator("#chart-deployment .xtick text")).to_have_count(1)  # redrawn: PAY only
     expect(page).to_have_url(f"{live_server}/dashboards/?asset={versions[1].asset_id}&sort=completeness")  # kept
-    page.get_by_text("Data as a table").click()
+    page.locator("#chart-deployment").get_by_text("Data as a table").click()
     expect(page.locator("#chart-deployment table tbody tr")).to_have_count(1)
     no_reload.check()
     assert problems == []

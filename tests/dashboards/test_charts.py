@@ -38,3 +38,29 @@ def test_a_label_with_markup_is_drawn_as_its_characters():
     chart = deployment_by_project([progress("<img src=x onerror=alert(1)>", deployed=1)])
     assert chart.figure["data"][0]["x"] == ["&lt;img src=x onerror=alert(1)&gt;"]  # Plotly shows &lt; as <
     assert chart.rows[0][0] == "<img src=x onerror=alert(1)>"  # the table escapes it itself
+
+
+def test_the_flow_links_each_stage_to_the_next_with_the_proposals_that_went_there():
+    from tracker.dashboards.charts import FlowGroup, improvement_flow
+    chart = improvement_flow([
+        FlowGroup("Lesson learned", "Accepted", True, True, True, 2),  # planned, piloted, deployed
+        FlowGroup("Lesson learned", "Rejected", False, False, False, 1),
+        FlowGroup("Appraisal finding", "Accepted", True, False, True, 1),  # deployed without a pilot
+        FlowGroup("Appraisal finding", "Awaiting triage", False, False, False, 3),
+    ])
+    assert sorted(chart.rows) == sorted([
+        ["Lesson learned", "Accepted", 2], ["Lesson learned", "Rejected", 1], ["Appraisal finding", "Accepted", 1],
+        ["Appraisal finding", "Awaiting triage", 3], ["Accepted", "In a plan", 3], ["In a plan", "Piloted", 2],
+        ["Piloted", "Deployed", 2], ["In a plan", "Deployed", 1]])
+    sankey = chart.figure["data"][0]
+    labels = sankey["node"]["label"]
+    pairs = {(labels[a], labels[b]): v for a, b, v in zip(sankey["link"]["source"], sankey["link"]["target"],
+                                                          sankey["link"]["value"], strict=True)}
+    assert pairs[("Accepted", "In a plan")] == 3
+    assert chart.summary == "7 proposals: 3 in a plan, 2 piloted, 3 deployed."
+
+
+def test_no_proposals_no_flow():
+    from tracker.dashboards.charts import improvement_flow
+    chart = improvement_flow([])
+    assert chart.figure["data"] == [] and chart.rows == []

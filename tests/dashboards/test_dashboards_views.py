@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 
 import pytest
 
@@ -89,3 +90,26 @@ def test_the_tiles_show_what_waits_and_what_is_late(client, steering, db, make_p
         "2", "1 escalated proposals to decide, 1 action plans to approve")
     assert tiles["Action plans under way"] == ("2", "1 past their planned end")
     assert tiles["Overdue commitments"][0] == "1"
+
+
+def test_the_flow_follows_a_proposal_to_its_deployment(db, steering, make_proposal, make_plan, make_pilot,
+                                                       make_project, make_user):
+    from tracker.action_plans.models import PlanStatus
+    from tracker.dashboards.charts import FlowGroup
+    from tracker.dashboards.service import improvement_flow
+    from tracker.deployments.models import Deployment, ProjectDeployment
+    from tracker.proposals.models import ProposalStatus
+    version = released(db, steering, "Peer review procedure")
+    accepted = make_proposal(ProposalStatus.PLANNED)
+    make_proposal(ProposalStatus.REJECTED)
+    plan = make_plan(PlanStatus.IN_PROGRESS, proposals=[accepted])
+    make_pilot(plan, versions=[version])
+    deployment = Deployment(title="Roll-out", target_date=date(2026, 6, 1), created_by_id=steering.id)
+    db.add(deployment)
+    db.flush()
+    db.add(ProjectDeployment(deployment_id=deployment.id, project_id=make_project().id, asset_version_id=version.id,
+                             status=RowStatus.VERIFIED))  # the piloted version, in use
+    db.commit()
+    assert sorted(improvement_flow(db), key=lambda g: g.decision) == [
+        FlowGroup("Lesson learned", "Accepted", True, True, True, 1),
+        FlowGroup("Lesson learned", "Rejected", False, False, False, 1)]

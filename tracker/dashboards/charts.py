@@ -78,3 +78,45 @@ def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "compl
             for p in projects]
     return Chart("deployment", "Deployment status of each project", summary, {"data": data, "layout": layout},
                  columns, rows)
+
+
+@dataclass(frozen=True)
+class FlowGroup:
+    """Proposals that went the same way: from a source, to a decision, and how far down the loop."""
+    source: str  # as people say it
+    decision: str  # "Accepted", "Rejected", "Awaiting triage", ...
+    planned: bool
+    piloted: bool
+    deployed: bool
+    count: int
+
+
+def improvement_flow(groups: list[FlowGroup]) -> Chart:
+    """Proposals from source to outcome, as a Sankey diagram: source → decision → in a plan → piloted → deployed."""
+    links: dict[tuple[str, str], int] = {}
+
+    def flow(start: str, end: str, count: int) -> None:
+        links[(start, end)] = links.get((start, end), 0) + count
+    for g in groups:
+        flow(g.source, g.decision, g.count)
+        if g.planned:
+            flow(g.decision, "In a plan", g.count)
+            if g.piloted:
+                flow("In a plan", "Piloted", g.count)
+            if g.deployed:
+                flow("Piloted" if g.piloted else "In a plan", "Deployed", g.count)
+    nodes = list(dict.fromkeys(name for pair in links for name in pair))
+    index = {name: n for n, name in enumerate(nodes)}
+    data = [{"type": "sankey", "arrangement": "snap",
+             "node": {"label": [as_text(name) for name in nodes], "pad": 14, "thickness": 14},
+             "link": {"source": [index[a] for a, _ in links], "target": [index[b] for _, b in links],
+                      "value": list(links.values())}}] if links else []
+    total = sum(g.count for g in groups)
+    deployed = sum(g.count for g in groups if g.deployed)
+    summary = (f"{total} proposal{'s' if total != 1 else ''}: "
+               f"{sum(g.count for g in groups if g.planned)} in a plan, "
+               f"{sum(g.count for g in groups if g.piloted)} piloted, {deployed} deployed.")
+    rows = [[start, end, count] for (start, end), count in links.items()]
+    return Chart("flow", "The improvement flow", summary,
+                 {"data": data, "layout": {"margin": {"t": 10, "r": 10, "b": 10, "l": 10}, "height": 380}},
+                 ["From", "To", "Proposals"], rows)

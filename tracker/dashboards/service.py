@@ -3,19 +3,22 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.joint_reviews import UNDER_WAY
-from tracker.action_plans.models import ActionPlan, Commitment
+from tracker.action_plans.models import ActionPlan, Commitment, PlanProposal
 from tracker.appraisals import cadence
 from tracker.assets.models import AssetArea, AssetVersion
 from tracker.compliance.models import Noncompliance
-from tracker.dashboards.charts import ProjectProgress
-from tracker.deployments.models import ProjectDeployment
+from tracker.dashboards.charts import FlowGroup, ProjectProgress
+from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment
 from tracker.deployments.status import superseded
 from tracker.due import overdue_clause
 from tracker.home.service import decisions_waiting
+from tracker.pilots.models import Pilot, PilotAssetVersion
 from tracker.projects.models import Phase, Project, ProjectStatus
+from tracker.proposals.models import Proposal, ProposalStatus
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,32 @@ def deployment_progress(session: Session, *, where: DashboardFilter) -> list[Pro
     for project_id, code, name, status, count in session.exec(statement).all():
         found.setdefault(project_id, ProjectProgress(project_id, code, name, {})).counts[status] = count
     return list(found.values())
+
+
+DECISIONS = {ProposalStatus.SUBMITTED: "Awaiting triage", ProposalStatus.UNDER_REVIEW: "Awaiting triage",
+             ProposalStatus.ESCALATED: "With the committee", ProposalStatus.ACCEPTED: "Accepted",
+             ProposalStatus.PLANNED: "Accepted", ProposalStatus.IMPLEMENTED: "Accepted",
+             ProposalStatus.CLOSED: "Accepted", ProposalStatus.REJECTED: "Rejected",
+             ProposalStatus.DEFERRED: "Deferred", ProposalStatus.DUPLICATE: "Duplicate"}
+
+
+def improvement_flow(session: Session) -> list[FlowGroup]:
+    """Proposals grouped by source, status and how far their plans went (a plan; a pilot; a deployment of the
+    plan, or of a version it piloted, in use on a project): one grouped query."""
+    plans = select(PlanProposal.plan_id).where(PlanProposal.proposal_id == Proposal.id).correlate(Proposal)
+    planned = sa.exists(plans)
+    piloted = sa.exists(select(Pilot.id).where(Pilot.plan_id.in_(plans)))
+    in_use = ProjectDeployment.status.in_(IN_USE)
+    deployed = sa.or_(
+        sa.exists(select(ProjectDeployment.id).join(Deployment, Deployment.id == ProjectDeployment.deployment_id)
+                  .where(Deployment.plan_id.in_(plans), in_use)),
+        sa.exists(select(ProjectDeployment.id).where(in_use, ProjectDeployment.asset_version_id.in_(
+            select(PilotAssetVersion.asset_version_id).join(Pilot, Pilot.id == PilotAssetVersion.pilot_id)
+            .where(Pilot.plan_id.in_(plans))))))
+    columns = (Proposal.source, Proposal.status, planned.label("planned"), piloted.label("piloted"),
+               deployed.label("deployed"))
+    counted: dict[tuple, int] = {}
+    for source, status, *stages, count in session.exec(select(*columns, func.count()).group_by(*columns)).all():
+        key = (source.label, DECISIONS[status], *(bool(stage) for stage in stages))
+        counted[key] = counted.get(key, 0) + count
+    return [FlowGroup(*key, count) for key, count in counted.items()]

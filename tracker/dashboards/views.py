@@ -23,8 +23,9 @@ def _where() -> service.DashboardFilter:
 
 def _charts(where: service.DashboardFilter) -> dict[str, charts.Chart]:
     session = get_session()
-    chart = charts.deployment_by_project(service.deployment_progress(session, where=where), sort=where.sort)
-    return {chart.key: chart}
+    found = [charts.deployment_by_project(service.deployment_progress(session, where=where), sort=where.sort),
+             charts.improvement_flow(service.improvement_flow(session))]
+    return {chart.key: chart for chart in found}
 
 
 @bp.get("/")
