@@ -45,4 +45,6 @@ def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_serv
     page.locator("#chart-deployment").get_by_text("Data as a table").click()
     expect(page.locator("#chart-deployment table tbody tr")).to_have_count(1)
     no_reload.check()
+    page.goto(f"{live_server}/projects/{pay.id}")  # the project's own chart
+    expect(page.locator("#chart-deployment .main-svg").first).to_be_visible()
     assert problems == []

@@ -113,3 +113,15 @@ def test_the_flow_follows_a_proposal_to_its_deployment(db, steering, make_propos
     assert sorted(improvement_flow(db), key=lambda g: g.decision) == [
         FlowGroup("Lesson learned", "Accepted", True, True, True, 1),
         FlowGroup("Lesson learned", "Rejected", False, False, False, 1)]
+
+
+def test_a_project_page_charts_its_own_deployment_status(client, steering, db, make_project, make_deployment):
+    version = released(db, steering, "Peer review procedure")
+    pay, dw = make_project(code="PAY"), make_project(code="DW")
+    make_deployment([pay, dw], [version], status=RowStatus.IN_PROGRESS)
+    page = client.get(f"/projects/{pay.id}").get_data(as_text=True)
+    figure = json.loads(FIGURE.search(page).group(1))
+    assert [trace["x"] for trace in figure["data"]] == [["PAY"]]  # its own bar only
+    rows = list(csv.reader(io.StringIO(client.get(f"/dashboards/deployment.csv?project={pay.id}")
+                                       .get_data(as_text=True))))
+    assert [row[0] for row in rows[1:]] == ["PAY"]

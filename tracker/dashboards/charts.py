@@ -55,7 +55,8 @@ class ProjectProgress:
 SORTS = {"code": "project code", "completeness": "least complete first"}
 
 
-def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "completeness") -> Chart:
+def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "completeness",
+                          title: str = "Deployment status of each project") -> Chart:
     """One bar per project, stacked by row status; least complete first (or by code)."""
     if sort == "completeness":
         projects = sorted(projects, key=lambda p: (p.completeness, p.code))
@@ -76,7 +77,7 @@ def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "compl
     columns = ["Project", "Name", *[status.label for status in RowStatus], "Complete (%)"]
     rows = [[p.code, p.name, *[p.counts.get(status, 0) for status in RowStatus], round(p.completeness * 100)]
             for p in projects]
-    return Chart("deployment", "Deployment status of each project", summary, {"data": data, "layout": layout},
+    return Chart("deployment", title, summary, {"data": data, "layout": layout},
                  columns, rows)
 
 

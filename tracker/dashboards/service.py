@@ -65,16 +65,20 @@ class DashboardFilter:
     asset_id: int | None = None
     area_id: int | None = None
     phase: Phase | None = None
+    project_id: int | None = None  # one project's own chart
     sort: str = "completeness"
 
 
 def deployment_progress(session: Session, *, where: DashboardFilter) -> list[ProjectProgress]:
-    """Each active project's current deployment rows (the newest of each asset) counted by status: one query."""
+    """Each active project's (or the one project's) current deployment rows, the newest of each asset, counted by
+    status: one query."""
     statement = (select(Project.id, Project.code, Project.name, ProjectDeployment.status, func.count())
                  .join(ProjectDeployment, ProjectDeployment.project_id == Project.id)
                  .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                 .where(Project.status == ProjectStatus.ACTIVE, ~superseded())
+                 .where(~superseded())
                  .group_by(Project.id, Project.code, Project.name, ProjectDeployment.status))
+    if where.project_id is None:  # the organization's chart: the active projects
+        statement = statement.where(Project.status == ProjectStatus.ACTIVE)
     if where.asset_id:
         statement = statement.where(AssetVersion.asset_id == where.asset_id)
     if where.area_id:
@@ -82,6 +86,8 @@ def deployment_progress(session: Session, *, where: DashboardFilter) -> list[Pro
             select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
     if where.phase:
         statement = statement.where(Project.phase == where.phase)
+    if where.project_id:
+        statement = statement.where(Project.id == where.project_id)
     found: dict[int, ProjectProgress] = {}
     for project_id, code, name, status, count in session.exec(statement).all():
         found.setdefault(project_id, ProjectProgress(project_id, code, name, {})).counts[status] = count

@@ -17,7 +17,7 @@ bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 def _where() -> service.DashboardFilter:
     sort = query_text("sort")
     return service.DashboardFilter(asset_id=query_id("asset"), area_id=query_id("area"),
-                                   phase=query_enum(Phase, "phase"),
+                                   phase=query_enum(Phase, "phase"), project_id=query_id("project"),
                                    sort=sort if sort in charts.SORTS else "completeness")
 
 

@@ -7,6 +7,8 @@ from sqlmodel import Session, select
 
 from tracker.compliance.models import ComplianceAudit, Noncompliance
 from tracker.compliance.service import list_audits, noncompliances
+from tracker.dashboards.charts import Chart, deployment_by_project
+from tracker.dashboards.service import DashboardFilter, deployment_progress
 from tracker.deployments.models import ProjectDeployment
 from tracker.deployments.service import rows_of
 from tracker.lessons.models import Lesson
@@ -22,6 +24,7 @@ class Overview:
     audits: list[ComplianceAudit]
     open_noncompliances: list[Noncompliance]
     lessons: list[Lesson]
+    chart: Chart  # the project's own deployment status
 
 
 def overview(session: Session, *, project: Project) -> Overview:
@@ -32,4 +35,6 @@ def overview(session: Session, *, project: Project) -> Overview:
         open_noncompliances=noncompliances(session, project_id=project.id, open_only=True),
         lessons=list(session.exec(select(Lesson).where(Lesson.project_id == project.id)
                                   .order_by(Lesson.id.desc()).limit(20)).all()),
+        chart=deployment_by_project(deployment_progress(session, where=DashboardFilter(project_id=project.id)),
+                                    title="Its deployment status"),
     )
