@@ -37,6 +37,7 @@ def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_serv
     expect(chart.locator(".xtick text")).to_have_count(2)
     expect(chart.locator(".xtick text", has_text="<b>DW</b>")).to_have_count(1)  # drawn as typed
     expect(page.locator("#chart-flow .sankey").first).to_be_attached()  # the improvement flow too
+    expect(page.locator("#chart-proposals .main-svg").first).to_be_visible()  # and the open proposals
     no_reload.set()
 
     page.get_by_label("Asset").select_option(label="Plan template")

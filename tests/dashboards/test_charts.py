@@ -64,3 +64,12 @@ def test_no_proposals_no_flow():
     from tracker.dashboards.charts import improvement_flow
     chart = improvement_flow([])
     assert chart.figure["data"] == [] and chart.rows == []
+
+
+def test_open_proposals_by_status_and_age():
+    from tracker.dashboards.charts import proposals_by_status_and_age
+    chart = proposals_by_status_and_age({("Submitted", 0): 2, ("Submitted", 3): 1, ("Escalated", 1): 1},
+                                        ["Submitted", "Under review", "Escalated"])
+    assert chart.rows == [["Submitted", 2, 0, 0, 1], ["Escalated", 0, 1, 0, 0]]  # statuses with none are left out
+    assert [trace["name"] for trace in chart.figure["data"]] == ["under 30 days", "30 to 90 days", "over 180 days"]
+    assert chart.summary == "4 open proposals, 1 of them submitted over 180 days ago."

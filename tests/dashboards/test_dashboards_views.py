@@ -125,3 +125,18 @@ def test_a_project_page_charts_its_own_deployment_status(client, steering, db, m
     rows = list(csv.reader(io.StringIO(client.get(f"/dashboards/deployment.csv?project={pay.id}")
                                        .get_data(as_text=True))))
     assert [row[0] for row in rows[1:]] == ["PAY"]
+
+
+def test_open_proposals_are_aged_from_their_submission(db, make_proposal):
+    from datetime import UTC, datetime, timedelta
+
+    from tracker.dashboards.service import proposal_ages
+    from tracker.db import clock_at
+    from tracker.proposals.models import ProposalStatus
+    today = date(2027, 3, 10)
+    for days, status in ((0, ProposalStatus.SUBMITTED), (29, ProposalStatus.SUBMITTED), (30, ProposalStatus.ESCALATED),
+                         (181, ProposalStatus.SUBMITTED), (200, ProposalStatus.REJECTED)):
+        with clock_at(datetime(2027, 3, 10, 12, tzinfo=UTC) - timedelta(days=days)):
+            make_proposal(status)
+    # 0 and 29 days: under 30; 30 days: 30-90; 181: over 180; a rejected one is not open
+    assert proposal_ages(db, today=today) == {("Submitted", 0): 2, ("Escalated", 1): 1, ("Submitted", 3): 1}

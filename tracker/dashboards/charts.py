@@ -121,3 +121,27 @@ def improvement_flow(groups: list[FlowGroup]) -> Chart:
     return Chart("flow", "The improvement flow", summary,
                  {"data": data, "layout": {"margin": {"t": 10, "r": 10, "b": 10, "l": 10}, "height": 380}},
                  ["From", "To", "Proposals"], rows)
+
+
+AGES = ("under 30 days", "30 to 90 days", "90 to 180 days", "over 180 days")
+AGE_COLOURS = ("#9ecae1", "#4292c6", "#e0b341", "#c0392b")
+
+
+def proposals_by_status_and_age(counts: dict[tuple[str, int], int], statuses: list[str]) -> Chart:
+    """Open proposals, one bar per status (in the workflow's order), stacked by how long ago they were submitted
+    (`counts`: (status label, age bucket index) -> proposals)."""
+    shown = [status for status in statuses if any(counts.get((status, age), 0) for age in range(len(AGES)))]
+    data = [{"type": "bar", "name": label, "x": shown, "y": [counts.get((status, age), 0) for status in shown],
+             "marker": {"color": AGE_COLOURS[age]},
+             "hovertemplate": f"%{{x}}: %{{y}} submitted {label} ago<extra></extra>"}
+            for age, label in enumerate(AGES) if any(counts.get((status, age), 0) for status in shown)]
+    total = sum(counts.values())
+    old = sum(n for (_, age), n in counts.items() if age == len(AGES) - 1)
+    summary = f"{total} open proposal{'s' if total != 1 else ''}" + (f", {old} of them submitted over 180 days ago"
+                                                                    if old else "") + "."
+    rows = [[status, *[counts.get((status, age), 0) for age in range(len(AGES))]] for status in shown]
+    return Chart("proposals", "Open proposals by status and age", summary,
+                 {"data": data, "layout": {"barmode": "stack", "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
+                                           "height": 320, "legend": {"orientation": "h", "y": 1.12},
+                                           "yaxis": {"title": {"text": "Proposals"}}}},
+                 ["Status", *[f"Submitted {label} ago" for label in AGES]], rows)

@@ -1,7 +1,7 @@
 """What the dashboards chart, aggregated in SQL: a fixed number of queries whatever the data size."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
@@ -121,3 +121,18 @@ def improvement_flow(session: Session) -> list[FlowGroup]:
         key = (source.label, DECISIONS[status], *(bool(stage) for stage in stages))
         counted[key] = counted.get(key, 0) + count
     return [FlowGroup(*key, count) for key, count in counted.items()]
+
+
+OPEN = (ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ESCALATED, ProposalStatus.ACCEPTED,
+        ProposalStatus.DEFERRED)  # waiting for a decision or a plan, in the workflow's order
+AGE_LIMITS = (30, 90, 180)  # days: the bounds of charts.AGES
+
+
+def proposal_ages(session: Session, *, today: date) -> dict[tuple[str, int], int]:
+    """Open proposals counted by status and age bucket (submitted under 30, 30-90, 90-180, over 180 days ago)."""
+    # Under 30 days: submitted on one of the last 30 days, today included (29 days ago at most).
+    since = [datetime.combine(today - timedelta(days=days - 1), time(), tzinfo=UTC) for days in AGE_LIMITS]
+    bucket = sa.case(*[(Proposal.created_at >= start, n) for n, start in enumerate(since)], else_=len(since))
+    aged = select(Proposal.status, bucket.label("age")).where(Proposal.status.in_(OPEN)).subquery()
+    rows = session.exec(select(aged.c.status, aged.c.age, func.count()).group_by(aged.c.status, aged.c.age)).all()
+    return {(status.label, age): count for status, age, count in rows}

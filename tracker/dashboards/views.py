@@ -24,7 +24,9 @@ def _where() -> service.DashboardFilter:
 def _charts(where: service.DashboardFilter) -> dict[str, charts.Chart]:
     session = get_session()
     found = [charts.deployment_by_project(service.deployment_progress(session, where=where), sort=where.sort),
-             charts.improvement_flow(service.improvement_flow(session))]
+             charts.improvement_flow(service.improvement_flow(session)),
+             charts.proposals_by_status_and_age(service.proposal_ages(session, today=utcnow().date()),
+                                                [status.label for status in service.OPEN])]
     return {chart.key: chart for chart in found}
 
 
