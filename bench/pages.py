@@ -24,8 +24,8 @@ from tracker.projects.models import Phase, Project, ProjectLead
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",")]  # projects; assets and leads a tenth of that, 10 status rows and 1 proposal each
-PAGES = ["/projects/", "/projects/?q=7&phase=execution", "/projects/?page=3", "/assets/", "/",
-         "/proposals/", "/proposals/?view=board", "/deployments/status", "/deployments/status?page=3",
+PAGES = ["/dashboards/", "/dashboards/?sort=code", "/projects/", "/projects/?q=7&phase=execution", "/projects/?page=3",
+         "/assets/", "/", "/proposals/", "/proposals/?view=board", "/deployments/status", "/deployments/status?page=3",
          "/deployments/status.csv"]
 REPEAT = 20
 

@@ -18,7 +18,7 @@ from tracker.due import overdue_clause
 from tracker.home.service import decisions_waiting
 from tracker.pilots.models import Pilot, PilotAssetVersion
 from tracker.projects.models import Phase, Project, ProjectStatus
-from tracker.proposals.models import Proposal, ProposalStatus
+from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
 
 
 @dataclass(frozen=True)
@@ -103,22 +103,31 @@ DECISIONS = {ProposalStatus.SUBMITTED: "Awaiting triage", ProposalStatus.UNDER_R
 
 def improvement_flow(session: Session) -> list[FlowGroup]:
     """Proposals grouped by source, status and how far their plans went (a plan; a pilot; a deployment of the
-    plan, or of a version it piloted, in use on a project): one grouped query."""
-    plans = select(PlanProposal.plan_id).where(PlanProposal.proposal_id == Proposal.id).correlate(Proposal)
-    planned = sa.exists(plans)
-    piloted = sa.exists(select(Pilot.id).where(Pilot.plan_id.in_(plans)))
+    plan, or of a version it piloted, in use on a project): one query, the stages worked out once per plan."""
     in_use = ProjectDeployment.status.in_(IN_USE)
-    deployed = sa.or_(
-        sa.exists(select(ProjectDeployment.id).join(Deployment, Deployment.id == ProjectDeployment.deployment_id)
-                  .where(Deployment.plan_id.in_(plans), in_use)),
-        sa.exists(select(ProjectDeployment.id).where(in_use, ProjectDeployment.asset_version_id.in_(
-            select(PilotAssetVersion.asset_version_id).join(Pilot, Pilot.id == PilotAssetVersion.pilot_id)
-            .where(Pilot.plan_id.in_(plans))))))
-    columns = (Proposal.source, Proposal.status, planned.label("planned"), piloted.label("piloted"),
-               deployed.label("deployed"))
+    piloted = select(Pilot.plan_id.label("plan_id")).distinct()
+    deployed = sa.union(
+        select(Deployment.plan_id.label("plan_id")).join(ProjectDeployment,
+                                                         ProjectDeployment.deployment_id == Deployment.id)
+        .where(in_use, Deployment.plan_id.is_not(None)),
+        select(Pilot.plan_id.label("plan_id")).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
+        .join(ProjectDeployment, ProjectDeployment.asset_version_id == PilotAssetVersion.asset_version_id)
+        .where(in_use)).subquery()
+    piloted = piloted.subquery()
+    stages = (select(PlanProposal.proposal_id.label("proposal_id"),
+                     func.max(sa.case((piloted.c.plan_id.is_not(None), 1), else_=0)).label("piloted"),
+                     func.max(sa.case((deployed.c.plan_id.is_not(None), 1), else_=0)).label("deployed"))
+              .outerjoin(piloted, piloted.c.plan_id == PlanProposal.plan_id)
+              .outerjoin(deployed, deployed.c.plan_id == PlanProposal.plan_id)
+              .group_by(PlanProposal.proposal_id).subquery())
+    columns = (Proposal.source, Proposal.status, stages.c.proposal_id.is_not(None).label("planned"),
+               func.coalesce(stages.c.piloted, 0).label("piloted"), func.coalesce(stages.c.deployed, 0).label("deployed"))
+    flows = select(*columns).outerjoin(stages, stages.c.proposal_id == Proposal.id).subquery()
     counted: dict[tuple, int] = {}
-    for source, status, *stages, count in session.exec(select(*columns, func.count()).group_by(*columns)).all():
-        key = (source.label, DECISIONS[status], *(bool(stage) for stage in stages))
+    for source, status, *reached, count in session.exec(
+            select(flows.c.source, flows.c.status, flows.c.planned, flows.c.piloted, flows.c.deployed, func.count())
+            .group_by(flows.c.source, flows.c.status, flows.c.planned, flows.c.piloted, flows.c.deployed)).all():
+        key = (ProposalSource(source).label, DECISIONS[ProposalStatus(status)], *(bool(stage) for stage in reached))
         counted[key] = counted.get(key, 0) + count
     return [FlowGroup(*key, count) for key, count in counted.items()]
 
