@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_server, sign_in, no_reload, db, make_user,
-                                                                 make_project, make_deployment, make_proposal):
+                                                                 make_project, make_deployment, make_proposal, make_plan,
+                                                                 make_commitment):
     steering = make_user(Role.STEERING, email="sc@example.org")
     versions = []
     for title in ("Peer review procedure", "Plan template"):
@@ -27,6 +28,8 @@ def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_serv
     make_deployment([pay, dw], [versions[0]], status=RowStatus.DEPLOYED)
     make_deployment([pay], [versions[1]], status=RowStatus.PLANNED)
     make_proposal()
+    from tracker.action_plans.models import PlanStatus
+    make_commitment(make_plan(PlanStatus.IN_PROGRESS, title="Checklists"))
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -37,7 +40,8 @@ def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_serv
     expect(chart.locator(".xtick text")).to_have_count(2)
     expect(chart.locator(".xtick text", has_text="<b>DW</b>")).to_have_count(1)  # drawn as typed
     expect(page.locator("#chart-flow .sankey").first).to_be_attached()  # the improvement flow too
-    expect(page.locator("#chart-proposals .main-svg").first).to_be_visible()  # and the open proposals
+    expect(page.locator("#chart-proposals .main-svg").first).to_be_visible()  # the open proposals
+    expect(page.locator("#chart-plans .main-svg").first).to_be_visible()  # and the plans under way
     no_reload.set()
 
     page.get_by_label("Asset").select_option(label="Plan template")

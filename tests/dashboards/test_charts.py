@@ -73,3 +73,13 @@ def test_open_proposals_by_status_and_age():
     assert chart.rows == [["Submitted", 2, 0, 0, 1], ["Escalated", 0, 1, 0, 0]]  # statuses with none are left out
     assert [trace["name"] for trace in chart.figure["data"]] == ["under 30 days", "30 to 90 days", "over 180 days"]
     assert chart.summary == "4 open proposals, 1 of them submitted over 180 days ago."
+
+
+def test_each_plan_under_way_shows_its_commitments_done_open_and_overdue():
+    from tracker.dashboards.charts import PlanWork, plan_commitments
+    chart = plan_commitments([PlanWork("Checklists", total=5, done=2, overdue=1, on_time=1),
+                              PlanWork("Estimation", total=2, done=0, overdue=0, on_time=0)])
+    bars = {trace["name"]: trace["x"] for trace in chart.figure["data"]}
+    assert bars == {"Done": [2, 0], "Open": [2, 2], "Overdue": [1, 0]}
+    assert chart.rows == [["Checklists", 5, 2, 1, 50], ["Estimation", 2, 0, 0, ""]]  # on time: 1 of the 2 done
+    assert chart.summary == "2 plans under way, 1 with overdue commitments (Checklists)."

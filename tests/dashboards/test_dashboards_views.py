@@ -140,3 +140,20 @@ def test_open_proposals_are_aged_from_their_submission(db, make_proposal):
             make_proposal(status)
     # 0 and 29 days: under 30; 30 days: 30-90; 181: over 180; a rejected one is not open
     assert proposal_ages(db, today=today) == {("Submitted", 0): 2, ("Escalated", 1): 1, ("Submitted", 3): 1}
+
+
+def test_the_plans_chart_counts_the_commitments_of_plans_under_way(db, make_plan, make_commitment):
+    from datetime import timedelta
+
+    from tracker.action_plans.models import CommitmentStatus, PlanStatus
+    from tracker.dashboards.service import plan_work
+    today = date(2027, 3, 10)
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Checklists")
+    make_plan(PlanStatus.DRAFT, title="Not under way")
+    make_commitment(plan, due_date=today - timedelta(days=1))  # overdue
+    make_commitment(plan, due_date=today + timedelta(days=5))  # open
+    make_commitment(plan, due_date=today, status=CommitmentStatus.DONE, completed_on=today)  # on time
+    make_commitment(plan, due_date=today - timedelta(days=9), status=CommitmentStatus.DONE,
+                    completed_on=today - timedelta(days=2))  # late
+    [work] = plan_work(db, today=today)
+    assert (work.title, work.total, work.done, work.overdue, work.on_time) == ("Checklists", 4, 2, 1, 1)

@@ -145,3 +145,35 @@ def proposals_by_status_and_age(counts: dict[tuple[str, int], int], statuses: li
                                            "height": 320, "legend": {"orientation": "h", "y": 1.12},
                                            "yaxis": {"title": {"text": "Proposals"}}}},
                  ["Status", *[f"Submitted {label} ago" for label in AGES]], rows)
+
+
+@dataclass(frozen=True)
+class PlanWork:
+    """A plan under way and its commitments: how many, done, overdue, done on time."""
+    title: str
+    total: int
+    done: int
+    overdue: int
+    on_time: int
+
+
+def plan_commitments(plans: list[PlanWork]) -> Chart:
+    """Per plan under way: its commitments done and open (overdue apart), and the share done on time."""
+    titles = [as_text(p.title) for p in plans]
+    parts = (("Done", "#3a9d5d", [p.done for p in plans]),
+             ("Open", "#9aa5b1", [p.total - p.done - p.overdue for p in plans]),
+             ("Overdue", "#c0392b", [p.overdue for p in plans]))
+    data = [{"type": "bar", "orientation": "h", "name": name, "y": titles, "x": values, "marker": {"color": colour},
+             "hovertemplate": f"%{{y}}: %{{x}} {name.lower()}<extra></extra>"}
+            for name, colour, values in parts if any(values)]
+    late = [p for p in plans if p.overdue]
+    summary = (f"{len(plans)} plan{'s' if len(plans) != 1 else ''} under way, "
+               f"{len(late)} with overdue commitments" + (f" ({', '.join(p.title for p in late[:3])}"
+                                                          f"{' …' if len(late) > 3 else ''})" if late else "") + ".")
+    rows = [[p.title, p.total, p.done, p.overdue, round(100 * p.on_time / p.done) if p.done else ""] for p in plans]
+    return Chart("plans", "Commitments of the plans under way", summary,
+                 {"data": data, "layout": {"barmode": "stack", "height": 120 + 28 * max(len(plans), 1),
+                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 220},
+                                           "legend": {"orientation": "h", "y": 1.15},
+                                           "yaxis": {"automargin": True, "autorange": "reversed"}}},
+                 ["Plan", "Commitments", "Done", "Overdue", "Done on time (%)"], rows)

@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from tracker.action_plans import commitments
 from tracker.action_plans.joint_reviews import UNDER_WAY
 from tracker.action_plans.models import ActionPlan, Commitment, PlanProposal
 from tracker.appraisals import cadence
 from tracker.assets.models import AssetArea, AssetVersion
 from tracker.compliance.models import Noncompliance
-from tracker.dashboards.charts import FlowGroup, ProjectProgress
+from tracker.dashboards.charts import FlowGroup, PlanWork, ProjectProgress
 from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment
 from tracker.deployments.status import superseded
 from tracker.due import overdue_clause
@@ -145,3 +146,12 @@ def proposal_ages(session: Session, *, today: date) -> dict[tuple[str, int], int
     aged = select(Proposal.status, bucket.label("age")).where(Proposal.status.in_(OPEN)).subquery()
     rows = session.exec(select(aged.c.status, aged.c.age, func.count()).group_by(aged.c.status, aged.c.age)).all()
     return {(status.label, age): count for status, age, count in rows}
+
+
+def plan_work(session: Session, *, today: date) -> list[PlanWork]:
+    """The plans under way, by title, with their commitments counted (two queries)."""
+    plans = session.exec(select(ActionPlan.id, ActionPlan.title).where(ActionPlan.status.in_(UNDER_WAY))
+                         .order_by(ActionPlan.title)).all()
+    counted = commitments.progress(session, plan_ids=[plan_id for plan_id, _ in plans], today=today)
+    return [PlanWork(title, counted[plan_id].total, counted[plan_id].done, counted[plan_id].overdue,
+                     counted[plan_id].on_time) for plan_id, title in plans]

@@ -26,7 +26,8 @@ def _charts(where: service.DashboardFilter) -> dict[str, charts.Chart]:
     found = [charts.deployment_by_project(service.deployment_progress(session, where=where), sort=where.sort),
              charts.improvement_flow(service.improvement_flow(session)),
              charts.proposals_by_status_and_age(service.proposal_ages(session, today=utcnow().date()),
-                                                [status.label for status in service.OPEN])]
+                                                [status.label for status in service.OPEN]),
+             charts.plan_commitments(service.plan_work(session, today=utcnow().date()))]
     return {chart.key: chart for chart in found}
 
 
