@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tracker.action_plans.models import PlanStatus
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.roles import Role
 from tracker.deployments.models import RowStatus
@@ -28,7 +29,6 @@ def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_serv
     make_deployment([pay, dw], [versions[0]], status=RowStatus.DEPLOYED)
     make_deployment([pay], [versions[1]], status=RowStatus.PLANNED)
     make_proposal()
-    from tracker.action_plans.models import PlanStatus
     make_commitment(make_plan(PlanStatus.IN_PROGRESS, title="Checklists"))
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
