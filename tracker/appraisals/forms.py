@@ -84,6 +84,11 @@ class QuestionInput(FormModel):
     text: text(1000)
 
 
+class SeenInput(FormModel):
+    """A button on a record: only the version the person saw (retire a question)."""
+    version: Version
+
+
 class ParticipantInput(FormModel):
     user_id: Id
     project_id: Id | None = None

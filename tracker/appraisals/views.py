@@ -15,6 +15,7 @@ from tracker.appraisals.forms import (
     ParticipantInput,
     QuestionInput,
     RatingInput,
+    SeenInput,
 )
 from tracker.appraisals.models import (
     FINDING_STATUSES,
@@ -210,12 +211,11 @@ def questions():
     return _questions_page()
 
 
-def _questions_page(*, refused: dict | None = None):
+def _questions_page(**forms: dict | None):
     session = get_session()
-    return page_or_fragment("appraisals/questions.html", "appraisals/_questions.html",
-                            http_status=422 if refused else 200,
-                            questions=questionnaire.list_questions(session), areas=list_areas(session),
-                            form=refused or {"values": MultiDict(), "errors": {}})
+    http_status, sections = section_forms(forms, "question")
+    return page_or_fragment("appraisals/questions.html", "appraisals/_questions.html", http_status=http_status,
+                            questions=questionnaire.list_questions(session), areas=list_areas(session), **sections)
 
 
 @bp.post("/questions")
@@ -224,15 +224,14 @@ def add_question():
     session = get_session()
     return write_in_place(
         lambda: questionnaire.add_question(session, data=parse(QuestionInput, request.form), by=current_user),
-        url=url_for("appraisals.questions"), page=lambda refused: _questions_page(refused=refused))
+        url=url_for("appraisals.questions"), page=lambda refused: _questions_page(question=refused))
 
 
 @bp.post("/questions/<int:question_id>/retire")
 @requires("appraisal.questions")
 def retire_question(question_id: int):
-    seen = request.form.get("version", "")
-    questionnaire.retire_question(get_session(), question_id=question_id, seen=int(seen) if seen.isdigit() else 0,
-                                  by=current_user)
+    questionnaire.retire_question(get_session(), question_id=question_id,
+                                  seen=parse(SeenInput, request.form).version, by=current_user)
     return _questions_page() if fragment_requested() else go_to(url_for("appraisals.questions"))
 
 
@@ -244,16 +243,14 @@ def cadences():
     return _cadences_page()
 
 
-def _cadences_page(*, add: dict | None = None, row: dict | None = None):
+def _cadences_page(**forms: dict | None):
     """The cadences and the form to add one; a refused form (`add`, or `row` for one cadence's months, with its
     "id") makes it a 422 with the errors beside the field."""
     session = get_session()
-    add = add or {"values": MultiDict({"months": "24"}), "errors": {}}
-    return page_or_fragment("appraisals/cadences.html", "appraisals/_cadences.html",
-                            http_status=422 if add["errors"] or row else 200,
+    http_status, sections = section_forms(forms, "add", "row", defaults={"add": {"months": "24"}})
+    return page_or_fragment("appraisals/cadences.html", "appraisals/_cadences.html", http_status=http_status,
                             cadences=cadence.list_cadences(session), scopes=list(CadenceScope),
-                            areas=list_areas(session), add=add, row=row or {"id": None, "values": MultiDict(),
-                                                                            "errors": {}})
+                            areas=list_areas(session), **sections)
 
 
 @bp.post("/cadences")
