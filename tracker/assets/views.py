@@ -53,20 +53,17 @@ def detail(asset_id: int):
 
 
 def asset_page(asset: ProcessAsset, *, fragment: str = "assets/detail.html", **forms: dict | None):
-    """The asset's page (or a section); a refused form's values and errors in `forms` (version, drift) make it a
-    422."""
-    version = forms.get("version") or {}
-    _, sections = section_forms(forms, "review", defaults={"review": {"reviewed_on": str(utcnow().date())}})
+    """The asset's page (or a section); a refused form's values and errors in `forms` (version, drift, review) make
+    it a 422."""
+    http_status, sections = section_forms(forms, "version", "drift", "review",
+                                          defaults={"review": {"reviewed_on": str(utcnow().date())}})
     session = get_session()
     entries = history(session, entity="process_asset", entity_ids=[asset.id])
     version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
     return page_or_fragment(
-        "assets/detail.html", fragment, http_status=422 if any(forms.values()) else 200, asset=asset, history=entries, version_history=version_history,
-        moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
-        version_values=version.get("values", MultiDict()), version_errors=version.get("errors", {}),
-        outcomes=list(ReviewOutcome), **sections,
-        drift_form=forms.get("drift") or {"values": MultiDict(), "errors": {}},
-        statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
+        "assets/detail.html", fragment, http_status=http_status, asset=asset, history=entries,
+        version_history=version_history, moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
+        outcomes=list(ReviewOutcome), **sections, statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
         feedback=feedback_on(session, asset_id=asset.id), projects=project_choices(session),
         feedback_values=MultiDict(), feedback_errors={},
     )

@@ -36,12 +36,11 @@ def _charts(where: service.DashboardFilter) -> dict[str, charts.Chart]:
 def index():
     session = get_session()
     where = _where()
-    if fragment_requested():  # a filter changed: the charts alone
-        return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", where=where,
-                                charts=_charts(where))
+    page = {} if fragment_requested() else {  # a filter changed: the charts alone, without the page's parts
+        "tiles": service.kpis(session, today=utcnow().date()), "assets": asset_choices(session),
+        "areas": list_areas(session), "phases": list(Phase), "sorts": charts.SORTS}
     return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", where=where, charts=_charts(where),
-                            tiles=service.kpis(session, today=utcnow().date()), assets=asset_choices(session),
-                            areas=list_areas(session), phases=list(Phase), sorts=charts.SORTS)
+                            **page)
 
 
 @bp.get("/<key>.csv")
