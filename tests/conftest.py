@@ -260,7 +260,8 @@ def make_objective(db, make_user):
         n = next(_seq)
         owner_id = fields.pop("owner_id", None) or make_user(Role.STEERING).id
         objective = BusinessObjective(name=fields.pop("name", f"Objective {n}"), kpi=fields.pop("kpi", "Defects"),
-                                      target=fields.pop("target", "-20%"), owner_id=owner_id, **fields)
+                                      baseline=fields.pop("baseline", 10.0), target=fields.pop("target", 5.0),
+                                      owner_id=owner_id, **fields)
         db.add(objective)
         db.commit()
         return objective

@@ -153,6 +153,7 @@ EXPECTED_POLICY = f"""
     user.manage: {AD}
     settings.manage: {AD}
     objective.edit: {SG} {ST}
+    objective.measure: {ALL}
     proposal.submit: {ALL}
     proposal.comment: {ALL}
     proposal.edit: {ALL}
@@ -247,6 +248,11 @@ class Record:
     (Someone(ST, 5), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
     (Someone(LD, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=4)]), False),
     (Someone(SG, 9), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
+    # An objective's owner measures it; the process group and the steering committee measure any.
+    (Someone(LD, 3), "objective.measure", Record(owner_id=3), True),
+    (Someone(MB, 3), "objective.measure", Record(owner_id=4), False),
+    (Someone(ST, 3), "objective.measure", Record(owner_id=4), True),
+    (Someone(SG, 9), "objective.measure", Record(owner_id=4), True),
     # Only the participants answer a questionnaire, each their own: the process group too.
     (Someone(MB, 3), "appraisal.answer", Record(participants=[Record(user_id=3)]), True),
     (Someone(SG, 9), "appraisal.answer", Record(participants=[Record(user_id=3)]), False),

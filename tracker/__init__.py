@@ -136,11 +136,13 @@ def _register_template_helpers(app: Flask) -> None:
     from tracker.db import utcnow
     from tracker.due import is_overdue
     from tracker.home.views import plotly_version
+    from tracker.objectives.service import shown_value
     from tracker.reminders.notify import unread_count
 
     # A global, not a context variable: the field macros are imported without the template's context.
     app.jinja_env.globals["overdue"] = lambda record: is_overdue(record, utcnow().date())
     app.jinja_env.globals["review_due"] = lambda record: record.needs_review(utcnow().date())
+    app.jinja_env.globals["kpi_value"] = shown_value  # an objective's KPI value with its unit
 
     @app.context_processor
     def helpers():

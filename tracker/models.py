@@ -38,7 +38,7 @@ from tracker.deployments.models import (
 )
 from tracker.history.models import AuditEvent
 from tracker.lessons.models import AssetFeedback, Lesson
-from tracker.objectives.models import BusinessObjective
+from tracker.objectives.models import BusinessObjective, Measurement
 from tracker.pilots.models import Pilot, PilotAssetVersion, PilotProject
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project, ProjectLead
@@ -57,7 +57,7 @@ __all__ = [
     "Answer", "Participant", "Question", "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
     "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
     "ProjectDeployment", "StandardSetEntry", "StandardSetReview", "StandardSetSchedule", "AssetReview", "TailoringRecord", "TailoringSettings",
-    "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Commitment", "JointReview",
+    "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Measurement", "Commitment", "JointReview",
     "JointReviewAttendee", "Pilot", "PilotAssetVersion", "PilotProject", "PlanIssue", "PlanObjective", "PlanProposal",
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
     "JobRun", "Notification", "ReminderRule", "SchedulerLease",

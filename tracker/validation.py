@@ -5,6 +5,7 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -41,6 +42,23 @@ def whole_number(low: int, high: int):
             raise ValueError(f"enter a whole number from {low} to {high}")
         return value
     return Annotated[int, AfterValidator(in_range)]
+
+
+def _decimal_point(value: Any) -> Any:
+    """People write 2,5 as often as 2.5; a thousands separator is not guessed at (1,000 is refused)."""
+    if isinstance(value, str) and value.count(",") == 1 and "." not in value and len(value.split(",")[1]) != 3:
+        return value.replace(",", ".")
+    return value
+
+
+def _reasonable(value: float) -> float:
+    if not -1e12 <= value <= 1e12:
+        raise ValueError("enter a number between -1e12 and 1e12")
+    return value
+
+
+# A measured value a person typed: a finite decimal number (2.5 or 2,5).
+Number = Annotated[float, BeforeValidator(_decimal_point), Field(allow_inf_nan=False), AfterValidator(_reasonable)]
 
 
 def chosen(message: str):
@@ -134,6 +152,9 @@ MESSAGES = {
     "greater_than_equal": "Choose one of the listed options.",
     "less_than_equal": "Choose one of the listed options.",
     "bool_parsing": "Choose yes or no.",
+    "float_parsing": "Enter a number, such as 12 or 4.5.",
+    "float_type": "Enter a number, such as 12 or 4.5.",
+    "finite_number": "Enter a number, such as 12 or 4.5.",
 }
 
 

@@ -7,13 +7,14 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import count_rows
-from tracker.action_plans.models import PlanRevision
+from tracker.action_plans.models import PlanObjective, PlanRevision
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
 from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
 from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.deployments.models import ProjectDeployment, StandardSetEntry
 from tracker.home.views import plotly_version
+from tracker.objectives.models import Measurement
 from tracker.projects.models import Project
 from tracker.reminders.models import Notification
 
@@ -46,12 +47,18 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
     db.commit()
     plan = make_plan(team=[other_lead])
     db.add(PlanRevision(plan_id=plan.id, number=1, snapshot="{}", approved_by_id=owner.id))
+    objective = make_objective()
+    db.add(PlanObjective(plan_id=plan.id, objective_id=objective.id))  # its result is measured by the objective's owner
+    measurement = Measurement(objective_id=objective.id, measured_on=date(2026, 6, 1), value=7, source="Report",
+                              recorded_by_id=owner.id)
+    db.add(measurement)
     reminder = Notification(rule="commitment_due", subject="commitment:1", recipient_id=other_lead.id,
                             period="due:2026-06-30", title="Commitment due", link="/")
     db.add(reminder)
     db.commit()
     return {"project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
-            "version": plotly_version(), "objective_id": make_objective().id, "proposal_id": make_proposal().id,
+            "version": plotly_version(), "objective_id": objective.id,
+            "measurement_id": measurement.id, "proposal_id": make_proposal().id,
             "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,
             "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1,
             "notification_id": reminder.id, "key": "commitment_due", "job": "sweep", "token": "not-a-token"} | sg3_objects(

@@ -25,7 +25,9 @@ from tracker.action_plans.models import (
 )
 from tracker.auth.models import User
 from tracker.auth.service import people_choices
+from tracker.db import utcnow
 from tracker.history.service import HistoryEntry, history
+from tracker.objectives.service import assessments
 from tracker.trace import Trace
 
 
@@ -43,6 +45,7 @@ class PlanPage:
     revisions: list[PlanRevision] | None = None
     trace: Trace | None = None
     history: list[HistoryEntry] | None = None
+    objectives: dict[int, tuple] | None = None  # objective id -> (objective, whether it is on track)
 
 
 _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
@@ -55,6 +58,8 @@ _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
     "revisions": lambda session, plan: revisions.revisions(session, plan_id=plan.id),
     "trace": lambda session, plan: trace.of_plan(session, plan),
     "history": lambda session, plan: history(session, entity="action_plan", entity_ids=[plan.id]),
+    "objectives": lambda session, plan: assessments(session, objective_ids=[o.id for o in plan.objectives],
+                                                    today=utcnow().date()),
 }
 
 # What each section's template shows (the commitments section also refreshes the facts' progress, out of band).
@@ -62,7 +67,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "page": tuple(field.name for field in fields(PlanPage) if field.name not in ("plan", "next_joint_review")),
     "team": ("people",),
     "reviews": ("reviews", "revisions"),
-    "commitments": ("commitments", "progress", "people"),
+    "commitments": ("commitments", "progress", "people", "objectives"),
     "issues": ("issues", "people"),
     "joint_reviews": ("joint_reviews", "people"),
 }

@@ -13,7 +13,8 @@ from tracker.auth.policy import can, requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import NotFound
-from tracker.objectives.service import list_objectives
+from tracker.objectives.forms import MeasurementInput
+from tracker.objectives.service import list_objectives, plan_for_result, record_plan_result
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -64,10 +65,32 @@ def plan_page(plan: ActionPlan, *, section: str = "page", **forms: dict | None):
         "issue_moves": lambda i: allowed_moves(ISSUE_TRANSITIONS, i.status, user.role)
         if can(user, "issue.update", i) else [],
         "verdicts": list(Verdict),
+        "measurable": [o for o in plan.objectives if can(user, "objective.measure", o)]
+        if plan.status == PlanStatus.COMPLETED else [],
     }
-    status, section_context = section_forms(forms, "move", "member", "review", "commitment", "issue", "joint")
+    status, section_context = section_forms(forms, "move", "member", "review", "commitment", "issue", "joint",
+                                            "result", defaults={"result": _result_defaults(plan)})
     return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=status, **context,
                             **section_context)
+
+
+def _result_defaults(plan: ActionPlan) -> dict:
+    """A completed plan's result form: dated when it was completed, from the plan, for its one objective."""
+    defaults = {"measured_on": str(plan.completed_on or ""), "source": f"Result of the action plan «{plan.title}»"[:200]}
+    if len(plan.objectives) == 1:
+        defaults["objective_id"] = str(plan.objectives[0].id)
+    return defaults
+
+
+@bp.post("/<int:plan_id>/result")
+@requires("objective.measure")
+def record_result(plan_id: int):
+    session = get_session()
+    plan = plan_for_result(session, plan_id=plan_id, by=current_user)
+    return write_in_place(
+        lambda: record_plan_result(session, plan=plan, data=parse(MeasurementInput, request.form), by=current_user),
+        page=lambda refused: plan_page(service.get_plan(session, plan_id=plan_id), result=refused),
+        url=_url_of(plan))
 
 
 @bp.get("/new")

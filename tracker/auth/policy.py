@@ -32,6 +32,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "user.manage": frozenset({Role.ADMIN}),
     "settings.manage": frozenset({Role.ADMIN}),
     "objective.edit": PG | STEERING,
+    "objective.measure": EVERYONE,  # the process group and the committee any objective; others those they own
     "proposal.submit": EVERYONE,
     "proposal.comment": EVERYONE,
     "proposal.edit": EVERYONE,  # the process group any open proposal; others their own while submitted
@@ -109,6 +110,7 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
     **{("noncompliance.update", role): _owns for role in NOT_PG},
     **{("asset.review", role): _owns for role in NOT_PG},
+    **{("objective.measure", role): _owns for role in NOT_PG if role != Role.STEERING},
     **{("appraisal.record", role): _appraises for role in NOT_PG},
     **{("appraisal.answer", role): _takes_part for role in Role},
 }

@@ -177,3 +177,38 @@ def plan_commitments(plans: list[PlanWork]) -> Chart:
                                            "legend": {"orientation": "h", "y": 1.15},
                                            "yaxis": {"automargin": True, "autorange": "reversed"}}},
                  ["Plan", "Commitments", "Done", "Overdue", "Done on time (%)"], rows)
+
+
+def objective_trend(*, kpi: str, unit: str, baseline: tuple | None, measurements: list[tuple],
+                    target: tuple | None, projected: tuple | None = None) -> Chart:
+    """An objective's KPI from its baseline through its measurements (date, value, source) to its target, with
+    the trend carried to the target date (each point a (date, value) pair)."""
+    data = []
+    if baseline:
+        data.append({"type": "scatter", "mode": "markers", "name": "Baseline", "x": [str(baseline[0])],
+                     "y": [baseline[1]], "marker": {"color": "#9aa5b1", "size": 10}})
+    if measurements:
+        data.append({"type": "scatter", "mode": "lines+markers", "name": "Measured",
+                     "x": [str(day) for day, _, _ in measurements], "y": [value for _, value, _ in measurements],
+                     "text": [as_text(source) for _, _, source in measurements],
+                     "hovertemplate": "%{x}: %{y} (%{text})<extra></extra>", "line": {"color": "#3b7dd8"}})
+    if projected and measurements:
+        last_day, last_value, _ = measurements[-1]
+        data.append({"type": "scatter", "mode": "lines", "name": "Trend", "x": [str(last_day), str(projected[0])],
+                     "y": [last_value, projected[1]], "line": {"color": "#3b7dd8", "dash": "dot"}})
+    if target:
+        data.append({"type": "scatter", "mode": "markers", "name": "Target", "x": [str(target[0])],
+                     "y": [target[1]], "marker": {"color": "#1f6b3a", "size": 12, "symbol": "star"}})
+    measure = kpi + (f" ({unit})" if unit else "")
+    summary = (f"{len(measurements)} measurement{'s' if len(measurements) != 1 else ''} of {kpi}"
+               + (f", the latest {measurements[-1][1]:g} on {measurements[-1][0]}" if measurements else "")
+               + (f"; baseline {baseline[1]:g}" if baseline else "")
+               + (f"; target {target[1]:g} by {target[0]}" if target else "") + ".")
+    rows = ([[str(baseline[0]), baseline[1], "Baseline"]] if baseline else []) + \
+        [[str(day), value, source] for day, value, source in measurements] + \
+        ([[str(target[0]), target[1], "Target"]] if target else [])
+    return Chart("objective", "Baseline, measurements and target", summary,
+                 {"data": data, "layout": {"margin": {"t": 10, "r": 10, "b": 40, "l": 50}, "height": 300,
+                                           "xaxis": {"type": "date"}, "yaxis": {"title": {"text": as_text(measure)}},
+                                           "legend": {"orientation": "h", "y": 1.15}}},
+                 ["Date", "Value", "Where it came from"], rows)

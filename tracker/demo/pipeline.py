@@ -21,17 +21,24 @@ from tracker.demo.steps import commit_to, complete, move_plan, move_proposal
 from tracker.demo.story import Story, add_draft, release
 from tracker.lessons import service as lessons
 from tracker.objectives import service as objectives
-from tracker.objectives.forms import ObjectiveInput
+from tracker.objectives.forms import MeasurementInput, ObjectiveInput
 from tracker.pilots import service as pilots
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.proposals import service as proposals
 from tracker.proposals.forms import CommentInput, ProposalInput
 from tracker.validation import parse
 
+# name, KPI, unit, baseline, target, target day, owner, measurements [(day, value, source)]: one objective on
+# track, one at risk, one off track (tracker.objectives.progress).
 OBJECTIVES = [
-    ("Fewer escaped defects", "Escaped defects per release", "14", "≤ 5", "steering"),
-    ("Predictable delivery", "Releases within ±10% of the planned date", "55%", "85%", "steering"),
-    ("Faster service restoration", "Median time to restore a P1 incident", "6 h", "2 h", "sepg"),
+    ("Fewer escaped defects", "Escaped defects per release", "defects", "14", "5", 180, "steering",
+     [(-270, 13, "Release 4.0 defect report"), (-90, 9, "Release 4.2 defect report"),
+      (-20, 8, "Release 4.3 defect report")]),
+    ("Predictable delivery", "Releases within ±10% of the planned date", "%", "55", "85", 120, "steering",
+     [(-300, 57, "Quarterly delivery review"), (-200, 62, "Quarterly delivery review"),
+      (-100, 68, "Quarterly delivery review"), (-10, 75, "Quarterly delivery review")]),
+    ("Faster service restoration", "Median time to restore a P1 incident", "h", "6", "2", 90, "sepg",
+     [(-200, 6.2, "Service desk report"), (-60, 5.8, "Service desk report")]),
 ]
 # key, title, submitter, submitted on day, source, reference, objectives served, benefit, effort,
 # problem, proposed change, moves [(day, to, by, rationale)]
@@ -87,9 +94,12 @@ PROPOSALS = [
 
 def pipeline_events(story: Story) -> None:
     users = story.users
-    for i, (name, kpi, baseline, target, owner) in enumerate(OBJECTIVES):
-        story.on(-390, lambda i=i, row=(name, kpi, baseline, target, owner): story.made.__setitem__(
-            f"objective{i}", _objective(story, *row)))
+    for i, (*row, measurements) in enumerate(OBJECTIVES):
+        story.on(-390, lambda i=i, row=row: story.made.__setitem__(f"objective{i}", _objective(story, *row)))
+        for day, value, source in measurements:
+            story.on(day, lambda i=i, day=day, value=value, source=source: objectives.add_measurement(
+                story.session, objective=story.made[f"objective{i}"], by=story.users["steering"],
+                data=MeasurementInput(measured_on=story.date(day), value=value, source=source)))
     for row in PROPOSALS:
         _proposal_events(story, *row)
     story.on(-328, lambda: proposals.add_comment(story.session, proposal=story.made["checklists"], data=CommentInput(
@@ -104,9 +114,9 @@ def pipeline_events(story: Story) -> None:
     story.on(-25, lambda: _estimation_plan(story))
 
 
-def _objective(story: Story, name, kpi, baseline, target, owner):
-    form = MultiDict({"name": name, "kpi": kpi, "baseline": baseline, "target": target, "active": "y",
-                      "owner_id": str(story.users[owner].id)})
+def _objective(story: Story, name, kpi, unit, baseline, target, target_day, owner):
+    form = MultiDict({"name": name, "kpi": kpi, "unit": unit, "baseline": baseline, "target": target,
+                      "target_date": story.date(target_day), "active": "y", "owner_id": str(story.users[owner].id)})
     return objectives.create_objective(story.session, data=parse(ObjectiveInput, form), by=story.users["steering"])
 
 

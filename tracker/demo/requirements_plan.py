@@ -7,6 +7,8 @@ from tracker.action_plans import service as plans
 from tracker.action_plans.forms import PlanInput
 from tracker.demo.steps import commit_to, complete, move_plan, move_proposal
 from tracker.demo.story import Story
+from tracker.objectives import service as objectives
+from tracker.objectives.forms import MeasurementInput
 from tracker.proposals import service as proposals
 from tracker.proposals.forms import ProposalInput
 from tracker.validation import parse
@@ -30,6 +32,10 @@ def requirements_plan_events(story: Story) -> None:
     on(-235, lambda: complete(story, "c-analysts", "lead2"))  # five days late
     on(-210, lambda: move_plan(story, "requirements-plan", "completed", "sepg", success_actual="93%", result_notes=(
         "Sampled 120 requirements on HR and OPS: 93% had testable acceptance criteria, up from 41%.")))
+    on(-180, lambda: objectives.record_plan_result(
+        story.session, plan=story.made["requirements-plan"], by=story.users["sepg"],
+        data=MeasurementInput(objective_id=story.made["objective0"].id, measured_on=story.date(-180), value=11,
+                              source="Release 4.1, the first after the requirements plan")))
 
 
 def _propose(story: Story) -> None:

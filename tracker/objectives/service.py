@@ -1,18 +1,25 @@
-"""Business objectives and what serves them."""
+"""Business objectives, their measurements, and whether each is on track."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from tracker.action_plans.models import ActionPlan, PlanStatus
 from tracker.auth.models import User
-from tracker.auth.policy import authorize
+from tracker.auth.policy import authorize, can
 from tracker.db import commit, flush, get_or_not_found
-from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create
-from tracker.objectives.forms import ObjectiveInput
-from tracker.objectives.models import BusinessObjective
+from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_values
+from tracker.objectives.forms import MeasurementInput, ObjectiveInput
+from tracker.objectives.models import BusinessObjective, Measurement
+from tracker.objectives.progress import Assessment, assess, number_text
 
 NAME_TAKEN = {"name": "Another objective already has this name."}
-FIELDS = ("name", "kpi", "baseline", "target", "owner_id", "description", "active")
+FIELDS = ("name", "kpi", "unit", "baseline", "baseline_on", "target", "target_date", "owner_id", "description",
+          "active")
 
 
 def list_objectives(session: Session, *, active_only: bool = False) -> list[BusinessObjective]:
@@ -62,3 +69,94 @@ def update_objective(session: Session, *, objective: BusinessObjective, data: Ob
     bump_version(session, objective, changed)
     commit(session, unique=NAME_TAKEN)
     return objective
+
+
+def _assessment(objective: BusinessObjective, measurements: list[tuple[date, float]], today: date) -> Assessment:
+    return assess(baseline=objective.baseline, baseline_on=objective.baseline_on or objective.created_at.date(),
+                  target=objective.target, target_date=objective.target_date, measurements=measurements,
+                  today=today)
+
+
+def assessment(objective: BusinessObjective, *, today: date) -> Assessment:
+    """Whether this objective (its measurements loaded) is on track."""
+    return _assessment(objective, [(m.measured_on, m.value) for m in objective.measurements], today)
+
+
+def assessments(session: Session, *, objective_ids: Iterable[int] | None = None,
+                today: date) -> dict[int, tuple[BusinessObjective, Assessment]]:
+    """Each objective (all the active ones, or these) with its state: two queries whatever their number."""
+    statement = select(BusinessObjective).order_by(BusinessObjective.name)
+    statement = statement.where(BusinessObjective.active) if objective_ids is None else statement.where(
+        BusinessObjective.id.in_(list(objective_ids)))
+    objectives = session.exec(statement).all()
+    measured: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    for objective_id, measured_on, value in session.exec(
+            select(Measurement.objective_id, Measurement.measured_on, Measurement.value)
+            .where(Measurement.objective_id.in_([o.id for o in objectives]))).all():
+        measured[objective_id].append((measured_on, value))
+    return {o.id: (o, _assessment(o, measured[o.id], today)) for o in objectives}
+
+
+def shown_value(objective: BusinessObjective, value: float | None) -> str:
+    """A value of this objective's KPI as people write it: 12.5 %, 3 h."""
+    if value is None:
+        return "—"
+    unit = objective.unit
+    return f"{number_text(value)}{'' if unit in ('', '%') else ' '}{unit}"
+
+
+def _measurement_text(objective: BusinessObjective, measurement: Measurement) -> str:
+    return f"{shown_value(objective, measurement.value)} on {measurement.measured_on} ({measurement.source})"
+
+
+def measurable_objective(session: Session, *, objective_id: int, by: User) -> BusinessObjective:
+    """The objective, if this user may record its measurements (its owner, the process group, the committee)."""
+    objective = get_objective(session, objective_id=objective_id)
+    authorize(by, "objective.measure", objective)
+    return objective
+
+
+def add_measurement(session: Session, *, objective: BusinessObjective, data: MeasurementInput, by: User,
+                    plan: ActionPlan | None = None) -> Measurement:
+    """Record a value of the objective's KPI (in the objective's history)."""
+    authorize(by, "objective.measure", objective)
+    measurement = Measurement(objective_id=objective.id, measured_on=data.measured_on, value=data.value,
+                              source=data.source, plan_id=plan.id if plan else None, recorded_by_id=by.id)
+    session.add(measurement)
+    flush(session)
+    record_values(session, objective, by=by, changed={"measurement": (None, _measurement_text(objective, measurement))})
+    commit(session)
+    return measurement
+
+
+def remove_measurement(session: Session, *, measurement_id: int, by: User) -> BusinessObjective:
+    """Take back a measurement recorded by mistake (the objective's history keeps what it was)."""
+    measurement = get_or_not_found(session, Measurement, measurement_id, missing="No such measurement.")
+    objective = get_objective(session, objective_id=measurement.objective_id)
+    authorize(by, "objective.measure", objective)
+    record_values(session, objective, by=by, changed={"measurement": (_measurement_text(objective, measurement), None)})
+    session.delete(measurement)
+    commit(session)
+    return objective
+
+
+def plan_for_result(session: Session, *, plan_id: int, by: User) -> ActionPlan:
+    """The plan, if this user may measure at least one of the objectives it serves."""
+    plan = get_or_not_found(session, ActionPlan, plan_id, missing="No such action plan.")
+    if plan.objectives and not any(can(by, "objective.measure", objective) for objective in plan.objectives):
+        raise PermissionDenied("Only the owners of the objectives this plan serves, the process group and the "
+                               "steering committee record its result.")
+    return plan
+
+
+def record_plan_result(session: Session, *, plan: ActionPlan, data: MeasurementInput, by: User) -> Measurement:
+    """A completed plan's actual result, as a measurement of one of the objectives it serves."""
+    if plan.status != PlanStatus.COMPLETED:
+        raise InvalidTransition("A plan's result is recorded once it is completed.")
+    objective = next((o for o in plan.objectives if o.id == data.objective_id), None)
+    if objective is None:
+        raise ValidationError({"objective_id": "Choose one of the objectives this plan serves."})
+    if data.measured_on < plan.planned_start:
+        raise ValidationError({"measured_on": f"The plan started on {plan.planned_start}: its result is measured "
+                                              "after that."})
+    return add_measurement(session, objective=objective, data=data, by=by, plan=plan)

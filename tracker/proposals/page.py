@@ -7,7 +7,9 @@ from dataclasses import dataclass, fields
 from sqlmodel import Session
 
 from tracker import trace
+from tracker.db import utcnow
 from tracker.history.service import HistoryEntry, history
+from tracker.objectives.service import assessments
 from tracker.proposals import service, sources
 from tracker.proposals.models import Proposal, ProposalComment
 from tracker.proposals.sources import SourceLink
@@ -23,6 +25,7 @@ class ProposalPage:
     trace: Trace | None = None
     source_link: SourceLink | None = None
     history: list[HistoryEntry] | None = None
+    objectives: dict[int, tuple] | None = None  # objective id -> (objective, whether it is on track)
 
 
 _READ: dict[str, Callable[[Session, Proposal], object]] = {
@@ -31,6 +34,8 @@ _READ: dict[str, Callable[[Session, Proposal], object]] = {
     "trace": lambda session, proposal: trace.of_proposal(session, proposal),
     "source_link": lambda session, proposal: sources.link_of(session, proposal),
     "history": lambda session, proposal: history(session, entity="proposal", entity_ids=[proposal.id]),
+    "objectives": lambda session, proposal: assessments(session, objective_ids=[o.id for o in proposal.objectives],
+                                                        today=utcnow().date()),
 }
 
 SECTIONS: dict[str, tuple[str, ...]] = {
