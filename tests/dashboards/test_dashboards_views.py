@@ -11,6 +11,7 @@ import pytest
 
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.roles import Role
+from tracker.dashboards.service import DashboardFilter
 from tracker.deployments.models import RowStatus
 
 FIGURE = re.compile(r'<script type="application/json" id="figure-deployment">(.*?)</script>', re.S)
@@ -110,7 +111,7 @@ def test_the_flow_follows_a_proposal_to_its_deployment(db, steering, make_propos
     db.add(ProjectDeployment(deployment_id=deployment.id, project_id=make_project().id, asset_version_id=version.id,
                              status=RowStatus.VERIFIED))  # the piloted version, in use
     db.commit()
-    assert sorted(improvement_flow(db), key=lambda g: g.decision) == [
+    assert sorted(improvement_flow(db, where=DashboardFilter()), key=lambda g: g.decision) == [
         FlowGroup("Lesson learned", "Accepted", True, True, True, 1),
         FlowGroup("Lesson learned", "Rejected", False, False, False, 1)]
 
@@ -139,7 +140,7 @@ def test_open_proposals_are_aged_from_their_submission(db, make_proposal):
         with clock_at(datetime(2027, 3, 10, 12, tzinfo=UTC) - timedelta(days=days)):
             make_proposal(status)
     # 0 and 29 days: under 30; 30 days: 30-90; 181: over 180; a rejected one is not open
-    assert proposal_ages(db, today=today) == {("Submitted", 0): 2, ("Escalated", 1): 1, ("Submitted", 3): 1}
+    assert proposal_ages(db, where=DashboardFilter(), today=today) == {("Submitted", 0): 2, ("Escalated", 1): 1, ("Submitted", 3): 1}
 
 
 def test_the_plans_chart_counts_the_commitments_of_plans_under_way(db, make_plan, make_commitment):
@@ -155,5 +156,5 @@ def test_the_plans_chart_counts_the_commitments_of_plans_under_way(db, make_plan
     make_commitment(plan, due_date=today, status=CommitmentStatus.DONE, completed_on=today)  # on time
     make_commitment(plan, due_date=today - timedelta(days=9), status=CommitmentStatus.DONE,
                     completed_on=today - timedelta(days=2))  # late
-    [work] = plan_work(db, today=today)
+    [work] = plan_work(db, where=DashboardFilter(), today=today)
     assert (work.title, work.total, work.done, work.overdue, work.on_time) == ("Checklists", 4, 2, 1, 1)

@@ -57,6 +57,7 @@ class ActionPlan(SQLModel, table=True):
     planned_end: date
     joint_review_weeks: int | None = None  # the joint-review cadence: every so many weeks while under way
     status: PlanStatus = Field(default=PlanStatus.DRAFT, sa_type=enum_type(PlanStatus), index=True)
+    started_on: date | None = None  # the day it first went under way (planned against actual)
     completed_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_plan_version)

@@ -114,6 +114,8 @@ def update_plan(session: Session, *, plan: ActionPlan, data: PlanInput, by: User
 def move_plan(session: Session, *, plan: ActionPlan, data: PlanMoveInput, by: User) -> ActionPlan:
     """Review, approve (keeping a revision), start, complete (with the actual result) or cancel a plan."""
     def effects() -> dict[str, object]:
+        if data.to == PlanStatus.IN_PROGRESS:
+            return {} if plan.started_on else {"started_on": utcnow().date()}
         if data.to != PlanStatus.COMPLETED:
             return {}
         if not data.success_actual:

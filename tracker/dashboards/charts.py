@@ -5,7 +5,9 @@ Labels people typed are drawn as text: Plotly reads a few HTML-like tags in labe
 passed as entities, which it shows as the characters themselves.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from tracker.deployments.models import RowStatus
 
@@ -20,6 +22,16 @@ def as_text(label: str) -> str:
     return label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class Link(str):
+    """A table cell that links somewhere (the text in a CSV)."""
+    url: str
+
+    def __new__(cls, text: str, url: str) -> "Link":
+        link = super().__new__(cls, text)
+        link.url = url
+        return link
+
+
 @dataclass(frozen=True)
 class Chart:
     key: str  # names the chart's element ids and its CSV
@@ -28,6 +40,7 @@ class Chart:
     figure: dict  # {"data": [...], "layout": {...}}
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+    paging: tuple[int, int] | None = None  # (this page, pages) when the chart shows a page of its items
 
 
 @dataclass(frozen=True)
@@ -212,3 +225,364 @@ def objective_trend(*, kpi: str, unit: str, baseline: tuple | None, measurements
                                            "xaxis": {"type": "date"}, "yaxis": {"title": {"text": as_text(measure)}},
                                            "legend": {"orientation": "h", "y": 1.15}}},
                  ["Date", "Value", "Where it came from"], rows)
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    projects: list[tuple[int, str]]  # (id, code) of this page
+    assets: list[tuple[int, str, bool]]  # (id, title, needs review)
+    cells: dict[tuple[int, int], tuple]  # (project id, asset id) -> (status, drift, deployment id, row id)
+    total: int  # projects matching, over every page
+    page: int = 1
+    pages: int = 1
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """One asset's S-curve: projects deployed and verified by date, out of those it applies to."""
+    title: str
+    applicable: int
+    deployed: list[tuple[date, int]]  # (day, projects deployed by then)
+    verified: list[tuple[date, int]]
+    median_to_deployed: float | None  # days from a version's release to a project deploying it
+    median_to_verified: float | None
+
+
+@dataclass(frozen=True)
+class PlanSpan:
+    title: str
+    status: str
+    planned: tuple[date, date]
+    actual: tuple[date, date] | None  # from going under way to completion (or today while under way)
+    late: bool  # past its planned end, or completed after it
+
+
+@dataclass(frozen=True)
+class Ratings:
+    appraisals: list[tuple[int, str, date]]  # (id, title, completed on), oldest first
+    areas: list[tuple[int, str]]  # (id, code) of the areas rated
+    values: dict[tuple[int, int], tuple]  # (area id, appraisal id) -> (rating, capability level)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def deployment_heatmap(h: Heatmap, *, row_url: Callable[[int, int], str]) -> Chart:
+    """Projects (rows) x assets (columns), each cell its current status; an older version than the asset's current
+    release is ringed; an asset that needs review says so in its column. A cell links to its status row."""
+    statuses = list(RowStatus)
+    codes = [as_text(code) for _, code in h.projects]
+    titles = [as_text(title) + (" (needs review)" if due else "") for _, title, due in h.assets]
+    z, text, links = [], [], []
+    for project_id, _ in h.projects:
+        cells = [h.cells.get((project_id, asset_id)) for asset_id, _, _ in h.assets]
+        z.append([statuses.index(c[0]) if c else None for c in cells])
+        text.append([(c[0].label + (" · older version" if c[1] else "")) if c else "no row" for c in cells])
+        links.append([row_url(c[2], c[3]) if c else "" for c in cells])
+    n = len(statuses)
+    scale = [stop for k, status in enumerate(statuses)
+             for stop in ([k / n, STATUS_COLOURS[status]], [(k + 1) / n, STATUS_COLOURS[status]])]
+    data = [{"type": "heatmap", "x": titles, "y": codes, "z": z, "text": text, "customdata": links,
+             "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "showscale": False, "xgap": 2, "ygap": 2,
+             "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>"}] if h.projects and h.assets else []
+    drift = [(titles[a], codes[p]) for p, (project_id, _) in enumerate(h.projects)
+             for a, (asset_id, _, _) in enumerate(h.assets) if (h.cells.get((project_id, asset_id)) or (0, 0))[1]]
+    if drift and data:
+        data.append({"type": "scatter", "mode": "markers", "name": "On an older version", "x": [x for x, _ in drift],
+                     "y": [y for _, y in drift], "hoverinfo": "skip",
+                     "marker": {"symbol": "circle-open", "size": 14, "color": "#c0392b", "line": {"width": 2}}})
+    counted = {status: sum(1 for c in h.cells.values() if c[0] == status) for status in statuses}
+    summary = (f"{_plural(len(h.projects), 'project')} of {h.total} by {_plural(len(h.assets), 'asset')}: "
+               + ", ".join(f"{counted[s]} {s.label.lower()}" for s in statuses if counted[s])
+               + f"; {_plural(len(drift), 'cell')} on an older version"
+               + f"; {sum(1 for *_, due in h.assets if due)} asset(s) needing review.")
+    rows = [[Link(code, row_url(*h.cells[(project_id, asset_id)][2:])), title, h.cells[(project_id, asset_id)][0].label,
+             "yes" if h.cells[(project_id, asset_id)][1] else "", "yes" if due else ""]
+            for project_id, code in h.projects for asset_id, title, due in h.assets
+            if (project_id, asset_id) in h.cells]
+    return Chart("heatmap", "Deployment status: projects × assets", summary,
+                 {"data": data, "layout": {"height": 160 + 22 * max(len(h.projects), 1),
+                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 90},
+                                           "xaxis": {"type": "category", "tickangle": -30, "automargin": True},
+                                           "yaxis": {"type": "category", "autorange": "reversed"},
+                                           "legend": {"orientation": "h", "y": 1.05}}},
+                 ["Project", "Asset", "Status", "Older version", "Asset needs review"], rows,
+                 paging=(h.page, h.pages) if h.pages > 1 else None)
+
+
+def adoption_curves(curves: list[Adoption], *, today: date, since: date | None = None,
+                    until: date | None = None) -> Chart:
+    """Per asset, the share of the projects it applies to that have deployed it (solid) and verified it (dotted)
+    by each date: S-curves, comparable on one chart, each carried to the end of the period (or today)."""
+    end = until or today
+    palette = ("#3b7dd8", "#c0392b", "#3a9d5d", "#8e44ad", "#e0b341", "#16a085")
+    data = []
+    for n, curve in enumerate(curves):
+        for stage, points, dash in (("deployed", curve.deployed, "solid"), ("verified", curve.verified, "dot")):
+            if points and curve.applicable:
+                if points[-1][0] < end:
+                    points = [*points, (end, points[-1][1])]
+                data.append({"type": "scatter", "mode": "lines", "line": {"shape": "hv", "dash": dash,
+                                                                         "color": palette[n % len(palette)]},
+                             "name": f"{as_text(curve.title)} {stage}", "x": [str(day) for day, _ in points],
+                             "y": [round(100 * count / curve.applicable, 1) for _, count in points],
+                             "hovertemplate": f"%{{x}}: %{{y}} % {stage}<extra>{as_text(curve.title)}</extra>"})
+
+    def days(value: float | None) -> str:
+        return "" if value is None else f"{value:g}"
+    summary = "; ".join(
+        f"{c.title}: {round(100 * (c.deployed[-1][1] if c.deployed else 0) / c.applicable) if c.applicable else 0} % "
+        f"of {_plural(c.applicable, 'project')} deployed"
+        + (f", median {days(c.median_to_deployed)} days from release" if c.median_to_deployed is not None else "")
+        for c in curves) + "." if curves else "No asset has a deployment row yet."
+    xaxis = {"type": "date"} | ({"range": [str(since or ""), str(until or "")]} if since and until else {})
+    rows = [[c.title, c.applicable, c.deployed[-1][1] if c.deployed else 0, c.verified[-1][1] if c.verified else 0,
+             days(c.median_to_deployed), days(c.median_to_verified)] for c in curves]
+    return Chart("adoption", "Adoption over time", summary,
+                 {"data": data, "layout": {"height": 360, "margin": {"t": 10, "r": 10, "b": 40, "l": 50},
+                                           "xaxis": xaxis, "yaxis": {"title": {"text": "% of applicable projects"},
+                                                                     "range": [0, 105]},
+                                           "legend": {"orientation": "h", "y": -0.2}}},
+                 ["Asset", "Applicable projects", "Deployed", "Verified", "Median days release → deployed",
+                  "Median days release → verified"], rows)
+
+
+THROUGHPUT = (("submitted", "Submitted", "#9ecae1"), ("decided", "Decided", "#4292c6"),
+              ("deployed", "Deployed", "#3a9d5d"))
+
+
+def monthly_throughput(months: dict[str, dict[str, int]]) -> Chart:
+    """Per month: proposals submitted, decided, and first deployed (grouped bars)."""
+    labels = list(months)
+    data = [{"type": "bar", "name": label, "x": labels, "y": [months[m][key] for m in labels],
+             "marker": {"color": colour}, "hovertemplate": f"%{{x}}: %{{y}} {label.lower()}<extra></extra>"}
+            for key, label, colour in THROUGHPUT] if any(any(v.values()) for v in months.values()) else []
+    totals = {key: sum(v[key] for v in months.values()) for key, _, _ in THROUGHPUT}
+    summary = (f"From {labels[0]} to {labels[-1]}: " if labels else "") + \
+        f"{totals['submitted']} submitted, {totals['decided']} decided, {totals['deployed']} first deployed."
+    return Chart("throughput", "Monthly throughput", summary,
+                 {"data": data, "layout": {"barmode": "group", "height": 320,
+                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
+                                           "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "Proposals"}},
+                                           "legend": {"orientation": "h", "y": 1.12}}},
+                 ["Month", *[label for _, label, _ in THROUGHPUT]],
+                 [[m, *[months[m][key] for key, _, _ in THROUGHPUT]] for m in labels] if data else [])
+
+
+LEAD_TIMES = ("under 30 days", "30 to 90 days", "90 to 180 days", "180 to 365 days", "over a year")
+
+
+def lead_time(counts: list[int], median_days: float | None) -> Chart:
+    """Proposals by days from submission to their first deployment."""
+    data = [{"type": "bar", "x": list(LEAD_TIMES), "y": counts, "marker": {"color": "#4292c6"},
+             "hovertemplate": "%{x}: %{y} proposals<extra></extra>"}] if any(counts) else []
+    total = sum(counts)
+    summary = f"{_plural(total, 'proposal')} first deployed" + (
+        f"; median {median_days:g} days from submission." if median_days is not None else ".")
+    return Chart("lead-time", "Lead time from submission to first deployment", summary,
+                 {"data": data, "layout": {"height": 300, "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
+                                           "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "Proposals"}}}},
+                 ["Lead time", "Proposals"], [[label, n] for label, n in zip(LEAD_TIMES, counts)] if data else [])
+
+
+def plans_timeline(spans: list[PlanSpan]) -> Chart:
+    """Each plan's planned span (light) and actual span (dark; red when late), as a Gantt chart."""
+    def bars(name, colour, items):
+        return {"type": "bar", "orientation": "h", "name": name, "marker": {"color": colour},
+                "y": [as_text(title) for title, _, _ in items],
+                "base": [str(start) for _, start, _ in items],
+                "x": [((end - start).days + 1) * 86_400_000 for _, start, end in items],
+                "customdata": [f"{start} – {end}" for _, start, end in items],
+                "hovertemplate": f"%{{y}}: {name.lower()} %{{customdata}}<extra></extra>"}
+    planned = [(s.title, *s.planned) for s in spans]
+    on_time = [(s.title, *s.actual) for s in spans if s.actual and not s.late]
+    late = [(s.title, *s.actual) for s in spans if s.actual and s.late]
+    data = [bars(name, colour, items) for name, colour, items in (
+        ("Planned", "#c6dbef", planned), ("Actual", "#3a9d5d", on_time), ("Actual, late", "#c0392b", late))
+        if items]
+    summary = (f"{_plural(len(spans), 'plan')}: {sum(1 for s in spans if s.actual)} under way or done, "
+               f"{sum(1 for s in spans if s.late)} past their planned end.")
+    rows = [[s.title, s.status, str(s.planned[0]), str(s.planned[1]), str(s.actual[0]) if s.actual else "",
+             str(s.actual[1]) if s.actual else "", "yes" if s.late else ""] for s in spans]
+    return Chart("timeline", "Action plans: planned against actual", summary,
+                 {"data": data, "layout": {"barmode": "overlay", "height": 120 + 30 * max(len(spans), 1),
+                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 220},
+                                           "xaxis": {"type": "date"}, "yaxis": {"type": "category", "automargin": True},
+                                           "legend": {"orientation": "h", "y": 1.1}}},
+                 ["Plan", "Status", "Planned start", "Planned end", "Started", "Completed (or today)", "Late"], rows)
+
+
+def overdue_owners(rows: list[tuple[str, int, int]]) -> Chart:
+    """Overdue commitments and noncompliances per owner, most first."""
+    names = [as_text(name) for name, _, _ in rows]
+    data = [{"type": "bar", "orientation": "h", "name": label, "y": names, "x": [r[n] for r in rows],
+             "marker": {"color": colour}, "hovertemplate": f"%{{y}}: %{{x}} {label.lower()}<extra></extra>"}
+            for n, label, colour in ((1, "Overdue commitments", "#c0392b"),
+                                     (2, "Overdue noncompliances", "#e0b341")) if any(r[n] for r in rows)]
+    summary = (f"{sum(r[1] for r in rows)} overdue commitments and {sum(r[2] for r in rows)} overdue "
+               f"noncompliances, held by {_plural(len(rows), 'person')}.") if rows else "Nothing is overdue."
+    return Chart("overdue", "Overdue work by owner", summary,
+                 {"data": data, "layout": {"barmode": "stack", "height": 120 + 28 * max(len(rows), 1),
+                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 160},
+                                           "yaxis": {"autorange": "reversed", "automargin": True},
+                                           "legend": {"orientation": "h", "y": 1.15}}},
+                 ["Owner", "Overdue commitments", "Overdue noncompliances"], [list(r) for r in rows])
+
+
+def pilot_decisions(counts: dict[str, int]) -> Chart:
+    """Pilots by their decision, and those still to decide."""
+    labels = sorted(counts, key=lambda label: (label.startswith("Not decided"), label))
+    data = [{"type": "bar", "x": [as_text(label) for label in labels], "y": [counts[label] for label in labels],
+             "marker": {"color": ["#9aa5b1" if label.startswith("Not decided") else "#3b7dd8" for label in labels]},
+             "hovertemplate": "%{x}: %{y}<extra></extra>"}] if labels else []
+    decided = sum(n for label, n in counts.items() if not label.startswith("Not decided"))
+    summary = f"{_plural(sum(counts.values()), 'pilot')}, {decided} decided" + (
+        ": " + ", ".join(f"{counts[label]} {label.lower()}" for label in labels if not label.startswith("Not"))
+        if decided else "") + "."
+    return Chart("pilots", "Pilots by decision", summary,
+                 {"data": data, "layout": {"height": 300, "margin": {"t": 10, "r": 10, "b": 80, "l": 40},
+                                           "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "Pilots"}}}},
+                 ["Decision", "Pilots"], [[label, counts[label]] for label in labels])
+
+
+def tailoring_hot_spots(rows: list[tuple[str, str, int, int]]) -> Chart:
+    """The most tailored elements of the assets: where the standard process fits projects least."""
+    labels = [as_text(f"{asset} — {element}") for asset, element, _, _ in rows]
+    data = [{"type": "bar", "orientation": "h", "y": labels, "x": [n for *_, n, _ in rows],
+             "customdata": [projects for *_, projects in rows], "marker": {"color": "#8e44ad"},
+             "hovertemplate": "%{y}: %{x} records on %{customdata} projects<extra></extra>"}] if rows else []
+    summary = (f"The most tailored: {rows[0][0]} — {rows[0][1]} ({_plural(rows[0][2], 'record')} on "
+               f"{_plural(rows[0][3], 'project')}).") if rows else "No tailoring recorded."
+    return Chart("tailoring", "Tailoring hot spots", summary,
+                 {"data": data, "layout": {"height": 120 + 28 * max(len(rows), 1),
+                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 260},
+                                           "yaxis": {"autorange": "reversed", "automargin": True}}},
+                 ["Asset", "Element", "Tailoring records", "Projects"], [list(r) for r in rows])
+
+
+RESULT_COLOURS = {"compliant": "#3a9d5d", "partially": "#e0b341", "non_compliant": "#c0392b"}
+
+
+def _compliance(key: str, title: str, counted: dict, axis: str, results, *, horizontal: bool) -> Chart:
+    groups = list(counted)
+    shown = [as_text(g) for g in groups]
+    data = [{"type": "bar", "name": result.label, "marker": {"color": RESULT_COLOURS[result.value]},
+             **({"orientation": "h", "y": shown, "x": [counted[g].get(result, 0) for g in groups]} if horizontal
+                else {"x": shown, "y": [counted[g].get(result, 0) for g in groups]}),
+             "hovertemplate": f"%{{{'y' if horizontal else 'x'}}}: %{{{'x' if horizontal else 'y'}}} "
+                              f"{result.label.lower()}<extra></extra>"}
+            for result in results if any(counted[g].get(result) for g in groups)]
+    total = sum(sum(v.values()) for v in counted.values())
+    compliant = sum(v.get(results[0], 0) for v in counted.values())
+    summary = (f"{_plural(total, 'audit result')}, {round(100 * compliant / total)} % compliant." if total
+               else "No completed audit in these filters.")
+    return Chart(key, title, summary,
+                 {"data": data, "layout": {"barmode": "stack", "margin": {"t": 10, "r": 10, "b": 40,
+                                                                         "l": 200 if horizontal else 40},
+                                           "height": 120 + 28 * max(len(groups), 1) if horizontal else 300,
+                                           ("yaxis" if horizontal else "xaxis"): {"type": "category",
+                                                                                  "automargin": True},
+                                           "legend": {"orientation": "h", "y": 1.12}}},
+                 [axis, *[result.label for result in results]],
+                 [[g, *[counted[g].get(result, 0) for result in results]] for g in groups])
+
+
+def compliance_by_month(counted: dict, results) -> Chart:
+    """Completed audits' results per month (stacked: compliant, partially, non-compliant)."""
+    return _compliance("compliance-time", "Compliance results over time", counted, "Month", results,
+                       horizontal=False)
+
+
+def compliance_per_asset(counted: dict, results) -> Chart:
+    """Completed audits' results per asset."""
+    return _compliance("compliance-assets", "Compliance results per asset", counted, "Asset", results,
+                       horizontal=True)
+
+
+def lessons(counted: dict[tuple, int], statuses, polarities) -> Chart:
+    """Lessons by status (in the loop's order), stacked by what kind of lesson they are."""
+    shown = [s for s in statuses if any(counted.get((s, p)) for p in polarities)]
+    colours = ("#3a9d5d", "#c0392b", "#9aa5b1", "#4292c6")
+    data = [{"type": "bar", "name": p.label, "x": [s.label for s in shown], "y": [counted.get((s, p), 0) for s in shown],
+             "marker": {"color": colours[n % len(colours)]},
+             "hovertemplate": f"%{{x}}: %{{y}} {p.label.lower()}<extra></extra>"}
+            for n, p in enumerate(polarities) if any(counted.get((s, p)) for s in shown)]
+    total = sum(counted.values())
+    new = sum(n for (s, _), n in counted.items() if s == statuses[0])
+    summary = f"{_plural(total, 'lesson')}, {new} not reviewed yet." if total else "No lessons in these filters."
+    return Chart("lessons", "Lessons by status", summary,
+                 {"data": data, "layout": {"barmode": "stack", "height": 300,
+                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
+                                           "xaxis": {"type": "category"}, "legend": {"orientation": "h", "y": 1.12}}},
+                 ["Status", *[p.label for p in polarities]],
+                 [[s.label, *[counted.get((s, p), 0) for p in polarities]] for s in shown])
+
+
+def appraisal_ratings(r: Ratings, values) -> Chart:
+    """Each process area's rating in each completed appraisal (columns in date order), with capability levels."""
+    order = list(values)  # satisfied ... not rated
+    colours = ("#1f6b3a", "#e0b341", "#c0392b", "#d5d9de")
+    titles = [as_text(f"{title} ({day})") for _, title, day in r.appraisals]
+    z, text = [], []
+    for area_id, _ in r.areas:
+        cells = [r.values.get((area_id, appraisal_id)) for appraisal_id, _, _ in r.appraisals]
+        z.append([order.index(c[0]) if c else None for c in cells])
+        text.append([(c[0].label + (f", CL {c[1]}" if c[1] is not None else "")) if c else "not in scope"
+                     for c in cells])
+    n = len(order)
+    scale = [stop for k in range(n) for stop in ([k / n, colours[k]], [(k + 1) / n, colours[k]])]
+    data = [{"type": "heatmap", "x": titles, "y": [code for _, code in r.areas], "z": z, "text": text,
+             "texttemplate": "%{text}", "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "showscale": False,
+             "xgap": 2, "ygap": 2, "hovertemplate": "%{y} in %{x}: %{text}<extra></extra>"}] if r.areas else []
+    latest = r.appraisals[-1][0] if r.appraisals else None
+    satisfied = sum(1 for (area, appraisal), c in r.values.items() if appraisal == latest and c[0] == order[0])
+    rated = sum(1 for (area, appraisal), c in r.values.items() if appraisal == latest)
+    summary = (f"{_plural(len(r.areas), 'process area')} rated in {_plural(len(r.appraisals), 'completed appraisal')};"
+               f" in the latest, {satisfied} of {rated} satisfied.") if r.areas else "No ratings recorded yet."
+    rows = [[code, title, str(day), r.values[(area_id, appraisal_id)][0].label,
+             "" if r.values[(area_id, appraisal_id)][1] is None else r.values[(area_id, appraisal_id)][1]]
+            for area_id, code in r.areas for appraisal_id, title, day in r.appraisals
+            if (area_id, appraisal_id) in r.values]
+    return Chart("ratings", "Process area ratings across appraisals", summary,
+                 {"data": data, "layout": {"height": 140 + 26 * max(len(r.areas), 1),
+                                           "margin": {"t": 10, "r": 10, "b": 80, "l": 70},
+                                           "xaxis": {"type": "category"},
+                                           "yaxis": {"type": "category", "autorange": "reversed"}}},
+                 ["Process area", "Appraisal", "Completed on", "Rating", "Capability level"], rows)
+
+
+@dataclass(frozen=True)
+class ObjectiveProgress:
+    name: str
+    state: str  # its label: On track, At risk, ...
+    tone: str  # the state's value, for its colour
+    share: float | None  # of the way from baseline to target made by the latest measurement
+
+
+STATE_COLOURS = {"on_track": "#3a9d5d", "at_risk": "#e0b341", "off_track": "#c0392b", "not_measured": "#9aa5b1",
+                 "no_target": "#9aa5b1"}
+
+
+def objectives_progress(items: list[ObjectiveProgress]) -> Chart:
+    """How far each objective has come from its baseline to its target, coloured by whether it is on track."""
+    data = [{"type": "bar", "orientation": "h", "y": [as_text(o.name) for o in items],
+             "x": [round(100 * o.share) if o.share is not None else 0 for o in items],
+             "text": [o.state for o in items], "textposition": "auto",
+             "marker": {"color": [STATE_COLOURS[o.tone] for o in items]},
+             "hovertemplate": "%{y}: %{x} % of the way (%{text})<extra></extra>"}] if items else []
+    counted = {}
+    for o in items:
+        counted[o.state] = counted.get(o.state, 0) + 1
+    summary = (f"{_plural(len(items), 'objective')}: " + ", ".join(f"{n} {state.lower()}"
+                                                                for state, n in counted.items()) + ".") \
+        if items else "No active objectives."
+    return Chart("objectives", "Objectives: the way from baseline to target", summary,
+                 {"data": data, "layout": {"height": 120 + 34 * max(len(items), 1),
+                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 220},
+                                           "xaxis": {"title": {"text": "% of the way from baseline to target"},
+                                                     "range": [min([0, *[round(100 * (o.share or 0)) for o in items]]),
+                                                               max([100, *[round(100 * (o.share or 0)) for o in items]])]},
+                                           "yaxis": {"autorange": "reversed", "automargin": True}}},
+                 ["Objective", "State", "Share of the way made (%)"],
+                 [[o.name, o.state, "" if o.share is None else round(100 * o.share)] for o in items])

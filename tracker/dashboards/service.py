@@ -8,18 +8,25 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans import commitments
 from tracker.action_plans.joint_reviews import UNDER_WAY
-from tracker.action_plans.models import ActionPlan, Commitment, PlanProposal
+from tracker.action_plans.models import ActionPlan, Commitment, PlanObjective, PlanProposal, PlanStatus
 from tracker.appraisals import cadence
-from tracker.assets.models import AssetArea, AssetVersion
-from tracker.compliance.models import Noncompliance
-from tracker.dashboards.charts import FlowGroup, PlanWork, ProjectProgress
-from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment
+from tracker.appraisals.models import Appraisal, AppraisalStatus, Rating
+from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset, VersionStatus
+from tracker.auth.models import User
+from tracker.compliance.models import AuditResult, AuditStatus, Compliance, ComplianceAudit, Noncompliance
+from tracker.dashboards.charts import Adoption, FlowGroup, Heatmap, PlanSpan, PlanWork, ProjectProgress, Ratings
+from tracker.dashboards.sql import day_of, days_between, median, middle, month_of
+from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.status import superseded
 from tracker.due import overdue_clause
 from tracker.home.service import decisions_waiting
+from tracker.lessons.models import Lesson, LessonStatus, Polarity
+from tracker.objectives.progress import State
 from tracker.pilots.models import Pilot, PilotAssetVersion
+from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Phase, Project, ProjectStatus
-from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
+from tracker.proposals.models import Proposal, ProposalArea, ProposalObjective, ProposalSource, ProposalStatus
+from tracker.tailoring.models import TailoringRecord, TailoringStatus
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,25 @@ class Tile:
     tone: str = ""  # "bad" when it needs attention
 
 
-def kpis(session: Session, *, today: date) -> list[Tile]:
-    """Decisions waiting for the committee, plans under way and late, overdue work, the next reappraisal."""
+def on_current_versions(session: Session) -> tuple[int, int]:
+    """(active projects running every asset they use on its current release, active projects using any): one
+    query over the current rows in use."""
+    current = _current_release()
+    in_use = (select(ProjectDeployment.project_id,
+                     sa.and_(current.c.version_id.is_not(None), current.c.version_id != AssetVersion.id).label("old"))
+              .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+              .join(Project, Project.id == ProjectDeployment.project_id)
+              .outerjoin(current, current.c.asset_id == AssetVersion.asset_id)
+              .where(Project.status == ProjectStatus.ACTIVE, ProjectDeployment.status.in_(IN_USE), ~superseded())
+              .subquery())
+    using, drifting = session.exec(select(func.count(sa.distinct(in_use.c.project_id)),
+                                          func.count(sa.distinct(sa.case((in_use.c.old, in_use.c.project_id)))))).one()
+    return using - drifting, using
+
+
+def kpis(session: Session, *, today: date, objectives: dict[int, tuple]) -> list[Tile]:
+    """Decisions waiting for the committee, plans under way and late, overdue work, projects on current versions,
+    objectives on and off track (`objectives`: objectives.service.assessments), the next reappraisal."""
     waiting = decisions_waiting(session)
     decisions = sum(w.count for w in waiting)
     under_way = select(ActionPlan.planned_end).where(ActionPlan.status.in_(UNDER_WAY)).subquery()
@@ -43,6 +67,9 @@ def kpis(session: Session, *, today: date) -> list[Tile]:
     overdue = {model: session.exec(select(func.count()).select_from(model).where(overdue_clause(model, today))).one()
                for model in (Commitment, Noncompliance)}
     due = cadence.schedule(session, today=today)
+    current, using = on_current_versions(session)
+    states = [assessment.state for _, assessment in objectives.values()]
+    on, risk, off = (states.count(state) for state in (State.ON_TRACK, State.AT_RISK, State.OFF_TRACK))
     tiles = [
         Tile("Decisions waiting for the committee", str(decisions),
              ", ".join(f"{w.count} {w.label.lower()}" for w in waiting if w.count) or "none",
@@ -53,6 +80,12 @@ def kpis(session: Session, *, today: date) -> list[Tile]:
              "bad" if overdue[Commitment] else ""),
         Tile("Overdue noncompliances", str(overdue[Noncompliance]), "from compliance audits",
              "compliance.noncompliance_list", {"overdue": 1}, "bad" if overdue[Noncompliance] else ""),
+        Tile("Projects on current versions", f"{round(100 * current / using)} %" if using else "—",
+             f"{current} of {using} projects using assets run their current releases" if using else "no asset in use",
+             "deployments.status_matrix", {}, "bad" if current < using else ""),
+        Tile("Objectives on track", f"{on} of {len(states)}",
+             ", ".join(part for part in (f"{risk} at risk" if risk else "", f"{off} off track" if off else "") if part)
+             or "none at risk or off track", "objectives.index", {}, "bad" if off else ""),
     ]
     if due:
         first = due[0]
@@ -63,11 +96,31 @@ def kpis(session: Session, *, today: date) -> list[Tile]:
 
 @dataclass(frozen=True)
 class DashboardFilter:
+    """What the charts are narrowed to; each chart applies the parts that make sense for it (see the boards)."""
     asset_id: int | None = None
     area_id: int | None = None
     phase: Phase | None = None
-    project_id: int | None = None  # one project's own chart
+    project_id: int | None = None  # one project (a project's own chart among them)
+    objective_id: int | None = None  # the proposals and plans that serve it
+    since: date | None = None  # the period: things that happened from this day ...
+    until: date | None = None  # ... to this one (both included)
     sort: str = "completeness"
+    page: int = 1  # of the heatmap's projects
+
+    def period(self, column) -> list:
+        """WHERE clauses keeping `column` (a date) within the period."""
+        return ([column >= self.since] if self.since else []) + ([column <= self.until] if self.until else [])
+
+    def months(self, today: date) -> list[str]:
+        """The months of the period as 'YYYY-MM', the last twelve (to this month) when it is open."""
+        last = self.until or today
+        first = self.since or date(last.year - 1, last.month, 1) + timedelta(days=31)
+        first = date(first.year, first.month, 1)
+        found = []
+        while first <= last and len(found) < 240:
+            found.append(f"{first.year:04d}-{first.month:02d}")
+            first = (first + timedelta(days=32)).replace(day=1)
+        return found
 
 
 def deployment_progress(session: Session, *, where: DashboardFilter) -> list[ProjectProgress]:
@@ -102,7 +155,7 @@ DECISIONS = {ProposalStatus.SUBMITTED: "Awaiting triage", ProposalStatus.UNDER_R
              ProposalStatus.DEFERRED: "Deferred", ProposalStatus.DUPLICATE: "Duplicate"}
 
 
-def improvement_flow(session: Session) -> list[FlowGroup]:
+def improvement_flow(session: Session, *, where: DashboardFilter) -> list[FlowGroup]:
     """Proposals grouped by source, status and how far their plans went (a plan; a pilot; a deployment of the
     plan, or of a version it piloted, in use on a project): one query, the stages worked out once per plan."""
     in_use = ProjectDeployment.status.in_(IN_USE)
@@ -123,7 +176,8 @@ def improvement_flow(session: Session) -> list[FlowGroup]:
               .group_by(PlanProposal.proposal_id).subquery())
     columns = (Proposal.source, Proposal.status, stages.c.proposal_id.is_not(None).label("planned"),
                func.coalesce(stages.c.piloted, 0).label("piloted"), func.coalesce(stages.c.deployed, 0).label("deployed"))
-    flows = select(*columns).outerjoin(stages, stages.c.proposal_id == Proposal.id).subquery()
+    flows = (select(*columns).outerjoin(stages, stages.c.proposal_id == Proposal.id)
+             .where(*where.period(day_of(Proposal.created_at)), *proposal_scope(where)).subquery())
     counted: dict[tuple, int] = {}
     for source, status, *reached, count in session.exec(
             select(flows.c.source, flows.c.status, flows.c.planned, flows.c.piloted, flows.c.deployed, func.count())
@@ -138,20 +192,336 @@ OPEN = (ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ES
 AGE_LIMITS = (30, 90, 180)  # days: the bounds of charts.AGES
 
 
-def proposal_ages(session: Session, *, today: date) -> dict[tuple[str, int], int]:
+def proposal_ages(session: Session, *, where: DashboardFilter, today: date) -> dict[tuple[str, int], int]:
     """Open proposals counted by status and age bucket (submitted under 30, 30-90, 90-180, over 180 days ago)."""
     # Under 30 days: submitted on one of the last 30 days, today included (29 days ago at most).
     since = [datetime.combine(today - timedelta(days=days - 1), time(), tzinfo=UTC) for days in AGE_LIMITS]
     bucket = sa.case(*[(Proposal.created_at >= start, n) for n, start in enumerate(since)], else_=len(since))
-    aged = select(Proposal.status, bucket.label("age")).where(Proposal.status.in_(OPEN)).subquery()
+    aged = select(Proposal.status, bucket.label("age")).where(Proposal.status.in_(OPEN), *proposal_scope(where)).subquery()
     rows = session.exec(select(aged.c.status, aged.c.age, func.count()).group_by(aged.c.status, aged.c.age)).all()
     return {(status.label, age): count for status, age, count in rows}
 
 
-def plan_work(session: Session, *, today: date) -> list[PlanWork]:
-    """The plans under way, by title, with their commitments counted (two queries)."""
-    plans = session.exec(select(ActionPlan.id, ActionPlan.title).where(ActionPlan.status.in_(UNDER_WAY))
+def plan_work(session: Session, *, where: DashboardFilter, today: date) -> list[PlanWork]:
+    """The plans under way (serving the objective), by title, with their commitments counted (two queries)."""
+    plans = session.exec(select(ActionPlan.id, ActionPlan.title)
+                         .where(ActionPlan.status.in_(UNDER_WAY), *plan_scope(where))
                          .order_by(ActionPlan.title)).all()
     counted = commitments.progress(session, plan_ids=[plan_id for plan_id, _ in plans], today=today)
     return [PlanWork(title, counted[plan_id].total, counted[plan_id].done, counted[plan_id].overdue,
                      counted[plan_id].on_time) for plan_id, title in plans]
+
+
+# --- Scopes shared by the charts: the proposals, assets and projects a filter keeps ---
+
+def proposal_scope(where: DashboardFilter) -> list:
+    """WHERE clauses on Proposal for the objective and process-area filters."""
+    clauses = []
+    if where.objective_id:
+        clauses.append(Proposal.id.in_(select(ProposalObjective.proposal_id)
+                                       .where(ProposalObjective.objective_id == where.objective_id)))
+    if where.area_id:
+        clauses.append(Proposal.id.in_(select(ProposalArea.proposal_id).where(ProposalArea.area_id == where.area_id)))
+    return clauses
+
+
+def plan_scope(where: DashboardFilter) -> list:
+    """WHERE clauses on ActionPlan for the objective filter."""
+    if not where.objective_id:
+        return []
+    return [ActionPlan.id.in_(select(PlanObjective.plan_id).where(PlanObjective.objective_id == where.objective_id))]
+
+
+def asset_scope(asset_id_column, where: DashboardFilter) -> list:
+    """WHERE clauses on an asset id column for the asset and process-area filters."""
+    clauses = []
+    if where.asset_id:
+        clauses.append(asset_id_column == where.asset_id)
+    if where.area_id:
+        clauses.append(asset_id_column.in_(select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
+    return clauses
+
+
+def project_scope(project_id_column, where: DashboardFilter) -> list:
+    """WHERE clauses on a project id column for the project and phase filters."""
+    clauses = []
+    if where.project_id:
+        clauses.append(project_id_column == where.project_id)
+    if where.phase:
+        clauses.append(project_id_column.in_(select(Project.id).where(Project.phase == where.phase)))
+    return clauses
+
+
+def first_deployed() -> sa.Subquery:
+    """Each proposal's first deployment (proposal_id, day): the earliest day a project deployed a version its plans
+    deployed or piloted."""
+    by_plan = sa.union_all(
+        select(Deployment.plan_id.label("plan_id"), ProjectDeployment.deployed_on.label("day"))
+        .join(ProjectDeployment, ProjectDeployment.deployment_id == Deployment.id)
+        .where(Deployment.plan_id.is_not(None), ProjectDeployment.deployed_on.is_not(None)),
+        select(Pilot.plan_id.label("plan_id"), ProjectDeployment.deployed_on.label("day"))
+        .join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
+        .join(ProjectDeployment, ProjectDeployment.asset_version_id == PilotAssetVersion.asset_version_id)
+        .where(ProjectDeployment.deployed_on.is_not(None))).subquery()
+    return (select(PlanProposal.proposal_id.label("proposal_id"), func.min(by_plan.c.day).label("day"))
+            .join(by_plan, by_plan.c.plan_id == PlanProposal.plan_id)
+            .group_by(PlanProposal.proposal_id).subquery())
+
+
+# --- The improvement flow: throughput and lead time ---
+
+def throughput(session: Session, *, where: DashboardFilter, today: date) -> dict[str, dict[str, int]]:
+    """Per month of the period: proposals submitted, decided and first deployed (three queries)."""
+    months = where.months(today)
+    first, last = date.fromisoformat(months[0] + "-01"), where.until or today
+    scope = proposal_scope(where)
+    deployed = first_deployed()
+    counted = {
+        "submitted": select(month_of(Proposal.created_at), func.count()).where(
+            Proposal.created_at >= datetime.combine(first, time(), tzinfo=UTC),
+            Proposal.created_at < datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC), *scope),
+        "decided": select(month_of(Proposal.decided_on), func.count()).where(
+            Proposal.decided_on >= first, Proposal.decided_on <= last, *scope),
+        "deployed": select(month_of(deployed.c.day), func.count()).select_from(deployed)
+        .join(Proposal, Proposal.id == deployed.c.proposal_id)
+        .where(deployed.c.day >= first, deployed.c.day <= last, *scope),
+    }
+    result = {month: {name: 0 for name in counted} for month in months}
+    for name, statement in counted.items():
+        for month, count in session.exec(statement.group_by(sa.literal_column("1"))).all():
+            if month in result:
+                result[month][name] = count
+    return result
+
+
+LEAD_LIMITS = (30, 90, 180, 365)  # days: the bounds of charts.LEAD_TIMES
+
+
+def lead_times(session: Session, *, where: DashboardFilter) -> tuple[list[int], float | None]:
+    """Proposals first deployed in the period, counted by days from submission to that deployment (in the buckets
+    of LEAD_LIMITS), and the median of those days (two queries)."""
+    deployed = first_deployed()
+    days = days_between(deployed.c.day, day_of(Proposal.created_at))
+    leads = (select(days.label("days")).select_from(deployed).join(Proposal, Proposal.id == deployed.c.proposal_id)
+             .where(*where.period(deployed.c.day), *proposal_scope(where)).subquery())
+    bucket = sa.case(*[(leads.c.days < limit, n) for n, limit in enumerate(LEAD_LIMITS)], else_=len(LEAD_LIMITS))
+    counts = [0] * (len(LEAD_LIMITS) + 1)
+    for n, count in session.exec(select(bucket, func.count()).group_by(bucket)).all():
+        counts[n] = count
+    ranked = select(leads.c.days, *median(leads.c.days, partition=None)).subquery()
+    middle_value = session.exec(select(func.avg(ranked.c.days)).where(middle(ranked))).one()
+    return counts, None if middle_value is None else float(middle_value)
+
+
+# --- Deployment: the projects x assets heatmap and adoption over time ---
+
+HEATMAP_PAGE = 40  # projects per page of the heatmap (its CSV has them all)
+
+
+def _current_release() -> sa.Subquery:
+    """Each asset's current released version (the newest release): asset_id, version_id."""
+    ranked = (select(AssetVersion.asset_id, AssetVersion.id.label("version_id"),
+                     func.row_number().over(partition_by=AssetVersion.asset_id,
+                                            order_by=(AssetVersion.release_date.desc(), AssetVersion.id.desc()))
+                     .label("n"))
+              .where(AssetVersion.status == VersionStatus.RELEASED).subquery())
+    return select(ranked.c.asset_id, ranked.c.version_id).where(ranked.c.n == 1).subquery()
+
+
+def heatmap(session: Session, *, where: DashboardFilter, today: date, everything: bool = False) -> Heatmap:
+    """A page of active projects (by code) x the assets any of them has a row for: each cell the current row's
+    status, whether it is an older version than the asset's current release (drift); four queries."""
+    projects = select(Project.id, Project.code).where(Project.status == ProjectStatus.ACTIVE,
+                                                      *project_scope(Project.id, where))
+    total = session.exec(select(func.count()).select_from(projects.subquery())).one()
+    page = projects.order_by(Project.code)
+    if not everything:
+        page = page.limit(HEATMAP_PAGE).offset((where.page - 1) * HEATMAP_PAGE)
+    shown = session.exec(page).all()
+    current = _current_release()
+    rows = session.exec(
+        select(ProjectDeployment.project_id, AssetVersion.asset_id, ProjectDeployment.status,
+               sa.and_(current.c.version_id.is_not(None), current.c.version_id != AssetVersion.id),
+               ProjectDeployment.deployment_id, ProjectDeployment.id)
+        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+        .outerjoin(current, current.c.asset_id == AssetVersion.asset_id)
+        .where(ProjectDeployment.project_id.in_([project_id for project_id, _ in shown]), ~superseded(),
+               *asset_scope(AssetVersion.asset_id, where))).all()
+    asset_ids = {asset_id for _, asset_id, *_ in rows}
+    assets = session.exec(select(ProcessAsset.id, ProcessAsset.title, ProcessAsset.review_due_on)
+                          .where(ProcessAsset.id.in_(asset_ids)).order_by(ProcessAsset.title)).all()
+    return Heatmap(list(shown), [(asset_id, title, due is not None and due <= today) for asset_id, title, due in assets],
+                   {(project_id, asset_id): (status, bool(drift), deployment_id, row_id)
+                    for project_id, asset_id, status, drift, deployment_id, row_id in rows}, total,
+                   page=1 if everything else where.page, pages=1 if everything else -(-total // HEATMAP_PAGE))
+
+
+ADOPTION_ASSETS = 6  # on one chart at most: more lines are not compared by eye
+
+
+def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
+    """For the chosen asset (or the most widely applicable ones): the share of active projects it applies to that
+    have deployed and verified it by each date, and the median days from release; four queries."""
+    active = select(Project.id).where(Project.status == ProjectStatus.ACTIVE, *project_scope(Project.id, where))
+    current_rows = (select(AssetVersion.asset_id, func.count(sa.distinct(ProjectDeployment.project_id)).label("n"))
+                    .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                    .where(ProjectDeployment.project_id.in_(active), ~superseded(),
+                           ProjectDeployment.status != RowStatus.NOT_APPLICABLE,
+                           *asset_scope(AssetVersion.asset_id, where))
+                    .group_by(AssetVersion.asset_id))
+    applicable = session.exec(current_rows.order_by(sa.desc("n"), AssetVersion.asset_id).limit(ADOPTION_ASSETS)).all()
+    chosen = [asset_id for asset_id, _ in applicable]
+    titles = dict(session.exec(select(ProcessAsset.id, ProcessAsset.title).where(ProcessAsset.id.in_(chosen))).all())
+    curves: dict[tuple[int, str], list[tuple[date, int]]] = {}
+    for stage, column in (("deployed", ProjectDeployment.deployed_on), ("verified", ProjectDeployment.verified_on)):
+        firsts = (select(AssetVersion.asset_id, ProjectDeployment.project_id, func.min(column).label("day"))
+                  .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                  .where(AssetVersion.asset_id.in_(chosen), ProjectDeployment.project_id.in_(active),
+                         column.is_not(None))
+                  .group_by(AssetVersion.asset_id, ProjectDeployment.project_id).subquery())
+        for asset_id, day, running in session.exec(
+                select(firsts.c.asset_id, firsts.c.day,
+                       func.sum(func.count()).over(partition_by=firsts.c.asset_id, order_by=firsts.c.day))
+                .group_by(firsts.c.asset_id, firsts.c.day).order_by(firsts.c.asset_id, firsts.c.day)).all():
+            curves.setdefault((asset_id, stage), []).append((day, int(running)))
+    waits = sa.union_all(*[
+        select(AssetVersion.asset_id.label("asset_id"), sa.literal(stage).label("stage"),
+               days_between(column, AssetVersion.release_date).label("days"))
+        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+        .where(AssetVersion.asset_id.in_(chosen), ProjectDeployment.project_id.in_(active), column.is_not(None),
+               AssetVersion.release_date.is_not(None))
+        for stage, column in (("deployed", ProjectDeployment.deployed_on), ("verified", ProjectDeployment.verified_on))
+    ]).subquery()
+    ranked = select(waits.c.asset_id, waits.c.stage, waits.c.days,
+                    *median(waits.c.days, partition=(waits.c.asset_id, waits.c.stage))).subquery()
+    medians = {(asset_id, stage): float(value) for asset_id, stage, value in session.exec(
+        select(ranked.c.asset_id, ranked.c.stage, func.avg(ranked.c.days)).where(middle(ranked))
+        .group_by(ranked.c.asset_id, ranked.c.stage)).all()}
+    return [Adoption(titles[asset_id], n, curves.get((asset_id, "deployed"), []), curves.get((asset_id, "verified"), []),
+                     medians.get((asset_id, "deployed")), medians.get((asset_id, "verified")))
+            for asset_id, n in applicable]
+
+
+# --- Action plans: the timeline, and overdue work by owner ---
+
+TIMELINE_PLANS = 40  # the most recent plans on the timeline
+
+
+def plan_timeline(session: Session, *, where: DashboardFilter, today: date) -> list[PlanSpan]:
+    """Plans not cancelled (serving the objective; overlapping the period), planned against actual: one query."""
+    statement = (select(ActionPlan.title, ActionPlan.status, ActionPlan.planned_start, ActionPlan.planned_end,
+                        ActionPlan.started_on, ActionPlan.completed_on)
+                 .where(ActionPlan.status != PlanStatus.CANCELLED)
+                 .order_by(ActionPlan.planned_start.desc(), ActionPlan.id.desc()).limit(TIMELINE_PLANS))
+    statement = statement.where(*plan_scope(where))
+    if where.since:
+        statement = statement.where(ActionPlan.planned_end >= where.since)
+    if where.until:
+        statement = statement.where(ActionPlan.planned_start <= where.until)
+    spans = []
+    for title, status, start, end, started, completed in session.exec(statement).all():
+        actual = (started, completed or max(today, started)) if started else None
+        late = (completed or today) > end and status in (*UNDER_WAY, PlanStatus.COMPLETED)
+        spans.append(PlanSpan(title, status.label, (start, end), actual, late))
+    return spans[::-1]
+
+
+def overdue_by_owner(session: Session, *, today: date) -> list[tuple[str, int, int]]:
+    """(owner's name, overdue commitments, overdue noncompliances), most overdue first: two queries."""
+    counted: dict[str, list[int]] = {}
+    for n, model in enumerate((Commitment, Noncompliance)):
+        for name, count in session.exec(select(User.name, func.count()).select_from(model)
+                                        .join(User, User.id == model.owner_id)
+                                        .where(overdue_clause(model, today)).group_by(User.id, User.name)).all():
+            counted.setdefault(name, [0, 0])[n] = count
+    return sorted(((name, *counts) for name, counts in counted.items()), key=lambda r: (-(r[1] + r[2]), r[0]))
+
+
+# --- Experience: pilots, tailoring, compliance, lessons ---
+
+def pilots_by_decision(session: Session, *, where: DashboardFilter) -> dict[str, int]:
+    """Decided pilots by decision (decided in the period), and those still to decide by status: one query."""
+    period = where.period(Pilot.decided_on)
+    rows = session.exec(select(Pilot.status, Pilot.decision, func.count())
+                        .where(*([sa.or_(Pilot.decided_on.is_(None), sa.and_(*period))] if period else []))
+                        .group_by(Pilot.status, Pilot.decision)).all()
+    counted: dict[str, int] = {}
+    for status, decision, count in rows:
+        label = decision.label if decision else f"Not decided yet ({status.label.lower()})"
+        counted[label] = counted.get(label, 0) + count
+    return counted
+
+
+HOT_SPOTS = 15
+
+
+def tailoring_hot_spots(session: Session, *, where: DashboardFilter) -> list[tuple[str, str, int, int]]:
+    """The most tailored elements: (asset, element, records, projects), tailoring not rejected; one query."""
+    return [tuple(row) for row in session.exec(
+        select(ProcessAsset.title, TailoringRecord.element, func.count(),
+               func.count(sa.distinct(TailoringRecord.project_id)))
+        .join(AssetVersion, AssetVersion.id == TailoringRecord.asset_version_id)
+        .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)
+        .where(TailoringRecord.status != TailoringStatus.REJECTED, *where.period(TailoringRecord.tailored_on),
+               *asset_scope(AssetVersion.asset_id, where), *project_scope(TailoringRecord.project_id, where))
+        .group_by(ProcessAsset.title, TailoringRecord.element)
+        .order_by(func.count().desc(), ProcessAsset.title, TailoringRecord.element).limit(HOT_SPOTS)).all()]
+
+
+def _audit_results(where: DashboardFilter, *columns):
+    """`columns` of the completed audits' results the filters keep."""
+    return (select(*columns).select_from(AuditResult).join(ComplianceAudit, ComplianceAudit.id == AuditResult.audit_id)
+            .join(AssetVersion, AssetVersion.id == AuditResult.asset_version_id)
+            .where(ComplianceAudit.status == AuditStatus.COMPLETED, *where.period(ComplianceAudit.audit_date),
+                   *asset_scope(AssetVersion.asset_id, where), *project_scope(ComplianceAudit.project_id, where)))
+
+
+def compliance_over_time(session: Session, *, where: DashboardFilter) -> dict[str, dict[Compliance, int]]:
+    """Completed audits' results per month of the audit: one query."""
+    month = month_of(ComplianceAudit.audit_date)
+    counted: dict[str, dict[Compliance, int]] = {}
+    for when, result, count in session.exec(_audit_results(where, month, AuditResult.result, func.count())
+                                            .group_by(month, AuditResult.result).order_by(month)).all():
+        counted.setdefault(when, {})[result] = count
+    return counted
+
+
+def compliance_by_asset(session: Session, *, where: DashboardFilter) -> dict[str, dict[Compliance, int]]:
+    """Completed audits' results per asset: one query."""
+    counted: dict[str, dict[Compliance, int]] = {}
+    for title, result, count in session.exec(
+            _audit_results(where, ProcessAsset.title, AuditResult.result, func.count())
+            .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)
+            .group_by(ProcessAsset.title, AuditResult.result).order_by(ProcessAsset.title)).all():
+        counted.setdefault(title, {})[result] = count
+    return counted
+
+
+def lessons_by_status(session: Session, *, where: DashboardFilter) -> dict[tuple[LessonStatus, Polarity], int]:
+    """Lessons (logged in the period, of the project, area or asset) by status and polarity: one query."""
+    clauses = [*where.period(day_of(Lesson.created_at)), *project_scope(Lesson.project_id, where)]
+    if where.asset_id:
+        clauses.append(Lesson.asset_id == where.asset_id)
+    if where.area_id:
+        clauses.append(Lesson.area_id == where.area_id)
+    return {(status, polarity): count for status, polarity, count in session.exec(
+        select(Lesson.status, Lesson.polarity, func.count()).where(*clauses)
+        .group_by(Lesson.status, Lesson.polarity)).all()}
+
+
+# --- Appraisals ---
+
+def ratings(session: Session, *, where: DashboardFilter) -> Ratings:
+    """Ratings of each process area across the completed appraisals (the last ten): two queries."""
+    appraisals = session.exec(select(Appraisal.id, Appraisal.title, Appraisal.completed_on)
+                              .where(Appraisal.status == AppraisalStatus.COMPLETED)
+                              .order_by(Appraisal.completed_on.desc(), Appraisal.id.desc()).limit(10)).all()[::-1]
+    statement = (select(Rating.area_id, ProcessArea.code, Rating.appraisal_id, Rating.value, Rating.capability_level)
+                 .join(ProcessArea, ProcessArea.id == Rating.area_id)
+                 .where(Rating.appraisal_id.in_([appraisal_id for appraisal_id, *_ in appraisals]))
+                 .order_by(ProcessArea.code))
+    if where.area_id:
+        statement = statement.where(Rating.area_id == where.area_id)
+    rows = session.exec(statement).all()
+    return Ratings(list(appraisals), list(dict.fromkeys((area_id, code) for area_id, code, *_ in rows)),
+                   {(area_id, appraisal_id): (value, level) for area_id, _, appraisal_id, value, level in rows})

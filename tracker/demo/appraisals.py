@@ -13,8 +13,9 @@ from tracker.appraisals.forms import (
     FindingInput,
     ParticipantInput,
     QuestionInput,
+    RatingInput,
 )
-from tracker.demo.story import Story
+from tracker.demo.story import SET_UP, Story
 from tracker.process_areas.models import ProcessArea
 from tracker.validation import parse
 
@@ -37,7 +38,13 @@ FINDINGS = [
 ]
 
 
+# The SCAMPI A of two years before, entered when the tracker was set up: its ratings start the ratings chart.
+RATINGS = [("PP", "satisfied", 2), ("REQM", "partially", 1), ("VER", "not_satisfied", 1), ("CM", "satisfied", 2),
+           ("PPQA", "partially", 1)]
+
+
 def appraisal_events(story: Story) -> None:
+    story.on(SET_UP + 3, lambda: _earlier_scampi_a(story))
     story.on(-365, lambda: _plan_scampi(story))
     for day, to in ((-360, "preparation"), (-350, "execution"), (-342, "reporting"), (-336, "aftercare"),
                     (-300, "completed")):
@@ -64,6 +71,22 @@ def _plan(story: Story, key: str, fields: dict, *, team: list[str], projects: li
     form.setlist("area_ids", _area_ids(story, *areas))
     story.made[key] = service.create_appraisal(story.session, data=parse(AppraisalInput, form),
                                                by=story.users["sepg"])
+
+
+def _earlier_scampi_a(story: Story) -> None:
+    _plan(story, "scampi-a", {
+        "title": "SCAMPI A benchmark", "reference_model": "cmmi_dev", "method": "scampi_a",
+        "scope_notes": "The benchmark appraisal two years ago, recorded from its final findings presentation.",
+        "preparation_on": story.date(-780), "execution_on": story.date(-760), "reporting_on": story.date(-752),
+        "aftercare_on": story.date(-745), "completion_on": story.date(-730)},
+        team=["quality"], projects=["PAY"], areas=[code for code, *_ in RATINGS])
+    for to in ("preparation", "execution", "reporting"):
+        _move(story, "scampi-a", to)
+    for code, value, level in RATINGS:
+        service.rate(story.session, appraisal=story.made["scampi-a"], by=story.users["sepg"], data=RatingInput(
+            area_id=_area_ids(story, code)[0], value=value, capability_level=level))
+    for to in ("aftercare", "completed"):
+        _move(story, "scampi-a", to)
 
 
 def _plan_scampi(story: Story) -> None:
