@@ -158,3 +158,42 @@ def test_the_plans_chart_counts_the_commitments_of_plans_under_way(db, make_plan
                     completed_on=today - timedelta(days=2))  # late
     [work] = plan_work(db, where=DashboardFilter(), today=today)
     assert (work.title, work.total, work.done, work.overdue, work.on_time) == ("Checklists", 4, 2, 1, 1)
+
+
+@pytest.fixture
+def demo(db, app):
+    from tracker.demo import load_demo
+    with app.app_context():
+        assert load_demo(db)
+    db.expire_all()
+
+
+@pytest.mark.parametrize("board", ["", "deployment", "flow", "plans", "experience", "appraisals"])
+def test_every_board_makes_the_same_number_of_queries_at_two_sizes(client, db, demo, login_as, make_user, board,
+                                                                   query_counter,
+                                                                   make_project, make_deployment, make_proposal,
+                                                                   make_plan, make_commitment, make_tailoring,
+                                                                   make_audit, make_lesson, make_pilot):
+    from tracker.action_plans.models import PlanStatus
+    from tracker.compliance.models import AuditResult, AuditStatus, Compliance
+    login_as(Role.STEERING)
+    url = f"/dashboards/{board}"
+    assert client.get(url).status_code == 200
+    query_counter.clear()
+    client.get(url)
+    at_demo_size = len(query_counter)
+    version = released(db, make_user(Role.PROCESS_GROUP), "Another procedure")
+    projects = [make_project() for _ in range(15)]
+    make_deployment(projects, [version], status=RowStatus.DEPLOYED)
+    for n in range(15):
+        plan = make_plan(PlanStatus.IN_PROGRESS, proposals=[make_proposal()], started_on=date(2026, 2, 1))
+        make_commitment(plan, due_date=date(2026, 1, 1))
+        make_pilot(plan, versions=[version])
+        make_tailoring(projects[n], version, element=f"Step {n}")
+        audit = make_audit(projects[n], status=AuditStatus.COMPLETED)
+        db.add(AuditResult(audit_id=audit.id, asset_version_id=version.id, result=Compliance.PARTIALLY))
+        make_lesson()
+    db.commit()
+    query_counter.clear()
+    assert client.get(url).status_code == 200
+    assert len(query_counter) == at_demo_size, board

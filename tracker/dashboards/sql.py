@@ -65,4 +65,4 @@ def median(value, *, partition) -> tuple:
 
 def middle(ranked) -> sa.ColumnElement:
     """The middle row (odd count) or the two middle rows (even count) of a subquery with `median`'s columns."""
-    return sa.or_(ranked.c.position == (ranked.c.total + 1) / 2, ranked.c.position == ranked.c.total / 2 + 1)
+    return sa.or_(ranked.c.position == (ranked.c.total + 1) // 2, ranked.c.position == ranked.c.total // 2 + 1)
