@@ -26,6 +26,7 @@ from tracker.deployments.workflow import ROW_TRANSITIONS
 from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
+from tracker.reviews.workflow import MEETING_TRANSITIONS
 from tracker.tailoring.workflow import TAILORING_TRANSITIONS
 
 SG, ST, LD, MB, AD = "process_group", "steering", "project_lead", "member", "admin"
@@ -81,6 +82,11 @@ EXPECTED_MOVES = {
     "asset version": (VERSION_TRANSITIONS, f"""
         draft -> released: {SG}
         released -> retired: {SG}
+    """),
+    "steering review": (MEETING_TRANSITIONS, f"""
+        planned -> held: {SG} {ST}
+        held -> closed: {SG} {ST}
+        planned -> cancelled: {SG} {ST}
     """),
     "pilot": (PILOT_TRANSITIONS, f"""
         planned -> running: {SG}
@@ -154,6 +160,9 @@ EXPECTED_POLICY = f"""
     settings.manage: {AD}
     objective.edit: {SG} {ST}
     objective.measure: {ALL}
+    review.edit: {SG} {ST}
+    review.manage: {SG} {ST}
+    review.decide: {SG} {ST}
     proposal.submit: {ALL}
     proposal.comment: {ALL}
     proposal.edit: {ALL}

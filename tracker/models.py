@@ -51,6 +51,7 @@ from tracker.proposals.models import (
                                          ProposalObjective,
 )
 from tracker.reminders.models import JobRun, Notification, ReminderRule, SchedulerLease
+from tracker.reviews.models import MeetingDecision, ReviewAttendee, ReviewMeeting
 from tracker.tailoring.models import TailoringRecord, TailoringSettings
 
 __all__ = [
@@ -60,6 +61,6 @@ __all__ = [
     "ActionPlan", "AssetArea", "AssetVersion", "AuditEvent", "BusinessObjective", "Measurement", "Commitment", "JointReview",
     "JointReviewAttendee", "Pilot", "PilotAssetVersion", "PilotProject", "PlanIssue", "PlanObjective", "PlanProposal",
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
-    "JobRun", "Notification", "ReminderRule", "SchedulerLease",
+    "JobRun", "Notification", "ReminderRule", "SchedulerLease", "MeetingDecision", "ReviewAttendee", "ReviewMeeting",
     "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
 ]

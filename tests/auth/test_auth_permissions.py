@@ -17,6 +17,7 @@ from tracker.home.views import plotly_version
 from tracker.objectives.models import Measurement
 from tracker.projects.models import Project
 from tracker.reminders.models import Notification
+from tracker.reviews.models import ReviewMeeting
 
 # Flask's own static route serves files from tracker/static only.
 FRAMEWORK_ENDPOINTS = {"static"}
@@ -52,13 +53,16 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
     measurement = Measurement(objective_id=objective.id, measured_on=date(2026, 6, 1), value=7, source="Report",
                               recorded_by_id=owner.id)
     db.add(measurement)
+    meeting = ReviewMeeting(title="Q3 review", held_on=date(2026, 10, 1), period_from=date(2026, 7, 1),
+                            period_to=date(2026, 9, 30), chair_id=owner.id)
+    db.add(meeting)
     reminder = Notification(rule="commitment_due", subject="commitment:1", recipient_id=other_lead.id,
                             period="due:2026-06-30", title="Commitment due", link="/")
     db.add(reminder)
     db.commit()
     return {"project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
             "version": plotly_version(), "objective_id": objective.id,
-            "measurement_id": measurement.id, "proposal_id": make_proposal().id,
+            "measurement_id": measurement.id, "meeting_id": meeting.id, "proposal_id": make_proposal().id,
             "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,
             "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1,
             "notification_id": reminder.id, "key": "commitment_due", "job": "sweep", "token": "not-a-token"} | sg3_objects(

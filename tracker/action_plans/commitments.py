@@ -17,6 +17,7 @@ from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.due import DUE, overdue_clause
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
+from tracker.reviews.models import ReviewMeeting
 from tracker.workflow import make_move
 
 DONE, CANCELLED = CommitmentStatus.DONE, CommitmentStatus.CANCELLED
@@ -29,18 +30,24 @@ def _owner(session: Session, owner_id: int) -> User:
     return owner
 
 
-def add(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: User,
-        joint_review_id: int | None = None) -> Commitment:
-    """Commit someone to a piece of the plan's work; the caller commits when part of a larger write."""
-    authorize(by, "commitment.add")
-    ensure_open(plan)
+def add(session: Session, *, plan: ActionPlan | None, data: CommitmentInput, by: User,
+        joint_review_id: int | None = None, meeting: ReviewMeeting | None = None) -> Commitment:
+    """Commit someone to a piece of the plan's work, or to an action item of a steering review (on a plan or on
+    none: the review's service has checked who may give it); the caller commits when part of a larger write."""
+    if meeting is None:
+        authorize(by, "commitment.add")
+    if plan is not None:
+        ensure_open(plan)
     owner = _owner(session, data.owner_id)
-    commitment = Commitment(plan_id=plan.id, description=data.description, owner_id=owner.id,
-                            due_date=data.due_date, joint_review_id=joint_review_id)
+    commitment = Commitment(plan_id=plan.id if plan else None, meeting_id=meeting.id if meeting else None,
+                            description=data.description, owner_id=owner.id, due_date=data.due_date,
+                            joint_review_id=joint_review_id)
     session.add(commitment)
     flush(session)
-    record_create(session, commitment, by=by, fields={"plan": f"#{plan.id}", "description": data.description,
-                                                      "owner": owner.name, "due_date": data.due_date})
+    record_create(session, commitment, by=by, fields={"plan": f"#{plan.id}" if plan else None,
+                                                      "steering review": meeting.title if meeting else None,
+                                                      "description": data.description, "owner": owner.name,
+                                                      "due_date": data.due_date})
     return commitment
 
 
@@ -70,6 +77,13 @@ def move_commitment(session: Session, *, commitment: Commitment, data: Commitmen
     return commitment
 
 
+def of_meeting(session: Session, *, meeting_id: int) -> list[Commitment]:
+    """A steering review's action items, soonest due first."""
+    return list(session.exec(select(Commitment).where(Commitment.meeting_id == meeting_id)
+                             .options(selectinload(Commitment.owner), selectinload(Commitment.plan))
+                             .order_by(Commitment.due_date, Commitment.id)).all())
+
+
 def of_plan(session: Session, *, plan_id: int) -> list[Commitment]:
     return list(session.exec(select(Commitment).where(Commitment.plan_id == plan_id)
                              .options(selectinload(Commitment.owner))
@@ -80,7 +94,8 @@ def of_user(session: Session, *, user_id: int, include_closed: bool = False,
             overdue_only: bool = False) -> list[Commitment]:
     """A person's commitments across plans, soonest due first (only the overdue ones, if asked)."""
     statement = select(Commitment).where(Commitment.owner_id == user_id).options(
-        selectinload(Commitment.plan), selectinload(Commitment.owner)).order_by(Commitment.due_date, Commitment.id)
+        selectinload(Commitment.plan), selectinload(Commitment.meeting), selectinload(Commitment.owner)
+    ).order_by(Commitment.due_date, Commitment.id)
     if not include_closed:
         statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
     if overdue_only:

@@ -10,6 +10,7 @@ from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 from tracker.enums import Labelled
 from tracker.objectives.models import BusinessObjective
+from tracker.reviews.models import ReviewMeeting
 from tracker.proposals.models import Proposal
 
 
@@ -126,9 +127,13 @@ _commitment_version = version_column()
 
 
 class Commitment(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_commitment_status_due", "status", "due_date"),)  # what is due, and overdue
+    """Work someone committed to: on an action plan, or an action item of a steering review (or both)."""
+    __table_args__ = (sa.Index("ix_commitment_status_due", "status", "due_date"),  # what is due, and overdue
+                      sa.CheckConstraint("plan_id IS NOT NULL OR meeting_id IS NOT NULL",
+                                         name="ck_commitment_plan_or_meeting"))
     id: int | None = Field(default=None, primary_key=True)
-    plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
+    plan_id: int | None = Field(default=None, foreign_key="action_plan.id", index=True, ondelete="CASCADE")
+    meeting_id: int | None = Field(default=None, foreign_key="review_meeting.id", index=True, ondelete="CASCADE")
     description: str = Field(max_length=500)
     owner_id: int = Field(foreign_key="user.id", index=True)
     due_date: date
@@ -139,7 +144,8 @@ class Commitment(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_commitment_version)
 
     owner: User = Relationship()
-    plan: ActionPlan = Relationship()
+    plan: ActionPlan | None = Relationship()
+    meeting: ReviewMeeting | None = Relationship()
 
     __mapper_args__ = versioned(_commitment_version)
 

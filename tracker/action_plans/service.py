@@ -1,5 +1,6 @@
 """Process action plans (SP 2.1): writing them, moving them along, and keeping their proposals in step."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
@@ -111,8 +112,10 @@ def update_plan(session: Session, *, plan: ActionPlan, data: PlanInput, by: User
     return plan
 
 
-def move_plan(session: Session, *, plan: ActionPlan, data: PlanMoveInput, by: User) -> ActionPlan:
-    """Review, approve (keeping a revision), start, complete (with the actual result) or cancel a plan."""
+def move_plan(session: Session, *, plan: ActionPlan, data: PlanMoveInput, by: User,
+              also: Callable[[], None] | None = None) -> ActionPlan:
+    """Review, approve (keeping a revision), start, complete (with the actual result) or cancel a plan (`also`:
+    as move_proposal)."""
     def effects() -> dict[str, object]:
         if data.to == PlanStatus.IN_PROGRESS:
             return {} if plan.started_on else {"started_on": utcnow().date()}
@@ -127,6 +130,8 @@ def move_plan(session: Session, *, plan: ActionPlan, data: PlanMoveInput, by: Us
         _follow_with_proposals(session, plan=plan, by=by)
         if data.to == PlanStatus.APPROVED:
             keep_revision(session, plan=plan, by=by)
+        if also is not None:
+            also()
 
     make_move(session, plan, table=PLAN_TRANSITIONS, to=data.to, seen=data.version, by=by, action="plan.move",
               rationale=data.rationale, effects=effects, then=then)

@@ -16,6 +16,7 @@ from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role
 from tracker.errors import DomainError, InvalidTransition, PermissionDenied
 from tracker.pilots.models import EDITABLE as PILOT_EDITABLE
 from tracker.proposals.models import EDITABLE as PROPOSAL_EDITABLE
+from tracker.reviews.models import EDITABLE as REVIEW_EDITABLE
 from tracker.proposals.models import EDITABLE_BY_SUBMITTER
 
 PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
@@ -32,6 +33,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "user.manage": frozenset({Role.ADMIN}),
     "settings.manage": frozenset({Role.ADMIN}),
     "objective.edit": PG | STEERING,
+    "review.edit": PG | STEERING,  # a steering review's plan (date, period, attendees), while it is planned
+    "review.manage": PG | STEERING,  # hold and close it, give action items, mail the pack
+    "review.decide": PG | STEERING,  # which decision, by whom: each record's own transition table
     "objective.measure": EVERYONE,  # the process group and the committee any objective; others those they own
     "proposal.submit": EVERYONE,
     "proposal.comment": EVERYONE,
@@ -124,6 +128,7 @@ def _edit_states(action: str):
         "plan.edit": (PLAN_EDITABLE, "Only a draft plan can be edited: use Revise to return it to draft."),
         "pilot.edit": (PILOT_EDITABLE, "A decided pilot is not edited any more."),
         "appraisal.edit": (APPRAISAL_EDITABLE, "A {status} appraisal is not edited any more."),
+        "review.edit": (REVIEW_EDITABLE, "Only a planned review is edited: its pack is frozen once it is held."),
     }.get(action)
 
 

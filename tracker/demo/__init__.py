@@ -23,6 +23,7 @@ from tracker.db import utcnow
 from tracker.demo.appraisals import appraisal_events
 from tracker.demo.deployment import deployment_events
 from tracker.demo.pipeline import pipeline_events
+from tracker.demo.reviews import review_events
 from tracker.demo.story import SET_UP, Story, add_draft, release
 from tracker.process_areas.models import ProcessArea
 from tracker.process_areas.service import seed_catalog
@@ -102,6 +103,7 @@ def load_demo(session: Session, *, force: bool = False, today: date | None = Non
     appraisal_events(story)
     pipeline_events(story)
     deployment_events(story)
+    review_events(story)
     story.run()
     # What the year left due or overdue is reminded of at once (the scheduler sweeps again when it starts).
     sweep(session, now=datetime.combine(story.today, time(), tzinfo=UTC))

@@ -175,8 +175,7 @@ def _checklist_plan(story: Story) -> None:
     on(-150, lambda: complete(story, "c-train", "lead"))  # ten days late
     on(-130, lambda: _joint_review(story))
     on(-130, lambda: move_pilot(story, "evaluating"))
-    on(-120, lambda: move_pilot(story, "decided", by="steering", decision="adopt", rationale=(
-        "Target met on both projects. Review effort rose 15%, more than paid back by less rework in test.")))
+    # -120: the steering committee adopts the pilot in its third-quarter review (tracker/demo/reviews.py)
     on(-115, lambda: complete(story, "c-trim", "member"))
     on(-110, lambda: release(story, "Peer review procedure", "1.1"))
     on(-110, lambda: complete(story, "c-release", "quality"))  # the day it was released: on time

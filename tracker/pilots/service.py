@@ -1,5 +1,6 @@
 """Pilots of new or changed asset versions, their decision, and the gate on deploying what was piloted."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
@@ -84,8 +85,9 @@ def update_pilot(session: Session, *, pilot: Pilot, data: PilotInput, by: User) 
     return pilot
 
 
-def move_pilot(session: Session, *, pilot: Pilot, data: PilotMoveInput, by: User) -> Pilot:
-    """Start, evaluate, or decide a pilot; a decision names its outcome and why."""
+def move_pilot(session: Session, *, pilot: Pilot, data: PilotMoveInput, by: User,
+               also: Callable[[], None] | None = None) -> Pilot:
+    """Start, evaluate, or decide a pilot; a decision names its outcome and why (`also`: as move_proposal)."""
     to = data.to
     if to == PilotStatus.DECIDED and data.decision == PilotDecision.EXTEND:
         to = PilotStatus.RUNNING  # extending is decided, and the pilot runs on
@@ -99,7 +101,8 @@ def move_pilot(session: Session, *, pilot: Pilot, data: PilotMoveInput, by: User
                 "decision_rationale": data.rationale, "decided_by_id": by.id, "decided_on": utcnow().date()}
 
     make_move(session, pilot, table=PILOT_TRANSITIONS, to=to, seen=data.version, by=by, action="pilot.move",
-              rationale=data.rationale, effects=effects, shown={"decided_by_id": lambda uid: session.get(User, uid).name})
+              rationale=data.rationale, effects=effects, then=also,
+              shown={"decided_by_id": lambda uid: session.get(User, uid).name})
     return pilot
 
 

@@ -1,5 +1,6 @@
 """Improvement proposals: submission, triage along the workflow table, duplicates, comments."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
@@ -175,8 +176,10 @@ def update_proposal(session: Session, *, proposal: Proposal, data: ProposalInput
     return proposal
 
 
-def move_proposal(session: Session, *, proposal: Proposal, data: ProposalMoveInput, by: User) -> Proposal:
-    """Triage or decide: the transition table says who may, and when a rationale is required."""
+def move_proposal(session: Session, *, proposal: Proposal, data: ProposalMoveInput, by: User,
+                  also: Callable[[], None] | None = None) -> Proposal:
+    """Triage or decide: the transition table says who may, and when a rationale is required. `also` records
+    what else the move means (a steering review's decision), in the same transaction."""
     def effects() -> dict[str, object]:
         changes: dict[str, object] = {}
         if data.to == ProposalStatus.ESCALATED:
@@ -188,7 +191,7 @@ def move_proposal(session: Session, *, proposal: Proposal, data: ProposalMoveInp
         return changes
 
     make_move(session, proposal, table=PROPOSAL_TRANSITIONS, to=data.to, seen=data.version, by=by,
-              action="proposal.move", rationale=data.rationale, effects=effects,
+              action="proposal.move", rationale=data.rationale, effects=effects, then=also,
               shown={"duplicate_of_id": lambda pid: f"#{pid}", "decided_by_id": lambda uid: session.get(User, uid).name})
     return proposal
 

@@ -82,7 +82,8 @@ def _dates(session: Session, user: User) -> list[tuple[str, date, str, str]]:
     owing = DUE[Commitment][1]
     for c in session.exec(select(Commitment).where(Commitment.owner_id == user.id, Commitment.status.in_(owing))):
         found.append((f"commitment-{c.id}", c.due_date, f"Due: {c.description}",
-                      path_for("plans.detail", plan_id=c.plan_id, _anchor=f"commitment-{c.id}")))
+                      path_for("plans.detail", plan_id=c.plan_id, _anchor=f"commitment-{c.id}") if c.plan_id
+                      else path_for("reviews.detail", meeting_id=c.meeting_id, _anchor=f"commitment-{c.id}")))
     for n in session.exec(select(Noncompliance).where(Noncompliance.owner_id == user.id,
                                                       Noncompliance.status.in_(DUE[Noncompliance][1]))):
         found.append((f"noncompliance-{n.id}", n.due_date, f"Noncompliance due: {n.description}",

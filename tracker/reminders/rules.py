@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.joint_reviews import UNDER_WAY, next_due
 from tracker.action_plans.models import ActionPlan, Commitment, JointReview, PlanStatus
+from tracker.reviews.models import ReviewMeeting
 from tracker.appraisals import cadence
 from tracker.appraisals.models import (
     Answer,
@@ -108,24 +109,31 @@ OVER = (PlanStatus.COMPLETED, PlanStatus.CANCELLED)  # a plan over owes no more 
 
 
 def _commitments(session: Session, clause) -> list:
-    return plain_rows(session, select(Commitment.id, Commitment.description, Commitment.due_date, Commitment.owner_id,
-                               Commitment.plan_id, ActionPlan.owner_id).join(ActionPlan)
-                        .where(Commitment.status.in_(_owing(Commitment)), ActionPlan.status.not_in(OVER), clause))
+    """Owed commitments: (id, description, due, owner, its page, whom to escalate to: the plan's owner, else the
+    chair of the steering review that gave the action item)."""
+    plan, meeting = pages("plans.detail", "plan_id"), pages("reviews.detail", "meeting_id")
+    rows = plain_rows(session, select(Commitment.id, Commitment.description, Commitment.due_date, Commitment.owner_id,
+                                      Commitment.plan_id, ActionPlan.owner_id, Commitment.meeting_id,
+                                      ReviewMeeting.chair_id)
+                      .outerjoin(ActionPlan, ActionPlan.id == Commitment.plan_id)
+                      .outerjoin(ReviewMeeting, ReviewMeeting.id == Commitment.meeting_id)
+                      .where(Commitment.status.in_(_owing(Commitment)),
+                             sa.or_(ActionPlan.id.is_(None), ActionPlan.status.not_in(OVER)), clause))
+    return [(id_, description, due, owner,
+             f"{plan(plan_id) if plan_id else meeting(meeting_id)}#commitment-{id_}", plan_owner or chair)
+            for id_, description, due, owner, plan_id, plan_owner, meeting_id, chair in rows]
 
 
 def commitments_due(session: Session, today: date, days: int) -> Iterable[Item]:
-    plan = pages("plans.detail", "plan_id")
-    for id_, description, due, owner, plan_id, _ in _commitments(
+    for id_, description, due, owner, link, _ in _commitments(
             session, Commitment.due_date.between(today, today + timedelta(days=days))):
-        yield Item(f"commitment:{id_}", f"due:{due}", f"Commitment due {due}: {description}",
-                   f"{plan(plan_id)}#commitment-{id_}", due, (owner,))
+        yield Item(f"commitment:{id_}", f"due:{due}", f"Commitment due {due}: {description}", link, due, (owner,))
 
 
 def commitments_overdue(session: Session, today: date, days: int) -> Iterable[Item]:
-    plan = pages("plans.detail", "plan_id")
-    for id_, description, due, owner, plan_id, plan_owner in _commitments(session, overdue_clause(Commitment, today)):
+    for id_, description, due, owner, link, escalate in _commitments(session, overdue_clause(Commitment, today)):
         yield Item(f"commitment:{id_}", f"overdue:{due}", f"Commitment overdue since {due}: {description}",
-                   f"{plan(plan_id)}#commitment-{id_}", due, (owner,), overdue_since=due, escalate_to=(plan_owner,))
+                   link, due, (owner,), overdue_since=due, escalate_to=(escalate,))
 
 
 # --- noncompliances ----------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// The one script of the app. htmx does the talking; this file only draws charts embedded as JSON.
+// The one script of the app. htmx does the talking; this file draws charts embedded as JSON (a chart point that
+// carries a path, such as a heatmap cell, leads to it) and prints on a [data-print] button.
 // A chart is <div class="chart" data-figure="ID"> plus <script type="application/json" id="ID">{figure}</script>,
 // which works under a strict Content-Security-Policy (no inline script runs).
 (function () {
@@ -9,9 +10,20 @@
       var source = document.getElementById(el.dataset.figure);
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true });
+      window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true })
+        .then(function () {
+          if (el.dataset.linked) { return; }
+          el.dataset.linked = "1";
+          el.on("plotly_click", function (evt) {
+            var url = evt.points.length ? evt.points[0].customdata : null;
+            if (typeof url === "string" && url.charAt(0) === "/") { window.location.assign(url); }
+          });
+        });
     });
   }
+  document.addEventListener("click", function (evt) {
+    if (evt.target.closest && evt.target.closest("[data-print]")) { window.print(); }
+  });
   // Filters leave empty fields out of the URL: /projects/?q=pay, not ?q=pay&phase=&status=.
   document.addEventListener("htmx:configRequest", function (evt) {
     if (evt.detail.verb !== "get") { return; }
