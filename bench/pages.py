@@ -18,6 +18,7 @@ from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, Version
 from tracker.auth.models import User
 from tracker.auth.roles import Role
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.status import mark_current
 from tracker.migrations import upgrade
 from tracker.process_areas.service import seed_catalog
 from tracker.projects.models import Phase, Project, ProjectLead
@@ -60,6 +61,8 @@ def fill(engine, n: int) -> User:
         session.add_all(ProjectDeployment(deployment_id=deployment.id, project_id=p.id, asset_version_id=v.id,
                                           status=list(RowStatus)[(i + k) % 6])
                         for i, p in enumerate(projects) for k, v in enumerate(versions[:30:3]))
+        session.flush()
+        mark_current(session, project_ids=[p.id for p in projects])
         session.add_all(Proposal(title=f"Proposal {i}", problem="p", proposed_change="c", source=ProposalSource.OTHER,
                                  expected_benefit=1 + i % 5, estimated_effort=1 + i % 5, priority_score=i % 100,
                                  status=list(ProposalStatus)[i % 10], submitter_id=user.id) for i in range(n))

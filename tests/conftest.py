@@ -373,6 +373,7 @@ def make_released(db, make_user):
 def make_deployment(db, make_user):
     """A deployment of versions to projects with one row per pair (status given, planned by default)."""
     from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+    from tracker.deployments.status import mark_current
 
     def make(projects, versions, status=RowStatus.PLANNED, **fields):
         deployment = Deployment(title=fields.pop("title", f"Deployment {next(_seq)}"), target_date=date(2026, 6, 1),
@@ -382,6 +383,8 @@ def make_deployment(db, make_user):
         db.flush()
         db.add_all(ProjectDeployment(deployment_id=deployment.id, project_id=p.id, asset_version_id=v.id,
                                      status=status) for p in projects for v in versions)
+        db.flush()
+        mark_current(db, project_ids=[p.id for p in projects])  # as deployments.service.add_rows does
         db.commit()
         return deployment
     return make

@@ -91,6 +91,7 @@ def test_the_data_table_and_the_csv_say_what_the_chart_draws(page, live_server, 
     page.goto(f"{live_server}/dashboards/deployment")
     card = page.locator("#chart-deployment")
     card.get_by_text("Data as a table").click()
+    expect(card.locator("table tbody tr").first).to_be_visible()  # fetched when opened
     drawn = page.evaluate("""() => {
         const plot = document.querySelector('#chart-deployment .js-plotly-plot');
         return Object.fromEntries(plot.data.map(trace => [trace.name, Object.fromEntries(trace.x.map((x, i) => [x, trace.y[i]]))]));
@@ -115,6 +116,7 @@ def test_a_heatmap_cell_leads_to_its_status_row(page, live_server, sign_in, demo
     card = page.locator("#chart-heatmap")
     card.get_by_text("Data as a table").click()
     link = card.locator("table tbody a").first
+    expect(link).to_be_visible()
     href = link.get_attribute("href")
     link.click()
     page.wait_for_url(f"{live_server}{href}")

@@ -10,6 +10,7 @@ from tracker.auth.roles import Role
 from tracker.dashboards import service
 from tracker.dashboards.service import DashboardFilter
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.status import mark_current
 from tracker.proposals.models import ProposalStatus
 
 ALL = DashboardFilter()
@@ -41,6 +42,8 @@ def rows(db, owner, *specs, plan=None):
     db.add_all(ProjectDeployment(deployment_id=deployment.id, project_id=project.id, asset_version_id=version.id,
                                  status=status, deployed_on=deployed, verified_on=verified)
                for project, version, status, deployed, verified in specs)
+    db.flush()
+    mark_current(db, project_ids=[project.id for project, *_ in specs])
     db.commit()
 
 

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from sqlmodel import Session
 
 from tracker.appraisals.models import RatingValue
@@ -14,6 +13,7 @@ from tracker.dashboards import charts, service
 from tracker.dashboards.service import DashboardFilter
 from tracker.lessons.models import LessonStatus, Polarity
 from tracker.objectives.service import assessments
+from tracker.reminders.rules import pages
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,11 @@ BOARDS = {
 }
 
 
-def row_url(deployment_id: int, row_id: int) -> str:
-    return url_for("deployments.detail", deployment_id=deployment_id, _anchor=f"row-{row_id}")
+def row_urls() -> Callable[[int, int], str]:
+    """A status row's place on its deployment's page, each deployment's path built once (a heatmap has thousands
+    of cells and a few deployments)."""
+    deployment = pages("deployments.detail", "deployment_id")
+    return lambda deployment_id, row_id: f"{deployment(deployment_id)}#row-{row_id}"
 
 
 def _objectives(session: Session, where: DashboardFilter, today: date) -> charts.Chart:
@@ -65,7 +68,7 @@ CHARTS: dict[str, Callable[[Session, DashboardFilter, date], charts.Chart]] = {
     "deployment": lambda s, w, today: charts.deployment_by_project(service.deployment_progress(s, where=w),
                                                                    sort=w.sort),
     "heatmap": lambda s, w, today: charts.deployment_heatmap(service.heatmap(s, where=w, today=today),
-                                                             row_url=row_url),
+                                                             row_url=row_urls()),
     "adoption": lambda s, w, today: charts.adoption_curves(service.adoption(s, where=w), today=today,
                                                                  since=w.since, until=w.until),
     "flow": lambda s, w, today: charts.improvement_flow(service.improvement_flow(s, where=w)),

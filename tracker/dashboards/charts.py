@@ -280,6 +280,8 @@ def deployment_heatmap(h: Heatmap, *, row_url: Callable[[int, int], str]) -> Cha
         z.append([statuses.index(c[0]) if c else None for c in cells])
         text.append([(c[0].label + (" · older version" if c[1] else "")) if c else "no row" for c in cells])
         links.append([row_url(c[2], c[3]) if c else "" for c in cells])
+    link_of = {(project_id, asset_id): links[p][a] for p, (project_id, _) in enumerate(h.projects)
+               for a, (asset_id, _, _) in enumerate(h.assets)}
     n = len(statuses)
     scale = [stop for k, status in enumerate(statuses)
              for stop in ([k / n, STATUS_COLOURS[status]], [(k + 1) / n, STATUS_COLOURS[status]])]
@@ -297,7 +299,7 @@ def deployment_heatmap(h: Heatmap, *, row_url: Callable[[int, int], str]) -> Cha
                + ", ".join(f"{counted[s]} {s.label.lower()}" for s in statuses if counted[s])
                + f"; {_plural(len(drift), 'cell')} on an older version"
                + f"; {sum(1 for *_, due in h.assets if due)} asset(s) needing review.")
-    rows = [[Link(code, row_url(*h.cells[(project_id, asset_id)][2:])), title, h.cells[(project_id, asset_id)][0].label,
+    rows = [[Link(code, link_of[(project_id, asset_id)]), title, h.cells[(project_id, asset_id)][0].label,
              "yes" if h.cells[(project_id, asset_id)][1] else "", "yes" if due else ""]
             for project_id, code in h.projects for asset_id, title, due in h.assets
             if (project_id, asset_id) in h.cells]

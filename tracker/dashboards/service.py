@@ -17,7 +17,6 @@ from tracker.compliance.models import AuditResult, AuditStatus, Compliance, Comp
 from tracker.dashboards.charts import Adoption, FlowGroup, Heatmap, PlanSpan, PlanWork, ProjectProgress, Ratings
 from tracker.dashboards.sql import day_of, days_between, median, middle, month_of
 from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment, RowStatus
-from tracker.deployments.status import superseded
 from tracker.due import overdue_clause
 from tracker.home.service import decisions_waiting
 from tracker.lessons.models import Lesson, LessonStatus, Polarity
@@ -49,7 +48,7 @@ def on_current_versions(session: Session) -> tuple[int, int]:
               .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
               .join(Project, Project.id == ProjectDeployment.project_id)
               .outerjoin(current, current.c.asset_id == AssetVersion.asset_id)
-              .where(Project.status == ProjectStatus.ACTIVE, ProjectDeployment.status.in_(IN_USE), ~superseded())
+              .where(Project.status == ProjectStatus.ACTIVE, ProjectDeployment.status.in_(IN_USE), ProjectDeployment.current)
               .subquery())
     using, drifting = session.exec(select(func.count(sa.distinct(in_use.c.project_id)),
                                           func.count(sa.distinct(sa.case((in_use.c.old, in_use.c.project_id)))))).one()
@@ -129,7 +128,7 @@ def deployment_progress(session: Session, *, where: DashboardFilter) -> list[Pro
     statement = (select(Project.id, Project.code, Project.name, ProjectDeployment.status, func.count())
                  .join(ProjectDeployment, ProjectDeployment.project_id == Project.id)
                  .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                 .where(~superseded())
+                 .where(ProjectDeployment.current)
                  .group_by(Project.id, Project.code, Project.name, ProjectDeployment.status))
     if where.project_id is None:  # the organization's chart: the active projects
         statement = statement.where(Project.status == ProjectStatus.ACTIVE)
@@ -345,7 +344,7 @@ def heatmap(session: Session, *, where: DashboardFilter, today: date, everything
                ProjectDeployment.deployment_id, ProjectDeployment.id)
         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
         .outerjoin(current, current.c.asset_id == AssetVersion.asset_id)
-        .where(ProjectDeployment.project_id.in_([project_id for project_id, _ in shown]), ~superseded(),
+        .where(ProjectDeployment.project_id.in_([project_id for project_id, _ in shown]), ProjectDeployment.current,
                *asset_scope(AssetVersion.asset_id, where))).all()
     asset_ids = {asset_id for _, asset_id, *_ in rows}
     assets = session.exec(select(ProcessAsset.id, ProcessAsset.title, ProcessAsset.review_due_on)
@@ -365,7 +364,7 @@ def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
     active = select(Project.id).where(Project.status == ProjectStatus.ACTIVE, *project_scope(Project.id, where))
     current_rows = (select(AssetVersion.asset_id, func.count(sa.distinct(ProjectDeployment.project_id)).label("n"))
                     .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                    .where(ProjectDeployment.project_id.in_(active), ~superseded(),
+                    .where(ProjectDeployment.project_id.in_(active), ProjectDeployment.current,
                            ProjectDeployment.status != RowStatus.NOT_APPLICABLE,
                            *asset_scope(AssetVersion.asset_id, where))
                     .group_by(AssetVersion.asset_id))

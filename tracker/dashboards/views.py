@@ -3,13 +3,13 @@ its data as a table one click away and as CSV; the filters are kept in the URL a
 
 from datetime import date
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, request, url_for
 
 from tracker.appraisals import cadence
 from tracker.assets.service import asset_choices
 from tracker.auth.policy import requires
 from tracker.dashboards import charts, service
-from tracker.dashboards.boards import BOARDS, CHARTS, row_url
+from tracker.dashboards.boards import BOARDS, CHARTS, row_urls
 from tracker.dashboards.service import DashboardFilter
 from tracker.db import get_session, utcnow
 from tracker.objectives.service import assessments, list_objectives
@@ -64,7 +64,8 @@ def _board_page(key: str):
         "phases": list(Phase), "sorts": charts.SORTS, "boards": BOARDS}
     args = filter_args(where)
     return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", key=key, board=board, where=where,
-                            args=args, charts=drawn, endpoint="dashboards.index" if key == "overview" else
+                            args=args, table_args=args | ({"page": where.page} if where.page > 1 else {}),
+                            charts=drawn, endpoint="dashboards.index" if key == "overview" else
                             "dashboards.board", endpoint_args=args | ({} if key == "overview" else {"key": key}),
                             **page)
 
@@ -83,16 +84,28 @@ def board(key: str):
     return _board_page(key)
 
 
+def _chart(key: str, *, everything: bool = False) -> charts.Chart:
+    if key not in CHARTS:
+        abort(404)
+    session, today, where = get_session(), utcnow().date(), _where()
+    if key == "heatmap" and everything:
+        return charts.deployment_heatmap(service.heatmap(session, where=where, today=today, everything=True),
+                                         row_url=row_urls())
+    return CHARTS[key](session, where, today)
+
+
+@bp.get("/<key>.table")
+@requires("read")
+def chart_table(key: str):
+    """A chart's data as a table, fetched when its "Data as a table" is opened (with the same filters)."""
+    board = next((name for name, b in BOARDS.items() if key in b.charts), "overview")
+    back = url_for("dashboards.index") if board == "overview" else url_for("dashboards.board", key=board)
+    return page_or_fragment("dashboards/table.html", "dashboards/_table.html", c=_chart(key), back=back)
+
+
 @bp.get("/<key>.csv")
 @requires("read")
 def chart_csv(key: str):
     """A chart's data, as its table shows it (with the same filters; the heatmap's every project)."""
-    if key not in CHARTS:
-        abort(404)
-    session, today, where = get_session(), utcnow().date(), _where()
-    if key == "heatmap":
-        chart = charts.deployment_heatmap(service.heatmap(session, where=where, today=today, everything=True),
-                                          row_url=row_url)
-    else:
-        chart = CHARTS[key](session, where, today)
+    chart = _chart(key, everything=True)
     return csv_download(f"{key}.csv", chart.columns, chart.rows)

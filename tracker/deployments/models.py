@@ -72,6 +72,9 @@ class ProjectDeployment(SQLModel, table=True):
     started_on: date | None = None
     deployed_on: date | None = None
     verified_on: date | None = None
+    # The project's row for the asset that counts: its newest version's, the latest planned of it. Older rows of
+    # the same project and asset are superseded (status.mark_current keeps this true when rows are added).
+    current: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_row_version)
 

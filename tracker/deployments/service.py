@@ -12,6 +12,7 @@ from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.forms import DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.status import mark_current
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
 from tracker.errors import NotFound, ValidationError
@@ -85,6 +86,7 @@ def add_rows(session: Session, *, deployment: Deployment, projects: list[Project
                               planned_date=deployment.target_date) for p, v in pairs]
     session.add_all(rows)
     flush(session)
+    mark_current(session, project_ids=[p.id for p in projects])
     for row, (project, version) in zip(rows, pairs, strict=True):
         record_create(session, row, by=by, fields={"deployment": f"#{deployment.id}", "project": project.code,
                                                    "asset_version": version.name,

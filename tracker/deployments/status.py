@@ -55,21 +55,29 @@ def cells(session: Session, project_ids: list[int]) -> dict[tuple[int, int], Cel
     """(project id, asset id) -> its current row: the newest version's, the latest planned of it."""
     rows = session.exec(select(ProjectDeployment, AssetVersion)
                         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                        .where(ProjectDeployment.project_id.in_(project_ids), ~superseded())).all()
+                        .where(ProjectDeployment.project_id.in_(project_ids), ProjectDeployment.current)).all()
     return {(row.project_id, version.asset_id): Cell(row.id, row.status, version.label, version.id)
             for row, version in rows}
 
 
 def superseded() -> sa.Exists:
     """The row has a later one for the same project and asset (a newer version, or the same version planned again):
-    the matrix shows the later one, and the counts skip this one. Correlated with ProjectDeployment and AssetVersion."""
-    later, later_version = aliased(ProjectDeployment), aliased(AssetVersion)
+    the matrix shows the later one, and the counts skip this one. Correlated with ProjectDeployment alone."""
+    later, later_version, this_version = aliased(ProjectDeployment), aliased(AssetVersion), aliased(AssetVersion)
     return (select(later.id).join(later_version, later_version.id == later.asset_version_id)
-            .where(later.project_id == ProjectDeployment.project_id, later_version.asset_id == AssetVersion.asset_id,
+            .where(this_version.id == ProjectDeployment.asset_version_id,
+                   later.project_id == ProjectDeployment.project_id, later_version.asset_id == this_version.asset_id,
                    sa.or_(later.asset_version_id > ProjectDeployment.asset_version_id,
                           sa.and_(later.asset_version_id == ProjectDeployment.asset_version_id,
                                   later.id > ProjectDeployment.id)))
             .exists())
+
+
+def mark_current(session: Session, *, project_ids: list[int]) -> None:
+    """After rows are added to these projects: `current` is true on each project's newest row of each asset only
+    (one UPDATE, over these projects' rows). Every page and chart reads the flag, not the rule."""
+    session.exec(sa.update(ProjectDeployment).where(ProjectDeployment.project_id.in_(project_ids))
+                 .values(current=~superseded()).execution_options(synchronize_session=False))
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,7 @@ def matrix(session: Session, *, where: StatusFilter, page: int, size: int) -> Ma
     matching = _projects(where).with_only_columns(Project.id).order_by(None)
     counts = dict(session.exec(select(ProjectDeployment.status, func.count())
                                .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                               .where(ProjectDeployment.project_id.in_(matching), ~superseded())
+                               .where(ProjectDeployment.project_id.in_(matching), ProjectDeployment.current)
                                .group_by(ProjectDeployment.status)).all())
     return Matrix(projects, assets, cells(session, [p.id for p in projects.items]), counts)
 

@@ -73,10 +73,24 @@ def upgrade() -> None:
         batch_op.create_check_constraint('ck_commitment_plan_or_meeting',
                                          'plan_id IS NOT NULL OR meeting_id IS NOT NULL')
 
+    with op.batch_alter_table('project_deployment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('current', sa.Boolean(), nullable=False, server_default=sa.true()))
+    # The newest row of each project and asset is current: the rule status.superseded() keeps, set once here.
+    op.execute("UPDATE project_deployment SET current = NOT EXISTS (SELECT 1 FROM project_deployment later "
+               "JOIN asset_version later_version ON later_version.id = later.asset_version_id "
+               "JOIN asset_version this_version ON this_version.id = project_deployment.asset_version_id "
+               "WHERE later.project_id = project_deployment.project_id "
+               "AND later_version.asset_id = this_version.asset_id "
+               "AND (later.asset_version_id > project_deployment.asset_version_id "
+               "OR (later.asset_version_id = project_deployment.asset_version_id AND later.id > project_deployment.id)))")
+    with op.batch_alter_table('project_deployment', schema=None) as batch_op:
+        batch_op.alter_column('current', server_default=None)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('project_deployment', schema=None) as batch_op:
+        batch_op.drop_column('current')
     # An action item of a meeting without a plan cannot outlive the meetings.
     op.execute("DELETE FROM commitment WHERE plan_id IS NULL")
     with op.batch_alter_table('commitment', schema=None) as batch_op:
