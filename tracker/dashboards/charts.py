@@ -7,6 +7,7 @@ passed as entities, which it shows as the characters themselves.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from tracker.deployments.models import RowStatus
@@ -51,15 +52,15 @@ class ProjectProgress:
     name: str
     counts: dict[RowStatus, int]
 
-    @property
+    @cached_property
     def applicable(self) -> int:
         return sum(n for status, n in self.counts.items() if status != RowStatus.NOT_APPLICABLE)
 
-    @property
+    @cached_property
     def done(self) -> int:
         return sum(self.counts.get(status, 0) for status in DONE)
 
-    @property
+    @cached_property
     def completeness(self) -> float:
         """The share of its applicable rows deployed or verified (1.0 when none apply: nothing is missing)."""
         return self.done / self.applicable if self.applicable else 1.0
@@ -272,37 +273,48 @@ def deployment_heatmap(h: Heatmap, *, row_url: Callable[[int, int], str]) -> Cha
     """Projects (rows) x assets (columns), each cell its current status; an older version than the asset's current
     release is ringed; an asset that needs review says so in its column. A cell links to its status row."""
     statuses = list(RowStatus)
+    index = {status: n for n, status in enumerate(statuses)}
+    label = {status: status.label for status in statuses}
     codes = [as_text(code) for _, code in h.projects]
     titles = [as_text(title) + (" (needs review)" if due else "") for _, title, due in h.assets]
-    z, text, links = [], [], []
-    for project_id, _ in h.projects:
-        cells = [h.cells.get((project_id, asset_id)) for asset_id, _, _ in h.assets]
-        z.append([statuses.index(c[0]) if c else None for c in cells])
-        text.append([(c[0].label + (" · older version" if c[1] else "")) if c else "no row" for c in cells])
-        links.append([row_url(c[2], c[3]) if c else "" for c in cells])
-    link_of = {(project_id, asset_id): links[p][a] for p, (project_id, _) in enumerate(h.projects)
-               for a, (asset_id, _, _) in enumerate(h.assets)}
+    z, text, links, rows, drift = [], [], [], [], []
+    for p, (project_id, code) in enumerate(h.projects):  # one pass over the grid: thousands of cells
+        z_row, text_row, link_row = [], [], []
+        for a, (asset_id, title, due) in enumerate(h.assets):
+            cell = h.cells.get((project_id, asset_id))
+            if cell is None:
+                z_row.append(None)
+                text_row.append("no row")
+                link_row.append("")
+                continue
+            status, older, deployment_id, row_id = cell
+            link = row_url(deployment_id, row_id)
+            z_row.append(index[status])
+            text_row.append(label[status] + (" · older version" if older else ""))
+            link_row.append(link)
+            rows.append([Link(code, link), title, label[status], "yes" if older else "", "yes" if due else ""])
+            if older:
+                drift.append((titles[a], codes[p]))
+        z.append(z_row)
+        text.append(text_row)
+        links.append(link_row)
     n = len(statuses)
     scale = [stop for k, status in enumerate(statuses)
              for stop in ([k / n, STATUS_COLOURS[status]], [(k + 1) / n, STATUS_COLOURS[status]])]
     data = [{"type": "heatmap", "x": titles, "y": codes, "z": z, "text": text, "customdata": links,
              "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "showscale": False, "xgap": 2, "ygap": 2,
              "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>"}] if h.projects and h.assets else []
-    drift = [(titles[a], codes[p]) for p, (project_id, _) in enumerate(h.projects)
-             for a, (asset_id, _, _) in enumerate(h.assets) if (h.cells.get((project_id, asset_id)) or (0, 0))[1]]
     if drift and data:
         data.append({"type": "scatter", "mode": "markers", "name": "On an older version", "x": [x for x, _ in drift],
                      "y": [y for _, y in drift], "hoverinfo": "skip",
                      "marker": {"symbol": "circle-open", "size": 14, "color": "#c0392b", "line": {"width": 2}}})
-    counted = {status: sum(1 for c in h.cells.values() if c[0] == status) for status in statuses}
+    counted = dict.fromkeys(statuses, 0)
+    for cell in h.cells.values():
+        counted[cell[0]] += 1
     summary = (f"{_plural(len(h.projects), 'project')} of {h.total} by {_plural(len(h.assets), 'asset')}: "
                + ", ".join(f"{counted[s]} {s.label.lower()}" for s in statuses if counted[s])
                + f"; {_plural(len(drift), 'cell')} on an older version"
                + f"; {sum(1 for *_, due in h.assets if due)} asset(s) needing review.")
-    rows = [[Link(code, link_of[(project_id, asset_id)]), title, h.cells[(project_id, asset_id)][0].label,
-             "yes" if h.cells[(project_id, asset_id)][1] else "", "yes" if due else ""]
-            for project_id, code in h.projects for asset_id, title, due in h.assets
-            if (project_id, asset_id) in h.cells]
     return Chart("heatmap", "Deployment status: projects × assets", summary,
                  {"data": data, "layout": {"height": 160 + 22 * max(len(h.projects), 1),
                                            "margin": {"t": 10, "r": 10, "b": 40, "l": 90},

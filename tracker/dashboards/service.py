@@ -124,27 +124,21 @@ class DashboardFilter:
 
 def deployment_progress(session: Session, *, where: DashboardFilter) -> list[ProjectProgress]:
     """Each active project's (or the one project's) current deployment rows, the newest of each asset, counted by
-    status: one query."""
-    statement = (select(Project.id, Project.code, Project.name, ProjectDeployment.status, func.count())
+    status: one query, one row per project."""
+    statuses = list(RowStatus)
+    statement = (select(Project.id, Project.code, Project.name,
+                        *[func.count().filter(ProjectDeployment.status == status) for status in statuses])
                  .join(ProjectDeployment, ProjectDeployment.project_id == Project.id)
-                 .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
                  .where(ProjectDeployment.current)
-                 .group_by(Project.id, Project.code, Project.name, ProjectDeployment.status))
+                 .group_by(Project.id, Project.code, Project.name))
     if where.project_id is None:  # the organization's chart: the active projects
         statement = statement.where(Project.status == ProjectStatus.ACTIVE)
-    if where.asset_id:
-        statement = statement.where(AssetVersion.asset_id == where.asset_id)
-    if where.area_id:
-        statement = statement.where(AssetVersion.asset_id.in_(
-            select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
-    if where.phase:
-        statement = statement.where(Project.phase == where.phase)
-    if where.project_id:
-        statement = statement.where(Project.id == where.project_id)
-    found: dict[int, ProjectProgress] = {}
-    for project_id, code, name, status, count in session.exec(statement).all():
-        found.setdefault(project_id, ProjectProgress(project_id, code, name, {})).counts[status] = count
-    return list(found.values())
+    if where.asset_id or where.area_id:
+        statement = statement.join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id).where(
+            *asset_scope(AssetVersion.asset_id, where))
+    statement = statement.where(*project_scope(Project.id, where))
+    return [ProjectProgress(project_id, code, name, {status: n for status, n in zip(statuses, counts) if n})
+            for project_id, code, name, *counts in session.exec(statement).all()]
 
 
 DECISIONS = {ProposalStatus.SUBMITTED: "Awaiting triage", ProposalStatus.UNDER_REVIEW: "Awaiting triage",
@@ -158,15 +152,14 @@ def improvement_flow(session: Session, *, where: DashboardFilter) -> list[FlowGr
     """Proposals grouped by source, status and how far their plans went (a plan; a pilot; a deployment of the
     plan, or of a version it piloted, in use on a project): one query, the stages worked out once per plan."""
     in_use = ProjectDeployment.status.in_(IN_USE)
-    piloted = select(Pilot.plan_id.label("plan_id")).distinct()
-    deployed = sa.union(
+    piloted = select(Pilot.plan_id.label("plan_id")).distinct().subquery()
+    deployed = sa.union(  # the plans with a row of one of their deployments, or of a version they piloted, in use
         select(Deployment.plan_id.label("plan_id")).join(ProjectDeployment,
                                                          ProjectDeployment.deployment_id == Deployment.id)
         .where(in_use, Deployment.plan_id.is_not(None)),
         select(Pilot.plan_id.label("plan_id")).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
         .join(ProjectDeployment, ProjectDeployment.asset_version_id == PilotAssetVersion.asset_version_id)
         .where(in_use)).subquery()
-    piloted = piloted.subquery()
     stages = (select(PlanProposal.proposal_id.label("proposal_id"),
                      func.max(sa.case((piloted.c.plan_id.is_not(None), 1), else_=0)).label("piloted"),
                      func.max(sa.case((deployed.c.plan_id.is_not(None), 1), else_=0)).label("deployed"))
@@ -253,15 +246,16 @@ def project_scope(project_id_column, where: DashboardFilter) -> list:
 
 def first_deployed() -> sa.Subquery:
     """Each proposal's first deployment (proposal_id, day): the earliest day a project deployed a version its plans
-    deployed or piloted."""
+    deployed or piloted (each plan's earliest found first, then each proposal's)."""
     by_plan = sa.union_all(
-        select(Deployment.plan_id.label("plan_id"), ProjectDeployment.deployed_on.label("day"))
+        select(Deployment.plan_id.label("plan_id"), func.min(ProjectDeployment.deployed_on).label("day"))
         .join(ProjectDeployment, ProjectDeployment.deployment_id == Deployment.id)
-        .where(Deployment.plan_id.is_not(None), ProjectDeployment.deployed_on.is_not(None)),
-        select(Pilot.plan_id.label("plan_id"), ProjectDeployment.deployed_on.label("day"))
+        .where(Deployment.plan_id.is_not(None), ProjectDeployment.deployed_on.is_not(None))
+        .group_by(Deployment.plan_id),
+        select(Pilot.plan_id.label("plan_id"), func.min(ProjectDeployment.deployed_on).label("day"))
         .join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
         .join(ProjectDeployment, ProjectDeployment.asset_version_id == PilotAssetVersion.asset_version_id)
-        .where(ProjectDeployment.deployed_on.is_not(None))).subquery()
+        .where(ProjectDeployment.deployed_on.is_not(None)).group_by(Pilot.plan_id)).subquery()
     return (select(PlanProposal.proposal_id.label("proposal_id"), func.min(by_plan.c.day).label("day"))
             .join(by_plan, by_plan.c.plan_id == PlanProposal.plan_id)
             .group_by(PlanProposal.proposal_id).subquery())
@@ -359,17 +353,22 @@ ADOPTION_ASSETS = 6  # on one chart at most: more lines are not compared by eye
 
 
 def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
-    """For the chosen asset (or the most widely applicable ones): the share of active projects it applies to that
-    have deployed and verified it by each date, and the median days from release; four queries."""
+    """For the chosen asset (or the most recently released ones, whose uptake the committee follows): the share of
+    the active projects it applies to that have deployed and verified it by each date, and the median days from
+    release; five queries, over the chosen assets' rows only."""
     active = select(Project.id).where(Project.status == ProjectStatus.ACTIVE, *project_scope(Project.id, where))
-    current_rows = (select(AssetVersion.asset_id, func.count(sa.distinct(ProjectDeployment.project_id)).label("n"))
-                    .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                    .where(ProjectDeployment.project_id.in_(active), ProjectDeployment.current,
-                           ProjectDeployment.status != RowStatus.NOT_APPLICABLE,
-                           *asset_scope(AssetVersion.asset_id, where))
-                    .group_by(AssetVersion.asset_id))
-    applicable = session.exec(current_rows.order_by(sa.desc("n"), AssetVersion.asset_id).limit(ADOPTION_ASSETS)).all()
-    chosen = [asset_id for asset_id, _ in applicable]
+    chosen = list(session.exec(
+        select(AssetVersion.asset_id).where(AssetVersion.release_date.is_not(None),
+                                            *asset_scope(AssetVersion.asset_id, where))
+        .group_by(AssetVersion.asset_id)
+        .order_by(func.max(AssetVersion.release_date).desc(), AssetVersion.asset_id).limit(ADOPTION_ASSETS)).all())
+    applicable = session.exec(  # a project has one current row of an asset: counting rows counts projects
+        select(AssetVersion.asset_id, func.count()).select_from(ProjectDeployment)
+        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+        .where(AssetVersion.asset_id.in_(chosen), ProjectDeployment.project_id.in_(active), ProjectDeployment.current,
+               ProjectDeployment.status != RowStatus.NOT_APPLICABLE)
+        .group_by(AssetVersion.asset_id)).all()
+    applicable = sorted(applicable, key=lambda pair: chosen.index(pair[0]))
     titles = dict(session.exec(select(ProcessAsset.id, ProcessAsset.title).where(ProcessAsset.id.in_(chosen))).all())
     curves: dict[tuple[int, str], list[tuple[date, int]]] = {}
     for stage, column in (("deployed", ProjectDeployment.deployed_on), ("verified", ProjectDeployment.verified_on)):
