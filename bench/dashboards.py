@@ -22,8 +22,15 @@ from sqlmodel import Session
 
 from tracker import create_app
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus, PlanProposal, PlanStatus
-from tracker.appraisals.models import Appraisal, AppraisalArea, AppraisalStatus, Method, Rating, RatingValue, \
-    ReferenceModel
+from tracker.appraisals.models import (
+    Appraisal,
+    AppraisalArea,
+    AppraisalStatus,
+    Method,
+    Rating,
+    RatingValue,
+    ReferenceModel,
+)
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.roles import Role
@@ -88,7 +95,7 @@ def fill(engine) -> User:
         session.flush()
         rows = []
         for i, project in enumerate(projects):
-            for k, asset in enumerate(assets):
+            for k in range(len(assets)):
                 status = list(RowStatus)[(i + k) % 6]
                 version = versions[2 * k + (i % 2)]
                 deployed = version.release_date + timedelta(days=rng.randint(5, 200)) \

@@ -249,3 +249,28 @@ def test_lesson_transitions(engine, make_user, make_lesson, make_released):
                                                                          version=1), by=user)
 
     assert walk(engine, LESSON_TRANSITIONS, LessonStatus, arrange, move) == []
+
+
+def test_steering_review_transitions(engine, db, make_user):
+    from datetime import date
+
+    from tracker.reviews import service as review_service
+    from tracker.reviews.forms import MeetingMoveInput
+    from tracker.reviews.models import MeetingStatus, ReviewMeeting
+    from tracker.reviews.workflow import MEETING_TRANSITIONS
+    chair = make_user(Role.PROCESS_GROUP)
+
+    def arrange(role, start):
+        meeting = ReviewMeeting(title="Review", held_on=date(2026, 11, 1), period_from=date(2026, 8, 1),
+                                period_to=date(2026, 11, 1), chair_id=chair.id, status=start)
+        db.add(meeting)
+        db.commit()
+        meeting_id = meeting.id
+        return (lambda session: review_service.get_meeting(session, meeting_id=meeting_id)), make_user(role)
+
+    def move(session, meeting, to, user):
+        review_service.move_meeting(session, meeting=meeting, by=user, pack=lambda: "<p>pack</p>",
+                                    data=MeetingMoveInput(to=to, version=meeting.version, minutes="Minutes.",
+                                                          rationale="Because."))
+
+    assert walk(engine, MEETING_TRANSITIONS, MeetingStatus, arrange, move) == []

@@ -97,7 +97,7 @@ def test_the_data_table_and_the_csv_say_what_the_chart_draws(page, live_server, 
         return Object.fromEntries(plot.data.map(trace => [trace.name, Object.fromEntries(trace.x.map((x, i) => [x, trace.y[i]]))]));
     }""")
     header = card.locator("table thead th").all_inner_texts()
-    table = {row[0]: dict(zip(header, row)) for row in
+    table = {row[0]: dict(zip(header, row, strict=True)) for row in
              (r.locator("td").all_inner_texts() for r in card.locator("table tbody tr").all())}
     for status, by_project in drawn.items():
         for code, count in by_project.items():

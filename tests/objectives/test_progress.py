@@ -61,8 +61,8 @@ def test_every_point_counts_not_only_the_last():
     # A steady line 14, 12.4, 10.8, 9.2 at days 0, 61, 122, 183 reaches 14 - 1.6 × 365 / 61 ≈ 4.43 by day 365: on
     # track; the same last value after a stall (14, 14, 14, 9.2) fits a flatter line and falls short.
     days = [date(2026, 3, 3), date(2026, 5, 3), date(2026, 7, 3)]
-    steady = state(list(zip(days, [12.4, 10.8, 9.2])), today=date(2026, 7, 3))
-    stalled = state(list(zip(days, [14.0, 14.0, 9.2])), today=date(2026, 7, 3))
+    steady = state(list(zip(days, [12.4, 10.8, 9.2], strict=True)), today=date(2026, 7, 3))
+    stalled = state(list(zip(days, [14.0, 14.0, 9.2], strict=True)), today=date(2026, 7, 3))
     assert steady.state == State.ON_TRACK
     assert round(steady.projected, 2) == 4.43
     assert stalled.projected > steady.projected

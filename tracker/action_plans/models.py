@@ -10,8 +10,8 @@ from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 from tracker.enums import Labelled
 from tracker.objectives.models import BusinessObjective
-from tracker.reviews.models import ReviewMeeting
 from tracker.proposals.models import Proposal
+from tracker.reviews.models import ReviewMeeting
 
 
 class PlanStatus(Labelled):

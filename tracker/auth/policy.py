@@ -16,8 +16,8 @@ from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role
 from tracker.errors import DomainError, InvalidTransition, PermissionDenied
 from tracker.pilots.models import EDITABLE as PILOT_EDITABLE
 from tracker.proposals.models import EDITABLE as PROPOSAL_EDITABLE
-from tracker.reviews.models import EDITABLE as REVIEW_EDITABLE
 from tracker.proposals.models import EDITABLE_BY_SUBMITTER
+from tracker.reviews.models import EDITABLE as REVIEW_EDITABLE
 
 PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
 

@@ -7,8 +7,8 @@ passed as entities, which it shows as the characters themselves.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from tracker.deployments.models import RowStatus
 
@@ -397,7 +397,7 @@ def lead_time(counts: list[int], median_days: float | None) -> Chart:
     return Chart("lead-time", "Lead time from submission to first deployment", summary,
                  {"data": data, "layout": {"height": 300, "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
                                            "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "Proposals"}}}},
-                 ["Lead time", "Proposals"], [[label, n] for label, n in zip(LEAD_TIMES, counts)] if data else [])
+                 ["Lead time", "Proposals"], [[label, n] for label, n in zip(LEAD_TIMES, counts, strict=True)] if data else [])
 
 
 def plans_timeline(spans: list[PlanSpan]) -> Chart:

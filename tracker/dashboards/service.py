@@ -14,7 +14,15 @@ from tracker.appraisals.models import Appraisal, AppraisalStatus, Rating
 from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.compliance.models import AuditResult, AuditStatus, Compliance, ComplianceAudit, Noncompliance
-from tracker.dashboards.charts import Adoption, FlowGroup, Heatmap, PlanSpan, PlanWork, ProjectProgress, Ratings
+from tracker.dashboards.charts import (
+    Adoption,
+    FlowGroup,
+    Heatmap,
+    PlanSpan,
+    PlanWork,
+    ProjectProgress,
+    Ratings,
+)
 from tracker.dashboards.sql import day_of, days_between, median, middle, month_of
 from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment, RowStatus
 from tracker.due import overdue_clause
@@ -137,7 +145,7 @@ def deployment_progress(session: Session, *, where: DashboardFilter) -> list[Pro
         statement = statement.join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id).where(
             *asset_scope(AssetVersion.asset_id, where))
     statement = statement.where(*project_scope(Project.id, where))
-    return [ProjectProgress(project_id, code, name, {status: n for status, n in zip(statuses, counts) if n})
+    return [ProjectProgress(project_id, code, name, {status: n for status, n in zip(statuses, counts, strict=True) if n})
             for project_id, code, name, *counts in session.exec(statement).all()]
 
 

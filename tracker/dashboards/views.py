@@ -16,7 +16,15 @@ from tracker.objectives.service import assessments, list_objectives
 from tracker.process_areas.service import list_areas
 from tracker.projects.models import Phase
 from tracker.projects.service import project_choices
-from tracker.web import csv_download, fragment_requested, page_or_fragment, query_enum, query_id, query_page, query_text
+from tracker.web import (
+    csv_download,
+    fragment_requested,
+    page_or_fragment,
+    query_enum,
+    query_id,
+    query_page,
+    query_text,
+)
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 

@@ -43,7 +43,7 @@ def _fit(points: list[tuple[date, float]]) -> tuple[float, float]:
     spread = sum((x - mean_x) ** 2 for x in xs)
     if spread == 0:  # every point on one day: no trend to speak of
         return mean_y, 0.0
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
     return mean_y - slope * mean_x, slope
 
 

@@ -17,7 +17,6 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.joint_reviews import UNDER_WAY, next_due
 from tracker.action_plans.models import ActionPlan, Commitment, JointReview, PlanStatus
-from tracker.reviews.models import ReviewMeeting
 from tracker.appraisals import cadence
 from tracker.appraisals.models import (
     Answer,
@@ -40,6 +39,7 @@ from tracker.projects.models import Project, ProjectLead
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.reminders.models import Recipients
 from tracker.reminders.notify import SETTLERS
+from tracker.reviews.models import ReviewMeeting
 from tracker.tailoring.models import TailoringRecord, TailoringStatus
 
 ESCALATION = "escalation"  # the rule whose days say how long overdue a thing is before it is escalated, once
