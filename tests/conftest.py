@@ -261,6 +261,7 @@ def make_objective(db, make_user):
         owner_id = fields.pop("owner_id", None) or make_user(Role.STEERING).id
         objective = BusinessObjective(name=fields.pop("name", f"Objective {n}"), kpi=fields.pop("kpi", "Defects"),
                                       baseline=fields.pop("baseline", 10.0), target=fields.pop("target", 5.0),
+                                      target_date=fields.pop("target_date", date(2027, 6, 30)),
                                       owner_id=owner_id, **fields)
         db.add(objective)
         db.commit()

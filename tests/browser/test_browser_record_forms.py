@@ -17,7 +17,8 @@ from tracker.proposals.models import ProposalStatus
 pytestmark = pytest.mark.browser
 SAVED = "Saved from the browser"
 
-SPECIAL = {"code": "NEW1", "email": "new.person@example.org", "password": "a brand new secret"}
+SPECIAL = {"code": "NEW1", "email": "new.person@example.org", "password": "a brand new secret", "baseline": "14",
+           "target": "5"}
 
 
 def fill_required(page, form) -> None:
