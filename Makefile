@@ -41,6 +41,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/reminders.py
+	$(PY) bench/dashboards.py
 
 soak: $(VENV)/.installed-test
 	$(PY) bench/soak.py
