@@ -160,19 +160,19 @@ def improvement_flow(session: Session, *, where: DashboardFilter) -> list[FlowGr
     """Proposals grouped by source, status and how far their plans went (a plan; a pilot; a deployment of the
     plan, or of a version it piloted, in use on a project): one query, the stages worked out once per plan."""
     in_use = ProjectDeployment.status.in_(IN_USE)
-    piloted = select(Pilot.plan_id.label("plan_id")).distinct().subquery()
     deployed = sa.union(  # the plans with a row of one of their deployments, or of a version they piloted, in use
-        select(Deployment.plan_id.label("plan_id")).join(ProjectDeployment,
-                                                         ProjectDeployment.deployment_id == Deployment.id)
+        select(Deployment.plan_id).join(ProjectDeployment, ProjectDeployment.deployment_id == Deployment.id)
         .where(in_use, Deployment.plan_id.is_not(None)),
-        select(Pilot.plan_id.label("plan_id")).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
+        select(Pilot.plan_id).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
         .join(ProjectDeployment, ProjectDeployment.asset_version_id == PilotAssetVersion.asset_version_id)
-        .where(in_use)).subquery()
-    stages = (select(PlanProposal.proposal_id.label("proposal_id"),
-                     func.max(sa.case((piloted.c.plan_id.is_not(None), 1), else_=0)).label("piloted"),
-                     func.max(sa.case((deployed.c.plan_id.is_not(None), 1), else_=0)).label("deployed"))
-              .outerjoin(piloted, piloted.c.plan_id == PlanProposal.plan_id)
-              .outerjoin(deployed, deployed.c.plan_id == PlanProposal.plan_id)
+        .where(in_use))
+    # Each plan's stages once (a few hundred plans; the IN lists are built once), then each proposal's furthest.
+    plan_stages = select(ActionPlan.id.label("plan_id"),
+                         sa.case((ActionPlan.id.in_(select(Pilot.plan_id)), 1), else_=0).label("piloted"),
+                         sa.case((ActionPlan.id.in_(deployed), 1), else_=0).label("deployed")).subquery()
+    stages = (select(PlanProposal.proposal_id.label("proposal_id"), func.max(plan_stages.c.piloted).label("piloted"),
+                     func.max(plan_stages.c.deployed).label("deployed"))
+              .join(plan_stages, plan_stages.c.plan_id == PlanProposal.plan_id)
               .group_by(PlanProposal.proposal_id).subquery())
     columns = (Proposal.source, Proposal.status, stages.c.proposal_id.is_not(None).label("planned"),
                func.coalesce(stages.c.piloted, 0).label("piloted"), func.coalesce(stages.c.deployed, 0).label("deployed"))

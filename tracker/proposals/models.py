@@ -4,6 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Optional
 
+import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.assets.models import ProcessAsset
@@ -78,6 +79,11 @@ _version = version_column()
 
 
 class Proposal(SQLModel, table=True):
+    # The dashboards count proposals by these without reading the wide rows (covering indexes).
+    __table_args__ = (sa.Index("ix_proposal_flow", "source", "status", "created_at"),
+                      sa.Index("ix_proposal_status_created", "status", "created_at"),
+                      sa.Index("ix_proposal_created_at", "created_at"),
+                      sa.Index("ix_proposal_decided_on", "decided_on"))
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     problem: str = Field(max_length=4000)

@@ -85,10 +85,19 @@ def upgrade() -> None:
                "OR (later.asset_version_id = project_deployment.asset_version_id AND later.id > project_deployment.id)))")
     with op.batch_alter_table('project_deployment', schema=None) as batch_op:
         batch_op.alter_column('current', server_default=None)
+    with op.batch_alter_table('proposal', schema=None) as batch_op:  # the dashboards' covering indexes
+        batch_op.create_index('ix_proposal_flow', ['source', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_proposal_status_created', ['status', 'created_at'], unique=False)
+        batch_op.create_index('ix_proposal_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_proposal_decided_on', ['decided_on'], unique=False)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('proposal', schema=None) as batch_op:
+        for name in ('ix_proposal_decided_on', 'ix_proposal_created_at', 'ix_proposal_status_created',
+                     'ix_proposal_flow'):
+            batch_op.drop_index(name)
     with op.batch_alter_table('project_deployment', schema=None) as batch_op:
         batch_op.drop_column('current')
     # An action item of a meeting without a plan cannot outlive the meetings.
