@@ -316,7 +316,7 @@ def lead_times(session: Session, *, where: DashboardFilter) -> tuple[list[int], 
 
 # --- Deployment: the projects x assets heatmap and adoption over time ---
 
-HEATMAP_PAGE = 40  # projects per page of the heatmap (its CSV has them all)
+HEATMAP_PAGE = 25  # projects per page of the heatmap: a screenful (its CSV has them all)
 
 
 def _current_release() -> sa.Subquery:
@@ -364,26 +364,30 @@ def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
     """For the chosen asset (or the most recently released ones, whose uptake the committee follows): the share of
     the active projects it applies to that have deployed and verified it by each date, and the median days from
     release; five queries, over the chosen assets' rows only."""
-    active = select(Project.id).where(Project.status == ProjectStatus.ACTIVE, *project_scope(Project.id, where))
     chosen = list(session.exec(
         select(AssetVersion.asset_id).where(AssetVersion.release_date.is_not(None),
                                             *asset_scope(AssetVersion.asset_id, where))
         .group_by(AssetVersion.asset_id)
         .order_by(func.max(AssetVersion.release_date).desc(), AssetVersion.asset_id).limit(ADOPTION_ASSETS)).all())
+
+    def rows(*columns, where_also=()):
+        """The chosen assets' rows on the active projects (found through the assets' versions, not the projects)."""
+        return (select(*columns).select_from(ProjectDeployment)
+                .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                .join(Project, Project.id == ProjectDeployment.project_id)
+                .where(AssetVersion.asset_id.in_(chosen), Project.status == ProjectStatus.ACTIVE,
+                       *project_scope(Project.id, where), *where_also))
     applicable = session.exec(  # a project has one current row of an asset: counting rows counts projects
-        select(AssetVersion.asset_id, func.count()).select_from(ProjectDeployment)
-        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-        .where(AssetVersion.asset_id.in_(chosen), ProjectDeployment.project_id.in_(active), ProjectDeployment.current,
-               ProjectDeployment.status != RowStatus.NOT_APPLICABLE)
+        rows(AssetVersion.asset_id, func.count(), where_also=(
+            ProjectDeployment.current, ProjectDeployment.status != RowStatus.NOT_APPLICABLE))
         .group_by(AssetVersion.asset_id)).all()
     applicable = sorted(applicable, key=lambda pair: chosen.index(pair[0]))
     titles = dict(session.exec(select(ProcessAsset.id, ProcessAsset.title).where(ProcessAsset.id.in_(chosen))).all())
     curves: dict[tuple[int, str], list[tuple[date, int]]] = {}
-    for stage, column in (("deployed", ProjectDeployment.deployed_on), ("verified", ProjectDeployment.verified_on)):
-        firsts = (select(AssetVersion.asset_id, ProjectDeployment.project_id, func.min(column).label("day"))
-                  .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                  .where(AssetVersion.asset_id.in_(chosen), ProjectDeployment.project_id.in_(active),
-                         column.is_not(None))
+    stages = (("deployed", ProjectDeployment.deployed_on), ("verified", ProjectDeployment.verified_on))
+    for stage, column in stages:
+        firsts = (rows(AssetVersion.asset_id, ProjectDeployment.project_id, func.min(column).label("day"),
+                       where_also=(column.is_not(None),))
                   .group_by(AssetVersion.asset_id, ProjectDeployment.project_id).subquery())
         for asset_id, day, running in session.exec(
                 select(firsts.c.asset_id, firsts.c.day,
@@ -391,13 +395,10 @@ def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
                 .group_by(firsts.c.asset_id, firsts.c.day).order_by(firsts.c.asset_id, firsts.c.day)).all():
             curves.setdefault((asset_id, stage), []).append((day, int(running)))
     waits = sa.union_all(*[
-        select(AssetVersion.asset_id.label("asset_id"), sa.literal(stage).label("stage"),
-               days_between(column, AssetVersion.release_date).label("days"))
-        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-        .where(AssetVersion.asset_id.in_(chosen), ProjectDeployment.project_id.in_(active), column.is_not(None),
-               AssetVersion.release_date.is_not(None))
-        for stage, column in (("deployed", ProjectDeployment.deployed_on), ("verified", ProjectDeployment.verified_on))
-    ]).subquery()
+        rows(AssetVersion.asset_id.label("asset_id"), sa.literal(stage).label("stage"),
+             days_between(column, AssetVersion.release_date).label("days"),
+             where_also=(column.is_not(None), AssetVersion.release_date.is_not(None)))
+        for stage, column in stages]).subquery()
     ranked = select(waits.c.asset_id, waits.c.stage, waits.c.days,
                     *median(waits.c.days, partition=(waits.c.asset_id, waits.c.stage))).subquery()
     medians = {(asset_id, stage): float(value) for asset_id, stage, value in session.exec(
