@@ -60,7 +60,7 @@ def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_serv
 
 BOARDS = {"": ("objectives", "deployment", "flow"), "deployment": ("deployment", "heatmap", "adoption"),
           "flow": ("flow", "proposals", "throughput", "lead-time"), "plans": ("timeline", "plans", "overdue"),
-          "experience": ("pilots", "tailoring", "compliance-time", "compliance-assets", "lessons"),
+          "experience": ("pilots", "tailoring", "compliance-time", "compliance-assets", "compliance-projects", "lessons"),
           "appraisals": ("ratings",)}
 
 

@@ -75,6 +75,7 @@ def test_a_completed_plans_result_is_recorded_on_its_objective(page, live_server
     section.get_by_label("Value").fill("70")
     section.get_by_role("button", name="Record result").click()
     expect(page.locator("#plan-facts")).to_contain_text("70% now")  # the objective's latest, beside it
+    expect(page.locator("#plan-results")).to_contain_text("Predictable delivery: 70% on")  # and what was recorded
     expect(page.locator("#plan-result details.add")).not_to_have_attribute("open", "")
     no_reload.check()
     page.goto(f"{live_server}/objectives/{objective.id}")

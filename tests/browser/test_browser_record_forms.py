@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 SAVED = "Saved from the browser"
 
 SPECIAL = {"code": "NEW1", "email": "new.person@example.org", "password": "a brand new secret", "baseline": "14",
-           "target": "5"}
+           "target": "5", "target_date": "2031-06-30"}
 
 
 def fill_required(page, form) -> None:
@@ -33,11 +33,11 @@ def fill_required(page, form) -> None:
             if field.evaluate("e => e.selectedOptions.length && e.value !== ''"):
                 continue
             field.select_option(options[0].get_attribute("value"))
+        elif name in SPECIAL:
+            field.fill(SPECIAL[name])
         elif kind == "date":
             if not field.input_value():
                 field.fill("2026-12-01")
-        elif name in SPECIAL:
-            field.fill(SPECIAL[name])
         elif first_text:
             field.fill(SAVED)
             first_text = False

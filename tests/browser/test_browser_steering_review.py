@@ -28,6 +28,7 @@ def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(pag
     make_proposal(ProposalStatus.ESCALATED, title="Incident timelines", escalated_on=utcnow().date())
     make_plan(PlanStatus.IN_REVIEW, title="Estimation with history")
     today = utcnow().date()
+    page.on("dialog", lambda dialog: dialog.accept())  # holding and closing ask first
     sign_in("stella@example.org", PASSWORD)
 
     page.goto(f"{live_server}/reviews/")
@@ -36,7 +37,7 @@ def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(pag
     page.get_by_label("Attendees").select_option(label="Sam Process")  # Ctrl-click semantics: Sam alone
     page.get_by_label("Period under review, from").fill(str(today + timedelta(days=1)))  # after its end
     page.get_by_role("button", name="Plan the review").click()
-    expect(page.locator(".field.invalid")).to_contain_text("The period ends after it begins.")  # beside the field
+    expect(page.locator(".field.invalid")).to_contain_text("The period must end after it begins.")  # beside the field
     expect(page.get_by_label("Title")).to_have_value("Fourth-quarter review")  # what was typed is kept
     page.get_by_label("Period under review, from").fill(str(today - timedelta(days=90)))
     page.get_by_role("button", name="Plan the review").click()
@@ -97,3 +98,4 @@ def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(pag
     no_reload.check()
     page.goto(f"{live_server}/proposals/{decided.id}")
     expect(page.locator("body")).to_contain_text("Deferred")
+    expect(page.get_by_role("link", name="Fourth-quarter steering review")).to_be_visible()  # where it was decided

@@ -30,17 +30,19 @@ def test_the_heatmap_colours_each_cell_by_status_rings_drift_and_links_rows():
     statuses = list(S)
     assert grid["z"] == [[statuses.index(S.VERIFIED), statuses.index(S.DEPLOYED)], [statuses.index(S.PLANNED), None]]
     assert grid["customdata"][0][1] == "/deployments/6#row-60" and grid["customdata"][1][1] == ""
-    ring = chart.figure["data"][1]
+    legend = [trace["name"] for trace in chart.figure["data"][1:]]  # the statuses shown, then the ring
+    assert legend == ["Planned", "Deployed", "Verified", "On an older version"]
+    ring = chart.figure["data"][-1]
     assert (ring["x"], ring["y"]) == (["Plan template"], ["PAY"])  # PAY runs an older plan template
     assert chart.rows[1][:4] == ["PAY", "Plan template", "Deployed", "yes"]
     assert isinstance(chart.rows[1][0], Link) and chart.rows[1][0].url == "/deployments/6#row-60"
-    assert "1 cell on an older version; 1 asset(s) needing review" in chart.summary
+    assert "1 cell on an older version; 1 asset needing review" in chart.summary
 
 
 def test_an_empty_heatmap_draws_nothing_and_says_so():
     chart = charts.deployment_heatmap(Heatmap([], [], {}, 0), row_url=url)
     assert chart.figure["data"] == [] and chart.rows == []
-    assert chart.summary.startswith("0 projects of 0")
+    assert chart.summary == "0 projects of 0 by 0 assets."
 
 
 def test_adoption_is_the_share_of_applicable_projects_by_date_carried_to_today():
@@ -92,7 +94,7 @@ def test_the_timeline_draws_planned_and_actual_spans_late_in_red():
 def test_overdue_work_by_owner_most_first():
     chart = charts.overdue_owners([("Mia", 2, 1), (HOSTILE, 0, 1)])
     assert chart.figure["data"][0]["y"] == ["Mia", SHOWN]
-    assert chart.summary == "2 overdue commitments and 2 overdue noncompliances, held by 2 persons."
+    assert chart.summary == "2 overdue commitments and 2 overdue noncompliances, held by 2 people."
     assert charts.overdue_owners([]).summary == "Nothing is overdue."
 
 

@@ -88,8 +88,8 @@ def test_the_tiles_show_what_waits_and_what_is_late(client, steering, db, make_p
     found = re.findall(r'<dt>([^<]+)</dt><dd><a [^>]+>([^<]+)</a></dd><dd class="detail">([^<]+)</dd>', page)
     tiles = {label: (value, detail) for label, value, detail in found}
     assert tiles["Decisions waiting for the committee"] == (
-        "2", "1 escalated proposals to decide, 1 action plans to approve")
-    assert tiles["Action plans under way"] == ("2", "1 past their planned end")
+        "2", "escalated proposals to decide: 1; action plans to approve: 1")
+    assert tiles["Action plans in progress"] == ("2", "1 past their planned end")
     assert tiles["Overdue commitments"][0] == "1"
 
 

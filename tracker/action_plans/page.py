@@ -28,6 +28,7 @@ from tracker.auth.service import people_choices
 from tracker.db import utcnow
 from tracker.history.service import HistoryEntry, history
 from tracker.objectives.service import assessments
+from tracker.reviews.service import decided_in
 from tracker.trace import Trace
 
 
@@ -46,6 +47,7 @@ class PlanPage:
     trace: Trace | None = None
     history: list[HistoryEntry] | None = None
     objectives: dict[int, tuple] | None = None  # objective id -> (objective, whether it is on track)
+    decided_in: list | None = None  # the steering reviews that decided on it
 
 
 _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
@@ -58,6 +60,7 @@ _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
     "revisions": lambda session, plan: revisions.revisions(session, plan_id=plan.id),
     "trace": lambda session, plan: trace.of_plan(session, plan),
     "history": lambda session, plan: history(session, entity="action_plan", entity_ids=[plan.id]),
+    "decided_in": lambda session, plan: decided_in(session, entity="action_plan", entity_id=plan.id),
     "objectives": lambda session, plan: assessments(session, objective_ids=[o.id for o in plan.objectives],
                                                     today=utcnow().date()),
 }
@@ -67,7 +70,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "page": tuple(field.name for field in fields(PlanPage) if field.name not in ("plan", "next_joint_review")),
     "team": ("people",),
     "reviews": ("reviews", "revisions"),
-    "commitments": ("commitments", "progress", "people", "objectives"),
+    "commitments": ("commitments", "progress", "people", "objectives", "decided_in"),
     "issues": ("issues", "people"),
     "joint_reviews": ("joint_reviews", "people"),
 }

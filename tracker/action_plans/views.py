@@ -14,7 +14,7 @@ from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import NotFound
 from tracker.objectives.forms import MeasurementInput
-from tracker.objectives.service import list_objectives, plan_for_result, record_plan_result
+from tracker.objectives.service import list_objectives, plan_for_result, record_plan_result, results_of
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -67,6 +67,7 @@ def plan_page(plan: ActionPlan, *, section: str = "page", **forms: dict | None):
         "verdicts": list(Verdict),
         "measurable": [o for o in plan.objectives if can(user, "objective.measure", o)]
         if plan.status == PlanStatus.COMPLETED else [],
+        "results": results_of(get_session(), plan_id=plan.id) if plan.status == PlanStatus.COMPLETED else [],
     }
     status, section_context = section_forms(forms, "move", "member", "review", "commitment", "issue", "joint",
                                             "result", defaults={"result": _result_defaults(plan)})

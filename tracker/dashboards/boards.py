@@ -26,21 +26,24 @@ class Board:
 
 BOARDS = {
     "overview": Board("Overview", "Is improvement on track? The key figures, the objectives, every project's "
-                      "deployment and the flow of proposals.", ("period", "area", "objective"),
-                      ("objectives", "deployment", "flow")),
-    "deployment": Board("Deployment", "Where each project stands with each process asset, and how fast assets are "
-                        "taken up.", ("asset", "area", "phase", "project", "sort", "period"),
+                      "deployment and the flow of proposals. The period narrows the flow to the proposals submitted "
+                      "in it.", ("period", "area", "objective"), ("objectives", "deployment", "flow")),
+    "deployment": Board("Deployment", "Where each project stands with each process asset today, and how fast the "
+                        "latest releases are taken up.", ("asset", "area", "phase", "project", "sort"),
                         ("deployment", "heatmap", "adoption")),
     "flow": Board("Improvement flow", "Proposals from their source to deployment: what waits, how many go through "
-                  "each month, and how long it takes.", ("period", "area", "objective"),
-                  ("flow", "proposals", "throughput", "lead-time")),
-    "plans": Board("Action plans", "Plans planned against actual, their commitments, and who holds overdue work.",
+                  "each month, and how long it takes. The period narrows the flow (proposals submitted in it), the "
+                  "months and the lead times (first deployed in it); open proposals are as they stand today.",
+                  ("period", "area", "objective"), ("flow", "proposals", "throughput", "lead-time")),
+    "plans": Board("Action plans", "Plans planned against actual, their commitments, and who holds overdue work "
+                   "today. The period narrows the timeline to the plans it overlaps.",
                    ("period", "objective"), ("timeline", "plans", "overdue")),
-    "experience": Board("Experience", "What pilots, tailoring, audits and lessons say about the process assets.",
-                        ("period", "asset", "area", "project"),
-                        ("pilots", "tailoring", "compliance-time", "compliance-assets", "lessons")),
-    "appraisals": Board("Appraisals", "Ratings of the process areas across appraisals, and the next reappraisals.",
-                        ("area",), ("ratings",)),
+    "experience": Board("Experience", "What pilots, tailoring, audits and lessons say about the process assets, in "
+                        "the period.", ("period", "asset", "area", "project"),
+                        ("pilots", "tailoring", "compliance-time", "compliance-assets", "compliance-projects",
+                         "lessons")),
+    "appraisals": Board("Appraisals", "Ratings of the process areas across the appraisals that rate them, and the "
+                        "next reappraisals.", ("area",), ("ratings",)),
 }
 
 
@@ -85,6 +88,8 @@ CHARTS: dict[str, Callable[[Session, DashboardFilter, date], charts.Chart]] = {
                                                                       list(Compliance)),
     "compliance-assets": lambda s, w, today: charts.compliance_per_asset(service.compliance_by_asset(s, where=w),
                                                                          list(Compliance)),
+    "compliance-projects": lambda s, w, today: charts.compliance_per_project(
+        service.compliance_by_project(s, where=w), list(Compliance)),
     "lessons": lambda s, w, today: charts.lessons(service.lessons_by_status(s, where=w), list(LessonStatus),
                                                   list(Polarity)),
     "ratings": lambda s, w, today: charts.appraisal_ratings(service.ratings(s, where=w), list(RatingValue)),

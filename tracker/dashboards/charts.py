@@ -12,6 +12,9 @@ from functools import cached_property
 
 from tracker.deployments.models import RowStatus
 
+# Above the plot, left-aligned, never over the bars (the layouts leave it room at the top).
+LEGEND = {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"}
+
 # One colour per deployment status, from not begun (grey) to verified (deep green).
 STATUS_COLOURS = {RowStatus.NOT_STARTED: "#9aa5b1", RowStatus.PLANNED: "#e0b341", RowStatus.IN_PROGRESS: "#3b7dd8",
                   RowStatus.DEPLOYED: "#3a9d5d", RowStatus.VERIFIED: "#1f6b3a", RowStatus.NOT_APPLICABLE: "#d5d9de"}
@@ -81,9 +84,9 @@ def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "compl
              "marker": {"color": STATUS_COLOURS[status]},
              "hovertemplate": f"%{{x}}: %{{y}} {status.label.lower()}<extra></extra>"}
             for status in RowStatus if any(p.counts.get(status) for p in projects)]
-    layout = {"barmode": "stack", "margin": {"t": 10, "r": 10, "b": 80, "l": 40}, "height": 360,
+    layout = {"barmode": "stack", "margin": {"t": 34, "r": 10, "b": 80, "l": 40}, "height": 360,
               "xaxis": {"type": "category", "tickangle": -45}, "yaxis": {"title": {"text": "Asset versions"}},
-              "legend": {"orientation": "h", "y": 1.1}}
+              "legend": LEGEND}
     done = sum(1 for p in projects if p.completeness == 1.0)
     summary = (f"{len(projects)} project{'s' if len(projects) != 1 else ''}: {done} with every applicable asset "
                f"deployed or verified" + (f"; least complete {projects[0].code} at "
@@ -133,7 +136,7 @@ def improvement_flow(groups: list[FlowGroup]) -> Chart:
                f"{sum(g.count for g in groups if g.piloted)} piloted, {deployed} deployed.")
     rows = [[start, end, count] for (start, end), count in links.items()]
     return Chart("flow", "The improvement flow", summary,
-                 {"data": data, "layout": {"margin": {"t": 10, "r": 10, "b": 10, "l": 10}, "height": 380}},
+                 {"data": data, "layout": {"margin": {"t": 34, "r": 10, "b": 10, "l": 10}, "height": 380}},
                  ["From", "To", "Proposals"], rows)
 
 
@@ -155,8 +158,8 @@ def proposals_by_status_and_age(counts: dict[tuple[str, int], int], statuses: li
                                                                     if old else "") + "."
     rows = [[status, *[counts.get((status, age), 0) for age in range(len(AGES))]] for status in shown]
     return Chart("proposals", "Open proposals by status and age", summary,
-                 {"data": data, "layout": {"barmode": "stack", "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
-                                           "height": 320, "legend": {"orientation": "h", "y": 1.12},
+                 {"data": data, "layout": {"barmode": "stack", "margin": {"t": 34, "r": 10, "b": 40, "l": 40},
+                                           "height": 320, "legend": LEGEND,
                                            "yaxis": {"title": {"text": "Proposals"}}}},
                  ["Status", *[f"Submitted {label} ago" for label in AGES]], rows)
 
@@ -187,16 +190,16 @@ def plan_commitments(plans: list[PlanWork]) -> Chart:
     rows = [[p.title, p.total, p.done, p.overdue, round(100 * p.on_time / p.done) if p.done else ""] for p in plans]
     return Chart("plans", "Commitments of the plans under way", summary,
                  {"data": data, "layout": {"barmode": "stack", "height": 120 + 28 * max(len(plans), 1),
-                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 220},
-                                           "legend": {"orientation": "h", "y": 1.15},
+                                           "margin": {"t": 34, "r": 10, "b": 30, "l": 220},
+                                           "legend": LEGEND,
                                            "yaxis": {"automargin": True, "autorange": "reversed"}}},
                  ["Plan", "Commitments", "Done", "Overdue", "Done on time (%)"], rows)
 
 
 def objective_trend(*, kpi: str, unit: str, baseline: tuple | None, measurements: list[tuple],
-                    target: tuple | None, projected: tuple | None = None) -> Chart:
+                    target: tuple | None, trend: tuple | None = None) -> Chart:
     """An objective's KPI from its baseline through its measurements (date, value, source) to its target, with
-    the trend carried to the target date (each point a (date, value) pair)."""
+    the fitted trend line carried to the target date (each point a (date, value) pair)."""
     data = []
     if baseline:
         data.append({"type": "scatter", "mode": "markers", "name": "Baseline", "x": [str(baseline[0])],
@@ -206,10 +209,11 @@ def objective_trend(*, kpi: str, unit: str, baseline: tuple | None, measurements
                      "x": [str(day) for day, _, _ in measurements], "y": [value for _, value, _ in measurements],
                      "text": [as_text(source) for _, _, source in measurements],
                      "hovertemplate": "%{x}: %{y} (%{text})<extra></extra>", "line": {"color": "#3b7dd8"}})
-    if projected and measurements:
-        last_day, last_value, _ = measurements[-1]
-        data.append({"type": "scatter", "mode": "lines", "name": "Trend", "x": [str(last_day), str(projected[0])],
-                     "y": [last_value, projected[1]], "line": {"color": "#3b7dd8", "dash": "dot"}})
+    if trend and measurements:
+        (start_day, start_value), (end_day, end_value) = trend
+        data.append({"type": "scatter", "mode": "lines", "name": "Trend", "x": [str(start_day), str(end_day)],
+                     "y": [round(start_value, 3), round(end_value, 3)], "line": {"color": "#3b7dd8", "dash": "dot"},
+                     "hovertemplate": "Trend: %{y} on %{x}<extra></extra>"})
     if target:
         data.append({"type": "scatter", "mode": "markers", "name": "Target", "x": [str(target[0])],
                      "y": [target[1]], "marker": {"color": "#1f6b3a", "size": 12, "symbol": "star"}})
@@ -222,9 +226,9 @@ def objective_trend(*, kpi: str, unit: str, baseline: tuple | None, measurements
         [[str(day), value, source] for day, value, source in measurements] + \
         ([[str(target[0]), target[1], "Target"]] if target else [])
     return Chart("objective", "Baseline, measurements and target", summary,
-                 {"data": data, "layout": {"margin": {"t": 10, "r": 10, "b": 40, "l": 50}, "height": 300,
+                 {"data": data, "layout": {"margin": {"t": 34, "r": 10, "b": 40, "l": 50}, "height": 300,
                                            "xaxis": {"type": "date"}, "yaxis": {"title": {"text": as_text(measure)}},
-                                           "legend": {"orientation": "h", "y": 1.15}}},
+                                           "legend": LEGEND}},
                  ["Date", "Value", "Where it came from"], rows)
 
 
@@ -304,6 +308,10 @@ def deployment_heatmap(h: Heatmap, *, row_url: Callable[[int, int], str]) -> Cha
     data = [{"type": "heatmap", "x": titles, "y": codes, "z": z, "text": text, "customdata": links,
              "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale, "showscale": False, "xgap": 2, "ygap": 2,
              "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>"}] if h.projects and h.assets else []
+    if data:  # a heatmap has no legend of its own: one entry per status shown, and the ring
+        data += [{"type": "scatter", "mode": "markers", "name": label[status], "x": [None], "y": [None],
+                  "hoverinfo": "skip", "marker": {"symbol": "square", "size": 12, "color": STATUS_COLOURS[status]}}
+                 for status in statuses if any(cell[0] == status for cell in h.cells.values())]
     if drift and data:
         data.append({"type": "scatter", "mode": "markers", "name": "On an older version", "x": [x for x, _ in drift],
                      "y": [y for _, y in drift], "hoverinfo": "skip",
@@ -311,24 +319,24 @@ def deployment_heatmap(h: Heatmap, *, row_url: Callable[[int, int], str]) -> Cha
     counted = dict.fromkeys(statuses, 0)
     for cell in h.cells.values():
         counted[cell[0]] += 1
-    summary = (f"{_plural(len(h.projects), 'project')} of {h.total} by {_plural(len(h.assets), 'asset')}: "
-               + ", ".join(f"{counted[s]} {s.label.lower()}" for s in statuses if counted[s])
-               + f"; {_plural(len(drift), 'cell')} on an older version"
-               + f"; {sum(1 for *_, due in h.assets if due)} asset(s) needing review.")
+    shown = ", ".join(f"{counted[s]} {s.label.lower()}" for s in statuses if counted[s])
+    summary = (f"{_plural(len(h.projects), 'project')} of {h.total} by {_plural(len(h.assets), 'asset')}"
+               + (f": {shown}; {_plural(len(drift), 'cell')} on an older version; "
+                  f"{_plural(sum(1 for *_, due in h.assets if due), 'asset')} needing review." if shown else "."))
     return Chart("heatmap", "Deployment status: projects × assets", summary,
-                 {"data": data, "layout": {"height": 160 + 22 * max(len(h.projects), 1),
-                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 90},
+                 {"data": data, "layout": {"height": 190 + 22 * max(len(h.projects), 1),
+                                           "margin": {"t": 40, "r": 10, "b": 40, "l": 90},
                                            "xaxis": {"type": "category", "tickangle": -30, "automargin": True},
                                            "yaxis": {"type": "category", "autorange": "reversed"},
-                                           "legend": {"orientation": "h", "y": 1.05}}},
+                                           "legend": LEGEND}},
                  ["Project", "Asset", "Status", "Older version", "Asset needs review"], rows,
                  paging=(h.page, h.pages) if h.pages > 1 else None)
 
 
 def adoption_curves(curves: list[Adoption], *, today: date, since: date | None = None,
                     until: date | None = None) -> Chart:
-    """Per asset, the share of the projects it applies to that have deployed it (solid) and verified it (dotted)
-    by each date: S-curves, comparable on one chart, each carried to the end of the period (or today)."""
+    """Per asset, the share of the projects it applies to that have deployed its current release (solid) and
+    verified it (dotted) by each date: S-curves, comparable on one chart, each carried to today."""
     end = until or today
     palette = ("#3b7dd8", "#c0392b", "#3a9d5d", "#8e44ad", "#e0b341", "#16a085")
     data = []
@@ -354,7 +362,7 @@ def adoption_curves(curves: list[Adoption], *, today: date, since: date | None =
     rows = [[c.title, c.applicable, c.deployed[-1][1] if c.deployed else 0, c.verified[-1][1] if c.verified else 0,
              days(c.median_to_deployed), days(c.median_to_verified)] for c in curves]
     return Chart("adoption", "Adoption over time", summary,
-                 {"data": data, "layout": {"height": 360, "margin": {"t": 10, "r": 10, "b": 40, "l": 50},
+                 {"data": data, "layout": {"height": 360, "margin": {"t": 34, "r": 10, "b": 40, "l": 50},
                                            "xaxis": xaxis, "yaxis": {"title": {"text": "% of applicable projects"},
                                                                      "range": [0, 105]},
                                            "legend": {"orientation": "h", "y": -0.2}}},
@@ -377,9 +385,9 @@ def monthly_throughput(months: dict[str, dict[str, int]]) -> Chart:
         f"{totals['submitted']} submitted, {totals['decided']} decided, {totals['deployed']} first deployed."
     return Chart("throughput", "Monthly throughput", summary,
                  {"data": data, "layout": {"barmode": "group", "height": 320,
-                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
+                                           "margin": {"t": 34, "r": 10, "b": 40, "l": 40},
                                            "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "Proposals"}},
-                                           "legend": {"orientation": "h", "y": 1.12}}},
+                                           "legend": LEGEND}},
                  ["Month", *[label for _, label, _ in THROUGHPUT]],
                  [[m, *[months[m][key] for key, _, _ in THROUGHPUT]] for m in labels] if data else [])
 
@@ -395,7 +403,7 @@ def lead_time(counts: list[int], median_days: float | None) -> Chart:
     summary = f"{_plural(total, 'proposal')} first deployed" + (
         f"; median {median_days:g} days from submission." if median_days is not None else ".")
     return Chart("lead-time", "Lead time from submission to first deployment", summary,
-                 {"data": data, "layout": {"height": 300, "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
+                 {"data": data, "layout": {"height": 300, "margin": {"t": 34, "r": 10, "b": 40, "l": 40},
                                            "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "Proposals"}}}},
                  ["Lead time", "Proposals"], [[label, n] for label, n in zip(LEAD_TIMES, counts, strict=True)] if data else [])
 
@@ -421,9 +429,9 @@ def plans_timeline(spans: list[PlanSpan]) -> Chart:
              str(s.actual[1]) if s.actual else "", "yes" if s.late else ""] for s in spans]
     return Chart("timeline", "Action plans: planned against actual", summary,
                  {"data": data, "layout": {"barmode": "overlay", "height": 120 + 30 * max(len(spans), 1),
-                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 220},
+                                           "margin": {"t": 34, "r": 10, "b": 30, "l": 220},
                                            "xaxis": {"type": "date"}, "yaxis": {"type": "category", "automargin": True},
-                                           "legend": {"orientation": "h", "y": 1.1}}},
+                                           "legend": LEGEND}},
                  ["Plan", "Status", "Planned start", "Planned end", "Started", "Completed (or today)", "Late"], rows)
 
 
@@ -434,13 +442,14 @@ def overdue_owners(rows: list[tuple[str, int, int]]) -> Chart:
              "marker": {"color": colour}, "hovertemplate": f"%{{y}}: %{{x}} {label.lower()}<extra></extra>"}
             for n, label, colour in ((1, "Overdue commitments", "#c0392b"),
                                      (2, "Overdue noncompliances", "#e0b341")) if any(r[n] for r in rows)]
-    summary = (f"{sum(r[1] for r in rows)} overdue commitments and {sum(r[2] for r in rows)} overdue "
-               f"noncompliances, held by {_plural(len(rows), 'person')}.") if rows else "Nothing is overdue."
+    summary = (f"{_plural(sum(r[1] for r in rows), 'overdue commitment')} and "
+               f"{_plural(sum(r[2] for r in rows), 'overdue noncompliance')}, held by "
+               f"{len(rows)} {'person' if len(rows) == 1 else 'people'}.") if rows else "Nothing is overdue."
     return Chart("overdue", "Overdue work by owner", summary,
                  {"data": data, "layout": {"barmode": "stack", "height": 120 + 28 * max(len(rows), 1),
-                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 160},
+                                           "margin": {"t": 34, "r": 10, "b": 30, "l": 160},
                                            "yaxis": {"autorange": "reversed", "automargin": True},
-                                           "legend": {"orientation": "h", "y": 1.15}}},
+                                           "legend": LEGEND}},
                  ["Owner", "Overdue commitments", "Overdue noncompliances"], [list(r) for r in rows])
 
 
@@ -455,7 +464,7 @@ def pilot_decisions(counts: dict[str, int]) -> Chart:
         ": " + ", ".join(f"{counts[label]} {label.lower()}" for label in labels if not label.startswith("Not"))
         if decided else "") + "."
     return Chart("pilots", "Pilots by decision", summary,
-                 {"data": data, "layout": {"height": 300, "margin": {"t": 10, "r": 10, "b": 80, "l": 40},
+                 {"data": data, "layout": {"height": 300, "margin": {"t": 34, "r": 10, "b": 80, "l": 40},
                                            "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "Pilots"}}}},
                  ["Decision", "Pilots"], [[label, counts[label]] for label in labels])
 
@@ -470,7 +479,7 @@ def tailoring_hot_spots(rows: list[tuple[str, str, int, int]]) -> Chart:
                f"{_plural(rows[0][3], 'project')}).") if rows else "No tailoring recorded."
     return Chart("tailoring", "Tailoring hot spots", summary,
                  {"data": data, "layout": {"height": 120 + 28 * max(len(rows), 1),
-                                           "margin": {"t": 10, "r": 10, "b": 30, "l": 260},
+                                           "margin": {"t": 34, "r": 10, "b": 30, "l": 260},
                                            "yaxis": {"autorange": "reversed", "automargin": True}}},
                  ["Asset", "Element", "Tailoring records", "Projects"], [list(r) for r in rows])
 
@@ -492,12 +501,12 @@ def _compliance(key: str, title: str, counted: dict, axis: str, results, *, hori
     summary = (f"{_plural(total, 'audit result')}, {round(100 * compliant / total)} % compliant." if total
                else "No completed audit in these filters.")
     return Chart(key, title, summary,
-                 {"data": data, "layout": {"barmode": "stack", "margin": {"t": 10, "r": 10, "b": 40,
+                 {"data": data, "layout": {"barmode": "stack", "margin": {"t": 34, "r": 10, "b": 40,
                                                                          "l": 200 if horizontal else 40},
                                            "height": 120 + 28 * max(len(groups), 1) if horizontal else 300,
                                            ("yaxis" if horizontal else "xaxis"): {"type": "category",
                                                                                   "automargin": True},
-                                           "legend": {"orientation": "h", "y": 1.12}}},
+                                           "legend": LEGEND}},
                  [axis, *[result.label for result in results]],
                  [[g, *[counted[g].get(result, 0) for result in results]] for g in groups])
 
@@ -514,6 +523,12 @@ def compliance_per_asset(counted: dict, results) -> Chart:
                        horizontal=True)
 
 
+def compliance_per_project(counted: dict, results) -> Chart:
+    """Completed audits' results per project (the most audited)."""
+    return _compliance("compliance-projects", "Compliance results per project", counted, "Project", results,
+                       horizontal=True)
+
+
 def lessons(counted: dict[tuple, int], statuses, polarities) -> Chart:
     """Lessons by status (in the loop's order), stacked by what kind of lesson they are."""
     shown = [s for s in statuses if any(counted.get((s, p)) for p in polarities)]
@@ -527,14 +542,15 @@ def lessons(counted: dict[tuple, int], statuses, polarities) -> Chart:
     summary = f"{_plural(total, 'lesson')}, {new} not reviewed yet." if total else "No lessons in these filters."
     return Chart("lessons", "Lessons by status", summary,
                  {"data": data, "layout": {"barmode": "stack", "height": 300,
-                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 40},
-                                           "xaxis": {"type": "category"}, "legend": {"orientation": "h", "y": 1.12}}},
+                                           "margin": {"t": 34, "r": 10, "b": 40, "l": 40},
+                                           "xaxis": {"type": "category"}, "legend": LEGEND}},
                  ["Status", *[p.label for p in polarities]],
                  [[s.label, *[counted.get((s, p), 0) for p in polarities]] for s in shown])
 
 
 def appraisal_ratings(r: Ratings, values) -> Chart:
-    """Each process area's rating in each completed appraisal (columns in date order), with capability levels."""
+    """Each process area's rating in each completed appraisal that rates (columns in date order), with capability
+    levels; a process area an appraisal did not rate says so."""
     order = list(values)  # satisfied ... not rated
     colours = ("#1f6b3a", "#e0b341", "#c0392b", "#d5d9de")
     titles = [as_text(f"{title} ({day})") for _, title, day in r.appraisals]
@@ -542,7 +558,7 @@ def appraisal_ratings(r: Ratings, values) -> Chart:
     for area_id, _ in r.areas:
         cells = [r.values.get((area_id, appraisal_id)) for appraisal_id, _, _ in r.appraisals]
         z.append([order.index(c[0]) if c else None for c in cells])
-        text.append([(c[0].label + (f", CL {c[1]}" if c[1] is not None else "")) if c else "not in scope"
+        text.append([(c[0].label + (f", CL {c[1]}" if c[1] is not None else "")) if c else "no rating"
                      for c in cells])
     n = len(order)
     scale = [stop for k in range(n) for stop in ([k / n, colours[k]], [(k + 1) / n, colours[k]])]
@@ -560,7 +576,7 @@ def appraisal_ratings(r: Ratings, values) -> Chart:
             if (area_id, appraisal_id) in r.values]
     return Chart("ratings", "Process area ratings across appraisals", summary,
                  {"data": data, "layout": {"height": 140 + 26 * max(len(r.areas), 1),
-                                           "margin": {"t": 10, "r": 10, "b": 80, "l": 70},
+                                           "margin": {"t": 34, "r": 10, "b": 80, "l": 70},
                                            "xaxis": {"type": "category"},
                                            "yaxis": {"type": "category", "autorange": "reversed"}}},
                  ["Process area", "Appraisal", "Completed on", "Rating", "Capability level"], rows)
@@ -593,7 +609,7 @@ def objectives_progress(items: list[ObjectiveProgress]) -> Chart:
         if items else "No active objectives."
     return Chart("objectives", "Objectives: the way from baseline to target", summary,
                  {"data": data, "layout": {"height": 120 + 34 * max(len(items), 1),
-                                           "margin": {"t": 10, "r": 10, "b": 40, "l": 220},
+                                           "margin": {"t": 34, "r": 10, "b": 40, "l": 220},
                                            "xaxis": {"title": {"text": "% of the way from baseline to target"},
                                                      "range": [min([0, *[round(100 * (o.share or 0)) for o in items]]),
                                                                max([100, *[round(100 * (o.share or 0)) for o in items]])]},

@@ -10,7 +10,7 @@ from tracker.action_plans import commitments
 from tracker.action_plans.joint_reviews import UNDER_WAY
 from tracker.action_plans.models import ActionPlan, Commitment, PlanObjective, PlanProposal, PlanStatus
 from tracker.appraisals import cadence
-from tracker.appraisals.models import Appraisal, AppraisalStatus, Rating
+from tracker.appraisals.models import RATING_METHODS, Appraisal, AppraisalStatus, Rating
 from tracker.assets.models import AssetArea, AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.compliance.models import AuditResult, AuditStatus, Compliance, ComplianceAudit, Noncompliance
@@ -68,7 +68,7 @@ def kpis(session: Session, *, today: date, objectives: dict[int, tuple]) -> list
     objectives on and off track (`objectives`: objectives.service.assessments), the next reappraisal."""
     waiting = decisions_waiting(session)
     decisions = sum(w.count for w in waiting)
-    under_way = select(ActionPlan.planned_end).where(ActionPlan.status.in_(UNDER_WAY)).subquery()
+    under_way = select(ActionPlan.planned_end).where(ActionPlan.status == PlanStatus.IN_PROGRESS).subquery()
     plans, late = session.exec(select(func.count(), func.count().filter(under_way.c.planned_end < today))
                                .select_from(under_way)).one()
     overdue = {model: session.exec(select(func.count()).select_from(model).where(overdue_clause(model, today))).one()
@@ -77,21 +77,23 @@ def kpis(session: Session, *, today: date, objectives: dict[int, tuple]) -> list
     current, using = on_current_versions(session)
     states = [assessment.state for _, assessment in objectives.values()]
     on, risk, off = (states.count(state) for state in (State.ON_TRACK, State.AT_RISK, State.OFF_TRACK))
+    unjudged = len(states) - on - risk - off
     tiles = [
         Tile("Decisions waiting for the committee", str(decisions),
-             ", ".join(f"{w.count} {w.label.lower()}" for w in waiting if w.count) or "none",
-             "proposals.index", {"status": "escalated"}, "bad" if decisions else ""),
-        Tile("Action plans under way", str(plans), f"{late} past their planned end" if late else "all within plan",
+             "; ".join(f"{w.label.lower()}: {w.count}" for w in waiting if w.count) or "none",
+             "reviews.index", {}, "bad" if decisions else ""),
+        Tile("Action plans in progress", str(plans), f"{late} past their planned end" if late else "all within plan",
              "plans.index", {"status": "in_progress"}, "bad" if late else ""),
-        Tile("Overdue commitments", str(overdue[Commitment]), "across every plan", "plans.index", {},
-             "bad" if overdue[Commitment] else ""),
+        Tile("Overdue commitments", str(overdue[Commitment]), "on plans and steering reviews, by owner",
+             "dashboards.board", {"key": "plans"}, "bad" if overdue[Commitment] else ""),
         Tile("Overdue noncompliances", str(overdue[Noncompliance]), "from compliance audits",
              "compliance.noncompliance_list", {"overdue": 1}, "bad" if overdue[Noncompliance] else ""),
         Tile("Projects on current versions", f"{round(100 * current / using)} %" if using else "—",
              f"{current} of {using} projects using assets run their current releases" if using else "no asset in use",
              "deployments.status_matrix", {}, "bad" if current < using else ""),
         Tile("Objectives on track", f"{on} of {len(states)}",
-             ", ".join(part for part in (f"{risk} at risk" if risk else "", f"{off} off track" if off else "") if part)
+             ", ".join(part for part in (f"{risk} at risk" if risk else "", f"{off} off track" if off else "",
+                                        f"{unjudged} not judged yet" if unjudged else "") if part)
              or "none at risk or off track", "objectives.index", {}, "bad" if off else ""),
     ]
     if due:
@@ -362,32 +364,34 @@ ADOPTION_ASSETS = 6  # on one chart at most: more lines are not compared by eye
 
 def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
     """For the chosen asset (or the most recently released ones, whose uptake the committee follows): the share of
-    the active projects it applies to that have deployed and verified it by each date, and the median days from
-    release; five queries, over the chosen assets' rows only."""
-    chosen = list(session.exec(
-        select(AssetVersion.asset_id).where(AssetVersion.release_date.is_not(None),
-                                            *asset_scope(AssetVersion.asset_id, where))
-        .group_by(AssetVersion.asset_id)
-        .order_by(func.max(AssetVersion.release_date).desc(), AssetVersion.asset_id).limit(ADOPTION_ASSETS)).all())
+    the active projects the asset applies to that have deployed and verified its current release by each date,
+    and the median days from that release; five queries, over those versions' rows only."""
+    current = _current_release()
+    chosen = session.exec(
+        select(current.c.asset_id, current.c.version_id, ProcessAsset.title, AssetVersion.label)
+        .join(AssetVersion, AssetVersion.id == current.c.version_id)
+        .join(ProcessAsset, ProcessAsset.id == current.c.asset_id)
+        .where(*asset_scope(current.c.asset_id, where))
+        .order_by(AssetVersion.release_date.desc(), current.c.asset_id).limit(ADOPTION_ASSETS)).all()
+    asset_ids, version_ids = [a for a, *_ in chosen], [v for _, v, *_ in chosen]
 
     def rows(*columns, where_also=()):
-        """The chosen assets' rows on the active projects (found through the assets' versions, not the projects)."""
+        """Status rows on the active projects (found through the versions, not the projects)."""
         return (select(*columns).select_from(ProjectDeployment)
                 .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
                 .join(Project, Project.id == ProjectDeployment.project_id)
-                .where(AssetVersion.asset_id.in_(chosen), Project.status == ProjectStatus.ACTIVE,
-                       *project_scope(Project.id, where), *where_also))
-    applicable = session.exec(  # a project has one current row of an asset: counting rows counts projects
+                .where(Project.status == ProjectStatus.ACTIVE, *project_scope(Project.id, where), *where_also))
+    applicable = dict(session.exec(  # a project has one current row of an asset: counting rows counts projects
         rows(AssetVersion.asset_id, func.count(), where_also=(
-            ProjectDeployment.current, ProjectDeployment.status != RowStatus.NOT_APPLICABLE))
-        .group_by(AssetVersion.asset_id)).all()
-    applicable = sorted(applicable, key=lambda pair: chosen.index(pair[0]))
-    titles = dict(session.exec(select(ProcessAsset.id, ProcessAsset.title).where(ProcessAsset.id.in_(chosen))).all())
+            AssetVersion.asset_id.in_(asset_ids), ProjectDeployment.current,
+            ProjectDeployment.status != RowStatus.NOT_APPLICABLE))
+        .group_by(AssetVersion.asset_id)).all())
+    of_release = (ProjectDeployment.asset_version_id.in_(version_ids),)
     curves: dict[tuple[int, str], list[tuple[date, int]]] = {}
     stages = (("deployed", ProjectDeployment.deployed_on), ("verified", ProjectDeployment.verified_on))
     for stage, column in stages:
         firsts = (rows(AssetVersion.asset_id, ProjectDeployment.project_id, func.min(column).label("day"),
-                       where_also=(column.is_not(None),))
+                       where_also=(*of_release, column.is_not(None)))
                   .group_by(AssetVersion.asset_id, ProjectDeployment.project_id).subquery())
         for asset_id, day, running in session.exec(
                 select(firsts.c.asset_id, firsts.c.day,
@@ -397,16 +401,17 @@ def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
     waits = sa.union_all(*[
         rows(AssetVersion.asset_id.label("asset_id"), sa.literal(stage).label("stage"),
              days_between(column, AssetVersion.release_date).label("days"),
-             where_also=(column.is_not(None), AssetVersion.release_date.is_not(None)))
+             where_also=(*of_release, column.is_not(None)))
         for stage, column in stages]).subquery()
     ranked = select(waits.c.asset_id, waits.c.stage, waits.c.days,
                     *median(waits.c.days, partition=(waits.c.asset_id, waits.c.stage))).subquery()
     medians = {(asset_id, stage): float(value) for asset_id, stage, value in session.exec(
         select(ranked.c.asset_id, ranked.c.stage, func.avg(ranked.c.days)).where(middle(ranked))
         .group_by(ranked.c.asset_id, ranked.c.stage)).all()}
-    return [Adoption(titles[asset_id], n, curves.get((asset_id, "deployed"), []), curves.get((asset_id, "verified"), []),
-                     medians.get((asset_id, "deployed")), medians.get((asset_id, "verified")))
-            for asset_id, n in applicable]
+    return [Adoption(f"{title} {label}", applicable.get(asset_id, 0), curves.get((asset_id, "deployed"), []),
+                     curves.get((asset_id, "verified"), []), medians.get((asset_id, "deployed")),
+                     medians.get((asset_id, "verified")))
+            for asset_id, _, title, label in chosen]
 
 
 # --- Action plans: the timeline, and overdue work by owner ---
@@ -504,6 +509,23 @@ def compliance_by_asset(session: Session, *, where: DashboardFilter) -> dict[str
     return counted
 
 
+COMPLIANCE_PROJECTS = 30  # the projects with the most audit results
+
+
+def compliance_by_project(session: Session, *, where: DashboardFilter) -> dict[str, dict[Compliance, int]]:
+    """Completed audits' results per project (the most audited first): one query."""
+    audited = (_audit_results(where, ComplianceAudit.project_id).group_by(ComplianceAudit.project_id)
+               .order_by(func.count().desc(), ComplianceAudit.project_id).limit(COMPLIANCE_PROJECTS).subquery())
+    counted: dict[str, dict[Compliance, int]] = {}
+    for code, result, count in session.exec(
+            _audit_results(where, Project.code, AuditResult.result, func.count())
+            .join(Project, Project.id == ComplianceAudit.project_id)
+            .where(ComplianceAudit.project_id.in_(select(audited.c.project_id)))
+            .group_by(Project.code, AuditResult.result).order_by(Project.code)).all():
+        counted.setdefault(code, {})[result] = count
+    return counted
+
+
 def lessons_by_status(session: Session, *, where: DashboardFilter) -> dict[tuple[LessonStatus, Polarity], int]:
     """Lessons (logged in the period, of the project, area or asset) by status and polarity: one query."""
     clauses = [*where.period(day_of(Lesson.created_at)), *project_scope(Lesson.project_id, where)]
@@ -519,9 +541,11 @@ def lessons_by_status(session: Session, *, where: DashboardFilter) -> dict[tuple
 # --- Appraisals ---
 
 def ratings(session: Session, *, where: DashboardFilter) -> Ratings:
-    """Ratings of each process area across the completed appraisals (the last ten): two queries."""
+    """Ratings of each process area across the completed appraisals that rate (SCAMPI A; the last ten): two
+    queries."""
     appraisals = session.exec(select(Appraisal.id, Appraisal.title, Appraisal.completed_on)
-                              .where(Appraisal.status == AppraisalStatus.COMPLETED)
+                              .where(Appraisal.status == AppraisalStatus.COMPLETED,
+                                     Appraisal.method.in_(RATING_METHODS))
                               .order_by(Appraisal.completed_on.desc(), Appraisal.id.desc()).limit(10)).all()[::-1]
     statement = (select(Rating.area_id, ProcessArea.code, Rating.appraisal_id, Rating.value, Rating.capability_level)
                  .join(ProcessArea, ProcessArea.id == Rating.area_id)

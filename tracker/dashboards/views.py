@@ -40,7 +40,7 @@ def _day(name: str) -> date | None:
 def _where() -> DashboardFilter:
     sort = query_text("sort")
     since, until = _day("from"), _day("to")
-    if since and until and since > until:  # a period given backwards is the same period
+    if since and until and since > until:  # a period given backwards is the same period (said beside the field)
         since, until = until, since
     return DashboardFilter(asset_id=query_id("asset"), area_id=query_id("area"), phase=query_enum(Phase, "phase"),
                            project_id=query_id("project"), objective_id=query_id("objective"), since=since,
@@ -71,8 +71,10 @@ def _board_page(key: str):
         "objectives": list_objectives(session, active_only=True) if "objective" in board.filters else [],
         "phases": list(Phase), "sorts": charts.SORTS, "boards": BOARDS}
     args = filter_args(where)
+    swapped = where.since and where.until and _day("from") == where.until and where.since != where.until
     return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", key=key, board=board, where=where,
-                            args=args, table_args=args | ({"page": where.page} if where.page > 1 else {}),
+                            period_note="From came after To: the charts show the period between the two dates."
+                            if swapped else "", fragment=fragment_requested(), args=args, table_args=args | ({"page": where.page} if where.page > 1 else {}),
                             charts=drawn, endpoint="dashboards.index" if key == "overview" else
                             "dashboards.board", endpoint_args=args | ({} if key == "overview" else {"key": key}),
                             **page)

@@ -19,6 +19,8 @@ def as_text(value: object) -> str | None:
         return str(getattr(value, "label", value.value))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.12g}"  # 14, not 14.0
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):

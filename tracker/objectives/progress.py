@@ -31,6 +31,7 @@ class Assessment:
     reason: str  # the sentence shown beside the state
     latest: float | None = None
     projected: float | None = None  # the trend's value on the target date
+    trend: tuple | None = None  # the fitted line: ((first day, its value), (target date, projected))
 
 
 def _fit(points: list[tuple[date, float]]) -> tuple[float, float]:
@@ -61,7 +62,7 @@ def assess(*, baseline: float | None, baseline_on: date | None, target: float | 
     """The objective's state from its baseline, target and measurements (by date, as measured)."""
     if target is None or not measurements:
         return Assessment(State.NOT_MEASURED, "No measurement recorded yet.")
-    measurements = sorted(measurements)
+    measurements = sorted(measurements, key=lambda point: point[0])  # stable: two on one day keep their order
     latest_on, latest = measurements[-1]
     start = baseline if baseline is not None else measurements[0][1]
     lower_is_better = target < start
@@ -80,11 +81,12 @@ def assess(*, baseline: float | None, baseline_on: date | None, target: float | 
                                               "baseline).", latest)
     value_at_start, slope = _fit(points)
     projected = value_at_start + slope * (target_date - points[0][0]).days
+    line = ((points[0][0], value_at_start), (target_date, projected))
     gap = target - start
     share = (projected - start) / gap if gap else 1.0
     trend = f"At this trend it reaches {_shown(projected)} by {target_date} (target {_shown(target)})."
     if share >= 1:
-        return Assessment(State.ON_TRACK, trend, latest, projected)
+        return Assessment(State.ON_TRACK, trend, latest, projected, line)
     if share >= AT_RISK_SHARE:
-        return Assessment(State.AT_RISK, trend, latest, projected)
-    return Assessment(State.OFF_TRACK, trend, latest, projected)
+        return Assessment(State.AT_RISK, trend, latest, projected, line)
+    return Assessment(State.OFF_TRACK, trend, latest, projected, line)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from tracker.action_plans.models import ActionPlan, PlanStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize, can
-from tracker.db import commit, flush, get_or_not_found
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, record_values
 from tracker.objectives.forms import MeasurementInput, ObjectiveInput
@@ -35,10 +35,14 @@ def get_objective(session: Session, *, objective_id: int) -> BusinessObjective:
     return get_or_not_found(session, BusinessObjective, objective_id, missing="No such objective.")
 
 
-def _check(session: Session, data: ObjectiveInput, objective_id: int | None) -> None:
+def _check(session: Session, data: ObjectiveInput, objective: BusinessObjective | None) -> None:
+    objective_id = objective.id if objective else None
     owner = session.get(User, data.owner_id)
     if owner is None or not owner.active:
         raise ValidationError({"owner_id": "Choose an owner from the list."})
+    measured = data.baseline_on or (objective.created_at.date() if objective else utcnow().date())
+    if data.target_date <= measured:  # the baseline left undated is as of the day the objective was recorded
+        raise ValidationError({"target_date": f"The target date must come after the baseline ({measured})."})
     if session.exec(select(BusinessObjective.id).where(BusinessObjective.name == data.name,
                                                        BusinessObjective.id != objective_id)).first():
         raise ValidationError(NAME_TAKEN)
@@ -63,7 +67,7 @@ def update_objective(session: Session, *, objective: BusinessObjective, data: Ob
     authorize(by, "objective.edit")
     if data.version != objective.version:
         raise Conflict(current=objective)
-    _check(session, data, objective.id)
+    _check(session, data, objective)
     changed = apply_changes(session, objective, by=by, changes=data.model_dump(include=set(FIELDS)),
                             shown={"owner_id": lambda user_id: session.get(User, user_id).name})
     bump_version(session, objective, changed)
@@ -159,4 +163,16 @@ def record_plan_result(session: Session, *, plan: ActionPlan, data: MeasurementI
     if data.measured_on < plan.planned_start:
         raise ValidationError({"measured_on": f"The plan started on {plan.planned_start}: its result is measured "
                                               "after that."})
+    if session.exec(select(Measurement.id).where(Measurement.plan_id == plan.id, Measurement.objective_id == objective.id,
+                                                 Measurement.measured_on == data.measured_on,
+                                                 Measurement.value == data.value)).first():
+        raise ValidationError({"value": "This result is recorded already (the same value on the same day)."})
     return add_measurement(session, objective=objective, data=data, by=by, plan=plan)
+
+
+def results_of(session: Session, *, plan_id: int) -> list[tuple[Measurement, BusinessObjective]]:
+    """The measurements recorded from this plan's result, with their objectives."""
+    return list(session.exec(select(Measurement, BusinessObjective)
+                             .join(BusinessObjective, BusinessObjective.id == Measurement.objective_id)
+                             .where(Measurement.plan_id == plan_id)
+                             .order_by(Measurement.measured_on, Measurement.id)).all())

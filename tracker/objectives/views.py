@@ -40,7 +40,7 @@ def _chart(objective: BusinessObjective):
         measurements=[(m.measured_on, m.value, m.source) for m in objective.measurements],
         target=(objective.target_date, objective.target) if objective.target_date and objective.target is not None
         else None,
-        projected=(objective.target_date, state.projected) if state.projected is not None else None)
+        trend=state.trend)
 
 
 def objective_page(objective: BusinessObjective, **forms: dict | None):

@@ -13,6 +13,7 @@ from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.service import project_choices
+from tracker.reviews.service import decided_in
 from tracker.validation import parse
 from tracker.web import RecordForm, form_values, page_or_fragment, query_enum, query_page, write_in_place
 from tracker.workflow import allowed_moves
@@ -43,7 +44,8 @@ def _detail(pilot: Pilot, *, move: dict | None = None):
         "pilots/detail.html", "pilots/detail.html", http_status=422 if move else 200, pilot=pilot,
         moves=allowed_moves(PILOT_TRANSITIONS, pilot.status, current_user.role), decisions=list(PilotDecision),
         move_values=(move or {}).get("values", MultiDict()), move_errors=(move or {}).get("errors", {}),
-        history=history(session, entity="pilot", entity_ids=[pilot.id]))
+        history=history(session, entity="pilot", entity_ids=[pilot.id]),
+        decided_in=decided_in(session, entity="pilot", entity_id=pilot.id))
 
 
 @bp.get("/new")

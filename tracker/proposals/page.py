@@ -13,6 +13,7 @@ from tracker.objectives.service import assessments
 from tracker.proposals import service, sources
 from tracker.proposals.models import Proposal, ProposalComment
 from tracker.proposals.sources import SourceLink
+from tracker.reviews.service import decided_in
 from tracker.trace import Trace
 
 
@@ -26,6 +27,7 @@ class ProposalPage:
     source_link: SourceLink | None = None
     history: list[HistoryEntry] | None = None
     objectives: dict[int, tuple] | None = None  # objective id -> (objective, whether it is on track)
+    decided_in: list | None = None  # the steering reviews that decided on it
 
 
 _READ: dict[str, Callable[[Session, Proposal], object]] = {
@@ -34,6 +36,7 @@ _READ: dict[str, Callable[[Session, Proposal], object]] = {
     "trace": lambda session, proposal: trace.of_proposal(session, proposal),
     "source_link": lambda session, proposal: sources.link_of(session, proposal),
     "history": lambda session, proposal: history(session, entity="proposal", entity_ids=[proposal.id]),
+    "decided_in": lambda session, proposal: decided_in(session, entity="proposal", entity_id=proposal.id),
     "objectives": lambda session, proposal: assessments(session, objective_ids=[o.id for o in proposal.objectives],
                                                         today=utcnow().date()),
 }

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from tracker.action_plans.forms import CommitmentInput
 from tracker.reviews.models import MeetingStatus
@@ -17,7 +17,15 @@ class MeetingInput(FormModel):
     attendee_ids: chosen("Choose who attends.")
     version: Version | None = None
 
-    _period = field_validator("period_to")(later_or_same("period_from", "The period ends after it begins."))
+    _period = field_validator("period_to")(later_or_same("period_from", "The period must end after it begins."))
+
+    @field_validator("period_to")
+    @classmethod
+    def _reviewed_by_then(cls, period_to, info: ValidationInfo):
+        held_on = info.data.get("held_on")
+        if held_on is not None and period_to > held_on:
+            raise ValueError("the period under review must end by the day the review is held")
+        return period_to
 
 
 class MeetingMoveInput(FormModel):

@@ -89,11 +89,14 @@ def move_meeting(session: Session, *, meeting: ReviewMeeting, data: MeetingMoveI
             if not data.minutes:
                 raise ValidationError({"minutes": "Write the minutes: what was discussed and agreed."})
             return {"minutes": data.minutes}
+        if data.to == MeetingStatus.CANCELLED and data.rationale:
+            return {"minutes": f"Cancelled: {data.rationale}"[:8000]}  # shown on the page, not only in the history
         return {}
 
     make_move(session, meeting, table=MEETING_TRANSITIONS, to=data.to, seen=data.version, by=by,
               action="review.manage", rationale=data.rationale,
-              effects=effects, shown={"pack": lambda _: "the pack as shown", "frozen_at": lambda at: at.isoformat()})
+              effects=effects, shown={"pack": lambda _: "the pack as shown",
+                     "frozen_at": lambda at: at.strftime("%Y-%m-%d %H:%M UTC")})
     return meeting
 
 
@@ -140,6 +143,8 @@ def add_action_item(session: Session, *, meeting: ReviewMeeting, data: ActionIte
     """An action item of the meeting: a commitment with its owner and due date (on a plan, when given)."""
     authorize(by, "review.manage", meeting)
     _held(meeting, "Action items are given")
+    if data.due_date < utcnow().date():
+        raise ValidationError({"due_date": "An action item is due from today on: it is given now."})
     plan = None
     if data.plan_id is not None:
         plan = session.get(ActionPlan, data.plan_id)
@@ -152,20 +157,30 @@ def add_action_item(session: Session, *, meeting: ReviewMeeting, data: ActionIte
 
 
 def mail_pack(session: Session, *, meeting: ReviewMeeting, by: User) -> int:
-    """Send the frozen pack to the attendees: a reminder each (in the app, and by email as each has chosen),
-    once per frozen pack. Returns how many were sent now."""
+    """Send the frozen pack (with the minutes, once closed) to the attendees: a reminder each (in the app, and by
+    email as each has chosen), once per frozen pack and once more with the minutes. Returns how many were sent."""
     authorize(by, "review.manage", meeting)
     if meeting.pack is None:
         raise InvalidTransition("The pack is frozen when the meeting is held: hold it first.")
-    subject, period = f"review_meeting:{meeting.id}", f"pack:{meeting.frozen_at.isoformat()}"[:60]
+    # Once per frozen pack, and once more with the minutes when the meeting is closed.
+    what = "minutes" if meeting.status == MeetingStatus.CLOSED else "pack"
+    subject, period = f"review_meeting:{meeting.id}", f"{what}:{meeting.frozen_at.isoformat()}"[:60]
     had = set(session.exec(select(Notification.recipient_id).where(
         Notification.rule == PACK_RULE, Notification.subject == subject, Notification.period == period)).all())
     link = path_for("reviews.detail", meeting_id=meeting.id)
     sent = [person for person in meeting.attendees if person.id not in had and person.active]
     session.add_all(Notification(rule=PACK_RULE, subject=subject, recipient_id=person.id, period=period,
-                                 title=f"Steering review pack: {meeting.title} ({meeting.held_on})"[:300],
+                                 title=f"Steering review {what}: {meeting.title} ({meeting.held_on})"[:300],
                                  link=link, due_on=meeting.held_on) for person in sent)
     if sent:
         record_values(session, meeting, by=by, changed={"pack mailed to": (None, [p.name for p in sent])})
     commit(session)
     return len(sent)
+
+
+def decided_in(session: Session, *, entity: str, entity_id: int) -> list[tuple[int, str, str]]:
+    """The steering reviews that decided on this record: (meeting id, its title, the decision), in order."""
+    return list(session.exec(select(ReviewMeeting.id, ReviewMeeting.title, MeetingDecision.outcome)
+                             .join(MeetingDecision, MeetingDecision.meeting_id == ReviewMeeting.id)
+                             .where(MeetingDecision.entity == entity, MeetingDecision.entity_id == entity_id)
+                             .order_by(MeetingDecision.id)).all())

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans import commitments
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, PLAN_TRANSITIONS
-from tracker.auth.policy import can, requires
+from tracker.auth.policy import authorize, can, requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
 from tracker.history.service import history
@@ -97,7 +97,9 @@ def create():
 @bp.get("/<int:meeting_id>/edit")
 @requires("review.edit")
 def edit(meeting_id: int):
-    return FORM.edit(service.get_meeting(get_session(), meeting_id=meeting_id))
+    meeting = service.get_meeting(get_session(), meeting_id=meeting_id)
+    authorize(current_user, "review.edit", meeting)  # a held review's form is not offered: its pack is frozen
+    return FORM.edit(meeting)
 
 
 @bp.post("/<int:meeting_id>")
