@@ -63,9 +63,10 @@ def on_current_versions(session: Session) -> tuple[int, int]:
     return using - drifting, using
 
 
-def kpis(session: Session, *, today: date, objectives: dict[int, tuple]) -> list[Tile]:
+def kpis(session: Session, *, today: date, objectives: dict[int, tuple], due: list | None = None) -> list[Tile]:
     """Decisions waiting for the committee, plans under way and late, overdue work, projects on current versions,
-    objectives on and off track (`objectives`: objectives.service.assessments), the next reappraisal."""
+    objectives on and off track (`objectives`: objectives.service.assessments), the next reappraisal (`due`:
+    appraisals.cadence.schedule, when the caller has it already)."""
     waiting = decisions_waiting(session)
     decisions = sum(w.count for w in waiting)
     under_way = select(ActionPlan.planned_end).where(ActionPlan.status == PlanStatus.IN_PROGRESS).subquery()
@@ -73,7 +74,7 @@ def kpis(session: Session, *, today: date, objectives: dict[int, tuple]) -> list
                                .select_from(under_way)).one()
     overdue = {model: session.exec(select(func.count()).select_from(model).where(overdue_clause(model, today))).one()
                for model in (Commitment, Noncompliance)}
-    due = cadence.schedule(session, today=today)
+    due = cadence.schedule(session, today=today) if due is None else due
     current, using = on_current_versions(session)
     states = [assessment.state for _, assessment in objectives.values()]
     on, risk, off = (states.count(state) for state in (State.ON_TRACK, State.AT_RISK, State.OFF_TRACK))

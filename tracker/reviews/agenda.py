@@ -143,11 +143,12 @@ def build(session: Session, *, meeting: ReviewMeeting, today: date) -> Agenda:
         .where(Appraisal.status.not_in((AppraisalStatus.COMPLETED, AppraisalStatus.CANCELLED)))
         .order_by(Appraisal.completion_on).limit(LISTED)).all()
     late_commitments, late_noncompliances = _overdue(session, today)
+    due = cadence.schedule(session, today=today)
     return Agenda(
         decisions=decisions(session), plans=_plans(session, today),
-        tiles=kpis(session, today=today, objectives=states),
+        tiles=kpis(session, today=today, objectives=states, due=due),
         overdue_commitments=late_commitments, overdue_noncompliances=late_noncompliances,
         appraisals=[(a_id, title, status.label, day) for a_id, title, status, day in open_appraisals],
-        reappraisals=cadence.schedule(session, today=today)[:5],
+        reappraisals=due[:5],
         objectives=list(states.values()),
         charts={key: CHARTS[key](session, where, today) for key in PACK_CHARTS})
