@@ -85,6 +85,9 @@ def no_reload(page):
     """Marks the loaded page; `no_reload.check()` fails if the browser has loaded another page since."""
     class Marker:
         def set(self) -> None:
+            # The page's scripts have run (htmx binds its forms once the document has loaded): a click before
+            # that would post the plain form, which is not what a person meets and not what is checked here.
+            page.wait_for_load_state("load")
             page.evaluate("window.__sameDocument = true")
 
         def check(self) -> None:

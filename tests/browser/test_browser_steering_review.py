@@ -75,7 +75,7 @@ def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(pag
     expect(page.locator("#action-items details.add")).not_to_have_attribute("open", "")
 
     page.get_by_role("button", name="Mail the pack to the attendees").click()
-    expect(page.locator("#meeting-notice")).to_have_text("The pack was sent to 2 attendees.")
+    expect(page.locator("#meeting-notice")).to_have_text("The pack went to 2 attendees.")
     no_reload.check()
 
     # The data moves on: the proposal was decided, another is escalated. The frozen pack shows what it showed.

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from tests.conftest import count_rows
 from tracker.action_plans.models import PlanStatus
 from tracker.auth.roles import Role
+from tracker.db import clock_at
 from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from tracker.history.models import AuditEvent
 from tracker.proposals.models import Proposal, ProposalStatus
@@ -149,14 +150,24 @@ def test_an_action_item_may_belong_to_a_plan(db, meeting, steering, make_plan):
 def test_the_pack_is_mailed_to_each_attendee_once(db, app, meeting, steering):
     hold(db, meeting, steering)
     with app.test_request_context():
-        assert service.mail_pack(db, meeting=meeting, by=steering) == 2
-        assert service.mail_pack(db, meeting=meeting, by=steering) == 0  # a second click sends nothing more
+        assert service.mail_pack(db, meeting=meeting, by=steering) == ("pack", 2)
+        assert service.mail_pack(db, meeting=meeting, by=steering) == ("pack", 0)  # a second click sends nothing
     assert count_rows(db, Notification) == 2
 
 
 def test_the_pack_is_mailed_only_once_frozen(db, app, meeting, steering):
     with app.test_request_context(), pytest.raises(InvalidTransition):
         service.mail_pack(db, meeting=meeting, by=steering)
+
+
+def test_a_review_is_held_once_its_period_has_ended(db, meeting, steering):
+    with clock_at(datetime(2026, 11, 19, 9, tzinfo=UTC)), pytest.raises(ValidationError) as refused:
+        hold(db, meeting, steering)  # the period runs to 20 November
+    assert "ends on 2026-11-20" in refused.value.errors["__all__"]
+    db.rollback()
+    with clock_at(datetime(2026, 11, 24, 9, tzinfo=UTC)):
+        hold(db, meeting, steering)
+    assert meeting.held_on == date(2026, 11, 24)  # the day it was actually held
 
 
 def test_closing_needs_the_minutes(db, meeting, steering):

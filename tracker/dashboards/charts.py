@@ -86,11 +86,16 @@ def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "compl
             for status in RowStatus if any(p.counts.get(status) for p in projects)]
     layout = {"barmode": "stack", "margin": {"t": 34, "r": 10, "b": 80, "l": 40}, "height": 360,
               "xaxis": {"type": "category", "tickangle": -45}, "yaxis": {"title": {"text": "Asset versions"}},
-              "legend": LEGEND}
+              "legend": LEGEND, "showlegend": True}
     done = sum(1 for p in projects if p.completeness == 1.0)
-    summary = (f"{len(projects)} project{'s' if len(projects) != 1 else ''}: {done} with every applicable asset "
-               f"deployed or verified" + (f"; least complete {projects[0].code} at "
-                                          f"{round(projects[0].completeness * 100)} %" if projects else "") + ".")
+    if len(projects) == 1:  # one project's own chart
+        only = projects[0]
+        summary = (f"{only.code}: {only.done} of {only.applicable} applicable asset versions deployed or verified "
+                   f"({round(only.completeness * 100)} %).")
+    else:
+        summary = (f"{len(projects)} projects: {done} with every applicable asset deployed or verified"
+                   + (f"; least complete {projects[0].code} at {round(projects[0].completeness * 100)} %"
+                      if projects else "") + ".")
     columns = ["Project", "Name", *[status.label for status in RowStatus], "Complete (%)"]
     rows = [[p.code, p.name, *[p.counts.get(status, 0) for status in RowStatus], round(p.completeness * 100)]
             for p in projects]

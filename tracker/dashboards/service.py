@@ -86,7 +86,7 @@ def kpis(session: Session, *, today: date, objectives: dict[int, tuple], due: li
         Tile("Action plans in progress", str(plans), f"{late} past their planned end" if late else "all within plan",
              "plans.index", {"status": "in_progress"}, "bad" if late else ""),
         Tile("Overdue commitments", str(overdue[Commitment]), "on plans and steering reviews, by owner",
-             "dashboards.board", {"key": "plans"}, "bad" if overdue[Commitment] else ""),
+             "dashboards.board", {"key": "plans", "_anchor": "chart-overdue"}, "bad" if overdue[Commitment] else ""),
         Tile("Overdue noncompliances", str(overdue[Noncompliance]), "from compliance audits",
              "compliance.noncompliance_list", {"overdue": 1}, "bad" if overdue[Noncompliance] else ""),
         Tile("Projects on current versions", f"{round(100 * current / using)} %" if using else "—",
@@ -412,7 +412,7 @@ def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
     return [Adoption(f"{title} {label}", applicable.get(asset_id, 0), curves.get((asset_id, "deployed"), []),
                      curves.get((asset_id, "verified"), []), medians.get((asset_id, "deployed")),
                      medians.get((asset_id, "verified")))
-            for asset_id, _, title, label in chosen]
+            for asset_id, _, title, label in chosen if applicable.get(asset_id)]  # those that apply somewhere
 
 
 # --- Action plans: the timeline, and overdue work by owner ---

@@ -20,7 +20,7 @@ class ObjectiveInput(FormModel):
 
     _measured = field_validator("baseline_on")(not_after_today("A baseline is measured: it is not dated ahead."))
     _after_baseline = field_validator("target_date")(later_or_same(
-        "baseline_on", "The target date must come after the baseline was measured."))
+        "baseline_on", "The target date must come after the baseline date."))
 
     @field_validator("target")
     @classmethod

@@ -42,7 +42,9 @@ def _check(session: Session, data: ObjectiveInput, objective: BusinessObjective 
         raise ValidationError({"owner_id": "Choose an owner from the list."})
     measured = data.baseline_on or (objective.created_at.date() if objective else utcnow().date())
     if data.target_date <= measured:  # the baseline left undated is as of the day the objective was recorded
-        raise ValidationError({"target_date": f"The target date must come after the baseline ({measured})."})
+        raise ValidationError({"target_date": f"The target date must come after the baseline date ({measured}"
+                                              + ("" if data.baseline_on else ": with no baseline date given, the "
+                                                 "day the objective is recorded") + ")."})
     if session.exec(select(BusinessObjective.id).where(BusinessObjective.name == data.name,
                                                        BusinessObjective.id != objective_id)).first():
         raise ValidationError(NAME_TAKEN)

@@ -84,7 +84,11 @@ def move_meeting(session: Session, *, meeting: ReviewMeeting, data: MeetingMoveI
     cancel a planned review."""
     def effects() -> dict[str, object]:
         if data.to == MeetingStatus.HELD:
-            return {"pack": pack(), "frozen_at": utcnow()}
+            today = utcnow().date()
+            if today < meeting.period_to:
+                raise ValidationError({"__all__": f"The period under review ends on {meeting.period_to}: hold the "
+                                                  "meeting from that day on, or change its period."})
+            return {"pack": pack(), "frozen_at": utcnow(), "held_on": today}  # the day it was actually held
         if data.to == MeetingStatus.CLOSED:
             if not data.minutes:
                 raise ValidationError({"minutes": "Write the minutes: what was discussed and agreed."})
@@ -156,9 +160,10 @@ def add_action_item(session: Session, *, meeting: ReviewMeeting, data: ActionIte
     return item
 
 
-def mail_pack(session: Session, *, meeting: ReviewMeeting, by: User) -> int:
+def mail_pack(session: Session, *, meeting: ReviewMeeting, by: User) -> tuple[str, int]:
     """Send the frozen pack (with the minutes, once closed) to the attendees: a reminder each (in the app, and by
-    email as each has chosen), once per frozen pack and once more with the minutes. Returns how many were sent."""
+    email as each has chosen), once per frozen pack and once more with the minutes. Returns what was sent (the
+    pack, or the minutes) and to how many."""
     authorize(by, "review.manage", meeting)
     if meeting.pack is None:
         raise InvalidTransition("The pack is frozen when the meeting is held: hold it first.")
@@ -173,9 +178,9 @@ def mail_pack(session: Session, *, meeting: ReviewMeeting, by: User) -> int:
                                  title=f"Steering review {what}: {meeting.title} ({meeting.held_on})"[:300],
                                  link=link, due_on=meeting.held_on) for person in sent)
     if sent:
-        record_values(session, meeting, by=by, changed={"pack mailed to": (None, [p.name for p in sent])})
+        record_values(session, meeting, by=by, changed={f"{what} mailed to": (None, [p.name for p in sent])})
     commit(session)
-    return len(sent)
+    return what, len(sent)
 
 
 def decided_in(session: Session, *, entity: str, entity_id: int) -> list[tuple[int, str, str]]:

@@ -153,9 +153,10 @@ def mail_pack(meeting_id: int):
     said: list[str] = []
 
     def send() -> None:
-        sent = service.mail_pack(session, meeting=meeting, by=current_user)
-        said.append(f"The pack was sent to {sent} attendee{'' if sent == 1 else 's'}." if sent
-                    else "Every attendee has had this pack already.")
+        what, sent = service.mail_pack(session, meeting=meeting, by=current_user)
+        what = "minutes and the pack" if what == "minutes" else "pack"
+        said.append(f"The {what} went to {sent} attendee{'' if sent == 1 else 's'}." if sent
+                    else f"Every attendee has had the {what} already.")
         if not htmx:  # said on the page it is redirected to
             flash(said[0], "info")
     return write_in_place(send, page=lambda refused: meeting_page(meeting_id, notice=said[0]), url=_url_of(meeting))
