@@ -195,6 +195,9 @@ def main() -> None:
         engine = app.extensions["tracker.engine"]
         started = time.perf_counter()
         person = fill(engine)
+        with engine.connect() as connection:  # statistics, as a database in use has them (autovacuum, or ANALYZE
+            connection.execute(sa.text("ANALYZE"))  # after a bulk load): without them PostgreSQL guesses plans
+            connection.commit()
         filled = time.perf_counter() - started
         statements: list[str] = []
         sa.event.listen(sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
