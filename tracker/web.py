@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from itertools import chain
 from typing import Any, TypeVar
@@ -111,6 +112,15 @@ def query_enum(enum: type[E], name: str) -> E | None:
         return enum(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+def query_day(name: str) -> date | None:
+    """A ?name= date (YYYY-MM-DD) in a plausible year, None when absent or not a date."""
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 2200 else None
 
 
 def query_id(name: str) -> int | None:

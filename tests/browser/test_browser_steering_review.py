@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 @covers("reviews.create", "reviews.update", "reviews.move", "reviews.decide", "reviews.add_action_item",
-        "reviews.mail_pack")
+        "reviews.mail_pack", "reviews.move_action_item")
 def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(page, live_server, sign_in, no_reload,
                                                                              db, make_user, make_proposal, make_plan):
     make_user(Role.STEERING, email="stella@example.org", name="Stella Steering")
@@ -99,3 +99,12 @@ def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(pag
     page.goto(f"{live_server}/proposals/{decided.id}")
     expect(page.locator("body")).to_contain_text("Deferred")
     expect(page.get_by_role("link", name="Fourth-quarter steering review")).to_be_visible()  # where it was decided
+
+    # Its owner works the action item from the review's page.
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/reviews/")
+    page.get_by_role("link", name="Fourth-quarter steering review").click()
+    no_reload.set()
+    page.locator("#action-item-list").get_by_role("button", name="Start").click()
+    expect(page.locator("#action-item-list")).to_contain_text("In progress")
+    no_reload.check()

@@ -51,11 +51,8 @@ def move_commitment(commitment_id: int):
     session = get_session()
     commitment = commitments.updatable_commitment(session, commitment_id=commitment_id, by=current_user)
     commitments.move_commitment(session, commitment=commitment, data=parse(CommitmentMoveInput, request.form), by=current_user)
-    if request.form.get("from") == "mine":
+    if request.form.get("from") == "mine" or commitment.plan_id is None:  # a review's action item: from My commitments
         return my_commitments()
-    if commitment.plan_id is None or request.form.get("from") == "meeting":
-        from tracker.reviews.views import meeting_page  # the review's page imports this blueprint's pages
-        return meeting_page(commitment.meeting_id)
     return plan_page(service.get_plan(session, plan_id=commitment.plan_id), section="commitments")
 
 

@@ -1,9 +1,7 @@
 """The dashboards: what the steering committee would rather look at than read, on a few boards. Each chart has
 its data as a table one click away and as CSV; the filters are kept in the URL and redraw the charts in place."""
 
-from datetime import date
-
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, url_for
 
 from tracker.appraisals import cadence
 from tracker.assets.service import asset_choices
@@ -20,6 +18,7 @@ from tracker.web import (
     csv_download,
     fragment_requested,
     page_or_fragment,
+    query_day,
     query_enum,
     query_id,
     query_page,
@@ -29,22 +28,17 @@ from tracker.web import (
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
 
-def _day(name: str) -> date | None:
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return day if 1900 <= day.year <= 2200 else None
-
-
-def _where() -> DashboardFilter:
+def _where() -> tuple[DashboardFilter, bool]:
+    """The filters in the URL, and whether the period was given backwards (the same period: said beside it)."""
     sort = query_text("sort")
-    since, until = _day("from"), _day("to")
-    if since and until and since > until:  # a period given backwards is the same period (said beside the field)
+    since, until = query_day("from"), query_day("to")
+    backwards = bool(since and until and since > until)
+    if backwards:
         since, until = until, since
     return DashboardFilter(asset_id=query_id("asset"), area_id=query_id("area"), phase=query_enum(Phase, "phase"),
                            project_id=query_id("project"), objective_id=query_id("objective"), since=since,
-                           until=until, sort=sort if sort in charts.SORTS else "completeness", page=query_page())
+                           until=until, sort=sort if sort in charts.SORTS else "completeness",
+                           page=query_page()), backwards
 
 
 def filter_args(where: DashboardFilter) -> dict:
@@ -59,9 +53,9 @@ def filter_args(where: DashboardFilter) -> dict:
 
 def _board_page(key: str):
     board = BOARDS[key]
-    session, today, where = get_session(), utcnow().date(), _where()
+    (where, backwards), session, today, fragment = _where(), get_session(), utcnow().date(), fragment_requested()
     drawn = {chart: CHARTS[chart](session, where, today) for chart in board.charts}
-    page = {} if fragment_requested() else {  # a filter changed: the charts alone, without the page's parts
+    page = {} if fragment else {  # a filter changed: the charts alone, without the page's parts
         "tiles": service.kpis(session, today=today, objectives=assessments(session, today=today))
         if key == "overview" else [],
         "reappraisals": cadence.schedule(session, today=today) if key == "appraisals" else [],
@@ -71,11 +65,10 @@ def _board_page(key: str):
         "objectives": list_objectives(session, active_only=True) if "objective" in board.filters else [],
         "phases": list(Phase), "sorts": charts.SORTS, "boards": BOARDS}
     args = filter_args(where)
-    swapped = where.since and where.until and _day("from") == where.until and where.since != where.until
     return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", key=key, board=board, where=where,
                             period_note="From came after To: the charts show the period between the two dates."
-                            if swapped else "", fragment=fragment_requested(), args=args, table_args=args | ({"page": where.page} if where.page > 1 else {}),
-                            charts=drawn, endpoint="dashboards.index" if key == "overview" else
+                            if backwards else "", fragment=fragment, args=args,
+                            table_args=args | ({"page": where.page} if where.page > 1 else {}), charts=drawn, endpoint="dashboards.index" if key == "overview" else
                             "dashboards.board", endpoint_args=args | ({} if key == "overview" else {"key": key}),
                             **page)
 
@@ -97,7 +90,7 @@ def board(key: str):
 def _chart(key: str, *, everything: bool = False) -> charts.Chart:
     if key not in CHARTS:
         abort(404)
-    session, today, where = get_session(), utcnow().date(), _where()
+    session, today, (where, _) = get_session(), utcnow().date(), _where()
     if key == "heatmap" and everything:
         return charts.deployment_heatmap(service.heatmap(session, where=where, today=today, everything=True),
                                          row_url=row_urls())

@@ -15,7 +15,15 @@ from tracker.objectives.forms import MeasurementInput, ObjectiveInput
 from tracker.objectives.models import BusinessObjective
 from tracker.objectives.progress import number_text
 from tracker.validation import parse
-from tracker.web import RecordForm, csv_download, form_values, page_or_fragment, section_forms, write_in_place
+from tracker.web import (
+    RecordForm,
+    csv_download,
+    form_values,
+    in_place_or_go_to,
+    page_or_fragment,
+    section_forms,
+    write_in_place,
+)
 
 bp = Blueprint("objectives", __name__, url_prefix="/objectives")
 
@@ -86,7 +94,7 @@ def measure(objective_id: int):
 def remove_measurement(measurement_id: int):
     session = get_session()
     objective = service.remove_measurement(session, measurement_id=measurement_id, by=current_user)
-    return write_in_place(lambda: None, page=lambda _: objective_page(objective), url=_url_of(objective))
+    return in_place_or_go_to(_url_of(objective), lambda: objective_page(objective))
 
 
 def _values(objective: BusinessObjective) -> MultiDict:

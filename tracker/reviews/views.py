@@ -1,15 +1,17 @@
 """Steering review pages: the list, plan and edit a review, and the meeting's page (its agenda, or the frozen pack,
 the decisions taken in it, its action items)."""
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans import commitments
+from tracker.action_plans.forms import CommitmentMoveInput
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, PLAN_TRANSITIONS
 from tracker.auth.policy import authorize, can, requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
+from tracker.due import add_months
 from tracker.history.service import history
 from tracker.pilots.models import PilotDecision
 from tracker.pilots.workflow import PILOT_TRANSITIONS
@@ -19,7 +21,15 @@ from tracker.reviews.forms import ActionItemInput, DecisionInput, MeetingInput, 
 from tracker.reviews.models import MeetingStatus, ReviewMeeting
 from tracker.reviews.workflow import MEETING_TRANSITIONS
 from tracker.validation import parse
-from tracker.web import RecordForm, form_values, htmx, page_or_fragment, section_forms, write_in_place
+from tracker.web import (
+    RecordForm,
+    form_values,
+    htmx,
+    in_place_or_go_to,
+    page_or_fragment,
+    section_forms,
+    write_in_place,
+)
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -81,9 +91,8 @@ FORM = RecordForm(MeetingInput, "reviews/form.html", "reviews/_form.html", "meet
 @requires("review.edit")
 def new():
     today = utcnow().date()
-    values = MultiDict({"held_on": str(today), "period_to": str(today),
-                        "period_from": str(today.replace(day=1, month=((today.month - 4) % 12) + 1,
-                                                         year=today.year - (today.month <= 3)))})
+    values = MultiDict({"held_on": str(today), "period_to": str(today),  # the last three months and this one
+                        "period_from": str(add_months(today.replace(day=1), -3))})
     values.setlist("attendee_ids", [str(current_user.id)])
     return FORM.show(values=values)
 
@@ -144,20 +153,29 @@ def add_action_item(meeting_id: int):
         page=lambda refused: meeting_page(meeting_id, item=refused), url=_url_of(meeting))
 
 
+@bp.post("/<int:meeting_id>/action-items/<int:commitment_id>/move")
+@requires("commitment.update")
+def move_action_item(meeting_id: int, commitment_id: int):
+    """Its owner (or the process group) starts or completes an action item from the review's page."""
+    session = get_session()
+    commitment = commitments.updatable_commitment(session, commitment_id=commitment_id, by=current_user)
+    if commitment.meeting_id != meeting_id:
+        abort(404)
+    commitments.move_commitment(session, commitment=commitment, data=parse(CommitmentMoveInput, request.form),
+                                by=current_user)
+    return in_place_or_go_to(url_for("reviews.detail", meeting_id=meeting_id), lambda: meeting_page(meeting_id))
+
+
 @bp.post("/<int:meeting_id>/mail")
 @requires("review.manage")
 def mail_pack(meeting_id: int):
     session = get_session()
     meeting = service.get_meeting(session, meeting_id=meeting_id)
-
-    said: list[str] = []
-
-    def send() -> None:
-        what, sent = service.mail_pack(session, meeting=meeting, by=current_user)
-        what = "minutes and the pack" if what == "minutes" else "pack"
-        said.append(f"The {what} went to {sent} attendee{'' if sent == 1 else 's'}." if sent
-                    else f"Every attendee has had the {what} already.")
-        if not htmx:  # said on the page it is redirected to
-            flash(said[0], "info")
-    return write_in_place(send, page=lambda refused: meeting_page(meeting_id, notice=said[0]), url=_url_of(meeting))
+    what, sent = service.mail_pack(session, meeting=meeting, by=current_user)
+    what = "minutes and the pack" if what == "minutes" else "pack"
+    notice = (f"The {what} went to {sent} attendee{'' if sent == 1 else 's'}." if sent
+              else f"Every attendee has had the {what} already.")
+    if not htmx:  # said on the page it is redirected to
+        flash(notice, "info")
+    return in_place_or_go_to(_url_of(meeting), lambda: meeting_page(meeting_id, notice=notice))
 
