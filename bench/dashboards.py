@@ -38,6 +38,7 @@ from tracker.auth.roles import Role
 from tracker.compliance.models import AuditResult, AuditStatus, Compliance, ComplianceAudit
 from tracker.db import utcnow
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.reach import mark_first_deployed
 from tracker.deployments.status import mark_current
 from tracker.lessons.models import Lesson, LessonStatus, Polarity
 from tracker.migrations import upgrade
@@ -129,6 +130,7 @@ def fill(engine) -> User:
         session.flush()
         session.bulk_save_objects(PilotAssetVersion(pilot_id=p.id, asset_version_id=versions[i * 2].id)
                                   for i, p in enumerate(pilots[:40]))
+        mark_first_deployed(session, everything=True)
         session.bulk_save_objects(TailoringRecord(
             project_id=projects[i % PROJECTS].id, asset_version_id=versions[i % 160].id, element=f"Step {i % 30}",
             type=list(TailoringType)[i % 4], rationale="r", tailored_on=date(2025, 6, 1) + timedelta(days=i % 500),

@@ -373,7 +373,8 @@ def make_released(db, make_user):
 @pytest.fixture
 def make_deployment(db, make_user):
     """A deployment of versions to projects with one row per pair (status given, planned by default)."""
-    from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+    from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment, RowStatus
+    from tracker.deployments.reach import mark_first_deployed
     from tracker.deployments.status import mark_current
 
     def make(projects, versions, status=RowStatus.PLANNED, **fields):
@@ -382,10 +383,13 @@ def make_deployment(db, make_user):
                                 **fields)
         db.add(deployment)
         db.flush()
-        db.add_all(ProjectDeployment(deployment_id=deployment.id, project_id=p.id, asset_version_id=v.id,
-                                     status=status) for p in projects for v in versions)
+        rows = [ProjectDeployment(deployment_id=deployment.id, project_id=p.id, asset_version_id=v.id, status=status,
+                                  deployed_on=date(2026, 6, 1) if status in IN_USE else None)
+                for p in projects for v in versions]
+        db.add_all(rows)
         db.flush()
         mark_current(db, project_ids=[p.id for p in projects])  # as deployments.service.add_rows does
+        mark_first_deployed(db, rows=rows)  # as deployments.service.move_row does
         db.commit()
         return deployment
     return make

@@ -10,6 +10,7 @@ from tracker.auth.roles import Role
 from tracker.dashboards import service
 from tracker.dashboards.service import DashboardFilter
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.reach import mark_first_deployed
 from tracker.deployments.status import mark_current
 from tracker.proposals.models import ProposalStatus
 
@@ -44,6 +45,7 @@ def rows(db, owner, *specs, plan=None):
                for project, version, status, deployed, verified in specs)
     db.flush()
     mark_current(db, project_ids=[project.id for project, *_ in specs])
+    mark_first_deployed(db, everything=True)
     db.commit()
 
 

@@ -98,7 +98,9 @@ def test_the_flow_follows_a_proposal_to_its_deployment(db, steering, make_propos
     from tracker.action_plans.models import PlanStatus
     from tracker.dashboards.charts import FlowGroup
     from tracker.dashboards.service import improvement_flow
+    from tracker.deployments.forms import RowMoveInput
     from tracker.deployments.models import Deployment, ProjectDeployment
+    from tracker.deployments.service import move_row
     from tracker.proposals.models import ProposalStatus
     version = released(db, steering, "Peer review procedure")
     accepted = make_proposal(ProposalStatus.PLANNED)
@@ -108,9 +110,14 @@ def test_the_flow_follows_a_proposal_to_its_deployment(db, steering, make_propos
     deployment = Deployment(title="Roll-out", target_date=date(2026, 6, 1), created_by_id=steering.id)
     db.add(deployment)
     db.flush()
-    db.add(ProjectDeployment(deployment_id=deployment.id, project_id=make_project().id, asset_version_id=version.id,
-                             status=RowStatus.VERIFIED))  # the piloted version, in use
+    row = ProjectDeployment(deployment_id=deployment.id, project_id=make_project().id, asset_version_id=version.id,
+                            status=RowStatus.IN_PROGRESS)
+    db.add(row)
     db.commit()
+    assert [g.deployed for g in improvement_flow(db, where=DashboardFilter())] == [False, False]
+    # A project deploys the piloted version: the plan's work has reached it
+    move_row(db, row=row, data=RowMoveInput(to=RowStatus.DEPLOYED, version=row.version),
+             by=make_user(Role.PROCESS_GROUP))
     assert sorted(improvement_flow(db, where=DashboardFilter()), key=lambda g: g.decision) == [
         FlowGroup("Lesson learned", "Accepted", True, True, True, 1),
         FlowGroup("Lesson learned", "Rejected", False, False, False, 1)]

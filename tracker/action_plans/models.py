@@ -60,6 +60,8 @@ class ActionPlan(SQLModel, table=True):
     status: PlanStatus = Field(default=PlanStatus.DRAFT, sa_type=enum_type(PlanStatus), index=True)
     started_on: date | None = None  # the day it first went under way (planned against actual)
     completed_on: date | None = None
+    # The first day a project deployed a version this plan deployed or piloted (deployments.reach keeps it).
+    first_deployed_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_plan_version)
 

@@ -24,12 +24,12 @@ from tracker.dashboards.charts import (
     Ratings,
 )
 from tracker.dashboards.sql import day_of, days_between, median, middle, month_of
-from tracker.deployments.models import IN_USE, Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.models import IN_USE, ProjectDeployment, RowStatus
 from tracker.due import overdue_clause
 from tracker.home.service import decisions_waiting
 from tracker.lessons.models import Lesson, LessonStatus, Polarity
 from tracker.objectives.progress import State
-from tracker.pilots.models import Pilot, PilotAssetVersion
+from tracker.pilots.models import Pilot
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Phase, Project, ProjectStatus
 from tracker.proposals.models import Proposal, ProposalArea, ProposalObjective, ProposalSource, ProposalStatus
@@ -157,19 +157,11 @@ DECISIONS = {ProposalStatus.SUBMITTED: "Awaiting triage", ProposalStatus.UNDER_R
 
 
 def improvement_flow(session: Session, *, where: DashboardFilter) -> list[FlowGroup]:
-    """Proposals grouped by source, status and how far their plans went (a plan; a pilot; a deployment of the
-    plan, or of a version it piloted, in use on a project): one query, the stages worked out once per plan."""
-    in_use = ProjectDeployment.status.in_(IN_USE)
-    deployed = sa.union(  # the plans with a row of one of their deployments, or of a version they piloted, in use
-        select(Deployment.plan_id).join(ProjectDeployment, ProjectDeployment.deployment_id == Deployment.id)
-        .where(in_use, Deployment.plan_id.is_not(None)),
-        select(Pilot.plan_id).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
-        .join(ProjectDeployment, ProjectDeployment.asset_version_id == PilotAssetVersion.asset_version_id)
-        .where(in_use))
-    # Each plan's stages once (a few hundred plans; the IN lists are built once), then each proposal's furthest.
+    """Proposals grouped by source, status and how far their plans went (a plan; a pilot; a project deploying
+    what a plan deployed or piloted: the plan's first deployment): one query, the stages read once per plan."""
     plan_stages = select(ActionPlan.id.label("plan_id"),
                          sa.case((ActionPlan.id.in_(select(Pilot.plan_id)), 1), else_=0).label("piloted"),
-                         sa.case((ActionPlan.id.in_(deployed), 1), else_=0).label("deployed")).subquery()
+                         sa.case((ActionPlan.first_deployed_on.is_not(None), 1), else_=0).label("deployed")).subquery()
     stages = (select(PlanProposal.proposal_id.label("proposal_id"), func.max(plan_stages.c.piloted).label("piloted"),
                      func.max(plan_stages.c.deployed).label("deployed"))
               .join(plan_stages, plan_stages.c.plan_id == PlanProposal.plan_id)
@@ -253,19 +245,9 @@ def project_scope(project_id_column, where: DashboardFilter) -> list:
 
 
 def first_deployed() -> sa.Subquery:
-    """Each proposal's first deployment (proposal_id, day): the earliest day a project deployed a version its plans
-    deployed or piloted (each plan's earliest found first, then each proposal's)."""
-    by_plan = sa.union_all(
-        select(Deployment.plan_id.label("plan_id"), func.min(ProjectDeployment.deployed_on).label("day"))
-        .join(ProjectDeployment, ProjectDeployment.deployment_id == Deployment.id)
-        .where(Deployment.plan_id.is_not(None), ProjectDeployment.deployed_on.is_not(None))
-        .group_by(Deployment.plan_id),
-        select(Pilot.plan_id.label("plan_id"), func.min(ProjectDeployment.deployed_on).label("day"))
-        .join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
-        .join(ProjectDeployment, ProjectDeployment.asset_version_id == PilotAssetVersion.asset_version_id)
-        .where(ProjectDeployment.deployed_on.is_not(None)).group_by(Pilot.plan_id)).subquery()
-    return (select(PlanProposal.proposal_id.label("proposal_id"), func.min(by_plan.c.day).label("day"))
-            .join(by_plan, by_plan.c.plan_id == PlanProposal.plan_id)
+    """Each proposal's first deployment (proposal_id, day): the earliest first deployment of its plans."""
+    return (select(PlanProposal.proposal_id.label("proposal_id"), func.min(ActionPlan.first_deployed_on).label("day"))
+            .join(ActionPlan, ActionPlan.id == PlanProposal.plan_id).where(ActionPlan.first_deployed_on.is_not(None))
             .group_by(PlanProposal.proposal_id).subquery())
 
 

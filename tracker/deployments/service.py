@@ -12,6 +12,7 @@ from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.forms import DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.reach import mark_first_deployed
 from tracker.deployments.status import mark_current
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
@@ -175,6 +176,11 @@ def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by
             changes["notes"] = data.notes
         return changes
 
+    def then() -> None:
+        row.updated_at = utcnow()
+        flush(session)
+        mark_first_deployed(session, rows=[row])
+
     make_move(session, row, table=ROW_TRANSITIONS, to=data.to, seen=data.version, by=by, action="deployment.update",
-              rationale=data.rationale, effects=effects, then=lambda: setattr(row, "updated_at", utcnow()))
+              rationale=data.rationale, effects=effects, then=then)
     return row

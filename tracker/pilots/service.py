@@ -12,6 +12,7 @@ from tracker.assets.models import AssetVersion
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.deployments.reach import mark_first_deployed
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create, set_links
 from tracker.pilots.forms import PilotInput, PilotMoveInput
@@ -60,6 +61,7 @@ def create_pilot(session: Session, *, data: PilotInput, by: User) -> Pilot:
     record_create(session, pilot, by=by, fields=data.model_dump(include=set(FIELDS)) | {
         "plan": f"#{plan.id}", "asset_versions": [v.name for v in versions],
         "projects": [p.code for p in projects]})
+    mark_first_deployed(session, plan_ids=[plan.id])  # its versions may be in use already
     commit(session)
     return pilot
 
@@ -77,9 +79,12 @@ def update_pilot(session: Session, *, pilot: Pilot, data: PilotInput, by: User) 
     if data.version != pilot.version:
         raise Conflict(current=pilot)
     plan, versions, projects = _links(session, data)
+    plans = {pilot.plan_id, plan.id}  # the plan it leaves and the one it joins
     changed = apply_changes(session, pilot, by=by, changes=data.model_dump(include=set(FIELDS)) | {"plan_id": plan.id})
     changed |= set_links(session, pilot, attr="asset_versions", new=versions, label=lambda v: v.name, by=by)
     changed |= set_links(session, pilot, attr="projects", new=projects, label=lambda p: p.code, by=by)
+    flush(session)
+    mark_first_deployed(session, plan_ids=plans)
     bump_version(session, pilot, changed)
     commit(session)
     return pilot
