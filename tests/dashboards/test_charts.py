@@ -1,6 +1,6 @@
 """Chart builders on plain data (issue 11): empty data, one project, the order, and labels drawn as typed."""
 
-from tracker.dashboards.charts import ProjectProgress, deployment_by_project
+from tracker.dashboards.charts import Progress, ProjectProgress, deployment_by_project
 from tracker.deployments.models import RowStatus as S
 
 
@@ -9,16 +9,16 @@ def progress(code, **counts):
 
 
 def test_no_projects_makes_an_empty_chart_that_says_so():
-    chart = deployment_by_project([])
+    chart = deployment_by_project(Progress([], 0, 0, None))
     assert chart.rows == [] and chart.figure["data"] == []
     assert chart.summary == "0 projects: 0 with every applicable asset deployed or verified."
 
 
-def test_one_bar_per_project_stacked_by_status_least_complete_first():
-    # PAY: 3 of 4 applicable done (75 %); DW: 1 of 2 (50 %); CRM: its only row is not applicable (nothing missing)
-    chart = deployment_by_project([progress("PAY", deployed=2, verified=1, planned=1),
-                                   progress("DW", in_progress=1, deployed=1),
-                                   progress("CRM", not_applicable=1)])
+def test_one_bar_per_project_stacked_by_status_in_the_order_given():
+    # DW: 1 of 2 applicable done (50 %); PAY: 3 of 4 (75 %); CRM: its only row is not applicable (nothing missing)
+    chart = deployment_by_project(Progress([progress("DW", in_progress=1, deployed=1),
+                                            progress("PAY", deployed=2, verified=1, planned=1),
+                                            progress("CRM", not_applicable=1)], 3, 1, ("DW", 0.5)))
     assert chart.figure["layout"]["barmode"] == "stack"
     names = [trace["name"] for trace in chart.figure["data"]]
     assert names == ["Planned", "In progress", "Deployed", "Verified", "Not applicable"]  # statuses in use only
@@ -27,15 +27,18 @@ def test_one_bar_per_project_stacked_by_status_least_complete_first():
     assert [row[0] for row in chart.rows] == ["DW", "PAY", "CRM"]
     assert [row[-1] for row in chart.rows] == [50, 75, 100]
     assert chart.summary == "3 projects: 1 with every applicable asset deployed or verified; least complete DW at 50 %."
+    assert chart.paging is None
 
 
-def test_by_code_when_asked():
-    chart = deployment_by_project([progress("PAY", deployed=1), progress("DW", planned=1)], sort="code")
-    assert [row[0] for row in chart.rows] == ["DW", "PAY"]
+def test_a_page_of_many_projects_says_what_holds_over_all_of_them():
+    chart = deployment_by_project(Progress([progress("DW", planned=2)], 26, 4, ("AAA", 0.0), page=2, pages=2))
+    assert chart.summary == ("26 projects (this page: 1): 4 with every applicable asset deployed or verified; "
+                             "least complete AAA at 0 %.")
+    assert chart.paging == (2, 2)
 
 
 def test_a_label_with_markup_is_drawn_as_its_characters():
-    chart = deployment_by_project([progress("<img src=x onerror=alert(1)>", deployed=1)])
+    chart = deployment_by_project(Progress([progress("<img src=x onerror=alert(1)>", deployed=1)], 1, 1, None))
     assert chart.figure["data"][0]["x"] == ["&lt;img src=x onerror=alert(1)&gt;"]  # Plotly shows &lt; as <
     assert chart.rows[0][0] == "<img src=x onerror=alert(1)>"  # the table escapes it itself
 

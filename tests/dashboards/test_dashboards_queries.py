@@ -58,7 +58,10 @@ def test_drift_and_the_share_of_projects_on_current_versions(db, owner, make_pro
     heat = service.heatmap(db, where=ALL, today=date(2026, 8, 1))
     assert heat.cells[(pay.id, old.asset_id)][:2] == (RowStatus.DEPLOYED, True)
     assert heat.cells[(dw.id, new.asset_id)][:2] == (RowStatus.VERIFIED, False)
-    assert [code for _, code in heat.projects] == ["DW", "HR", "PAY"] and heat.total == 3
+    # least complete first (HR 0 %), then the complete ones by code
+    assert [code for _, code in heat.projects] == ["HR", "DW", "PAY"] and heat.total == 3
+    by_code = service.heatmap(db, where=DashboardFilter(sort="code"), today=date(2026, 8, 1))
+    assert [code for _, code in by_code.projects] == ["DW", "HR", "PAY"]
     assert service.on_current_versions(db) == (1, 2)  # DW of the two projects using it
 
 
@@ -116,3 +119,21 @@ def test_overdue_work_is_counted_per_owner(db, make_plan, make_commitment, make_
     make_commitment(plan, owner=mia, due_date=date(2026, 1, 2))
     make_commitment(plan, owner=mia, due_date=date(2027, 1, 1))  # not due yet
     assert service.overdue_by_owner(db, today=date(2026, 6, 1)) == [("Mia Member", 2, 0)]
+
+
+def test_the_deployment_charts_page_their_projects_and_count_every_one(db, owner, make_project):
+    (version,) = asset_with(db, owner, "Peer review", date(2026, 1, 1))
+    # 26 projects: P00 .. P24 have their one row planned (0 %), P25 has it verified (100 %)
+    projects = [make_project(code=f"P{n:02d}") for n in range(26)]
+    rows(db, owner, *[(p, version, RowStatus.VERIFIED if p.code == "P25" else RowStatus.PLANNED,
+                       date(2026, 2, 1) if p.code == "P25" else None, date(2026, 3, 1) if p.code == "P25" else None)
+                      for p in projects])
+    first = service.deployment_progress(db, where=ALL)
+    assert (first.total, first.complete, first.least, first.pages) == (26, 1, ("P00", 0.0), 2)
+    assert [p.code for p in first.projects] == [f"P{n:02d}" for n in range(25)]
+    second = service.deployment_progress(db, where=DashboardFilter(page=2))
+    assert [p.code for p in second.projects] == ["P25"] and second.projects[0].counts == {RowStatus.VERIFIED: 1}
+    assert second.total == 26 and second.page == 2
+    past = service.deployment_progress(db, where=DashboardFilter(page=9))  # past the end: the first page
+    assert past.page == 1 and past.projects[0].code == "P00"
+    assert len(service.deployment_progress(db, where=ALL, everything=True).projects) == 26

@@ -68,8 +68,7 @@ def _objectives(session: Session, where: DashboardFilter, today: date) -> charts
 # key -> its chart, from the session, the filters and today (every one a fixed number of queries)
 CHARTS: dict[str, Callable[[Session, DashboardFilter, date], charts.Chart]] = {
     "objectives": _objectives,
-    "deployment": lambda s, w, today: charts.deployment_by_project(service.deployment_progress(s, where=w),
-                                                                   sort=w.sort),
+    "deployment": lambda s, w, today: charts.deployment_by_project(service.deployment_progress(s, where=w)),
     "heatmap": lambda s, w, today: charts.deployment_heatmap(service.heatmap(s, where=w, today=today),
                                                              row_url=row_urls()),
     "adoption": lambda s, w, today: charts.adoption_curves(service.adoption(s, where=w), today=today,

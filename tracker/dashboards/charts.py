@@ -72,13 +72,20 @@ class ProjectProgress:
 SORTS = {"code": "project code", "completeness": "least complete first"}
 
 
-def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "completeness",
-                          title: str = "Deployment status of each project") -> Chart:
-    """One bar per project, stacked by row status; least complete first (or by code)."""
-    if sort == "completeness":
-        projects = sorted(projects, key=lambda p: (p.completeness, p.code))
-    else:
-        projects = sorted(projects, key=lambda p: p.code)
+@dataclass(frozen=True)
+class Progress:
+    """A page of projects' deployment progress, in the order asked, and what holds over every page."""
+    projects: list[ProjectProgress]
+    total: int  # projects matching, over every page
+    complete: int  # of those, with every applicable asset deployed or verified
+    least: tuple[str, float] | None  # the least complete: (code, completeness)
+    page: int = 1
+    pages: int = 1
+
+
+def deployment_by_project(progress: Progress, *, title: str = "Deployment status of each project") -> Chart:
+    """One bar per project of the page, in its order, stacked by row status."""
+    projects = progress.projects
     codes = [as_text(p.code) for p in projects]
     data = [{"type": "bar", "name": status.label, "x": codes, "y": [p.counts.get(status, 0) for p in projects],
              "marker": {"color": STATUS_COLOURS[status]},
@@ -87,20 +94,21 @@ def deployment_by_project(projects: list[ProjectProgress], *, sort: str = "compl
     layout = {"barmode": "stack", "margin": {"t": 34, "r": 10, "b": 80, "l": 40}, "height": 360,
               "xaxis": {"type": "category", "tickangle": -45}, "yaxis": {"title": {"text": "Asset versions"}},
               "legend": LEGEND, "showlegend": True}
-    done = sum(1 for p in projects if p.completeness == 1.0)
-    if len(projects) == 1:  # one project's own chart
+    if progress.total == 1 and len(projects) == 1:  # one project's own chart
         only = projects[0]
         summary = (f"{only.code}: {only.done} of {only.applicable} applicable asset versions deployed or verified "
                    f"({round(only.completeness * 100)} %).")
     else:
-        summary = (f"{len(projects)} projects: {done} with every applicable asset deployed or verified"
-                   + (f"; least complete {projects[0].code} at {round(projects[0].completeness * 100)} %"
-                      if projects else "") + ".")
+        shown = f" (this page: {len(projects)})" if progress.pages > 1 else ""
+        summary = (f"{_plural(progress.total, 'project')}{shown}: {progress.complete} with every applicable asset "
+                   f"deployed or verified"
+                   + (f"; least complete {progress.least[0]} at {round(progress.least[1] * 100)} %"
+                      if progress.least else "") + ".")
     columns = ["Project", "Name", *[status.label for status in RowStatus], "Complete (%)"]
     rows = [[p.code, p.name, *[p.counts.get(status, 0) for status in RowStatus], round(p.completeness * 100)]
             for p in projects]
-    return Chart("deployment", title, summary, {"data": data, "layout": layout},
-                 columns, rows)
+    return Chart("deployment", title, summary, {"data": data, "layout": layout}, columns, rows,
+                 paging=(progress.page, progress.pages) if progress.pages > 1 else None)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """What the dashboards chart, aggregated in SQL: a fixed number of queries whatever the data size."""
 
-from dataclasses import dataclass, field
+import functools
+import inspect
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context, request
 from sqlmodel import Session, func, select
 
 from tracker.action_plans import commitments
@@ -20,6 +23,7 @@ from tracker.dashboards.charts import (
     Heatmap,
     PlanSpan,
     PlanWork,
+    Progress,
     ProjectProgress,
     Ratings,
 )
@@ -49,14 +53,15 @@ class Tile:
 
 def on_current_versions(session: Session) -> tuple[int, int]:
     """(active projects running every asset they use on its current release, active projects using any): one
-    query over the current rows in use."""
-    in_use = (select(ProjectDeployment.project_id, older_release().label("old"))
-              .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-              .join(Project, Project.id == ProjectDeployment.project_id)
-              .where(Project.status == ProjectStatus.ACTIVE, ProjectDeployment.status.in_(IN_USE), ProjectDeployment.current)
-              .subquery())
-    using, drifting = session.exec(select(func.count(sa.distinct(in_use.c.project_id)),
-                                          func.count(sa.distinct(sa.case((in_use.c.old, in_use.c.project_id)))))).one()
+    query over the current rows in use, grouped per project."""
+    per_project = (select(ProjectDeployment.project_id,
+                          func.max(sa.case((older_release(), 1), else_=0)).label("drifting"))
+                   .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                   .join(Project, Project.id == ProjectDeployment.project_id)
+                   .where(Project.status == ProjectStatus.ACTIVE, ProjectDeployment.status.in_(IN_USE),
+                          ProjectDeployment.current)
+                   .group_by(ProjectDeployment.project_id).subquery())
+    using, drifting = session.exec(select(func.count(), func.coalesce(func.sum(per_project.c.drifting), 0))).one()
     return using - drifting, using
 
 
@@ -112,7 +117,7 @@ class DashboardFilter:
     since: date | None = None  # the period: things that happened from this day ...
     until: date | None = None  # ... to this one (both included)
     sort: str = "completeness"
-    page: int = 1  # of the heatmap's projects
+    page: int = 1  # of the deployment charts' projects
 
     def period(self, column) -> list:
         """WHERE clauses keeping `column` (a date) within the period."""
@@ -130,23 +135,67 @@ class DashboardFilter:
         return found
 
 
-def deployment_progress(session: Session, *, where: DashboardFilter) -> list[ProjectProgress]:
-    """Each active project's (or the one project's) current deployment rows, the newest of each asset, counted by
-    status: one query, one row per project."""
+PROJECTS_PAGE = 25  # projects per page of the deployment charts: a screenful (their CSVs have them all)
+
+
+def once_per_page(function):
+    """While a page is read (GET), the same call made for two of its charts runs once; anything that writes
+    (and outside a request) runs it every time. Its keyword arguments name what it depends on."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def once(session: Session, **kwargs):
+        if not has_request_context() or request.method != "GET":
+            return function(session, **kwargs)
+        made = g.setdefault("dashboards_made", {})
+        called = signature.bind(session, **kwargs)
+        called.apply_defaults()
+        key = (function.__name__, id(session), tuple(called.arguments.items())[1:])
+        if key not in made:
+            made[key] = function(session, **kwargs)
+        return made[key]
+    return once
+
+
+@once_per_page
+def deployment_progress(session: Session, *, where: DashboardFilter, everything: bool = False) -> Progress:
+    """A page of the active projects (or the one project) with current deployment rows, each with its rows (the
+    newest of each asset) counted by status, in the order asked (least complete first, or by code); with how
+    many match, how many are complete and which is least complete over every page: one query."""
     statuses = list(RowStatus)
-    statement = (select(Project.id, Project.code, Project.name,
-                        *[func.count().filter(ProjectDeployment.status == status) for status in statuses])
-                 .join(ProjectDeployment, ProjectDeployment.project_id == Project.id)
-                 .where(ProjectDeployment.current)
-                 .group_by(Project.id, Project.code, Project.name))
+    counted = (select(ProjectDeployment.project_id,
+                      *[func.count().filter(ProjectDeployment.status == status).label(status) for status in statuses],
+                      func.count().filter(ProjectDeployment.status.in_(IN_USE)).label("done"),
+                      func.count().filter(ProjectDeployment.status != RowStatus.NOT_APPLICABLE).label("applicable"))
+               .where(ProjectDeployment.current, *project_scope(ProjectDeployment.project_id, where))
+               .group_by(ProjectDeployment.project_id))  # from ix_project_deployment_current alone
+    if where.asset_id or where.area_id:
+        counted = counted.join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id).where(
+            *asset_scope(AssetVersion.asset_id, where))
+    counted = counted.subquery()
+    # ProjectProgress.completeness, in SQL: the share done of the applicable rows, 1 when none apply
+    share = sa.case((counted.c.applicable == 0, 1.0),
+                    else_=sa.cast(counted.c.done, sa.Float) / counted.c.applicable)
+    least_first = (share, Project.code)
+    statement = (select(Project.id, Project.code, Project.name, *[counted.c[status] for status in statuses],
+                        func.count().over(), func.sum(sa.case((counted.c.done == counted.c.applicable, 1), else_=0)).over(),
+                        func.first_value(Project.code).over(order_by=least_first), func.min(share).over())
+                 .join(counted, counted.c.project_id == Project.id)
+                 .order_by(*(least_first if where.sort == "completeness" else (Project.code,))))
     if where.project_id is None:  # the organization's chart: the active projects
         statement = statement.where(Project.status == ProjectStatus.ACTIVE)
-    if where.asset_id or where.area_id:
-        statement = statement.join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id).where(
-            *asset_scope(AssetVersion.asset_id, where))
-    statement = statement.where(*project_scope(Project.id, where))
-    return [ProjectProgress(project_id, code, name, {status: n for status, n in zip(statuses, counts, strict=True) if n})
-            for project_id, code, name, *counts in session.exec(statement).all()]
+    page = 1 if everything else where.page
+    if not everything:
+        statement = statement.limit(PROJECTS_PAGE).offset((page - 1) * PROJECTS_PAGE)
+    rows = session.exec(statement).all()
+    if not rows and page > 1:  # past the last page (the data moved on since the link was made): the first
+        return deployment_progress(session, where=replace(where, page=1), everything=everything)
+    total, complete, least_code, least = rows[0][-4:] if rows else (0, 0, None, None)
+    return Progress([ProjectProgress(project_id, code, name,
+                                     {status: n for status, n in zip(statuses, counts[:-4], strict=True) if n})
+                     for project_id, code, name, *counts in rows],
+                    total, int(complete), (least_code, float(least)) if least_code is not None else None,
+                    page=page, pages=1 if everything else max(1, -(-total // PROJECTS_PAGE)))
 
 
 DECISIONS = {ProposalStatus.SUBMITTED: "Awaiting triage", ProposalStatus.UNDER_REVIEW: "Awaiting triage",
@@ -298,9 +347,6 @@ def lead_times(session: Session, *, where: DashboardFilter) -> tuple[list[int], 
 
 # --- Deployment: the projects x assets heatmap and adoption over time ---
 
-HEATMAP_PAGE = 25  # projects per page of the heatmap: a screenful (its CSV has them all)
-
-
 def _current_release() -> sa.Subquery:
     """Each asset's current released version (the newest release): asset_id, version_id."""
     ranked = (select(AssetVersion.asset_id, AssetVersion.id.label("version_id"),
@@ -320,15 +366,11 @@ def older_release() -> sa.ColumnElement[bool]:
 
 
 def heatmap(session: Session, *, where: DashboardFilter, today: date, everything: bool = False) -> Heatmap:
-    """A page of active projects (by code) x the assets any of them has a row for: each cell the current row's
-    status, whether it is an older version than the asset's current release (drift); four queries."""
-    projects = select(Project.id, Project.code).where(Project.status == ProjectStatus.ACTIVE,
-                                                      *project_scope(Project.id, where))
-    total = session.exec(select(func.count()).select_from(projects.subquery())).one()
-    page = projects.order_by(Project.code)
-    if not everything:
-        page = page.limit(HEATMAP_PAGE).offset((where.page - 1) * HEATMAP_PAGE)
-    shown = session.exec(page).all()
+    """The deployment charts' page of projects (the same projects, in the same order) x the assets any of them
+    has a row for: each cell the current row's status, whether it is an older version than the asset's current
+    release (drift); three queries."""
+    progress = deployment_progress(session, where=where, everything=everything)
+    shown = [(p.project_id, p.code) for p in progress.projects]
     rows = session.exec(
         select(ProjectDeployment.project_id, AssetVersion.asset_id, ProjectDeployment.status,
                older_release(),
@@ -341,8 +383,8 @@ def heatmap(session: Session, *, where: DashboardFilter, today: date, everything
                           .where(ProcessAsset.id.in_(asset_ids)).order_by(ProcessAsset.title)).all()
     return Heatmap(list(shown), [(asset_id, title, due is not None and due <= today) for asset_id, title, due in assets],
                    {(project_id, asset_id): (status, bool(drift), deployment_id, row_id)
-                    for project_id, asset_id, status, drift, deployment_id, row_id in rows}, total,
-                   page=1 if everything else where.page, pages=1 if everything else -(-total // HEATMAP_PAGE))
+                    for project_id, asset_id, status, drift, deployment_id, row_id in rows}, progress.total,
+                   page=progress.page, pages=progress.pages)
 
 
 ADOPTION_ASSETS = 6  # on one chart at most: more lines are not compared by eye
@@ -368,8 +410,9 @@ def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
                 .join(Project, Project.id == ProjectDeployment.project_id)
                 .where(Project.status == ProjectStatus.ACTIVE, *project_scope(Project.id, where), *where_also))
     applicable = dict(session.exec(  # a project has one current row of an asset: counting rows counts projects
-        rows(AssetVersion.asset_id, func.count(), where_also=(
-            AssetVersion.asset_id.in_(asset_ids), ProjectDeployment.current,
+        rows(AssetVersion.asset_id, func.count(), where_also=(  # through these assets' versions' rows only
+            ProjectDeployment.asset_version_id.in_(select(AssetVersion.id).where(AssetVersion.asset_id.in_(asset_ids))),
+            ProjectDeployment.current,
             ProjectDeployment.status != RowStatus.NOT_APPLICABLE))
         .group_by(AssetVersion.asset_id)).all())
     of_release = (ProjectDeployment.asset_version_id.in_(version_ids),)
@@ -387,7 +430,7 @@ def adoption(session: Session, *, where: DashboardFilter) -> list[Adoption]:
     waits = sa.union_all(*[
         rows(AssetVersion.asset_id.label("asset_id"), sa.literal(stage).label("stage"),
              days_between(column, AssetVersion.release_date).label("days"),
-             where_also=(*of_release, column.is_not(None)))
+             where_also=(*of_release, column.is_not(None), AssetVersion.release_date.is_not(None)))
         for stage, column in stages]).subquery()
     ranked = select(waits.c.asset_id, waits.c.stage, waits.c.days,
                     *median(waits.c.days, partition=(waits.c.asset_id, waits.c.stage))).subquery()

@@ -94,6 +94,8 @@ def _chart(key: str, *, everything: bool = False) -> charts.Chart:
     if key == "heatmap" and everything:
         return charts.deployment_heatmap(service.heatmap(session, where=where, today=today, everything=True),
                                          row_url=row_urls())
+    if key == "deployment" and everything:
+        return charts.deployment_by_project(service.deployment_progress(session, where=where, everything=True))
     return CHARTS[key](session, where, today)
 
 
@@ -109,6 +111,6 @@ def chart_table(key: str):
 @bp.get("/<key>.csv")
 @requires("read")
 def chart_csv(key: str):
-    """A chart's data, as its table shows it (with the same filters; the heatmap's every project)."""
+    """A chart's data, as its table shows it (with the same filters; the deployment charts' every project)."""
     chart = _chart(key, everything=True)
     return csv_download(f"{key}.csv", chart.columns, chart.rows)

@@ -59,7 +59,9 @@ class ProjectDeployment(SQLModel, table=True):
 
     __tablename__ = "project_deployment"
     __table_args__ = (sa.UniqueConstraint("deployment_id", "project_id", "asset_version_id"),
-                      sa.Index("ix_project_deployment_project_version", "project_id", "asset_version_id"))
+                      sa.Index("ix_project_deployment_project_version", "project_id", "asset_version_id"),
+                      # the current rows counted per project and status (the dashboards), from the index alone
+                      sa.Index("ix_project_deployment_current", "current", "project_id", "status", "asset_version_id"))
 
     id: int | None = Field(default=None, primary_key=True)
     deployment_id: int = Field(foreign_key="deployment.id", index=True, ondelete="CASCADE")

@@ -1,4 +1,4 @@
-"""each action plan's first deployment kept on the plan
+"""each action plan's first deployment kept on the plan; the current status rows indexed
 
 Revision ID: 0011
 Revises: 0010
@@ -28,8 +28,13 @@ def upgrade() -> None:
     op.execute(f"UPDATE action_plan SET first_deployed_on = CASE WHEN {DEPLOYED} IS NULL THEN {PILOTED} "
                f"WHEN {PILOTED} IS NULL THEN {DEPLOYED} WHEN {DEPLOYED} < {PILOTED} THEN {DEPLOYED} "
                f"ELSE {PILOTED} END")
+    with op.batch_alter_table('project_deployment', schema=None) as batch_op:
+        batch_op.create_index('ix_project_deployment_current', ['current', 'project_id', 'status', 'asset_version_id'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('project_deployment', schema=None) as batch_op:
+        batch_op.drop_index('ix_project_deployment_current')
     with op.batch_alter_table('action_plan', schema=None) as batch_op:
         batch_op.drop_column('first_deployed_on')
