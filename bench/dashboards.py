@@ -52,7 +52,7 @@ from tracker.reviews.models import ReviewMeeting
 from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
 
 PROJECTS, ASSETS, PROPOSALS, PLANS = 500, 80, 20_000, 400
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 PAGES = ["/dashboards/", "/dashboards/deployment", "/dashboards/deployment?page=5", "/dashboards/flow",
          "/dashboards/plans", "/dashboards/experience", "/dashboards/appraisals", "/dashboards/flow?area=1",
          "/dashboards/heatmap.csv", "/reviews/1"]

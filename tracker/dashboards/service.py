@@ -55,8 +55,8 @@ def on_current_versions(session: Session) -> tuple[int, int]:
     """(active projects running every asset they use on its current release, active projects using any): one
     query over the current rows in use, grouped per project."""
     per_project = (select(ProjectDeployment.project_id,
-                          func.max(sa.case((older_release(), 1), else_=0)).label("drifting"))
-                   .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                          func.max(sa.case((older_release(ProjectDeployment.asset_version_id), 1), else_=0))
+                          .label("drifting"))
                    .join(Project, Project.id == ProjectDeployment.project_id)
                    .where(Project.status == ProjectStatus.ACTIVE, ProjectDeployment.status.in_(IN_USE),
                           ProjectDeployment.current)
@@ -357,12 +357,13 @@ def _current_release() -> sa.Subquery:
     return select(ranked.c.asset_id, ranked.c.version_id).where(ranked.c.n == 1).subquery()
 
 
-def older_release() -> sa.ColumnElement[bool]:
-    """The row's version (AssetVersion, joined) is not its asset's current release, which exists: drift. Two
-    uncorrelated IN lists (a few hundred ids, built once) whatever plan the database would choose for a join."""
+def older_release(version_id=AssetVersion.id) -> sa.ColumnElement[bool]:
+    """The version (AssetVersion's, or a row's `version_id` column) is not its asset's current release, which
+    exists: drift. Uncorrelated IN lists (a few hundred ids, built once) whatever plan the database would choose
+    for a join."""
     current = _current_release()
-    return sa.and_(AssetVersion.asset_id.in_(select(current.c.asset_id)),
-                   AssetVersion.id.not_in(select(current.c.version_id)))
+    return version_id.in_(select(AssetVersion.id).where(AssetVersion.asset_id.in_(select(current.c.asset_id)),
+                                                        AssetVersion.id.not_in(select(current.c.version_id))))
 
 
 def heatmap(session: Session, *, where: DashboardFilter, today: date, everything: bool = False) -> Heatmap:
