@@ -186,6 +186,7 @@ EXPECTED_POLICY = f"""
     audit.edit: {SG}
     noncompliance.update: {ALL}
     lesson.log: {ALL}
+    lesson.edit: {ALL}
     lesson.review: {SG}
     feedback.give: {ALL}
     appraisal.edit: {SG}
@@ -249,6 +250,13 @@ class Record:
     (Someone(SG, 9), "commitment.update", Record(owner_id=4), True),
     (Someone(MB, 3), "noncompliance.update", Record(owner_id=4), False),
     (Someone(ST, 3), "issue.update", Record(owner_id=4), False),
+    # A lesson is corrected by whoever logged it, a lead of its project, or the process group.
+    (Someone(MB, 3), "lesson.edit", Record(author_id=3, project=None), True),
+    (Someone(MB, 3), "lesson.edit", Record(author_id=4, project=None), False),
+    (Someone(LD, 7), "lesson.edit", Record(author_id=4, project=Record(leads=[Record(id=7)])), True),
+    (Someone(LD, 7), "lesson.edit", Record(author_id=4, project=Record(leads=[Record(id=8)])), False),
+    (Someone(ST, 5), "lesson.edit", Record(author_id=4, project=None), False),
+    (Someone(SG, 9), "lesson.edit", Record(author_id=4, project=None), True),
     # The appraisal team records findings for its own appraisal; the process group for any.
     (Someone(MB, 3), "asset.review", Record(owner_id=3), True),  # the asset's owner reviews it
     (Someone(LD, 3), "asset.review", Record(owner_id=4), False),

@@ -47,7 +47,7 @@ def fill_required(page, form) -> None:
 
 @pytest.fixture
 def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot,
-          make_appraisal):
+          make_appraisal, make_lesson):
     """Records the forms offer in their selects, and records to edit."""
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
@@ -59,7 +59,8 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "proposal": make_proposal(ProposalStatus.SUBMITTED).id, "plan": make_plan(PlanStatus.DRAFT).id,
             "pilot": make_pilot(plan, versions=[make_released(title="Estimation guideline")],
                                 status=PilotStatus.PLANNED).id,  # another asset: the gate would hold the first
-            "user": make_user(Role.MEMBER, email="mia@example.org").id, "appraisal": make_appraisal().id}
+            "user": make_user(Role.MEMBER, email="mia@example.org").id, "appraisal": make_appraisal().id,
+            "lesson": make_lesson(project_id=project.id).id}
 
 
 CREATE = [  # endpoint, the form's page
@@ -74,6 +75,7 @@ EDIT = [  # endpoint, the edit page
     ("objectives.update", "/objectives/{objective}/edit"), ("proposals.update", "/proposals/{proposal}/edit"),
     ("plans.update", "/plans/{plan}/edit"), ("pilots.update", "/pilots/{pilot}/edit"),
     ("admin.update_user", "/admin/users/{user}/edit"), ("appraisals.update", "/appraisals/{appraisal}/edit"),
+    ("lessons.update", "/lessons/{lesson}/edit"),
 ]
 
 

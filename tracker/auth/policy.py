@@ -60,6 +60,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "audit.edit": PG,
     "noncompliance.update": EVERYONE,  # the process group any; others the ones they own
     "lesson.log": EVERYONE,
+    "lesson.edit": EVERYONE,  # the process group any; others the lessons they logged, a lead their projects'
     "lesson.review": PG,
     "feedback.give": EVERYONE,
     "appraisal.edit": PG,
@@ -89,6 +90,11 @@ def _owns(user, record) -> bool:
     return record.owner_id == user.id
 
 
+def _wrote_or_leads(user, record) -> bool:
+    """The record's author, or a lead of its project."""
+    return record.author_id == user.id or (record.project is not None and _leads(user, record.project))
+
+
 def _on_team(user, plan) -> bool:
     return any(member.user_id == user.id for member in plan.team)
 
@@ -113,6 +119,7 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
     **{("noncompliance.update", role): _owns for role in NOT_PG},
+    **{("lesson.edit", role): _wrote_or_leads for role in NOT_PG},
     **{("asset.review", role): _owns for role in NOT_PG},
     **{("objective.measure", role): _owns for role in NOT_PG if role != Role.STEERING},
     **{("appraisal.record", role): _appraises for role in NOT_PG},

@@ -17,6 +17,7 @@ class LessonInput(FormModel):
     what_happened: text(4000)
     recommendation: text(4000, required=False) = ""
     polarity: Polarity
+    version: Version | None = None  # when correcting one: the version the form showed
 
 
 class LessonMoveInput(FormModel):

@@ -10,8 +10,8 @@ from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate
-from tracker.errors import ValidationError
-from tracker.history.service import bump_version, record_create, record_values
+from tracker.errors import Conflict, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_values
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
@@ -41,14 +41,40 @@ def _check_links(session: Session, data: LessonInput) -> dict[str, str]:
     return names
 
 
+FIELDS = ("title", "project_id", "area_id", "asset_id", "context", "what_happened", "recommendation", "polarity")
+
+
 def log(session: Session, *, data: LessonInput, by: User) -> Lesson:
     """Anyone signed in records a lesson learned."""
     authorize(by, "lesson.log")
     names = _check_links(session, data)
-    lesson = Lesson(**data.model_dump(), author_id=by.id)
+    lesson = Lesson(**data.model_dump(include=set(FIELDS)), author_id=by.id)
     session.add(lesson)
     flush(session)
-    record_create(session, lesson, by=by, fields=data.model_dump(exclude={"project_id", "area_id", "asset_id"}) | names)
+    record_create(session, lesson, by=by, fields=data.model_dump(include=set(FIELDS) - {"project_id", "area_id",
+                                                                                       "asset_id"}) | names)
+    commit(session)
+    return lesson
+
+
+def editable_lesson(session: Session, *, lesson_id: int, by: User) -> Lesson:
+    """The lesson, if this user may correct it: the process group any, its author, a lead of its project."""
+    lesson = get_lesson(session, lesson_id=lesson_id)
+    authorize(by, "lesson.edit", lesson)
+    return lesson
+
+
+def update_lesson(session: Session, *, lesson: Lesson, data: LessonInput, by: User) -> Lesson:
+    """Correct what was logged (its review and conversion stay as they were), every field in the history."""
+    authorize(by, "lesson.edit", lesson)
+    if data.version != lesson.version:
+        raise Conflict(current=lesson)
+    _check_links(session, data)
+    changed = apply_changes(session, lesson, by=by, changes=data.model_dump(include=set(FIELDS)), shown={
+        "project_id": lambda pid: session.get(Project, pid).code,
+        "area_id": lambda aid: session.get(ProcessArea, aid).code,
+        "asset_id": lambda aid: session.get(ProcessAsset, aid).title})
+    bump_version(session, lesson, changed)
     commit(session)
     return lesson
 

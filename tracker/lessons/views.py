@@ -17,6 +17,7 @@ from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    form_values,
     go_to,
     page_or_fragment,
     query_enum,
@@ -53,7 +54,14 @@ def _options(_record) -> dict:
             "polarities": list(Polarity)}
 
 
-FORM = RecordForm(LessonInput, "lessons/form.html", "lessons/_form.html", "lesson", values_of=lambda r: MultiDict(),
+def _values(lesson: Lesson) -> MultiDict:
+    values = form_values(lesson, service.FIELDS)
+    values["polarity"] = lesson.polarity.value
+    values["version"] = str(lesson.version)
+    return values
+
+
+FORM = RecordForm(LessonInput, "lessons/form.html", "lessons/_form.html", "lesson", values_of=_values,
                   options=_options)
 
 
@@ -69,6 +77,22 @@ def new():
 def create():
     return FORM.post(lambda data: service.log(get_session(), data=data, by=current_user),
                      done=lambda lesson: url_for("lessons.detail", lesson_id=lesson.id))
+
+
+@bp.get("/lessons/<int:lesson_id>/edit")
+@requires("lesson.edit")
+def edit(lesson_id: int):
+    return FORM.edit(service.editable_lesson(get_session(), lesson_id=lesson_id, by=current_user))
+
+
+@bp.post("/lessons/<int:lesson_id>")
+@requires("lesson.edit")
+def update(lesson_id: int):
+    session = get_session()
+    lesson = service.editable_lesson(session, lesson_id=lesson_id, by=current_user)
+    return FORM.post(lambda data: service.update_lesson(session, lesson=lesson, data=data, by=current_user),
+                     done=lambda saved: url_for("lessons.detail", lesson_id=saved.id), record=lesson,
+                     reload=lambda: service.get_lesson(session, lesson_id=lesson_id))
 
 
 @bp.get("/lessons/<int:lesson_id>")
