@@ -21,6 +21,11 @@ from tracker.db import utcnow
 from tracker.errors import ValidationError
 
 
+def digits(raw: str) -> bool:
+    """Whether a text is a plain decimal number (0-9 only: str.isdigit also takes "²", which int() refuses)."""
+    return raw.isascii() and raw.isdigit()
+
+
 def _plausible_day(value: date) -> date:
     if not 1900 <= value.year <= 2200:
         raise ValueError("enter a date between 1900 and 2200")

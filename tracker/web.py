@@ -15,7 +15,7 @@ from flask_htmx import make_response as htmx_response
 from werkzeug.datastructures import MultiDict
 
 from tracker.errors import Conflict, ValidationError
-from tracker.validation import parse
+from tracker.validation import digits, parse
 
 htmx = HTMX()
 E = TypeVar("E", bound=Enum)
@@ -103,7 +103,7 @@ def query_text(name: str, *, max_length: int = 100) -> str:
 def query_page() -> int:
     """The ?page= number, 1 when absent or nonsense."""
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    return int(raw) if digits(raw) and 0 < int(raw) < 100_000 else 1
 
 
 def query_enum(enum: type[E], name: str) -> E | None:
@@ -126,7 +126,7 @@ def query_day(name: str) -> date | None:
 def query_id(name: str) -> int | None:
     """A ?name= record id, None when absent or not an id."""
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+    return int(raw) if digits(raw) and 0 < int(raw) < 2**31 else None
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def fill_required(page, form) -> None:
 
 @pytest.fixture
 def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot,
-          make_appraisal, make_lesson):
+          make_appraisal, make_lesson, make_audit, db):
     """Records the forms offer in their selects, and records to edit."""
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
@@ -60,7 +60,15 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "pilot": make_pilot(plan, versions=[make_released(title="Estimation guideline")],
                                 status=PilotStatus.PLANNED).id,  # another asset: the gate would hold the first
             "user": make_user(Role.MEMBER, email="mia@example.org").id, "appraisal": make_appraisal().id,
-            "lesson": make_lesson(project_id=project.id).id}
+            "lesson": make_lesson(project_id=project.id).id,
+            "noncompliance": _noncompliance(db, make_audit(project, noncompliance_owner=sepg))}
+
+
+def _noncompliance(db, audit) -> int:
+    from sqlmodel import select
+
+    from tracker.compliance.models import Noncompliance
+    return db.exec(select(Noncompliance.id).where(Noncompliance.audit_id == audit.id)).one()
 
 
 CREATE = [  # endpoint, the form's page
@@ -76,6 +84,7 @@ EDIT = [  # endpoint, the edit page
     ("plans.update", "/plans/{plan}/edit"), ("pilots.update", "/pilots/{pilot}/edit"),
     ("admin.update_user", "/admin/users/{user}/edit"), ("appraisals.update", "/appraisals/{appraisal}/edit"),
     ("lessons.update", "/lessons/{lesson}/edit"),
+    ("compliance.update_noncompliance", "/compliance/noncompliances/{noncompliance}/edit"),
 ]
 
 
@@ -102,7 +111,8 @@ def test_editing_ends_on_the_record_with_the_change(page, live_server, sign_in, 
     sign_in("ada@example.org" if url.startswith("/admin") else "sam@example.org", PASSWORD)
     page.goto(live_server + url.format(**world))
     form = page.locator("form.record")
-    field = form.locator("#f-name") if endpoint == "projects.update" else form.locator("input[type=text]").first
+    field = (form.locator("#f-name") if endpoint == "projects.update" else form.locator("#f-description")
+             if endpoint == "compliance.update_noncompliance" else form.locator("input[type=text]").first)
     field.fill(SAVED if endpoint != "admin.update_user" else "mia.renamed@example.org")
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(live_server + url.format(**world))

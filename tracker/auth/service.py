@@ -12,6 +12,7 @@ from tracker.db import commit, get_or_not_found, utcnow
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import apply_changes, as_text, bump_version, record_create, record_values
 from tracker.projects.models import Project, ProjectLead
+from tracker.validation import digits
 
 LOGIN_FAILED = "Email or password is wrong."
 
@@ -87,7 +88,7 @@ def throttled_accounts(session: Session, *, users: list[User]) -> set[str]:
 def load_session_user(session: Session, token: str) -> User | None:
     """The user a session cookie names, if that session has not been ended on the server."""
     user_id, _, generation = token.partition(":")
-    if not user_id.isdigit() or not generation.isdigit() or int(user_id) > 2**31 - 1:
+    if not digits(user_id) or not digits(generation) or int(user_id) > 2**31 - 1:
         return None
     user = session.get(User, int(user_id))
     if user is None or not user.active or user.session_generation != int(generation):

@@ -5,7 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.compliance.models import AuditStatus, Compliance, NoncomplianceStatus
 from tracker.errors import ValidationError
-from tracker.validation import Day, FormModel, Id, Version, parse, text
+from tracker.validation import Day, FormModel, Id, Version, digits, parse, text
 
 
 class AuditInput(FormModel):
@@ -35,7 +35,7 @@ def parse_results(form: MultiDict) -> dict[int, AuditResultInput]:
     errors: dict[str, str] = {}
     for key in form:
         field, _, raw_id = key.partition("_")
-        if field != "result" or not raw_id.isdigit() or int(raw_id) >= 2**31:
+        if field != "result" or not digits(raw_id) or int(raw_id) >= 2**31:
             continue
         try:
             rows[int(raw_id)] = parse(AuditResultInput, MultiDict({"result": form[key],
@@ -59,6 +59,7 @@ class NoncomplianceInput(FormModel):
     owner_id: Id
     due_date: Day
     asset_version_id: Id | None = None
+    version: Version | None = None  # when correcting one: the version the form showed
 
 
 class NoncomplianceMoveInput(FormModel):

@@ -28,6 +28,7 @@ class AuditPage:
     proposals_from: dict[int, list[Proposal]]  # by noncompliance id
     people: list[User]
     history: list[HistoryEntry]
+    noncompliance_history: list[HistoryEntry]  # each entry names its noncompliance
 
 
 def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
@@ -41,4 +42,5 @@ def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
                                       ids=[item.id for item in noncompliances]),
         people=people_choices(session),
         history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
+        noncompliance_history=history(session, entity="noncompliance", entity_ids=[item.id for item in noncompliances]),
     )

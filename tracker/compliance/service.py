@@ -28,8 +28,8 @@ from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSIT
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import DUE, overdue_clause
-from tracker.errors import InvalidTransition, NotFound, ValidationError
-from tracker.history.service import record_create, record_values
+from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_values
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
@@ -132,25 +132,58 @@ def move_audit(session: Session, *, audit: ComplianceAudit, data: AuditMoveInput
     return audit
 
 
-def add_noncompliance(session: Session, *, audit: ComplianceAudit, data: NoncomplianceInput,
-                      by: User) -> Noncompliance:
-    """Record a noncompliance found by the audit, with an owner and a due date."""
-    authorize(by, "audit.edit")
+NONCOMPLIANCE_FIELDS = ("description", "owner_id", "due_date", "asset_version_id")
+
+
+def _check_noncompliance(session: Session, audit: ComplianceAudit, data: NoncomplianceInput) -> User:
+    """Its owner, once the input holds: an active person, a due date not before the audit, a version that exists."""
     errors = {}
     owner = session.get(User, data.owner_id)
     if owner is None or not owner.active:
         errors["owner_id"] = "Choose an owner from the list."
     if data.due_date < audit.audit_date:
         errors["due_date"] = f"Due on or after the audit that found it ({audit.audit_date})."
+    if data.asset_version_id is not None and session.get(AssetVersion, data.asset_version_id) is None:
+        errors["asset_version_id"] = "Choose an asset version from the list."
     if errors:
         raise ValidationError(errors)
-    if data.asset_version_id is not None and session.get(AssetVersion, data.asset_version_id) is None:
-        raise ValidationError({"asset_version_id": "Choose an asset version from the list."})
-    item = Noncompliance(audit_id=audit.id, **data.model_dump())
+    return owner
+
+
+def add_noncompliance(session: Session, *, audit: ComplianceAudit, data: NoncomplianceInput,
+                      by: User) -> Noncompliance:
+    """Record a noncompliance found by the audit, with an owner and a due date."""
+    authorize(by, "audit.edit")
+    owner = _check_noncompliance(session, audit, data)
+    item = Noncompliance(audit_id=audit.id, **data.model_dump(include=set(NONCOMPLIANCE_FIELDS)))
     session.add(item)
     flush(session)
     record_create(session, item, by=by, fields={"audit": f"#{audit.id}", "description": data.description,
                                                "owner": owner.name, "due_date": data.due_date})
+    commit(session)
+    return item
+
+
+def editable_noncompliance(session: Session, *, item_id: int, by: User) -> Noncompliance:
+    """The noncompliance, if this user may correct what the audit recorded: the process group (its owner works it
+    through its status, and cannot move its own due date)."""
+    item = get_or_not_found(session, Noncompliance, item_id, selectinload(Noncompliance.audit),
+                            missing="No such noncompliance.")
+    authorize(by, "audit.edit", item)
+    return item
+
+
+def update_noncompliance(session: Session, *, item: Noncompliance, data: NoncomplianceInput,
+                         by: User) -> Noncompliance:
+    """Correct a recorded noncompliance (its status and resolution stay), every field in the history."""
+    authorize(by, "audit.edit", item)
+    if data.version != item.version:
+        raise Conflict(current=item)
+    _check_noncompliance(session, item.audit, data)
+    changed = apply_changes(session, item, by=by, changes=data.model_dump(include=set(NONCOMPLIANCE_FIELDS)), shown={
+        "owner_id": lambda uid: session.get(User, uid).name,
+        "asset_version_id": lambda vid: session.get(AssetVersion, vid).name})
+    bump_version(session, item, changed)
     commit(session)
     return item
 

@@ -22,6 +22,7 @@ from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
+    form_values,
     page_or_fragment,
     query_enum,
     query_page,
@@ -142,6 +143,41 @@ def add_noncompliance(audit_id: int):
         lambda: service.add_noncompliance(session, audit=audit, data=parse(NoncomplianceInput, request.form),
                                           by=current_user),
         url=url_for("compliance.detail", audit_id=audit_id), page=lambda refused: audit_page(audit, nc=refused))
+
+
+def _nc_values(item) -> MultiDict:
+    values = form_values(item, service.NONCOMPLIANCE_FIELDS)
+    values["version"] = str(item.version)
+    return values
+
+
+def _nc_options(item) -> dict:
+    session = get_session()
+    versions = service.scope(session, project_id=item.audit.project_id)  # what the audit could find it in
+    if item.asset_version is not None and item.asset_version not in versions:
+        versions.append(item.asset_version)  # recorded against a version no longer in scope: still offered
+    return {"people": people_choices(session), "version_options": [(str(v.id), v.name) for v in versions]}
+
+
+NC_FORM = RecordForm(NoncomplianceInput, "compliance/noncompliance_form.html", "compliance/_noncompliance_form.html",
+                     "item", _nc_values, options=_nc_options)
+
+
+@bp.get("/noncompliances/<int:item_id>/edit")
+@requires("audit.edit")
+def edit_noncompliance(item_id: int):
+    return NC_FORM.edit(service.editable_noncompliance(get_session(), item_id=item_id, by=current_user))
+
+
+@bp.post("/noncompliances/<int:item_id>")
+@requires("audit.edit")
+def update_noncompliance(item_id: int):
+    session = get_session()
+    item = service.editable_noncompliance(session, item_id=item_id, by=current_user)
+    return NC_FORM.post(
+        lambda data: service.update_noncompliance(session, item=item, data=data, by=current_user),
+        done=lambda saved: url_for("compliance.detail", audit_id=saved.audit_id, _anchor=f"nc-{saved.id}"),
+        record=item, reload=lambda: service.editable_noncompliance(session, item_id=item_id, by=current_user))
 
 
 @bp.post("/noncompliances/<int:item_id>/move")

@@ -100,6 +100,7 @@ class HistoryEntry:
     field: str
     old: str | None
     new: str | None
+    record: int | None = None  # which record, when a page shows the history of several
 
 
 def history(session: Session, *, entity: str, entity_ids: Iterable[int], limit: int = 200) -> list[HistoryEntry]:
@@ -111,4 +112,4 @@ def history(session: Session, *, entity: str, entity_ids: Iterable[int], limit: 
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     ).all()
-    return [HistoryEntry(e.at, name or "system", e.action, e.field, e.old, e.new) for e, name in rows]
+    return [HistoryEntry(e.at, name or "system", e.action, e.field, e.old, e.new, e.entity_id) for e, name in rows]

@@ -10,7 +10,7 @@
       var source = document.getElementById(el.dataset.figure);
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true })
+      window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true, showSendToCloud: false, showEditInChartStudio: false })
         .then(function () {
           if (el.dataset.linked) { return; }
           el.dataset.linked = "1";

@@ -13,7 +13,7 @@ from tracker.tailoring import service
 from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
 from tracker.tailoring.workflow import TAILORING_TRANSITIONS
-from tracker.validation import parse
+from tracker.validation import digits, parse
 from tracker.web import (
     RecordForm,
     go_to,
@@ -120,6 +120,6 @@ def set_threshold():
 def propose():
     asset_id = request.form.get("asset_id", "")
     proposal = service.propose_from_pattern(
-        get_session(), asset_id=int(asset_id) if asset_id.isdigit() and int(asset_id) < 2**31 else 0,
+        get_session(), asset_id=int(asset_id) if digits(asset_id) and int(asset_id) < 2**31 else 0,
         element=request.form.get("element", "")[:200], by=current_user)
     return go_to(url_for("proposals.detail", proposal_id=proposal.id))
