@@ -56,7 +56,6 @@ def _options(_record) -> dict:
 
 def _values(lesson: Lesson) -> MultiDict:
     values = form_values(lesson, service.FIELDS)
-    values["polarity"] = lesson.polarity.value
     values["version"] = str(lesson.version)
     return values
 
