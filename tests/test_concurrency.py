@@ -108,3 +108,32 @@ def test_people_saving_one_proposal_at_once_get_saved_or_conflict(app, db, make_
     statuses = edit_concurrently(app, sepg, edit_url=f"/proposals/{proposal.id}/edit",
                                  save_url=f"/proposals/{proposal.id}", form_id="proposal-form", change=change)
     assert_taken_or_conflict(statuses)
+
+
+def test_moves_on_one_project_at_once_leave_its_tally_right(app, engine, db, make_user, make_project, make_released,
+                                                            make_deployment):
+    """Eight people move eight different rows of one project at the same moment: each recounts the project's tally,
+    and none may leave a count that misses another's move (the project's row is locked before counting)."""
+    from sqlmodel import Session
+
+    from tracker.auth.models import User
+    from tracker.deployments.forms import RowMoveInput
+    from tracker.deployments.models import DeploymentTally, ProjectDeployment, RowStatus
+    from tracker.deployments.service import move_row
+
+    sepg, project = make_user(Role.PROCESS_GROUP), make_project()
+    make_deployment([project], [make_released() for _ in range(THREADS)])
+    row_ids = db.exec(select(ProjectDeployment.id).where(ProjectDeployment.project_id == project.id)).all()
+
+    def person(row_id: int) -> None:
+        with Session(engine) as session:
+            row = session.get(ProjectDeployment, row_id)
+            move_row(session, row=row, data=RowMoveInput(to=RowStatus.IN_PROGRESS, version=row.version),
+                     by=session.get(User, sepg.id))
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(person, row_ids))
+    db.expire_all()
+    assert {status.value: n for status, n in db.exec(select(DeploymentTally.status, DeploymentTally.rows)
+                                                   .where(DeploymentTally.project_id == project.id)).all()} == {
+        "in_progress": 8}

@@ -13,8 +13,9 @@ from tracker.action_plans.workflow import PLAN_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
-from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, set_links
+from tracker.editing import editing
+from tracker.errors import ValidationError
+from tracker.history.service import record_create
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_proposal_automatically
@@ -92,23 +93,18 @@ def editable_plan(session: Session, *, plan_id: int, by: User) -> ActionPlan:
 
 def update_plan(session: Session, *, plan: ActionPlan, data: PlanInput, by: User) -> ActionPlan:
     """Edit a draft plan; proposals added become planned, proposals dropped go back to accepted."""
-    authorize(by, "plan.edit", plan)
-    if data.version != plan.version:
-        raise Conflict(current=plan)
-    proposals, objectives = _check(session, data, plan)
-    before = {p.id for p in plan.proposals}
-    changed = apply_changes(session, plan, by=by, changes=data.model_dump(include=set(FIELDS)),
-                            shown={"owner_id": lambda user_id: session.get(User, user_id).name})
-    for proposal in plan.proposals:
-        if proposal.id not in {p.id for p in proposals}:
-            move_proposal_automatically(session, proposal=proposal, to=ProposalStatus.ACCEPTED, by=by)
-    for proposal in proposals:
-        if proposal.id not in before:
-            move_proposal_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
-    changed |= set_links(session, plan, attr="proposals", new=proposals, label=lambda p: f"#{p.id}", by=by)
-    changed |= set_links(session, plan, attr="objectives", new=objectives, label=lambda o: o.name, by=by)
-    bump_version(session, plan, changed)
-    commit(session)
+    with editing(session, plan, action="plan.edit", seen=data.version, by=by) as edit:
+        proposals, objectives = _check(session, data, plan)
+        before = {p.id for p in plan.proposals}
+        edit.fields(data.model_dump(include=set(FIELDS)), shown={"owner_id": lambda user_id: session.get(User, user_id).name})
+        for proposal in plan.proposals:
+            if proposal.id not in {p.id for p in proposals}:
+                move_proposal_automatically(session, proposal=proposal, to=ProposalStatus.ACCEPTED, by=by)
+        for proposal in proposals:
+            if proposal.id not in before:
+                move_proposal_automatically(session, proposal=proposal, to=ProposalStatus.PLANNED, by=by)
+        edit.links("proposals", proposals, label=lambda p: f"#{p.id}")
+        edit.links("objectives", objectives, label=lambda o: o.name)
     return plan
 
 

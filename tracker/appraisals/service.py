@@ -22,8 +22,9 @@ from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
-from tracker.errors import Conflict, InvalidTransition, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
+from tracker.editing import editing
+from tracker.errors import InvalidTransition, ValidationError
+from tracker.history.service import record_create, record_values
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
 from tracker.proposals import service as proposals
@@ -103,19 +104,15 @@ def editable_appraisal(session: Session, *, appraisal_id: int, by: User) -> Appr
 
 
 def update_appraisal(session: Session, *, appraisal: Appraisal, data: AppraisalInput, by: User) -> Appraisal:
-    authorize(by, "appraisal.edit", appraisal)
-    if data.version != appraisal.version:
-        raise Conflict(current=appraisal)
-    links = _links(session, data)
-    _keeps_what_it_found(session, appraisal, areas=links["areas"], projects=links["projects"])
-    changed = apply_changes(session, appraisal, by=by, changes=data.model_dump(include=set(FIELDS)) | {
-        "sponsor_id": links["sponsor"].id, "lead_appraiser_id": links["lead_appraiser"].id},
-        shown={"sponsor_id": lambda uid: session.get(User, uid).name,
-               "lead_appraiser_id": lambda uid: session.get(User, uid).name})
-    for name, label in LABELS.items():
-        changed |= set_links(session, appraisal, attr=name, new=links[name], label=label, by=by)
-    bump_version(session, appraisal, changed)
-    commit(session)
+    with editing(session, appraisal, action="appraisal.edit", seen=data.version, by=by) as edit:
+        links = _links(session, data)
+        _keeps_what_it_found(session, appraisal, areas=links["areas"], projects=links["projects"])
+        edit.fields(data.model_dump(include=set(FIELDS)) | {
+            "sponsor_id": links["sponsor"].id, "lead_appraiser_id": links["lead_appraiser"].id},
+            shown={"sponsor_id": lambda uid: session.get(User, uid).name,
+                   "lead_appraiser_id": lambda uid: session.get(User, uid).name})
+        for name, label in LABELS.items():
+            edit.links(name, links[name], label=label)
     return appraisal
 
 

@@ -13,8 +13,9 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, referrers, utcnow
 from tracker.due import add_months
-from tracker.errors import Conflict, InvalidTransition, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_delete, set_links
+from tracker.editing import editing
+from tracker.errors import InvalidTransition, ValidationError
+from tracker.history.service import apply_changes, record_create, record_delete
 from tracker.process_areas.models import ProcessArea
 from tracker.workflow import make_move
 
@@ -135,16 +136,11 @@ def create_asset(session: Session, *, data: AssetInput, by: User) -> ProcessAsse
 
 def update_asset(session: Session, *, asset: ProcessAsset, data: AssetInput, by: User) -> ProcessAsset:
     """Edit an asset's description, owner and areas, refusing an edit made on a stale copy."""
-    authorize(by, "asset.edit")
-    if data.version != asset.version:
-        raise Conflict(current=asset)
-    areas = _check(session, data, asset.id)
-    changed = apply_changes(session, asset, by=by, changes=data.model_dump(include=set(FIELDS)),
-                            shown={"owner_id": lambda user_id: session.get(User, user_id).name})
-    changed |= set_links(session, asset, attr="areas", new=areas, label=lambda area: area.code, by=by)
-    reschedule(session, asset, by=by)
-    bump_version(session, asset, changed)
-    commit(session, unique=TITLE_TAKEN)
+    with editing(session, asset, action="asset.edit", seen=data.version, by=by, unique=TITLE_TAKEN) as edit:
+        areas = _check(session, data, asset.id)
+        edit.fields(data.model_dump(include=set(FIELDS)), shown={"owner_id": lambda user_id: session.get(User, user_id).name})
+        edit.links("areas", areas, label=lambda area: area.code)
+        reschedule(session, asset, by=by)
     return asset
 
 

@@ -9,8 +9,9 @@ from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import commit, get_or_not_found, utcnow
-from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, as_text, bump_version, record_create, record_values
+from tracker.editing import editing
+from tracker.errors import ValidationError
+from tracker.history.service import as_text, bump_version, record_create, record_values
 from tracker.projects.models import Project, ProjectLead
 from tracker.validation import digits
 
@@ -160,25 +161,21 @@ def create_user(session: Session, *, data: UserInput, by: User | None) -> User:
 
 def update_user(session: Session, *, user: User, data: UserInput, by: User) -> User:
     """Change an account; deactivating it or changing its password ends its sessions."""
-    authorize(by, "user.manage")
-    if data.version != user.version:
-        raise Conflict(current=user)
-    if user.id == by.id and (not data.active or data.role != user.role):
-        raise ValidationError({"role": "You cannot demote or deactivate your own account."})
-    _check_email_free(session, data.email, user.id)
-    projects = _check_projects(session, data.project_ids, data.role)
-    changes = {"email": data.email, "name": data.name, "role": data.role, "active": data.active}
-    changed = apply_changes(session, user, by=by, changes=changes)
-    changed |= _set_projects_led(session, user=user, projects=projects, by=by)
-    if data.password:
-        user.password_hash = hash_password(data.password)
-        throttle.clear(session, email=user.email)  # a reset lets the owner straight back in
-        changed["password"] = ("(hidden)", "(changed)")
-        record_values(session, user, by=by, changed={"password": changed["password"]})
-    if data.password or "active" in changed:
-        user.session_generation += 1
-    bump_version(session, user, changed)
-    commit(session)
+    with editing(session, user, action="user.manage", seen=data.version, by=by) as edit:
+        if user.id == by.id and (not data.active or data.role != user.role):
+            raise ValidationError({"role": "You cannot demote or deactivate your own account."})
+        _check_email_free(session, data.email, user.id)
+        projects = _check_projects(session, data.project_ids, data.role)
+        edit.fields({"email": data.email, "name": data.name, "role": data.role, "active": data.active})
+        edit.also(_set_projects_led(session, user=user, projects=projects, by=by))
+        if data.password:
+            user.password_hash = hash_password(data.password)
+            throttle.clear(session, email=user.email)  # a reset lets the owner straight back in
+            password = {"password": ("(hidden)", "(changed)")}
+            record_values(session, user, by=by, changed=password)
+            edit.also(password)
+        if data.password or "active" in edit.changed:
+            user.session_generation += 1
     return user
 
 

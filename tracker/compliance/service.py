@@ -28,8 +28,9 @@ from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSIT
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import DUE, overdue_clause
-from tracker.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_values
+from tracker.editing import editing
+from tracker.errors import InvalidTransition, NotFound, ValidationError
+from tracker.history.service import record_create, record_values
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
@@ -176,15 +177,11 @@ def editable_noncompliance(session: Session, *, item_id: int, by: User) -> Nonco
 def update_noncompliance(session: Session, *, item: Noncompliance, data: NoncomplianceInput,
                          by: User) -> Noncompliance:
     """Correct a recorded noncompliance (its status and resolution stay), every field in the history."""
-    authorize(by, "audit.edit", item)
-    if data.version != item.version:
-        raise Conflict(current=item)
-    _check_noncompliance(session, item.audit, data)
-    changed = apply_changes(session, item, by=by, changes=data.model_dump(include=set(NONCOMPLIANCE_FIELDS)), shown={
-        "owner_id": lambda uid: session.get(User, uid).name,
-        "asset_version_id": lambda vid: session.get(AssetVersion, vid).name})
-    bump_version(session, item, changed)
-    commit(session)
+    with editing(session, item, action="audit.edit", seen=data.version, by=by) as edit:
+        _check_noncompliance(session, item.audit, data)
+        edit.fields(data.model_dump(include=set(NONCOMPLIANCE_FIELDS)), shown={
+            "owner_id": lambda uid: session.get(User, uid).name,
+            "asset_version_id": lambda vid: session.get(AssetVersion, vid).name})
     return item
 
 

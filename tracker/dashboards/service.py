@@ -28,7 +28,7 @@ from tracker.dashboards.charts import (
     Ratings,
 )
 from tracker.dashboards.sql import day_of, days_between, median, middle, month_of
-from tracker.deployments.models import IN_USE, ProjectDeployment, RowStatus
+from tracker.deployments.models import IN_USE, DeploymentTally, ProjectDeployment, RowStatus
 from tracker.due import overdue_clause
 from tracker.home.service import decisions_waiting
 from tracker.lessons.models import Lesson, LessonStatus, Polarity
@@ -163,16 +163,19 @@ def deployment_progress(session: Session, *, where: DashboardFilter, everything:
     newest of each asset) counted by status, in the order asked (least complete first, or by code); with how
     many match, how many are complete and which is least complete over every page: one query."""
     statuses = list(RowStatus)
-    counted = (select(ProjectDeployment.project_id,
-                      *[func.count().filter(ProjectDeployment.status == status).label(status) for status in statuses],
-                      func.count().filter(ProjectDeployment.status.in_(IN_USE)).label("done"),
-                      func.count().filter(ProjectDeployment.status != RowStatus.NOT_APPLICABLE).label("applicable"))
-               .where(ProjectDeployment.current, *project_scope(ProjectDeployment.project_id, where))
-               .group_by(ProjectDeployment.project_id))  # from ix_project_deployment_current alone
-    if where.asset_id or where.area_id:
-        counted = counted.join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id).where(
-            *asset_scope(AssetVersion.asset_id, where))
-    counted = counted.subquery()
+    if where.asset_id or where.area_id:  # some assets' rows: counted from the rows themselves
+        project, status, amount = ProjectDeployment.project_id, ProjectDeployment.status, sa.literal(1)
+        scope = (ProjectDeployment.asset_version_id.in_(
+            select(AssetVersion.id).where(*asset_scope(AssetVersion.asset_id, where))), ProjectDeployment.current)
+    else:  # every asset's: the tallies kept per project and status (a few rows a project, not one per asset)
+        project, status, amount, scope = DeploymentTally.project_id, DeploymentTally.status, DeploymentTally.rows, ()
+
+    def tallied(condition):
+        return func.coalesce(func.sum(amount).filter(condition), 0)
+    counted = (select(project, *[tallied(status == each).label(each) for each in statuses],
+                      tallied(status.in_(IN_USE)).label("done"),
+                      tallied(status != RowStatus.NOT_APPLICABLE).label("applicable"))
+               .where(*scope, *project_scope(project, where)).group_by(project).subquery())
     # ProjectProgress.completeness, in SQL: the share done of the applicable rows, 1 when none apply
     share = sa.case((counted.c.applicable == 0, 1.0),
                     else_=sa.cast(counted.c.done, sa.Float) / counted.c.applicable)

@@ -87,6 +87,17 @@ class ProjectDeployment(SQLModel, table=True):
     __mapper_args__ = versioned(_row_version)
 
 
+class DeploymentTally(SQLModel, table=True):
+    """How many current status rows a project has in a status: what the deployment charts count, read without
+    scanning every project's rows. Kept by status.recount after every write that changes the rows (rows added,
+    a row moved); an absent pair is none."""
+
+    __tablename__ = "deployment_tally"
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    status: RowStatus = Field(sa_type=enum_type(RowStatus), primary_key=True)
+    rows: int
+
+
 _entry_version = version_column()
 
 

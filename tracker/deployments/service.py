@@ -13,7 +13,7 @@ from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.forms import DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.reach import mark_first_deployed
-from tracker.deployments.status import mark_current
+from tracker.deployments.status import mark_current, recount
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
 from tracker.errors import NotFound, ValidationError
@@ -179,6 +179,7 @@ def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by
     def then() -> None:
         row.updated_at = utcnow()
         flush(session)
+        recount(session, project_ids=[row.project_id])
         mark_first_deployed(session, rows=[row])
 
     make_move(session, row, table=ROW_TRANSITIONS, to=data.to, seen=data.version, by=by, action="deployment.update",

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.db import Page, paginate
-from tracker.deployments.models import IN_USE, ProjectDeployment, RowStatus
+from tracker.deployments.models import IN_USE, DeploymentTally, ProjectDeployment, RowStatus
 from tracker.projects.models import Phase, Project, ProjectStatus, led_by
 
 
@@ -75,9 +75,28 @@ def superseded() -> sa.Exists:
 
 def mark_current(session: Session, *, project_ids: list[int]) -> None:
     """After rows are added to these projects: `current` is true on each project's newest row of each asset only
-    (one UPDATE, over these projects' rows). Every page and chart reads the flag, not the rule."""
+    (one UPDATE, over these projects' rows), and their tallies are recounted. Every page and chart reads the flag,
+    not the rule."""
     session.exec(sa.update(ProjectDeployment).where(ProjectDeployment.project_id.in_(project_ids))
                  .values(current=~superseded()).execution_options(synchronize_session=False))
+    recount(session, project_ids=project_ids)
+
+
+def recount(session: Session, *, project_ids: list[int]) -> None:
+    """After these projects' rows changed (added, moved): their DeploymentTally counted again from the current rows
+    (three statements, whatever the number of projects). The projects' rows are locked first (in id order), so two
+    writers at once cannot leave a count that misses the other's row: the second counts after the first commits."""
+    project_ids = sorted(set(project_ids))
+    if not project_ids:
+        return
+    session.exec(select(Project.id).where(Project.id.in_(project_ids)).order_by(Project.id).with_for_update()).all()
+    session.exec(sa.delete(DeploymentTally).where(DeploymentTally.project_id.in_(project_ids))
+                 .execution_options(synchronize_session=False))
+    session.exec(sa.insert(DeploymentTally).from_select(
+        ["project_id", "status", "rows"],
+        select(ProjectDeployment.project_id, ProjectDeployment.status, func.count())
+        .where(ProjectDeployment.project_id.in_(project_ids), ProjectDeployment.current)
+        .group_by(ProjectDeployment.project_id, ProjectDeployment.status)))
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate
-from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_values
+from tracker.editing import editing
+from tracker.errors import ValidationError
+from tracker.history.service import bump_version, record_create, record_values
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
@@ -66,16 +67,12 @@ def editable_lesson(session: Session, *, lesson_id: int, by: User) -> Lesson:
 
 def update_lesson(session: Session, *, lesson: Lesson, data: LessonInput, by: User) -> Lesson:
     """Correct what was logged (its review and conversion stay as they were), every field in the history."""
-    authorize(by, "lesson.edit", lesson)
-    if data.version != lesson.version:
-        raise Conflict(current=lesson)
-    _check_links(session, data)
-    changed = apply_changes(session, lesson, by=by, changes=data.model_dump(include=set(FIELDS)), shown={
-        "project_id": lambda pid: session.get(Project, pid).code,
-        "area_id": lambda aid: session.get(ProcessArea, aid).code,
-        "asset_id": lambda aid: session.get(ProcessAsset, aid).title})
-    bump_version(session, lesson, changed)
-    commit(session)
+    with editing(session, lesson, action="lesson.edit", seen=data.version, by=by) as edit:
+        _check_links(session, data)
+        edit.fields(data.model_dump(include=set(FIELDS)), shown={
+            "project_id": lambda pid: session.get(Project, pid).code,
+            "area_id": lambda aid: session.get(ProcessArea, aid).code,
+            "asset_id": lambda aid: session.get(ProcessAsset, aid).title})
     return lesson
 
 

@@ -11,8 +11,9 @@ from tracker.action_plans.models import ActionPlan, PlanStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize, can
 from tracker.db import commit, flush, get_or_not_found, utcnow
-from tracker.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_values
+from tracker.editing import editing
+from tracker.errors import InvalidTransition, PermissionDenied, ValidationError
+from tracker.history.service import record_create, record_values
 from tracker.objectives.forms import MeasurementInput, ObjectiveInput
 from tracker.objectives.models import BusinessObjective, Measurement
 from tracker.objectives.progress import Assessment, assess, number_text
@@ -66,14 +67,9 @@ def create_objective(session: Session, *, data: ObjectiveInput, by: User) -> Bus
 def update_objective(session: Session, *, objective: BusinessObjective, data: ObjectiveInput,
                      by: User) -> BusinessObjective:
     """Edit an objective, refusing an edit made on a stale copy."""
-    authorize(by, "objective.edit")
-    if data.version != objective.version:
-        raise Conflict(current=objective)
-    _check(session, data, objective)
-    changed = apply_changes(session, objective, by=by, changes=data.model_dump(include=set(FIELDS)),
-                            shown={"owner_id": lambda user_id: session.get(User, user_id).name})
-    bump_version(session, objective, changed)
-    commit(session, unique=NAME_TAKEN)
+    with editing(session, objective, action="objective.edit", seen=data.version, by=by, unique=NAME_TAKEN) as edit:
+        _check(session, data, objective)
+        edit.fields(data.model_dump(include=set(FIELDS)), shown={"owner_id": lambda user_id: session.get(User, user_id).name})
     return objective
 
 

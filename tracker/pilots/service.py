@@ -13,8 +13,9 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.reach import mark_first_deployed
-from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, set_links
+from tracker.editing import editing
+from tracker.errors import ValidationError
+from tracker.history.service import record_create
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
@@ -75,18 +76,14 @@ def editable_pilot(session: Session, *, pilot_id: int, by: User) -> Pilot:
 
 def update_pilot(session: Session, *, pilot: Pilot, data: PilotInput, by: User) -> Pilot:
     """Edit a pilot that is not decided yet (its measured results included)."""
-    authorize(by, "pilot.edit", pilot)
-    if data.version != pilot.version:
-        raise Conflict(current=pilot)
-    plan, versions, projects = _links(session, data)
-    plans = {pilot.plan_id, plan.id}  # the plan it leaves and the one it joins
-    changed = apply_changes(session, pilot, by=by, changes=data.model_dump(include=set(FIELDS)) | {"plan_id": plan.id})
-    changed |= set_links(session, pilot, attr="asset_versions", new=versions, label=lambda v: v.name, by=by)
-    changed |= set_links(session, pilot, attr="projects", new=projects, label=lambda p: p.code, by=by)
-    flush(session)
-    mark_first_deployed(session, plan_ids=plans)
-    bump_version(session, pilot, changed)
-    commit(session)
+    with editing(session, pilot, action="pilot.edit", seen=data.version, by=by) as edit:
+        plan, versions, projects = _links(session, data)
+        plans = {pilot.plan_id, plan.id}  # the plan it leaves and the one it joins
+        edit.fields(data.model_dump(include=set(FIELDS)) | {"plan_id": plan.id})
+        edit.links("asset_versions", versions, label=lambda v: v.name)
+        edit.links("projects", projects, label=lambda p: p.code)
+        flush(session)
+        mark_first_deployed(session, plan_ids=plans)
     return pilot
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
@@ -9,8 +10,9 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, get_or_not_found, paginate
-from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, set_links
+from tracker.editing import editing
+from tracker.errors import ValidationError
+from tracker.history.service import record_create
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus, led_by
 
@@ -26,9 +28,10 @@ class ProjectFilter:
     lead_id: int | None = None
 
 
-def project_choices(session: Session, *, active_only: bool = False) -> list[Project]:
-    """Every project (or every active one), by code: the options of a project picker or filter."""
-    statement = select(Project).order_by(Project.code)
+def project_choices(session: Session, *, active_only: bool = False) -> list[sa.Row]:
+    """Every project (or every active one), by code: the options of a project picker or filter (id, code and name
+    only: an organization's hundreds of projects are not loaded as records for a list of options)."""
+    statement = select(Project.id, Project.code, Project.name).order_by(Project.code)
     if active_only:
         statement = statement.where(Project.status == ProjectStatus.ACTIVE)
     return list(session.exec(statement).all())
@@ -101,14 +104,9 @@ def create_project(session: Session, *, data: ProjectInput, by: User) -> Project
 
 def update_project(session: Session, *, project: Project, data: ProjectInput, by: User) -> Project:
     """Edit a project the user may edit, refusing an edit made on a stale copy."""
-    authorize(by, "project.edit", project)
-    if data.version != project.version:
-        raise Conflict(current=project)
-    _check_code_free(session, data.code, project.id)
-    changed = apply_changes(session, project, by=by, changes=data.model_dump(include=set(FIELDS)))
-    if can(by, "project.assign_leads"):
-        changed |= set_links(session, project, attr="leads", new=_leads(session, data.lead_ids),
-                             label=lambda user: user.name, by=by)
-    bump_version(session, project, changed)
-    commit(session, unique=CODE_TAKEN)
+    with editing(session, project, action="project.edit", seen=data.version, by=by, unique=CODE_TAKEN) as edit:
+        _check_code_free(session, data.code, project.id)
+        edit.fields(data.model_dump(include=set(FIELDS)))
+        if can(by, "project.assign_leads"):
+            edit.links("leads", _leads(session, data.lead_ids), label=lambda user: user.name)
     return project

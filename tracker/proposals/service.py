@@ -10,8 +10,9 @@ from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
-from tracker.errors import Conflict, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
+from tracker.editing import editing
+from tracker.errors import ValidationError
+from tracker.history.service import bump_version, record_create, record_values
 from tracker.objectives.models import BusinessObjective
 from tracker.process_areas.models import ProcessArea
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
@@ -164,15 +165,11 @@ def editable_proposal(session: Session, *, proposal_id: int, by: User) -> Propos
 
 def update_proposal(session: Session, *, proposal: Proposal, data: ProposalInput, by: User) -> Proposal:
     """Edit a proposal, refusing an edit made on a stale copy; the score follows."""
-    authorize(by, "proposal.edit", proposal)
-    if data.version != proposal.version:
-        raise Conflict(current=proposal)
-    changed = apply_changes(session, proposal, by=by, changes=data.model_dump(include=set(FIELDS)))
-    for name, items in _links(session, data).items():
-        changed |= set_links(session, proposal, attr=name, new=items, label=LABELS[name], by=by)
-    proposal.priority_score = score(proposal, current_weights(session))
-    bump_version(session, proposal, changed)
-    commit(session)
+    with editing(session, proposal, action="proposal.edit", seen=data.version, by=by) as edit:
+        edit.fields(data.model_dump(include=set(FIELDS)))
+        for name, items in _links(session, data).items():
+            edit.links(name, items, label=LABELS[name])
+        proposal.priority_score = score(proposal, current_weights(session))
     return proposal
 
 

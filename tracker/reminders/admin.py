@@ -6,9 +6,9 @@ from sqlmodel import Session, func, select
 
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, utcnow
-from tracker.errors import Conflict, NotFound
-from tracker.history.service import apply_changes, bump_version
+from tracker.db import utcnow
+from tracker.editing import editing
+from tracker.errors import NotFound
 from tracker.reminders import jobs
 from tracker.reminders.forms import RuleInput
 from tracker.reminders.models import Delivery, JobRun, Notification, ReminderRule, SchedulerLease
@@ -55,12 +55,8 @@ def get_rule(session: Session, *, key: str) -> ReminderRule:
 
 def update_rule(session: Session, *, rule: ReminderRule, data: RuleInput, by: User) -> ReminderRule:
     """Switch a rule on or off, change its lead time or its recipients (in the history)."""
-    authorize(by, "reminders.manage")
-    if data.version != rule.version:
-        raise Conflict(current=rule)
-    bump_version(session, rule, apply_changes(session, rule, by=by, changes=data.model_dump(
-        include={"enabled", "days", "recipients"})))
-    commit(session)
+    with editing(session, rule, action="reminders.manage", seen=data.version, by=by) as edit:
+        edit.fields(data.model_dump(include={"enabled", "days", "recipients"}))
     return rule
 
 

@@ -14,8 +14,9 @@ from tracker.action_plans.models import ActionPlan, Commitment, PlanStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found, utcnow
-from tracker.errors import Conflict, InvalidTransition, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create, record_values, set_links
+from tracker.editing import editing
+from tracker.errors import InvalidTransition, ValidationError
+from tracker.history.service import record_create, record_values
 from tracker.pilots import service as pilots
 from tracker.pilots.forms import PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision
@@ -67,14 +68,10 @@ def create_meeting(session: Session, *, data: MeetingInput, by: User) -> ReviewM
 
 def update_meeting(session: Session, *, meeting: ReviewMeeting, data: MeetingInput, by: User) -> ReviewMeeting:
     """Change a planned review (not once it is held: its pack is what the committee saw)."""
-    authorize(by, "review.edit", meeting)
-    if data.version != meeting.version:
-        raise Conflict(current=meeting)
-    attendees = _attendees(session, data)
-    changed = apply_changes(session, meeting, by=by, changes=data.model_dump(include=set(FIELDS)))
-    changed |= set_links(session, meeting, attr="attendees", new=attendees, label=lambda person: person.name, by=by)
-    bump_version(session, meeting, changed)
-    commit(session)
+    with editing(session, meeting, action="review.edit", seen=data.version, by=by) as edit:
+        attendees = _attendees(session, data)
+        edit.fields(data.model_dump(include=set(FIELDS)))
+        edit.links("attendees", attendees, label=lambda person: person.name)
     return meeting
 
 
