@@ -172,9 +172,12 @@ EXPECTED_POLICY = f"""
     plan.review: {SG} {ST} {LD}
     commitment.add: {SG}
     commitment.update: {ALL}
+    commitment.edit: {SG} {ST}
     issue.raise: {ALL}
     issue.update: {ALL}
+    issue.edit: {ALL}
     joint_review.record: {SG}
+    joint_review.edit: {SG}
     pilot.edit: {SG}
     pilot.move: {SG} {ST}
     deployment.create: {SG}
@@ -250,6 +253,15 @@ class Record:
     (Someone(SG, 9), "commitment.update", Record(owner_id=4), True),
     (Someone(MB, 3), "noncompliance.update", Record(owner_id=4), False),
     (Someone(ST, 3), "issue.update", Record(owner_id=4), False),
+    # A plan's commitment is corrected by the process group; a steering review's action item by the committee too.
+    (Someone(SG, 9), "commitment.edit", Record(owner_id=4, meeting_id=None), True),
+    (Someone(ST, 5), "commitment.edit", Record(owner_id=4, meeting_id=None), False),
+    (Someone(ST, 5), "commitment.edit", Record(owner_id=4, meeting_id=2), True),
+    # An issue is corrected by whoever raised it, its owner, or the process group.
+    (Someone(MB, 3), "issue.edit", Record(raised_by_id=3, owner_id=4), True),
+    (Someone(LD, 3), "issue.edit", Record(raised_by_id=4, owner_id=3), True),
+    (Someone(ST, 3), "issue.edit", Record(raised_by_id=4, owner_id=5), False),
+    (Someone(SG, 9), "issue.edit", Record(raised_by_id=4, owner_id=5), True),
     # A lesson is corrected by whoever logged it, a lead of its project, or the process group.
     (Someone(MB, 3), "lesson.edit", Record(author_id=3, project=None), True),
     (Someone(MB, 3), "lesson.edit", Record(author_id=4, project=None), False),

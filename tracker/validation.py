@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticError
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
+from tracker.auth.models import User
 from tracker.db import utcnow
 from tracker.errors import ValidationError
 
@@ -197,3 +198,12 @@ def chosen_records(session, model, ids: list[int], *, field: str, message: str =
     if len(records) != len(set(ids)):
         raise ValidationError({field: message})
     return records
+
+
+def chosen_person(session, user_id: int, *, field: str = "owner_id",
+                  message: str = "Choose an owner from the list.") -> User:
+    """The active user with this id (someone work can be given to), or a ValidationError on `field`."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise ValidationError({field: message})
+    return user

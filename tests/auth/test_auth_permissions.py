@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import count_rows
-from tracker.action_plans.models import PlanObjective, PlanRevision
+from tracker.action_plans.models import JointReview, PlanObjective, PlanRevision
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
 from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
 from tracker.auth.roles import Role
@@ -60,7 +60,10 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
                             period="due:2026-06-30", title="Commitment due", link="/")
     db.add(reminder)
     db.commit()
-    return {"project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
+    joint_review = JointReview(plan_id=plan.id, held_on=date(2026, 2, 1), summary="On track", recorded_by_id=owner.id)
+    db.add(joint_review)
+    db.commit()
+    return {"review_id": joint_review.id, "project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
             "version": plotly_version(), "objective_id": objective.id,
             "measurement_id": measurement.id, "meeting_id": meeting.id, "proposal_id": make_proposal().id,
             "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,

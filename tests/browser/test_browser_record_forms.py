@@ -47,7 +47,7 @@ def fill_required(page, form) -> None:
 
 @pytest.fixture
 def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot,
-          make_appraisal, make_lesson, make_audit, db):
+          make_appraisal, make_lesson, make_audit, make_commitment, make_issue, db):
     """Records the forms offer in their selects, and records to edit."""
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
@@ -61,7 +61,18 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
                                 status=PilotStatus.PLANNED).id,  # another asset: the gate would hold the first
             "user": make_user(Role.MEMBER, email="mia@example.org").id, "appraisal": make_appraisal().id,
             "lesson": make_lesson(project_id=project.id).id,
-            "noncompliance": _noncompliance(db, make_audit(project, noncompliance_owner=sepg))}
+            "noncompliance": _noncompliance(db, make_audit(project, noncompliance_owner=sepg)),
+            "commitment": make_commitment(plan).id, "issue": make_issue(plan).id, "joint_review": _reviewed(db, plan, sepg)}
+
+
+def _reviewed(db, plan, by) -> int:
+    from datetime import date
+
+    from tracker.action_plans.models import JointReview
+    review = JointReview(plan_id=plan.id, held_on=date(2026, 2, 1), summary="On track", recorded_by_id=by.id)
+    db.add(review)
+    db.commit()
+    return review.id
 
 
 def _noncompliance(db, audit) -> int:
@@ -85,6 +96,8 @@ EDIT = [  # endpoint, the edit page
     ("admin.update_user", "/admin/users/{user}/edit"), ("appraisals.update", "/appraisals/{appraisal}/edit"),
     ("lessons.update", "/lessons/{lesson}/edit"),
     ("compliance.update_noncompliance", "/compliance/noncompliances/{noncompliance}/edit"),
+    ("plan_work.update_commitment", "/commitments/{commitment}/edit"), ("plan_work.update_issue", "/issues/{issue}/edit"),
+    ("plan_work.update_joint_review", "/joint-reviews/{joint_review}/edit"),
 ]
 
 
@@ -112,7 +125,8 @@ def test_editing_ends_on_the_record_with_the_change(page, live_server, sign_in, 
     page.goto(live_server + url.format(**world))
     form = page.locator("form.record")
     field = (form.locator("#f-name") if endpoint == "projects.update" else form.locator("#f-description")
-             if endpoint == "compliance.update_noncompliance" else form.locator("input[type=text]").first)
+             if endpoint == "compliance.update_noncompliance" else form.locator("#f-summary")
+             if endpoint == "plan_work.update_joint_review" else form.locator("input[type=text]").first)
     field.fill(SAVED if endpoint != "admin.update_user" else "mia.renamed@example.org")
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(live_server + url.format(**world))

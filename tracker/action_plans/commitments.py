@@ -15,19 +15,13 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.due import DUE, overdue_clause
-from tracker.errors import ValidationError
+from tracker.editing import editing
 from tracker.history.service import record_create
 from tracker.reviews.models import ReviewMeeting
+from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
 DONE, CANCELLED = CommitmentStatus.DONE, CommitmentStatus.CANCELLED
-
-
-def _owner(session: Session, owner_id: int) -> User:
-    owner = session.get(User, owner_id)
-    if owner is None or not owner.active:
-        raise ValidationError({"owner_id": "Choose an owner from the list."})
-    return owner
 
 
 def add(session: Session, *, plan: ActionPlan | None, data: CommitmentInput, by: User,
@@ -38,7 +32,7 @@ def add(session: Session, *, plan: ActionPlan | None, data: CommitmentInput, by:
         authorize(by, "commitment.add")
     if plan is not None:
         ensure_open(plan)
-    owner = _owner(session, data.owner_id)
+    owner = chosen_person(session, data.owner_id)
     commitment = Commitment(plan_id=plan.id if plan else None, meeting_id=meeting.id if meeting else None,
                             description=data.description, owner_id=owner.id, due_date=data.due_date,
                             joint_review_id=joint_review_id)
@@ -66,6 +60,27 @@ def updatable_commitment(session: Session, *, commitment_id: int, by: User) -> C
     """The commitment, if this user may update it (its owner, or the process group)."""
     commitment = get_commitment(session, commitment_id=commitment_id)
     authorize(by, "commitment.update", commitment)
+    return commitment
+
+
+FIELDS = ("description", "owner_id", "due_date")  # what correcting one changes (its status moves on its own)
+
+
+def editable_commitment(session: Session, *, commitment_id: int, by: User) -> Commitment:
+    """The commitment, if this user may correct it: the process group any, the committee its reviews' action
+    items (the owner works it through its status)."""
+    commitment = get_commitment(session, commitment_id=commitment_id)
+    authorize(by, "commitment.edit", commitment)
+    return commitment
+
+
+def update_commitment(session: Session, *, commitment: Commitment, data: CommitmentInput, by: User) -> Commitment:
+    """Correct what was committed: what, who, by when; every field in the history (the dates it was due stay
+    there), its status as it was."""
+    with editing(session, commitment, action="commitment.edit", seen=data.version, by=by) as edit:
+        if data.owner_id != commitment.owner_id:
+            chosen_person(session, data.owner_id)
+        edit.fields(data.model_dump(include=set(FIELDS)), shown={"owner_id": lambda uid: session.get(User, uid).name})
     return commitment
 
 

@@ -57,6 +57,7 @@ class CommitmentInput(FormModel):
     description: text(500)
     owner_id: Id
     due_date: Day
+    version: Version | None = None  # when correcting one: the version the form showed
 
 
 
@@ -69,6 +70,7 @@ class IssueInput(FormModel):
     title: text(200)
     description: text(4000, required=False) = ""
     owner_id: Id
+    version: Version | None = None  # when correcting one: the version the form showed
 
 
 class IssueMoveInput(FormModel):
@@ -80,11 +82,22 @@ class IssueMoveInput(FormModel):
 FOLLOWUP_ROWS = 3
 
 
-class JointReviewInput(FormModel):
+class JointReviewFields(FormModel):
+    """A joint review as its forms give it."""
     held_on: Day
     summary: text(4000)
     decisions: text(4000, required=False) = ""
     attendee_ids: list[Id] = Field(default_factory=list)
+
+    _held = field_validator("held_on")(not_after_today("Record a joint review once it has been held."))
+
+
+class JointReviewCorrection(JointReviewFields):
+    """What correcting a recorded review changes (its follow-ups are commitments, corrected on their own)."""
+    version: Version
+
+
+class JointReviewInput(JointReviewFields):
     # Follow-up commitments made at the review: up to three rows, blank rows ignored.
     f1_description: text(500, required=False) = ""
     f1_owner_id: Id | None = None
@@ -96,7 +109,6 @@ class JointReviewInput(FormModel):
     f3_owner_id: Id | None = None
     f3_due: Day | None = None
 
-    _held = field_validator("held_on")(not_after_today("Record a joint review once it has been held."))
     _after_review = field_validator("f1_due", "f2_due", "f3_due")(
         later_or_same("held_on", "A follow-up is due on or after the review it came from."))
 

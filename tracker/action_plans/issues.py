@@ -10,8 +10,9 @@ from tracker.action_plans.workflow import ISSUE_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found
-from tracker.errors import ValidationError
+from tracker.editing import editing
 from tracker.history.service import record_create
+from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
 
@@ -19,9 +20,7 @@ def raise_issue(session: Session, *, plan: ActionPlan, data: IssueInput, by: Use
     """The process group or a member of the plan's team raises an issue and names its owner."""
     authorize(by, "issue.raise", plan)
     ensure_open(plan)
-    owner = session.get(User, data.owner_id)
-    if owner is None or not owner.active:
-        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    owner = chosen_person(session, data.owner_id)
     issue = PlanIssue(plan_id=plan.id, title=data.title, description=data.description, raised_by_id=by.id,
                       owner_id=owner.id)
     session.add(issue)
@@ -39,6 +38,25 @@ def updatable_issue(session: Session, *, issue_id: int, by: User) -> PlanIssue:
     """The issue, if this user may work it (its owner, or the process group)."""
     issue = get_issue(session, issue_id=issue_id)
     authorize(by, "issue.update", issue)
+    return issue
+
+
+FIELDS = ("title", "description", "owner_id")  # what correcting one changes (its status moves on its own)
+
+
+def editable_issue(session: Session, *, issue_id: int, by: User) -> PlanIssue:
+    """The issue, if this user may correct it: the process group any, others the issues they raised or own."""
+    issue = get_issue(session, issue_id=issue_id)
+    authorize(by, "issue.edit", issue)
+    return issue
+
+
+def update_issue(session: Session, *, issue: PlanIssue, data: IssueInput, by: User) -> PlanIssue:
+    """Correct what was raised: its title, description and owner, every field in the history."""
+    with editing(session, issue, action="issue.edit", seen=data.version, by=by) as edit:
+        if data.owner_id != issue.owner_id:
+            chosen_person(session, data.owner_id)
+        edit.fields(data.model_dump(include=set(FIELDS)), shown={"owner_id": lambda uid: session.get(User, uid).name})
     return issue
 
 

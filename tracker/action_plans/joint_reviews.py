@@ -6,12 +6,13 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans import commitments
-from tracker.action_plans.forms import CommitmentInput, JointReviewInput
+from tracker.action_plans.forms import CommitmentInput, JointReviewCorrection, JointReviewInput
 from tracker.action_plans.models import ActionPlan, JointReview, PlanStatus
 from tracker.action_plans.team import ensure_open
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush
+from tracker.db import commit, flush, get_or_not_found
+from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
 from tracker.reminders.notify import close, subject_of
@@ -22,9 +23,7 @@ def record(session: Session, *, plan: ActionPlan, data: JointReviewInput, by: Us
     """Record the review and create its follow-up commitments; all or nothing."""
     authorize(by, "joint_review.record")
     ensure_open(plan)
-    errors = {}
-    if data.held_on < plan.planned_start:
-        errors["held_on"] = f"The plan starts on {plan.planned_start}: a review of its progress is not held before."
+    errors = _held_within(plan, data.held_on)
     try:
         followups = _followups(data)
     except ValidationError as refused:
@@ -47,6 +46,36 @@ def record(session: Session, *, plan: ActionPlan, data: JointReviewInput, by: Us
             raise ValidationError({f"f{row}_{name}": message for name, message in error.errors.items()}) from error
     close(session, subject=subject_of(plan), rules=("joint_review_due",))
     commit(session)
+    return review
+
+
+FIELDS = ("held_on", "summary", "decisions")  # with its attendees: what correcting a recorded review changes
+
+
+def _held_within(plan: ActionPlan, held_on: date) -> dict[str, str]:
+    if held_on < plan.planned_start:
+        return {"held_on": f"The plan starts on {plan.planned_start}: a review of its progress is not held before."}
+    return {}
+
+
+def editable(session: Session, *, review_id: int, by: User) -> JointReview:
+    """The recorded review, if this user may correct it (the process group)."""
+    review = get_or_not_found(session, JointReview, review_id, selectinload(JointReview.attendees),
+                              missing="No such joint review.")
+    authorize(by, "joint_review.edit", review)
+    return review
+
+
+def update(session: Session, *, review: JointReview, data: JointReviewCorrection, by: User) -> JointReview:
+    """Correct a recorded review (when, what was said and decided, who came); every field in the history. Its
+    follow-up commitments are corrected on their own."""
+    with editing(session, review, action="joint_review.edit", seen=data.version, by=by) as edit:
+        errors = _held_within(session.get(ActionPlan, review.plan_id), data.held_on)
+        if errors:
+            raise ValidationError(errors)
+        attendees = chosen_records(session, User, data.attendee_ids, field="attendee_ids")
+        edit.fields(data.model_dump(include=set(FIELDS)))
+        edit.links("attendees", attendees, label=lambda person: person.name)
     return review
 
 

@@ -187,6 +187,9 @@ class JointReviewAttendee(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
 
 
+_joint_review_version = version_column()
+
+
 class JointReview(SQLModel, table=True):
     """A review of the plan's progress with its stakeholders (CMMI GP 2.10), and what it decided."""
 
@@ -198,6 +201,9 @@ class JointReview(SQLModel, table=True):
     decisions: str = Field(default="", max_length=4000)
     recorded_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_joint_review_version)
 
     attendees: list[User] = Relationship(link_model=JointReviewAttendee,
                                          sa_relationship_kwargs={"order_by": "User.name"})
+
+    __mapper_args__ = versioned(_joint_review_version)

@@ -19,7 +19,7 @@ from tracker.history.service import record_create
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_proposal_automatically
-from tracker.validation import chosen_records
+from tracker.validation import chosen_person, chosen_records
 from tracker.workflow import make_move
 
 FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "owner_id", "planned_start", "planned_end",
@@ -58,9 +58,7 @@ def proposal_choices(session: Session, *, plan: ActionPlan | None) -> list[Propo
 
 
 def _check(session: Session, data: PlanInput, plan: ActionPlan | None) -> tuple[list[Proposal], list]:
-    owner = session.get(User, data.owner_id)
-    if owner is None or not owner.active:
-        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    chosen_person(session, data.owner_id)
     proposals = chosen_records(session, Proposal, data.proposal_ids, field="proposal_ids")
     already = {p.id for p in plan.proposals} if plan else set()
     if any(p.status != ProposalStatus.ACCEPTED and p.id not in already for p in proposals):

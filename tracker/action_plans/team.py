@@ -11,6 +11,7 @@ from tracker.auth.policy import authorize
 from tracker.db import commit, flush
 from tracker.errors import InvalidTransition, NotFound, ValidationError
 from tracker.history.service import record_create, record_values
+from tracker.validation import chosen_person
 
 
 def ensure_open(plan: ActionPlan) -> None:
@@ -22,9 +23,7 @@ def add_member(session: Session, *, plan: ActionPlan, data: TeamMemberInput, by:
     """Put someone on the plan's action team with a role (someone already on it is refused, not silently re-roled)."""
     authorize(by, "plan.edit")
     ensure_open(plan)
-    user = session.get(User, data.user_id)
-    if user is None or not user.active:
-        raise ValidationError({"user_id": "Choose a person from the list."})
+    user = chosen_person(session, data.user_id, field="user_id", message="Choose a person from the list.")
     member = session.get(TeamMember, (plan.id, user.id))
     if member is not None:
         raise ValidationError({"user_id": f"{user.name} is already on the team as {member.team_role}; remove them "

@@ -31,7 +31,7 @@ from tracker.proposals import service as proposals
 from tracker.proposals.forms import ProposalInput
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.sources import proposals_from
-from tracker.validation import chosen_records
+from tracker.validation import chosen_person, chosen_records
 from tracker.workflow import make_move
 
 FIELDS = ("title", "reference_model", "method", "scope_notes", "resources", "logistics", "preparation_on",
@@ -52,10 +52,7 @@ def get_appraisal(session: Session, *, appraisal_id: int) -> Appraisal:
 
 
 def _person(session: Session, user_id: int, field: str) -> User:
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        raise ValidationError({field: "Choose a person from the list."})
-    return user
+    return chosen_person(session, user_id, field=field, message="Choose a person from the list.")
 
 
 def _links(session: Session, data: AppraisalInput) -> dict[str, object]:

@@ -17,6 +17,7 @@ from tracker.editing import editing
 from tracker.errors import InvalidTransition, ValidationError
 from tracker.history.service import apply_changes, record_create, record_delete
 from tracker.process_areas.models import ProcessArea
+from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
 TITLE_TAKEN = {"title": "Another asset already has this title."}
@@ -111,9 +112,7 @@ def _areas(session: Session, area_ids: list[int]) -> list[ProcessArea]:
 
 
 def _check(session: Session, data: AssetInput, asset_id: int | None) -> list[ProcessArea]:
-    owner = session.get(User, data.owner_id)
-    if owner is None or not owner.active:
-        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    chosen_person(session, data.owner_id)
     if session.exec(select(ProcessAsset.id).where(ProcessAsset.title == data.title,
                                                   ProcessAsset.id != asset_id)).first():
         raise ValidationError(TITLE_TAKEN)

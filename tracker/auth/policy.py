@@ -46,9 +46,12 @@ POLICY: dict[str, frozenset[Role]] = {
     "plan.review": PG | STEERING | frozenset({Role.PROJECT_LEAD}),
     "commitment.add": PG,
     "commitment.update": EVERYONE,  # the process group any; others the commitments they own
+    "commitment.edit": PG | STEERING,  # correct one: the process group any; the committee its reviews' action items
     "issue.raise": EVERYONE,  # the process group and the plan's action team
     "issue.update": EVERYONE,  # the process group any; others the issues they own
+    "issue.edit": EVERYONE,  # correct one: the process group any; others the issues they raised or own
     "joint_review.record": PG,
+    "joint_review.edit": PG,
     "pilot.edit": PG,
     "pilot.move": PG | STEERING,  # which move, by whom: the pilot transition table
     "deployment.create": PG,
@@ -95,6 +98,15 @@ def _wrote_or_leads(user, record) -> bool:
     return record.author_id == user.id or (record.project is not None and _leads(user, record.project))
 
 
+def _raised_or_owns(user, issue) -> bool:
+    return user.id in (issue.raised_by_id, issue.owner_id)
+
+
+def _review_item(user, commitment) -> bool:
+    """An action item a steering review gave (the committee corrects those; plans' commitments are the SEPG's)."""
+    return commitment.meeting_id is not None
+
+
 def _on_team(user, plan) -> bool:
     return any(member.user_id == user.id for member in plan.team)
 
@@ -116,6 +128,8 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     **{("commitment.update", role): _owns for role in NOT_PG},
     **{("issue.raise", role): _on_team for role in NOT_PG},
     **{("issue.update", role): _owns for role in NOT_PG},
+    **{("issue.edit", role): _raised_or_owns for role in NOT_PG},
+    ("commitment.edit", Role.STEERING): _review_item,
     ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
     **{("noncompliance.update", role): _owns for role in NOT_PG},

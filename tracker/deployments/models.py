@@ -19,6 +19,9 @@ class DeploymentVersion(SQLModel, table=True):
     asset_version_id: int = Field(foreign_key="asset_version.id", primary_key=True, ondelete="CASCADE")
 
 
+_deployment_version = version_column()
+
+
 class Deployment(SQLModel, table=True):
     """A plan to take asset versions to target projects: what, when, how, with which training and support."""
 
@@ -33,11 +36,14 @@ class Deployment(SQLModel, table=True):
     override_reason: str = Field(default="", max_length=2000)  # why piloted versions deploy without an adopt
     created_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = Field(default=1, sa_column=_deployment_version)
 
     asset_versions: list[AssetVersion] = Relationship(link_model=DeploymentVersion,
                                                       sa_relationship_kwargs={"order_by": "AssetVersion.id"})
     plan: ActionPlan | None = Relationship()
     created_by: User = Relationship()
+
+    __mapper_args__ = versioned(_deployment_version)
 
 
 class RowStatus(Labelled):

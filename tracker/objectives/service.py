@@ -17,6 +17,7 @@ from tracker.history.service import record_create, record_values
 from tracker.objectives.forms import MeasurementInput, ObjectiveInput
 from tracker.objectives.models import BusinessObjective, Measurement
 from tracker.objectives.progress import Assessment, assess, number_text
+from tracker.validation import chosen_person
 
 NAME_TAKEN = {"name": "Another objective already has this name."}
 FIELDS = ("name", "kpi", "unit", "baseline", "baseline_on", "target", "target_date", "owner_id", "description",
@@ -38,9 +39,7 @@ def get_objective(session: Session, *, objective_id: int) -> BusinessObjective:
 
 def _check(session: Session, data: ObjectiveInput, objective: BusinessObjective | None) -> None:
     objective_id = objective.id if objective else None
-    owner = session.get(User, data.owner_id)
-    if owner is None or not owner.active:
-        raise ValidationError({"owner_id": "Choose an owner from the list."})
+    chosen_person(session, data.owner_id)
     measured = data.baseline_on or (objective.created_at.date() if objective else utcnow().date())
     if data.target_date <= measured:  # the baseline left undated is as of the day the objective was recorded
         raise ValidationError({"target_date": f"The target date must come after the baseline date ({measured}"
