@@ -181,6 +181,7 @@ EXPECTED_POLICY = f"""
     pilot.edit: {SG}
     pilot.move: {SG} {ST}
     deployment.create: {SG}
+    deployment.edit: {SG}
     deployment.update: {SG} {LD}
     standard_set.edit: {SG}
     tailoring.log: {SG} {LD}

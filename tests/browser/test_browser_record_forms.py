@@ -47,7 +47,7 @@ def fill_required(page, form) -> None:
 
 @pytest.fixture
 def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot,
-          make_appraisal, make_lesson, make_audit, make_commitment, make_issue, db):
+          make_appraisal, make_lesson, make_audit, make_commitment, make_issue, make_deployment, db):
     """Records the forms offer in their selects, and records to edit."""
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
@@ -62,7 +62,8 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "user": make_user(Role.MEMBER, email="mia@example.org").id, "appraisal": make_appraisal().id,
             "lesson": make_lesson(project_id=project.id).id,
             "noncompliance": _noncompliance(db, make_audit(project, noncompliance_owner=sepg)),
-            "commitment": make_commitment(plan).id, "issue": make_issue(plan).id, "joint_review": _reviewed(db, plan, sepg)}
+            "commitment": make_commitment(plan).id, "issue": make_issue(plan).id, "joint_review": _reviewed(db, plan, sepg),
+            "deployment": make_deployment([project], [released]).id}
 
 
 def _reviewed(db, plan, by) -> int:
@@ -98,6 +99,7 @@ EDIT = [  # endpoint, the edit page
     ("compliance.update_noncompliance", "/compliance/noncompliances/{noncompliance}/edit"),
     ("plan_work.update_commitment", "/commitments/{commitment}/edit"), ("plan_work.update_issue", "/issues/{issue}/edit"),
     ("plan_work.update_joint_review", "/joint-reviews/{joint_review}/edit"),
+    ("deployments.update", "/deployments/{deployment}/edit"),
 ]
 
 

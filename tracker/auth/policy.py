@@ -55,6 +55,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "pilot.edit": PG,
     "pilot.move": PG | STEERING,  # which move, by whom: the pilot transition table
     "deployment.create": PG,
+    "deployment.edit": PG,  # correct a planned deployment: its projects, target date, training and support
     "deployment.update": PG_AND_LEADS,  # leads: their own projects' rows
     "standard_set.edit": PG,
     "tailoring.log": PG_AND_LEADS,  # leads: for their own projects only

@@ -9,9 +9,9 @@ from tracker.projects.models import Phase
 from tracker.validation import Day, FormModel, Id, Version, chosen, not_after_today, text
 
 
-class DeploymentInput(FormModel):
+class DeploymentFields(FormModel):
+    """A deployment as its forms give it, but for the versions it deploys (fixed once planned)."""
     title: text(200)
-    version_ids: chosen("Choose the asset versions to deploy.")
     project_ids: chosen("Choose the target projects.")
     target_date: Day
     approach: text(4000, required=False) = ""
@@ -20,6 +20,16 @@ class DeploymentInput(FormModel):
     support_material: text(2000, required=False) = ""
     plan_id: Id | None = None
     override_reason: text(2000, required=False) = ""
+
+
+class DeploymentInput(DeploymentFields):
+    version_ids: chosen("Choose the asset versions to deploy.")
+
+
+class DeploymentCorrection(DeploymentFields):
+    """Correcting a planned deployment: its projects (gained or lost), dates, training and support; another
+    version is another deployment."""
+    version: Version
 
 
 class RowMoveInput(FormModel):

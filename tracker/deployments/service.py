@@ -10,14 +10,15 @@ from tracker.assets.models import AssetVersion, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
-from tracker.deployments.forms import DeploymentInput, RowMoveInput
+from tracker.deployments.forms import DeploymentCorrection, DeploymentFields, DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.reach import mark_first_deployed
 from tracker.deployments.status import mark_current, recount
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
+from tracker.editing import editing
 from tracker.errors import NotFound, ValidationError
-from tracker.history.service import record_create
+from tracker.history.service import apply_changes, bump_version, record_create, record_delete, record_values
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus, led_by
 from tracker.validation import chosen_records
@@ -47,19 +48,24 @@ def check_gate(session: Session, *, versions: list[AssetVersion], override_reaso
                                                   "reason to deploy it anyway."})
 
 
-def _projects(session: Session, data: DeploymentInput) -> list[Project]:
+def _projects(session: Session, data: DeploymentFields, *, targeted: frozenset[int] = frozenset()) -> list[Project]:
+    """The target projects chosen: closed ones only if the deployment targets them already."""
     projects = chosen_records(session, Project, data.project_ids, field="project_ids")
-    if any(p.status != ProjectStatus.ACTIVE for p in projects):
+    if any(p.status != ProjectStatus.ACTIVE and p.id not in targeted for p in projects):
         raise ValidationError({"project_ids": "Closed projects get no new deployments."})
     return projects
+
+
+def _check_plan(session: Session, data: DeploymentFields) -> None:
+    if data.plan_id is not None and session.get(ActionPlan, data.plan_id) is None:
+        raise ValidationError({"plan_id": "Choose an action plan from the list."})
 
 
 def create_deployment(session: Session, *, data: DeploymentInput, by: User) -> Deployment:
     """Plan a deployment: one planned row per target project and version it does not already have."""
     authorize(by, "deployment.create")
     versions, projects = _versions(session, data), _projects(session, data)
-    if data.plan_id is not None and session.get(ActionPlan, data.plan_id) is None:
-        raise ValidationError({"plan_id": "Choose an action plan from the list."})
+    _check_plan(session, data)
     deployment = Deployment(title=data.title, approach=data.approach, training_required=data.training_required,
                             training_material=data.training_material, support_material=data.support_material,
                             target_date=data.target_date, plan_id=data.plan_id, override_reason=data.override_reason,
@@ -93,6 +99,70 @@ def add_rows(session: Session, *, deployment: Deployment, projects: list[Project
                                                    "asset_version": version.name,
                                                    "status": row.status})
     return len(rows)
+
+
+FIELDS = ("title", "target_date", "approach", "training_required", "training_material", "support_material",
+          "plan_id", "override_reason")  # with its target projects: what correcting a deployment changes
+NOT_STARTED = frozenset({RowStatus.NOT_STARTED, RowStatus.PLANNED})  # a row nobody has worked on yet
+
+
+def editable_deployment(session: Session, *, deployment_id: int, by: User) -> Deployment:
+    """The deployment, if this user may correct it (the process group)."""
+    deployment = get_deployment(session, deployment_id=deployment_id)
+    authorize(by, "deployment.edit", deployment)
+    return deployment
+
+
+def target_projects(session: Session, *, deployment_id: int) -> list[Project]:
+    """The projects a deployment targets: those it has status rows for, by code."""
+    return list(session.exec(select(Project).where(Project.id.in_(
+        select(ProjectDeployment.project_id).where(ProjectDeployment.deployment_id == deployment_id)))
+        .order_by(Project.code)).all())
+
+
+def update_deployment(session: Session, *, deployment: Deployment, data: DeploymentCorrection,
+                      by: User) -> Deployment:
+    """Correct a planned deployment, every change in the history: projects gained get planned rows, projects
+    lost lose theirs unless work on them has started (those rows keep their state: the project is refused);
+    a new target date moves the planned date of the rows not started that still had the old one."""
+    with editing(session, deployment, action="deployment.edit", seen=data.version, by=by) as edit:
+        rows = list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)
+                                 .options(selectinload(ProjectDeployment.project))).all())
+        targeted = frozenset(row.project_id for row in rows)
+        projects = _projects(session, data, targeted=targeted)
+        _check_plan(session, data)
+        kept = {p.id for p in projects}
+        started = sorted({row.project.code for row in rows if row.project_id not in kept
+                          and row.status not in NOT_STARTED})
+        if started:
+            raise ValidationError({"project_ids": f"Work has started on {', '.join(started)}: their status rows "
+                                                  "stay (mark them not applicable if the deployment is off there)."})
+        check_gate(session, versions=deployment.asset_versions, override_reason=data.override_reason)
+        before = deployment.target_date
+        edit.fields(data.model_dump(include=set(FIELDS)),
+                    shown={"plan_id": lambda plan_id: session.get(ActionPlan, plan_id).title})
+        for row in rows:
+            if row.project_id not in kept:
+                record_delete(session, row, by=by, fields={"deployment": f"#{deployment.id}",
+                                                           "project": row.project.code, "status": row.status})
+                session.delete(row)
+            elif row.status in NOT_STARTED and row.planned_date == before != data.target_date:
+                bump_version(session, row, apply_changes(session, row, by=by,
+                                                         changes={"planned_date": data.target_date}))
+        flush(session)
+        lost = sorted(targeted - kept)
+        if lost:
+            mark_current(session, project_ids=lost)  # an older row of the same asset counts again
+        gained = [p for p in projects if p.id not in targeted]
+        if gained:
+            add_rows(session, deployment=deployment, projects=gained, versions=deployment.asset_versions, by=by)
+        codes = {row.project_id: row.project.code for row in rows} | {p.id: p.code for p in projects}
+        if kept != targeted:
+            changed = {"projects": (", ".join(sorted(codes[i] for i in targeted)),
+                                    ", ".join(sorted(codes[i] for i in kept)))}
+            record_values(session, deployment, by=by, changed=changed)
+            edit.also(changed)
+    return deployment
 
 
 def list_deployments(session: Session, *, page: int, size: int) -> Page:

@@ -13,6 +13,7 @@ from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
 from tracker.deployments import service, standard_set, status
 from tracker.deployments.forms import (
+    DeploymentCorrection,
     DeploymentInput,
     OverrideInput,
     ReviewDateInput,
@@ -32,6 +33,7 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     csv_download,
+    form_values,
     go_to,
     page_or_fragment,
     query_enum,
@@ -63,15 +65,51 @@ def detail(deployment_id: int):
                             history=history(session, entity="deployment", entity_ids=[deployment.id]))
 
 
-def _options(_record) -> dict:
+def _options(deployment) -> dict:
+    """What the form offers: released versions (a new deployment's), the active projects (with those a deployment
+    being corrected targets already, closed or not), the plans; and, when correcting, its history."""
     session = get_session()
-    versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
+    if deployment is None:
+        versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
+        return {"versions": versions, "projects": project_choices(session, active_only=True),
+                "plans": plan_choices(session)}
+    targeted = service.target_projects(session, deployment_id=deployment.id)
     active = project_choices(session, active_only=True)
-    return {"versions": versions, "projects": active, "plans": plan_choices(session)}
+    shown = {p.id for p in active}
+    return {"projects": active + [p for p in targeted if p.id not in shown], "plans": plan_choices(session),
+            "history": history(session, entity="deployment", entity_ids=[deployment.id])}
+
+
+def _values(deployment) -> MultiDict:
+    values = form_values(deployment, service.FIELDS)
+    values["training_required"] = "y" if deployment.training_required else ""
+    values.setlist("project_ids", [str(p.id) for p in service.target_projects(get_session(),
+                                                                             deployment_id=deployment.id)])
+    values["version"] = str(deployment.version)
+    return values
 
 
 FORM = RecordForm(DeploymentInput, "deployments/form.html", "deployments/_form.html", "deployment",
                   values_of=lambda d: MultiDict(), options=_options)
+CORRECTION = RecordForm(DeploymentCorrection, "deployments/form.html", "deployments/_form.html", "deployment",
+                        values_of=_values, options=_options)
+
+
+@bp.get("/<int:deployment_id>/edit")
+@requires("deployment.edit")
+def edit(deployment_id: int):
+    return CORRECTION.edit(service.editable_deployment(get_session(), deployment_id=deployment_id, by=current_user))
+
+
+@bp.post("/<int:deployment_id>")
+@requires("deployment.edit")
+def update(deployment_id: int):
+    session = get_session()
+    deployment = service.editable_deployment(session, deployment_id=deployment_id, by=current_user)
+    return CORRECTION.post(
+        lambda data: service.update_deployment(session, deployment=deployment, data=data, by=current_user),
+        done=lambda saved: url_for("deployments.detail", deployment_id=saved.id), record=deployment,
+        reload=lambda: service.editable_deployment(session, deployment_id=deployment_id, by=current_user))
 
 
 @bp.get("/new")
