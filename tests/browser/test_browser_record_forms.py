@@ -63,7 +63,7 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "lesson": make_lesson(project_id=project.id).id,
             "noncompliance": _noncompliance(db, make_audit(project, noncompliance_owner=sepg)),
             "commitment": make_commitment(plan).id, "issue": make_issue(plan).id, "joint_review": _reviewed(db, plan, sepg),
-            "deployment": make_deployment([project], [released]).id}
+            "deployment": make_deployment([project], [released]).id, "audit": make_audit(project).id}
 
 
 def _reviewed(db, plan, by) -> int:
@@ -99,7 +99,7 @@ EDIT = [  # endpoint, the edit page
     ("compliance.update_noncompliance", "/compliance/noncompliances/{noncompliance}/edit"),
     ("plan_work.update_commitment", "/commitments/{commitment}/edit"), ("plan_work.update_issue", "/issues/{issue}/edit"),
     ("plan_work.update_joint_review", "/joint-reviews/{joint_review}/edit"),
-    ("deployments.update", "/deployments/{deployment}/edit"),
+    ("deployments.update", "/deployments/{deployment}/edit"), ("compliance.update", "/compliance/{audit}/edit"),
 ]
 
 
@@ -128,7 +128,8 @@ def test_editing_ends_on_the_record_with_the_change(page, live_server, sign_in, 
     form = page.locator("form.record")
     field = (form.locator("#f-name") if endpoint == "projects.update" else form.locator("#f-description")
              if endpoint == "compliance.update_noncompliance" else form.locator("#f-summary")
-             if endpoint == "plan_work.update_joint_review" else form.locator("input[type=text]").first)
+             if endpoint == "plan_work.update_joint_review" else form.locator("#f-scope_notes")
+             if endpoint == "compliance.update" else form.locator("input[type=text]").first)
     field.fill(SAVED if endpoint != "admin.update_user" else "mia.renamed@example.org")
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(live_server + url.format(**world))

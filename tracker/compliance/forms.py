@@ -15,6 +15,13 @@ class AuditInput(FormModel):
     scope_notes: text(4000, required=False) = ""
 
 
+class AuditCorrection(AuditInput):
+    """Correcting a logged audit: its project (while nothing is recorded against it), date, auditor, notes, and
+    the summary it was completed with; its results are corrected on the audit (reopened, once completed)."""
+    summary: text(4000, required=False) = ""
+    version: Version
+
+
 class AuditResultInput(FormModel):
     """One row of the results form: the result for one asset version in scope (blank: not graded yet)."""
 

@@ -10,6 +10,7 @@ from tracker.assets.models import AssetVersion
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.compliance.forms import (
+    AuditCorrection,
     AuditInput,
     AuditMoveInput,
     AuditResultInput,
@@ -34,6 +35,7 @@ from tracker.history.service import record_create, record_values
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
+from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
 OPEN_NC = [NoncomplianceStatus.OPEN, NoncomplianceStatus.IN_PROGRESS, NoncomplianceStatus.RESOLVED]
@@ -42,20 +44,55 @@ LOADED = (selectinload(ComplianceAudit.project), selectinload(ComplianceAudit.au
           .selectinload(AssetVersion.asset))
 
 
-def plan_audit(session: Session, *, data: AuditInput, by: User) -> ComplianceAudit:
-    authorize(by, "audit.edit")
+def _check_audit(session: Session, data: AuditInput) -> tuple[Project, User]:
     project = session.get(Project, data.project_id)
     if project is None:
         raise ValidationError({"project_id": "Choose a project from the list."})
-    auditor = session.get(User, data.auditor_id)
-    if auditor is None or not auditor.active:
-        raise ValidationError({"auditor_id": "Choose an auditor from the list."})
+    return project, chosen_person(session, data.auditor_id, field="auditor_id",
+                                  message="Choose an auditor from the list.")
+
+
+def plan_audit(session: Session, *, data: AuditInput, by: User) -> ComplianceAudit:
+    authorize(by, "audit.edit")
+    project, auditor = _check_audit(session, data)
     audit = ComplianceAudit(**data.model_dump())
     session.add(audit)
     flush(session)
     record_create(session, audit, by=by, fields={"project": project.code, "audit_date": data.audit_date,
                                                  "auditor": auditor.name, "scope_notes": data.scope_notes})
     commit(session)
+    return audit
+
+
+AUDIT_FIELDS = ("project_id", "audit_date", "auditor_id", "scope_notes", "summary")
+
+
+def editable_audit(session: Session, *, audit_id: int, by: User) -> ComplianceAudit:
+    """The audit, if this user may correct it (the process group)."""
+    audit = get_audit(session, audit_id=audit_id)
+    authorize(by, "audit.edit", audit)
+    return audit
+
+
+def update_audit(session: Session, *, audit: ComplianceAudit, data: AuditCorrection, by: User) -> ComplianceAudit:
+    """Correct a logged audit, every field in the history. Its project changes only while nothing is recorded
+    against it (results, noncompliances: they were found in that project); a completed audit keeps a date
+    it has been held on."""
+    with editing(session, audit, action="audit.edit", seen=data.version, by=by) as edit:
+        _check_audit(session, data)
+        errors = {}
+        found = audit.results or session.exec(select(Noncompliance.id).where(Noncompliance.audit_id == audit.id)
+                                               ).first()
+        if data.project_id != audit.project_id and found:
+            errors["project_id"] = ("Results or noncompliances are recorded for this audit of "
+                                    f"{audit.project.code}: its project stays (plan an audit of the other one).")
+        if audit.status == AuditStatus.COMPLETED and data.audit_date > utcnow().date():
+            errors["audit_date"] = "The audit is completed: it was held on a day that has come."
+        if errors:
+            raise ValidationError(errors)
+        edit.fields(data.model_dump(include=set(AUDIT_FIELDS)), shown={
+            "project_id": lambda pid: session.get(Project, pid).code,
+            "auditor_id": lambda uid: session.get(User, uid).name})
     return audit
 
 

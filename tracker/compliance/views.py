@@ -8,6 +8,7 @@ from tracker.auth.policy import PUBLIC, can, requires
 from tracker.auth.service import people_choices
 from tracker.compliance import service
 from tracker.compliance.forms import (
+    AuditCorrection,
     AuditInput,
     AuditMoveInput,
     NoncomplianceInput,
@@ -18,6 +19,7 @@ from tracker.compliance.models import Compliance, ComplianceAudit, Noncompliance
 from tracker.compliance.page import read_page
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import get_session
+from tracker.history.service import history
 from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
@@ -68,14 +70,38 @@ def _noncompliance_args() -> dict:
     return {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
 
 
-def _options(_record) -> dict:
+def _options(audit) -> dict:
     session = get_session()
-    return {"projects": project_choices(session),
-            "auditors": people_choices(session)}
+    return {"projects": project_choices(session), "auditors": people_choices(session),
+            "history": history(session, entity="compliance_audit", entity_ids=[audit.id]) if audit else []}
+
+
+def _values(audit) -> MultiDict:
+    values = form_values(audit, service.AUDIT_FIELDS)
+    values["version"] = str(audit.version)
+    return values
 
 
 FORM = RecordForm(AuditInput, "compliance/form.html", "compliance/_form.html", "audit", values_of=lambda a: MultiDict(),
                   options=_options)
+CORRECTION = RecordForm(AuditCorrection, "compliance/form.html", "compliance/_form.html", "audit", values_of=_values,
+                        options=_options)
+
+
+@bp.get("/<int:audit_id>/edit")
+@requires("audit.edit")
+def edit(audit_id: int):
+    return CORRECTION.edit(service.editable_audit(get_session(), audit_id=audit_id, by=current_user))
+
+
+@bp.post("/<int:audit_id>")
+@requires("audit.edit")
+def update(audit_id: int):
+    session = get_session()
+    audit = service.editable_audit(session, audit_id=audit_id, by=current_user)
+    return CORRECTION.post(lambda data: service.update_audit(session, audit=audit, data=data, by=current_user),
+                           done=lambda saved: url_for("compliance.detail", audit_id=saved.id), record=audit,
+                           reload=lambda: service.editable_audit(session, audit_id=audit_id, by=current_user))
 
 
 @bp.get("/new")
