@@ -185,6 +185,7 @@ EXPECTED_POLICY = f"""
     deployment.update: {SG} {LD}
     standard_set.edit: {SG}
     tailoring.log: {SG} {LD}
+    tailoring.edit: {SG} {LD}
     tailoring.review: {SG}
     tailoring.configure: {SG}
     audit.edit: {SG}
@@ -248,6 +249,8 @@ class Record:
     (Someone(LD, 7), "deployment.update", Record(project=Record(leads=[Record(id=7)])), True),
     (Someone(LD, 7), "deployment.update", Record(project=Record(leads=[Record(id=8)])), False),
     (Someone(LD, 7), "tailoring.log", Record(leads=[Record(id=8)]), False),
+    (Someone(LD, 7), "tailoring.edit", Record(project=Record(leads=[Record(id=7)])), True),
+    (Someone(LD, 7), "tailoring.edit", Record(project=Record(leads=[Record(id=8)])), False),
     # Members work what they own; the process group works anything.
     (Someone(MB, 3), "commitment.update", Record(owner_id=3), True),
     (Someone(MB, 3), "commitment.update", Record(owner_id=4), False),

@@ -47,7 +47,8 @@ def fill_required(page, form) -> None:
 
 @pytest.fixture
 def world(make_user, make_project, make_released, make_plan, make_proposal, make_objective, make_pilot,
-          make_appraisal, make_lesson, make_audit, make_commitment, make_issue, make_deployment, db):
+          make_appraisal, make_lesson, make_audit, make_commitment, make_issue, make_deployment,
+          make_tailoring, db):
     """Records the forms offer in their selects, and records to edit."""
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
@@ -63,7 +64,8 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "lesson": make_lesson(project_id=project.id).id,
             "noncompliance": _noncompliance(db, make_audit(project, noncompliance_owner=sepg)),
             "commitment": make_commitment(plan).id, "issue": make_issue(plan).id, "joint_review": _reviewed(db, plan, sepg),
-            "deployment": make_deployment([project], [released]).id, "audit": make_audit(project).id}
+            "deployment": make_deployment([project], [released]).id, "audit": make_audit(project).id,
+            "tailoring": make_tailoring(project, released).id}
 
 
 def _reviewed(db, plan, by) -> int:
@@ -100,6 +102,7 @@ EDIT = [  # endpoint, the edit page
     ("plan_work.update_commitment", "/commitments/{commitment}/edit"), ("plan_work.update_issue", "/issues/{issue}/edit"),
     ("plan_work.update_joint_review", "/joint-reviews/{joint_review}/edit"),
     ("deployments.update", "/deployments/{deployment}/edit"), ("compliance.update", "/compliance/{audit}/edit"),
+    ("tailoring.update", "/tailoring/{tailoring}/edit"),
 ]
 
 

@@ -59,6 +59,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "deployment.update": PG_AND_LEADS,  # leads: their own projects' rows
     "standard_set.edit": PG,
     "tailoring.log": PG_AND_LEADS,  # leads: for their own projects only
+    "tailoring.edit": PG_AND_LEADS,  # correct a logged record; leads: their own projects' records
     "tailoring.review": PG,
     "tailoring.configure": PG,
     "audit.edit": PG,
@@ -133,6 +134,7 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("commitment.edit", Role.STEERING): _review_item,
     ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
+    ("tailoring.edit", Role.PROJECT_LEAD): _leads_project_of,
     **{("noncompliance.update", role): _owns for role in NOT_PG},
     **{("lesson.edit", role): _wrote_or_leads for role in NOT_PG},
     **{("asset.review", role): _owns for role in NOT_PG},

@@ -8,8 +8,8 @@ from tracker.tailoring.models import TailoringStatus, TailoringType
 from tracker.validation import Day, FormModel, Id, Version, later_or_same, not_after_today, text
 
 
-class TailoringInput(FormModel):
-    project_id: Id
+class TailoringFields(FormModel):
+    """A tailoring record as its forms give it, but for its project (fixed once logged)."""
     asset_version_id: Id
     element: text(200)
     type: TailoringType
@@ -21,6 +21,14 @@ class TailoringInput(FormModel):
                                                               "today at the latest."))
     _review_after = field_validator("review_by")(
         later_or_same("tailored_on", "the review date cannot be before the tailoring date"))
+
+
+class TailoringInput(TailoringFields):
+    project_id: Id
+
+
+class TailoringCorrection(TailoringFields):
+    version: Version
 
 
 class TailoringReviewInput(FormModel):

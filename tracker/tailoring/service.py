@@ -11,12 +11,13 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.editing import editing
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create
 from tracker.projects.models import Project, led_by
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.priority import current_weights, score
-from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
+from tracker.tailoring.forms import TailoringCorrection, TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringSettings, TailoringStatus, TailoringType
 from tracker.tailoring.workflow import TAILORING_TRANSITIONS
 from tracker.workflow import make_move
@@ -26,6 +27,14 @@ LOADED = (selectinload(TailoringRecord.project).selectinload(Project.leads),
           selectinload(TailoringRecord.requester), selectinload(TailoringRecord.reviewer))
 
 
+def _released(session: Session, version_id: int, *, was: int | None = None) -> AssetVersion:
+    """The version tailored: a released one (or the one the record already names, released then)."""
+    version = session.get(AssetVersion, version_id)
+    if version is None or (version.status != VersionStatus.RELEASED and version.id != was):
+        raise ValidationError({"asset_version_id": "Choose a released asset version."})
+    return version
+
+
 def log(session: Session, *, data: TailoringInput, by: User) -> TailoringRecord:
     """Record how a project tailors an asset version; a lead only for the projects they lead."""
     project = session.exec(select(Project).where(Project.id == data.project_id)
@@ -33,9 +42,7 @@ def log(session: Session, *, data: TailoringInput, by: User) -> TailoringRecord:
     if project is None:
         raise ValidationError({"project_id": "Choose one of your projects."})
     authorize(by, "tailoring.log", project)
-    version = session.get(AssetVersion, data.asset_version_id)
-    if version is None or version.status != VersionStatus.RELEASED:
-        raise ValidationError({"asset_version_id": "Choose a released asset version."})
+    version = _released(session, data.asset_version_id)
     record = TailoringRecord(**data.model_dump(), requester_id=by.id)
     session.add(record)
     flush(session)
@@ -73,6 +80,32 @@ def of_project(session: Session, *, project_id: int, status: TailoringStatus | N
 
 def get_tailoring(session: Session, *, record_id: int) -> TailoringRecord:
     return get_or_not_found(session, TailoringRecord, record_id, *LOADED, missing="No such tailoring record.")
+
+
+FIELDS = ("asset_version_id", "element", "type", "rationale", "tailored_on", "review_by")
+REVIEWED = ("asset_version", "element", "type", "rationale")  # what the review judged (as the history names it)
+
+
+def editable_tailoring(session: Session, *, record_id: int, by: User) -> TailoringRecord:
+    """The record, if this user may correct it: the process group any, a lead their projects' records."""
+    record = get_tailoring(session, record_id=record_id)
+    authorize(by, "tailoring.edit", record)
+    return record
+
+
+def update_tailoring(session: Session, *, record: TailoringRecord, data: TailoringCorrection,
+                     by: User) -> TailoringRecord:
+    """Correct a logged record, every field in the history. A record already reviewed whose tailoring itself
+    changes (version, element, type, rationale) goes back to the process group for review: its approval was of
+    what it said before."""
+    with editing(session, record, action="tailoring.edit", seen=data.version, by=by) as edit:
+        _released(session, data.asset_version_id, was=record.asset_version_id)
+        edit.fields(data.model_dump(include=set(FIELDS)),
+                    shown={"asset_version_id": lambda vid: session.get(AssetVersion, vid).name})
+        if record.status != TailoringStatus.REQUESTED and any(name in edit.changed for name in REVIEWED):
+            edit.fields({"status": TailoringStatus.REQUESTED, "reviewer_id": None, "review_comment": "",
+                         "reviewed_on": None}, shown={"reviewer_id": lambda uid: session.get(User, uid).name})
+    return record
 
 
 def move_tailoring(session: Session, *, record: TailoringRecord, data: TailoringReviewInput, by: User) -> TailoringRecord:

@@ -10,12 +10,13 @@ from tracker.db import get_session, utcnow
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import history
 from tracker.tailoring import service
-from tracker.tailoring.forms import TailoringInput, TailoringReviewInput, ThresholdInput
+from tracker.tailoring.forms import TailoringCorrection, TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
 from tracker.tailoring.workflow import TAILORING_TRANSITIONS
 from tracker.validation import digits, parse
 from tracker.web import (
     RecordForm,
+    form_values,
     go_to,
     page_or_fragment,
     query_enum,
@@ -40,15 +41,44 @@ def index():
                             statuses=list(TailoringStatus))
 
 
-def _options(_record) -> dict:
+def _options(record) -> dict:
+    """The released versions (with the one a record being corrected names, released then), the projects the user
+    may log for, the types; and a corrected record's history."""
     session = get_session()
     versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
+    if record is not None and str(record.asset_version_id) not in {value for value, _ in versions}:
+        versions.append((str(record.asset_version_id), record.asset_version.name))
     return {"projects": service.projects_to_tailor(session, by=current_user), "versions": versions,
-            "types": list(TailoringType)}
+            "types": list(TailoringType),
+            "history": history(session, entity="tailoring_record", entity_ids=[record.id]) if record else []}
+
+
+def _values(record) -> MultiDict:
+    values = form_values(record, service.FIELDS)
+    values["version"] = str(record.version)
+    return values
 
 
 FORM = RecordForm(TailoringInput, "tailoring/form.html", "tailoring/_form.html", "record",
                   values_of=lambda r: MultiDict(), options=_options)
+CORRECTION = RecordForm(TailoringCorrection, "tailoring/form.html", "tailoring/_form.html", "record",
+                        values_of=_values, options=_options)
+
+
+@bp.get("/<int:record_id>/edit")
+@requires("tailoring.edit")
+def edit(record_id: int):
+    return CORRECTION.edit(service.editable_tailoring(get_session(), record_id=record_id, by=current_user))
+
+
+@bp.post("/<int:record_id>")
+@requires("tailoring.edit")
+def update(record_id: int):
+    session = get_session()
+    record = service.editable_tailoring(session, record_id=record_id, by=current_user)
+    return CORRECTION.post(lambda data: service.update_tailoring(session, record=record, data=data, by=current_user),
+                           done=lambda saved: url_for("tailoring.detail", record_id=saved.id), record=record,
+                           reload=lambda: service.editable_tailoring(session, record_id=record_id, by=current_user))
 
 
 @bp.get("/new")
