@@ -200,6 +200,7 @@ EXPECTED_POLICY = f"""
     appraisal.cadence: {SG}
     appraisal.questions: {SG}
     appraisal.answer: {ALL}
+    record.remove: {SG}
     notification.read: {ALL}
     reminders.manage: {AD}
 """

@@ -120,12 +120,13 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.proposals.views import bp as proposals
     from tracker.reminders.views import admin_bp as reminder_admin
     from tracker.reminders.views import bp as reminders
+    from tracker.removal import bp as removal
     from tracker.reviews.views import bp as reviews
     from tracker.tailoring.views import bp as tailoring
 
     for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
                       deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,
-                      reminder_admin, dashboards, reviews):
+                      reminder_admin, dashboards, reviews, removal):
         app.register_blueprint(blueprint)
 
 

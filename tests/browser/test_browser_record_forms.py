@@ -4,6 +4,8 @@ The forms are filled as their marks say: every field marked required gets a valu
 proves the marks match the input models), so a form that asks for something new needs no change here.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -150,3 +152,14 @@ def test_a_refused_form_keeps_what_was_typed_and_says_what_is_missing(page, live
     expect(page.locator("#problem-error")).to_have_text("This field is required.")
     expect(page.get_by_label("Title")).to_have_value("Half a proposal")
     no_reload.check()
+
+
+def test_a_record_logged_by_mistake_is_removed_after_confirming(page, live_server, sign_in, world):
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/commitments/{world['commitment']}/edit")
+    page.get_by_role("link", name="Remove this commitment…").click()
+    expect(page.locator("h1")).to_contain_text("Remove the commitment «Write the checklist»?")
+    page.get_by_role("button", name="Remove the commitment").click()
+    expect(page).to_have_url(re.compile(r"/plans/\d+#commitments-title$"))
+    expect(page.locator(f"#commitment-{world['commitment']}")).to_have_count(0)
+    expect(page.locator(".history")).to_contain_text("commitment removed")

@@ -74,6 +74,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "appraisal.cadence": PG,
     "appraisal.questions": PG,
     "appraisal.answer": EVERYONE,  # the participants the team named, each their own answers
+    "record.remove": PG,  # a record logged by mistake: confirmed first, kept in the history
     "notification.read": EVERYONE,  # each their own reminders and settings
     "reminders.manage": frozenset({Role.ADMIN}),
 }

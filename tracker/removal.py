@@ -1,0 +1,195 @@
+"""Removing a record logged by mistake: the process group only, confirmed first on a page that says what goes with
+it, refused while other records depend on it (they would lose what they refer to); what it said stays in the
+history. One registry of what can be removed, one page, one write."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, request, url_for
+from flask_login import current_user
+from sqlmodel import Session, SQLModel, func, select
+
+from tracker.action_plans.models import ActionPlan, Commitment, JointReview, PlanIssue
+from tracker.auth.policy import authorize, requires
+from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
+from tracker.db import commit, flush, get_or_not_found, get_session
+from tracker.deployments.models import Deployment, ProjectDeployment
+from tracker.deployments.service import NOT_STARTED
+from tracker.deployments.status import mark_current
+from tracker.errors import Conflict, InvalidTransition, NotFound
+from tracker.history.service import record_delete, record_values
+from tracker.lessons.models import Lesson
+from tracker.projects.models import Project
+from tracker.proposals.models import Proposal
+from tracker.reminders.notify import close, subject_of
+from tracker.reviews.models import ReviewMeeting
+from tracker.tailoring.models import TailoringRecord
+from tracker.validation import digits
+from tracker.web import go_to, page_or_fragment
+
+
+@dataclass(frozen=True)
+class Removable:
+    """How one kind of record is removed."""
+    model: type[SQLModel]
+    name: str  # what the confirmation calls it: "commitment"
+    title: Callable[[SQLModel], str]  # which one
+    back: Callable[[SQLModel], str]  # where to go once it is gone (its parent's page, or the list)
+    blockers: Callable[[Session, SQLModel], list[str]] = lambda session, record: []  # what depends on it
+    parts: Callable[[Session, SQLModel], list[SQLModel]] = lambda session, record: []  # removed with it
+    after: Callable[[Session, list[SQLModel]], None] = lambda session, parts: None  # what follows, given the parts
+    part_label: Callable[[SQLModel], str] = str
+    # the record whose page keeps a line about the removal in its history (a plan, an audit, a project)
+    parent: Callable[[Session, SQLModel], SQLModel | None] = lambda session, record: None
+
+
+def _count(session: Session, model, *where) -> int:
+    return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def _raised_from(session: Session, record: SQLModel) -> list[str]:
+    """Proposals raised from the record (a lesson converted, a pattern of tailoring): they cite it as their source."""
+    ids = session.exec(select(Proposal.id).where(Proposal.source_entity == record.__tablename__,
+                                                 Proposal.source_id == record.id)).all()
+    return [f"Proposal #{proposal_id} was raised from it." for proposal_id in ids]
+
+
+def _followups(session: Session, review: JointReview) -> list[str]:
+    n = _count(session, Commitment, Commitment.joint_review_id == review.id)
+    return [f"{n} follow-up commitment{'s' if n != 1 else ''} came from it: remove or keep them first."] if n else []
+
+
+def _started_rows(session: Session, deployment: Deployment) -> list[str]:
+    codes = session.exec(select(Project.code).join(ProjectDeployment, ProjectDeployment.project_id == Project.id)
+                         .where(ProjectDeployment.deployment_id == deployment.id,
+                                ProjectDeployment.status.not_in(NOT_STARTED)).distinct().order_by(Project.code)).all()
+    return [f"Work on it has started in {', '.join(codes)}: their status rows are the record of that work."] if codes \
+        else []
+
+
+def _rows(session: Session, deployment: Deployment) -> list[ProjectDeployment]:
+    return list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)).all())
+
+
+def _recount_projects(session: Session, rows: list[ProjectDeployment]) -> None:
+    """The deployment's rows are gone: an older row of each asset counts again, and the tallies follow."""
+    mark_current(session, project_ids=sorted({row.project_id for row in rows}))
+
+
+def _findings(session: Session, audit: ComplianceAudit) -> list[str]:
+    n = _count(session, Noncompliance, Noncompliance.audit_id == audit.id)
+    return [f"{n} noncompliance{'s' if n != 1 else ''} found by it {'are' if n != 1 else 'is'} tracked: "
+            "remove them first if they too were logged by mistake."] if n else []
+
+
+def _results(session: Session, audit: ComplianceAudit) -> list[AuditResult]:
+    return list(session.exec(select(AuditResult).where(AuditResult.audit_id == audit.id)).all())
+
+
+def _plan_or_review(commitment: Commitment) -> str:
+    if commitment.meeting_id is not None:
+        return url_for("reviews.detail", meeting_id=commitment.meeting_id, _anchor="action-items")
+    return url_for("plans.detail", plan_id=commitment.plan_id, _anchor="commitments-title")
+
+
+def _plan_of(session: Session, record) -> ActionPlan | None:
+    return session.get(ActionPlan, record.plan_id) if record.plan_id is not None else None
+
+
+def _project_of(session: Session, record) -> Project | None:
+    return session.get(Project, record.project_id) if record.project_id is not None else None
+
+
+REMOVABLE: dict[str, Removable] = {
+    "commitment": Removable(Commitment, "commitment", lambda c: c.description, _plan_or_review,
+                            parent=lambda session, c: _plan_of(session, c) or session.get(ReviewMeeting, c.meeting_id)),
+    "issue": Removable(PlanIssue, "plan issue", lambda i: i.title,
+                       lambda i: url_for("plans.detail", plan_id=i.plan_id, _anchor="issues-title"), parent=_plan_of),
+    "joint-review": Removable(JointReview, "joint review", lambda r: f"held on {r.held_on}",
+                              lambda r: url_for("plans.detail", plan_id=r.plan_id, _anchor="joint-title"),
+                              blockers=_followups, parent=_plan_of),
+    "deployment": Removable(Deployment, "deployment", lambda d: d.title, lambda d: url_for("deployments.index"),
+                            blockers=_started_rows, parts=_rows, after=_recount_projects,
+                            part_label=lambda row: f"the status row of {row.project.code} for "
+                                                   f"{row.asset_version.name} (not started)", parent=_plan_of),
+    "audit": Removable(ComplianceAudit, "compliance audit",
+                       lambda a: f"of {a.project.code} on {a.audit_date}", lambda a: url_for("compliance.index"),
+                       blockers=_findings, parts=_results,
+                       part_label=lambda result: f"its result for {result.asset_version.name}", parent=_project_of),
+    "noncompliance": Removable(Noncompliance, "noncompliance", lambda n: n.description,
+                               lambda n: url_for("compliance.detail", audit_id=n.audit_id, _anchor="noncompliances"),
+                               parent=lambda session, n: session.get(ComplianceAudit, n.audit_id)),
+    "tailoring": Removable(TailoringRecord, "tailoring record", lambda t: f"{t.element} ({t.project.code})",
+                           lambda t: url_for("tailoring.index"), parent=_project_of),
+    "lesson": Removable(Lesson, "lesson", lambda lesson: lesson.title, lambda lesson: url_for("lessons.index"),
+                        blockers=_raised_from, parent=_project_of),
+}
+
+
+def snapshot(record: SQLModel) -> dict[str, object]:
+    """What the record said, for the history of its removal: every column but its id and bookkeeping."""
+    return {column.name: getattr(record, column.name) for column in record.__table__.columns
+            if column.name not in ("id", "version", "created_at", "updated_at")}
+
+
+def removable(session: Session, kind: str, record_id: int, *, by) -> tuple[Removable, SQLModel]:
+    """The kind and the record, if this user may remove records (unknown kinds and ids are not found)."""
+    authorize(by, "record.remove")
+    how = REMOVABLE.get(kind)
+    if how is None:
+        raise NotFound("Nothing of that kind is removed here.")
+    return how, get_or_not_found(session, how.model, record_id, missing=f"No such {how.name}.")
+
+
+def remove(session: Session, how: Removable, record: SQLModel, *, seen: int | None, by) -> str:
+    """Remove the record and its parts, each in the history, after the same checks the page made (someone may
+    have changed it or made something depend on it since): returns where to go next."""
+    authorize(by, "record.remove", record)
+    if seen != record.version:  # the page showed another state of it
+        raise Conflict(current=record)
+    blockers = how.blockers(session, record)
+    if blockers:
+        raise InvalidTransition(" ".join(blockers))
+    back = how.back(record)
+    parts = how.parts(session, record)
+    for part in parts:
+        record_delete(session, part, by=by, fields=snapshot(part))
+        session.delete(part)
+    record_delete(session, record, by=by, fields=snapshot(record))
+    parent = how.parent(session, record)
+    if parent is not None:  # its page says it went (the record's own page is gone)
+        record_values(session, parent, by=by, changed={f"{how.name} removed"[:60]: (how.title(record), None)})
+    close(session, subject=subject_of(record))  # its reminders have nothing left to remind of
+    session.delete(record)
+    flush(session)
+    how.after(session, parts)
+    commit(session)
+    return back
+
+
+bp = Blueprint("removal", __name__)
+
+
+@bp.route("/remove/<kind>/<int:record_id>", methods=["GET", "POST"])
+@requires("record.remove")
+def confirm(kind: str, record_id: int):
+    """GET: what would go, and whether it can; POST: remove it (the confirmation's button)."""
+    session = get_session()
+    how, record = removable(session, kind, record_id, by=current_user)
+    if request.method == "POST":
+        seen = request.form.get("version", "")
+        try:
+            return go_to(remove(session, how, record, seen=int(seen) if digits(seen) else None, by=current_user))
+        except (Conflict, InvalidTransition) as refused:
+            session.rollback()
+            how, record = removable(session, kind, record.id, by=current_user)
+            return _page(session, how, kind, record, refused=refused.message, status=409)
+    return _page(session, how, kind, record)
+
+
+def _page(session: Session, how: Removable, kind: str, record: SQLModel, *, refused: str = "", status: int = 200):
+    return page_or_fragment("removal/confirm.html", "removal/confirm.html", http_status=status, how=how, kind=kind,
+                            record=record, blockers=how.blockers(session, record),
+                            parts=[how.part_label(part) for part in how.parts(session, record)],
+                            back=how.back(record), refused=refused)
+
