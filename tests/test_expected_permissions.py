@@ -171,6 +171,10 @@ EXPECTED_POLICY = f"""
     plan.move: {SG} {ST}
     plan.review: {SG} {ST} {LD}
     commitment.add: {SG}
+    commitment.propose: {ALL}
+    commitment.answer: {ALL}
+    commitment.renegotiate: {ALL}
+    commitment.link: {ALL}
     commitment.update: {ALL}
     commitment.edit: {SG} {ST}
     issue.raise: {ALL}

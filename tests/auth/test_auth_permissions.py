@@ -107,7 +107,7 @@ def sg3_objects(db, project, make_user, make_released, make_deployment, make_tai
     return {"deployment_id": deployment.id, "row_id": db.exec(select(ProjectDeployment.id)).first(),
             "entry_id": entry.id, "record_id": make_tailoring(project, released).id, "audit_id": audit.id,
             "item_id": db.exec(select(Noncompliance.id)).first(), "lesson_id": make_lesson().id,
-            "rest": str(audit.id), "kind": "tailoring"}  # the old /audits/ addresses, redirected
+            "rest": str(audit.id), "kind": "tailoring", "other_id": 1}  # the old /audits/ addresses, redirected
 
 
 def requests_for(app, objects):

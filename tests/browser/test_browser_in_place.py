@@ -36,11 +36,11 @@ def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, ma
     expect(team).not_to_contain_text("Mia Member — checklist author")
 
     commitments = page.locator("#commitments")
-    commitments.get_by_text("Add a commitment").click()
+    commitments.get_by_text("Propose a commitment").click()
     commitments.get_by_label("New commitment").fill("Draft the design checklist")
     commitments.get_by_label("Owner").select_option(label="Sam Process")
     commitments.get_by_label("Due").fill("2026-12-15")
-    commitments.get_by_role("button", name="Add commitment").click()
+    commitments.get_by_role("button", name="Propose commitment").click()  # to himself, for the plan: agreed
     row = commitments.locator("tr", has_text="Draft the design checklist")
     expect(row).to_contain_text("2026-12-15")
     expect(commitments.get_by_label("New commitment")).to_have_value("")
@@ -239,3 +239,66 @@ def test_priority_weights_save(page, live_server, sign_in, make_user):
     page.get_by_role("button", name="Save weights").click()
     expect(page).to_have_url(f"{live_server}/proposals/")  # redirected to the list the weights re-scored
     expect(page.locator("#messages")).to_contain_text("Weights saved")
+
+
+@covers("plan_work.answer_commitment", "plan_work.counter_commitment", "plan_work.renegotiate_commitment",
+        "plan_work.link_commitment", "plan_work.unlink_commitment")
+def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload, make_user, make_plan,
+                                          make_commitment):
+    """Proposed by the process group, countered by its owner, agreed by the plan's owner, renegotiated later; and
+    linked to what it waits for on another plan. Each answer shows on the page without a reload."""
+    sam = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    olga = make_user(Role.PROCESS_GROUP, email="olga@example.org", name="Olga Owner")
+    mia = make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Checklist reviews", owner_id=olga.id, team=[mia])
+    tool = make_commitment(make_plan(PlanStatus.IN_PROGRESS, title="Tool roll-out"), owner=sam,
+                           description="Install the review tool", due_date=date(2026, 3, 31))
+
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/plans/{plan.id}")
+    commitments = page.locator("#commitments")
+    commitments.get_by_text("Propose a commitment").click()
+    commitments.get_by_label("New commitment").fill("Draft the design checklist")
+    commitments.get_by_label("Owner").select_option(label="Mia Member")
+    commitments.get_by_label("Due").fill("2026-06-30")
+    commitments.get_by_role("button", name="Propose commitment").click()
+    expect(commitments.locator("tr", has_text="Draft the design checklist")).to_contain_text("awaiting Mia Member")
+    page.context.clear_cookies()
+
+    sign_in("mia@example.org", PASSWORD)
+    page.goto(f"{live_server}/plans/{plan.id}")
+    page.get_by_role("link", name="Draft the design checklist", exact=True).click()
+    no_reload.set()
+    page.get_by_text("Counter with other terms").click()
+    page.locator("#f-counter-due_date").fill("2026-07-31")
+    page.locator("#f-counter-reason").fill("The design phase ends in July")
+    page.get_by_role("button", name="Counter").click()
+    expect(page.locator("#commitment-awaiting")).to_contain_text("awaiting the plan's answer")
+    expect(page.locator("#terms-list")).to_contain_text("The design phase ends in July")
+    no_reload.check()
+    page.context.clear_cookies()
+
+    sign_in("olga@example.org", PASSWORD)
+    page.goto(f"{live_server}/plans/{plan.id}")
+    page.get_by_role("link", name="Draft the design checklist", exact=True).click()
+    no_reload.set()
+    page.locator("#f-answer-comment").fill("July it is")
+    page.get_by_role("button", name="Agree").click()
+    expect(page.locator("#commitment-status")).to_have_text("Open")
+    expect(page.locator("#commitment-due")).to_contain_text("2026-07-31")
+    expect(page.locator("#pending-terms")).to_have_count(0)
+
+    page.get_by_text("Renegotiate its terms").click()
+    page.locator("#f-renegotiate-due_date").fill("2026-08-31")
+    page.locator("#f-renegotiate-reason").fill("Reviewers on leave in July")
+    page.get_by_role("button", name="Offer new terms").click()
+    expect(page.locator("#commitment-awaiting")).to_contain_text("awaiting Mia Member")
+    expect(page.locator("#commitment-due")).to_contain_text("2026-07-31")  # the agreed date holds meanwhile
+
+    page.locator("#f-link-depends_on_id").select_option(value=str(tool.id))
+    page.locator("#waits").get_by_role("button", name="Add").click()
+    expect(page.locator("#waits")).to_contain_text("Install the review tool")
+    expect(page.locator("#waits")).to_contain_text("Overdue")
+    page.locator("#waits").get_by_role("button", name="No longer waits").click()
+    expect(page.locator("#waits")).to_contain_text("Nothing on other plans.")
+    no_reload.check()

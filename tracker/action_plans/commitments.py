@@ -8,7 +8,14 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput
-from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus
+from tracker.action_plans.models import (
+    COMMITTED,
+    ActionPlan,
+    Commitment,
+    CommitmentStatus,
+    CommitmentTerms,
+    TermsState,
+)
 from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.models import User
@@ -38,6 +45,9 @@ def add(session: Session, *, plan: ActionPlan | None, data: CommitmentInput, by:
                             joint_review_id=joint_review_id)
     session.add(commitment)
     flush(session)
+    session.add(CommitmentTerms(commitment_id=commitment.id, description=data.description, due_date=data.due_date,
+                                reason="Agreed where it was given", proposed_by_id=by.id, state=TermsState.AGREED,
+                                answered_by_id=owner.id, answered_at=utcnow()))
     record_create(session, commitment, by=by, fields={"plan": f"#{plan.id}" if plan else None,
                                                       "steering review": meeting.title if meeting else None,
                                                       "description": data.description, "owner": owner.name,
@@ -132,7 +142,8 @@ class Progress:
 
 
 def progress(session: Session, *, plan_ids: list[int], today: date | None = None) -> dict[int, Progress]:
-    """Done/total, overdue and on-time counts per plan, aggregated in one query (cancelled ones don't count)."""
+    """Done/total, overdue and on-time counts per plan, aggregated in one query: the commitments made (those
+    proposed, declined or cancelled don't count); on time is by the date last agreed."""
     today = today or utcnow().date()
     done = Commitment.status == DONE
     rows = session.exec(
@@ -140,7 +151,7 @@ def progress(session: Session, *, plan_ids: list[int], today: date | None = None
                func.sum(sa.case((done, 1), else_=0)),
                func.sum(sa.case((overdue_clause(Commitment, today), 1), else_=0)),
                func.sum(sa.case((sa.and_(done, Commitment.completed_on <= Commitment.due_date), 1), else_=0)))
-        .where(Commitment.plan_id.in_(plan_ids), Commitment.status != CANCELLED).group_by(Commitment.plan_id)).all()
+        .where(Commitment.plan_id.in_(plan_ids), Commitment.status.in_(COMMITTED)).group_by(Commitment.plan_id)).all()
     result = {plan_id: Progress() for plan_id in plan_ids}
     for plan_id, total, n_done, overdue, on_time in rows:
         result[plan_id] = Progress(total, int(n_done or 0), int(overdue or 0), int(on_time or 0))

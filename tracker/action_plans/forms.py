@@ -1,6 +1,7 @@
 """Input models for action plans and the work under them."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -59,6 +60,30 @@ class CommitmentInput(FormModel):
     due_date: Day
     version: Version | None = None  # when correcting one: the version the form showed
 
+
+
+class TermsInput(FormModel):
+    """Other terms for a commitment (a counter-offer, or a renegotiation): what, by when, and why."""
+    description: text(500)
+    due_date: Day
+    reason: text(2000)
+    version: Version
+
+
+class AnswerInput(FormModel):
+    """The awaited party's answer to a commitment's pending terms."""
+    answer: Literal["agree", "decline"]
+    comment: text(2000, required=False) = ""
+    version: Version
+
+    @classmethod
+    def raw_errors(cls, data: dict) -> dict[str, str]:
+        return {"comment": "Say why you decline: the other party reads it."} if (
+            data.get("answer") == "decline" and not data.get("comment", "").strip()) else {}
+
+
+class LinkInput(FormModel):
+    depends_on_id: Id
 
 
 class CommitmentMoveInput(FormModel):

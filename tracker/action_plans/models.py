@@ -119,10 +119,29 @@ class PlanRevision(SQLModel, table=True):
 
 
 class CommitmentStatus(Labelled):
+    PROPOSED = "proposed"  # its terms are being negotiated: not committed yet (SP 2.2)
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CANCELLED = "cancelled"
+    DECLINED = "declined"  # proposed, and not agreed
+
+
+COMMITTED = frozenset({CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS, CommitmentStatus.DONE})  # what counts
+
+
+class Party(Labelled):
+    """Who a commitment's pending terms wait for: its owner (who commits), or its plan's side (the plan's owner,
+    or the process group), who accepts the commitment for the plan."""
+    OWNER = "owner"
+    PLAN = "plan"
+
+
+class TermsState(Labelled):
+    PENDING = "pending"
+    AGREED = "agreed"
+    COUNTERED = "countered"  # answered with other terms
+    DECLINED = "declined"
 
 
 _commitment_version = version_column()
@@ -142,6 +161,8 @@ class Commitment(SQLModel, table=True):
     status: CommitmentStatus = Field(default=CommitmentStatus.OPEN, sa_type=enum_type(CommitmentStatus))
     completed_on: date | None = None
     joint_review_id: int | None = Field(default=None, foreign_key="joint_review.id")  # a follow-up of that review
+    awaiting: Party | None = Field(default=None, sa_type=enum_type(Party))  # who must answer its pending terms
+    renegotiations: int = 0  # how many times its agreed terms changed after it was first agreed
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_commitment_version)
 
@@ -150,6 +171,33 @@ class Commitment(SQLModel, table=True):
     meeting: ReviewMeeting | None = Relationship()
 
     __mapper_args__ = versioned(_commitment_version)
+
+
+class CommitmentDependency(SQLModel, table=True):
+    """A commitment that waits for another plan's commitment (work between action teams)."""
+    __tablename__ = "commitment_dependency"
+    commitment_id: int = Field(foreign_key="commitment.id", primary_key=True, ondelete="CASCADE")
+    depends_on_id: int = Field(foreign_key="commitment.id", primary_key=True, ondelete="CASCADE", index=True)
+
+
+class CommitmentTerms(SQLModel, table=True):
+    """Terms of a commitment offered by one party to the other: what and by when, and why. The agreed ones are
+    every date the commitment was ever due (its due date is the last agreed); at most one is pending."""
+    __tablename__ = "commitment_terms"
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id", index=True, ondelete="CASCADE")
+    description: str = Field(max_length=500)
+    due_date: date
+    reason: str = Field(default="", max_length=2000)
+    proposed_by_id: int = Field(foreign_key="user.id")
+    proposed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    state: TermsState = Field(default=TermsState.PENDING, sa_type=enum_type(TermsState))
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id")
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answer: str = Field(default="", max_length=2000)
+
+    proposed_by: User = Relationship(sa_relationship_kwargs={"foreign_keys": "CommitmentTerms.proposed_by_id"})
+    answered_by: User | None = Relationship(sa_relationship_kwargs={"foreign_keys": "CommitmentTerms.answered_by_id"})
 
 
 class IssueStatus(Labelled):

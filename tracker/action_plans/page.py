@@ -13,7 +13,7 @@ from datetime import date
 from sqlmodel import Session
 
 from tracker import trace
-from tracker.action_plans import commitments, issues, joint_reviews, revisions, team
+from tracker.action_plans import commitments, issues, joint_reviews, negotiation, revisions, team
 from tracker.action_plans.commitments import Progress
 from tracker.action_plans.models import (
     ActionPlan,
@@ -48,12 +48,14 @@ class PlanPage:
     history: list[HistoryEntry] | None = None
     objectives: dict[int, tuple] | None = None  # objective id -> (objective, whether it is on track)
     decided_in: list | None = None  # the steering reviews that decided on it
+    waits: dict[int, list] | None = None  # commitment id -> what it waits for on other plans (negotiation.Wait)
 
 
 _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
     "people": lambda session, plan: people_choices(session),
     "progress": lambda session, plan: commitments.progress(session, plan_ids=[plan.id])[plan.id],
     "commitments": lambda session, plan: commitments.of_plan(session, plan_id=plan.id),
+    "waits": lambda session, plan: negotiation.waits_for(session, plan_id=plan.id, today=utcnow().date()),
     "issues": lambda session, plan: issues.of_plan(session, plan_id=plan.id),
     "joint_reviews": lambda session, plan: joint_reviews.of_plan(session, plan_id=plan.id),
     "reviews": lambda session, plan: team.reviews(session, plan_id=plan.id),
@@ -70,7 +72,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "page": tuple(field.name for field in fields(PlanPage) if field.name not in ("plan", "next_joint_review")),
     "team": ("people",),
     "reviews": ("reviews", "revisions"),
-    "commitments": ("commitments", "progress", "people", "objectives", "decided_in"),
+    "commitments": ("commitments", "waits", "progress", "people", "objectives", "decided_in"),
     "issues": ("issues", "people"),
     "joint_reviews": ("joint_reviews", "people"),
 }

@@ -4,24 +4,35 @@ from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.action_plans import commitments, issues, joint_reviews, service
+from tracker.action_plans import commitments, issues, joint_reviews, negotiation, service
 from tracker.action_plans.forms import (
+    AnswerInput,
     CommitmentInput,
     CommitmentMoveInput,
     IssueInput,
     IssueMoveInput,
     JointReviewCorrection,
     JointReviewInput,
+    LinkInput,
+    TermsInput,
 )
 from tracker.action_plans.views import plan_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
-from tracker.auth.policy import requires
+from tracker.auth.policy import authorize, can, requires
 from tracker.auth.service import people_choices
-from tracker.db import get_session
+from tracker.db import get_session, utcnow
 from tracker.errors import ValidationError
 from tracker.history.service import history
 from tracker.validation import parse
-from tracker.web import RecordForm, form_values, in_place_or_go_to, page_or_fragment, write_in_place
+from tracker.web import (
+    RecordForm,
+    form_values,
+    go_to,
+    in_place_or_go_to,
+    page_or_fragment,
+    section_forms,
+    write_in_place,
+)
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("plan_work", __name__)  # a plan's commitments, issues and joint reviews; everyone's own commitments
@@ -35,17 +46,18 @@ def my_commitments():
     mine = commitments.of_user(session, user_id=current_user.id, include_closed=show_all, overdue_only=overdue)
     return page_or_fragment("plans/my_commitments.html", "plans/_my_commitments.html", commitments=mine,
                             show_all=show_all, overdue=overdue,
+                            to_answer=negotiation.awaiting_answer(session, user=current_user),
                             moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.role))
 
 
 @bp.post("/plans/<int:plan_id>/commitments")
-@requires("commitment.add")
+@requires("commitment.propose")
 def add_commitment(plan_id: int):
+    """A commitment proposed on the plan (the process group to anyone, a team member for themselves)."""
     session = get_session()
-    plan = service.get_plan(session, plan_id=plan_id)
+    plan = negotiation.may_propose(service.get_plan(session, plan_id=plan_id), by=current_user)
     return write_in_place(
-        lambda: commitments.add_and_commit(session, plan=plan, data=parse(CommitmentInput, request.form),
-                                           by=current_user),
+        lambda: negotiation.propose(session, plan=plan, data=parse(CommitmentInput, request.form), by=current_user),
         page=lambda refused: plan_page(plan, section="commitments", commitment=refused))
 
 
@@ -55,6 +67,8 @@ def move_commitment(commitment_id: int):
     session = get_session()
     commitment = commitments.updatable_commitment(session, commitment_id=commitment_id, by=current_user)
     commitments.move_commitment(session, commitment=commitment, data=parse(CommitmentMoveInput, request.form), by=current_user)
+    if request.form.get("from") == "page":  # from the commitment's own page
+        return go_to(url_for("plan_work.commitment_detail", commitment_id=commitment.id))
     if request.form.get("from") == "mine" or commitment.plan_id is None:  # a review's action item: from My commitments
         return my_commitments()
     return plan_page(service.get_plan(session, plan_id=commitment.plan_id), section="commitments")
@@ -197,3 +211,79 @@ def update_joint_review(review_id: int):
         lambda data: joint_reviews.update(session, review=review, data=data, by=current_user),
         done=lambda saved: url_for("plans.detail", plan_id=saved.plan_id, _anchor=f"joint-review-{saved.id}"),
         record=review, reload=lambda: joint_reviews.editable(session, review_id=review_id, by=current_user))
+
+
+# --- A commitment's own page: its terms as negotiated, what it waits for, its history (SP 2.2) ---
+
+def commitment_page(commitment_id: int, **forms: dict | None):
+    """The commitment's page; a refused form's values and errors in `forms` (answer, counter, renegotiate, link)
+    make it a 422."""
+    session = get_session()
+    commitment = negotiation.get_negotiated(session, commitment_id=commitment_id)
+    today = utcnow().date()
+    status, sections = section_forms(forms, "answer", "counter", "renegotiate", "link", defaults={
+        "counter": {"description": commitment.description, "due_date": str(commitment.due_date)},
+        "renegotiate": {"description": commitment.description, "due_date": str(commitment.due_date)}})
+    waits = negotiation.waits_for(session, commitment_ids=[commitment.id], today=today).get(commitment.id, [])
+    return page_or_fragment(
+        "plans/commitment.html", "plans/commitment.html", http_status=status, commitment=commitment,
+        terms=negotiation.terms_of(session, commitment_id=commitment.id), waits=waits,
+        needed_by=negotiation.needed_by(session, commitment_id=commitment.id),
+        link_options=[(str(other.id), f"{other.plan.title}: {other.description} (due {other.due_date})")
+                      for other in negotiation.link_choices(session, commitment=commitment)]
+        if can(current_user, "commitment.link", commitment) else [],
+        moves=allowed_moves(COMMITMENT_TRANSITIONS, commitment.status, current_user.role)
+        if can(current_user, "commitment.update", commitment) else [],
+        history=history(session, entity="commitment", entity_ids=[commitment.id]), **sections)
+
+
+@bp.get("/commitments/<int:commitment_id>")
+@requires("read")
+def commitment_detail(commitment_id: int):
+    return commitment_page(commitment_id)
+
+
+def _negotiate(commitment_id: int, form: str, action: str, write):
+    """One of the page's negotiation forms: the policy's `action` on the commitment (before its input is read),
+    the write, then the page again in place (refused: beside the fields)."""
+    session = get_session()
+    commitment = negotiation.get_negotiated(session, commitment_id=commitment_id)
+    authorize(current_user, action, commitment)
+    return write_in_place(lambda: write(session, commitment),
+                          url=url_for("plan_work.commitment_detail", commitment_id=commitment_id),
+                          page=lambda refused: commitment_page(commitment_id, **{form: refused}))
+
+
+@bp.post("/commitments/<int:commitment_id>/answer")
+@requires("commitment.answer")
+def answer_commitment(commitment_id: int):
+    return _negotiate(commitment_id, "answer", "commitment.answer", lambda session, commitment: negotiation.answer(
+        session, commitment=commitment, data=parse(AnswerInput, request.form), by=current_user))
+
+
+@bp.post("/commitments/<int:commitment_id>/counter")
+@requires("commitment.answer")
+def counter_commitment(commitment_id: int):
+    return _negotiate(commitment_id, "counter", "commitment.answer", lambda session, commitment: negotiation.counter(
+        session, commitment=commitment, data=parse(TermsInput, request.form), by=current_user))
+
+
+@bp.post("/commitments/<int:commitment_id>/renegotiate")
+@requires("commitment.renegotiate")
+def renegotiate_commitment(commitment_id: int):
+    return _negotiate(commitment_id, "renegotiate", "commitment.renegotiate", lambda session, commitment: negotiation.renegotiate(
+        session, commitment=commitment, data=parse(TermsInput, request.form), by=current_user))
+
+
+@bp.post("/commitments/<int:commitment_id>/waits-for")
+@requires("commitment.link")
+def link_commitment(commitment_id: int):
+    return _negotiate(commitment_id, "link", "commitment.link", lambda session, commitment: negotiation.link(
+        session, commitment=commitment, depends_on_id=parse(LinkInput, request.form).depends_on_id, by=current_user))
+
+
+@bp.post("/commitments/<int:commitment_id>/waits-for/<int:other_id>/remove")
+@requires("commitment.link")
+def unlink_commitment(commitment_id: int, other_id: int):
+    return _negotiate(commitment_id, "link", "commitment.link", lambda session, commitment: negotiation.unlink(
+        session, commitment=commitment, depends_on_id=other_id, by=current_user))

@@ -45,6 +45,10 @@ POLICY: dict[str, frozenset[Role]] = {
     "plan.move": PG | STEERING,  # which move, by whom: the plan transition table
     "plan.review": PG | STEERING | frozenset({Role.PROJECT_LEAD}),
     "commitment.add": PG,
+    "commitment.propose": EVERYONE,  # the process group to anyone; the plan's team members for themselves
+    "commitment.answer": EVERYONE,  # the party its pending terms wait for: its owner, or the plan's side
+    "commitment.renegotiate": EVERYONE,  # its owner and the plan's side (its owner, the process group)
+    "commitment.link": EVERYONE,  # the plan's side says what it waits for
     "commitment.update": EVERYONE,  # the process group any; others the commitments they own
     "commitment.edit": PG | STEERING,  # correct one: the process group any; the committee its reviews' action items
     "issue.raise": EVERYONE,  # the process group and the plan's action team
@@ -110,6 +114,22 @@ def _review_item(user, commitment) -> bool:
     return commitment.meeting_id is not None
 
 
+def plan_side(user, commitment) -> bool:
+    """Whether the user answers for the commitment's plan: its owner, or the process group."""
+    return user.role == Role.PROCESS_GROUP or (commitment.plan is not None and commitment.plan.owner_id == user.id)
+
+
+def awaits(user, commitment) -> bool:
+    """Whether the commitment's pending terms wait for this user's answer."""
+    if commitment.awaiting == "owner":
+        return user.id == commitment.owner_id
+    return commitment.awaiting == "plan" and plan_side(user, commitment)
+
+
+def _owns_or_plan_side(user, commitment) -> bool:
+    return user.id == commitment.owner_id or plan_side(user, commitment)
+
+
 def _on_team(user, plan) -> bool:
     return any(member.user_id == user.id for member in plan.team)
 
@@ -133,6 +153,10 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     **{("issue.update", role): _owns for role in NOT_PG},
     **{("issue.edit", role): _raised_or_owns for role in NOT_PG},
     ("commitment.edit", Role.STEERING): _review_item,
+    **{("commitment.propose", role): _on_team for role in NOT_PG},
+    **{("commitment.answer", role): awaits for role in Role},
+    **{("commitment.renegotiate", role): _owns_or_plan_side for role in NOT_PG},
+    **{("commitment.link", role): plan_side for role in NOT_PG},
     ("deployment.update", Role.PROJECT_LEAD): _leads_project_of,
     ("tailoring.log", Role.PROJECT_LEAD): _leads,  # the object is the project tailored for
     ("tailoring.edit", Role.PROJECT_LEAD): _leads_project_of,
