@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tracker.action_plans.models import Commitment, JointReview, PlanStatus
 from tracker.auth.roles import Role
-from tracker.compliance.models import AuditResult, Compliance, ComplianceAudit
+from tracker.compliance.models import AuditResult, Compliance, ComplianceAudit, Noncompliance
 from tracker.deployments.forms import DeploymentInput
 from tracker.deployments.models import Deployment, DeploymentTally, ProjectDeployment, RowStatus
 from tracker.deployments.service import create_deployment
@@ -75,6 +75,8 @@ def test_a_deployment_goes_with_its_rows_not_started_and_the_older_rows_count_ag
     assert db.get(Deployment, mistaken_id) is None
     assert db.exec(select(ProjectDeployment.asset_version_id).where(ProjectDeployment.current)).all() == [first.id]
     assert db.exec(select(DeploymentTally.status, DeploymentTally.rows)).all() == [(RowStatus.PLANNED, 1)]
+    # no plan: the project whose row went says so
+    assert ("update", "deployment removed", "Roll-out 2.0", None) in events(db, "project", pay.id)
 
 
 def test_what_others_depend_on_is_not_removed(client, db, pg, make_project, make_released, make_deployment,
@@ -84,6 +86,9 @@ def test_what_others_depend_on_is_not_removed(client, db, pg, make_project, make
     audit = make_audit(pay, noncompliance_owner=make_user(Role.MEMBER))
     lesson = make_lesson(status=LessonStatus.CONVERTED)
     proposal = make_proposal(ProposalStatus.SUBMITTED, source_entity=SourceEntity.LESSON.value, source_id=lesson.id)
+    finding = db.exec(select(Noncompliance).where(Noncompliance.audit_id == audit.id)).one()
+    raised = make_proposal(ProposalStatus.SUBMITTED, source_entity=SourceEntity.NONCOMPLIANCE.value,
+                           source_id=finding.id)
     plan = make_plan(PlanStatus.IN_PROGRESS)
     review = JointReview(plan_id=plan.id, held_on=date(2026, 2, 1), summary="On track", recorded_by_id=pg.id)
     db.add(review)
@@ -95,14 +100,16 @@ def test_what_others_depend_on_is_not_removed(client, db, pg, make_project, make
             ("deployment", started, "Work on it has started in PAY"),
             ("audit", audit, "1 noncompliance found by it is tracked"),
             ("lesson", lesson, f"Proposal #{proposal.id} was raised from it."),
-            ("joint-review", review, "1 follow-up commitment came from it")):
+            ("noncompliance", finding, f"Proposal #{raised.id} was raised from it."),
+            ("joint-review", review, "Its follow-up commitments would lose the review they came from: «Follow up»")):
         page = client.get(f"/remove/{kind}/{record.id}").get_data(as_text=True)
         assert reason in page and "</button>" not in page.split("<main", 1)[1].split("</main>")[0]
         refused = client.post(f"/remove/{kind}/{record.id}", data={"version": str(record.version)})
         assert refused.status_code == 409 and reason in refused.get_data(as_text=True)
     db.expire_all()
     assert all(db.get(model, record.id) is not None for model, record in (
-        (Deployment, started), (ComplianceAudit, audit), (Lesson, lesson), (JointReview, review)))
+        (Deployment, started), (ComplianceAudit, audit), (Lesson, lesson), (JointReview, review),
+        (Noncompliance, finding)))
 
 
 def test_an_audit_goes_with_its_results(client, db, pg, make_project, make_released, make_audit):
@@ -134,3 +141,23 @@ def test_only_the_process_group_removes_and_a_stale_page_is_a_conflict(client, d
     assert stale.status_code == 409
     db.expire_all()
     assert db.get(Lesson, lesson.id) is not None
+
+
+def test_a_review_action_item_removed_leaves_a_line_on_the_review_and_its_plan(client, db, pg, make_plan, make_user):
+    from tracker.reviews.models import MeetingStatus, ReviewMeeting
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    meeting = ReviewMeeting(title="Q3 review", held_on=date(2026, 9, 30), period_from=date(2026, 7, 1),
+                            period_to=date(2026, 9, 30), chair_id=pg.id, status=MeetingStatus.CLOSED)
+    db.add(meeting)
+    db.commit()
+    item = Commitment(plan_id=plan.id, meeting_id=meeting.id, description="Report on the pilots", owner_id=pg.id,
+                      due_date=date(2026, 10, 31))
+    db.add(item)
+    db.commit()
+    item_id, meeting_id, plan_id = item.id, meeting.id, plan.id
+    removed = client.post(f"/remove/commitment/{item_id}", data={"version": "1"})
+    assert removed.status_code == 303 and removed.headers["Location"].endswith(f"/reviews/{meeting_id}#action-items")
+    line = ("update", "commitment removed", "Report on the pilots", None)
+    assert line in events(db, "review_meeting", meeting_id) and line in events(db, "action_plan", plan_id)
+    assert "Removed the commitment «Report on the pilots»." in client.get(f"/reviews/{meeting_id}").get_data(
+        as_text=True)

@@ -5,7 +5,7 @@ history. One registry of what can be removed, one page, one write."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 from sqlmodel import Session, SQLModel, func, select
 
@@ -39,8 +39,13 @@ class Removable:
     parts: Callable[[Session, SQLModel], list[SQLModel]] = lambda session, record: []  # removed with it
     after: Callable[[Session, list[SQLModel]], None] = lambda session, parts: None  # what follows, given the parts
     part_label: Callable[[SQLModel], str] = str
-    # the record whose page keeps a line about the removal in its history (a plan, an audit, a project)
-    parent: Callable[[Session, SQLModel], SQLModel | None] = lambda session, record: None
+    # the records whose pages keep a line about the removal in their history (a plan, a review, an audit, the
+    # projects a deployment's rows were for), given the record and its parts
+    parents: Callable[[Session, SQLModel, list[SQLModel]], list[SQLModel]] = lambda session, record, parts: []
+
+    def refusals(self, session: Session, record: SQLModel) -> list[str]:
+        """Why it cannot go: what depends on it (a proposal raised from any kind of record, too)."""
+        return _raised_from(session, record) + self.blockers(session, record)
 
 
 def _count(session: Session, model, *where) -> int:
@@ -55,8 +60,9 @@ def _raised_from(session: Session, record: SQLModel) -> list[str]:
 
 
 def _followups(session: Session, review: JointReview) -> list[str]:
-    n = _count(session, Commitment, Commitment.joint_review_id == review.id)
-    return [f"{n} follow-up commitment{'s' if n != 1 else ''} came from it: remove or keep them first."] if n else []
+    named = session.exec(select(Commitment.description).where(Commitment.joint_review_id == review.id)).all()
+    return [f"Its follow-up commitments would lose the review they came from: {', '.join(f'«{d}»' for d in named)}."
+            ] if named else []
 
 
 def _started_rows(session: Session, deployment: Deployment) -> list[str]:
@@ -92,37 +98,50 @@ def _plan_or_review(commitment: Commitment) -> str:
     return url_for("plans.detail", plan_id=commitment.plan_id, _anchor="commitments-title")
 
 
-def _plan_of(session: Session, record) -> ActionPlan | None:
-    return session.get(ActionPlan, record.plan_id) if record.plan_id is not None else None
+def _plan_of(session: Session, record, parts=()) -> list[SQLModel]:
+    return [session.get(ActionPlan, record.plan_id)] if record.plan_id is not None else []
 
 
-def _project_of(session: Session, record) -> Project | None:
-    return session.get(Project, record.project_id) if record.project_id is not None else None
+def _project_of(session: Session, record, parts=()) -> list[SQLModel]:
+    return [session.get(Project, record.project_id)] if record.project_id is not None else []
+
+
+def _plan_and_review(session: Session, commitment: Commitment, parts=()) -> list[SQLModel]:
+    """A commitment's plan, and the steering review that gave it (its minutes may refer to it)."""
+    review = [session.get(ReviewMeeting, commitment.meeting_id)] if commitment.meeting_id is not None else []
+    return _plan_of(session, commitment) + review
+
+
+def _plan_and_projects(session: Session, deployment: Deployment, rows: list[ProjectDeployment]) -> list[SQLModel]:
+    """A deployment's plan, and the projects its rows were for."""
+    projects = {row.project_id: row.project for row in rows}
+    return _plan_of(session, deployment) + [projects[key] for key in sorted(projects)]
 
 
 REMOVABLE: dict[str, Removable] = {
     "commitment": Removable(Commitment, "commitment", lambda c: c.description, _plan_or_review,
-                            parent=lambda session, c: _plan_of(session, c) or session.get(ReviewMeeting, c.meeting_id)),
+                            parents=_plan_and_review),
     "issue": Removable(PlanIssue, "plan issue", lambda i: i.title,
-                       lambda i: url_for("plans.detail", plan_id=i.plan_id, _anchor="issues-title"), parent=_plan_of),
+                       lambda i: url_for("plans.detail", plan_id=i.plan_id, _anchor="issues-title"), parents=_plan_of),
     "joint-review": Removable(JointReview, "joint review", lambda r: f"held on {r.held_on}",
                               lambda r: url_for("plans.detail", plan_id=r.plan_id, _anchor="joint-title"),
-                              blockers=_followups, parent=_plan_of),
+                              blockers=_followups, parents=_plan_of),
     "deployment": Removable(Deployment, "deployment", lambda d: d.title, lambda d: url_for("deployments.index"),
                             blockers=_started_rows, parts=_rows, after=_recount_projects,
                             part_label=lambda row: f"the status row of {row.project.code} for "
-                                                   f"{row.asset_version.name} (not started)", parent=_plan_of),
+                                                   f"{row.asset_version.name} (not started)",
+                            parents=_plan_and_projects),
     "audit": Removable(ComplianceAudit, "compliance audit",
                        lambda a: f"of {a.project.code} on {a.audit_date}", lambda a: url_for("compliance.index"),
                        blockers=_findings, parts=_results,
-                       part_label=lambda result: f"its result for {result.asset_version.name}", parent=_project_of),
+                       part_label=lambda result: f"its result for {result.asset_version.name}", parents=_project_of),
     "noncompliance": Removable(Noncompliance, "noncompliance", lambda n: n.description,
                                lambda n: url_for("compliance.detail", audit_id=n.audit_id, _anchor="noncompliances"),
-                               parent=lambda session, n: session.get(ComplianceAudit, n.audit_id)),
+                               parents=lambda session, n, parts: [session.get(ComplianceAudit, n.audit_id)]),
     "tailoring": Removable(TailoringRecord, "tailoring record", lambda t: f"{t.element} ({t.project.code})",
-                           lambda t: url_for("tailoring.index"), parent=_project_of),
+                           lambda t: url_for("tailoring.index"), parents=_project_of),
     "lesson": Removable(Lesson, "lesson", lambda lesson: lesson.title, lambda lesson: url_for("lessons.index"),
-                        blockers=_raised_from, parent=_project_of),
+                        parents=_project_of),
 }
 
 
@@ -146,18 +165,19 @@ def remove(session: Session, how: Removable, record: SQLModel, *, seen: int | No
     have changed it or made something depend on it since): returns where to go next."""
     authorize(by, "record.remove", record)
     if seen != record.version:  # the page showed another state of it
-        raise Conflict(current=record)
-    blockers = how.blockers(session, record)
+        raise Conflict("Someone changed it since the page was shown: check what it says now before removing it.",
+                       current=record)
+    blockers = how.refusals(session, record)
     if blockers:
         raise InvalidTransition(" ".join(blockers))
     back = how.back(record)
     parts = how.parts(session, record)
+    parents = how.parents(session, record, parts)
     for part in parts:
         record_delete(session, part, by=by, fields=snapshot(part))
         session.delete(part)
     record_delete(session, record, by=by, fields=snapshot(record))
-    parent = how.parent(session, record)
-    if parent is not None:  # its page says it went (the record's own page is gone)
+    for parent in parents:  # their pages say it went (its own page is gone)
         record_values(session, parent, by=by, changed={f"{how.name} removed"[:60]: (how.title(record), None)})
     close(session, subject=subject_of(record))  # its reminders have nothing left to remind of
     session.delete(record)
@@ -178,8 +198,11 @@ def confirm(kind: str, record_id: int):
     how, record = removable(session, kind, record_id, by=current_user)
     if request.method == "POST":
         seen = request.form.get("version", "")
+        title = how.title(record)
         try:
-            return go_to(remove(session, how, record, seen=int(seen) if digits(seen) else None, by=current_user))
+            back = remove(session, how, record, seen=int(seen) if digits(seen) else None, by=current_user)
+            flash(f"Removed the {how.name} «{title}».")
+            return go_to(back)
         except (Conflict, InvalidTransition) as refused:
             session.rollback()
             how, record = removable(session, kind, record.id, by=current_user)
@@ -189,7 +212,7 @@ def confirm(kind: str, record_id: int):
 
 def _page(session: Session, how: Removable, kind: str, record: SQLModel, *, refused: str = "", status: int = 200):
     return page_or_fragment("removal/confirm.html", "removal/confirm.html", http_status=status, how=how, kind=kind,
-                            record=record, blockers=how.blockers(session, record),
+                            record=record, blockers=how.refusals(session, record),
                             parts=[how.part_label(part) for part in how.parts(session, record)],
                             back=how.back(record), refused=refused)
 

@@ -46,7 +46,7 @@ def test_an_audit_with_findings_keeps_its_project_and_a_completed_one_its_past_d
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "Results or noncompliances are recorded for this audit of PAY" in page
-    assert "The audit is completed: it was held on a day that has come." in page
+    assert "A completed audit is dated the day it was held, which cannot be in the future." in page
     db.expire_all()
     assert db.get(ComplianceAudit, audit.id).version == 1
 

@@ -118,3 +118,19 @@ def test_only_the_process_group_corrects_a_deployment_and_a_stale_form_is_a_conf
     assert stale.status_code == 409 and "First" in stale.get_data(as_text=True)
     db.expire_all()
     assert db.get(Deployment, deployment.id).title == "First"
+
+
+def test_a_project_that_already_has_the_versions_is_not_targeted_for_nothing(client, login, db, pg, make_project,
+                                                                            make_released):
+    pay, crm = make_project(code="PAY"), make_project(code="CRM")
+    version = make_released("1.0", title="Peer reviews")
+    deploy(db, pg, [pay], [version])
+    login(pg)
+    form_data = {"title": "Again", "version_ids": [str(version.id)], "project_ids": [str(pay.id)],
+                 "target_date": "2026-06-01"}
+    refused = client.post("/deployments/", data=form_data)
+    assert refused.status_code == 422
+    assert "PAY already has a status row for each of these versions" in refused.get_data(as_text=True)
+    other = deploy(db, pg, [crm], [version])
+    refused = client.post(f"/deployments/{other.id}", data=form(other, [crm, pay]))
+    assert refused.status_code == 422 and "PAY already has a status row" in refused.get_data(as_text=True)

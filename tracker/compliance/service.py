@@ -87,7 +87,7 @@ def update_audit(session: Session, *, audit: ComplianceAudit, data: AuditCorrect
             errors["project_id"] = ("Results or noncompliances are recorded for this audit of "
                                     f"{audit.project.code}: its project stays (plan an audit of the other one).")
         if audit.status == AuditStatus.COMPLETED and data.audit_date > utcnow().date():
-            errors["audit_date"] = "The audit is completed: it was held on a day that has come."
+            errors["audit_date"] = "A completed audit is dated the day it was held, which cannot be in the future."
         if errors:
             raise ValidationError(errors)
         edit.fields(data.model_dump(include=set(AUDIT_FIELDS)), shown={

@@ -17,7 +17,16 @@ from tracker.action_plans.forms import (
 )
 from tracker.action_plans.models import Commitment
 from tracker.demo.requirements_plan import requirements_plan_events
-from tracker.demo.steps import commit_to, complete, move_plan, move_proposal
+from tracker.demo.steps import (
+    answer,
+    commit_to,
+    complete,
+    counter,
+    move_plan,
+    move_proposal,
+    offer,
+    renegotiate,
+)
 from tracker.demo.story import Story, add_draft, release
 from tracker.lessons import service as lessons
 from tracker.objectives import service as objectives
@@ -164,8 +173,11 @@ def _checklist_plan(story: Story) -> None:
             ("c-release", "Release the peer review procedure 1.1 with the design checklist", "quality", -105),
             ("c-code", "Draft the code review checklist", "member", -20)):
         on(-295, lambda key=key, d=description, o=owner, due=due: commit_to(story, key, d, o, due))
-    on(-60, lambda: commit_to(story, "c-coach", "Coach the CRM reviewers through their first checklist reviews",
-                              "lead", 25))
+    # Negotiated: offered to the lead, who counters with a later date; the plan's owner agrees
+    on(-60, lambda: offer(story, "c-coach", "Coach the CRM reviewers through their first checklist reviews",
+                          "lead", 25))
+    on(-59, lambda: counter(story, "c-coach", "lead", 40, "The CRM release freeze takes the reviewers until then"))
+    on(-58, lambda: answer(story, "c-coach", "sepg", "agree", "Fine: after the freeze"))
     on(-255, lambda: complete(story, "c-design", "member"))  # on time
     on(-235, lambda: add_draft(story, "Peer review procedure", "1.1", "Adds the design review checklist."))
     on(-230, lambda: _create_pilot(story))
@@ -181,6 +193,11 @@ def _checklist_plan(story: Story) -> None:
     on(-110, lambda: complete(story, "c-release", "quality"))  # the day it was released: on time
     on(-30, lambda: commitments.move_commitment(story.session, commitment=story.made["c-code"], data=CommitmentMoveInput(
         to="in_progress", version=story.made["c-code"].version), by=users["member"]))  # and overdue today
+    # ... for which its owner asks for more time: the plan's owner has yet to answer (his My commitments says so)
+    on(-3, lambda: renegotiate(story, "c-code", "member", 21, "The code review tool arrived late"))
+    # and a commitment offered to a member who has yet to accept it
+    on(-2, lambda: offer(story, "c-review", "Review the code checklist draft with two other developers",
+                         "member2", 30))
 
 
 def _create_checklist_plan(story: Story) -> None:

@@ -2,9 +2,15 @@
 
 from werkzeug.datastructures import MultiDict
 
-from tracker.action_plans import commitments
+from tracker.action_plans import commitments, negotiation
 from tracker.action_plans import service as plans
-from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput, PlanMoveInput
+from tracker.action_plans.forms import (
+    AnswerInput,
+    CommitmentInput,
+    CommitmentMoveInput,
+    PlanMoveInput,
+    TermsInput,
+)
 from tracker.demo.story import Story
 from tracker.proposals import service as proposals
 from tracker.proposals.forms import ProposalMoveInput
@@ -35,3 +41,29 @@ def complete(story: Story, key: str, by: str) -> None:
     commitment = story.made[key]
     commitments.move_commitment(story.session, commitment=commitment,
                      data=CommitmentMoveInput(to="done", version=commitment.version), by=story.users[by])
+
+
+def offer(story: Story, key: str, description: str, owner: str, due: int, plan: str = "checklist-plan") -> None:
+    """The process group proposes a commitment: its owner has yet to accept it (or counter)."""
+    story.made[key] = negotiation.propose(story.session, plan=story.made[plan], data=CommitmentInput(
+        description=description, owner_id=story.users[owner].id, due_date=story.date(due)), by=story.users["sepg"])
+
+
+def counter(story: Story, key: str, by: str, due: int, reason: str) -> None:
+    commitment = story.made[key]
+    negotiation.counter(story.session, commitment=commitment, data=TermsInput(
+        description=commitment.description, due_date=story.date(due), reason=reason, version=commitment.version),
+        by=story.users[by])
+
+
+def renegotiate(story: Story, key: str, by: str, due: int, reason: str) -> None:
+    commitment = story.made[key]
+    negotiation.renegotiate(story.session, commitment=commitment, data=TermsInput(
+        description=commitment.description, due_date=story.date(due), reason=reason, version=commitment.version),
+        by=story.users[by])
+
+
+def answer(story: Story, key: str, by: str, answer: str, comment: str = "") -> None:
+    commitment = story.made[key]
+    negotiation.answer(story.session, commitment=commitment, data=AnswerInput(
+        answer=answer, comment=comment, version=commitment.version), by=story.users[by])

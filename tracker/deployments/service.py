@@ -56,6 +56,19 @@ def _projects(session: Session, data: DeploymentFields, *, targeted: frozenset[i
     return projects
 
 
+def _nothing_new(session: Session, projects: list[Project], versions: list[AssetVersion]) -> None:
+    """Refuse target projects that already have a status row for every one of these versions (another
+    deployment planned them): the deployment would name them and give them nothing."""
+    have = set(session.exec(select(ProjectDeployment.project_id, ProjectDeployment.asset_version_id).where(
+        ProjectDeployment.project_id.in_([p.id for p in projects]),
+        ProjectDeployment.asset_version_id.in_([v.id for v in versions]))).all())
+    covered = sorted(p.code for p in projects if all((p.id, v.id) in have for v in versions))
+    if covered:
+        raise ValidationError({"project_ids": f"{', '.join(covered)} already {'has' if len(covered) == 1 else 'have'} "
+                                              "a status row for each of these versions (another deployment): "
+                                              "leave them out."})
+
+
 def _check_plan(session: Session, data: DeploymentFields) -> None:
     if data.plan_id is not None and session.get(ActionPlan, data.plan_id) is None:
         raise ValidationError({"plan_id": "Choose an action plan from the list."})
@@ -66,6 +79,7 @@ def create_deployment(session: Session, *, data: DeploymentInput, by: User) -> D
     authorize(by, "deployment.create")
     versions, projects = _versions(session, data), _projects(session, data)
     _check_plan(session, data)
+    _nothing_new(session, projects, versions)
     deployment = Deployment(title=data.title, approach=data.approach, training_required=data.training_required,
                             training_material=data.training_material, support_material=data.support_material,
                             target_date=data.target_date, plan_id=data.plan_id, override_reason=data.override_reason,
@@ -137,6 +151,7 @@ def update_deployment(session: Session, *, deployment: Deployment, data: Deploym
         if started:
             raise ValidationError({"project_ids": f"Work has started on {', '.join(started)}: their status rows "
                                                   "stay (mark them not applicable if the deployment is off there)."})
+        _nothing_new(session, [p for p in projects if p.id not in targeted], deployment.asset_versions)
         check_gate(session, versions=deployment.asset_versions, override_reason=data.override_reason)
         before = deployment.target_date
         edit.fields(data.model_dump(include=set(FIELDS)),
