@@ -20,7 +20,7 @@ from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush, get_or_not_found, utcnow
+from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
 from tracker.history.service import record_create
@@ -156,3 +156,42 @@ def progress(session: Session, *, plan_ids: list[int], today: date | None = None
     for plan_id, total, n_done, overdue, on_time in rows:
         result[plan_id] = Progress(total, int(n_done or 0), int(overdue or 0), int(on_time or 0))
     return result
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    """The organization's commitments list: by plan, owner, status; still owed, overdue, or waiting for an answer."""
+    plan_id: int | None = None
+    owner_id: int | None = None
+    status: CommitmentStatus | None = None
+    open_only: bool = False  # agreed and not finished: the work is still owed
+    overdue_only: bool = False
+    awaiting_only: bool = False  # terms waiting for an answer
+    sort: str = "due"  # a key of SORTS, "-" before it for descending
+
+
+SORTS = {"due": (Commitment.due_date,), "description": (Commitment.description,), "plan": (ActionPlan.title,),
+         "owner": (User.name,), "status": (Commitment.status,)}
+
+
+def list_commitments(session: Session, *, where: CommitmentFilter, page: int, size: int) -> Page:
+    """Commitments across plans and steering reviews, in the order asked (then by id), with what the list shows
+    loaded: a fixed number of queries whatever the page."""
+    columns = SORTS.get(where.sort.removeprefix("-"), SORTS["due"])
+    order = [column.desc() if where.sort.startswith("-") else column for column in columns]
+    statement = (select(Commitment).join(User, User.id == Commitment.owner_id)
+                 .outerjoin(ActionPlan, ActionPlan.id == Commitment.plan_id)
+                 .options(selectinload(Commitment.owner), selectinload(Commitment.plan),
+                          selectinload(Commitment.meeting))
+                 .order_by(*order, Commitment.id))
+    for column, value in ((Commitment.plan_id, where.plan_id), (Commitment.owner_id, where.owner_id),
+                          (Commitment.status, where.status)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if where.open_only:
+        statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
+    if where.overdue_only:
+        statement = statement.where(overdue_clause(Commitment, utcnow().date()))
+    if where.awaiting_only:
+        statement = statement.where(Commitment.awaiting.is_not(None))
+    return paginate(session, statement, page=page, size=size)

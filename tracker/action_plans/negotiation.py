@@ -79,13 +79,17 @@ def propose(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: Us
     return commitment
 
 
-def awaiting_answer(session: Session, *, user: User) -> list[Commitment]:
-    """The commitments whose pending terms wait for this person: offered to them, or on plans they own."""
-    return list(session.exec(select(Commitment).join(ActionPlan, ActionPlan.id == Commitment.plan_id).where(
-        sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
-               sa.and_(Commitment.awaiting == Party.PLAN, ActionPlan.owner_id == user.id)))
-        .options(selectinload(Commitment.plan), selectinload(Commitment.owner))
-        .order_by(Commitment.due_date, Commitment.id)).all())
+def awaiting_answer(session: Session, *, user: User, count: bool = False) -> list[Commitment] | int:
+    """The commitments whose pending terms wait for this person: offered to them, or on plans they own (or how
+    many, for the home page)."""
+    waiting = (sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
+                      sa.and_(Commitment.awaiting == Party.PLAN, ActionPlan.owner_id == user.id)))
+    if count:
+        return session.exec(select(sa.func.count()).select_from(Commitment)
+                            .join(ActionPlan, ActionPlan.id == Commitment.plan_id).where(waiting)).one()
+    return list(session.exec(select(Commitment).join(ActionPlan, ActionPlan.id == Commitment.plan_id).where(waiting)
+                             .options(selectinload(Commitment.plan), selectinload(Commitment.owner))
+                             .order_by(Commitment.due_date, Commitment.id)).all())
 
 
 def get_negotiated(session: Session, *, commitment_id: int) -> Commitment:

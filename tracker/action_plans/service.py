@@ -34,6 +34,11 @@ class PlanFilter:
     member_id: int | None = None
 
 
+def plan_options(session: Session) -> list:
+    """Every plan (id and title), by title: the options of a plan filter."""
+    return list(session.exec(select(ActionPlan.id, ActionPlan.title).order_by(ActionPlan.title)).all())
+
+
 def list_plans(session: Session, *, where: PlanFilter, page: int, size: int) -> Page:
     """A page of plans, newest first."""
     statement = select(ActionPlan).options(*LOADED).order_by(ActionPlan.id.desc())

@@ -1,6 +1,6 @@
 """The work under a plan: commitments (and each person's own), issues, joint reviews."""
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -16,6 +16,7 @@ from tracker.action_plans.forms import (
     LinkInput,
     TermsInput,
 )
+from tracker.action_plans.models import CommitmentStatus
 from tracker.action_plans.views import plan_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.policy import authorize, can, requires
@@ -30,12 +31,35 @@ from tracker.web import (
     go_to,
     in_place_or_go_to,
     page_or_fragment,
+    query_enum,
+    query_id,
+    query_page,
+    query_sort,
     section_forms,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("plan_work", __name__)  # a plan's commitments, issues and joint reviews; everyone's own commitments
+
+
+@bp.get("/commitments/")
+@requires("read")
+def commitment_list():
+    """Every commitment in the organization, filtered, sorted and paged; the filters in the URL."""
+    session = get_session()
+    where = commitments.CommitmentFilter(
+        plan_id=query_id("plan"), owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
+        status=query_enum(CommitmentStatus, "status"), open_only=bool(request.args.get("open")),
+        overdue_only=bool(request.args.get("overdue")), awaiting_only=bool(request.args.get("awaiting")),
+        sort=query_sort(commitments.SORTS, "due"))
+    page = commitments.list_commitments(session, where=where, page=query_page(),
+                                        size=int(current_app.config["PAGE_SIZE"]))
+    args = {name: request.args[name] for name in ("plan", "owner", "mine", "status", "open", "overdue", "awaiting",
+                                                  "sort") if request.args.get(name)}
+    return page_or_fragment("plans/commitments.html", "plans/_commitment_list.html", page=page, where=where, args=args,
+                            statuses=list(CommitmentStatus), plans=service.plan_options(session),
+                            people=people_choices(session))
 
 
 @bp.get("/commitments/mine")
