@@ -1,5 +1,7 @@
 """Plan issues, tracked to closure: raised by the team, owned by someone, resolved with a resolution."""
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -9,7 +11,7 @@ from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import ISSUE_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush, get_or_not_found
+from tracker.db import Page, commit, flush, get_or_not_found, paginate
 from tracker.editing import editing
 from tracker.history.service import record_create
 from tracker.validation import chosen_person
@@ -79,3 +81,37 @@ def of_plan(session: Session, *, plan_id: int) -> list[PlanIssue]:
     return list(session.exec(select(PlanIssue).where(PlanIssue.plan_id == plan_id)
                              .options(selectinload(PlanIssue.owner), selectinload(PlanIssue.raised_by))
                              .order_by(PlanIssue.id)).all())
+
+
+@dataclass(frozen=True)
+class IssueFilter:
+    """The organization's plan issues: by plan, owner, status, or still open."""
+    plan_id: int | None = None
+    owner_id: int | None = None
+    status: IssueStatus | None = None
+    open_only: bool = False  # open or in progress
+    sort: str = "-raised"  # a key of SORTS, "-" before it for descending
+
+
+SORTS = {"raised": (PlanIssue.created_at,), "title": (PlanIssue.title,), "plan": (ActionPlan.title,),
+         "owner": (User.name,), "status": (PlanIssue.status,)}
+STILL_OPEN = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
+
+
+def list_issues(session: Session, *, where: IssueFilter, page: int, size: int) -> Page:
+    """Issues across plans, in the order asked (then by id), with what the list shows loaded."""
+    columns = SORTS.get(where.sort.removeprefix("-"), SORTS["raised"])
+    descending = where.sort.startswith("-")
+    statement = (select(PlanIssue).join(User, User.id == PlanIssue.owner_id)
+                 .join(ActionPlan, ActionPlan.id == PlanIssue.plan_id)
+                 .options(selectinload(PlanIssue.owner), selectinload(PlanIssue.raised_by),
+                          selectinload(PlanIssue.plan))
+                 .order_by(*[column.desc() if descending else column for column in columns],
+                           PlanIssue.id.desc() if descending else PlanIssue.id))
+    for column, value in ((PlanIssue.plan_id, where.plan_id), (PlanIssue.owner_id, where.owner_id),
+                          (PlanIssue.status, where.status)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if where.open_only:
+        statement = statement.where(PlanIssue.status.in_(STILL_OPEN))
+    return paginate(session, statement, page=page, size=size)

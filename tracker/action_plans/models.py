@@ -225,6 +225,7 @@ class PlanIssue(SQLModel, table=True):
 
     raised_by: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PlanIssue.raised_by_id"})
     owner: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PlanIssue.owner_id"})
+    plan: ActionPlan = Relationship()
 
     __mapper_args__ = versioned(_issue_version)
 

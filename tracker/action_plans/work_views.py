@@ -16,7 +16,7 @@ from tracker.action_plans.forms import (
     LinkInput,
     TermsInput,
 )
-from tracker.action_plans.models import CommitmentStatus
+from tracker.action_plans.models import CommitmentStatus, IssueStatus
 from tracker.action_plans.views import plan_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.policy import authorize, can, requires
@@ -59,6 +59,23 @@ def commitment_list():
                                                   "sort") if request.args.get(name)}
     return page_or_fragment("plans/commitments.html", "plans/_commitment_list.html", page=page, where=where, args=args,
                             statuses=list(CommitmentStatus), plans=service.plan_options(session),
+                            people=people_choices(session))
+
+
+@bp.get("/issues/")
+@requires("read")
+def issue_list():
+    """Every plan issue in the organization, filtered, sorted and paged; the filters in the URL."""
+    session = get_session()
+    where = issues.IssueFilter(
+        plan_id=query_id("plan"), owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
+        status=query_enum(IssueStatus, "status"), open_only=bool(request.args.get("open")),
+        sort=query_sort(issues.SORTS, "-raised"))
+    page = issues.list_issues(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    args = {name: request.args[name] for name in ("plan", "owner", "mine", "status", "open", "sort")
+            if request.args.get(name)}
+    return page_or_fragment("plans/issues.html", "plans/_issue_list.html", page=page, where=where, args=args,
+                            statuses=list(IssueStatus), plans=service.plan_options(session),
                             people=people_choices(session))
 
 
