@@ -261,18 +261,35 @@ class NoncomplianceFilter:
     status: NoncomplianceStatus | None = None
     open_only: bool = False  # open or in progress: the work is still owed
     overdue_only: bool = False
+    project_id: int | None = None  # the audited project's
+    asset_id: int | None = None  # found against a version of this asset
+    audit_id: int | None = None
+    sort: str = "due"  # a key of NONCOMPLIANCE_SORTS, "-" before it for descending
+
+
+NONCOMPLIANCE_SORTS = {"due": (Noncompliance.due_date,), "description": (Noncompliance.description,),
+                       "audit": (Project.code, ComplianceAudit.audit_date), "owner": (User.name,),
+                       "status": (Noncompliance.status,)}
 
 
 def list_noncompliances(session: Session, *, where: NoncomplianceFilter, page: int, size: int) -> Page:
-    """Noncompliances across audits, soonest due first, with what the list shows loaded."""
-    statement = select(Noncompliance).options(
+    """Noncompliances across audits, in the order asked (soonest due first by default), with what the list shows
+    loaded."""
+    columns = NONCOMPLIANCE_SORTS.get(where.sort.removeprefix("-"), NONCOMPLIANCE_SORTS["due"])
+    descending = where.sort.startswith("-")
+    statement = select(Noncompliance).join(User, User.id == Noncompliance.owner_id).join(
+        ComplianceAudit, ComplianceAudit.id == Noncompliance.audit_id).join(
+        Project, Project.id == ComplianceAudit.project_id).options(
         selectinload(Noncompliance.owner), selectinload(Noncompliance.audit).selectinload(ComplianceAudit.project),
         selectinload(Noncompliance.asset_version).selectinload(AssetVersion.asset)
-    ).order_by(Noncompliance.due_date, Noncompliance.id)
-    if where.owner_id is not None:
-        statement = statement.where(Noncompliance.owner_id == where.owner_id)
-    if where.status is not None:
-        statement = statement.where(Noncompliance.status == where.status)
+    ).order_by(*[column.desc() if descending else column for column in columns], Noncompliance.id)
+    for column, value in ((Noncompliance.owner_id, where.owner_id), (Noncompliance.status, where.status),
+                          (ComplianceAudit.project_id, where.project_id), (Noncompliance.audit_id, where.audit_id)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if where.asset_id is not None:
+        statement = statement.where(Noncompliance.asset_version_id.in_(
+            select(AssetVersion.id).where(AssetVersion.asset_id == where.asset_id)))
     if where.open_only:
         statement = statement.where(Noncompliance.status.in_(DUE[Noncompliance][1]))
     if where.overdue_only:

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from tracker.assets.service import asset_choices
 from tracker.auth.policy import PUBLIC, can, requires
 from tracker.auth.service import people_choices
 from tracker.compliance import service
@@ -27,7 +28,9 @@ from tracker.web import (
     form_values,
     page_or_fragment,
     query_enum,
+    query_id,
     query_page,
+    query_sort,
     section_forms,
     write_in_place,
 )
@@ -55,19 +58,24 @@ def index():
 @bp.get("/noncompliances")
 @requires("read")
 def noncompliance_list():
+    session = get_session()
     where = service.NoncomplianceFilter(
-        owner_id=current_user.id if request.args.get("mine") else None,
+        owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
         status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
-        overdue_only=bool(request.args.get("overdue")))
-    page = service.list_noncompliances(get_session(), where=where, page=query_page(),
+        overdue_only=bool(request.args.get("overdue")), project_id=query_id("project"), asset_id=query_id("asset"),
+        audit_id=query_id("audit"), sort=query_sort(service.NONCOMPLIANCE_SORTS, "due"))
+    page = service.list_noncompliances(session, where=where, page=query_page(),
                                        size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("compliance/noncompliances.html", "compliance/_noncompliances.html", page=page, where=where,
-                            statuses=list(NoncomplianceStatus), args=_noncompliance_args())
+                            statuses=list(NoncomplianceStatus), args=_noncompliance_args(),
+                            projects=project_choices(session), assets=asset_choices(session),
+                            people=people_choices(session))
 
 
 def _noncompliance_args() -> dict:
-    """The list's filters as they are in the URL, for its pagination links."""
-    return {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
+    """The list's filters as they are in the URL, for its pagination and sorting links."""
+    return {name: request.args[name] for name in ("mine", "owner", "status", "open", "overdue", "project", "asset",
+                                                  "audit", "sort") if request.args.get(name)}
 
 
 def _options(audit) -> dict:
