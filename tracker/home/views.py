@@ -7,7 +7,8 @@ from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
 
 from tracker.auth.policy import PUBLIC, requires
-from tracker.db import database_health, get_session
+from tracker.db import database_health, get_session, utcnow
+from tracker.home import my_work as work
 from tracker.home import service
 
 bp = Blueprint("home", __name__)
@@ -20,6 +21,14 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 def index():
     summary = service.summary(get_session(), user=current_user)
     return render_template("home/index.html", summary=summary)
+
+
+@bp.get("/my-work")
+@requires("read")
+def my_work():
+    """Everything the signed-in person owns or must answer, in one place."""
+    return render_template("home/my_work.html", kinds=work.my_work(get_session(), user=current_user,
+                                                                   today=utcnow().date()))
 
 
 @bp.get("/healthz")

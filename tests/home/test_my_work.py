@@ -1,0 +1,70 @@
+"""Issue 12 part 4: My work puts everything a person owns or must answer in one place — terms waiting for their
+answer, commitments, issues and noncompliances still owed; what their role reviews (tailoring, lessons, plans in
+review); the assets they own due for review; a lead's deployment rows — each with its first few, how many, and
+the list that shows them all; a fixed number of statements."""
+
+import re
+from datetime import UTC, date, datetime
+
+from tracker.action_plans.models import CommitmentStatus, IssueStatus, Party, PlanStatus
+from tracker.auth.roles import Role
+from tracker.db import clock_at
+from tracker.lessons.models import LessonStatus
+
+
+def sections(html: str) -> dict[str, int]:
+    """Each section's heading and the count beside it."""
+    return {label: int(n) for label, n in re.findall(r'<h2 id="work-[\w-]+-title">([^<]+) <span class="muted">\((\d+)\)',
+                                                      html)}
+
+
+def test_a_member_sees_what_they_own_and_must_answer(client, login, db, make_user, make_plan, make_commitment,
+                                                     make_issue, make_audit, make_project):
+    mia = make_user(Role.MEMBER, name="Mia")
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Peer reviews", team=[mia])
+    make_commitment(plan, owner=mia, description="Checklist", due_date=date(2026, 3, 1))
+    make_commitment(plan, owner=mia, description="Done already", status=CommitmentStatus.DONE)
+    make_commitment(plan, owner=mia, description="Pilot it", status=CommitmentStatus.PROPOSED, awaiting=Party.OWNER)
+    make_issue(plan, owner=mia, title="Tool licence")
+    make_issue(plan, owner=mia, title="Closed one", status=IssueStatus.CLOSED)
+    make_audit(make_project(code="PAY"), noncompliance_owner=mia)
+    login(mia)
+    with clock_at(datetime(2026, 4, 1, 12, tzinfo=UTC)):
+        page = client.get("/my-work").get_data(as_text=True)
+    assert sections(page) == {"Commitment terms waiting for your answer": 1, "Your commitments still owed": 1,
+                              "Plan issues you own, still open": 1, "Noncompliances you own, still open": 1}
+    work = page.split('id="work-commitments"', 1)[1]
+    assert "Checklist" in work.split("</section>")[0] and "Overdue" in work.split("</section>")[0]
+    assert 'href="/commitments/?mine=1&amp;open=1"' in page
+
+
+def test_the_process_group_sees_what_it_reviews_and_a_quiet_day_says_so(client, login, make_user, make_lesson,
+                                                                        make_tailoring, make_project, make_released,
+                                                                        make_plan):
+    pg = make_user(Role.PROCESS_GROUP)
+    login(pg)
+    assert "Nothing waits for you" in client.get("/my-work").get_data(as_text=True)
+    for n in range(7):
+        make_lesson(title=f"Lesson {n}", status=LessonStatus.NEW)
+    make_tailoring(make_project(), make_released())
+    make_plan(PlanStatus.IN_REVIEW, title="Estimation")
+    page = client.get("/my-work").get_data(as_text=True)
+    assert sections(page) == {"Tailoring records to review": 1, "Lessons to review": 7,
+                              "Action plans in review you have not reviewed": 1}
+    assert page.split('id="work-lessons"', 1)[1].split("</section>")[0].count("<li>") == 5  # the first five
+    assert "All 7" in page
+
+
+def test_my_work_reads_a_fixed_number_of_statements(client, login, make_user, make_plan, make_commitment,
+                                                    query_counter):
+    mia = make_user(Role.MEMBER)
+    login(mia)
+
+    def statements_for(more: int) -> int:
+        for _ in range(more):
+            make_commitment(make_plan(PlanStatus.IN_PROGRESS), owner=mia)
+        query_counter.clear()
+        assert client.get("/my-work").status_code == 200
+        return len(query_counter)
+
+    assert statements_for(2) == statements_for(12)
