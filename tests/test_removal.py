@@ -161,3 +161,10 @@ def test_a_review_action_item_removed_leaves_a_line_on_the_review_and_its_plan(c
     assert line in events(db, "review_meeting", meeting_id) and line in events(db, "action_plan", plan_id)
     assert "Removed the commitment «Report on the pilots»." in client.get(f"/reviews/{meeting_id}").get_data(
         as_text=True)
+
+
+def test_an_audit_a_lesson_was_learned_from_stays(client, db, pg, make_project, make_audit, make_lesson):
+    audit = make_audit(make_project(code="PAY"))
+    make_lesson(title="Audit early", audit_id=audit.id)
+    refused = client.post(f"/remove/audit/{audit.id}", data={"version": "1"})
+    assert refused.status_code == 409 and "Lessons were learned from it: «Audit early»." in refused.get_data(as_text=True)

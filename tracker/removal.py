@@ -59,6 +59,14 @@ def _raised_from(session: Session, record: SQLModel) -> list[str]:
     return [f"Proposal #{proposal_id} was raised from it." for proposal_id in ids]
 
 
+def _lessons_from(field: str) -> Callable[[Session, SQLModel], list[str]]:
+    """Lessons that name the record as what they were learned from (`field` of Lesson)."""
+    def blockers(session: Session, record: SQLModel) -> list[str]:
+        titles = session.exec(select(Lesson.title).where(getattr(Lesson, field) == record.id)).all()
+        return [f"Lessons were learned from it: {', '.join(f'«{t}»' for t in titles)}."] if titles else []
+    return blockers
+
+
 def _followups(session: Session, review: JointReview) -> list[str]:
     named = session.exec(select(Commitment.description).where(Commitment.joint_review_id == review.id)).all()
     return [f"Its follow-up commitments would lose the review they came from: {', '.join(f'«{d}»' for d in named)}."
@@ -127,13 +135,15 @@ REMOVABLE: dict[str, Removable] = {
                               lambda r: url_for("plans.detail", plan_id=r.plan_id, _anchor="joint-title"),
                               blockers=_followups, parents=_plan_of),
     "deployment": Removable(Deployment, "deployment", lambda d: d.title, lambda d: url_for("deployments.index"),
-                            blockers=_started_rows, parts=_rows, after=_recount_projects,
+                            blockers=lambda session, d: _started_rows(session, d) + _lessons_from("deployment_id")(
+                                session, d), parts=_rows, after=_recount_projects,
                             part_label=lambda row: f"the status row of {row.project.code} for "
                                                    f"{row.asset_version.name} (not started)",
                             parents=_plan_and_projects),
     "audit": Removable(ComplianceAudit, "compliance audit",
                        lambda a: f"of {a.project.code} on {a.audit_date}", lambda a: url_for("compliance.index"),
-                       blockers=_findings, parts=_results,
+                       blockers=lambda session, a: _findings(session, a) + _lessons_from("audit_id")(session, a),
+                       parts=_results,
                        part_label=lambda result: f"its result for {result.asset_version.name}", parents=_project_of),
     "noncompliance": Removable(Noncompliance, "noncompliance", lambda n: n.description,
                                lambda n: url_for("compliance.detail", audit_id=n.audit_id, _anchor="noncompliances"),

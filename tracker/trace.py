@@ -57,9 +57,12 @@ def of_proposal(session: Session, proposal: Proposal) -> Trace:
 
 
 def of_plan(session: Session, plan: ActionPlan) -> Trace:
-    """The pilots a plan ran and the asset versions they trialled (its proposals are on the plan)."""
+    """The pilots a plan ran, the asset versions they trialled and the deployments made under it (its proposals
+    are on the plan)."""
     pilots = _pilots_of(session, [plan.id])
-    return Trace(pilots=pilots, versions=_versions_of(pilots))
+    deployments = list(session.exec(select(Deployment).where(Deployment.plan_id == plan.id)
+                                    .order_by(Deployment.id)).all())
+    return Trace(pilots=pilots, versions=_versions_of(pilots), deployments=deployments)
 
 
 def of_asset(session: Session, asset: ProcessAsset) -> Trace:

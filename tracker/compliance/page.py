@@ -13,6 +13,8 @@ from tracker.auth.service import people_choices
 from tracker.compliance import service
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.history.service import HistoryEntry, history
+from tracker.lessons.models import Lesson
+from tracker.lessons.service import drawn_from
 from tracker.proposals.models import Proposal, SourceEntity
 from tracker.proposals.sources import proposals_from
 from tracker.tailoring.models import TailoringRecord
@@ -29,6 +31,7 @@ class AuditPage:
     people: list[User]
     history: list[HistoryEntry]
     noncompliance_history: list[HistoryEntry]  # each entry names its noncompliance
+    lessons: list[Lesson]  # learned from the audit
 
 
 def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
@@ -43,4 +46,5 @@ def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
         people=people_choices(session),
         history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
         noncompliance_history=history(session, entity="noncompliance", entity_ids=[item.id for item in noncompliances]),
+        lessons=drawn_from(session, field="audit_id", record_id=audit.id),
     )

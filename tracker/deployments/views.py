@@ -25,6 +25,7 @@ from tracker.deployments.models import RowStatus
 from tracker.deployments.workflow import row_moves_for
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import history
+from tracker.lessons.service import drawn_from
 from tracker.pilots.service import plan_choices
 from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import get_project, project_choices
@@ -62,7 +63,8 @@ def detail(deployment_id: int):
     deployment = service.get_deployment(session, deployment_id=deployment_id)
     return page_or_fragment("deployments/detail.html", "deployments/detail.html", deployment=deployment,
                             rows=service.rows_of(session, deployment_id=deployment.id), row_moves=row_moves_for(current_user),
-                            history=history(session, entity="deployment", entity_ids=[deployment.id]))
+                            history=history(session, entity="deployment", entity_ids=[deployment.id]),
+                            drawn=drawn_from(session, field="deployment_id", record_id=deployment.id))
 
 
 def _options(deployment) -> dict:

@@ -13,6 +13,9 @@ class LessonInput(FormModel):
     project_id: Id | None = None
     area_id: Id | None = None
     asset_id: Id | None = None
+    pilot_id: Id | None = None  # what it was learned from (offered when the lesson is logged from it)
+    deployment_id: Id | None = None
+    audit_id: Id | None = None
     context: text(4000, required=False) = ""
     what_happened: text(4000)
     recommendation: text(4000, required=False) = ""

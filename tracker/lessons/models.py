@@ -6,8 +6,11 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
+from tracker.compliance.models import ComplianceAudit
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
+from tracker.deployments.models import Deployment
 from tracker.enums import Labelled
+from tracker.pilots.models import Pilot
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
 from tracker.proposals.models import Proposal
@@ -35,6 +38,10 @@ class Lesson(SQLModel, table=True):
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     area_id: int | None = Field(default=None, foreign_key="process_area.id", index=True)
     asset_id: int | None = Field(default=None, foreign_key="process_asset.id", index=True)
+    # what it was learned from, when the tracker has it: a pilot, a deployment, a compliance audit
+    pilot_id: int | None = Field(default=None, foreign_key="pilot.id", index=True)
+    deployment_id: int | None = Field(default=None, foreign_key="deployment.id", index=True)
+    audit_id: int | None = Field(default=None, foreign_key="compliance_audit.id", index=True)
     context: str = Field(default="", max_length=4000)
     what_happened: str = Field(max_length=4000)
     recommendation: str = Field(default="", max_length=4000)
@@ -53,6 +60,9 @@ class Lesson(SQLModel, table=True):
     incorporated_version: AssetVersion | None = Relationship()
     proposal: Proposal | None = Relationship()
     author: User = Relationship()
+    pilot: Pilot | None = Relationship()
+    deployment: Deployment | None = Relationship()
+    audit: ComplianceAudit | None = Relationship()
 
     __mapper_args__ = versioned(_version)
 

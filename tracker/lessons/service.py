@@ -9,13 +9,16 @@ from sqlmodel import Session, func, or_, select
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
+from tracker.compliance.models import ComplianceAudit
 from tracker.db import Page, commit, flush, get_or_not_found, paginate
+from tracker.deployments.models import Deployment
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import bump_version, record_create, record_values
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
+from tracker.pilots.models import Pilot
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
@@ -34,7 +37,10 @@ def _check_links(session: Session, data: LessonInput) -> dict[str, str]:
     for field, model, value, name in (
             ("project_id", Project, data.project_id, lambda p: p.code),
             ("area_id", ProcessArea, data.area_id, lambda a: a.code),
-            ("asset_id", ProcessAsset, data.asset_id, lambda a: a.title)):
+            ("asset_id", ProcessAsset, data.asset_id, lambda a: a.title),
+            ("pilot_id", Pilot, data.pilot_id, lambda p: p.title),
+            ("deployment_id", Deployment, data.deployment_id, lambda d: d.title),
+            ("audit_id", ComplianceAudit, data.audit_id, lambda a: f"audit of {a.project.code} on {a.audit_date}")):
         record = session.get(model, value) if value is not None else None
         if value is not None and record is None:
             raise ValidationError({field: "Choose from the list."})
@@ -42,7 +48,9 @@ def _check_links(session: Session, data: LessonInput) -> dict[str, str]:
     return names
 
 
-FIELDS = ("title", "project_id", "area_id", "asset_id", "context", "what_happened", "recommendation", "polarity")
+FIELDS = ("title", "project_id", "area_id", "asset_id", "pilot_id", "deployment_id", "audit_id", "context",
+          "what_happened", "recommendation", "polarity")
+LINKED = ("project_id", "area_id", "asset_id", "pilot_id", "deployment_id", "audit_id")  # named in the history
 
 
 def log(session: Session, *, data: LessonInput, by: User) -> Lesson:
@@ -52,8 +60,7 @@ def log(session: Session, *, data: LessonInput, by: User) -> Lesson:
     lesson = Lesson(**data.model_dump(include=set(FIELDS)), author_id=by.id)
     session.add(lesson)
     flush(session)
-    record_create(session, lesson, by=by, fields=data.model_dump(include=set(FIELDS) - {"project_id", "area_id",
-                                                                                       "asset_id"}) | names)
+    record_create(session, lesson, by=by, fields=data.model_dump(include=set(FIELDS) - set(LINKED)) | names)
     commit(session)
     return lesson
 
@@ -72,7 +79,10 @@ def update_lesson(session: Session, *, lesson: Lesson, data: LessonInput, by: Us
         edit.fields(data.model_dump(include=set(FIELDS)), shown={
             "project_id": lambda pid: session.get(Project, pid).code,
             "area_id": lambda aid: session.get(ProcessArea, aid).code,
-            "asset_id": lambda aid: session.get(ProcessAsset, aid).title})
+            "asset_id": lambda aid: session.get(ProcessAsset, aid).title,
+            "pilot_id": lambda pid: session.get(Pilot, pid).title,
+            "deployment_id": lambda did: session.get(Deployment, did).title,
+            "audit_id": lambda aid: f"audit #{aid}"})
     return lesson
 
 
@@ -102,7 +112,32 @@ def library(session: Session, *, where: LessonFilter, page: int, size: int) -> P
 
 
 def get_lesson(session: Session, *, lesson_id: int) -> Lesson:
-    return get_or_not_found(session, Lesson, lesson_id, *LOADED, missing="No such lesson.")
+    return get_or_not_found(session, Lesson, lesson_id, *LOADED, selectinload(Lesson.pilot),
+                            selectinload(Lesson.deployment),
+                            selectinload(Lesson.audit).selectinload(ComplianceAudit.project), missing="No such lesson.")
+
+
+ORIGINS = {"pilot_id": (Pilot, lambda p: f"the pilot {p.title}"),
+           "deployment_id": (Deployment, lambda d: f"the deployment {d.title}"),
+           "audit_id": (ComplianceAudit, lambda a: f"the audit of {a.project.code} on {a.audit_date}")}
+
+
+def origin_options(session: Session, *, chosen: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """For each origin a lesson names (or is being logged from: `chosen`, field -> id as typed), that record as
+    the one option of its field (a form offers to keep it or leave it out, never a list of every audit)."""
+    options = {}
+    for field, raw in chosen.items():
+        model, name = ORIGINS[field]
+        record = session.get(model, int(raw)) if raw and raw.isascii() and raw.isdigit() and int(raw) < 2**31 else None
+        if record is not None:
+            options[field] = [(str(record.id), name(record))]
+    return options
+
+
+def drawn_from(session: Session, *, field: str, record_id: int) -> list[Lesson]:
+    """The lessons learned from this pilot, deployment or audit (`field` names which), newest first."""
+    return list(session.exec(select(Lesson).where(getattr(Lesson, field) == record_id)
+                             .order_by(Lesson.id.desc())).all())
 
 
 def move_lesson(session: Session, *, lesson: Lesson, data: LessonMoveInput, by: User) -> Lesson:

@@ -48,10 +48,15 @@ def index():
                             areas=list_areas(session), assets=asset_choices(session))
 
 
-def _options(_record) -> dict:
+ORIGIN_ARGS = {"pilot_id": "pilot", "deployment_id": "deployment", "audit_id": "audit"}  # ?pilot=… on a new lesson
+
+
+def _options(record) -> dict:
     session = get_session()
+    chosen = {field: request.form.get(field) or request.args.get(arg, "")
+              or str(getattr(record, field, None) or "") for field, arg in ORIGIN_ARGS.items()}
     return {"projects": _projects(), "areas": list_areas(session), "assets": asset_choices(session),
-            "polarities": list(Polarity)}
+            "polarities": list(Polarity), "origins": service.origin_options(session, chosen=chosen)}
 
 
 def _values(lesson: Lesson) -> MultiDict:
@@ -68,7 +73,8 @@ FORM = RecordForm(LessonInput, "lessons/form.html", "lessons/_form.html", "lesso
 @requires("lesson.log")
 def new():
     return FORM.show(values=MultiDict({"project_id": request.args.get("project", ""),
-                                       "asset_id": request.args.get("asset", "")}))
+                                       "asset_id": request.args.get("asset", ""),
+                                       **{field: request.args.get(arg, "") for field, arg in ORIGIN_ARGS.items()}}))
 
 
 @bp.post("/lessons/")

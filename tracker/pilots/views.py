@@ -8,6 +8,7 @@ from tracker.assets.service import version_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.history.service import history
+from tracker.lessons.service import drawn_from
 from tracker.pilots import service
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
@@ -45,7 +46,8 @@ def _detail(pilot: Pilot, *, move: dict | None = None):
         moves=allowed_moves(PILOT_TRANSITIONS, pilot.status, current_user.role), decisions=list(PilotDecision),
         move_values=(move or {}).get("values", MultiDict()), move_errors=(move or {}).get("errors", {}),
         history=history(session, entity="pilot", entity_ids=[pilot.id]),
-        decided_in=decided_in(session, entity="pilot", entity_id=pilot.id))
+        decided_in=decided_in(session, entity="pilot", entity_id=pilot.id),
+        drawn=drawn_from(session, field="pilot_id", record_id=pilot.id))
 
 
 @bp.get("/new")
