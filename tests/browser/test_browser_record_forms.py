@@ -66,7 +66,8 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "lesson": make_lesson(project_id=project.id).id,
             "noncompliance": _noncompliance(db, make_audit(project, noncompliance_owner=sepg)),
             "commitment": make_commitment(plan).id, "issue": make_issue(plan).id, "joint_review": _reviewed(db, plan, sepg),
-            "deployment": make_deployment([project], [released]).id, "audit": make_audit(project).id,
+            # of another asset: planning a deployment of the first asset to PAY must still give it a row
+            "deployment": make_deployment([project], [make_released(title="Configuration audit checklist")]).id, "audit": make_audit(project).id,
             "tailoring": make_tailoring(project, released).id}
 
 
