@@ -190,7 +190,8 @@ def _nc_options(item) -> dict:
     versions = service.scope(session, project_id=item.audit.project_id)  # what the audit could find it in
     if item.asset_version is not None and item.asset_version not in versions:
         versions.append(item.asset_version)  # recorded against a version no longer in scope: still offered
-    return {"people": people_choices(session), "version_options": [(str(v.id), v.name) for v in versions]}
+    return {"people": people_choices(session), "version_options": [(str(v.id), v.name) for v in versions],
+            "history": history(session, entity="noncompliance", entity_ids=[item.id])}
 
 
 NC_FORM = RecordForm(NoncomplianceInput, "compliance/noncompliance_form.html", "compliance/_noncompliance_form.html",

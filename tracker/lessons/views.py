@@ -56,7 +56,8 @@ def _options(record) -> dict:
     chosen = {field: request.form.get(field) or request.args.get(arg, "")
               or str(getattr(record, field, None) or "") for field, arg in ORIGIN_ARGS.items()}
     return {"projects": _projects(), "areas": list_areas(session), "assets": asset_choices(session),
-            "polarities": list(Polarity), "origins": service.origin_options(session, chosen=chosen)}
+            "polarities": list(Polarity), "origins": service.origin_options(session, chosen=chosen),
+            "history": history(session, entity="lesson", entity_ids=[record.id]) if record else []}
 
 
 def _values(lesson: Lesson) -> MultiDict:
