@@ -57,3 +57,15 @@ def test_the_list_reads_a_fixed_number_of_statements(client, login, make_user, m
         return len(query_counter)
 
     assert statements_for(2) == statements_for(18)
+
+
+def test_the_overdue_tile_leads_to_exactly_what_it_counts(client, login, make_user, make_plan, make_commitment):
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    for due in (date(2026, 3, 1), date(2026, 3, 2), date(2026, 12, 1)):  # two overdue on 1 April, one not
+        make_commitment(plan, due_date=due)
+    login(make_user(Role.STEERING))
+    with clock_at(datetime(2026, 4, 1, 12, tzinfo=UTC)):
+        overview = client.get("/dashboards/").get_data(as_text=True)
+        href, shown = re.search(r'<dt>Overdue commitments</dt><dd><a href="([^"]+)">(\d+)</a>', overview).groups()
+        listed = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    assert (shown, len(rows(listed))) == ("2", 2) and "2 commitments" in listed
