@@ -14,6 +14,13 @@ from tracker.auth.roles import Role
 from tracker.db import clock_at
 
 
+@pytest.fixture(autouse=True)
+def in_may_2026():
+    """The stories below are told on 1 May 2026: the dates they offer are to come (a date past is refused)."""
+    with clock_at(datetime(2026, 5, 1, 12, tzinfo=UTC)):
+        yield
+
+
 @pytest.fixture
 def people(make_user):
     return {"sam": make_user(Role.PROCESS_GROUP, name="Sam Process"), "olga": make_user(Role.PROCESS_GROUP, name="Olga Owner"),
@@ -157,3 +164,52 @@ def test_a_commitment_shows_when_what_it_waits_for_on_another_plan_is_late(clien
     assert refused.status_code == 422 and "cannot wait for each other" in refused.get_data(as_text=True)
     assert client.post(f"/commitments/{mine.id}/waits-for/{theirs.id}/remove").status_code == 303
     assert "Waits for «" not in client.get(f"/plans/{plan.id}").get_data(as_text=True)
+
+
+def test_terms_offered_are_to_come_and_differ_from_the_agreed_ones(client, login, db, plan, people):
+    login(people["sam"])
+    refused = propose(client, plan, people["mia"], due="2026-04-30")  # the day before the story's today
+    assert refused.status_code == 422 and "Offer a date to come: today at the earliest." in refused.get_data(
+        as_text=True)
+    propose(client, plan, people["mia"], due="2026-06-30")
+    c = only_commitment(db, plan)
+    login(people["mia"])
+    client.post(f"/commitments/{c.id}/answer", data={"answer": "agree", "version": str(c.version)})
+    c = the(db, c.id)
+    same = client.post(f"/commitments/{c.id}/renegotiate", data={
+        "description": c.description, "due_date": "2026-06-30", "reason": "Nothing changes", "version": str(c.version)})
+    assert same.status_code == 422 and "Offer other terms: these are the ones agreed." in same.get_data(as_text=True)
+
+
+def test_finishing_a_commitment_withdraws_the_terms_still_waiting(client, login, db, plan, people):
+    login(people["olga"])
+    propose(client, plan, people["mia"], due="2026-06-30")
+    c = only_commitment(db, plan)
+    login(people["mia"])
+    client.post(f"/commitments/{c.id}/answer", data={"answer": "agree", "version": str(c.version)})
+    c = the(db, c.id)
+    client.post(f"/commitments/{c.id}/renegotiate", data={
+        "description": c.description, "due_date": "2026-07-31", "reason": "Later", "version": str(c.version)})
+    c = the(db, c.id)
+    client.post(f"/commitments/{c.id}/move", data={"to": "done", "version": str(c.version), "from": "page"})
+    c = the(db, c.id)
+    assert (c.status, c.awaiting, c.due_date) == (CommitmentStatus.DONE, None, date(2026, 6, 30))
+    login(people["olga"])  # too late to agree: it ended on the terms agreed before
+    stale = client.post(f"/commitments/{c.id}/answer", data={"answer": "agree", "version": str(c.version)})
+    assert stale.status_code in (403, 409)
+    assert "Withdrawn" in client.get(f"/commitments/{c.id}").get_data(as_text=True)
+    assert the(db, c.id).due_date == date(2026, 6, 30)
+
+
+def test_a_stale_answer_shows_the_commitment_as_it_is_now(client, login, db, plan, people):
+    login(people["sam"])
+    propose(client, plan, people["mia"])
+    c = only_commitment(db, plan)
+    seen = c.version
+    login(people["mia"])
+    client.post(f"/commitments/{c.id}/counter", data={"description": c.description, "due_date": "2026-07-31",
+                                                      "reason": "Design first", "version": str(seen)})
+    stale = client.post(f"/commitments/{c.id}/answer", data={"answer": "agree", "version": str(seen)})
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "It changed since your page was shown" in page
+    assert "awaiting the plan" in page

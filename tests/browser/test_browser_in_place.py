@@ -260,7 +260,7 @@ def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload,
     commitments.get_by_text("Propose a commitment").click()
     commitments.get_by_label("New commitment").fill("Draft the design checklist")
     commitments.get_by_label("Owner").select_option(label="Mia Member")
-    commitments.get_by_label("Due").fill("2026-06-30")
+    commitments.get_by_label("Due").fill("2027-06-30")
     commitments.get_by_role("button", name="Propose commitment").click()
     expect(commitments.locator("tr", has_text="Draft the design checklist")).to_contain_text("awaiting Mia Member")
     page.context.clear_cookies()
@@ -270,7 +270,7 @@ def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload,
     page.get_by_role("link", name="Draft the design checklist", exact=True).click()
     no_reload.set()
     page.get_by_text("Counter with other terms").click()
-    page.locator("#f-counter-due_date").fill("2026-07-31")
+    page.locator("#f-counter-due_date").fill("2027-07-31")
     page.locator("#f-counter-reason").fill("The design phase ends in July")
     page.get_by_role("button", name="Counter").click()
     expect(page.locator("#commitment-awaiting")).to_contain_text("awaiting the plan's answer")
@@ -285,15 +285,15 @@ def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload,
     page.locator("#f-answer-comment").fill("July it is")
     page.get_by_role("button", name="Agree").click()
     expect(page.locator("#commitment-status")).to_have_text("Open")
-    expect(page.locator("#commitment-due")).to_contain_text("2026-07-31")
+    expect(page.locator("#commitment-due")).to_contain_text("2027-07-31")
     expect(page.locator("#pending-terms")).to_have_count(0)
 
     page.get_by_text("Renegotiate its terms").click()
-    page.locator("#f-renegotiate-due_date").fill("2026-08-31")
+    page.locator("#f-renegotiate-due_date").fill("2027-08-31")
     page.locator("#f-renegotiate-reason").fill("Reviewers on leave in July")
     page.get_by_role("button", name="Offer new terms").click()
     expect(page.locator("#commitment-awaiting")).to_contain_text("awaiting Mia Member")
-    expect(page.locator("#commitment-due")).to_contain_text("2026-07-31")  # the agreed date holds meanwhile
+    expect(page.locator("#commitment-due")).to_contain_text("2027-07-31")  # the agreed date holds meanwhile
 
     page.locator("#f-link-depends_on_id").select_option(value=str(tool.id))
     page.locator("#waits").get_by_role("button", name="Add").click()

@@ -66,7 +66,7 @@ def test_proposal_to_adopted_pilot(page, live_server, sign_in, make_user, make_o
     page.get_by_text("Propose a commitment").click()
     page.get_by_label("New commitment").fill("Draft the design checklist")
     page.locator("#commitments").get_by_label("Owner").select_option(label="Mia Member")
-    page.locator("#commitments").get_by_label("Due").fill("2026-06-30")
+    page.locator("#commitments").get_by_label("Due").fill("2027-06-30")
     page.get_by_role("button", name="Propose commitment").click()
     expect(page.locator("#commitments")).to_contain_text("Draft the design checklist")
     expect(page.locator("#commitments")).to_contain_text("awaiting Mia Member")

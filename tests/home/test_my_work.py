@@ -68,3 +68,13 @@ def test_my_work_reads_a_fixed_number_of_statements(client, login, make_user, ma
         return len(query_counter)
 
     assert statements_for(2) == statements_for(12)
+
+
+def test_the_committee_sees_what_waits_for_its_decision(client, login, make_user, make_proposal, make_plan):
+    from tracker.proposals.models import ProposalStatus
+    make_proposal(ProposalStatus.ESCALATED, title="Buy a review tool")
+    make_plan(PlanStatus.IN_REVIEW, title="Estimation")
+    login(make_user(Role.STEERING))
+    page = client.get("/my-work").get_data(as_text=True)
+    assert sections(page) == {"Escalated proposals to decide": 1, "Action plans to approve": 1,
+                              "Action plans in review you have not reviewed": 1}

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
+from tracker.action_plans import negotiation
 from tracker.action_plans.forms import CommitmentInput, CommitmentMoveInput
 from tracker.action_plans.models import (
     COMMITTED,
@@ -23,6 +24,7 @@ from tracker.auth.policy import authorize
 from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
+from tracker.errors import ValidationError
 from tracker.history.service import record_create
 from tracker.reviews.models import ReviewMeeting
 from tracker.validation import chosen_person
@@ -85,9 +87,20 @@ def editable_commitment(session: Session, *, commitment_id: int, by: User) -> Co
 
 
 def update_commitment(session: Session, *, commitment: Commitment, data: CommitmentInput, by: User) -> Commitment:
-    """Correct what was committed: what, who, by when; every field in the history (the dates it was due stay
-    there), its status as it was."""
+    """Correct what was committed, every field in the history, its status as it was: a steering review's action
+    item wholly; a plan's commitment its wording only (its date and owner were negotiated: they change by
+    agreement, negotiation.renegotiate)."""
     with editing(session, commitment, action="commitment.edit", seen=data.version, by=by) as edit:
+        if commitment.plan_id is not None:  # negotiated: its date and owner change only by agreement
+            errors = {}
+            if data.due_date != commitment.due_date:
+                errors["due_date"] = ("A plan's commitment is due when its owner and the plan agreed: offer new "
+                                      "terms on its page (renegotiate) instead.")
+            if data.owner_id != commitment.owner_id:
+                errors["owner_id"] = ("Its owner agreed to it: to give the work to someone else, propose them a "
+                                      "commitment and cancel this one.")
+            if errors:
+                raise ValidationError(errors)
         if data.owner_id != commitment.owner_id:
             chosen_person(session, data.owner_id)
         edit.fields(data.model_dump(include=set(FIELDS)), shown={"owner_id": lambda uid: session.get(User, uid).name})
@@ -96,9 +109,14 @@ def update_commitment(session: Session, *, commitment: Commitment, data: Commitm
 
 def move_commitment(session: Session, *, commitment: Commitment, data: CommitmentMoveInput, by: User) -> Commitment:
     """Its owner (or the process group) starts, completes or reopens a commitment."""
+    def effects() -> dict[str, object]:
+        ended = {"completed_on": utcnow().date() if data.to == DONE else None}
+        if data.to in (DONE, CANCELLED):
+            ended |= negotiation.withdraw_pending(session, commitment, by, f"Withdrawn: it was {data.to.label.lower()}")
+        return ended
+
     make_move(session, commitment, table=COMMITMENT_TRANSITIONS, to=data.to, seen=data.version, by=by,
-              action="commitment.update",
-              effects=lambda: {"completed_on": utcnow().date() if data.to == DONE else None})
+              action="commitment.update", effects=effects)
     return commitment
 
 

@@ -142,6 +142,7 @@ class TermsState(Labelled):
     AGREED = "agreed"
     COUNTERED = "countered"  # answered with other terms
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the commitment ended (done, cancelled) before anyone answered
 
 
 _commitment_version = version_column()

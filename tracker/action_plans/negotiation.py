@@ -35,6 +35,21 @@ from tracker.validation import chosen_person
 UNDER_WAY = (CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS)  # agreed and not finished: renegotiable
 
 
+def _not_past(due: date) -> None:
+    if due < utcnow().date():
+        raise ValidationError({"due_date": "Offer a date to come: today at the earliest."})
+
+
+def withdraw_pending(session: Session, commitment: Commitment, by: User, why: str) -> dict:
+    """The commitment is finished or cancelled: terms still waiting for an answer are withdrawn (an answer given
+    later would rewrite how it ended)."""
+    terms = pending_terms(session, commitment)
+    if terms is None:
+        return {}
+    _answered(terms, TermsState.WITHDRAWN, by, why)
+    return {"awaiting": None}
+
+
 def _terms_text(description: str, due: date) -> str:
     return f"{description} — by {due}"
 
@@ -56,6 +71,7 @@ def propose(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: Us
     authorize(by, "commitment.propose", plan)
     ensure_open(plan)
     owner = chosen_person(session, data.owner_id)
+    _not_past(data.due_date)
     if by.role != Role.PROCESS_GROUP and owner.id != by.id:
         raise ValidationError({"owner_id": "You propose commitments for yourself; the process group proposes them "
                                            "to others."})
@@ -104,7 +120,8 @@ def pending_terms(session: Session, commitment: Commitment) -> CommitmentTerms |
 
 def _checked(commitment: Commitment, seen: int) -> None:
     if seen != commitment.version:
-        raise Conflict(current=commitment)
+        raise Conflict("It changed since your page was shown (answered, countered or moved meanwhile): here it is "
+                       "as it is now.", current=commitment)
 
 
 def _answered(terms: CommitmentTerms, state: TermsState, by: User, answer: str) -> None:
@@ -129,7 +146,7 @@ def answer(session: Session, *, commitment: Commitment, data: AnswerInput, by: U
     authorize(by, "commitment.answer", commitment)
     _checked(commitment, data.version)
     terms = pending_terms(session, commitment)
-    if terms is None:
+    if terms is None or commitment.status not in (CommitmentStatus.PROPOSED, *UNDER_WAY):
         raise InvalidTransition("Nothing waits for an answer on this commitment.")
     if data.answer == "agree":
         changed = _agree(session, commitment, terms, by, data.comment)
@@ -154,6 +171,7 @@ def counter(session: Session, *, commitment: Commitment, data: TermsInput, by: U
     if commitment.awaiting != Party.OWNER:
         raise InvalidTransition("Only the owner counters terms offered to them; the plan's side agrees or not.")
     _checked(commitment, data.version)
+    _not_past(data.due_date)
     terms = pending_terms(session, commitment)
     _answered(terms, TermsState.COUNTERED, by, data.reason)
     session.add(CommitmentTerms(commitment_id=commitment.id, description=data.description, due_date=data.due_date,
@@ -174,6 +192,9 @@ def renegotiate(session: Session, *, commitment: Commitment, data: TermsInput, b
     _checked(commitment, data.version)
     if commitment.status not in UNDER_WAY or commitment.awaiting is not None:
         raise InvalidTransition("Only an agreed commitment under way is renegotiated, one offer at a time.")
+    if (data.description, data.due_date) == (commitment.description, commitment.due_date):
+        raise ValidationError({"due_date": "Offer other terms: these are the ones agreed."})
+    _not_past(data.due_date)
     terms = CommitmentTerms(commitment_id=commitment.id, description=data.description, due_date=data.due_date,
                             reason=data.reason, proposed_by_id=by.id)
     session.add(terms)

@@ -24,7 +24,7 @@ from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
 from tracker.errors import ValidationError
 from tracker.history.service import history
-from tracker.validation import parse
+from tracker.validation import digits, parse
 from tracker.web import (
     RecordForm,
     form_values,
@@ -256,9 +256,9 @@ def update_joint_review(review_id: int):
 
 # --- A commitment's own page: its terms as negotiated, what it waits for, its history (SP 2.2) ---
 
-def commitment_page(commitment_id: int, **forms: dict | None):
+def commitment_page(commitment_id: int, notice: str = "", **forms: dict | None):
     """The commitment's page; a refused form's values and errors in `forms` (answer, counter, renegotiate, link)
-    make it a 422."""
+    make it a 422; a `notice` (a stale answer: it changed meanwhile) makes it a 409, the page as it is now."""
     session = get_session()
     commitment = negotiation.get_negotiated(session, commitment_id=commitment_id)
     today = utcnow().date()
@@ -267,7 +267,8 @@ def commitment_page(commitment_id: int, **forms: dict | None):
         "renegotiate": {"description": commitment.description, "due_date": str(commitment.due_date)}})
     waits = negotiation.waits_for(session, commitment_ids=[commitment.id], today=today).get(commitment.id, [])
     return page_or_fragment(
-        "plans/commitment.html", "plans/commitment.html", http_status=status, commitment=commitment,
+        "plans/commitment.html", "plans/commitment.html", http_status=409 if notice else status, notice=notice,
+        commitment=commitment,
         terms=negotiation.terms_of(session, commitment_id=commitment.id), waits=waits,
         needed_by=negotiation.needed_by(session, commitment_id=commitment.id),
         link_options=[(str(other.id), f"{other.plan.title}: {other.description} (due {other.due_date})")
@@ -289,6 +290,10 @@ def _negotiate(commitment_id: int, form: str, action: str, write):
     the write, then the page again in place (refused: beside the fields)."""
     session = get_session()
     commitment = negotiation.get_negotiated(session, commitment_id=commitment_id)
+    seen = request.form.get("version", "")
+    if digits(seen) and int(seen) != commitment.version:  # answered, countered or moved since the page was shown
+        return commitment_page(commitment_id, notice="It changed since your page was shown: here it is as it is "
+                                                     "now. Nothing was saved.")
     authorize(current_user, action, commitment)
     return write_in_place(lambda: write(session, commitment),
                           url=url_for("plan_work.commitment_detail", commitment_id=commitment_id),

@@ -23,7 +23,9 @@ from tracker.compliance.models import ComplianceAudit, Noncompliance
 from tracker.deployments.models import ProjectDeployment
 from tracker.due import DUE, is_overdue
 from tracker.lessons.models import Lesson, LessonStatus
+from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import led_by
+from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.tailoring.models import TailoringRecord, TailoringStatus
 
 SHOWN = 5  # of each kind; the rest are counted, one click away
@@ -114,9 +116,29 @@ SOURCES = [
                                       f"logged {lesson.created_at.strftime('%Y-%m-%d')}"),
            lambda: url_for("lessons.index", status="new"), lambda: [Lesson.id],
            shown_to=lambda user: can(user, "lesson.review")),
+    Source("triage", "Proposals to triage", Proposal, lambda user, today: [Proposal.status == ProposalStatus.SUBMITTED],
+           lambda p, today: Item(p.title, url_for("proposals.detail", proposal_id=p.id),
+                                 f"submitted {p.created_at.strftime('%Y-%m-%d')}"),
+           lambda: url_for("proposals.index", status="submitted"), lambda: [Proposal.id],
+           shown_to=lambda user: user.role == Role.PROCESS_GROUP),
+    Source("escalated", "Escalated proposals to decide", Proposal,
+           lambda user, today: [Proposal.status == ProposalStatus.ESCALATED],
+           lambda p, today: Item(p.title, url_for("proposals.detail", proposal_id=p.id),
+                                 f"escalated {p.escalated_on or '—'}"),
+           lambda: url_for("proposals.index", status="escalated"), lambda: [Proposal.id],
+           shown_to=lambda user: user.role == Role.STEERING),
+    Source("approve", "Action plans to approve", ActionPlan, lambda user, today: [
+        ActionPlan.status == PlanStatus.IN_REVIEW],
+           lambda p, today: Item(p.title, url_for("plans.detail", plan_id=p.id), f"{p.planned_start} – {p.planned_end}"),
+           lambda: url_for("plans.index", status="in_review"), lambda: [ActionPlan.id],
+           shown_to=lambda user: user.role == Role.STEERING),
+    Source("pilots", "Pilots to decide", Pilot, lambda user, today: [Pilot.status == PilotStatus.EVALUATING],
+           lambda p, today: Item(p.title, url_for("pilots.detail", pilot_id=p.id), f"ended {p.end_date}"),
+           lambda: url_for("pilots.index", status="evaluating"), lambda: [Pilot.id],
+           shown_to=lambda user: user.role == Role.STEERING),
     Source("plans", "Action plans in review you have not reviewed", ActionPlan,
-           lambda user, today: [ActionPlan.status == PlanStatus.IN_REVIEW, ActionPlan.id.not_in(
-               select(PlanReview.plan_id).where(PlanReview.reviewer_id == user.id))],
+           lambda user, today: [ActionPlan.status == PlanStatus.IN_REVIEW, ActionPlan.owner_id != user.id,
+                                ActionPlan.id.not_in(select(PlanReview.plan_id).where(PlanReview.reviewer_id == user.id))],
            lambda p, today: Item(p.title, url_for("plans.detail", plan_id=p.id, _anchor="reviews"),
                                  f"{p.planned_start} – {p.planned_end}"),
            lambda: url_for("plans.index", status="in_review"), lambda: [ActionPlan.id],
