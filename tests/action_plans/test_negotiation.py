@@ -82,6 +82,9 @@ def test_a_member_proposes_for_themselves_only_and_the_plan_may_decline(client, 
     login(people["ned"])  # not on the team
     assert propose(client, plan, people["ned"]).status_code == 403
     login(people["mia"])
+    plan_page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    owner_select = plan_page.split('id="f-commitment-owner_id"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{people["mia"].id}" selected' in owner_select  # herself, already chosen
     refused = propose(client, plan, people["sam"])
     assert refused.status_code == 422
     assert "You propose commitments for yourself" in refused.get_data(as_text=True)
@@ -156,6 +159,8 @@ def test_a_commitment_shows_when_what_it_waits_for_on_another_plan_is_late(clien
     refused = client.post(f"/commitments/{mine.id}/waits-for", data={"depends_on_id": str(same_plan.id)})
     assert refused.status_code == 422 and "Choose a commitment of another action plan." in refused.get_data(as_text=True)
     assert client.post(f"/commitments/{mine.id}/waits-for", data={"depends_on_id": str(theirs.id)}).status_code == 303
+    offered = client.get(f"/commitments/{mine.id}").get_data(as_text=True).split('id="f-link-depends_on_id"', 1)[1]
+    assert f'value="{theirs.id}"' not in offered.split("</select>", 1)[0]  # linked already: not offered again
     with clock_at(datetime(2026, 4, 15, 12, tzinfo=UTC)):  # the tool was due on 31 March and is not installed
         plan_page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
         assert "Waits for «Install the review tool» (Tool roll-out): overdue" in plan_page

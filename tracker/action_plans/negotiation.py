@@ -264,7 +264,9 @@ def link_choices(session: Session, *, commitment: Commitment) -> list[Commitment
     """The commitments of the other plans it may wait for: agreed or proposed, not finished, soonest due first."""
     return list(session.exec(select(Commitment).where(
         Commitment.plan_id.is_not(None), Commitment.plan_id != commitment.plan_id,
-        Commitment.status.in_((CommitmentStatus.PROPOSED, *UNDER_WAY)))
+        Commitment.status.in_((CommitmentStatus.PROPOSED, *UNDER_WAY)),
+        Commitment.id.not_in(select(CommitmentDependency.depends_on_id)
+                             .where(CommitmentDependency.commitment_id == commitment.id)))
         .options(selectinload(Commitment.plan)).order_by(Commitment.due_date, Commitment.id).limit(200)).all())
 
 

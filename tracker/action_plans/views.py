@@ -10,6 +10,7 @@ from tracker.action_plans.models import ActionPlan, PlanStatus, Verdict
 from tracker.action_plans.page import read_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
 from tracker.auth.policy import can, requires
+from tracker.auth.roles import Role
 from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import NotFound
@@ -70,7 +71,10 @@ def plan_page(plan: ActionPlan, *, section: str = "page", **forms: dict | None):
         "results": results_of(get_session(), plan_id=plan.id) if plan.status == PlanStatus.COMPLETED else [],
     }
     status, section_context = section_forms(forms, "move", "member", "review", "commitment", "issue", "joint",
-                                            "result", defaults={"result": _result_defaults(plan)})
+                                            "result", defaults={"result": _result_defaults(plan),
+                                                                # a member proposes for themselves: preselected
+                                                                "commitment": {} if user.role == Role.PROCESS_GROUP
+                                                                else {"owner_id": str(user.id)}})
     return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=status, **context,
                             **section_context)
 

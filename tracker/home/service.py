@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from tracker.action_plans import negotiation
-from tracker.action_plans.models import ActionPlan, Commitment, PlanStatus
+from tracker.action_plans.issues import STILL_OPEN
+from tracker.action_plans.models import ActionPlan, Commitment, PlanIssue, PlanStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
@@ -54,6 +55,9 @@ def _for_everyone(session: Session, user) -> list[Waiting]:
                 "plan_work.my_commitments", {"overdue": 1}),
         Waiting("Noncompliances you own", _count(session, Noncompliance, *mine_nc), "compliance.noncompliance_list",
                 {"mine": 1, "open": 1}),
+        Waiting("Plan issues you own, still open", _count(session, PlanIssue, PlanIssue.owner_id == user.id,
+                                                          PlanIssue.status.in_(STILL_OPEN)),
+                "plan_work.issue_list", {"mine": 1, "open": 1}),
         Waiting("Commitment terms waiting for your answer", negotiation.awaiting_answer(session, user=user, count=True),
                 "plan_work.my_commitments", {"_anchor": "to-answer"}),
     ]
