@@ -20,7 +20,7 @@ from tracker.errors import Conflict, InvalidTransition, NotFound
 from tracker.history.service import record_delete, record_values
 from tracker.lessons.models import Lesson
 from tracker.projects.models import Project
-from tracker.proposals.models import Proposal
+from tracker.proposals.models import Proposal, ProposalEvidence
 from tracker.reminders.notify import close, subject_of
 from tracker.reviews.models import ReviewMeeting
 from tracker.tailoring.models import TailoringRecord
@@ -56,7 +56,10 @@ def _raised_from(session: Session, record: SQLModel) -> list[str]:
     """Proposals raised from the record (a lesson converted, a pattern of tailoring): they cite it as their source."""
     ids = session.exec(select(Proposal.id).where(Proposal.source_entity == record.__tablename__,
                                                  Proposal.source_id == record.id)).all()
-    return [f"Proposal #{proposal_id} was raised from it." for proposal_id in ids]
+    attached = session.exec(select(ProposalEvidence.proposal_id).where(
+        ProposalEvidence.entity == record.__tablename__, ProposalEvidence.entity_id == record.id)).all()
+    return ([f"Proposal #{proposal_id} was raised from it." for proposal_id in ids]
+            + [f"It is behind proposal #{proposal_id}." for proposal_id in attached])
 
 
 def _lessons_from(field: str) -> Callable[[Session, SQLModel], list[str]]:

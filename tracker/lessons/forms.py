@@ -23,6 +23,12 @@ class LessonInput(FormModel):
     version: Version | None = None  # when correcting one: the version the form showed
 
 
+class AttachInput(FormModel):
+    """A lesson attached to a proposal already raised."""
+    proposal_id: Id
+    version: Version
+
+
 class LessonMoveInput(FormModel):
     to: LessonStatus
     rationale: text(4000, required=False) = ""

@@ -13,15 +13,15 @@ from tracker.compliance.models import ComplianceAudit
 from tracker.db import Page, commit, flush, get_or_not_found, paginate
 from tracker.deployments.models import Deployment
 from tracker.editing import editing
-from tracker.errors import ValidationError
+from tracker.errors import Conflict, ValidationError
 from tracker.history.service import bump_version, record_create, record_values
-from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
+from tracker.lessons.forms import AttachInput, FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.pilots.models import Pilot
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
-from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
+from tracker.proposals.models import Proposal, ProposalEvidence, ProposalSource, ProposalStatus, SourceEntity
 from tracker.proposals.priority import current_weights, score
 from tracker.proposals.sources import proposals_from
 from tracker.workflow import check_move, make_move
@@ -174,6 +174,32 @@ def convert(session: Session, *, lesson: Lesson, by: User) -> Proposal:
                                                     "source_ref": proposal.source_ref})
     record_values(session, lesson, by=by, changed={"status": (lesson.status, LessonStatus.CONVERTED),
                                                     "proposal": (None, f"#{proposal.id}")})
+    lesson.status, lesson.proposal_id = LessonStatus.CONVERTED, proposal.id
+    bump_version(session, lesson, {"status": 1})
+    commit(session)
+    return proposal
+
+
+CLOSED_PROPOSALS = (ProposalStatus.REJECTED, ProposalStatus.DUPLICATE, ProposalStatus.CLOSED)
+
+
+def attach(session: Session, *, lesson: Lesson, data: AttachInput, by: User) -> Proposal:
+    """The lesson is behind a proposal already raised (not a new one): attached to it, both records saying so."""
+    authorize(by, "lesson.review")
+    if data.version != lesson.version:
+        raise Conflict(current=lesson)
+    check_move(LESSON_TRANSITIONS, lesson.status, LessonStatus.CONVERTED, role=None)
+    proposal = session.get(Proposal, data.proposal_id)
+    if proposal is None:
+        raise ValidationError({"proposal_id": f"There is no proposal #{data.proposal_id}."})
+    if proposal.status in CLOSED_PROPOSALS:
+        raise ValidationError({"proposal_id": f"Proposal #{proposal.id} is {proposal.status.label.lower()}: "
+                                              "attach the lesson to an open one, or convert it into a new one."})
+    session.add(ProposalEvidence(proposal_id=proposal.id, entity=SourceEntity.LESSON.value, entity_id=lesson.id,
+                                 linked_by_id=by.id))
+    record_values(session, lesson, by=by, changed={"status": (lesson.status, LessonStatus.CONVERTED),
+                                                    "proposal": (None, f"#{proposal.id} (attached)")})
+    record_values(session, proposal, by=by, changed={"lesson attached": (None, f"#{lesson.id} {lesson.title}")})
     lesson.status, lesson.proposal_id = LessonStatus.CONVERTED, proposal.id
     bump_version(session, lesson, {"status": 1})
     commit(session)

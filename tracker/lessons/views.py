@@ -7,9 +7,10 @@ from werkzeug.datastructures import MultiDict
 from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
+from tracker.errors import ValidationError
 from tracker.history.service import history
 from tracker.lessons import service
-from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
+from tracker.lessons.forms import AttachInput, FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.process_areas.service import list_areas
@@ -107,12 +108,13 @@ def detail(lesson_id: int):
     return _detail(service.get_lesson(get_session(), lesson_id=lesson_id))
 
 
-def _detail(lesson: Lesson, *, move: dict | None = None):
-    """The lesson's page; a refused move's values and errors in `move` make it a 422."""
+def _detail(lesson: Lesson, *, move: dict | None = None, attach: dict | None = None):
+    """The lesson's page; a refused move's or attachment's values and errors (`move`, `attach`) make it a 422."""
     session = get_session()
     versions = [(str(v.id), v.name) for v in version_choices(session, asset_id=lesson.asset_id)]
     return page_or_fragment(
-        "lessons/detail.html", "lessons/detail.html", http_status=422 if move else 200, lesson=lesson,
+        "lessons/detail.html", "lessons/detail.html", http_status=422 if move or attach else 200, lesson=lesson,
+        attach_values=(attach or {}).get("values", MultiDict()), attach_errors=(attach or {}).get("errors", {}),
         moves=allowed_moves(LESSON_TRANSITIONS, lesson.status, current_user.role), versions=versions,
         convertible=(lesson.status, LessonStatus.CONVERTED) in LESSON_TRANSITIONS,
         values=(move or {}).get("values", MultiDict()), errors=(move or {}).get("errors", {}),
@@ -135,6 +137,21 @@ def move(lesson_id: int):
 def convert(lesson_id: int):
     session = get_session()
     proposal = service.convert(session, lesson=service.get_lesson(session, lesson_id=lesson_id), by=current_user)
+    return go_to(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.post("/lessons/<int:lesson_id>/attach")
+@requires("lesson.review")
+def attach(lesson_id: int):
+    """The lesson attached to a proposal already raised; the lesson's page again if that is refused."""
+    session = get_session()
+    lesson = service.get_lesson(session, lesson_id=lesson_id)
+    try:
+        proposal = service.attach(session, lesson=lesson, data=parse(AttachInput, request.form), by=current_user)
+    except ValidationError as refused:
+        session.rollback()
+        return _detail(service.get_lesson(session, lesson_id=lesson_id),
+                       attach={"values": request.form, "errors": refused.errors})
     return go_to(url_for("proposals.detail", proposal_id=proposal.id))
 
 

@@ -118,6 +118,18 @@ class Proposal(SQLModel, table=True):
     __mapper_args__ = versioned(_version)
 
 
+class ProposalEvidence(SQLModel, table=True):
+    """Another record behind a proposal, attached after it was raised (the one it was raised from is its
+    source_entity/source_id): a lesson, a noncompliance, a finding, a piece of feedback (proposals.sources)."""
+    __tablename__ = "proposal_evidence"
+    __table_args__ = (sa.Index("ix_proposal_evidence_entity", "entity", "entity_id"),)
+    proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")
+    entity: str = Field(max_length=40, primary_key=True)  # a SourceEntity value
+    entity_id: int = Field(primary_key=True)
+    linked_by_id: int = Field(foreign_key="user.id")
+    linked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class ProposalComment(SQLModel, table=True):
     __tablename__ = "proposal_comment"
 

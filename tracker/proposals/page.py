@@ -25,6 +25,7 @@ class ProposalPage:
     duplicates: list[Proposal] | None = None
     trace: Trace | None = None
     source_link: SourceLink | None = None
+    behind: list[SourceLink] | None = None  # the records attached to it since it was raised
     history: list[HistoryEntry] | None = None
     objectives: dict[int, tuple] | None = None  # objective id -> (objective, whether it is on track)
     decided_in: list | None = None  # the steering reviews that decided on it
@@ -35,6 +36,7 @@ _READ: dict[str, Callable[[Session, Proposal], object]] = {
     "duplicates": lambda session, proposal: service.duplicate_choices(session, proposal=proposal),
     "trace": lambda session, proposal: trace.of_proposal(session, proposal),
     "source_link": lambda session, proposal: sources.link_of(session, proposal),
+    "behind": lambda session, proposal: sources.behind(session, proposal),
     "history": lambda session, proposal: history(session, entity="proposal", entity_ids=[proposal.id]),
     "decided_in": lambda session, proposal: decided_in(session, entity="proposal", entity_id=proposal.id),
     "objectives": lambda session, proposal: assessments(session, objective_ids=[o.id for o in proposal.objectives],

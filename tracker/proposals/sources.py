@@ -16,7 +16,7 @@ from tracker.assets.models import ProcessAsset
 from tracker.compliance.models import Noncompliance
 from tracker.errors import NotFound
 from tracker.lessons.models import AssetFeedback, Lesson
-from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
+from tracker.proposals.models import Proposal, ProposalEvidence, ProposalSource, SourceEntity
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,20 @@ def proposals_from(session: Session, *, entity: SourceEntity, ids: list[int]) ->
                                                         Proposal.source_id.in_(ids)).order_by(Proposal.id)).all():
         found.setdefault(proposal.source_id, []).append(proposal)
     return found
+
+
+def behind(session: Session, proposal: Proposal) -> list[SourceLink]:
+    """The other records behind the proposal (attached after it was raised), as links, oldest first: one query per
+    kind attached."""
+    rows = session.exec(select(ProposalEvidence.entity, ProposalEvidence.entity_id)
+                        .where(ProposalEvidence.proposal_id == proposal.id)
+                        .order_by(ProposalEvidence.linked_at, ProposalEvidence.entity_id)).all()
+    found = [link(session, entity=SourceEntity(entity), record_id=entity_id) for entity, entity_id in rows]
+    return [item for item in found if item is not None]
+
+
+def attached_to(session: Session, *, entity: SourceEntity, record_id: int) -> list[Proposal]:
+    """The proposals a record was attached to after they were raised."""
+    return list(session.exec(select(Proposal).join(ProposalEvidence, ProposalEvidence.proposal_id == Proposal.id)
+                             .where(ProposalEvidence.entity == entity.value, ProposalEvidence.entity_id == record_id)
+                             .order_by(Proposal.id)).all())
