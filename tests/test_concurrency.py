@@ -137,3 +137,48 @@ def test_moves_on_one_project_at_once_leave_its_tally_right(app, engine, db, mak
     assert {status.value: n for status, n in db.exec(select(DeploymentTally.status, DeploymentTally.rows)
                                                    .where(DeploymentTally.project_id == project.id)).all()} == {
         "in_progress": 8}
+
+
+def test_moving_rows_and_adding_deployments_on_one_project_at_once_neither_deadlocks_nor_miscounts(
+        app, engine, db, make_user, make_project, make_released):
+    """Leads move rows while the process group plans more deployments to the same project: every writer of status
+    rows locks the project first, so they queue (on PostgreSQL a row moved and rows added could deadlock when the
+    lock came after the row writes); the tally equals the rows afterwards."""
+    from sqlmodel import Session, func
+
+    from tracker.auth.models import User
+    from tracker.deployments.forms import DeploymentInput, RowMoveInput
+    from tracker.deployments.models import DeploymentTally, ProjectDeployment, RowStatus
+    from tracker.deployments.service import create_deployment, move_row
+
+    sepg, project = make_user(Role.PROCESS_GROUP), make_project()
+    first = [make_released() for _ in range(4)]
+    later = [make_released() for _ in range(4)]
+    with Session(engine) as session:
+        create_deployment(session, data=DeploymentInput(title="First", version_ids=[v.id for v in first],
+                                                        project_ids=[project.id], target_date="2026-12-01"),
+                          by=session.get(User, sepg.id))
+    row_ids = db.exec(select(ProjectDeployment.id).where(ProjectDeployment.project_id == project.id)).all()
+
+    def move(row_id: int) -> None:
+        with Session(engine) as session:
+            row = session.get(ProjectDeployment, row_id)
+            move_row(session, row=row, data=RowMoveInput(to=RowStatus.IN_PROGRESS, version=row.version),
+                     by=session.get(User, sepg.id))
+
+    def deploy(version_id: int) -> None:
+        with Session(engine) as session:
+            create_deployment(session, data=DeploymentInput(title="More", version_ids=[version_id],
+                                                            project_ids=[project.id], target_date="2026-12-01"),
+                              by=session.get(User, sepg.id))
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        futures = [pool.submit(move, row_id) for row_id in row_ids] + [pool.submit(deploy, v.id) for v in later]
+        for future in futures:
+            future.result()  # a deadlock or any other error fails here
+    db.expire_all()
+    counted = dict(db.exec(select(ProjectDeployment.status, func.count()).where(
+        ProjectDeployment.project_id == project.id, ProjectDeployment.current).group_by(ProjectDeployment.status)).all())
+    assert counted == {RowStatus.IN_PROGRESS: 4, RowStatus.PLANNED: 4}
+    assert dict(db.exec(select(DeploymentTally.status, DeploymentTally.rows)
+                        .where(DeploymentTally.project_id == project.id)).all()) == counted

@@ -168,3 +168,14 @@ def test_an_audit_a_lesson_was_learned_from_stays(client, db, pg, make_project, 
     make_lesson(title="Audit early", audit_id=audit.id)
     refused = client.post(f"/remove/audit/{audit.id}", data={"version": "1"})
     assert refused.status_code == 409 and "Lessons were learned from it: «Audit early»." in refused.get_data(as_text=True)
+
+
+def test_a_commitment_others_wait_for_stays(client, db, pg, make_plan, make_commitment):
+    from tracker.action_plans.models import CommitmentDependency
+    mine = make_commitment(make_plan(PlanStatus.IN_PROGRESS), description="Run the pilot reviews")
+    theirs = make_commitment(make_plan(PlanStatus.IN_PROGRESS), description="Install the review tool")
+    db.add(CommitmentDependency(commitment_id=mine.id, depends_on_id=theirs.id))
+    db.commit()
+    refused = client.post(f"/remove/commitment/{theirs.id}", data={"version": "1"})
+    assert refused.status_code == 409
+    assert "Other commitments wait for it: «Run the pilot reviews»." in refused.get_data(as_text=True)

@@ -44,6 +44,10 @@ def editing(session: Session, record: SQLModel, *, action: str, seen: int, by,
     if seen != record.version:
         raise Conflict(current=record)
     edit = Edit(session, record, by)
-    yield edit
+    try:
+        yield edit
+    except Exception:
+        session.rollback()  # refused half way: nothing of it stays in the session for the page that says so
+        raise
     bump_version(session, record, edit.changed)
     commit(session, unique=unique)

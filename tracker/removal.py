@@ -9,13 +9,13 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 from sqlmodel import Session, SQLModel, func, select
 
-from tracker.action_plans.models import ActionPlan, Commitment, JointReview, PlanIssue
+from tracker.action_plans.models import ActionPlan, Commitment, CommitmentDependency, JointReview, PlanIssue
 from tracker.auth.policy import authorize, requires
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.db import commit, flush, get_or_not_found, get_session
 from tracker.deployments.models import Deployment, ProjectDeployment
 from tracker.deployments.service import NOT_STARTED
-from tracker.deployments.status import mark_current
+from tracker.deployments.status import lock_projects, mark_current
 from tracker.errors import Conflict, InvalidTransition, NotFound
 from tracker.history.service import record_delete, record_values
 from tracker.lessons.models import Lesson
@@ -42,6 +42,7 @@ class Removable:
     # the records whose pages keep a line about the removal in their history (a plan, a review, an audit, the
     # projects a deployment's rows were for), given the record and its parts
     parents: Callable[[Session, SQLModel, list[SQLModel]], list[SQLModel]] = lambda session, record, parts: []
+    lock: Callable[[Session, SQLModel], None] = lambda session, record: None  # before its checks, when removing
 
     def refusals(self, session: Session, record: SQLModel) -> list[str]:
         """Why it cannot go: what depends on it (a proposal raised from any kind of record, too)."""
@@ -84,8 +85,21 @@ def _started_rows(session: Session, deployment: Deployment) -> list[str]:
         else []
 
 
+def _lock_projects_of(session: Session, deployment: Deployment) -> None:
+    """Its rows' projects locked before anything is read or removed (as every writer of status rows does)."""
+    lock_projects(session, project_ids=session.exec(select(ProjectDeployment.project_id).where(
+        ProjectDeployment.deployment_id == deployment.id)).all())
+
+
 def _rows(session: Session, deployment: Deployment) -> list[ProjectDeployment]:
     return list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)).all())
+
+
+def _waited_for(session: Session, commitment: Commitment) -> list[str]:
+    named = session.exec(select(Commitment.description).join(
+        CommitmentDependency, CommitmentDependency.commitment_id == Commitment.id)
+        .where(CommitmentDependency.depends_on_id == commitment.id)).all()
+    return [f"Other commitments wait for it: {', '.join(f'«{d}»' for d in named)}."] if named else []
 
 
 def _recount_projects(session: Session, rows: list[ProjectDeployment]) -> None:
@@ -131,7 +145,7 @@ def _plan_and_projects(session: Session, deployment: Deployment, rows: list[Proj
 
 REMOVABLE: dict[str, Removable] = {
     "commitment": Removable(Commitment, "commitment", lambda c: c.description, _plan_or_review,
-                            parents=_plan_and_review),
+                            blockers=_waited_for, parents=_plan_and_review),
     "issue": Removable(PlanIssue, "plan issue", lambda i: i.title,
                        lambda i: url_for("plans.detail", plan_id=i.plan_id, _anchor="issues-title"), parents=_plan_of),
     "joint-review": Removable(JointReview, "joint review", lambda r: f"held on {r.held_on}",
@@ -142,7 +156,7 @@ REMOVABLE: dict[str, Removable] = {
                                 session, d), parts=_rows, after=_recount_projects,
                             part_label=lambda row: f"the status row of {row.project.code} for "
                                                    f"{row.asset_version.name} (not started)",
-                            parents=_plan_and_projects),
+                            parents=_plan_and_projects, lock=_lock_projects_of),
     "audit": Removable(ComplianceAudit, "compliance audit",
                        lambda a: f"of {a.project.code} on {a.audit_date}", lambda a: url_for("compliance.index"),
                        blockers=lambda session, a: _findings(session, a) + _lessons_from("audit_id")(session, a),
@@ -180,6 +194,7 @@ def remove(session: Session, how: Removable, record: SQLModel, *, seen: int | No
     if seen != record.version:  # the page showed another state of it
         raise Conflict("Someone changed it since the page was shown: check what it says now before removing it.",
                        current=record)
+    how.lock(session, record)
     blockers = how.refusals(session, record)
     if blockers:
         raise InvalidTransition(" ".join(blockers))
@@ -218,7 +233,7 @@ def confirm(kind: str, record_id: int):
             return go_to(back)
         except (Conflict, InvalidTransition) as refused:
             session.rollback()
-            how, record = removable(session, kind, record.id, by=current_user)
+            how, record = removable(session, kind, record_id, by=current_user)  # NotFound: removed meanwhile
             return _page(session, how, kind, record, refused=refused.message, status=409)
     return _page(session, how, kind, record)
 

@@ -157,7 +157,8 @@ def test_a_commitment_shows_when_what_it_waits_for_on_another_plan_is_late(clien
     assert client.post(f"/commitments/{mine.id}/waits-for", data={"depends_on_id": str(theirs.id)}).status_code == 403
     login(people["olga"])
     refused = client.post(f"/commitments/{mine.id}/waits-for", data={"depends_on_id": str(same_plan.id)})
-    assert refused.status_code == 422 and "Choose a commitment of another action plan." in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Choose a commitment of another action plan, still to do." in refused.get_data(
+        as_text=True)
     assert client.post(f"/commitments/{mine.id}/waits-for", data={"depends_on_id": str(theirs.id)}).status_code == 303
     offered = client.get(f"/commitments/{mine.id}").get_data(as_text=True).split('id="f-link-depends_on_id"', 1)[1]
     assert f'value="{theirs.id}"' not in offered.split("</select>", 1)[0]  # linked already: not offered again
@@ -218,3 +219,28 @@ def test_a_stale_answer_shows_the_commitment_as_it_is_now(client, login, db, pla
     page = stale.get_data(as_text=True)
     assert stale.status_code == 409 and "It changed since your page was shown" in page
     assert "awaiting the plan" in page
+
+
+def test_a_plan_over_owes_no_answers_and_an_action_item_is_not_negotiated(client, login, db, plan, people):
+    from tracker.reviews.models import MeetingStatus, ReviewMeeting
+    login(people["sam"])
+    propose(client, plan, people["mia"])
+    c = only_commitment(db, plan)
+    plan.status = PlanStatus.CANCELLED
+    db.add(plan)
+    db.commit()
+    login(people["mia"])
+    refused = client.post(f"/commitments/{c.id}/answer", data={"answer": "agree", "version": str(c.version)})
+    assert refused.status_code == 409 and the(db, c.id).status == CommitmentStatus.PROPOSED
+    assert "Commitment terms waiting for your answer" not in client.get("/my-work").get_data(as_text=True)
+    meeting = ReviewMeeting(title="Q2 review", held_on=date(2026, 4, 30), period_from=date(2026, 1, 1),
+                            period_to=date(2026, 3, 31), chair_id=people["sam"].id, status=MeetingStatus.HELD)
+    db.add(meeting)
+    db.commit()
+    item = Commitment(meeting_id=meeting.id, description="Report on the pilots", owner_id=people["mia"].id,
+                      due_date=date(2026, 6, 30))
+    db.add(item)
+    db.commit()
+    refused = client.post(f"/commitments/{item.id}/renegotiate", data={
+        "description": item.description, "due_date": "2026-07-31", "reason": "Later", "version": "1"})
+    assert refused.status_code == 409 and the(db, item.id).awaiting is None

@@ -134,3 +134,29 @@ def test_a_project_that_already_has_the_versions_is_not_targeted_for_nothing(cli
     other = deploy(db, pg, [crm], [version])
     refused = client.post(f"/deployments/{other.id}", data=form(other, [crm, pay]))
     assert refused.status_code == 422 and "PAY already has a status row" in refused.get_data(as_text=True)
+
+
+def test_moving_a_deployment_to_another_plan_moves_its_first_deployment(client, login, db, pg, make_project,
+                                                                       make_released, make_plan):
+    from tracker.action_plans.models import ActionPlan, PlanStatus
+    from tracker.deployments.service import move_row
+    first_plan, second_plan = make_plan(PlanStatus.IN_PROGRESS), make_plan(PlanStatus.IN_PROGRESS)
+    pay = make_project(code="PAY")
+    deployment = create_deployment_for(db, pg, pay, make_released("1.0"), first_plan)
+    row = db.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)).one()
+    for to in (RowStatus.IN_PROGRESS, RowStatus.DEPLOYED):
+        move_row(db, row=row, data=RowMoveInput(to=to, version=row.version), by=pg)
+    login(pg)
+    moved = client.post(f"/deployments/{deployment.id}", data=form(db.get(Deployment, deployment.id), [pay],
+                                                                   plan_id=str(second_plan.id)))
+    assert moved.status_code == 303
+    db.expire_all()
+    today = row.deployed_on
+    assert (db.get(ActionPlan, first_plan.id).first_deployed_on, db.get(ActionPlan, second_plan.id).first_deployed_on
+            ) == (None, today)
+
+
+def create_deployment_for(db, pg, project, version, plan):
+    return create_deployment(db, data=DeploymentInput(title="Roll-out", version_ids=[version.id],
+                                                      project_ids=[project.id], target_date=date(2026, 12, 1),
+                                                      plan_id=plan.id), by=pg)

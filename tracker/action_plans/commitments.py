@@ -91,6 +91,9 @@ def update_commitment(session: Session, *, commitment: Commitment, data: Commitm
     item wholly; a plan's commitment its wording only (its date and owner were negotiated: they change by
     agreement, negotiation.renegotiate)."""
     with editing(session, commitment, action="commitment.edit", seen=data.version, by=by) as edit:
+        if commitment.awaiting is not None:
+            raise ValidationError({"description": "Terms wait for an answer on its page: correct it once they are "
+                                                  "answered (an agreement would overwrite the correction)."})
         if commitment.plan_id is not None:  # negotiated: its date and owner change only by agreement
             errors = {}
             if data.due_date != commitment.due_date:
@@ -104,6 +107,10 @@ def update_commitment(session: Session, *, commitment: Commitment, data: Commitm
         if data.owner_id != commitment.owner_id:
             chosen_person(session, data.owner_id)
         edit.fields(data.model_dump(include=set(FIELDS)), shown={"owner_id": lambda uid: session.get(User, uid).name})
+        if "due_date" in edit.changed:  # an action item's date corrected: the date it now stands on
+            session.add(CommitmentTerms(commitment_id=commitment.id, description=data.description,
+                                        due_date=data.due_date, reason="Corrected", proposed_by_id=by.id,
+                                        state=TermsState.AGREED, answered_by_id=by.id, answered_at=utcnow()))
     return commitment
 
 

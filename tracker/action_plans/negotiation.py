@@ -23,6 +23,7 @@ from tracker.action_plans.models import (
     TermsState,
 )
 from tracker.action_plans.team import ensure_open
+from tracker.action_plans.workflow import OPEN as OPEN_PLANS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize, plan_side
 from tracker.auth.roles import Role
@@ -98,8 +99,9 @@ def propose(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: Us
 def awaiting_answer(session: Session, *, user: User, count: bool = False) -> list[Commitment] | int:
     """The commitments whose pending terms wait for this person: offered to them, or on plans they own (or how
     many, for the home page)."""
-    waiting = (sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
-                      sa.and_(Commitment.awaiting == Party.PLAN, ActionPlan.owner_id == user.id)))
+    waiting = sa.and_(ActionPlan.status.in_(OPEN_PLANS),  # a plan over owes no more answers
+                      sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
+                             sa.and_(Commitment.awaiting == Party.PLAN, ActionPlan.owner_id == user.id)))
     if count:
         return session.exec(select(sa.func.count()).select_from(Commitment)
                             .join(ActionPlan, ActionPlan.id == Commitment.plan_id).where(waiting)).one()
@@ -119,6 +121,9 @@ def pending_terms(session: Session, commitment: Commitment) -> CommitmentTerms |
 
 
 def _checked(commitment: Commitment, seen: int) -> None:
+    """The version the user saw is the commitment's; its plan is still open (a plan over owes no more work)."""
+    if commitment.plan is not None:
+        ensure_open(commitment.plan)
     if seen != commitment.version:
         raise Conflict("It changed since your page was shown (answered, countered or moved meanwhile): here it is "
                        "as it is now.", current=commitment)
@@ -173,6 +178,8 @@ def counter(session: Session, *, commitment: Commitment, data: TermsInput, by: U
     _checked(commitment, data.version)
     _not_past(data.due_date)
     terms = pending_terms(session, commitment)
+    if terms is None or commitment.status not in (CommitmentStatus.PROPOSED, *UNDER_WAY):
+        raise InvalidTransition("Nothing waits for an answer on this commitment.")
     _answered(terms, TermsState.COUNTERED, by, data.reason)
     session.add(CommitmentTerms(commitment_id=commitment.id, description=data.description, due_date=data.due_date,
                                 reason=data.reason, proposed_by_id=by.id))
@@ -189,6 +196,8 @@ def renegotiate(session: Session, *, commitment: Commitment, data: TermsInput, b
     """Either party of an agreed commitment under way offers new terms (why, always); the other answers. Until
     then the agreed terms hold."""
     authorize(by, "commitment.renegotiate", commitment)
+    if commitment.plan_id is None:
+        raise InvalidTransition("A steering review's action item is not negotiated: the committee corrects it.")
     _checked(commitment, data.version)
     if commitment.status not in UNDER_WAY or commitment.awaiting is not None:
         raise InvalidTransition("Only an agreed commitment under way is renegotiated, one offer at a time.")
@@ -273,9 +282,14 @@ def link_choices(session: Session, *, commitment: Commitment) -> list[Commitment
 def link(session: Session, *, commitment: Commitment, depends_on_id: int, by: User) -> None:
     """Record that the commitment waits for another plan's (the plan's side says so)."""
     authorize(by, "commitment.link", commitment)
+    if commitment.plan is not None:
+        ensure_open(commitment.plan)
+    linkable = (CommitmentStatus.PROPOSED, *UNDER_WAY)
+    if commitment.status not in linkable:
+        raise InvalidTransition("Only a commitment still to do waits for another.")
     other = session.get(Commitment, depends_on_id)
-    if other is None or other.plan_id is None or other.plan_id == commitment.plan_id:
-        raise ValidationError({"depends_on_id": "Choose a commitment of another action plan."})
+    if other is None or other.plan_id is None or other.plan_id == commitment.plan_id or other.status not in linkable:
+        raise ValidationError({"depends_on_id": "Choose a commitment of another action plan, still to do."})
     if session.get(CommitmentDependency, (commitment.id, other.id)) is not None:
         raise ValidationError({"depends_on_id": "It waits for that one already."})
     if session.get(CommitmentDependency, (other.id, commitment.id)) is not None:

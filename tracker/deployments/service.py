@@ -13,7 +13,7 @@ from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
 from tracker.deployments.forms import DeploymentCorrection, DeploymentFields, DeploymentInput, RowMoveInput
 from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
 from tracker.deployments.reach import mark_first_deployed
-from tracker.deployments.status import mark_current, recount
+from tracker.deployments.status import lock_projects, mark_current, recount
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
@@ -98,6 +98,7 @@ def create_deployment(session: Session, *, data: DeploymentInput, by: User) -> D
 def add_rows(session: Session, *, deployment: Deployment, projects: list[Project], versions: list[AssetVersion],
              by: User) -> int:
     """Planned rows for each (project, version) pair that has none yet; returns how many were added."""
+    lock_projects(session, project_ids=[p.id for p in projects])
     check_gate(session, versions=versions, override_reason=deployment.override_reason)
     have = set(session.exec(select(ProjectDeployment.project_id, ProjectDeployment.asset_version_id).where(
         ProjectDeployment.project_id.in_([p.id for p in projects]),
@@ -140,9 +141,11 @@ def update_deployment(session: Session, *, deployment: Deployment, data: Deploym
     lost lose theirs unless work on them has started (those rows keep their state: the project is refused);
     a new target date moves the planned date of the rows not started that still had the old one."""
     with editing(session, deployment, action="deployment.edit", seen=data.version, by=by) as edit:
+        targeted = frozenset(session.exec(select(ProjectDeployment.project_id)
+                                          .where(ProjectDeployment.deployment_id == deployment.id)).all())
+        lock_projects(session, project_ids=targeted | set(data.project_ids))
         rows = list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)
                                  .options(selectinload(ProjectDeployment.project))).all())
-        targeted = frozenset(row.project_id for row in rows)
         projects = _projects(session, data, targeted=targeted)
         _check_plan(session, data)
         kept = {p.id for p in projects}
@@ -151,7 +154,12 @@ def update_deployment(session: Session, *, deployment: Deployment, data: Deploym
         if started:
             raise ValidationError({"project_ids": f"Work has started on {', '.join(started)}: their status rows "
                                                   "stay (mark them not applicable if the deployment is off there)."})
+        if any(p.id not in targeted for p in projects) and any(
+                v.status != VersionStatus.RELEASED for v in deployment.asset_versions):
+            raise ValidationError({"project_ids": "A version it deploys is no longer released: new projects get "
+                                                  "another deployment, of the current release."})
         _nothing_new(session, [p for p in projects if p.id not in targeted], deployment.asset_versions)
+        old_plan = deployment.plan_id  # a deployed deployment moved to another plan moves its first deployment
         check_gate(session, versions=deployment.asset_versions, override_reason=data.override_reason)
         before = deployment.target_date
         edit.fields(data.model_dump(include=set(FIELDS)),
@@ -171,6 +179,9 @@ def update_deployment(session: Session, *, deployment: Deployment, data: Deploym
         gained = [p for p in projects if p.id not in targeted]
         if gained:
             add_rows(session, deployment=deployment, projects=gained, versions=deployment.asset_versions, by=by)
+        if deployment.plan_id != old_plan:
+            flush(session)
+            mark_first_deployed(session, plan_ids={old_plan, deployment.plan_id} - {None})
         codes = {row.project_id: row.project.code for row in rows} | {p.id: p.code for p in projects}
         if kept != targeted:
             changed = {"projects": (", ".join(sorted(codes[i] for i in targeted)),
@@ -253,6 +264,8 @@ def updatable_row(session: Session, *, row_id: int, by: User) -> ProjectDeployme
 
 def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by: User) -> ProjectDeployment:
     """Move a project's deployment status along the table, stamping the date each status is reached."""
+    lock_projects(session, project_ids=[row.project_id])
+
     def effects() -> dict[str, object]:
         changes = dates_on_moving(row.status, data.to, utcnow().date())
         if data.to == RowStatus.NOT_APPLICABLE:

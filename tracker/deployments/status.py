@@ -82,14 +82,24 @@ def mark_current(session: Session, *, project_ids: list[int]) -> None:
     recount(session, project_ids=project_ids)
 
 
+def lock_projects(session: Session, *, project_ids) -> None:
+    """Before a write to these projects' status rows: their project rows locked, in id order, until the commit. Every
+    writer of status rows takes it first (before any INSERT, UPDATE or DELETE of a row), so two writers on one
+    project queue instead of deadlocking, and the second recounts after the first committed."""
+    project_ids = sorted(set(project_ids))
+    if project_ids:
+        session.exec(select(Project.id).where(Project.id.in_(project_ids)).order_by(Project.id)
+                     .with_for_update()).all()
+
+
 def recount(session: Session, *, project_ids: list[int]) -> None:
-    """After these projects' rows changed (added, moved): their DeploymentTally counted again from the current rows
-    (three statements, whatever the number of projects). The projects' rows are locked first (in id order), so two
-    writers at once cannot leave a count that misses the other's row: the second counts after the first commits."""
+    """After these projects' rows changed (added, moved, removed): their DeploymentTally counted again from the
+    current rows (three statements, whatever the number of projects). The writer holds the projects' lock
+    (lock_projects, taken again here: a no-op when held), so the count cannot miss another writer's row."""
     project_ids = sorted(set(project_ids))
     if not project_ids:
         return
-    session.exec(select(Project.id).where(Project.id.in_(project_ids)).order_by(Project.id).with_for_update()).all()
+    lock_projects(session, project_ids=project_ids)
     session.exec(sa.delete(DeploymentTally).where(DeploymentTally.project_id.in_(project_ids))
                  .execution_options(synchronize_session=False))
     session.exec(sa.insert(DeploymentTally).from_select(

@@ -15,7 +15,8 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.issues import STILL_OPEN
 from tracker.action_plans.models import ActionPlan, Commitment, Party, PlanIssue, PlanReview, PlanStatus
-from tracker.assets.models import ProcessAsset
+from tracker.action_plans.workflow import OPEN as OPEN_PLANS
+from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import can
 from tracker.auth.roles import Role
@@ -71,7 +72,8 @@ def _commitment(c: Commitment, today: date) -> Item:
 
 SOURCES = [
     Source("answer", "Commitment terms waiting for your answer", Commitment,
-           lambda user, today: [sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
+           lambda user, today: [ActionPlan.status.in_(OPEN_PLANS),
+                                sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
                                        sa.and_(Commitment.awaiting == Party.PLAN, ActionPlan.owner_id == user.id))],
            _commitment, lambda: url_for("plan_work.my_commitments", _anchor="to-answer"),
            lambda: [Commitment.due_date, Commitment.id],
@@ -102,7 +104,8 @@ SOURCES = [
                                  f"{r.status.label.lower()}, planned {r.planned_date or '—'}", is_overdue(r, today)),
            lambda: url_for("deployments.rows", mine=1, open=1),
            lambda: [ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date, ProjectDeployment.id],
-           options=(selectinload(ProjectDeployment.project), selectinload(ProjectDeployment.asset_version)),
+           options=(selectinload(ProjectDeployment.project),
+                    selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset)),
            shown_to=lambda user: user.role == Role.PROJECT_LEAD),
     Source("tailoring", "Tailoring records to review", TailoringRecord,
            lambda user, today: [TailoringRecord.status == TailoringStatus.REQUESTED],

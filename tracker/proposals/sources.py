@@ -119,8 +119,18 @@ def behind(session: Session, proposal: Proposal) -> list[SourceLink]:
     rows = session.exec(select(ProposalEvidence.entity, ProposalEvidence.entity_id)
                         .where(ProposalEvidence.proposal_id == proposal.id)
                         .order_by(ProposalEvidence.linked_at, ProposalEvidence.entity_id)).all()
-    found = [link(session, entity=SourceEntity(entity), record_id=entity_id) for entity, entity_id in rows]
-    return [item for item in found if item is not None]
+    records: dict[tuple[str, int], Any] = {}
+    for entity in {entity for entity, _ in rows}:
+        model = KINDS[SourceEntity(entity)].model
+        ids = [entity_id for kind, entity_id in rows if kind == entity]
+        records |= {(entity, record.id): record for record in session.exec(select(model).where(model.id.in_(ids))).all()}
+    links = []
+    for entity, entity_id in rows:
+        record = records.get((entity, entity_id))
+        if record is not None:  # removed since: the history keeps it
+            kind = KINDS[SourceEntity(entity)]
+            links.append(SourceLink(kind.label(record), url_for(kind.endpoint, **kind.url_args(record))))
+    return links
 
 
 def attached_to(session: Session, *, entity: SourceEntity, record_id: int) -> list[Proposal]:
