@@ -189,7 +189,7 @@ def test_a_rating_replaces_the_earlier_one_and_the_area_keeps_its_history(db, ma
     assert [(a.id, r.value, r.capability_level) for a, r in history] == [
         (later.id, RatingValue.SATISFIED, 3), (earlier.id, RatingValue.NOT_SATISFIED, None)]
     changes = db.exec(select(AuditEvent).where(AuditEvent.entity == "appraisal", AuditEvent.entity_id == later.id,
-                                               AuditEvent.field == "rating VER")).all()
+                                               AuditEvent.field == "rating VER").order_by(AuditEvent.id)).all()
     assert [(c.old, c.new) for c in changes] == [(None, "Partially satisfied"),
                                                  ("Partially satisfied", "Satisfied, capability level 3")]
 
