@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, func, select
 
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentDependency, JointReview, PlanIssue
+from tracker.assets.models import AssetVersion
 from tracker.auth.policy import authorize, requires
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.db import commit, flush, get_or_not_found, get_session
@@ -92,7 +94,11 @@ def _lock_projects_of(session: Session, deployment: Deployment) -> None:
 
 
 def _rows(session: Session, deployment: Deployment) -> list[ProjectDeployment]:
-    return list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)).all())
+    """Its status rows, with what the confirmation names them by (project, version) loaded."""
+    return list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)
+                             .options(selectinload(ProjectDeployment.project),
+                                      selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset))
+                             ).all())
 
 
 def _waited_for(session: Session, commitment: Commitment) -> list[str]:
@@ -114,7 +120,8 @@ def _findings(session: Session, audit: ComplianceAudit) -> list[str]:
 
 
 def _results(session: Session, audit: ComplianceAudit) -> list[AuditResult]:
-    return list(session.exec(select(AuditResult).where(AuditResult.audit_id == audit.id)).all())
+    return list(session.exec(select(AuditResult).where(AuditResult.audit_id == audit.id).options(
+        selectinload(AuditResult.asset_version).selectinload(AssetVersion.asset))).all())
 
 
 def _plan_or_review(commitment: Commitment) -> str:

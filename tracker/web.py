@@ -60,8 +60,12 @@ def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
 
 
 def form_values(record: object, names) -> MultiDict:
-    """A record's fields as an edit form shows them (a field left empty, None, as an empty box)."""
-    return MultiDict({name: "" if getattr(record, name) is None else str(getattr(record, name)) for name in names})
+    """A record's fields as an edit form shows them (a field left empty, None, as an empty box), with the version
+    it was read at when it has one (the edit is refused as a conflict if someone saves in between)."""
+    values = MultiDict({name: "" if getattr(record, name) is None else str(getattr(record, name)) for name in names})
+    if getattr(record, "version", None) is not None:
+        values["version"] = str(record.version)
+    return values
 
 
 def fragment_requested() -> bool:

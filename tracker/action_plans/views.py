@@ -184,7 +184,6 @@ def _values(plan: ActionPlan) -> MultiDict:
     values = form_values(plan, service.FIELDS)
     values.setlist("proposal_ids", [str(p.id) for p in plan.proposals])
     values.setlist("objective_ids", [str(o.id) for o in plan.objectives])
-    values["version"] = str(plan.version)
     return values
 
 

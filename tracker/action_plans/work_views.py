@@ -156,9 +156,7 @@ def record_joint_review(plan_id: int):
 # --- Corrections: what was logged, put right by the people it belongs to (its status moves on its own) ---
 
 def _commitment_values(commitment) -> MultiDict:
-    values = form_values(commitment, commitments.FIELDS)
-    values["version"] = str(commitment.version)
-    return values
+    return form_values(commitment, commitments.FIELDS)
 
 
 def _options(entity: str):
@@ -200,9 +198,7 @@ def update_commitment(commitment_id: int):
 
 
 def _issue_values(issue) -> MultiDict:
-    values = form_values(issue, issues.FIELDS)
-    values["version"] = str(issue.version)
-    return values
+    return form_values(issue, issues.FIELDS)
 
 
 ISSUE_FORM = RecordForm(IssueInput, "plans/issue_form.html", "plans/_issue_form.html", "issue", _issue_values,
@@ -229,7 +225,6 @@ def update_issue(issue_id: int):
 def _joint_review_values(review) -> MultiDict:
     values = form_values(review, joint_reviews.FIELDS)
     values.setlist("attendee_ids", [str(person.id) for person in review.attendees])
-    values["version"] = str(review.version)
     return values
 
 

@@ -282,7 +282,6 @@ def _values(appraisal: Appraisal) -> MultiDict:
     values.setlist("team_ids", [str(u.id) for u in appraisal.team])
     values.setlist("project_ids", [str(p.id) for p in appraisal.projects])
     values.setlist("area_ids", [str(a.id) for a in appraisal.areas])
-    values["version"] = str(appraisal.version)
     return values
 
 

@@ -144,7 +144,6 @@ def delete_version(version_id: int):
 def _values(asset: ProcessAsset) -> MultiDict:
     values = form_values(asset, service.FIELDS)
     values.setlist("area_ids", [str(a.id) for a in asset.areas])
-    values["version"] = str(asset.version)
     return values
 
 

@@ -85,9 +85,7 @@ def _options(audit) -> dict:
 
 
 def _values(audit) -> MultiDict:
-    values = form_values(audit, service.AUDIT_FIELDS)
-    values["version"] = str(audit.version)
-    return values
+    return form_values(audit, service.AUDIT_FIELDS)
 
 
 FORM = RecordForm(AuditInput, "compliance/form.html", "compliance/_form.html", "audit", values_of=lambda a: MultiDict(),
@@ -180,9 +178,7 @@ def add_noncompliance(audit_id: int):
 
 
 def _nc_values(item) -> MultiDict:
-    values = form_values(item, service.NONCOMPLIANCE_FIELDS)
-    values["version"] = str(item.version)
-    return values
+    return form_values(item, service.NONCOMPLIANCE_FIELDS)
 
 
 def _nc_options(item) -> dict:

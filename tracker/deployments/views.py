@@ -87,7 +87,6 @@ def _values(deployment) -> MultiDict:
     values["training_required"] = "y" if deployment.training_required else ""
     values.setlist("project_ids", [str(p.id) for p in service.target_projects(get_session(),
                                                                              deployment_id=deployment.id)])
-    values["version"] = str(deployment.version)
     return values
 
 

@@ -62,9 +62,7 @@ def _options(record) -> dict:
 
 
 def _values(lesson: Lesson) -> MultiDict:
-    values = form_values(lesson, service.FIELDS)
-    values["version"] = str(lesson.version)
-    return values
+    return form_values(lesson, service.FIELDS)
 
 
 FORM = RecordForm(LessonInput, "lessons/form.html", "lessons/_form.html", "lesson", values_of=_values,

@@ -104,7 +104,6 @@ def _values(objective: BusinessObjective) -> MultiDict:
             values[name] = number_text(getattr(objective, name))
     if objective.active:
         values["active"] = "y"
-    values["version"] = str(objective.version)
     return values
 
 

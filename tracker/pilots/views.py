@@ -93,7 +93,6 @@ def _values(pilot: Pilot) -> MultiDict:
     values["plan_id"] = str(pilot.plan_id)
     values.setlist("version_ids", [str(v.id) for v in pilot.asset_versions])
     values.setlist("project_ids", [str(p.id) for p in pilot.projects])
-    values["version"] = str(pilot.version)
     return values
 
 

@@ -54,7 +54,6 @@ def project_page(project: Project, *, status: int = 200, standard: dict | None =
 def _values(project: Project) -> MultiDict:
     values = form_values(project, service.FIELDS)
     values.setlist("lead_ids", [str(u.id) for u in project.leads])
-    values["version"] = str(project.version)
     return values
 
 

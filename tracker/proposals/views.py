@@ -138,7 +138,6 @@ def _values(proposal: Proposal) -> MultiDict:
     values = form_values(proposal, service.FIELDS)
     for name, attr in (("area_ids", "areas"), ("asset_ids", "assets"), ("objective_ids", "objectives")):
         values.setlist(name, [str(item.id) for item in getattr(proposal, attr)])
-    values["version"] = str(proposal.version)
     return values
 
 

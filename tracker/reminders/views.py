@@ -104,7 +104,7 @@ def overview(**forms: dict | None):
     refused = {key: value for key, value in forms.items() if value}
     return page_or_fragment("reminders/admin.html", "reminders/admin.html", http_status=422 if refused else 200,
                             status=status, recipients=list(Recipients), refused=refused,
-                            values_of=lambda row: form_values(row, ("enabled", "days", "recipients", "version")))
+                            values_of=lambda row: form_values(row, ("enabled", "days", "recipients")))
 
 
 @admin_bp.post("/rules/<key>")

@@ -75,7 +75,6 @@ def detail(meeting_id: int):
 def _values(meeting: ReviewMeeting) -> MultiDict:
     values = form_values(meeting, service.FIELDS)
     values.setlist("attendee_ids", [str(person.id) for person in meeting.attendees])
-    values["version"] = str(meeting.version)
     return values
 
 

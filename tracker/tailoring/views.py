@@ -54,9 +54,7 @@ def _options(record) -> dict:
 
 
 def _values(record) -> MultiDict:
-    values = form_values(record, service.FIELDS)
-    values["version"] = str(record.version)
-    return values
+    return form_values(record, service.FIELDS)
 
 
 FORM = RecordForm(TailoringInput, "tailoring/form.html", "tailoring/_form.html", "record",
