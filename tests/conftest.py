@@ -253,6 +253,29 @@ def make_version(db):
 
 
 @pytest.fixture
+def signed_off(db, make_user):
+    """Make a draft ready to release, as the document-control rules ask: change notes, content (a link), and the
+    asset owner's and another process-group member's sign-offs (written directly: tests/assets test the rules)."""
+    from tracker.assets.models import AssetVersion, Capacity, ProcessAsset, VersionApproval
+
+    def sign(version: AssetVersion) -> AssetVersion:
+        version = db.get(AssetVersion, version.id)
+        asset = db.get(ProcessAsset, version.asset_id)
+        version.change_notes = version.change_notes or "What changed."
+        version.link = version.link or "https://docs.example/asset"
+        reviewer = make_user(Role.PROCESS_GROUP)
+        db.add_all([VersionApproval(asset_version_id=version.id, capacity=Capacity.OWNER, approver_id=asset.owner_id,
+                                    fingerprint=version.content_fingerprint()),
+                    VersionApproval(asset_version_id=version.id, capacity=Capacity.PROCESS_GROUP,
+                                    approver_id=reviewer.id, fingerprint=version.content_fingerprint())])
+        version.version += 1
+        db.commit()
+        db.refresh(version)
+        return version
+    return sign
+
+
+@pytest.fixture
 def make_objective(db, make_user):
     from tracker.objectives.models import BusinessObjective
 

@@ -156,6 +156,7 @@ EXPECTED_POLICY = f"""
     project.assign_leads: {SG} {AD}
     asset.edit: {SG}
     asset.review: {ALL}
+    version.approve: {ALL}
     user.manage: {AD}
     settings.manage: {AD}
     objective.edit: {SG} {ST}
@@ -282,6 +283,12 @@ class Record:
     (Someone(MB, 3), "asset.review", Record(owner_id=3), True),  # the asset's owner reviews it
     (Someone(LD, 3), "asset.review", Record(owner_id=4), False),
     (Someone(SG, 9), "asset.review", Record(owner_id=4), True),
+    # A draft is signed off by its asset's owner (whatever their role) and by the process group (the service says
+    # which member: not the version's author).
+    (Someone(MB, 3), "version.approve", Record(asset=Record(owner_id=3)), True),
+    (Someone(LD, 3), "version.approve", Record(asset=Record(owner_id=4)), False),
+    (Someone(ST, 3), "version.approve", Record(asset=Record(owner_id=4)), False),
+    (Someone(SG, 9), "version.approve", Record(asset=Record(owner_id=4)), True),
     (Someone(MB, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=3)]), True),
     (Someone(ST, 5), "appraisal.record", Record(lead_appraiser_id=5, team=[]), True),
     (Someone(LD, 3), "appraisal.record", Record(lead_appraiser_id=5, team=[Record(id=4)]), False),

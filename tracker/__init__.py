@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker import cli, db, errors, security
+from tracker.assets import content
 from tracker.config import load_config
 from tracker.gc_between_requests import CollectBetweenRequests
 from tracker.web import htmx
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
+    content.init_app(app)  # before CSRF protection reads the form
     csrf.init_app(app)
     htmx.init_app(app)
     _init_login(app)
@@ -133,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from werkzeug.datastructures import MultiDict
 
+    from tracker.assets.content import size_text
     from tracker.auth.policy import can
     from tracker.auth.roles import Role
     from tracker.db import utcnow
@@ -145,6 +148,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["overdue"] = lambda record: is_overdue(record, utcnow().date())
     app.jinja_env.globals["review_due"] = lambda record: record.needs_review(utcnow().date())
     app.jinja_env.globals["kpi_value"] = shown_value  # an objective's KPI value with its unit
+    app.jinja_env.globals["size_text"] = size_text  # a file's size as people read it
 
     @app.context_processor
     def helpers():

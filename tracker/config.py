@@ -30,6 +30,13 @@ DEFAULTS: dict[str, object] = {
     "MAIL_SECONDS": 30,  # how often it emails the reminders made since
     "BADGE_SECONDS": 30,  # how often a page asks for the unread reminders count
     "DIGEST_HOUR": 7,  # the daily digest's hour, UTC
+    # An asset version's content (tracker/assets/content.py)
+    "CONTENT_MAX_MB": 20,  # the largest file a version may keep, in MiB
+    "CONTENT_TYPES": "pdf,docx,xlsx,pptx,odt,ods,odp,doc,xls,ppt,md,txt,csv,png,jpg,jpeg,gif,webp",  # extensions
+    "CONTENT_STORE": "database",  # database, or directory: files under CONTENT_DIR (one host, or a shared disk)
+    "CONTENT_DIR": "",  # empty: DATA_DIR/content
+    "CONTENT_SCAN_COMMAND": "",  # e.g. "clamdscan --no-summary -": the file on stdin; exit 0 clean, 1 refused
+    "CONTENT_SCAN_SECONDS": 60,
 }
 
 
@@ -53,6 +60,8 @@ def load_config(overrides: dict | None = None) -> dict:
     data_dir = Path(str(config["DATA_DIR"]))
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{data_dir / 'tracker.db'}"
+    if not config["CONTENT_DIR"]:
+        config["CONTENT_DIR"] = str(data_dir / "content")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = stored_secret_key(data_dir)
     return config

@@ -57,7 +57,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        response = _render_error(error.status, error.message or type(error).__name__)
+        response = render_error(error.status, error.message or type(error).__name__)
         if isinstance(error, Conflict) and request.headers.get("HX-Request"):
             # app.js reloads the page's main content, so the user sees what the other change did.
             body, status, headers = response
@@ -66,7 +66,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _render_error(error.code or 500, error.description or error.name)
+        return render_error(error.code or 500, error.description or error.name)
 
     @app.errorhandler(sa.exc.OperationalError)
     @app.errorhandler(sa.exc.TimeoutError)
@@ -75,7 +75,7 @@ def register(app: Flask) -> None:
             return unexpected(error)
         # The database cannot be reached, is read-only or full: nothing the user did, and nothing to retry now.
         app.logger.error("database unavailable: %s", str(error).splitlines()[0] if str(error) else error)
-        body, status, headers = _render_error(
+        body, status, headers = render_error(
             503, "The tracker cannot reach its database right now. Nothing was saved; please try again in a "
                  "minute.", broken=True)
         return body, status, headers | {"Retry-After": "60"}
@@ -83,7 +83,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # the last line of defence
         app.logger.exception("unhandled error")
-        return _render_error(500, "Something went wrong on our side. The error has been logged.", broken=True)
+        return render_error(500, "Something went wrong on our side. The error has been logged.", broken=True)
 
 
 # SQLite reports a bad statement as an OperationalError too; these are the ones that mean "cannot serve now".
@@ -108,7 +108,7 @@ def _discard_session() -> None:
         session.rollback()
 
 
-def _render_error(status: int, message: str, *, broken: bool = False):
+def render_error(status: int, message: str, *, broken: bool = False):
     """The error as JSON, an htmx message, or a page; `broken` pages render from memory, never the database."""
     if broken:
         _discard_session()

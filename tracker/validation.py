@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Annotated, Any, TypeVar, get_args, get_origin
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -98,6 +99,20 @@ def not_after_today(message: str):
 def text(max_length: int, *, required: bool = True):
     """A stripped string of bounded length (the app enforces lengths: SQLite does not)."""
     return Annotated[str, StringConstraints(min_length=1 if required else 0, max_length=max_length)]
+
+
+def _web_address(value: str) -> str:
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise ValueError("enter a web address starting with https:// (or http://)")
+    return value
+
+
+def web_address(max_length: int):
+    """An http(s) address, or empty: a link people follow (never javascript: or data:)."""
+    return Annotated[text(max_length, required=False), AfterValidator(_web_address)]
 
 
 class FormModel(BaseModel):

@@ -41,12 +41,12 @@ def owner(make_user):
 
 
 @pytest.fixture
-def template(db, owner, make_version, make_user):
+def template(db, owner, make_version, make_user, signed_off):
     """A template reviewed every 6 months, its 1.0 released on 31 January 2026."""
     asset = ProcessAsset(title="Plan template", kind=AssetKind.TEMPLATE, owner_id=owner.id, review_interval_months=6)
     db.add(asset)
     db.commit()
-    version = make_version(asset, "1.0")
+    version = signed_off(make_version(asset, "1.0"))
     with on(date(2026, 1, 31)):
         assets.move_version(db, version=version, to=VersionStatus.RELEASED, seen=version.version,
                             by=make_user(Role.PROCESS_GROUP))
@@ -99,8 +99,8 @@ def test_a_review_is_not_dated_ahead():
         parse(AssetReviewInput, MultiDict({"reviewed_on": "2026-08-02", "outcome": "no_change"}))
 
 
-def test_a_newer_release_starts_its_own_interval(db, template, owner, make_version, make_user):
-    version = make_version(template, "1.1")
+def test_a_newer_release_starts_its_own_interval(db, template, owner, make_version, make_user, signed_off):
+    version = signed_off(make_version(template, "1.1"))
     with on(date(2026, 5, 15)):
         assets.move_version(db, version=version, to=VersionStatus.RELEASED, seen=version.version,
                             by=make_user(Role.PROCESS_GROUP))

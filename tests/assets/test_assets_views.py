@@ -55,13 +55,15 @@ def test_bad_asset_input_is_422_and_writes_nothing(client, sepg, db, field, valu
     assert count_rows(db, ProcessAsset) == 0
 
 
-def test_release_is_an_explicit_action_and_sets_the_current_version(client, sepg, asset, db):
+def test_release_is_an_explicit_action_and_sets_the_current_version(client, sepg, asset, db, signed_off):
     client.post(f"/assets/{asset.id}/versions", data={"label": "1.0", "change_notes": "First"})
     client.post(f"/assets/{asset.id}/versions", data={"label": "1.1", "change_notes": "Second"})
     page = client.get(f"/assets/{asset.id}").get_data(as_text=True)
     assert "none released yet" in page
-    v10 = db.exec(select(AssetVersion).where(AssetVersion.label == "1.0")).one()
-    response = client.post(f"/assets/versions/{v10.id}/move", data={"to": "released", "version": "1"},
+    assert "Release 1.0" not in page  # not offered before its sign-off
+    v10 = signed_off(db.exec(select(AssetVersion).where(AssetVersion.label == "1.0")).one())
+    assert "Release 1.0" in client.get(f"/assets/{asset.id}").get_data(as_text=True)
+    response = client.post(f"/assets/versions/{v10.id}/move", data={"to": "released", "version": str(v10.version)},
                            headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "Retire 1.0" in response.get_data(as_text=True)
@@ -71,10 +73,10 @@ def test_release_is_an_explicit_action_and_sets_the_current_version(client, sepg
     assert db.get(AssetVersion, v10.id).release_date is not None
 
 
-def test_newer_release_becomes_current_and_older_stays_released(client, sepg, asset, db, make_version):
+def test_newer_release_becomes_current_and_older_stays_released(client, sepg, asset, db, make_version, signed_off):
     make_version(asset, "1.0", VersionStatus.RELEASED, date(2025, 1, 1))
-    v11 = make_version(asset, "1.1")
-    client.post(f"/assets/versions/{v11.id}/move", data={"to": "released", "version": "1"})
+    v11 = signed_off(make_version(asset, "1.1"))
+    client.post(f"/assets/versions/{v11.id}/move", data={"to": "released", "version": str(v11.version)})
     page = client.get("/assets/").get_data(as_text=True)
     assert re.search(r"<td>1.1 <small>", page)
     db.expire_all()
@@ -91,16 +93,18 @@ def test_invalid_move_is_refused_with_a_message(client, sepg, asset, make_versio
     assert "Cannot go from draft to retired" in response.get_data(as_text=True)
 
 
-def test_stale_release_button_is_a_conflict(client, sepg, asset, make_version):
-    draft = make_version(asset, "1.0")
-    assert client.post(f"/assets/versions/{draft.id}/move", data={"to": "released", "version": "1"}).status_code == 200
-    again = client.post(f"/assets/versions/{draft.id}/move", data={"to": "retired", "version": "1"})
+def test_stale_release_button_is_a_conflict(client, sepg, asset, make_version, signed_off):
+    draft = signed_off(make_version(asset, "1.0"))
+    seen = str(draft.version)
+    assert client.post(f"/assets/versions/{draft.id}/move", data={"to": "released", "version": seen}).status_code == 200
+    again = client.post(f"/assets/versions/{draft.id}/move", data={"to": "retired", "version": seen})
     assert again.status_code == 409
 
 
 def test_duplicate_version_label_is_a_field_error(client, sepg, asset, make_version, db):
     make_version(asset, "1.0")
-    response = client.post(f"/assets/{asset.id}/versions", data={"label": "1.0"}, headers={"HX-Request": "true"})
+    response = client.post(f"/assets/{asset.id}/versions", data={"label": "1.0", "change_notes": "Again"},
+                           headers={"HX-Request": "true"})
     assert response.status_code == 422
     assert "This asset already has a version with this label." in response.get_data(as_text=True)
     assert count_rows(db, AssetVersion) == 1

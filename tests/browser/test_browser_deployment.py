@@ -11,14 +11,15 @@ from tracker.auth.roles import Role
 pytestmark = pytest.mark.browser
 
 
-def test_tailoring_deployment_drift_and_lesson(page, live_server, sign_in, make_user, make_project, make_released):
+def test_tailoring_deployment_drift_and_lesson(page, live_server, sign_in, make_user, make_project, make_released,
+                                               signed_off):
     projects = [make_project(code=code) for code in ("MINE", "P2", "P3", "P4", "P5")]
     other = make_project(code="OTHER")
     make_user(Role.PROJECT_LEAD, email="leo@example.org", name="Leo Lead", leads=[projects[0]])
     make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
     review = make_released("1.0", title="Peer review procedure")
-    make_released("1.1", asset=review.asset, status="draft")
+    signed_off(make_released("1.1", asset=review.asset, status="draft"))  # sign-off: test_browser_documents.py
 
     def sign_out():
         page.get_by_role("button", name="Sign out").click()

@@ -111,21 +111,23 @@ def test_proposal_comment_and_duplicate_of_which(page, live_server, sign_in, no_
 
 
 @covers("assets.add_version", "assets.move_version", "assets.delete_version", "lessons.feedback")
-def test_asset_versions_and_feedback(page, live_server, sign_in, no_reload, make_user, make_released):
+def test_asset_versions_and_feedback(page, live_server, sign_in, no_reload, make_user, make_released, make_version,
+                                     signed_off):
     make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     released = make_released("1.0", title="Peer review procedure")
+    signed_off(make_version(released.asset, "1.1"))  # its content and sign-offs: tests/browser/test_browser_documents.py
     sign_in("sam@example.org", PASSWORD)
     page.goto(f"{live_server}/assets/{released.asset_id}")
     no_reload.set()
     versions = page.locator("#versions")
-    for label in ("1.1", "2.0"):
-        versions.get_by_text("Add a draft version").click() if not versions.get_by_label(
-            "Version label").is_visible() else None
-        versions.get_by_label("Version label").fill(label)
-        page.locator("#versions").get_by_role("button", name="Add draft").click()
-        expect(page.locator("#versions tr", has_text=label)).to_contain_text("Draft")
-        expect(page.locator("#versions").get_by_label("Version label")).to_have_value("")
+    versions.get_by_text("Add a draft version").click()
+    versions.get_by_label("Version label").fill("2.0")
+    versions.get_by_label("Change notes").fill("Adds the design checklist.")
+    page.locator("#versions").get_by_role("button", name="Add draft").click()
+    expect(page.locator("#versions tr", has_text="2.0")).to_contain_text("Draft")
+    expect(page.locator("#versions").get_by_label("Version label")).to_have_value("")
     expect(page.locator("#feedback").get_by_label("Version")).to_contain_text("2.0")  # every section, not one
+    expect(page.get_by_role("button", name="Release 2.0")).to_have_count(0)  # not signed off
     page.get_by_role("button", name="Release 1.1").click()
     expect(page.locator("#versions tr", has_text="1.1")).to_contain_text("Released")
     page.once("dialog", lambda dialog: dialog.accept())

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import covers
 from tests.conftest import PASSWORD
 from tracker.action_plans.models import PlanStatus
+from tracker.assets.models import VersionStatus
 from tracker.auth.roles import Role
 from tracker.pilots.models import PilotStatus
 from tracker.proposals.models import ProposalStatus
@@ -68,7 +69,9 @@ def world(make_user, make_project, make_released, make_plan, make_proposal, make
             "commitment": make_commitment(plan).id, "issue": make_issue(plan).id, "joint_review": _reviewed(db, plan, sepg),
             # of another asset: planning a deployment of the first asset to PAY must still give it a row
             "deployment": make_deployment([project], [make_released(title="Configuration audit checklist")]).id, "audit": make_audit(project).id,
-            "tailoring": make_tailoring(project, released).id}
+            "tailoring": make_tailoring(project, released).id,
+            "version": make_released("2.0", asset=released.asset, status=VersionStatus.DRAFT,
+                                      change_notes="Adds the checklist.").id}
 
 
 def _reviewed(db, plan, by) -> int:
@@ -105,7 +108,7 @@ EDIT = [  # endpoint, the edit page
     ("plan_work.update_commitment", "/commitments/{commitment}/edit"), ("plan_work.update_issue", "/issues/{issue}/edit"),
     ("plan_work.update_joint_review", "/joint-reviews/{joint_review}/edit"),
     ("deployments.update", "/deployments/{deployment}/edit"), ("compliance.update", "/compliance/{audit}/edit"),
-    ("tailoring.update", "/tailoring/{tailoring}/edit"),
+    ("tailoring.update", "/tailoring/{tailoring}/edit"), ("assets.update_version", "/assets/versions/{version}/edit"),
 ]
 
 

@@ -159,7 +159,7 @@ def test_not_applicable_needs_a_reason(client, sepg, make_project, make_released
 
 
 def test_drift_after_a_release_and_one_step_deployment(client, sepg, make_project, make_released, make_deployment,
-                                                       db):
+                                                       db, signed_off):
     old = make_released("1.0")
     asset_id = old.asset_id
     on_old, on_new, closed = make_project(code="OLD"), make_project(code="NEW"), make_project(code="GONE")
@@ -169,7 +169,8 @@ def test_drift_after_a_release_and_one_step_deployment(client, sepg, make_projec
     db.commit()
     draft = make_released("1.1", asset=old.asset, status=VersionStatus.DRAFT)
     make_deployment([on_new], [old], status=RowStatus.DEPLOYED)
-    client.post(f"/assets/versions/{draft.id}/move", data={"to": "released", "version": "1"})
+    draft = signed_off(draft)
+    client.post(f"/assets/versions/{draft.id}/move", data={"to": "released", "version": str(draft.version)})
     make_deployment([on_new], [draft])  # NEW already has a row for the new release: not drifting
     page = client.get(f"/assets/{asset_id}").get_data(as_text=True)
     drift = page.split('id="drift"')[1].split("</section>")[0]

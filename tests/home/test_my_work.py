@@ -78,3 +78,34 @@ def test_the_committee_sees_what_waits_for_its_decision(client, login, make_user
     page = client.get("/my-work").get_data(as_text=True)
     assert sections(page) == {"Escalated proposals to decide": 1, "Action plans to approve": 1,
                               "Action plans in review you have not reviewed": 1}
+
+
+def test_drafts_wait_for_the_sign_offs_still_missing(client, login, db, make_user):
+    """Olga (member) owns the asset; Sam (process group) drafted 2.0; Quinn (process group) did not. The draft waits
+    for Olga as owner and for Quinn, not for Sam, its author; once Olga signs, not for her; a draft without its
+    content waits for nobody."""
+    from tracker.assets.models import AssetKind, AssetVersion, Capacity, ProcessAsset, VersionApproval
+    olga, sam = make_user(Role.MEMBER, name="Olga"), make_user(Role.PROCESS_GROUP, name="Sam")
+    quinn = make_user(Role.PROCESS_GROUP, name="Quinn")
+    asset = ProcessAsset(title="Estimation guideline", kind=AssetKind.GUIDELINE, owner_id=olga.id)
+    db.add(asset)
+    db.flush()
+    ready = AssetVersion(asset_id=asset.id, label="2.0", change_notes="Adds ranges.", link="https://docs.example/e",
+                         author_id=sam.id)
+    db.add_all([ready, AssetVersion(asset_id=asset.id, label="3.0", change_notes="Later.", author_id=sam.id)])
+    db.commit()
+    waiting = "Drafts waiting for your sign-off"
+    for person, expected in ((olga, 1), (quinn, 1), (sam, None)):
+        login(person)
+        assert sections(client.get("/my-work").get_data(as_text=True)).get(waiting) == expected, person.name
+    db.add(VersionApproval(asset_version_id=ready.id, capacity=Capacity.OWNER, approver_id=olga.id,
+                           fingerprint=ready.content_fingerprint()))
+    db.commit()
+    login(olga)
+    assert waiting not in client.get("/my-work").get_data(as_text=True)
+    login(quinn)
+    assert sections(client.get("/my-work").get_data(as_text=True))[waiting] == 1
+    ready.change_notes = "Adds ranges and a worked example."  # Olga's sign-off no longer counts
+    db.commit()
+    login(olga)
+    assert sections(client.get("/my-work").get_data(as_text=True))[waiting] == 1

@@ -3,7 +3,7 @@
 from pydantic import Field, field_validator
 
 from tracker.assets.models import AssetKind, ReviewOutcome, VersionStatus
-from tracker.validation import Day, FormModel, Id, Version, not_after_today, text, whole_number
+from tracker.validation import Day, FormModel, Id, Version, not_after_today, text, web_address, whole_number
 
 
 class AssetInput(FormModel):
@@ -17,8 +17,26 @@ class AssetInput(FormModel):
 
 
 class VersionInput(FormModel):
+    """A draft version: what changed is said before anyone signs it off."""
+
     label: text(40)
-    change_notes: text(4000, required=False) = ""
+    change_notes: text(4000)
+    link: web_address(1000) = ""
+
+
+class VersionCorrection(VersionInput):
+    version: Version
+
+
+class ApprovalInput(FormModel):
+    comment: text(2000, required=False) = ""
+    version: Version
+
+
+class FileInput(FormModel):
+    """The version the uploader saw (the file itself comes in the request's files)."""
+
+    version: Version
 
 
 class MoveInput(FormModel):

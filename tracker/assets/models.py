@@ -1,5 +1,6 @@
 """Organizational process assets and their versions."""
 
+import hashlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -74,6 +75,10 @@ _version_version = version_column()
 
 
 class AssetVersion(SQLModel, table=True):
+    """A version of an asset, with its content: a file the tracker keeps (its name, type, size and SHA-256 here, its
+    bytes in `ContentBlob` or the content directory, by checksum) and/or a link to where the organization keeps its
+    documents. Released only once signed off (`VersionApproval`)."""
+
     __tablename__ = "asset_version"
     __table_args__ = (sa.UniqueConstraint("asset_id", "label"),)
 
@@ -83,10 +88,21 @@ class AssetVersion(SQLModel, table=True):
     status: VersionStatus = Field(default=VersionStatus.DRAFT, sa_type=enum_type(VersionStatus))
     release_date: date | None = None
     change_notes: str = Field(default="", max_length=4000)
+    author_id: int | None = Field(default=None, foreign_key="user.id")  # who drafted it (unknown for old versions)
+    link: str = Field(default="", max_length=1000)  # http(s) address of the document kept elsewhere
+    file_name: str = Field(default="", max_length=200)  # as the uploader named it, made safe
+    file_type: str = Field(default="", max_length=120)  # the media type it is served as (from the allowed types)
+    file_size: int | None = None  # bytes
+    file_sha256: str = Field(default="", max_length=64, index=True)
+    # What a sign-off approves, kept by the mapper (below) so SQL can tell which sign-offs still count.
+    fingerprint: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_version_version)
 
     asset: ProcessAsset = Relationship(back_populates="versions")
+    author: User | None = Relationship()
+    approvals: list["VersionApproval"] = Relationship(
+        sa_relationship_kwargs={"order_by": "VersionApproval.id", "cascade": "all, delete-orphan"})
 
     __mapper_args__ = versioned(_version_version)
 
@@ -94,6 +110,68 @@ class AssetVersion(SQLModel, table=True):
     def name(self) -> str:
         """The asset and the label, as pickers and history show a version (the asset must be loaded)."""
         return f"{self.asset.title} {self.label}"
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.file_sha256 or self.link)
+
+    def content_fingerprint(self) -> str:
+        """What a sign-off approves: the label, change notes, link and file as they are now. An approval given to
+        another fingerprint was given to an earlier draft and no longer counts."""
+        return fingerprint_of(self.label, self.change_notes, self.link, self.file_sha256)
+
+    def approval_as(self, capacity: "Capacity") -> "VersionApproval | None":
+        """The approval in this capacity that holds for the version as it is now (approvals must be loaded)."""
+        now = self.content_fingerprint()
+        return next((a for a in self.approvals if a.capacity == capacity and a.fingerprint == now), None)
+
+    @property
+    def signed_off(self) -> bool:
+        return all(self.approval_as(capacity) for capacity in Capacity)
+
+
+def fingerprint_of(label: str, change_notes: str, link: str, file_sha256: str) -> str:
+    return hashlib.sha256("\0".join((label, change_notes, link, file_sha256)).encode()).hexdigest()
+
+
+@sa.event.listens_for(AssetVersion, "before_insert")
+@sa.event.listens_for(AssetVersion, "before_update")
+def _keep_fingerprint(mapper, connection, version: AssetVersion) -> None:
+    version.fingerprint = version.content_fingerprint()
+
+
+@spoken(owner="Asset owner", process_group="Process group")
+class Capacity(Labelled):
+    """In what capacity a sign-off is given: both are needed, by two people, before a version is released."""
+
+    OWNER = "owner"  # the asset's owner
+    PROCESS_GROUP = "process_group"  # a process-group member other than the version's author
+
+
+class VersionApproval(SQLModel, table=True):
+    """A sign-off of a draft version as it was (`fingerprint`): who, when, in which capacity, with what comment."""
+
+    __tablename__ = "version_approval"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_version_id: int = Field(foreign_key="asset_version.id", index=True, ondelete="CASCADE")
+    capacity: Capacity = Field(sa_type=enum_type(Capacity))
+    approver_id: int = Field(foreign_key="user.id")
+    comment: str = Field(default="", max_length=2000)
+    fingerprint: str = Field(max_length=64)
+    approved_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    approver: User = Relationship()
+
+
+class ContentBlob(SQLModel, table=True):
+    """A version's file kept in the database (when the content store is the database), by its SHA-256: the same
+    file uploaded twice is kept once."""
+
+    __tablename__ = "content_blob"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    data: bytes = Field(sa_type=sa.LargeBinary)
 
 
 @spoken(no_change="Reviewed, no change")

@@ -6,8 +6,10 @@ from datetime import date
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
+from tracker.assets import content
 from tracker.assets.forms import AssetInput, VersionInput
 from tracker.assets.models import AssetArea, AssetKind, AssetReview, AssetVersion, ProcessAsset, VersionStatus
+from tracker.assets.versions import release_refusal
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
@@ -78,13 +80,10 @@ def get_asset(session: Session, *, asset_id: int) -> ProcessAsset:
     """The asset with everything its page shows, or NotFound."""
     reviews = selectinload(ProcessAsset.reviews)
     return get_or_not_found(session, ProcessAsset, asset_id, selectinload(ProcessAsset.owner),
-                            selectinload(ProcessAsset.areas), selectinload(ProcessAsset.versions),
+                            selectinload(ProcessAsset.areas),
+                            selectinload(ProcessAsset.versions).selectinload(AssetVersion.approvals),
                             reviews.selectinload(AssetReview.reviewer), reviews.selectinload(AssetReview.asset_version),
                             missing="No such process asset.")
-
-
-def get_version(session: Session, *, version_id: int) -> AssetVersion:
-    return get_or_not_found(session, AssetVersion, version_id, missing="No such asset version.")
 
 
 def asset_choices(session: Session) -> list[ProcessAsset]:
@@ -149,20 +148,28 @@ def add_version(session: Session, *, asset: ProcessAsset, data: VersionInput, by
     if session.exec(select(AssetVersion.id).where(AssetVersion.asset_id == asset.id,
                                                   AssetVersion.label == data.label)).first():
         raise ValidationError(LABEL_TAKEN)
-    version = AssetVersion(asset_id=asset.id, label=data.label, change_notes=data.change_notes)
+    version = AssetVersion(asset_id=asset.id, label=data.label, change_notes=data.change_notes, link=data.link,
+                           author_id=by.id)
     session.add(version)
     flush(session, unique=LABEL_TAKEN)
     record_create(session, version, by=by, fields={"asset": asset.title, "label": version.label,
-                                                   "status": version.status, "change_notes": version.change_notes})
+                                                   "status": version.status, "change_notes": version.change_notes,
+                                                   "author": by.name, "link": version.link})
     commit(session, unique=LABEL_TAKEN)
     return version
 
 
 def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, seen: int, by: User,
                  on: date | None = None) -> AssetVersion:
-    """Release or retire a version (the transition table says who may); a release is dated `on` or today."""
+    """Release or retire a version (the transition table says who may); a release is dated `on` or today, and
+    only once the draft has its change notes, its content and both sign-offs."""
+    def released() -> dict:
+        if refusal := release_refusal(version):
+            raise InvalidTransition(refusal)
+        return {"release_date": on or utcnow().date()}
+
     make_move(session, version, table=VERSION_TRANSITIONS, to=to, seen=seen, by=by, action="asset.edit",
-              effects=lambda: {"release_date": on or utcnow().date()} if to == VersionStatus.RELEASED else {},
+              effects=released if to == VersionStatus.RELEASED else dict,
               then=lambda: reschedule(session, version.asset, by=by))  # a new current version, a new review date
     return version
 
@@ -179,9 +186,13 @@ def delete_version(session: Session, *, version: AssetVersion, by: User) -> None
     authorize(by, "asset.edit")
     if version.status != VersionStatus.DRAFT:
         raise InvalidTransition("Only draft versions can be deleted; retire a released version instead.")
-    if used := sorted({REFERRED_AS.get(name, name.replace("_", " ")) for name in referrers(session, version)}):
+    held = set(referrers(session, version)) - {"version_approval"}  # its sign-offs go with it
+    if used := sorted({REFERRED_AS.get(name, name.replace("_", " ")) for name in held}):
         listed = used[0] if len(used) == 1 else f"{', '.join(used[:-1])} and {used[-1]}"
         raise InvalidTransition(f"Draft {version.label} stays: {listed} refer{'s' if len(used) == 1 else ''} to it.")
     record_delete(session, version, by=by, fields={"label": version.label, "status": version.status})
+    kept = version.file_sha256
     session.delete(version)
+    flush(session)
+    content.forget(session, kept)  # its file, unless another version holds the same one
     commit(session)

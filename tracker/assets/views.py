@@ -1,18 +1,30 @@
 """Process asset pages: library, detail with versions and history, create, edit, release."""
 
-from flask import Blueprint, current_app, request, url_for
+import io
+from pathlib import Path
+
+from flask import Blueprint, current_app, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker import trace
-from tracker.assets import reviews, service
-from tracker.assets.forms import AssetInput, AssetReviewInput, MoveInput, VersionInput
-from tracker.assets.models import AssetKind, ProcessAsset, ReviewOutcome, VersionStatus
+from tracker.assets import content, reviews, service, versions
+from tracker.assets.forms import (
+    ApprovalInput,
+    AssetInput,
+    AssetReviewInput,
+    FileInput,
+    MoveInput,
+    VersionCorrection,
+    VersionInput,
+)
+from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, ReviewOutcome, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.policy import requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
 from tracker.deployments.status import drift
+from tracker.errors import NotFound
 from tracker.history.service import history
 from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
@@ -21,6 +33,7 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     form_values,
+    in_place_or_go_to,
     page_or_fragment,
     query_enum,
     query_id,
@@ -124,9 +137,12 @@ def review(asset_id: int):
 @requires("asset.edit")
 def move_version(version_id: int):
     session = get_session()
-    version = service.get_version(session, version_id=version_id)
+    version = versions.get_version(session, version_id=version_id)
     data = parse(MoveInput, request.form)
     service.move_version(session, version=version, to=data.to, seen=data.version, by=current_user)
+    if request.form.get("from") == "version":  # pressed on the version's own page
+        return in_place_or_go_to(url_for("assets.version", version_id=version_id),
+                                 lambda: version_page(versions.get_version(session, version_id=version_id)))
     # The whole page: a release changes the current version and which projects drift.
     return asset_page(service.get_asset(session, asset_id=version.asset_id))
 
@@ -135,10 +151,108 @@ def move_version(version_id: int):
 @requires("asset.edit")
 def delete_version(version_id: int):
     session = get_session()
-    version = service.get_version(session, version_id=version_id)
+    version = versions.get_version(session, version_id=version_id)
     asset_id = version.asset_id
     service.delete_version(session, version=version, by=current_user)
     return asset_page(service.get_asset(session, asset_id=asset_id))
+
+
+@bp.get("/versions/<int:version_id>")
+@requires("read")
+def version(version_id: int):
+    return version_page(versions.get_version(get_session(), version_id=version_id))
+
+
+def version_page(version: AssetVersion, **forms: dict | None):
+    """A version's page: its content, its sign-off and release, its history (a refused form in `forms`: 422)."""
+    http_status, sections = section_forms(forms, "upload", "approval")
+    session = get_session()
+    return page_or_fragment(
+        "assets/version.html", "assets/version.html", http_status=http_status, version=version,
+        asset=version.asset, rules=content.rules(), signoff=versions.capacity_of(version, current_user),
+        refusal=versions.release_refusal(version) if version.status == VersionStatus.DRAFT else None,
+        moves=allowed_moves(VERSION_TRANSITIONS, version.status, current_user.role), statuses=VersionStatus,
+        history=history(session, entity="asset_version", entity_ids=[version.id]), **sections)
+
+
+@bp.get("/versions/<int:version_id>/file")
+@requires("read")
+def download(version_id: int):
+    """The version's file, as a download with the type it was allowed as: never shown or run in the tracker's own
+    pages (a sandboxing Content-Security-Policy too, should a browser open it anyway)."""
+    session = get_session()
+    version = versions.get_version(session, version_id=version_id)
+    kept = content.read(session, version.file_sha256, content.rules()) if version.file_sha256 else None
+    if kept is None:
+        raise NotFound("This version has no file." if not version.file_sha256 else
+                       "The file of this version is missing from the content store; tell the administrator.")
+    response = send_file(kept if isinstance(kept, Path) else io.BytesIO(kept), mimetype=version.file_type,
+                         as_attachment=True, download_name=version.file_name, etag=version.file_sha256,
+                         conditional=True, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/versions/<int:version_id>/file")
+@requires("asset.edit")
+def upload(version_id: int):
+    session = get_session()
+    version = versions.get_version(session, version_id=version_id)
+    rules = content.rules()  # a file over the limit is refused beside the field, a huge one cut off (413) unread
+    name, data = versions.read_upload(request.files.get("file"), rules)
+    return write_in_place(
+        lambda: versions.attach_file(session, version=version, name=name, data=data, by=current_user, rules=rules,
+                                     seen=parse(FileInput, request.form).version),
+        page=lambda refused: version_page(versions.get_version(session, version_id=version_id), upload=refused),
+        url=url_for("assets.version", version_id=version_id, _anchor="content"))
+
+
+@bp.post("/versions/<int:version_id>/file/remove")
+@requires("asset.edit")
+def remove_file(version_id: int):
+    session = get_session()
+    version = versions.get_version(session, version_id=version_id)
+    versions.remove_file(session, version=version, seen=parse(FileInput, request.form).version, by=current_user)
+    return in_place_or_go_to(url_for("assets.version", version_id=version_id, _anchor="content"),
+                             lambda: version_page(versions.get_version(session, version_id=version_id)))
+
+
+@bp.post("/versions/<int:version_id>/approvals")
+@requires("version.approve")
+def approve(version_id: int):
+    session = get_session()
+    version = versions.signable_version(session, version_id=version_id, by=current_user)
+    return write_in_place(
+        lambda: versions.approve(session, version=version, data=parse(ApprovalInput, request.form), by=current_user),
+        page=lambda refused: version_page(versions.get_version(session, version_id=version_id), approval=refused),
+        url=url_for("assets.version", version_id=version_id, _anchor="signoff"))
+
+
+def _version_values(version: AssetVersion) -> MultiDict:
+    return form_values(version, versions.FIELDS)
+
+
+VERSION_FORM = RecordForm(VersionCorrection, "assets/version_form.html", "assets/_version_form.html", "version",
+                          _version_values, options=lambda version: {"history": history(
+                              get_session(), entity="asset_version", entity_ids=[version.id]) if version else []})
+
+
+@bp.get("/versions/<int:version_id>/edit")
+@requires("asset.edit")
+def edit_version(version_id: int):
+    return VERSION_FORM.edit(versions.editable_version(get_session(), version_id=version_id))
+
+
+@bp.post("/versions/<int:version_id>")
+@requires("asset.edit")
+def update_version(version_id: int):
+    session = get_session()
+    version = versions.editable_version(session, version_id=version_id)
+    return VERSION_FORM.post(
+        lambda data: versions.update_version(session, version=version, data=data, by=current_user),
+        done=lambda saved: url_for("assets.version", version_id=saved.id), record=version,
+        reload=lambda: versions.editable_version(session, version_id=version_id))
 
 
 def _values(asset: ProcessAsset) -> MultiDict:

@@ -30,6 +30,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),
     "asset.edit": PG,
     "asset.review": EVERYONE,  # the process group any asset; others the assets they own
+    "version.approve": EVERYONE,  # sign a draft off: its asset's owner, and a process-group member not its author
     "user.manage": frozenset({Role.ADMIN}),
     "settings.manage": frozenset({Role.ADMIN}),
     "objective.edit": PG | STEERING,
@@ -105,6 +106,10 @@ def _wrote_or_leads(user, record) -> bool:
     return record.author_id == user.id or (record.project is not None and _leads(user, record.project))
 
 
+def _owns_asset(user, version) -> bool:
+    return version.asset.owner_id == user.id
+
+
 def _raised_or_owns(user, issue) -> bool:
     return user.id in (issue.raised_by_id, issue.owner_id)
 
@@ -163,6 +168,7 @@ OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     **{("noncompliance.update", role): _owns for role in NOT_PG},
     **{("lesson.edit", role): _wrote_or_leads for role in NOT_PG},
     **{("asset.review", role): _owns for role in NOT_PG},
+    **{("version.approve", role): _owns_asset for role in NOT_PG},
     **{("objective.measure", role): _owns for role in NOT_PG if role != Role.STEERING},
     **{("appraisal.record", role): _appraises for role in NOT_PG},
     **{("appraisal.answer", role): _takes_part for role in Role},

@@ -133,6 +133,8 @@ def _asset_events(story: Story, title: str, kind: str, areas: list[str], descrip
 
     story.on(SET_UP + 1, create)
     for label, drafted, released, notes in versions:
-        story.on(drafted, lambda label=label, notes=notes: add_draft(story, title, label, notes))
+        # A draft not yet released is kept on the intranet for now: it waits for its sign-offs.
+        link = "" if released is not None else f"https://intranet.example/process/{title.lower().replace(' ', '-')}"
+        story.on(drafted, lambda label=label, notes=notes, link=link: add_draft(story, title, label, notes, link))
         if released is not None:
             story.on(released, lambda label=label: release(story, title, label))

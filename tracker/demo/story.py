@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
+from tracker.assets import content, versions
 from tracker.assets import service as assets
-from tracker.assets.forms import VersionInput
+from tracker.assets.forms import ApprovalInput, VersionInput
 from tracker.assets.models import VersionStatus
 from tracker.auth.models import User
 from tracker.db import clock_at
@@ -43,15 +44,25 @@ class Story:
                 action()
 
 
-def add_draft(story: Story, title: str, label: str, notes: str) -> None:
+def add_draft(story: Story, title: str, label: str, notes: str, link: str = "") -> None:
     story.made[(title, label)] = assets.add_version(story.session, asset=story.made[title], data=parse(
-        VersionInput, MultiDict({"label": label, "change_notes": notes})), by=story.users["sepg"])
+        VersionInput, MultiDict({"label": label, "change_notes": notes, "link": link})), by=story.users["sepg"])
 
 
 def release(story: Story, title: str, label: str) -> None:
-    """Release a version; the version it replaces stays released (projects drift until they redeploy)."""
-    version = story.made[(title, label)]
-    assets.move_version(story.session, version=version, to=VersionStatus.RELEASED, seen=version.version,
+    """Release a version: its document kept (Markdown), signed off by the asset's owner (Sam, who drafted it) and
+    by Quinn of the process group; the version it replaces stays released (projects drift until they redeploy)."""
+    session, version = story.session, story.made[(title, label)]
+    document = f"# {title} {label}\n\n## What changed\n\n{version.change_notes}\n".encode()
+    name = f"{title.lower().replace(' ', '-')}-{label}.md"
+    versions.attach_file(session, version=version, name=name, data=document, seen=version.version,
+                         by=story.users["sepg"], rules=content.rules())
+    for who, comment in (("sepg", "Content as agreed with the action team."), ("quality", "Reviewed against the "
+                                                                                         "change notes.")):
+        version = versions.get_version(session, version_id=version.id)
+        versions.approve(session, version=version, data=ApprovalInput(comment=comment, version=version.version),
+                         by=story.users[who])
+    assets.move_version(session, version=version, to=VersionStatus.RELEASED, seen=version.version,
                         by=story.users["sepg"])
 
 

@@ -1,6 +1,6 @@
 """My work: everything a person owns or must answer, in one place — commitment terms waiting for their answer, the
 commitments, issues and noncompliances they own and still owe, what their role reviews (tailoring records and
-lessons for the process group, plans in review, the assets they own that are due for review) and, for a lead, the
+lessons for the process group, plans in review, the assets they own that are due for review, drafts to sign off) and, for a lead, the
 deployment rows of their projects still to progress. Each kind shows its first few, how many in all, and the list
 that shows them all. Two statements a kind, whatever the numbers."""
 
@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 from tracker.action_plans.issues import STILL_OPEN
 from tracker.action_plans.models import ActionPlan, Commitment, Party, PlanIssue, PlanReview, PlanStatus
 from tracker.action_plans.workflow import OPEN as OPEN_PLANS
-from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.assets.models import AssetVersion, Capacity, ProcessAsset, VersionApproval, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import can
 from tracker.auth.roles import Role
@@ -146,12 +146,36 @@ SOURCES = [
                                  f"{p.planned_start} – {p.planned_end}"),
            lambda: url_for("plans.index", status="in_review"), lambda: [ActionPlan.id],
            shown_to=lambda user: can(user, "plan.review")),
+    Source("signoff", "Drafts waiting for your sign-off", AssetVersion, lambda user, today: _signoff(user),
+           lambda v, today: Item(f"{v.asset.title} {v.label}", url_for("assets.version", version_id=v.id,
+                                                                     _anchor="signoff"),
+                                 f"drafted by {v.author.name}" if v.author else "a draft"),
+           lambda: url_for("assets.index", has="draft"), lambda: [AssetVersion.id],
+           joins=lambda statement: statement.join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id),
+           options=(selectinload(AssetVersion.asset), selectinload(AssetVersion.author))),
     Source("assets", "Your process assets due for review", ProcessAsset,
            lambda user, today: [ProcessAsset.owner_id == user.id, ProcessAsset.review_due_on <= today],
            lambda a, today: Item(a.title, url_for("assets.detail", asset_id=a.id), f"review due {a.review_due_on}",
                                  True),
            lambda: url_for("assets.index", review="due"), lambda: [ProcessAsset.review_due_on, ProcessAsset.id]),
 ]
+
+
+def _signoff(user: User) -> list:
+    """Drafts ready to sign off (change notes and content) that wait for this user: as the asset's owner, or as a
+    process-group member who did not draft it; never one they have signed off already (versions.capacity_of, as
+    SQL: the sign-offs that count are those given to the draft's current fingerprint)."""
+    def signed(*clauses) -> sa.ColumnElement:
+        return sa.exists().where(VersionApproval.asset_version_id == AssetVersion.id,
+                                 VersionApproval.fingerprint == AssetVersion.fingerprint, *clauses)
+
+    wanted = sa.and_(ProcessAsset.owner_id == user.id, ~signed(VersionApproval.capacity == Capacity.OWNER))
+    if user.role == Role.PROCESS_GROUP:
+        wanted = sa.or_(wanted, sa.and_(sa.or_(AssetVersion.author_id.is_(None), AssetVersion.author_id != user.id),
+                                        ~signed(VersionApproval.capacity == Capacity.PROCESS_GROUP)))
+    return [AssetVersion.status == VersionStatus.DRAFT, AssetVersion.change_notes != "",
+            sa.or_(AssetVersion.file_sha256 != "", AssetVersion.link != ""),
+            ~signed(VersionApproval.approver_id == user.id), wanted]
 
 
 def my_work(session: Session, *, user: User, today: date) -> list[Kind]:

@@ -1,5 +1,6 @@
 // The one script of the app. htmx does the talking; this file draws charts embedded as JSON (a chart point that
-// carries a path, such as a heatmap cell, leads to it) and prints on a [data-print] button.
+// carries a path, such as a heatmap cell, leads to it), prints on a [data-print] button and stops a file over the
+// upload limit before it is sent.
 // A chart is <div class="chart" data-figure="ID"> plus <script type="application/json" id="ID">{figure}</script>,
 // which works under a strict Content-Security-Policy (no inline script runs).
 (function () {
@@ -31,6 +32,19 @@
     Array.from(new Set(data.keys())).forEach(function (key) {
       if (data.getAll(key).every(function (value) { return value === ""; })) { data.delete(key); }
     });
+  });
+  // A file over the upload limit is refused before it is sent (the server refuses it too, in the same words).
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) { return; }
+    var note = document.getElementById(input.id + "-size");
+    var file = input.files && input.files[0];
+    var tooLarge = file && file.size > Number(input.dataset.maxBytes);
+    if (note) {
+      note.textContent = tooLarge ? file.name + " is larger than the " + input.dataset.maxText + " allowed: choose a smaller file." : "";
+      note.hidden = !tooLarge;
+    }
+    if (tooLarge) { input.value = ""; }
   });
   // A button pressed on a stale page (409): show the record as it is now, the message stays above it.
   document.addEventListener("recordChanged", function () {
