@@ -8,8 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from tracker import cli, db, errors, security
-from tracker.assets import content
+from tracker import cli, content, db, errors, security
 from tracker.config import load_config
 from tracker.gc_between_requests import CollectBetweenRequests
 from tracker.web import htmx
@@ -135,9 +134,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from werkzeug.datastructures import MultiDict
 
-    from tracker.assets.content import size_text
     from tracker.auth.policy import can
     from tracker.auth.roles import Role
+    from tracker.content import size_text
     from tracker.db import utcnow
     from tracker.due import is_overdue
     from tracker.home.views import plotly_version

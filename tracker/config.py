@@ -30,7 +30,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_SECONDS": 30,  # how often it emails the reminders made since
     "BADGE_SECONDS": 30,  # how often a page asks for the unread reminders count
     "DIGEST_HOUR": 7,  # the daily digest's hour, UTC
-    # An asset version's content (tracker/assets/content.py)
+    # Uploaded files: asset versions, training material, evidence (tracker/content.py)
     "CONTENT_MAX_MB": 20,  # the largest file a version may keep, in MiB
     "CONTENT_TYPES": "pdf,docx,xlsx,pptx,odt,ods,odp,doc,xls,ppt,md,txt,csv,png,jpg,jpeg,gif,webp",  # extensions
     "CONTENT_STORE": "database",  # database, or directory: files under CONTENT_DIR (one host, or a shared disk)

@@ -24,10 +24,11 @@ from tracker.appraisals.models import (
                                          Rating,
                                          ReappraisalCadence,
 )
-from tracker.assets.models import AssetArea, AssetReview, AssetVersion, ProcessAsset
+from tracker.assets.models import AssetArea, AssetReview, AssetVersion, ProcessAsset, VersionApproval
 from tracker.auth.models import User
 from tracker.auth.throttle import SignInFailure
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
+from tracker.content import ContentBlob
 from tracker.deployments.models import (
     Deployment,
     DeploymentVersion,
@@ -63,4 +64,5 @@ __all__ = [
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
     "JobRun", "Notification", "ReminderRule", "SchedulerLease", "MeetingDecision", "ReviewAttendee", "ReviewMeeting",
     "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
+    "VersionApproval", "ContentBlob",
 ]

@@ -16,17 +16,12 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import count_rows
-from tracker.assets import content, service, versions
+from tracker import content
+from tracker.assets import service, versions
 from tracker.assets.forms import ApprovalInput
-from tracker.assets.models import (
-    AssetKind,
-    AssetVersion,
-    ContentBlob,
-    ProcessAsset,
-    VersionApproval,
-    VersionStatus,
-)
+from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, VersionApproval, VersionStatus
 from tracker.auth.roles import Role
+from tracker.content import ContentBlob
 from tracker.errors import InvalidTransition, PermissionDenied
 from tracker.history.models import AuditEvent
 

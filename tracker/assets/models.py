@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.auth.models import User
+from tracker.content import FileColumns
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 from tracker.enums import Labelled, spoken
 from tracker.process_areas.models import ProcessArea
@@ -74,7 +75,7 @@ class ProcessAsset(SQLModel, table=True):
 _version_version = version_column()
 
 
-class AssetVersion(SQLModel, table=True):
+class AssetVersion(FileColumns, table=True):
     """A version of an asset, with its content: a file the tracker keeps (its name, type, size and SHA-256 here, its
     bytes in `ContentBlob` or the content directory, by checksum) and/or a link to where the organization keeps its
     documents. Released only once signed off (`VersionApproval`)."""
@@ -90,10 +91,6 @@ class AssetVersion(SQLModel, table=True):
     change_notes: str = Field(default="", max_length=4000)
     author_id: int | None = Field(default=None, foreign_key="user.id")  # who drafted it (unknown for old versions)
     link: str = Field(default="", max_length=1000)  # http(s) address of the document kept elsewhere
-    file_name: str = Field(default="", max_length=200)  # as the uploader named it, made safe
-    file_type: str = Field(default="", max_length=120)  # the media type it is served as (from the allowed types)
-    file_size: int | None = None  # bytes
-    file_sha256: str = Field(default="", max_length=64, index=True)
     # What a sign-off approves, kept by the mapper (below) so SQL can tell which sign-offs still count.
     fingerprint: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -162,16 +159,6 @@ class VersionApproval(SQLModel, table=True):
     approved_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     approver: User = Relationship()
-
-
-class ContentBlob(SQLModel, table=True):
-    """A version's file kept in the database (when the content store is the database), by its SHA-256: the same
-    file uploaded twice is kept once."""
-
-    __tablename__ = "content_blob"
-
-    sha256: str = Field(primary_key=True, max_length=64)
-    data: bytes = Field(sa_type=sa.LargeBinary)
 
 
 @spoken(no_change="Reviewed, no change")

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from tracker.assets import content
+from tracker import content
 from tracker.assets.forms import AssetInput, VersionInput
 from tracker.assets.models import AssetArea, AssetKind, AssetReview, AssetVersion, ProcessAsset, VersionStatus
 from tracker.assets.versions import release_refusal

@@ -3,15 +3,14 @@ by the asset's owner and a process-group member other than its author, before it
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
-from werkzeug.datastructures import FileStorage
 
-from tracker.assets import content
+from tracker import content
 from tracker.assets.forms import ApprovalInput, VersionCorrection
 from tracker.assets.models import AssetVersion, Capacity, VersionApproval, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
-from tracker.db import get_or_not_found
+from tracker.db import flush, get_or_not_found
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, ValidationError
 from tracker.history.service import record_values
@@ -60,28 +59,17 @@ def update_version(session: Session, *, version: AssetVersion, data: VersionCorr
     return version
 
 
-def read_upload(upload: FileStorage | None, rules: content.Rules) -> tuple[str, bytes]:
-    """The uploaded file's name and bytes, reading no more than one byte past the limit (enough to say it is too
-    large without holding a huge file)."""
-    if upload is None or not upload.filename:
-        return "", b""
-    return upload.filename, upload.stream.read(rules.max_bytes + 1)
-
-
 def attach_file(session: Session, *, version: AssetVersion, name: str, data: bytes, seen: int, by: User,
                 rules: content.Rules) -> AssetVersion:
     """Keep a file as the draft's content (replacing the one it had): checked against the allowed types and size,
     scanned, kept by its checksum; its name, type, size and checksum in the history."""
     _draft(version)
     with editing(session, version, action="asset.edit", seen=seen, by=by) as edit:
-        upload = content.check(name, data, rules)
-        content.scan(upload, rules)
-        content.keep(session, upload, rules)
+        upload = content.accept(session, name, data, rules)
         before = version.file_sha256
-        edit.fields({"file_name": upload.name, "file_type": upload.media_type, "file_size": len(upload.data),
-                     "file_sha256": upload.sha256})
-        if before != upload.sha256:
-            content.forget(session, before)
+        edit.fields(content.as_fields(upload))
+        flush(session)
+        content.forget(session, before)
     return version
 
 
@@ -91,6 +79,7 @@ def remove_file(session: Session, *, version: AssetVersion, seen: int, by: User)
     with editing(session, version, action="asset.edit", seen=seen, by=by) as edit:
         before = version.file_sha256
         edit.fields({"file_name": "", "file_type": "", "file_size": None, "file_sha256": ""})
+        flush(session)
         content.forget(session, before)
     return version
 

@@ -1,14 +1,11 @@
 """Process asset pages: library, detail with versions and history, create, edit, release."""
 
-import io
-from pathlib import Path
-
-from flask import Blueprint, current_app, request, send_file, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker import trace
-from tracker.assets import content, reviews, service, versions
+from tracker import content, trace
+from tracker.assets import reviews, service, versions
 from tracker.assets.forms import (
     ApprovalInput,
     AssetInput,
@@ -24,7 +21,6 @@ from tracker.auth.policy import requires
 from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
 from tracker.deployments.status import drift
-from tracker.errors import NotFound
 from tracker.history.service import history
 from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
@@ -178,20 +174,9 @@ def version_page(version: AssetVersion, **forms: dict | None):
 @bp.get("/versions/<int:version_id>/file")
 @requires("read")
 def download(version_id: int):
-    """The version's file, as a download with the type it was allowed as: never shown or run in the tracker's own
-    pages (a sandboxing Content-Security-Policy too, should a browser open it anyway)."""
+    """The version's file, as a download: never shown or run in the tracker's own pages."""
     session = get_session()
-    version = versions.get_version(session, version_id=version_id)
-    kept = content.read(session, version.file_sha256, content.rules()) if version.file_sha256 else None
-    if kept is None:
-        raise NotFound("This version has no file." if not version.file_sha256 else
-                       "The file of this version is missing from the content store; tell the administrator.")
-    response = send_file(kept if isinstance(kept, Path) else io.BytesIO(kept), mimetype=version.file_type,
-                         as_attachment=True, download_name=version.file_name, etag=version.file_sha256,
-                         conditional=True, max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return content.download(session, versions.get_version(session, version_id=version_id))
 
 
 @bp.post("/versions/<int:version_id>/file")
@@ -200,7 +185,7 @@ def upload(version_id: int):
     session = get_session()
     version = versions.get_version(session, version_id=version_id)
     rules = content.rules()  # a file over the limit is refused beside the field, a huge one cut off (413) unread
-    name, data = versions.read_upload(request.files.get("file"), rules)
+    name, data = content.read_upload(request.files.get("file"), rules)
     return write_in_place(
         lambda: versions.attach_file(session, version=version, name=name, data=data, by=current_user, rules=rules,
                                      seen=parse(FileInput, request.form).version),

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets import content, versions
+from tracker import content
 from tracker.assets import service as assets
+from tracker.assets import versions
 from tracker.assets.forms import ApprovalInput, VersionInput
 from tracker.assets.models import VersionStatus
 from tracker.auth.models import User

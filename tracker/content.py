@@ -1,5 +1,7 @@
-"""An asset version's file: what may be kept (its type, size, and the virus scanner's word), where its bytes are
-kept, and how it is served back (always as a download, never run or shown in the tracker's own origin).
+"""Files people upload (an asset version's content, training material, evidence): what may be kept (its type,
+size, and the virus scanner's word), where its bytes are kept, and how it is served back (always as a download,
+never run or shown in the tracker's own origin). A record that holds a file has the columns `file_name`,
+`file_type`, `file_size` and `file_sha256` (`FileColumns`); its bytes are found by the checksum.
 
 The type is the file's extension, and its content must agree: `filetype` (a maintained library reading the
 signatures, and inside OOXML and OpenDocument packages) must find that very type in a binary file, and nothing in a
@@ -8,6 +10,7 @@ text file. A rename (a program called report.pdf) is refused.
 
 import contextlib
 import hashlib
+import io
 import os
 import shlex
 import subprocess
@@ -17,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from flask import Flask, current_app, request
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, request, send_file
+from sqlmodel import Field, Session, SQLModel, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from tracker.assets.models import AssetVersion, ContentBlob
-from tracker.errors import ValidationError, render_error
+from tracker.errors import NotFound, ValidationError, render_error
 
 # extension -> (media type served, the types filetype may find in it; empty for text)
 KNOWN_TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -47,7 +50,31 @@ KNOWN_TYPES: dict[str, tuple[str, frozenset[str]]] = {
     "webp": ("image/webp", frozenset({"webp"})),
 }
 STORES = ("database", "directory")
-UPLOADS = frozenset({"assets.upload"})  # the endpoints that take a file: they may receive more than other forms
+# The endpoints that take a file: they may receive more than other forms.
+UPLOADS = frozenset({"assets.upload", "deployments.add_material", "deployments.move_row", "compliance.add_evidence"})
+
+
+class ContentBlob(SQLModel, table=True):
+    """A file kept in the database (when the content store is the database), by its SHA-256: the same file uploaded
+    twice is kept once."""
+
+    __tablename__ = "content_blob"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    data: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class FileColumns(SQLModel):
+    """The columns of a record that holds a kept file (empty when it holds none)."""
+
+    file_name: str = Field(default="", max_length=200)  # as the uploader named it, made safe
+    file_type: str = Field(default="", max_length=120)  # the media type it is served as (from the allowed types)
+    file_size: int | None = None  # bytes
+    file_sha256: str = Field(default="", max_length=64, index=True)
+
+    def file_fields(self) -> dict:
+        return {"file_name": self.file_name, "file_type": self.file_type, "file_size": self.file_size,
+                "file_sha256": self.file_sha256}
 MAX_NAME = 200
 
 
@@ -231,10 +258,56 @@ def read(session: Session, sha256: str, rules: Rules) -> bytes | Path | None:
     return path if path.is_file() else None
 
 
+def holders() -> list[sa.Table]:
+    """Every table whose rows may hold a kept file."""
+    return [table for table in SQLModel.metadata.sorted_tables if "file_sha256" in table.c]
+
+
 def forget(session: Session, sha256: str) -> None:
-    """Drop a database-kept file no version holds any more (the caller has already let go of it). Files in the
-    directory stay: another transaction may be about to hold them."""
-    if sha256 and session.exec(select(AssetVersion.id).where(AssetVersion.file_sha256 == sha256)).first() is None:
-        blob = session.get(ContentBlob, sha256)
-        if blob is not None:
-            session.delete(blob)
+    """Drop a database-kept file no record holds any more (the caller has already let go of it, and flushed).
+    Files in the directory stay: another transaction may be about to hold them."""
+    if not sha256:
+        return
+    if any(session.exec(select(sa.literal(1)).select_from(table).where(table.c.file_sha256 == sha256)).first()
+           for table in holders()):
+        return
+    blob = session.get(ContentBlob, sha256)
+    if blob is not None:
+        session.delete(blob)
+
+
+def as_fields(upload: Upload) -> dict:
+    """The columns a record keeps for a kept file."""
+    return {"file_name": upload.name, "file_type": upload.media_type, "file_size": len(upload.data),
+            "file_sha256": upload.sha256}
+
+
+def accept(session: Session, name: str, data: bytes, rules: Rules) -> Upload:
+    """Check, scan and keep an upload (in the caller's transaction): the one way a file comes in."""
+    upload = check(name, data, rules)
+    scan(upload, rules)
+    keep(session, upload, rules)
+    return upload
+
+
+def read_upload(upload, rules: Rules) -> tuple[str, bytes]:
+    """A request's uploaded file (a werkzeug FileStorage, or None): its name and bytes, reading no more than one
+    byte past the limit (enough to say it is too large without holding a huge file)."""
+    if upload is None or not upload.filename:
+        return "", b""
+    return upload.filename, upload.stream.read(rules.max_bytes + 1)
+
+
+def download(session: Session, record: FileColumns) -> Response:
+    """A record's file as a download with the type it was allowed as (a sandboxing CSP too, should a browser open
+    it anyway); NotFound when it holds none or the store has lost it."""
+    kept = read(session, record.file_sha256, rules()) if record.file_sha256 else None
+    if kept is None:
+        raise NotFound("There is no file here." if not record.file_sha256 else
+                       "The file is missing from the content store; tell the administrator.")
+    response = send_file(kept if isinstance(kept, Path) else io.BytesIO(kept), mimetype=record.file_type,
+                         as_attachment=True, download_name=record.file_name, etag=record.file_sha256,
+                         conditional=True, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
