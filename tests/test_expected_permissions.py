@@ -188,6 +188,7 @@ EXPECTED_POLICY = f"""
     deployment.create: {SG}
     deployment.edit: {SG}
     deployment.update: {SG} {LD}
+    deployment.train: {SG}
     standard_set.edit: {SG}
     tailoring.log: {SG} {LD}
     tailoring.edit: {SG} {LD}

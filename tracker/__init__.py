@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.compliance.views import moved as audits_moved
     from tracker.dashboards.views import bp as dashboards
     from tracker.deployments.views import bp as deployments
+    from tracker.evidence.views import bp as evidence
     from tracker.home.views import bp as home
     from tracker.lessons.views import bp as lessons
     from tracker.objectives.views import bp as objectives
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
                       deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,
-                      reminder_admin, dashboards, reviews, removal):
+                      reminder_admin, dashboards, reviews, removal, evidence):
         app.register_blueprint(blueprint)
 
 

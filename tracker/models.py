@@ -36,7 +36,10 @@ from tracker.deployments.models import (
     StandardSetEntry,
     StandardSetReview,
     StandardSetSchedule,
+    TrainingAttendee,
+    TrainingSession,
 )
+from tracker.evidence.models import Evidence
 from tracker.history.models import AuditEvent
 from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.objectives.models import BusinessObjective, Measurement
@@ -64,5 +67,5 @@ __all__ = [
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
     "JobRun", "Notification", "ReminderRule", "SchedulerLease", "MeetingDecision", "ReviewAttendee", "ReviewMeeting",
     "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
-    "VersionApproval", "ContentBlob",
+    "VersionApproval", "ContentBlob", "Evidence", "TrainingAttendee", "TrainingSession",
 ]

@@ -5,20 +5,23 @@ history. One registry of what can be removed, one page, one write."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import object_session, selectinload
 from sqlmodel import Session, SQLModel, func, select
 
+from tracker import content
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentDependency, JointReview, PlanIssue
 from tracker.assets.models import AssetVersion
 from tracker.auth.policy import authorize, requires
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.db import commit, flush, get_or_not_found, get_session
-from tracker.deployments.models import Deployment, ProjectDeployment
+from tracker.deployments.models import Deployment, ProjectDeployment, TrainingSession
 from tracker.deployments.service import NOT_STARTED
 from tracker.deployments.status import lock_projects, mark_current
 from tracker.errors import Conflict, InvalidTransition, NotFound
+from tracker.evidence.models import Evidence
 from tracker.history.service import record_delete, record_values
 from tracker.lessons.models import Lesson
 from tracker.projects.models import Project
@@ -45,6 +48,7 @@ class Removable:
     # projects a deployment's rows were for), given the record and its parts
     parents: Callable[[Session, SQLModel, list[SQLModel]], list[SQLModel]] = lambda session, record, parts: []
     lock: Callable[[Session, SQLModel], None] = lambda session, record: None  # before its checks, when removing
+    gone: Callable[[Session, SQLModel], None] = lambda session, record: None  # once it is deleted (and flushed)
 
     def refusals(self, session: Session, record: SQLModel) -> list[str]:
         """Why it cannot go: what depends on it (a proposal raised from any kind of record, too)."""
@@ -71,6 +75,36 @@ def _lessons_from(field: str) -> Callable[[Session, SQLModel], list[str]]:
         titles = session.exec(select(Lesson.title).where(getattr(Lesson, field) == record.id)).all()
         return [f"Lessons were learned from it: {', '.join(f'«{t}»' for t in titles)}."] if titles else []
     return blockers
+
+
+def _training_of(session: Session, deployment: Deployment) -> list[str]:
+    """Training sessions and material recorded for a deployment, and evidence on its rows: removed first, one by
+    one, so none of it goes unseen."""
+    sessions = _count(session, TrainingSession, TrainingSession.deployment_id == deployment.id)
+    attached = _count(session, Evidence, sa.or_(Evidence.deployment_id == deployment.id, Evidence.row_id.in_(
+        select(ProjectDeployment.id).where(ProjectDeployment.deployment_id == deployment.id))))
+    return ([f"{sessions} training session{'s' if sessions != 1 else ''} recorded for it: remove them first."]
+            if sessions else []) + (
+        [f"{attached} piece{'s' if attached != 1 else ''} of material or evidence attached: remove them first."]
+        if attached else [])
+
+
+def _audit_evidence(session: Session, audit: ComplianceAudit) -> list[str]:
+    attached = _count(session, Evidence, Evidence.audit_result_id.in_(
+        select(AuditResult.id).where(AuditResult.audit_id == audit.id)))
+    return [f"{attached} piece{'s' if attached != 1 else ''} of evidence attached to its results: remove them "
+            "first."] if attached else []
+
+
+def _evidence_home(evidence: Evidence) -> tuple[SQLModel, str]:
+    """The record whose page shows the evidence (a row's: its deployment; a result's: its audit), and that page."""
+    session = object_session(evidence)
+    if evidence.audit_result_id is not None:
+        audit = session.get(ComplianceAudit, session.get(AuditResult, evidence.audit_result_id).audit_id)
+        return audit, url_for("compliance.detail", audit_id=audit.id, _anchor="results")
+    deployment_id = evidence.deployment_id or session.get(ProjectDeployment, evidence.row_id).deployment_id
+    return session.get(Deployment, deployment_id), url_for("deployments.detail", deployment_id=deployment_id,
+                                                           _anchor="training")
 
 
 def _followups(session: Session, review: JointReview) -> list[str]:
@@ -160,13 +194,14 @@ REMOVABLE: dict[str, Removable] = {
                               blockers=_followups, parents=_plan_of),
     "deployment": Removable(Deployment, "deployment", lambda d: d.title, lambda d: url_for("deployments.index"),
                             blockers=lambda session, d: _started_rows(session, d) + _lessons_from("deployment_id")(
-                                session, d), parts=_rows, after=_recount_projects,
+                                session, d) + _training_of(session, d), parts=_rows, after=_recount_projects,
                             part_label=lambda row: f"the status row of {row.project.code} for "
                                                    f"{row.asset_version.name} (not started)",
                             parents=_plan_and_projects, lock=_lock_projects_of),
     "audit": Removable(ComplianceAudit, "compliance audit",
                        lambda a: f"of {a.project.code} on {a.audit_date}", lambda a: url_for("compliance.index"),
-                       blockers=lambda session, a: _findings(session, a) + _lessons_from("audit_id")(session, a),
+                       blockers=lambda session, a: _findings(session, a) + _lessons_from("audit_id")(session, a)
+                       + _audit_evidence(session, a),
                        parts=_results,
                        part_label=lambda result: f"its result for {result.asset_version.name}", parents=_project_of),
     "noncompliance": Removable(Noncompliance, "noncompliance", lambda n: n.description,
@@ -176,6 +211,12 @@ REMOVABLE: dict[str, Removable] = {
                            lambda t: url_for("tailoring.index"), parents=_project_of),
     "lesson": Removable(Lesson, "lesson", lambda lesson: lesson.title, lambda lesson: url_for("lessons.index"),
                         parents=_project_of),
+    "training": Removable(TrainingSession, "training session", lambda t: f"held on {t.held_on}",
+                          lambda t: url_for("deployments.detail", deployment_id=t.deployment_id, _anchor="training"),
+                          parents=lambda session, t, parts: [session.get(Deployment, t.deployment_id)]),
+    "evidence": Removable(Evidence, "evidence", lambda e: e.title, lambda e: _evidence_home(e)[1],
+                          parents=lambda session, e, parts: [_evidence_home(e)[0]],
+                          gone=lambda session, e: content.forget(session, e.file_sha256)),
 }
 
 
@@ -198,7 +239,7 @@ def remove(session: Session, how: Removable, record: SQLModel, *, seen: int | No
     """Remove the record and its parts, each in the history, after the same checks the page made (someone may
     have changed it or made something depend on it since): returns where to go next."""
     authorize(by, "record.remove", record)
-    if seen != record.version:  # the page showed another state of it
+    if seen != getattr(record, "version", None):  # the page showed another state of it
         raise Conflict("Someone changed it since the page was shown: check what it says now before removing it.",
                        current=record)
     how.lock(session, record)
@@ -218,6 +259,7 @@ def remove(session: Session, how: Removable, record: SQLModel, *, seen: int | No
     session.delete(record)
     flush(session)
     how.after(session, parts)
+    how.gone(session, record)
     commit(session)
     return back
 

@@ -104,8 +104,14 @@ def sg3_objects(db, project, make_user, make_released, make_deployment, make_tai
     db.add(entry)
     db.commit()
     audit = make_audit(project, noncompliance_owner=make_user(Role.MEMBER))
+    from tracker.evidence.models import Evidence, EvidenceKind
+    material = Evidence(kind=EvidenceKind.TRAINING_MATERIAL, deployment_id=deployment.id, link="https://x.example",
+                        added_by_id=make_user(Role.PROCESS_GROUP).id)
+    db.add(material)
+    db.commit()
     return {"deployment_id": deployment.id, "row_id": db.exec(select(ProjectDeployment.id)).first(),
             "entry_id": entry.id, "record_id": make_tailoring(project, released).id, "audit_id": audit.id,
+            "evidence_id": material.id,
             "item_id": db.exec(select(Noncompliance.id)).first(), "lesson_id": make_lesson().id,
             "rest": str(audit.id), "kind": "tailoring", "other_id": 1}  # the old /audits/ addresses, redirected
 

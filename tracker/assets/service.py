@@ -178,7 +178,8 @@ def move_version(session: Session, *, version: AssetVersion, to: VersionStatus, 
 REFERRED_AS = {"pilot_asset_version": "a pilot", "asset_feedback": "feedback", "lesson": "a lesson",
                "audit_result": "an audit result", "noncompliance": "a noncompliance",
                "tailoring_record": "a tailoring record", "deployment_version": "a deployment",
-               "project_deployment": "a deployment", "standard_set_entry": "the standard set"}
+               "project_deployment": "a deployment", "standard_set_entry": "the standard set",
+               "training_session": "a training session"}
 
 
 def delete_version(session: Session, *, version: AssetVersion, by: User) -> None:

@@ -61,7 +61,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "pilot.move": PG | STEERING,  # which move, by whom: the pilot transition table
     "deployment.create": PG,
     "deployment.edit": PG,  # correct a planned deployment: its projects, target date, training and support
-    "deployment.update": PG_AND_LEADS,  # leads: their own projects' rows
+    "deployment.update": PG_AND_LEADS,  # leads: their own projects' rows (and the evidence a move carries)
+    "deployment.train": PG,  # record a deployment's training sessions
     "standard_set.edit": PG,
     "tailoring.log": PG_AND_LEADS,  # leads: for their own projects only
     "tailoring.edit": PG_AND_LEADS,  # correct a logged record; leads: their own projects' records

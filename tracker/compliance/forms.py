@@ -5,7 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.compliance.models import AuditStatus, Compliance, NoncomplianceStatus
 from tracker.errors import ValidationError
-from tracker.validation import Day, FormModel, Id, Version, digits, parse, text
+from tracker.validation import Day, FormModel, Id, Version, digits, parse, text, web_address
 
 
 class AuditInput(FormModel):
@@ -20,6 +20,14 @@ class AuditCorrection(AuditInput):
     the summary it was completed with; its results are corrected on the audit (reopened, once completed)."""
     summary: text(4000, required=False) = ""
     version: Version
+
+
+class EvidenceInput(FormModel):
+    """Evidence for one of the audit's results: a note, and a link and/or a file (in the request's files)."""
+
+    result_id: Id
+    note: text(2000, required=False) = ""
+    link: web_address(1000) = ""
 
 
 class AuditResultInput(FormModel):

@@ -9,6 +9,7 @@ from tracker.assets.models import AssetVersion
 from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 from tracker.enums import Labelled
+from tracker.evidence.models import Evidence
 from tracker.projects.models import Project
 
 
@@ -57,6 +58,8 @@ class AuditResult(SQLModel, table=True):
     notes: str = Field(default="", max_length=2000)
 
     asset_version: AssetVersion = Relationship()
+    evidence: list[Evidence] = Relationship(sa_relationship_kwargs={
+        "order_by": "Evidence.id", "cascade": "all, delete-orphan", "passive_deletes": True})
 
 
 class NoncomplianceStatus(Labelled):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from tracker import content
 from tracker.assets.models import AssetVersion
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
@@ -14,6 +15,7 @@ from tracker.compliance.forms import (
     AuditInput,
     AuditMoveInput,
     AuditResultInput,
+    EvidenceInput,
     NoncomplianceInput,
     NoncomplianceMoveInput,
 )
@@ -31,6 +33,8 @@ from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, NotFound, ValidationError
+from tracker.evidence import service as evidence
+from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import record_create, record_values
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
@@ -41,7 +45,8 @@ from tracker.workflow import make_move
 OPEN_NC = [NoncomplianceStatus.OPEN, NoncomplianceStatus.IN_PROGRESS, NoncomplianceStatus.RESOLVED]
 LOADED = (selectinload(ComplianceAudit.project), selectinload(ComplianceAudit.auditor),
           selectinload(ComplianceAudit.results).selectinload(AuditResult.asset_version)
-          .selectinload(AssetVersion.asset))
+          .selectinload(AssetVersion.asset),
+          selectinload(ComplianceAudit.results).selectinload(AuditResult.evidence).selectinload(Evidence.added_by))
 
 
 def _check_audit(session: Session, data: AuditInput) -> tuple[Project, User]:
@@ -156,6 +161,25 @@ def record_results(session: Session, *, audit: ComplianceAudit, results: dict[in
         raise ValidationError(errors)
     commit(session)
     return audit
+
+
+def add_evidence(session: Session, *, audit: ComplianceAudit, data: EvidenceInput, name: str, data_bytes: bytes,
+                 by: User, rules: content.Rules):
+    """Attach evidence to one of the audit's results (what the auditor saw): a note with a link and/or a file."""
+    authorize(by, "audit.edit", audit)
+    result = next((r for r in audit.results if r.id == data.result_id), None)
+    errors = {} if result is not None else {"result_id": "Choose one of this audit's results."}
+    try:
+        upload = evidence.check_upload(name, data_bytes, data.link, rules)
+    except ValidationError as refused:
+        errors |= refused.errors
+    if errors:
+        raise ValidationError(errors)
+    attached = evidence.attach(session, to=result, kind=EvidenceKind.AUDIT, note=data.note, link=data.link,
+                               upload=upload, by=by, rules=rules)
+    record_values(session, audit, by=by, changed={f"evidence {result.asset_version.name}"[:60]: (None, attached.title)})
+    commit(session)
+    return attached
 
 
 def move_audit(session: Session, *, audit: ComplianceAudit, data: AuditMoveInput, by: User) -> ComplianceAudit:

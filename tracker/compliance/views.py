@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from tracker import content
 from tracker.assets.service import asset_choices
 from tracker.auth.policy import PUBLIC, can, requires
 from tracker.auth.service import people_choices
@@ -12,6 +13,7 @@ from tracker.compliance.forms import (
     AuditCorrection,
     AuditInput,
     AuditMoveInput,
+    EvidenceInput,
     NoncomplianceInput,
     NoncomplianceMoveInput,
     parse_results,
@@ -134,13 +136,14 @@ def audit_page(audit: ComplianceAudit, **forms: dict | None):
     """The audit's page (its parts: tracker/compliance/page.py); a refused form's values and errors in `forms`
     (by form name) make it a 422."""
     parts = read_page(get_session(), audit)
-    status, section_context = section_forms(forms, "results", "move", "nc")
+    status, section_context = section_forms(forms, "results", "move", "nc", "evidence")
     return page_or_fragment(
         "compliance/detail.html", "compliance/detail.html", http_status=status, **vars(parts),
         version_options=[(str(v.id), v.name) for v in parts.scope], compliance=list(Compliance),
+        result_options=[(str(r.id), r.asset_version.name) for r in audit.results],
         nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
         if can(current_user, "noncompliance.update", item) else [],
-        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role),
+        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role), rules=content.rules(),
         **section_context)
 
 
@@ -153,6 +156,20 @@ def record_results(audit_id: int):
         lambda: service.record_results(session, audit=audit, results=parse_results(request.form), by=current_user),
         url=url_for("compliance.detail", audit_id=audit_id),
         page=lambda refused: audit_page(service.get_audit(session, audit_id=audit_id), results=refused))
+
+
+@bp.post("/<int:audit_id>/evidence")
+@requires("audit.edit")
+def add_evidence(audit_id: int):
+    session = get_session()
+    audit = service.get_audit(session, audit_id=audit_id)
+    rules = content.rules()
+    name, data_bytes = content.read_upload(request.files.get("file"), rules)
+    return write_in_place(
+        lambda: service.add_evidence(session, audit=audit, data=parse(EvidenceInput, request.form), name=name,
+                                     data_bytes=data_bytes, by=current_user, rules=rules),
+        url=url_for("compliance.detail", audit_id=audit_id, _anchor="results"),
+        page=lambda refused: audit_page(service.get_audit(session, audit_id=audit_id), evidence=refused))
 
 
 @bp.post("/<int:audit_id>/move")

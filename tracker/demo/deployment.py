@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from werkzeug.datastructures import MultiDict
 
+from tracker import content
 from tracker.assets.forms import AssetReviewInput
 from tracker.assets.reviews import record_review
 from tracker.compliance import service as audits
@@ -17,8 +18,15 @@ from tracker.compliance.forms import (
 )
 from tracker.demo.story import SET_UP, Story, retire
 from tracker.deployments import service as deployments
-from tracker.deployments import standard_set
-from tracker.deployments.forms import DeploymentInput, RowMoveInput, SetReviewInput, StandardSetInput
+from tracker.deployments import standard_set, training
+from tracker.deployments.forms import (
+    DeploymentInput,
+    MaterialInput,
+    RowMoveInput,
+    SetReviewInput,
+    StandardSetInput,
+    TrainingInput,
+)
 from tracker.lessons import service as lessons
 from tracker.lessons.forms import FeedbackInput, LessonInput, LessonMoveInput
 from tracker.tailoring import service as tailoring
@@ -96,6 +104,13 @@ def deployment_events(story: Story) -> None:
         for code, steps in walks.items():
             for walk_day, to in steps:
                 on(walk_day, lambda key=key, code=code, to=to: _move_rows(story, story.made[key], code, to))
+    # Training for the design checklist: material first, then a session for every project and one for CRM.
+    on(-103, lambda: _material(story, "d-review-1.1", "https://intranet.example/training/design-checklist",
+                               "Design checklist: 40-minute walkthrough (slides and recording)"))
+    on(-98, lambda: _training(story, "d-review-1.1", -98, (REVIEW, "1.1"), None, ["lead", "lead2", "member"],
+                              "Walkthrough of the checklist on a real design."))
+    on(-42, lambda: _training(story, "d-review-1.1", -42, (REVIEW, "1.1"), "CRM", ["lead", "member2"],
+                              "Catch-up session for CRM, which started late."))
     on(-140, lambda: retire(story, PLAN, "3.0"))
     # The periodic reviews: the plan template was reviewed on time; the audit checklist's year has run out.
     on(-95, lambda: record_review(story.session, asset=story.made[PLAN], by=users["sepg"], data=AssetReviewInput(
@@ -131,12 +146,33 @@ def _deploy(story: Story, key: str, title: str, versions, projects, target: int)
 
 
 def _move_rows(story: Story, deployment, code: str | None, to: str) -> None:
-    """Move the deployment's rows for one project (all of them when `code` is None): its lead reports progress,
-    the process group verifies."""
+    """Move the deployment's rows for one project (all of them when `code` is None): its lead reports progress
+    (deployed, with a link to where the project keeps its evidence), the process group verifies (with its own)."""
     for row in deployments.rows_of(story.session, deployment_id=deployment.id):
         if code is None or row.project.code == code:
             by = row.project.leads[0] if row.project.leads and to != "verified" else story.users["sepg"]
-            deployments.move_row(story.session, row=row, data=RowMoveInput(to=to, version=row.version), by=by)
+            evidence = {"deployed": f"https://intranet.example/projects/{row.project.code.lower()}/process",
+                        "verified": "https://intranet.example/sepg/verification"}.get(to, "")
+            deployments.move_row(story.session, row=row, by=by, data=RowMoveInput(
+                to=to, version=row.version, evidence_link=evidence,
+                notes="Records checked in the project's review log." if to == "verified" else ""))
+
+
+def _material(story: Story, key: str, link: str, note: str) -> None:
+    """The recording stays on the intranet (the link); the handout is kept here (a Markdown file)."""
+    deployment = deployments.get_deployment(story.session, deployment_id=story.made[key].id)
+    handout = f"# {note}\n\n1. Read the design with the checklist beside it.\n2. Log each finding against its item.\n"
+    training.add_material(story.session, deployment=deployment, by=story.users["sepg"], name="handout.md",
+                          data_bytes=handout.encode(), rules=content.rules(),
+                          data=MaterialInput(kind="training_material", note=note, link=link))
+
+
+def _training(story: Story, key: str, day: int, version, code: str | None, people: list[str], notes: str) -> None:
+    deployment = deployments.get_deployment(story.session, deployment_id=story.made[key].id)
+    training.record_training(story.session, deployment=deployment, by=story.users["sepg"], data=TrainingInput(
+        held_on=story.today + timedelta(days=day), asset_version_id=story.made[version].id,
+        project_id=story.made[code].id if code else None, attendee_ids=[story.users[p].id for p in people],
+        notes=notes))
 
 
 def _tailoring_events(story: Story, code, day, version, element, kind, rationale, review_after, approved) -> None:

@@ -1,12 +1,15 @@
 """Input models for deployments, status rows and the standard set."""
 
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from tracker.assets.models import ReviewOutcome
 from tracker.deployments.models import RowStatus
+from tracker.evidence.models import EvidenceKind
 from tracker.projects.models import Phase
-from tracker.validation import Day, FormModel, Id, Version, chosen, not_after_today, text
+from tracker.validation import Day, FormModel, Id, Version, chosen, not_after_today, text, web_address
 
 
 class DeploymentFields(FormModel):
@@ -36,7 +39,28 @@ class RowMoveInput(FormModel):
     to: RowStatus
     rationale: text(2000, required=False) = ""  # the reason, for not applicable
     notes: text(2000, required=False) = ""
+    evidence_link: web_address(1000) = ""  # evidence of adoption (with a file, or instead of one)
     version: Version
+
+
+class TrainingInput(FormModel):
+    """A training session the deployment held: the version taught, the project (none: all of its projects)."""
+
+    held_on: Day
+    asset_version_id: Id
+    project_id: Id | None = None
+    attendee_ids: chosen("Name who attended.")
+    notes: text(2000, required=False) = ""
+
+    _held = field_validator("held_on")(not_after_today("A session is recorded once held: not dated ahead."))
+
+
+class MaterialInput(FormModel):
+    """Training or support material for a deployment: a note, and a link and/or a file (in the request's files)."""
+
+    kind: Literal[EvidenceKind.TRAINING_MATERIAL, EvidenceKind.SUPPORT_MATERIAL]
+    note: text(2000, required=False) = ""
+    link: web_address(1000) = ""
 
 
 class StandardSetInput(FormModel):

@@ -10,6 +10,7 @@ from tracker.assets.models import AssetVersion, ProcessAsset, ReviewOutcome
 from tracker.auth.models import User
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 from tracker.enums import Labelled
+from tracker.evidence.models import Evidence
 from tracker.projects.models import Project
 
 
@@ -42,6 +43,8 @@ class Deployment(SQLModel, table=True):
                                                       sa_relationship_kwargs={"order_by": "AssetVersion.id"})
     plan: ActionPlan | None = Relationship()
     created_by: User = Relationship()
+    materials: list[Evidence] = Relationship(sa_relationship_kwargs={
+        "order_by": "Evidence.id", "cascade": "all, delete-orphan", "passive_deletes": True})
 
     __mapper_args__ = versioned(_deployment_version)
 
@@ -89,6 +92,8 @@ class ProjectDeployment(SQLModel, table=True):
     deployment: Deployment = Relationship()
     project: Project = Relationship()
     asset_version: AssetVersion = Relationship()
+    evidence: list[Evidence] = Relationship(sa_relationship_kwargs={
+        "order_by": "Evidence.id", "cascade": "all, delete-orphan", "passive_deletes": True})
 
     __mapper_args__ = versioned(_row_version)
 
@@ -155,3 +160,29 @@ class StandardSetReview(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     reviewer: User = Relationship()
+
+
+class TrainingAttendee(SQLModel, table=True):
+    __tablename__ = "training_attendee"
+    training_id: int = Field(foreign_key="training_session.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+
+
+class TrainingSession(SQLModel, table=True):
+    """A training session a deployment held (SP 3.1): when, on which of its versions, for which of its projects
+    (None: all of them), and who attended."""
+
+    __tablename__ = "training_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deployment_id: int = Field(foreign_key="deployment.id", index=True, ondelete="CASCADE")
+    asset_version_id: int = Field(foreign_key="asset_version.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True, ondelete="CASCADE")
+    held_on: date
+    notes: str = Field(default="", max_length=2000)
+    recorded_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    asset_version: AssetVersion = Relationship()
+    project: Project | None = Relationship()
+    attendees: list[User] = Relationship(link_model=TrainingAttendee, sa_relationship_kwargs={"order_by": "User.name"})

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
+from tracker import content
 from tracker.action_plans.models import ActionPlan
 from tracker.assets.models import AssetVersion, VersionStatus
 from tracker.auth.models import User
@@ -18,6 +19,8 @@ from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
 from tracker.errors import NotFound, ValidationError
+from tracker.evidence import service as evidence
+from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete, record_values
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus, led_by
@@ -25,7 +28,8 @@ from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
 ROW_LOADED = (selectinload(ProjectDeployment.project).selectinload(Project.leads),
-              selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset))
+              selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset),
+              selectinload(ProjectDeployment.evidence).selectinload(Evidence.added_by))
 
 
 def _versions(session: Session, data: DeploymentInput) -> list[AssetVersion]:
@@ -212,6 +216,7 @@ def get_deployment(session: Session, *, deployment_id: int) -> Deployment:
     return get_or_not_found(session, Deployment, deployment_id,
                             selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset),
                             selectinload(Deployment.plan), selectinload(Deployment.created_by),
+                            selectinload(Deployment.materials).selectinload(Evidence.added_by),
                             missing="No such deployment.")
 
 
@@ -262,11 +267,18 @@ def updatable_row(session: Session, *, row_id: int, by: User) -> ProjectDeployme
     return row
 
 
-def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by: User) -> ProjectDeployment:
-    """Move a project's deployment status along the table, stamping the date each status is reached."""
+def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by: User,
+             evidence_file: tuple[str, bytes] = ("", b""), rules: content.Rules | None = None) -> ProjectDeployment:
+    """Move a project's deployment status along the table, stamping the date each status is reached; the move may
+    carry evidence of adoption (a link and/or a file, the move's note with them)."""
     lock_projects(session, project_ids=[row.project_id])
+    carried: list[content.Upload | None] = []
 
     def effects() -> dict[str, object]:
+        name, data_bytes = evidence_file
+        if name or data.evidence_link:
+            carried.append(evidence.check_upload(name, data_bytes, data.evidence_link, rules or content.rules(),
+                                                 required=False, field="evidence_file"))
         changes = dates_on_moving(row.status, data.to, utcnow().date())
         if data.to == RowStatus.NOT_APPLICABLE:
             changes["reason"] = data.rationale
@@ -276,6 +288,9 @@ def move_row(session: Session, *, row: ProjectDeployment, data: RowMoveInput, by
 
     def then() -> None:
         row.updated_at = utcnow()
+        if carried:
+            evidence.attach(session, to=row, kind=EvidenceKind.ADOPTION, note=data.notes, link=data.evidence_link,
+                            upload=carried[0], by=by, rules=rules or content.rules())
         flush(session)
         recount(session, project_ids=[row.project_id])
         mark_first_deployed(session, rows=[row])

@@ -6,20 +6,24 @@ from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from tracker import content
 from tracker.assets.models import ReviewOutcome
 from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.assets.views import asset_page
 from tracker.auth.policy import led_projects_only, requires
+from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
-from tracker.deployments import service, standard_set, status
+from tracker.deployments import service, standard_set, status, training
 from tracker.deployments.forms import (
     DeploymentCorrection,
     DeploymentInput,
+    MaterialInput,
     OverrideInput,
     ReviewDateInput,
     RowMoveInput,
     SetReviewInput,
     StandardSetInput,
+    TrainingInput,
 )
 from tracker.deployments.models import RowStatus
 from tracker.deployments.workflow import row_moves_for
@@ -60,11 +64,51 @@ def index():
 @requires("read")
 def detail(deployment_id: int):
     session = get_session()
-    deployment = service.get_deployment(session, deployment_id=deployment_id)
-    return page_or_fragment("deployments/detail.html", "deployments/detail.html", deployment=deployment,
-                            rows=service.rows_of(session, deployment_id=deployment.id), row_moves=row_moves_for(current_user),
+    return deployment_page(service.get_deployment(session, deployment_id=deployment_id))
+
+
+def deployment_page(deployment, **forms: dict | None):
+    """The deployment's page: its rows, training and support, lessons and history (a refused training or material
+    form in `forms` makes it a 422 with what was typed)."""
+    session = get_session()
+    http_status, sections = section_forms(forms, "training", "material",
+                                          defaults={"training": {"held_on": str(utcnow().date())}})
+    return page_or_fragment("deployments/detail.html", "deployments/detail.html", http_status=http_status,
+                            deployment=deployment, rows=service.rows_of(session, deployment_id=deployment.id),
+                            row_moves=row_moves_for(current_user),
                             history=history(session, entity="deployment", entity_ids=[deployment.id]),
-                            drawn=drawn_from(session, field="deployment_id", record_id=deployment.id))
+                            drawn=drawn_from(session, field="deployment_id", record_id=deployment.id),
+                            trainings=training.sessions_of(session, deployment_id=deployment.id),
+                            projects=service.target_projects(session, deployment_id=deployment.id),
+                            people=people_choices(session), rules=content.rules(), **sections)
+
+
+@bp.post("/<int:deployment_id>/training")
+@requires("deployment.train")
+def record_training(deployment_id: int):
+    session = get_session()
+    deployment = service.get_deployment(session, deployment_id=deployment_id)
+    return write_in_place(
+        lambda: training.record_training(session, deployment=deployment, data=parse(TrainingInput, request.form),
+                                         by=current_user),
+        page=lambda refused: deployment_page(service.get_deployment(session, deployment_id=deployment_id),
+                                             training=refused),
+        url=url_for("deployments.detail", deployment_id=deployment_id, _anchor="training"))
+
+
+@bp.post("/<int:deployment_id>/materials")
+@requires("deployment.edit")
+def add_material(deployment_id: int):
+    session = get_session()
+    deployment = service.get_deployment(session, deployment_id=deployment_id)
+    rules = content.rules()
+    name, data_bytes = content.read_upload(request.files.get("file"), rules)
+    return write_in_place(
+        lambda: training.add_material(session, deployment=deployment, data=parse(MaterialInput, request.form),
+                                      name=name, data_bytes=data_bytes, by=current_user, rules=rules),
+        page=lambda refused: deployment_page(service.get_deployment(session, deployment_id=deployment_id),
+                                             material=refused),
+        url=url_for("deployments.detail", deployment_id=deployment_id, _anchor="training"))
 
 
 def _options(deployment) -> dict:
@@ -133,8 +177,10 @@ def create():
 def move_row(row_id: int):
     session = get_session()
     row = service.updatable_row(session, row_id=row_id, by=current_user)
+    rules = content.rules()
     try:
-        service.move_row(session, row=row, data=parse(RowMoveInput, request.form), by=current_user)
+        service.move_row(session, row=row, data=parse(RowMoveInput, request.form), by=current_user, rules=rules,
+                         evidence_file=content.read_upload(request.files.get("evidence_file"), rules))
     except ValidationError as error:
         return _row(row, status=422, errors=error.errors, values=request.form)
     except Conflict as error:

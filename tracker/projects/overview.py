@@ -1,5 +1,5 @@
-"""Everything a project page shows about process use (SP 3.3): asset versions deployed and planned,
-tailorings, audits and open noncompliances, lessons. A fixed number of queries."""
+"""Everything a project page shows about process use (SP 3.3): asset versions deployed and planned, who was
+trained on them, tailorings, audits and open noncompliances, lessons. A fixed number of queries."""
 
 from dataclasses import dataclass
 
@@ -9,8 +9,9 @@ from tracker.compliance.models import ComplianceAudit, Noncompliance
 from tracker.compliance.service import list_audits, noncompliances
 from tracker.dashboards.charts import Chart, deployment_by_project
 from tracker.dashboards.service import DashboardFilter, deployment_progress
-from tracker.deployments.models import ProjectDeployment
+from tracker.deployments.models import ProjectDeployment, TrainingSession
 from tracker.deployments.service import rows_of
+from tracker.deployments.training import sessions_of
 from tracker.lessons.models import Lesson
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringRecord
@@ -24,6 +25,7 @@ class Overview:
     audits: list[ComplianceAudit]
     open_noncompliances: list[Noncompliance]
     lessons: list[Lesson]
+    trainings: list[TrainingSession]  # who on the project was trained on what
     chart: Chart  # the project's own deployment status
 
 
@@ -35,6 +37,7 @@ def overview(session: Session, *, project: Project) -> Overview:
         open_noncompliances=noncompliances(session, project_id=project.id, open_only=True),
         lessons=list(session.exec(select(Lesson).where(Lesson.project_id == project.id)
                                   .order_by(Lesson.id.desc()).limit(20)).all()),
+        trainings=sessions_of(session, project_id=project.id),
         chart=deployment_by_project(deployment_progress(session, where=DashboardFilter(project_id=project.id)),
                                     title="Its deployment status"),
     )
