@@ -168,6 +168,7 @@ EXPECTED_POLICY = f"""
     proposal.comment: {ALL}
     proposal.edit: {ALL}
     proposal.move: {SG} {ST}
+    proposal.attach: {SG}
     plan.edit: {SG}
     plan.move: {SG} {ST}
     plan.review: {SG} {ST} {LD}

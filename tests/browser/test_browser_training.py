@@ -1,6 +1,7 @@
 """Training and evidence of adoption in the browser (issue 12, part 6): the process group attaches training material
 and records a session on the deployment's page; the lead reports their row deployed with evidence and sees who on
-the project was trained on what; the auditor attaches evidence to a result. Each shows without a reload."""
+the project was trained on what; the auditor attaches evidence to a result; a noncompliance is attached to a proposal already raised. Each
+shows without a reload."""
 
 import pytest
 from playwright.sync_api import expect
@@ -76,4 +77,26 @@ def test_training_material_sessions_and_evidence(page, live_server, sign_in, no_
     updated = page.locator("tr", has_text="review records.pdf")
     expect(updated).to_contain_text("Deployed")
     expect(updated).to_contain_text("Used in every review since March")
+    no_reload.check()
+
+
+@covers("proposals.attach_source")
+def test_a_noncompliance_attached_to_a_proposal_already_raised(page, live_server, sign_in, no_reload, make_user,
+                                                               make_project, make_audit, make_proposal):
+    from tracker.proposals.models import ProposalStatus
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    audit = make_audit(make_project(code="PAY"), noncompliance_owner=make_user(Role.MEMBER))
+    proposal = make_proposal(ProposalStatus.UNDER_REVIEW, title="Lighter peer reviews")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/compliance/{audit.id}")
+    no_reload.set()
+    block = page.locator(".attach-source").first
+    block.locator("summary").click()
+    block.get_by_label("Proposal number").fill("999999")
+    block.get_by_role("button", name="Attach").click()
+    expect(page.locator(".attach-source").first).to_contain_text("There is no proposal #999999.")
+    page.locator(".attach-source").first.get_by_label("Proposal number").fill(str(proposal.id))
+    page.locator(".attach-source").first.get_by_role("button", name="Attach").click()
+    expect(page.locator(".attach-source").first.get_by_role("link", name=f"Proposal #{proposal.id}")).to_be_visible()
+    expect(page.locator(".attach-source").first.get_by_label("Proposal number")).not_to_be_visible()  # closed again
     no_reload.check()

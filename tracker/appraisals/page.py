@@ -16,7 +16,7 @@ from tracker.history.service import HistoryEntry, history
 from tracker.process_areas.models import ProcessArea
 from tracker.process_areas.service import list_areas
 from tracker.proposals.models import Proposal, SourceEntity
-from tracker.proposals.sources import proposals_from
+from tracker.proposals.sources import attached_from, proposals_from
 from tracker.trace import Trace
 
 
@@ -25,6 +25,7 @@ class Findings:
     items: list[Finding]
     proposals: dict[int, list[Proposal]]  # by finding id
     progress: dict[int, Trace]  # by proposal id
+    attached: dict[int, list[Proposal]]  # by finding id: the proposals raised before it was attached to
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class AppraisalPage:
 def _findings(session: Session, appraisal: Appraisal) -> Findings:
     items = service.findings_of(session, appraisal_id=appraisal.id)
     proposals = proposals_from(session, entity=SourceEntity.FINDING, ids=[f.id for f in items])
-    return Findings(items, proposals, trace.progress_of(session, [p.id for ps in proposals.values() for p in ps]))
+    return Findings(items, proposals, trace.progress_of(session, [p.id for ps in proposals.values() for p in ps]),
+                    attached_from(session, entity=SourceEntity.FINDING, ids=[f.id for f in items]))
 
 
 _READ: dict[str, Callable[[Session, Appraisal], object]] = {

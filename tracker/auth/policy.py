@@ -42,6 +42,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "proposal.comment": EVERYONE,
     "proposal.edit": EVERYONE,  # the process group any open proposal; others their own while submitted
     "proposal.move": PG | STEERING,  # which move, by whom: the proposal transition table
+    "proposal.attach": PG,  # a noncompliance, finding or feedback is behind a proposal already raised
     "plan.edit": PG,
     "plan.move": PG | STEERING,  # which move, by whom: the plan transition table
     "plan.review": PG | STEERING | frozenset({Role.PROJECT_LEAD}),

@@ -16,7 +16,7 @@ from tracker.history.service import HistoryEntry, history
 from tracker.lessons.models import Lesson
 from tracker.lessons.service import drawn_from
 from tracker.proposals.models import Proposal, SourceEntity
-from tracker.proposals.sources import proposals_from
+from tracker.proposals.sources import attached_from, proposals_from
 from tracker.tailoring.models import TailoringRecord
 
 
@@ -28,6 +28,7 @@ class AuditPage:
     tailorings: list[TailoringRecord]
     noncompliances: list[Noncompliance]
     proposals_from: dict[int, list[Proposal]]  # by noncompliance id
+    attached: dict[int, list[Proposal]]  # by noncompliance id: the proposals raised before it was attached to
     people: list[User]
     history: list[HistoryEntry]
     noncompliance_history: list[HistoryEntry]  # each entry names its noncompliance
@@ -43,6 +44,7 @@ def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
         noncompliances=noncompliances,
         proposals_from=proposals_from(session, entity=SourceEntity.NONCOMPLIANCE,
                                       ids=[item.id for item in noncompliances]),
+        attached=attached_from(session, entity=SourceEntity.NONCOMPLIANCE, ids=[item.id for item in noncompliances]),
         people=people_choices(session),
         history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
         noncompliance_history=history(session, entity="noncompliance", entity_ids=[item.id for item in noncompliances]),

@@ -23,7 +23,7 @@ from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
 from tracker.proposals.models import Proposal, ProposalEvidence, ProposalSource, ProposalStatus, SourceEntity
 from tracker.proposals.priority import current_weights, score
-from tracker.proposals.sources import proposals_from
+from tracker.proposals.sources import attached_from, proposal_to_attach_to, proposals_from
 from tracker.workflow import check_move, make_move
 
 LOADED = (selectinload(Lesson.project), selectinload(Lesson.area), selectinload(Lesson.asset),
@@ -180,7 +180,6 @@ def convert(session: Session, *, lesson: Lesson, by: User) -> Proposal:
     return proposal
 
 
-CLOSED_PROPOSALS = (ProposalStatus.REJECTED, ProposalStatus.DUPLICATE, ProposalStatus.CLOSED)
 
 
 def attach(session: Session, *, lesson: Lesson, data: AttachInput, by: User) -> Proposal:
@@ -189,12 +188,7 @@ def attach(session: Session, *, lesson: Lesson, data: AttachInput, by: User) -> 
     if data.version != lesson.version:
         raise Conflict(current=lesson)
     check_move(LESSON_TRANSITIONS, lesson.status, LessonStatus.CONVERTED, role=None)
-    proposal = session.get(Proposal, data.proposal_id)
-    if proposal is None:
-        raise ValidationError({"proposal_id": f"There is no proposal #{data.proposal_id}."})
-    if proposal.status in CLOSED_PROPOSALS:
-        raise ValidationError({"proposal_id": f"Proposal #{proposal.id} is {proposal.status.label.lower()}: "
-                                              "attach the lesson to an open one, or convert it into a new one."})
+    proposal = proposal_to_attach_to(session, data.proposal_id, "lesson")
     session.add(ProposalEvidence(proposal_id=proposal.id, entity=SourceEntity.LESSON.value, entity_id=lesson.id,
                                  linked_by_id=by.id))
     record_values(session, lesson, by=by, changed={"status": (lesson.status, LessonStatus.CONVERTED),
@@ -231,6 +225,7 @@ class FeedbackSummary:
     average: float | None
     items: list[AssetFeedback]
     proposals: dict[int, list[Proposal]]  # what each piece of feedback led to
+    attached: dict[int, list[Proposal]]  # the proposals raised before that each was attached to
 
 
 def feedback_on(session: Session, *, asset_id: int, limit: int = 50) -> FeedbackSummary:
@@ -239,5 +234,7 @@ def feedback_on(session: Session, *, asset_id: int, limit: int = 50) -> Feedback
     items = list(session.exec(select(AssetFeedback).where(AssetFeedback.asset_id == asset_id).options(
         selectinload(AssetFeedback.author), selectinload(AssetFeedback.project),
         selectinload(AssetFeedback.asset_version)).order_by(AssetFeedback.id.desc()).limit(limit)).all())
+    ids = [f.id for f in items]
     return FeedbackSummary(count, round(float(average), 1) if average is not None else None, items,
-                           proposals_from(session, entity=SourceEntity.ASSET_FEEDBACK, ids=[f.id for f in items]))
+                           proposals_from(session, entity=SourceEntity.ASSET_FEEDBACK, ids=ids),
+                           attached_from(session, entity=SourceEntity.ASSET_FEEDBACK, ids=ids))

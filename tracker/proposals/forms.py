@@ -43,3 +43,9 @@ class WeightsInput(FormModel):
     alignment: Weight
     effort: Weight
     version: Version
+
+
+class AttachSourceInput(FormModel):
+    """A record attached to a proposal already raised: the proposal's number."""
+
+    proposal_id: Id

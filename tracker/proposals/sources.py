@@ -13,10 +13,14 @@ from sqlmodel import Session, select
 
 from tracker.appraisals.models import Finding
 from tracker.assets.models import ProcessAsset
+from tracker.auth.models import User
+from tracker.auth.policy import authorize
 from tracker.compliance.models import Noncompliance
-from tracker.errors import NotFound
+from tracker.db import commit
+from tracker.errors import NotFound, ValidationError
+from tracker.history.service import record_values
 from tracker.lessons.models import AssetFeedback, Lesson
-from tracker.proposals.models import Proposal, ProposalEvidence, ProposalSource, SourceEntity
+from tracker.proposals.models import Proposal, ProposalEvidence, ProposalSource, ProposalStatus, SourceEntity
 
 
 @dataclass(frozen=True)
@@ -138,3 +142,54 @@ def attached_to(session: Session, *, entity: SourceEntity, record_id: int) -> li
     return list(session.exec(select(Proposal).join(ProposalEvidence, ProposalEvidence.proposal_id == Proposal.id)
                              .where(ProposalEvidence.entity == entity.value, ProposalEvidence.entity_id == record_id)
                              .order_by(Proposal.id)).all())
+
+
+# A proposal that is decided against or done takes nothing more behind it.
+CLOSED = (ProposalStatus.REJECTED, ProposalStatus.DUPLICATE, ProposalStatus.CLOSED)
+ATTACHABLE = (SourceEntity.NONCOMPLIANCE, SourceEntity.FINDING, SourceEntity.ASSET_FEEDBACK)  # lessons: their page
+
+
+def attached_from(session: Session, *, entity: SourceEntity, ids: list[int]) -> dict[int, list[Proposal]]:
+    """The proposals each of these records was attached to after they were raised, in one query."""
+    if not ids:
+        return {}
+    found: dict[int, list[Proposal]] = {}
+    for record_id, proposal in session.exec(
+            select(ProposalEvidence.entity_id, Proposal).join(Proposal, Proposal.id == ProposalEvidence.proposal_id)
+            .where(ProposalEvidence.entity == entity.value, ProposalEvidence.entity_id.in_(ids))
+            .order_by(Proposal.id)).all():
+        found.setdefault(record_id, []).append(proposal)
+    return found
+
+
+def proposal_to_attach_to(session: Session, proposal_id: int, what: str) -> Proposal:
+    """The open proposal a record is attached to, or a ValidationError beside the proposal's number."""
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise ValidationError({"proposal_id": f"There is no proposal #{proposal_id}."})
+    if proposal.status in CLOSED:
+        raise ValidationError({"proposal_id": f"Proposal #{proposal.id} is {proposal.status.label.lower()}: attach "
+                                              f"the {what} to an open one, or propose a new one."})
+    return proposal
+
+
+def attach(session: Session, *, entity: SourceEntity, record_id: int, proposal_id: int, by: User) -> Proposal:
+    """A noncompliance, finding or piece of feedback is behind a proposal already raised: attached to it (once),
+    both histories saying so."""
+    authorize(by, "proposal.attach")
+    kind = KINDS[entity]
+    record = find(session, entity=entity, record_id=record_id)
+    what = entity.value.replace("asset_", "").replace("_", " ")
+    proposal = proposal_to_attach_to(session, proposal_id, what)
+    already = (proposal.source_entity == entity.value and proposal.source_id == record_id) or session.exec(
+        select(ProposalEvidence.proposal_id).where(ProposalEvidence.proposal_id == proposal.id,
+                                                   ProposalEvidence.entity == entity.value,
+                                                   ProposalEvidence.entity_id == record_id)).first()
+    if already:
+        raise ValidationError({"proposal_id": f"It is behind proposal #{proposal.id} already."})
+    session.add(ProposalEvidence(proposal_id=proposal.id, entity=entity.value, entity_id=record_id,
+                                 linked_by_id=by.id))
+    record_values(session, proposal, by=by, changed={f"{what} attached": (None, kind.label(record)[:200])})
+    record_values(session, record, by=by, changed={"proposal": (None, f"#{proposal.id} (attached)")})
+    commit(session)
+    return proposal

@@ -7,11 +7,17 @@ from werkzeug.datastructures import MultiDict
 from tracker.assets.service import asset_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
-from tracker.errors import Conflict, ValidationError
+from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.objectives.service import list_objectives
 from tracker.process_areas.service import list_areas
 from tracker.proposals import priority, service, sources
-from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput, WeightsInput
+from tracker.proposals.forms import (
+    AttachSourceInput,
+    CommentInput,
+    ProposalInput,
+    ProposalMoveInput,
+    WeightsInput,
+)
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus, SourceEntity
 from tracker.proposals.page import read_page
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
@@ -79,6 +85,32 @@ def _detail(proposal: Proposal, *, section: str = "page", **forms: dict | None):
         move_errors=move.get("errors", {}), move_values=move.get("values", MultiDict()),
         comment_values=comment.get("values", MultiDict()), comment_errors=comment.get("errors", {}),
     )
+
+
+@bp.post("/attach/<entity>/<int:record_id>")
+@requires("proposal.attach")
+def attach_source(entity: str, record_id: int):
+    """A noncompliance, finding or piece of feedback attached to a proposal already raised: the record's line
+    again, in place (with the error beside the number when refused); a plain post goes back to its page."""
+    kind = next((k for k in sources.ATTACHABLE if k.value == entity), None)
+    if kind is None:
+        raise NotFound("Nothing of that kind is attached to proposals here.")
+    session = get_session()
+    try:
+        sources.attach(session, entity=kind, record_id=record_id,
+                       proposal_id=parse(AttachSourceInput, request.form).proposal_id, by=current_user)
+    except ValidationError as refused:
+        return _attached(session, kind, record_id, values=request.form, errors=refused.errors, status=422)
+    if not fragment_requested():
+        return go_to(sources.link(session, entity=kind, record_id=record_id).url)
+    return _attached(session, kind, record_id)
+
+
+def _attached(session, kind: SourceEntity, record_id: int, *, values=None, errors=None, status: int = 200):
+    return page_or_fragment("proposals/_attach.html", "proposals/_attach.html", http_status=status,
+                            entity=kind.value, record_id=record_id,
+                            attached=sources.attached_from(session, entity=kind, ids=[record_id]).get(record_id, []),
+                            attach_values=values or MultiDict(), attach_errors=errors or {})
 
 
 @bp.get("/new")
