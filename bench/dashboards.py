@@ -66,11 +66,12 @@ def fill(engine) -> User:
     today = utcnow().date()
     with Session(engine, expire_on_commit=False) as session:
         seed_catalog(session)
-        people = [User(email=f"p{i}@example.org", name=f"Person {i}", role=list(Role)[i % 5], password_hash="x")
-                  for i in range(200)]
+        people = [User(email=f"p{i}@example.org", name=f"Person {i}", password_hash="x") for i in range(200)]
+        for i, person in enumerate(people):
+            person.roles = {list(Role)[i % 5]}
         session.add_all(people)
         session.flush()
-        steering = next(p for p in people if p.role == Role.STEERING)
+        steering = next(p for p in people if Role.STEERING in p.roles)
         projects = [Project(code=f"P{i:04d}", name=f"Project {i}", phase=list(Phase)[i % 5],
                             start_date=date(2025, 1, 1)) for i in range(PROJECTS)]
         assets = [ProcessAsset(title=f"Asset {i:02d}", kind=list(AssetKind)[i % 7], owner_id=people[i].id,

@@ -34,11 +34,14 @@ REPEAT = 20
 def fill(engine, n: int) -> User:
     with Session(engine, expire_on_commit=False) as session:
         seed_catalog(session)
-        user = User(email="bench@example.org", name="Bench", role=Role.PROCESS_GROUP, password_hash="x")
+        user = User(email="bench@example.org", name="Bench", password_hash="x")
+        user.roles = {Role.PROCESS_GROUP}
         session.add(user)
         session.flush()
-        leads = [User(email=f"lead{i}@example.org", name=f"Lead {i}", role=Role.PROJECT_LEAD, password_hash="x")
+        leads = [User(email=f"lead{i}@example.org", name=f"Lead {i}", password_hash="x")
                  for i in range(max(1, n // 10))]
+        for lead in leads:
+            lead.roles = {Role.PROJECT_LEAD}
         session.add_all(leads)
         session.flush()
         projects = [Project(code=f"P{i:06d}", name=f"Project {i}", phase=list(Phase)[i % 5],

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from tracker import create_app
 from tracker.action_plans.models import ActionPlan, Commitment, PlanStatus
-from tracker.auth.models import User
+from tracker.auth.models import User, UserRole
 from tracker.auth.roles import Role
 from tracker.db import normalize_url, utcnow
 from tracker.migrations import upgrade
@@ -52,11 +52,13 @@ def database() -> tuple[str, callable]:
 def fill(engine) -> User:
     today = utcnow().date()
     with Session(engine, expire_on_commit=False) as session:
-        owners = [{"email": f"owner{i}@example.org", "name": f"Owner {i}", "role": Role.MEMBER.value,
+        owners = [{"email": f"owner{i}@example.org", "name": f"Owner {i}",
                    "password_hash": "x", "active": True, "session_generation": 0, "reminder_email": "off",
                    "version": 1, "created_at": utcnow()} for i in range(OWNERS)]
         session.connection().execute(sa.insert(User.__table__), owners)
         ids = list(session.exec(sa.select(User.id).order_by(User.id)).scalars())
+        session.connection().execute(sa.insert(UserRole.__table__), [{"user_id": i, "role": Role.MEMBER.value}
+                                                                       for i in ids])
         plan = ActionPlan(title="Bench plan", goal="g", success_measure="m", success_target="t", owner_id=ids[0],
                           planned_start=date(2026, 1, 1), planned_end=date(2027, 1, 1), status=PlanStatus.IN_PROGRESS)
         session.add(plan)

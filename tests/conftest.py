@@ -176,11 +176,13 @@ _seq = count(1)
 
 @pytest.fixture
 def make_user(db):
-    def make(role: Role | str = Role.MEMBER, *, leads: list[Project] = (), active: bool = True, **fields) -> User:
+    def make(role: Role | str = Role.MEMBER, *, leads: list[Project] = (), active: bool = True,
+             also: tuple[Role, ...] = (), **fields) -> User:
+        """A user holding `role` (and the roles in `also`: several hats)."""
         n = next(_seq)
         user = User(email=fields.pop("email", f"user{n}@example.org"), name=fields.pop("name", f"User {n}"),
-                    role=Role(role), password_hash=fields.pop("password_hash", _PASSWORD_HASH), active=active,
-                    **fields)
+                    password_hash=fields.pop("password_hash", _PASSWORD_HASH), active=active, **fields)
+        user.roles = {Role(role), *also}
         db.add(user)
         db.flush()
         db.add_all(ProjectLead(project_id=p.id, user_id=user.id) for p in leads)

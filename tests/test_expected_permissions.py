@@ -242,7 +242,7 @@ def test_the_policy_gives_each_action_to_exactly_the_expected_roles():
 
 class Someone:
     def __init__(self, role: str, user_id: int = 1):
-        self.role, self.id, self.is_authenticated = Role(role), user_id, True
+        self.roles, self.id, self.is_authenticated = frozenset({Role(role)}), user_id, True
 
 
 class Record:

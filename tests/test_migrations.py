@@ -51,3 +51,32 @@ def test_the_settings_rows_exist_after_migrating(tmp_path):
         assert connection.exec_driver_sql("SELECT benefit, alignment, effort FROM priority_weights").all() == [(5, 3, 2)]
         assert connection.exec_driver_sql("SELECT pattern_threshold FROM tailoring_settings").all() == [(3,)]
     engine.dispose()
+
+
+def test_single_role_users_migrate_to_the_same_one_role(tmp_path):
+    """Issue 12 part 7: every user's one role becomes the one role they hold; nothing else about them changes."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from tracker.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'roles.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0018")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO user (email, name, role, password_hash, active, session_generation, reminder_email, "
+            "created_at, version) VALUES ('sam@example.org', 'Sam', 'process_group', 'x', 1, 0, 'off', "
+            "'2026-01-01 00:00:00', 3), ('leo@example.org', 'Leo', 'project_lead', 'x', 1, 0, 'off', "
+            "'2026-01-01 00:00:00', 1)")
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        held = connection.exec_driver_sql("SELECT u.email, r.role, u.version FROM user u JOIN user_role r "
+                                          "ON r.user_id = u.id ORDER BY u.email").all()
+    assert held == [("leo@example.org", "project_lead", 1), ("sam@example.org", "process_group", 3)]
+    command.downgrade(config, "0018")  # and back: the one role each held
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT email, role FROM user ORDER BY email").all() == [
+            ("leo@example.org", "project_lead"), ("sam@example.org", "process_group")]
+    engine.dispose()

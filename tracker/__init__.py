@@ -135,7 +135,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from werkzeug.datastructures import MultiDict
 
-    from tracker.auth.policy import can
+    from tracker.auth.policy import can, led_projects_only
     from tracker.auth.roles import Role
     from tracker.content import size_text
     from tracker.db import utcnow
@@ -153,6 +153,7 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return {"can": lambda action, obj=None: can(current_user, action, obj), "Role": Role,
+                "leads_only": lambda: led_projects_only(current_user) is not None,  # lists show a lead's own
                 "unread_reminders": lambda: unread_count(db.get_session(), user=current_user),
                 "plotly_version": plotly_version(), "choices": choices, "today": lambda: utcnow().date(),
                 "empty_form": {"values": MultiDict(), "errors": {}}}

@@ -64,10 +64,11 @@ user = AppGroup("user", help="Manage accounts.")
 
 @user.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", "roles", required=True, multiple=True, type=click.Choice([r.value for r in Role]),
+              help="A role the account holds; repeat it for several (--role process_group --role steering).")
 @click.option("--name", default="", help="Display name (defaults to the part of the email before @).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
+def create_user(email: str, roles: tuple[str, ...], name: str, password_stdin: bool) -> None:
     """Create an account; the password is read from stdin or a prompt, never from the command line."""
     from werkzeug.datastructures import MultiDict
 
@@ -80,14 +81,14 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    form = MultiDict({"email": email, "name": name or email.split("@")[0], "role": role, "password": password,
-                      "active": "y"})
+    form = MultiDict({"email": email, "name": name or email.split("@")[0], "password": password, "active": "y"})
+    form.setlist("roles", list(roles))
     try:
         with session_scope() as session:
             created = create(session, data=parse(NewUserInput, form), by=None)
     except ValidationError as error:
         raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.errors.items())) from error
-    click.echo(f"created {created.email} ({created.role.value})")
+    click.echo(f"created {created.email} ({created.roles_label})")
 
 
 reminders = AppGroup("reminders", help="Reminders: run their jobs by hand.")

@@ -25,7 +25,7 @@ from tracker.appraisals.models import (
                                          ReappraisalCadence,
 )
 from tracker.assets.models import AssetArea, AssetReview, AssetVersion, ProcessAsset, VersionApproval
-from tracker.auth.models import User
+from tracker.auth.models import User, UserRole
 from tracker.auth.throttle import SignInFailure
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.content import ContentBlob
@@ -67,5 +67,5 @@ __all__ = [
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
     "JobRun", "Notification", "ReminderRule", "SchedulerLease", "MeetingDecision", "ReviewAttendee", "ReviewMeeting",
     "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
-    "VersionApproval", "ContentBlob", "Evidence", "TrainingAttendee", "TrainingSession",
+    "VersionApproval", "ContentBlob", "UserRole", "Evidence", "TrainingAttendee", "TrainingSession",
 ]

@@ -26,21 +26,27 @@ class Move:
 Transitions = dict[tuple[StrEnum, StrEnum], Move]
 
 
-def allowed_moves(table: Transitions, status: StrEnum, role: Role) -> list[tuple[StrEnum, Move]]:
-    """The moves a user of this role may make from this status, in table order."""
-    return [(to, move) for (frm, to), move in table.items() if frm == status and role in move.roles]
+def _held(roles: Role | frozenset[Role]) -> frozenset[Role]:
+    return frozenset({roles}) if isinstance(roles, Role) else frozenset(roles)
 
 
-def check_move(table: Transitions, status: StrEnum, to: StrEnum, *, role: Role | None,
+def allowed_moves(table: Transitions, status: StrEnum, roles: Role | frozenset[Role]) -> list[tuple[StrEnum, Move]]:
+    """The moves a user holding these roles (or this one) may make from this status, in table order: those any
+    of the roles may make."""
+    held = _held(roles)
+    return [(to, move) for (frm, to), move in table.items() if frm == status and held & move.roles]
+
+
+def check_move(table: Transitions, status: StrEnum, to: StrEnum, *, role: Role | frozenset[Role] | None,
                rationale: str = "") -> Move:
     """The move from status to `to`, or the domain error that says why it cannot be made.
 
-    role=None is the system itself, which may make only the automatic moves.
+    `role` is the user's roles (or one role); None is the system itself, which may make only the automatic moves.
     """
     move = table.get((status, to))
     if move is None:
         raise InvalidTransition(f"Cannot go from {_label(status)} to {_label(to)}.")
-    if (role is None and not move.automatic) or (role is not None and role not in move.roles):
+    if (role is None and not move.automatic) or (role is not None and not _held(role) & move.roles):
         raise PermissionDenied("Your role cannot make this change.")
     if move.rationale and not rationale.strip():
         raise ValidationError({"rationale": "Say why: a rationale is required for this decision."})
@@ -69,7 +75,7 @@ def make_move(session: Session, record: SQLModel, *, table: Transitions, to: Str
         raise Conflict(current=record)
     errors: dict[str, str] = {}
     try:
-        check_move(table, record.status, to, role=by.role, rationale=rationale)
+        check_move(table, record.status, to, role=by.roles, rationale=rationale)
     except ValidationError as missing:  # the reason is missing: say what else is, in the same round
         errors = missing.errors
     try:

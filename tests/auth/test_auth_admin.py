@@ -3,12 +3,12 @@
 from sqlmodel import select
 
 from tests.conftest import count_rows
-from tracker.auth.models import User
+from tracker.auth.models import User, UserRole
 from tracker.auth.passwords import verify_password
 from tracker.auth.roles import Role
 from tracker.projects.models import ProjectLead
 
-NEW_USER = {"email": "Leo@Example.org", "name": "Leo Lead", "role": "project_lead", "password": "long enough pw",
+NEW_USER = {"email": "Leo@Example.org", "name": "Leo Lead", "roles": "project_lead", "password": "long enough pw",
             "active": "y"}
 
 
@@ -37,7 +37,7 @@ def test_short_password_and_bad_email_are_field_errors(client, login_as, db):
 def test_only_leads_lead_projects(client, login_as, make_project):
     login_as(Role.ADMIN)
     project = make_project()
-    page = client.post("/admin/users", data=NEW_USER | {"role": "member", "project_ids": [str(project.id)]})
+    page = client.post("/admin/users", data=NEW_USER | {"roles": "member", "project_ids": [str(project.id)]})
     assert page.status_code == 422 and "Only project leads lead projects." in page.get_data(as_text=True)
 
 
@@ -48,7 +48,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, login_as, make_use
     with their_client.session_transaction() as session:
         session["_user_id"] = target.get_id()
     assert their_client.get("/projects/").status_code == 200
-    form = {"email": "mia@example.org", "name": "Mia", "role": "member", "version": "1"}  # active unchecked
+    form = {"email": "mia@example.org", "name": "Mia", "roles": "member", "version": "1"}  # active unchecked
     assert client.post(f"/admin/users/{target.id}", data=form).status_code == 303
     assert their_client.get("/projects/").status_code == 302
     page = client.get(f"/admin/users/{target.id}/edit").get_data(as_text=True)
@@ -57,7 +57,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, login_as, make_use
 
 def test_admin_cannot_lock_themselves_out(client, login_as):
     admin = login_as(Role.ADMIN, email="root@example.org", name="Root")
-    form = {"email": "root@example.org", "name": "Root", "role": "member", "version": "1", "active": "y"}
+    form = {"email": "root@example.org", "name": "Root", "roles": "member", "version": "1", "active": "y"}
     response = client.post(f"/admin/users/{admin.id}", data=form)
     assert response.status_code == 422
 
@@ -68,7 +68,7 @@ def test_cli_creates_a_user_reading_the_password_from_stdin(app, db):
                            input="a strong password\n")
     assert result.exit_code == 0, result.output
     user = db.exec(select(User).where(User.email == "cli@example.org")).one()
-    assert user.role == Role.STEERING and verify_password(user.password_hash, "a strong password")
+    assert user.roles == {Role.STEERING} and verify_password(user.password_hash, "a strong password")
 
 
 def test_cli_refuses_a_short_password(app, db):
@@ -82,7 +82,7 @@ def test_demo_loads_once_with_a_login_per_role(app, db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0 and "demo organization loaded" in first.output
-    roles = set(db.exec(select(User.role)).all())
+    roles = set(db.exec(select(UserRole.role)).all())
     assert roles == set(Role)
     users = count_rows(db, User)
     second = runner.invoke(args=["demo"])
@@ -93,7 +93,7 @@ def test_tying_a_lead_shows_in_the_projects_history(client, login_as, make_proje
     login_as(Role.ADMIN)
     project = make_project(code="PAY")
     lead = make_user(Role.PROJECT_LEAD, email="leo@example.org", name="Leo")
-    form = {"email": "leo@example.org", "name": "Leo", "role": "project_lead", "version": "1", "active": "y",
+    form = {"email": "leo@example.org", "name": "Leo", "roles": "project_lead", "version": "1", "active": "y",
             "project_ids": [str(project.id)]}
     assert client.post(f"/admin/users/{lead.id}", data=form).status_code == 303
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)

@@ -33,7 +33,7 @@ def test_a_hash_made_with_older_parameters_is_replaced_at_sign_in(client, make_u
 ])
 def test_an_admin_cannot_give_a_weak_password(client, login_as, db, password, message):
     login_as(Role.ADMIN)
-    form = {"email": "new@example.org", "name": "New", "role": "member", "active": "y", "password": password}
+    form = {"email": "new@example.org", "name": "New", "roles": "member", "active": "y", "password": password}
     response = client.post("/admin/users", data=form)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)

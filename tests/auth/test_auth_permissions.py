@@ -111,7 +111,7 @@ def sg3_objects(db, project, make_user, make_released, make_deployment, make_tai
     db.commit()
     return {"deployment_id": deployment.id, "row_id": db.exec(select(ProjectDeployment.id)).first(),
             "entry_id": entry.id, "record_id": make_tailoring(project, released).id, "audit_id": audit.id,
-            "evidence_id": material.id,
+            "evidence_id": material.id, "entity": "noncompliance",
             "item_id": db.exec(select(Noncompliance.id)).first(), "lesson_id": make_lesson().id,
             "rest": str(audit.id), "kind": "tailoring", "other_id": 1}  # the old /audits/ addresses, redirected
 

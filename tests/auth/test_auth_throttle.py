@@ -128,7 +128,7 @@ def test_an_admin_password_reset_lets_the_owner_straight_back_in(client, login_a
     mia = make_user(email="mia@example.org")
     add_failures(db, "mia@example.org", ATTACKER, [datetime.now(UTC)] * 8)
     login_as(Role.ADMIN)
-    form = {"email": "mia@example.org", "name": mia.name, "role": "member", "active": "y",
+    form = {"email": "mia@example.org", "name": mia.name, "roles": "member", "active": "y",
             "password": "a brand new secret", "version": str(mia.version)}
     assert client.post(f"/admin/users/{mia.id}", data=form).status_code == 303
     assert db.exec(select(SignInFailure)).all() == []

@@ -129,9 +129,9 @@ def test_who_may_correct_a_lesson(client, login, make_user, make_lesson, make_pr
              (make_user(Role.STEERING), 403)]
     for user, expected in cases:
         login(user)
-        assert client.get(f"/lessons/{lesson.id}/edit").status_code == expected, user.role
+        assert client.get(f"/lessons/{lesson.id}/edit").status_code == expected, user.roles
         assert (f'href="/lessons/{lesson.id}/edit"' in client.get(f"/lessons/{lesson.id}").get_data(as_text=True)) \
-            == (expected == 200), user.role
+            == (expected == 200), user.roles
     login(make_user(Role.MEMBER))
     assert client.post(f"/lessons/{lesson.id}", data=correction(lesson, title="Not mine")).status_code == 403
     assert client.get("/lessons/999999/edit").status_code == 404

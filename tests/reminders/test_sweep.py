@@ -22,7 +22,7 @@ from tracker.action_plans.forms import CommitmentMoveInput
 from tracker.action_plans.models import CommitmentStatus, JointReview, PlanStatus
 from tracker.appraisals.models import AppraisalStatus, CadenceScope, Method, Participant, ReappraisalCadence
 from tracker.assets.models import AssetKind, ProcessAsset
-from tracker.auth.models import User
+from tracker.auth.models import User, holding
 from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.db import clock_at
@@ -60,7 +60,7 @@ def pg(make_user):
 
 
 def everyone_in_the_process_group(db) -> list[int]:
-    return sorted(db.exec(select(User.id).where(User.role == Role.PROCESS_GROUP)).all())
+    return sorted(db.exec(select(User.id).where(holding(Role.PROCESS_GROUP))).all())
 
 
 def keys_for(found: set[tuple], rule: str) -> set[tuple]:

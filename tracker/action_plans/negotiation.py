@@ -73,7 +73,7 @@ def propose(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: Us
     ensure_open(plan)
     owner = chosen_person(session, data.owner_id)
     _not_past(data.due_date)
-    if by.role != Role.PROCESS_GROUP and owner.id != by.id:
+    if Role.PROCESS_GROUP not in by.roles and owner.id != by.id:
         raise ValidationError({"owner_id": "You propose commitments for yourself; the process group proposes them "
                                            "to others."})
     commitment = Commitment(plan_id=plan.id, description=data.description, owner_id=owner.id, due_date=data.due_date,

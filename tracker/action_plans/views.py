@@ -60,10 +60,10 @@ def plan_page(plan: ActionPlan, *, section: str = "page", **forms: dict | None):
     a refused form's values and errors in `forms` (by form name) make it a 422."""
     user = current_user
     context = vars(read_page(get_session(), plan, section=section if fragment_requested() else "page")) | {
-        "moves": allowed_moves(PLAN_TRANSITIONS, plan.status, user.role),
-        "commitment_moves": lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, user.role)
+        "moves": allowed_moves(PLAN_TRANSITIONS, plan.status, user.roles),
+        "commitment_moves": lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, user.roles)
         if can(user, "commitment.update", c) else [],
-        "issue_moves": lambda i: allowed_moves(ISSUE_TRANSITIONS, i.status, user.role)
+        "issue_moves": lambda i: allowed_moves(ISSUE_TRANSITIONS, i.status, user.roles)
         if can(user, "issue.update", i) else [],
         "verdicts": list(Verdict),
         "measurable": [o for o in plan.objectives if can(user, "objective.measure", o)]
@@ -73,7 +73,7 @@ def plan_page(plan: ActionPlan, *, section: str = "page", **forms: dict | None):
     status, section_context = section_forms(forms, "move", "member", "review", "commitment", "issue", "joint",
                                             "result", defaults={"result": _result_defaults(plan),
                                                                 # a member proposes for themselves: preselected
-                                                                "commitment": {} if user.role == Role.PROCESS_GROUP
+                                                                "commitment": {} if Role.PROCESS_GROUP in user.roles
                                                                 else {"owner_id": str(user.id)}})
     return page_or_fragment("plans/detail.html", SECTION_TEMPLATES[section], http_status=status, **context,
                             **section_context)

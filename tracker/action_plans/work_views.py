@@ -88,7 +88,7 @@ def my_commitments():
     return page_or_fragment("plans/my_commitments.html", "plans/_my_commitments.html", commitments=mine,
                             show_all=show_all, overdue=overdue,
                             to_answer=negotiation.awaiting_answer(session, user=current_user),
-                            moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.role))
+                            moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.roles))
 
 
 @bp.post("/plans/<int:plan_id>/commitments")
@@ -269,7 +269,7 @@ def commitment_page(commitment_id: int, notice: str = "", **forms: dict | None):
         link_options=[(str(other.id), f"{other.plan.title}: {other.description} (due {other.due_date})")
                       for other in negotiation.link_choices(session, commitment=commitment)]
         if can(current_user, "commitment.link", commitment) else [],
-        moves=allowed_moves(COMMITMENT_TRANSITIONS, commitment.status, current_user.role)
+        moves=allowed_moves(COMMITMENT_TRANSITIONS, commitment.status, current_user.roles)
         if can(current_user, "commitment.update", commitment) else [],
         history=history(session, entity="commitment", entity_ids=[commitment.id]), **sections)
 

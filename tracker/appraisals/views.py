@@ -82,7 +82,7 @@ def appraisal_page(appraisal: Appraisal, *, section: str = "page", **forms: dict
     status, section_context = section_forms(forms, "move", "finding", "rating", "participant")
     return page_or_fragment(
         "appraisals/detail.html", SECTION_TEMPLATES[section], http_status=status, **vars(parts), **section_context,
-        moves=allowed_moves(APPRAISAL_TRANSITIONS, appraisal.status, current_user.role),
+        moves=allowed_moves(APPRAISAL_TRANSITIONS, appraisal.status, current_user.roles),
         recording=appraisal.status in FINDING_STATUSES, kinds=list(FindingKind), to_improve=TO_IMPROVE,
         rating_values=list(RatingValue), naming=appraisal.status in NAMING_STATUSES)
 

@@ -95,7 +95,7 @@ def capacity_of(version: AssetVersion, user: User) -> tuple[Capacity | None, str
         return None, "You have signed this draft off; the other sign-off must come from someone else."
     if Capacity.OWNER not in signed and user.id == version.asset.owner_id:
         return Capacity.OWNER, ""
-    if Capacity.PROCESS_GROUP not in signed and user.role == Role.PROCESS_GROUP:
+    if Capacity.PROCESS_GROUP not in signed and Role.PROCESS_GROUP in user.roles:
         if user.id == version.author_id:
             return None, "You drafted this version: another process-group member signs it off."
         return Capacity.PROCESS_GROUP, ""

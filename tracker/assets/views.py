@@ -71,7 +71,7 @@ def asset_page(asset: ProcessAsset, *, fragment: str = "assets/detail.html", **f
     version_history = history(session, entity="asset_version", entity_ids=[v.id for v in asset.versions])
     return page_or_fragment(
         "assets/detail.html", fragment, http_status=http_status, asset=asset, history=entries,
-        version_history=version_history, moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.role),
+        version_history=version_history, moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.roles),
         outcomes=list(ReviewOutcome), **sections, statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
         feedback=feedback_on(session, asset_id=asset.id), projects=project_choices(session),
         feedback_values=MultiDict(), feedback_errors={},
@@ -167,7 +167,7 @@ def version_page(version: AssetVersion, **forms: dict | None):
         "assets/version.html", "assets/version.html", http_status=http_status, version=version,
         asset=version.asset, rules=content.rules(), signoff=versions.capacity_of(version, current_user),
         refusal=versions.release_refusal(version) if version.status == VersionStatus.DRAFT else None,
-        moves=allowed_moves(VERSION_TRANSITIONS, version.status, current_user.role), statuses=VersionStatus,
+        moves=allowed_moves(VERSION_TRANSITIONS, version.status, current_user.roles), statuses=VersionStatus,
         history=history(session, entity="asset_version", entity_ids=[version.id]), **sections)
 
 

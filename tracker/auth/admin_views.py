@@ -38,8 +38,8 @@ def allow_sign_in(user_id: int):
 
 
 def _values(user: User) -> MultiDict:
-    values = MultiDict({"email": user.email, "name": user.name, "role": user.role.value,
-                        "version": str(user.version)})
+    values = MultiDict({"email": user.email, "name": user.name, "version": str(user.version)})
+    values.setlist("roles", [role.value for role in Role if role in user.roles])
     if user.active:
         values["active"] = "y"
     led = service.projects_led(get_session(), user_ids=[user.id])[user.id]
@@ -66,7 +66,7 @@ def _saved(user: User) -> str:
 @bp.get("/users/new")
 @requires("user.manage")
 def new_user():
-    return NEW_FORM.show(values=MultiDict({"role": Role.MEMBER.value, "active": "y"}))
+    return NEW_FORM.show(values=MultiDict({"roles": Role.MEMBER.value, "active": "y"}))
 
 
 @bp.post("/users")

@@ -35,10 +35,16 @@ Email = Annotated[text(254), AfterValidator(_email)]
 Password = Annotated[text(1024, required=False), AfterValidator(_new_password)]
 
 
+def _some_role(roles: list[Role]) -> list[Role]:
+    if not roles:
+        raise ValueError("Choose at least one role.")
+    return sorted(set(roles), key=list(Role).index)
+
+
 class UserInput(FormModel):
     email: Email
     name: text(120)
-    role: Role
+    roles: Annotated[list[Role], AfterValidator(_some_role)]
     password: Password = ""
     active: bool = False
     project_ids: list[Id] = Field(default_factory=list)

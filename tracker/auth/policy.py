@@ -1,7 +1,8 @@
 """The one permission policy: which roles may take which action, as data. Deny by default.
 
 Every endpoint declares its action with @requires; a test walks the URL map to make sure none is missing.
-Object rules narrow an action for a role to the records that role owns (a lead and their projects).
+Object rules narrow an action for a role to the records that role owns (a lead and their projects). A user may
+hold several roles: an action is allowed when any of them allows it, each under its own object rule.
 """
 
 from collections.abc import Callable
@@ -123,7 +124,7 @@ def _review_item(user, commitment) -> bool:
 
 def plan_side(user, commitment) -> bool:
     """Whether the user answers for the commitment's plan: its owner, or the process group."""
-    return user.role == Role.PROCESS_GROUP or (commitment.plan is not None and commitment.plan.owner_id == user.id)
+    return Role.PROCESS_GROUP in user.roles or (commitment.plan is not None and commitment.plan.owner_id == user.id)
 
 
 def awaits(user, commitment) -> bool:
@@ -193,12 +194,13 @@ def refusal(user, action: str, obj: object = None) -> DomainError | None:
     """Why this user may not take this action (on this object), or None when they may."""
     if action == PUBLIC:
         return None
-    if user is None or not user.is_authenticated or user.role not in POLICY.get(action, frozenset()):
+    held = user.roles & POLICY.get(action, frozenset()) if user is not None and user.is_authenticated else None
+    if not held:
         return PermissionDenied("You do not have permission to do that.")
     if obj is None:
         return None
-    rule = OBJECT_RULES.get((action, user.role))
-    if rule is not None and not rule(user, obj):
+    # Any role that holds the action may allow it, each under its own object rule (a lead their own projects').
+    if not any(OBJECT_RULES.get((action, role)) is None or OBJECT_RULES[(action, role)](user, obj) for role in held):
         return PermissionDenied("You do not have permission to do that.")
     states = _edit_states(action)
     if states is not None and obj.status not in states[0]:  # final records change only through the workflow
@@ -239,5 +241,6 @@ def requires(action: str):
 
 
 def led_projects_only(user) -> int | None:
-    """Whose projects a deployment or tailoring list and its export are limited to: a lead's own, else all."""
-    return user.id if user.role == Role.PROJECT_LEAD else None
+    """Whose projects a deployment or tailoring list and its export are limited to: a lead's own (someone who is a
+    project lead and nothing more), else all."""
+    return user.id if user.roles == {Role.PROJECT_LEAD} else None

@@ -1,5 +1,6 @@
 """Accounts: signing in (throttled), changing passwords, creating and editing users, ending sessions."""
 
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.auth import throttle
@@ -110,7 +111,7 @@ def get_user(session: Session, *, user_id: int) -> User:
 
 def list_users(session: Session) -> list[User]:
     """Every account, by name."""
-    return list(session.exec(select(User).order_by(User.name)).all())
+    return list(session.exec(select(User).options(selectinload(User.role_rows)).order_by(User.name)).all())
 
 
 def projects_led(session: Session, *, user_ids: list[int]) -> dict[int, list[Project]]:
@@ -131,8 +132,8 @@ def _check_email_free(session: Session, email: str, user_id: int | None) -> None
         raise ValidationError({"email": "Another account uses this email."})
 
 
-def _check_projects(session: Session, project_ids: list[int], role: Role) -> list[Project]:
-    if project_ids and role != Role.PROJECT_LEAD:
+def _check_projects(session: Session, project_ids: list[int], roles: list[Role]) -> list[Project]:
+    if project_ids and Role.PROJECT_LEAD not in roles:
         raise ValidationError({"project_ids": "Only project leads lead projects."})
     projects = list(session.exec(select(Project).where(Project.id.in_(project_ids))).all())
     if len(projects) != len(set(project_ids)):
@@ -147,13 +148,13 @@ def create_user(session: Session, *, data: UserInput, by: User | None) -> User:
     if not data.password:
         raise ValidationError({"password": "This field is required."})
     _check_email_free(session, data.email, None)
-    projects = _check_projects(session, data.project_ids, data.role)
-    user = User(email=data.email, name=data.name, role=data.role, active=True,
-                password_hash=hash_password(data.password))
+    projects = _check_projects(session, data.project_ids, data.roles)
+    user = User(email=data.email, name=data.name, active=True, password_hash=hash_password(data.password))
+    user.roles = data.roles
     session.add(user)
     session.flush()
     session.add_all(ProjectLead(project_id=p.id, user_id=user.id) for p in projects)
-    record_create(session, user, by=by, fields={"email": user.email, "name": user.name, "role": user.role,
+    record_create(session, user, by=by, fields={"email": user.email, "name": user.name, "roles": user.roles_label,
                                                  "projects led": [p.code for p in projects]})
     commit(session)
     return user
@@ -162,11 +163,12 @@ def create_user(session: Session, *, data: UserInput, by: User | None) -> User:
 def update_user(session: Session, *, user: User, data: UserInput, by: User) -> User:
     """Change an account; deactivating it or changing its password ends its sessions."""
     with editing(session, user, action="user.manage", seen=data.version, by=by) as edit:
-        if user.id == by.id and (not data.active or data.role != user.role):
-            raise ValidationError({"role": "You cannot demote or deactivate your own account."})
+        if user.id == by.id and (not data.active or Role.ADMIN not in data.roles):
+            raise ValidationError({"roles": "You cannot take the admin role from your own account or deactivate it."})
         _check_email_free(session, data.email, user.id)
-        projects = _check_projects(session, data.project_ids, data.role)
-        edit.fields({"email": data.email, "name": data.name, "role": data.role, "active": data.active})
+        projects = _check_projects(session, data.project_ids, data.roles)
+        edit.fields({"email": data.email, "name": data.name, "active": data.active})
+        edit.also(_set_roles(session, user=user, roles=data.roles, by=by))
         edit.also(_set_projects_led(session, user=user, projects=projects, by=by))
         if data.password:
             user.password_hash = hash_password(data.password)
@@ -177,6 +179,17 @@ def update_user(session: Session, *, user: User, data: UserInput, by: User) -> U
         if data.password or "active" in edit.changed:
             user.session_generation += 1
     return user
+
+
+def _set_roles(session: Session, *, user: User, roles: list[Role], by: User) -> dict:
+    """Hold exactly these roles, the change in the history as one field."""
+    before = user.roles_label
+    user.roles = roles
+    if user.roles_label == before:
+        return {}
+    change = {"roles": (before, user.roles_label)}
+    record_values(session, user, by=by, changed=change)
+    return change
 
 
 def _set_projects_led(session: Session, *, user: User, projects: list[Project], by: User) -> dict:

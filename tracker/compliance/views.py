@@ -141,9 +141,9 @@ def audit_page(audit: ComplianceAudit, **forms: dict | None):
         "compliance/detail.html", "compliance/detail.html", http_status=status, **vars(parts),
         version_options=[(str(v.id), v.name) for v in parts.scope], compliance=list(Compliance),
         result_options=[(str(r.id), r.asset_version.name) for r in audit.results],
-        nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.role)
+        nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.roles)
         if can(current_user, "noncompliance.update", item) else [],
-        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.role), rules=content.rules(),
+        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.roles), rules=content.rules(),
         **section_context)
 
 

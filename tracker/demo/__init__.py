@@ -37,6 +37,7 @@ DEMO_LOGINS = [
     ("admin@demo.example", "admin"),
     ("sepg@demo.example", "process_group"),
     ("steering@demo.example", "steering"),
+    ("head@demo.example", "process_group + steering"),
     ("lead@demo.example", "project_lead"),
     ("member@demo.example", "member"),
 ]
@@ -45,6 +46,7 @@ PEOPLE = [
     ("sepg@demo.example", "Sam Process", "process_group"),
     ("quality@demo.example", "Quinn Quality", "process_group"),
     ("steering@demo.example", "Stella Steering", "steering"),
+    ("head@demo.example", "Hana Head", "process_group,steering"),  # heads the process group, sits on the committee
     ("lead@demo.example", "Leo Lead", "project_lead"),
     ("lead2@demo.example", "Lara Lead", "project_lead"),
     ("member@demo.example", "Mia Member", "member"),
@@ -112,7 +114,8 @@ def load_demo(session: Session, *, force: bool = False, today: date | None = Non
 
 def _organization(story: Story) -> None:
     for email, name, role in PEOPLE:
-        form = MultiDict({"email": email, "name": name, "role": role, "password": DEMO_PASSWORD, "active": "y"})
+        form = MultiDict({"email": email, "name": name, "password": DEMO_PASSWORD, "active": "y"})
+        form.setlist("roles", role.split(","))
         story.users[email.split("@")[0]] = accounts.create_user(story.session, data=parse(NewUserInput, form),
                                                                  by=None)
     for code, name, phase, start, end, leads, description in PROJECTS:

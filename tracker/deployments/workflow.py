@@ -38,4 +38,4 @@ def dates_on_moving(frm: RowStatus, to: RowStatus, today) -> dict[str, object]:
 
 def row_moves_for(user):
     """For templates: the moves this user may make on a row (the table, their role, whether the project is theirs)."""
-    return lambda row: allowed_moves(ROW_TRANSITIONS, row.status, user.role) if can(user, "deployment.update", row) else []
+    return lambda row: allowed_moves(ROW_TRANSITIONS, row.status, user.roles) if can(user, "deployment.update", row) else []

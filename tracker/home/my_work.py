@@ -106,7 +106,7 @@ SOURCES = [
            lambda: [ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date, ProjectDeployment.id],
            options=(selectinload(ProjectDeployment.project),
                     selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset)),
-           shown_to=lambda user: user.role == Role.PROJECT_LEAD),
+           shown_to=lambda user: Role.PROJECT_LEAD in user.roles),
     Source("tailoring", "Tailoring records to review", TailoringRecord,
            lambda user, today: [TailoringRecord.status == TailoringStatus.REQUESTED],
            lambda t, today: Item(t.element, url_for("tailoring.detail", record_id=t.id),
@@ -123,22 +123,22 @@ SOURCES = [
            lambda p, today: Item(p.title, url_for("proposals.detail", proposal_id=p.id),
                                  f"submitted {p.created_at.strftime('%Y-%m-%d')}"),
            lambda: url_for("proposals.index", status="submitted"), lambda: [Proposal.id],
-           shown_to=lambda user: user.role == Role.PROCESS_GROUP),
+           shown_to=lambda user: Role.PROCESS_GROUP in user.roles),
     Source("escalated", "Escalated proposals to decide", Proposal,
            lambda user, today: [Proposal.status == ProposalStatus.ESCALATED],
            lambda p, today: Item(p.title, url_for("proposals.detail", proposal_id=p.id),
                                  f"escalated {p.escalated_on or '—'}"),
            lambda: url_for("proposals.index", status="escalated"), lambda: [Proposal.id],
-           shown_to=lambda user: user.role == Role.STEERING),
+           shown_to=lambda user: Role.STEERING in user.roles),
     Source("approve", "Action plans to approve", ActionPlan, lambda user, today: [
         ActionPlan.status == PlanStatus.IN_REVIEW],
            lambda p, today: Item(p.title, url_for("plans.detail", plan_id=p.id), f"{p.planned_start} – {p.planned_end}"),
            lambda: url_for("plans.index", status="in_review"), lambda: [ActionPlan.id],
-           shown_to=lambda user: user.role == Role.STEERING),
+           shown_to=lambda user: Role.STEERING in user.roles),
     Source("pilots", "Pilots to decide", Pilot, lambda user, today: [Pilot.status == PilotStatus.EVALUATING],
            lambda p, today: Item(p.title, url_for("pilots.detail", pilot_id=p.id), f"ended {p.end_date}"),
            lambda: url_for("pilots.index", status="evaluating"), lambda: [Pilot.id],
-           shown_to=lambda user: user.role == Role.STEERING),
+           shown_to=lambda user: Role.STEERING in user.roles),
     Source("plans", "Action plans in review you have not reviewed", ActionPlan,
            lambda user, today: [ActionPlan.status == PlanStatus.IN_REVIEW, ActionPlan.owner_id != user.id,
                                 ActionPlan.id.not_in(select(PlanReview.plan_id).where(PlanReview.reviewer_id == user.id))],
@@ -170,7 +170,7 @@ def _signoff(user: User) -> list:
                                  VersionApproval.fingerprint == AssetVersion.fingerprint, *clauses)
 
     wanted = sa.and_(ProcessAsset.owner_id == user.id, ~signed(VersionApproval.capacity == Capacity.OWNER))
-    if user.role == Role.PROCESS_GROUP:
+    if Role.PROCESS_GROUP in user.roles:
         wanted = sa.or_(wanted, sa.and_(sa.or_(AssetVersion.author_id.is_(None), AssetVersion.author_id != user.id),
                                         ~signed(VersionApproval.capacity == Capacity.PROCESS_GROUP)))
     return [AssetVersion.status == VersionStatus.DRAFT, AssetVersion.change_notes != "",

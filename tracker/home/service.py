@@ -103,8 +103,13 @@ BY_ROLE = {Role.PROCESS_GROUP: _for_process_group, Role.PROJECT_LEAD: _for_leads
 
 
 def _waiting(session: Session, user) -> list[Waiting]:
-    extra = BY_ROLE.get(user.role)
-    return _for_everyone(session, user) + (extra(session, user) if extra else [])
+    """What waits for everyone, then for each of the user's roles (a tile two roles share, once)."""
+    tiles = _for_everyone(session, user)
+    for role in Role:
+        if role in user.roles and role in BY_ROLE:
+            shown = {tile.label for tile in tiles}
+            tiles += [tile for tile in BY_ROLE[role](session, user) if tile.label not in shown]
+    return tiles
 
 
 def summary(session: Session, *, user) -> Summary:

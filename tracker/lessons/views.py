@@ -113,7 +113,7 @@ def _detail(lesson: Lesson, *, move: dict | None = None, attach: dict | None = N
     return page_or_fragment(
         "lessons/detail.html", "lessons/detail.html", http_status=422 if move or attach else 200, lesson=lesson,
         attach_values=(attach or {}).get("values", MultiDict()), attach_errors=(attach or {}).get("errors", {}),
-        moves=allowed_moves(LESSON_TRANSITIONS, lesson.status, current_user.role), versions=versions,
+        moves=allowed_moves(LESSON_TRANSITIONS, lesson.status, current_user.roles), versions=versions,
         convertible=(lesson.status, LessonStatus.CONVERTED) in LESSON_TRANSITIONS,
         values=(move or {}).get("values", MultiDict()), errors=(move or {}).get("errors", {}),
         history=history(session, entity="lesson", entity_ids=[lesson.id]))

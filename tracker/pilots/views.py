@@ -43,7 +43,7 @@ def _detail(pilot: Pilot, *, move: dict | None = None):
     session = get_session()
     return page_or_fragment(
         "pilots/detail.html", "pilots/detail.html", http_status=422 if move else 200, pilot=pilot,
-        moves=allowed_moves(PILOT_TRANSITIONS, pilot.status, current_user.role), decisions=list(PilotDecision),
+        moves=allowed_moves(PILOT_TRANSITIONS, pilot.status, current_user.roles), decisions=list(PilotDecision),
         move_values=(move or {}).get("values", MultiDict()), move_errors=(move or {}).get("errors", {}),
         history=history(session, entity="pilot", entity_ids=[pilot.id]),
         decided_in=decided_in(session, entity="pilot", entity_id=pilot.id),

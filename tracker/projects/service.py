@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
-from tracker.auth.models import User
+from tracker.auth.models import User, holding
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
 from tracker.db import Page, commit, flush, get_or_not_found, paginate
@@ -69,13 +69,13 @@ def editable_project(session: Session, *, project_id: int, by: User) -> Project:
 def lead_choices(session: Session) -> list[User]:
     """The active users who can lead a project."""
     return list(session.exec(
-        select(User).where(User.role == Role.PROJECT_LEAD, User.active).order_by(User.name)
+        select(User).where(holding(Role.PROJECT_LEAD), User.active).order_by(User.name)
     ).all())
 
 
 def _leads(session: Session, lead_ids: list[int]) -> list[User]:
     leads = list(session.exec(
-        select(User).where(User.id.in_(lead_ids), User.role == Role.PROJECT_LEAD).order_by(User.name)
+        select(User).where(User.id.in_(lead_ids), holding(Role.PROJECT_LEAD)).order_by(User.name)
     ).all())
     if len(leads) != len(set(lead_ids)):
         raise ValidationError({"lead_ids": "Choose project leads from the list."})

@@ -116,7 +116,7 @@ def _dates(session: Session, user: User) -> list[tuple[str, date, str, str]]:
                                                          ProcessAsset.review_due_on.is_not(None))):
         found.append((f"asset-{asset.id}-review", asset.review_due_on, f"Review due: {asset.title}",
                       path_for("assets.detail", asset_id=asset.id, _anchor="reviews")))
-    if user.role == Role.PROCESS_GROUP:
+    if Role.PROCESS_GROUP in user.roles:
         dates = standard_set.schedule(session)
         if dates.review_on is not None:
             found.append(("standard-set-review", dates.review_on, "Review of the standard set",

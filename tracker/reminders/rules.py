@@ -27,7 +27,7 @@ from tracker.appraisals.models import (
     Participant,
 )
 from tracker.assets.models import AssetVersion, ProcessAsset
-from tracker.auth.models import User
+from tracker.auth.models import User, holding
 from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.deployments import standard_set
@@ -298,7 +298,7 @@ def joint_reviews_due(session: Session, today: date, days: int) -> Iterable[Item
 
 
 def proposals_undecided(session: Session, today: date, days: int) -> Iterable[Item]:
-    steering = tuple(session.exec(select(User.id).where(User.role == Role.STEERING, User.active)).all())
+    steering = tuple(session.exec(select(User.id).where(holding(Role.STEERING), User.active)).all())
     rows = session.exec(select(Proposal.id, Proposal.title, Proposal.escalated_on).where(
         Proposal.status == ProposalStatus.ESCALATED,
         Proposal.escalated_on <= today - timedelta(days=days))).all()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from tracker.auth.models import User
+from tracker.auth.models import User, holding
 from tracker.auth.roles import Role
 from tracker.db import utcnow
 from tracker.reminders.models import Delivery, Notification, Recipients, ReminderRule
@@ -59,7 +59,7 @@ def sweep(session: Session, *, now: datetime | None = None) -> SweepResult:
     result = SweepResult()
     rules = settings(session)
     active = set(session.exec(select(User.id).where(User.active)).all())
-    process_group = tuple(sorted(session.exec(select(User.id).where(User.active, User.role == Role.PROCESS_GROUP))))
+    process_group = tuple(sorted(session.exec(select(User.id).where(User.active, holding(Role.PROCESS_GROUP)))))
     escalation = rules[ESCALATION]
     for rule in RULES:
         setting = rules[rule.key]

@@ -56,11 +56,11 @@ def meeting_page(meeting_id: int, *, notice: str = "", **forms: dict | None):
         "reviews/detail.html", "reviews/detail.html", http_status=status, meeting=meeting,
         pack=pack.render(session, meeting=meeting) if meeting.status == MeetingStatus.PLANNED else meeting.pack,
         waiting=agenda.decisions(session) if held else [], links=pack.LINKS,
-        decision_moves=lambda item: allowed_moves(TABLES[item.entity], item.status, current_user.role),
+        decision_moves=lambda item: allowed_moves(TABLES[item.entity], item.status, current_user.roles),
         pilot_decisions=list(PilotDecision), items=commitments.of_meeting(session, meeting_id=meeting.id),
-        item_moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.role)
+        item_moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.roles)
         if can(current_user, "commitment.update", c) else [],
-        moves=allowed_moves(MEETING_TRANSITIONS, meeting.status, current_user.role),
+        moves=allowed_moves(MEETING_TRANSITIONS, meeting.status, current_user.roles),
         people=people_choices(session) if held else [],
         open_plans=agenda.open_plans(session) if held else [],
         history=history(session, entity="review_meeting", entity_ids=[meeting.id]), notice=notice, **sections)

@@ -120,7 +120,7 @@ def move_tailoring(session: Session, *, record: TailoringRecord, data: Tailoring
 def projects_to_tailor(session: Session, *, by: User) -> list[Project]:
     """The projects this user may log tailoring for."""
     statement = select(Project).order_by(Project.code)
-    if by.role != Role.PROCESS_GROUP:
+    if Role.PROCESS_GROUP not in by.roles:
         statement = statement.where(Project.id.in_(led_by(by.id)))
     return list(session.exec(statement).all())
 

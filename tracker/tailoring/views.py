@@ -104,7 +104,7 @@ def _detail(record: TailoringRecord, *, move: dict | None = None):
     session = get_session()
     return page_or_fragment(
         "tailoring/detail.html", "tailoring/detail.html", http_status=422 if move else 200, record=record,
-        moves=allowed_moves(TAILORING_TRANSITIONS, record.status, current_user.role),
+        moves=allowed_moves(TAILORING_TRANSITIONS, record.status, current_user.roles),
         values=(move or {}).get("values", MultiDict()), errors=(move or {}).get("errors", {}),
         history=history(session, entity="tailoring_record", entity_ids=[record.id]))
 
