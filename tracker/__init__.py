@@ -137,7 +137,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     from tracker.auth.policy import can, led_projects_only
     from tracker.auth.roles import Role
-    from tracker.content import size_text
+    from tracker.content import rules, size_text
     from tracker.db import utcnow
     from tracker.due import is_overdue
     from tracker.home.views import plotly_version
@@ -149,6 +149,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["review_due"] = lambda record: record.needs_review(utcnow().date())
     app.jinja_env.globals["kpi_value"] = shown_value  # an objective's KPI value with its unit
     app.jinja_env.globals["size_text"] = size_text  # a file's size as people read it
+    app.jinja_env.globals["upload_rules"] = rules  # what a file field accepts (types, size)
 
     @app.context_processor
     def helpers():

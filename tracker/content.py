@@ -186,7 +186,7 @@ def check(raw_name: str, data: bytes, rules: Rules) -> Upload:
     if not data:
         raise _refused(f"{name} is empty.")
     if len(data) > rules.max_bytes:
-        raise _refused(f"{name} is {size_text(len(data))}: larger than the {size_text(rules.max_bytes)} allowed.")
+        raise _refused(f"{name} is larger than the {size_text(rules.max_bytes)} allowed.")
     stem, dot, extension = name.rpartition(".")
     extension = extension.lower() if dot and stem else ""
     if extension not in rules.types:

@@ -37,6 +37,7 @@ from tracker.deployments.models import (
     StandardSetReview,
     StandardSetSchedule,
     TrainingAttendee,
+    TrainingProject,
     TrainingSession,
 )
 from tracker.evidence.models import Evidence
@@ -67,5 +68,5 @@ __all__ = [
     "PlanReview", "PlanRevision", "PriorityWeights", "ProcessArea", "ProcessAsset", "Project", "ProjectLead",
     "JobRun", "Notification", "ReminderRule", "SchedulerLease", "MeetingDecision", "ReviewAttendee", "ReviewMeeting",
     "Proposal", "ProposalArea", "ProposalAsset", "ProposalComment", "ProposalObjective", "SignInFailure", "TeamMember", "User",
-    "VersionApproval", "ContentBlob", "UserRole", "Evidence", "TrainingAttendee", "TrainingSession",
+    "VersionApproval", "ContentBlob", "UserRole", "Evidence", "TrainingAttendee", "TrainingProject", "TrainingSession",
 ]

@@ -71,6 +71,9 @@ def make_move(session: Session, record: SQLModel, *, table: Transitions, to: Str
     history); the record's version is bumped and everything is committed together.
     """
     authorize(by, action, record)
+    reaching = [move for (_, target), move in table.items() if target == to]
+    if reaching and not any(_held(by.roles) & move.roles for move in reaching):
+        raise PermissionDenied("Your role cannot make this change.")  # from any status: no need to look further
     if seen != record.version:
         raise Conflict(current=record)
     errors: dict[str, str] = {}

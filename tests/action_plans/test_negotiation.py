@@ -162,6 +162,8 @@ def test_a_commitment_shows_when_what_it_waits_for_on_another_plan_is_late(clien
     assert client.post(f"/commitments/{mine.id}/waits-for", data={"depends_on_id": str(theirs.id)}).status_code == 303
     offered = client.get(f"/commitments/{mine.id}").get_data(as_text=True).split('id="f-link-depends_on_id"', 1)[1]
     assert f'value="{theirs.id}"' not in offered.split("</select>", 1)[0]  # linked already: not offered again
+    back = client.get(f"/commitments/{theirs.id}").get_data(as_text=True).split('id="f-link-depends_on_id"', 1)[1]
+    assert f'value="{mine.id}"' not in back.split("</select>", 1)[0]  # it waits for this one: a cycle, not offered
     with clock_at(datetime(2026, 4, 15, 12, tzinfo=UTC)):  # the tool was due on 31 March and is not installed
         plan_page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
         assert "Waits for «Install the review tool» (Tool roll-out): overdue" in plan_page
@@ -244,3 +246,25 @@ def test_a_plan_over_owes_no_answers_and_an_action_item_is_not_negotiated(client
     refused = client.post(f"/commitments/{item.id}/renegotiate", data={
         "description": item.description, "due_date": "2026-07-31", "reason": "Later", "version": "1"})
     assert refused.status_code == 409 and the(db, item.id).awaiting is None
+
+
+def test_a_counter_offers_other_terms_and_the_whole_plan_side_is_told(client, login, db, plan, people, make_user):
+    """A counter repeating the terms offered is refused (accept them instead); the countered terms wait for the
+    plan's side — its owner and every process-group member, who may all answer — and My work tells each of them."""
+    login(people["sam"])
+    propose(client, plan, people["mia"])
+    c = only_commitment(db, plan)
+    login(people["mia"])
+    same = client.post(f"/commitments/{c.id}/counter", data={
+        "description": "Write the review checklist", "due_date": "2026-06-30", "reason": "Same",
+        "version": str(c.version)})
+    assert same.status_code == 422 and "Counter with other terms" in same.get_data(as_text=True)
+    assert client.post(f"/commitments/{c.id}/counter", data={
+        "description": "Write the review checklist", "due_date": "2026-07-31", "reason": "Design ends in July",
+        "version": str(c.version)}).status_code == 303
+    quinn = make_user(Role.PROCESS_GROUP, name="Quinn Quality")
+    for person, told in ((people["olga"], True), (people["sam"], True), (quinn, True), (people["mia"], False),
+                         (people["ned"], False)):
+        login(person)
+        work = client.get("/my-work").get_data(as_text=True)
+        assert ("Commitment terms waiting for your answer" in work) is told, person.name

@@ -7,7 +7,7 @@ trained on what. Bad input gets its message beside the field and writes nothing.
 """
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -27,7 +27,7 @@ EXE = b"MZ\x90\x00" + b"\x00" * 60
 def world(db, make_user, make_project, make_released, make_deployment):
     leo = make_user(Role.PROJECT_LEAD, name="Leo Lead")
     pay, ops, other = make_project(code="PAY", leads=[leo]), make_project(code="OPS"), make_project(code="HR")
-    review = make_released("2.0", title="Peer review procedure")
+    review = make_released("2.0", title="Peer review procedure", created_at=datetime(2026, 1, 10, tzinfo=UTC))
     deployment = make_deployment([pay, ops], [review], status=RowStatus.IN_PROGRESS, title="Peer reviews 2.0")
     make_deployment([other], [make_released("1.0", title="Estimation guideline")])
     return {"leo": leo, "mia": make_user(Role.MEMBER, name="Mia Member"), "pay": pay, "ops": ops, "other": other,
@@ -46,8 +46,8 @@ def test_a_session_is_recorded_and_the_project_shows_who_was_trained_on_what(cli
                            headers={"HX-Request": "true"})
     assert response.status_code == 200
     training = db.exec(select(TrainingSession)).one()
-    assert (training.held_on, training.asset_version_id, training.project_id) == (
-        date(2026, 3, 4), world["version"].id, world["pay"].id)
+    assert (training.held_on, training.asset_version_id, [p.code for p in training.projects]) == (
+        date(2026, 3, 4), world["version"].id, ["PAY"])
     assert sorted(p.name for p in training.attendees) == ["Leo Lead", "Mia Member"]
     trained = client.get(f"/projects/{world['pay'].id}").get_data(as_text=True).split('id="trained"')[1]
     trained = trained.split("</section>")[0]
@@ -60,10 +60,14 @@ def test_a_session_is_recorded_and_the_project_shows_who_was_trained_on_what(cli
     assert "training" in history
 
 
-def test_a_session_for_all_projects_shows_on_each_of_them_only(client, login_as, world):
+def test_a_session_for_all_projects_shows_on_each_of_them_only(client, login_as, db, world, make_project):
     login_as(Role.PROCESS_GROUP)
     client.post(f"/deployments/{world['deployment'].id}/training", data=training_form(world, project_id=""))
-    for project, shown in ((world["pay"], True), (world["ops"], True), (world["other"], False)):
+    later = make_project(code="LATE")  # joins the deployment after the session: it was not trained by it
+    db.add(ProjectDeployment(deployment_id=world["deployment"].id, project_id=later.id,
+                             asset_version_id=world["version"].id))
+    db.commit()
+    for project, shown in ((world["pay"], True), (world["ops"], True), (world["other"], False), (later, False)):
         trained = client.get(f"/projects/{project.id}").get_data(as_text=True).split('id="trained"')[1]
         assert ("Mia Member" in trained.split("</section>")[0]) is shown, project.code
 
@@ -71,6 +75,7 @@ def test_a_session_for_all_projects_shows_on_each_of_them_only(client, login_as,
 @pytest.mark.parametrize("fields, field, message", [
     ({"attendee_ids": []}, "attendee_ids", "Name who attended."),
     ({"held_on": "2099-01-01"}, "held_on", "A session is recorded once held: not dated ahead."),
+    ({"held_on": "2026-01-09"}, "held_on", "Peer review procedure 2.0 was drafted on 2026-01-10: no session on it"),
     ({"asset_version_id": "other"}, "asset_version_id", "Choose one of the versions this deployment deploys."),
     ({"project_id": "other"}, "project_id", "projects, or all of them."),
 ])
@@ -172,6 +177,14 @@ def test_refused_evidence_refuses_the_move_and_keeps_nothing(client, login, db, 
     assert row_of(db, world["pay"]).status == RowStatus.IN_PROGRESS and count_rows(db, Evidence) == 0
 
 
+def test_a_move_no_role_of_yours_makes_is_forbidden_even_on_a_stale_page(client, login, db, world):
+    login(world["leo"])
+    row = row_of(db, world["pay"])
+    response = client.post(f"/deployments/rows/{row.id}/move", data={"to": "verified", "version": "99"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 403  # verifying is the process group's, whatever the version
+
+
 def test_a_lead_adds_no_evidence_to_another_projects_row(client, login, db, world):
     login(world["leo"])
     assert move(client, row_of(db, world["ops"]), "deployed",
@@ -197,7 +210,11 @@ def test_an_audit_attaches_evidence_per_result(client, login_as, db, world, make
 
     refused = attach(result_id=str(other_result.id), link="https://wiki.example/x")
     assert refused.status_code == 422 and "Choose one of this audit" in refused.get_data(as_text=True)
-    assert attach().status_code == 422
+    empty = client.post(f"/compliance/{audit.id}/evidence", data={}, content_type="multipart/form-data",
+                        headers={"HX-Request": "true"})
+    assert empty.status_code == 422
+    assert "This field is required." in empty.get_data(as_text=True)  # the result: both errors in one round
+    assert "Give a link, a file, or both." in empty.get_data(as_text=True)
     assert attach(file=(io.BytesIO(PDF), "sprint 12 reviews.pdf")).status_code == 200
     page = client.get(f"/compliance/{audit.id}").get_data(as_text=True)
     assert "sprint 12 reviews.pdf" in page.split('id="results"')[1].split("</table>")[0]

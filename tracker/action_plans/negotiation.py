@@ -96,12 +96,20 @@ def propose(session: Session, *, plan: ActionPlan, data: CommitmentInput, by: Us
     return commitment
 
 
+def awaiting_clause(user: User) -> sa.ColumnElement:
+    """SQL (with the plan joined): the commitment's pending terms wait for this person — offered to them as its
+    owner, or to the plan's side, which they answer for (the plan's owner, or any process-group member: the
+    policy's `awaits`). A plan over owes no more answers."""
+    plan_side = sa.true() if Role.PROCESS_GROUP in user.roles else ActionPlan.owner_id == user.id
+    return sa.and_(ActionPlan.status.in_(OPEN_PLANS),
+                   sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
+                          sa.and_(Commitment.awaiting == Party.PLAN, plan_side)))
+
+
 def awaiting_answer(session: Session, *, user: User, count: bool = False) -> list[Commitment] | int:
     """The commitments whose pending terms wait for this person: offered to them, or on plans they own (or how
     many, for the home page)."""
-    waiting = sa.and_(ActionPlan.status.in_(OPEN_PLANS),  # a plan over owes no more answers
-                      sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
-                             sa.and_(Commitment.awaiting == Party.PLAN, ActionPlan.owner_id == user.id)))
+    waiting = awaiting_clause(user)
     if count:
         return session.exec(select(sa.func.count()).select_from(Commitment)
                             .join(ActionPlan, ActionPlan.id == Commitment.plan_id).where(waiting)).one()
@@ -180,6 +188,9 @@ def counter(session: Session, *, commitment: Commitment, data: TermsInput, by: U
     terms = pending_terms(session, commitment)
     if terms is None or commitment.status not in (CommitmentStatus.PROPOSED, *UNDER_WAY):
         raise InvalidTransition("Nothing waits for an answer on this commitment.")
+    if (data.description, data.due_date) == (terms.description, terms.due_date):
+        raise ValidationError({"due_date": "Counter with other terms (another date or scope): these are the ones "
+                                           "offered. To take them, accept."})
     _answered(terms, TermsState.COUNTERED, by, data.reason)
     session.add(CommitmentTerms(commitment_id=commitment.id, description=data.description, due_date=data.due_date,
                                 reason=data.reason, proposed_by_id=by.id))
@@ -275,7 +286,9 @@ def link_choices(session: Session, *, commitment: Commitment) -> list[Commitment
         Commitment.plan_id.is_not(None), Commitment.plan_id != commitment.plan_id,
         Commitment.status.in_((CommitmentStatus.PROPOSED, *UNDER_WAY)),
         Commitment.id.not_in(select(CommitmentDependency.depends_on_id)
-                             .where(CommitmentDependency.commitment_id == commitment.id)))
+                             .where(CommitmentDependency.commitment_id == commitment.id)),
+        Commitment.id.not_in(select(CommitmentDependency.commitment_id)  # those waiting for it: no cycle offered
+                             .where(CommitmentDependency.depends_on_id == commitment.id)))
         .options(selectinload(Commitment.plan)).order_by(Commitment.due_date, Commitment.id).limit(200)).all())
 
 

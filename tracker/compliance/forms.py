@@ -25,7 +25,7 @@ class AuditCorrection(AuditInput):
 class EvidenceInput(FormModel):
     """Evidence for one of the audit's results: a note, and a link and/or a file (in the request's files)."""
 
-    result_id: Id
+    result_id: Id | None = None  # required: checked with the link and file, so both errors show at once
     note: text(2000, required=False) = ""
     link: web_address(1000) = ""
 

@@ -168,7 +168,8 @@ def add_evidence(session: Session, *, audit: ComplianceAudit, data: EvidenceInpu
     """Attach evidence to one of the audit's results (what the auditor saw): a note with a link and/or a file."""
     authorize(by, "audit.edit", audit)
     result = next((r for r in audit.results if r.id == data.result_id), None)
-    errors = {} if result is not None else {"result_id": "Choose one of this audit's results."}
+    errors = {} if result is not None else {"result_id": "Choose one of this audit's results." if data.result_id
+                                            else "This field is required."}
     try:
         upload = evidence.check_upload(name, data_bytes, data.link, rules)
     except ValidationError as refused:

@@ -38,8 +38,11 @@ DEMO_LOGINS = [
     ("sepg@demo.example", "process_group"),
     ("steering@demo.example", "steering"),
     ("head@demo.example", "process_group + steering"),
+    ("quality@demo.example", "process_group"),
     ("lead@demo.example", "project_lead"),
+    ("lead2@demo.example", "project_lead"),
     ("member@demo.example", "member"),
+    ("member2@demo.example", "member"),
 ]
 PEOPLE = [
     ("admin@demo.example", "Ada Admin", "admin"),

@@ -168,21 +168,26 @@ class TrainingAttendee(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
 
 
+class TrainingProject(SQLModel, table=True):
+    __tablename__ = "training_project"
+    training_id: int = Field(foreign_key="training_session.id", primary_key=True, ondelete="CASCADE")
+    project_id: int = Field(foreign_key="project.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
 class TrainingSession(SQLModel, table=True):
     """A training session a deployment held (SP 3.1): when, on which of its versions, for which of its projects
-    (None: all of them), and who attended."""
+    (one, or every project it had then: a project added later was not trained by it), and who attended."""
 
     __tablename__ = "training_session"
 
     id: int | None = Field(default=None, primary_key=True)
     deployment_id: int = Field(foreign_key="deployment.id", index=True, ondelete="CASCADE")
     asset_version_id: int = Field(foreign_key="asset_version.id", index=True)
-    project_id: int | None = Field(default=None, foreign_key="project.id", index=True, ondelete="CASCADE")
     held_on: date
     notes: str = Field(default="", max_length=2000)
     recorded_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     asset_version: AssetVersion = Relationship()
-    project: Project | None = Relationship()
+    projects: list[Project] = Relationship(link_model=TrainingProject, sa_relationship_kwargs={"order_by": "Project.code"})
     attendees: list[User] = Relationship(link_model=TrainingAttendee, sa_relationship_kwargs={"order_by": "User.name"})

@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.issues import STILL_OPEN
-from tracker.action_plans.models import ActionPlan, Commitment, Party, PlanIssue, PlanReview, PlanStatus
-from tracker.action_plans.workflow import OPEN as OPEN_PLANS
+from tracker.action_plans.models import ActionPlan, Commitment, PlanIssue, PlanReview, PlanStatus
+from tracker.action_plans.negotiation import awaiting_clause
 from tracker.assets.models import AssetVersion, Capacity, ProcessAsset, VersionApproval, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import can
@@ -72,9 +72,7 @@ def _commitment(c: Commitment, today: date) -> Item:
 
 SOURCES = [
     Source("answer", "Commitment terms waiting for your answer", Commitment,
-           lambda user, today: [ActionPlan.status.in_(OPEN_PLANS),
-                                sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
-                                       sa.and_(Commitment.awaiting == Party.PLAN, ActionPlan.owner_id == user.id))],
+           lambda user, today: [awaiting_clause(user)],
            _commitment, lambda: url_for("plan_work.my_commitments", _anchor="to-answer"),
            lambda: [Commitment.due_date, Commitment.id],
            joins=lambda statement: statement.join(ActionPlan, ActionPlan.id == Commitment.plan_id),

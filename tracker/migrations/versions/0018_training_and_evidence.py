@@ -50,20 +50,26 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('deployment_id', sa.Integer(), nullable=False),
         sa.Column('asset_version_id', sa.Integer(), nullable=False),
-        sa.Column('project_id', sa.Integer(), nullable=True),
         sa.Column('held_on', sa.Date(), nullable=False),
         sa.Column('notes', String(length=2000), nullable=False),
         sa.Column('recorded_by_id', sa.Integer(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['asset_version_id'], ['asset_version.id']),
         sa.ForeignKeyConstraint(['deployment_id'], ['deployment.id'], ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id']),
         sa.PrimaryKeyConstraint('id'))
     with op.batch_alter_table('training_session', schema=None) as batch_op:
         batch_op.create_index('ix_training_session_asset_version_id', ['asset_version_id'], unique=False)
         batch_op.create_index('ix_training_session_deployment_id', ['deployment_id'], unique=False)
-        batch_op.create_index('ix_training_session_project_id', ['project_id'], unique=False)
+    op.create_table(
+        'training_project',
+        sa.Column('training_id', sa.Integer(), nullable=False),
+        sa.Column('project_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['training_id'], ['training_session.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('training_id', 'project_id'))
+    with op.batch_alter_table('training_project', schema=None) as batch_op:
+        batch_op.create_index('ix_training_project_project_id', ['project_id'], unique=False)
     op.create_table(
         'training_attendee',
         sa.Column('training_id', sa.Integer(), nullable=False),
@@ -75,8 +81,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('training_attendee')
+    with op.batch_alter_table('training_project', schema=None) as batch_op:
+        batch_op.drop_index('ix_training_project_project_id')
+    op.drop_table('training_project')
     with op.batch_alter_table('training_session', schema=None) as batch_op:
-        batch_op.drop_index('ix_training_session_project_id')
         batch_op.drop_index('ix_training_session_deployment_id')
         batch_op.drop_index('ix_training_session_asset_version_id')
     op.drop_table('training_session')
