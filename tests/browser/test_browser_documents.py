@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@covers("assets.remove_file", "assets.approve", "assets.move_version")
+@covers("assets.upload", "assets.remove_file", "assets.approve", "assets.move_version")
 def test_draft_upload_sign_off_release_and_a_project_downloads_it(page, live_server, sign_in, no_reload, db,
                                                                     make_user, make_project, make_deployment):
     sam = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
@@ -43,6 +43,7 @@ def test_draft_upload_sign_off_release_and_a_project_downloads_it(page, live_ser
     expect(page.locator("#release-state")).to_contain_text("cannot be released yet")
     draft = db.exec(select(AssetVersion).where(AssetVersion.asset_id == asset.id)).one()
 
+    no_reload.set()
     page.get_by_label("File").set_input_files(files=[{"name": "setup.exe", "mimeType": "application/octet-stream",
                                                       "buffer": b"MZ\x90\x00" + b"\x00" * 60}])
     page.get_by_role("button", name="Upload").click()
@@ -51,15 +52,16 @@ def test_draft_upload_sign_off_release_and_a_project_downloads_it(page, live_ser
                                                       "buffer": PDF}])
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#content")).to_contain_text("first try.pdf")
+    expect(page.locator("#file-error")).to_have_count(0)
 
-    no_reload.set()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Remove the file").click()
     expect(page.locator("#content")).not_to_contain_text("first try.pdf")
     page.get_by_label("File").set_input_files(
         files=[{"name": "Peer review 2.0.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    page.get_by_role("button", name="Upload").click()  # a plain post: the page comes back with the file
+    page.get_by_role("button", name="Upload").click()
     expect(page.locator("#content")).to_contain_text("Peer review 2.0.pdf")
+    no_reload.check()
 
     no_reload.set()
     page.locator("#signoff").get_by_label("Comment").fill("Matches what the action team agreed.")

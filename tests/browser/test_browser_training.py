@@ -100,3 +100,26 @@ def test_a_noncompliance_attached_to_a_proposal_already_raised(page, live_server
     expect(page.locator(".attach-source").first.get_by_role("link", name=f"Proposal #{proposal.id}")).to_be_visible()
     expect(page.locator(".attach-source").first.get_by_label("Proposal number")).not_to_be_visible()  # closed again
     no_reload.check()
+
+
+@covers("lessons.attach")
+def test_a_lesson_attached_to_a_proposal_already_raised(page, live_server, sign_in, no_reload, make_user, make_lesson,
+                                                         make_proposal):
+    from tracker.lessons.models import LessonStatus
+    from tracker.proposals.models import ProposalStatus
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    lesson = make_lesson(title="Two-hour reviews lose the room", status=LessonStatus.REVIEWED)
+    proposal = make_proposal(ProposalStatus.UNDER_REVIEW, title="Shorter design reviews")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/lessons/{lesson.id}")
+    no_reload.set()
+    field = page.get_by_label("Or attach it to a proposal already raised: its number")
+    field.fill("999999")
+    page.get_by_role("button", name="Attach to that proposal").click()
+    expect(page.locator("#attach-lesson")).to_contain_text("There is no proposal #999999.")
+    no_reload.check()  # refused in place, the number kept
+    expect(page.get_by_label("Or attach it to a proposal already raised: its number")).to_have_value("999999")
+    page.get_by_label("Or attach it to a proposal already raised: its number").fill(str(proposal.id))
+    page.get_by_role("button", name="Attach to that proposal").click()
+    page.wait_for_url(f"{live_server}/proposals/{proposal.id}")
+    expect(page.locator("#proposal-behind")).to_contain_text("Two-hour reviews lose the room")

@@ -109,3 +109,37 @@ def test_drafts_wait_for_the_sign_offs_still_missing(client, login, db, make_use
     db.commit()
     login(olga)
     assert sections(client.get("/my-work").get_data(as_text=True))[waiting] == 1
+
+
+def test_each_list_my_work_leads_to_shows_exactly_what_it_counted(client, login, db, make_user, make_plan):
+    """The sign-off, asset-review and plan-review kinds lead to lists filtered to the same things."""
+    from datetime import date as day
+
+    from tracker.action_plans.models import PlanReview, Verdict
+    from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
+    olga, sam = make_user(Role.PROJECT_LEAD, name="Olga"), make_user(Role.PROCESS_GROUP, name="Sam")
+    mine = ProcessAsset(title="Estimation guideline", kind=AssetKind.GUIDELINE, owner_id=olga.id,
+                        review_due_on=day(2020, 1, 1))
+    theirs = ProcessAsset(title="Risk checklist", kind=AssetKind.CHECKLIST, owner_id=sam.id,
+                          review_due_on=day(2020, 1, 1))
+    db.add_all([mine, theirs])
+    db.flush()
+    db.add_all([AssetVersion(asset_id=mine.id, label="2.0", change_notes="Ranges.", link="https://d.example/e",
+                             author_id=sam.id),
+                AssetVersion(asset_id=theirs.id, label="2.0", change_notes="More.", link="https://d.example/r",
+                             author_id=sam.id)])  # drafted by Sam, owned by Sam: waits for others, not for Olga
+    reviewed = make_plan(PlanStatus.IN_REVIEW, title="Reviewed already")
+    make_plan(PlanStatus.IN_REVIEW, title="Still to review")
+    db.add(PlanReview(plan_id=reviewed.id, reviewer_id=olga.id, verdict=Verdict.APPROVE, comment="Fine"))
+    db.commit()
+    login(olga)
+    signoff = client.get("/assets/?signoff=mine").get_data(as_text=True)
+    assert "Estimation guideline" in signoff and "Risk checklist" not in signoff
+    due = client.get("/assets/?review=due&mine=1").get_data(as_text=True)
+    assert "Estimation guideline" in due and "Risk checklist" not in due
+    plans = client.get("/plans/?status=in_review&review=mine").get_data(as_text=True)
+    assert "Still to review" in plans and "Reviewed already" not in plans
+    work = client.get("/my-work").get_data(as_text=True)
+    for link in ('href="/assets/?signoff=mine"', 'href="/assets/?review=due&amp;mine=1"',
+                 'href="/plans/?status=in_review&amp;review=mine"'):
+        assert link in work

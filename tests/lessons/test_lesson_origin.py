@@ -30,8 +30,9 @@ def test_a_lesson_learned_from_an_audit_links_both_ways(client, login, db, make_
     assert (lesson.audit_id, lesson.project_id) == (audit.id, pay.id)
     assert "the audit of PAY on 2026-09-01" in client.get(f"/lessons/{lesson.id}").get_data(as_text=True)
     assert "Audit before the release" in client.get(f"/compliance/{audit.id}").get_data(as_text=True)
-    refused = client.post("/lessons/", data=lesson_form(audit_id="999999"))
+    refused = client.post("/lessons/", data=lesson_form(audit_id="999999"))  # removed meanwhile, say
     assert refused.status_code == 422
+    assert 'id="f-audit_id"' in refused.get_data(as_text=True)  # the field the error is beside is there
 
 
 def test_the_plan_lists_its_deployments_and_the_pilot_its_lessons(client, login, make_user, make_plan, make_pilot,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans.forms import PlanInput, PlanMoveInput
-from tracker.action_plans.models import ActionPlan, PlanStatus, TeamMember
+from tracker.action_plans.models import ActionPlan, PlanReview, PlanStatus, TeamMember
 from tracker.action_plans.revisions import keep_revision
 from tracker.action_plans.workflow import PLAN_TRANSITIONS
 from tracker.auth.models import User
@@ -32,6 +32,7 @@ LOADED = (selectinload(ActionPlan.owner), selectinload(ActionPlan.proposals), se
 class PlanFilter:
     status: PlanStatus | None = None
     member_id: int | None = None
+    to_review_by: int | None = None  # plans in review this person has not reviewed (nor owns)
 
 
 def plan_options(session: Session) -> list:
@@ -47,7 +48,15 @@ def list_plans(session: Session, *, where: PlanFilter, page: int, size: int) -> 
     if where.member_id:
         statement = statement.where(ActionPlan.id.in_(
             select(TeamMember.plan_id).where(TeamMember.user_id == where.member_id)))
+    if where.to_review_by:
+        statement = statement.where(*awaiting_review_by(where.to_review_by))
     return paginate(session, statement, page=page, size=size)
+
+
+def awaiting_review_by(user_id: int) -> list:
+    """SQL: plans in review that this person neither owns nor has reviewed yet (My work counts the same)."""
+    return [ActionPlan.status == PlanStatus.IN_REVIEW, ActionPlan.owner_id != user_id,
+            ActionPlan.id.not_in(select(PlanReview.plan_id).where(PlanReview.reviewer_id == user_id))]
 
 
 def get_plan(session: Session, *, plan_id: int) -> ActionPlan:

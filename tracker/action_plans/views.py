@@ -37,7 +37,8 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 def index():
     session = get_session()
     where = service.PlanFilter(status=query_enum(PlanStatus, "status"),
-                               member_id=current_user.id if request.args.get("mine") else None)
+                               member_id=current_user.id if request.args.get("mine") else None,
+                               to_review_by=current_user.id if request.args.get("review") == "mine" else None)
     page = service.list_plans(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("plans/index.html", "plans/_table.html", page=page, where=where,
                             statuses=list(PlanStatus),

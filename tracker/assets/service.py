@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 from tracker import content
 from tracker.assets.forms import AssetInput, VersionInput
 from tracker.assets.models import AssetArea, AssetKind, AssetReview, AssetVersion, ProcessAsset, VersionStatus
-from tracker.assets.versions import release_refusal
+from tracker.assets.versions import awaiting_signoff, release_refusal
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
@@ -37,6 +37,8 @@ class AssetFilter:
     area_id: int | None = None
     has: VersionStatus | None = None  # assets with at least one version in this status
     review_due: bool = False  # only the assets whose periodic review has come due
+    owner_id: int | None = None  # only the assets this person owns
+    signoff_by: User | None = None  # only the assets with a draft waiting for this person's sign-off
 
 
 def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -> Page:
@@ -52,6 +54,11 @@ def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -
             select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
     if where.review_due:
         statement = statement.where(ProcessAsset.review_due_on <= utcnow().date())
+    if where.owner_id:
+        statement = statement.where(ProcessAsset.owner_id == where.owner_id)
+    if where.signoff_by is not None:
+        statement = statement.where(ProcessAsset.id.in_(select(AssetVersion.asset_id).join(
+            ProcessAsset, ProcessAsset.id == AssetVersion.asset_id).where(*awaiting_signoff(where.signoff_by))))
     if where.has:
         statement = statement.where(ProcessAsset.id.in_(
             select(AssetVersion.asset_id).where(AssetVersion.status == where.has)))

@@ -1,12 +1,13 @@
 """A version under document control: its draft corrected, its content (a kept file and/or a link), and its sign-off
 by the asset's owner and a process-group member other than its author, before it may be released."""
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker import content
 from tracker.assets.forms import ApprovalInput, VersionCorrection
-from tracker.assets.models import AssetVersion, Capacity, VersionApproval, VersionStatus
+from tracker.assets.models import AssetVersion, Capacity, ProcessAsset, VersionApproval, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
@@ -135,3 +136,20 @@ def release_refusal(version: AssetVersion) -> str | None:
         return None
     listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
     return f"Version {version.label} cannot be released yet: it needs {listed}."
+
+
+def awaiting_signoff(user: User) -> list:
+    """SQL (asset joined): drafts ready to sign off (change notes and content) that wait for this user, as the
+    asset's owner or as a process-group member who did not draft it; never one they have signed off already
+    (capacity_of, as SQL: the sign-offs that count are those given to the draft's current fingerprint)."""
+    def signed(*clauses) -> sa.ColumnElement:
+        return sa.exists().where(VersionApproval.asset_version_id == AssetVersion.id,
+                                 VersionApproval.fingerprint == AssetVersion.fingerprint, *clauses)
+
+    wanted = sa.and_(ProcessAsset.owner_id == user.id, ~signed(VersionApproval.capacity == Capacity.OWNER))
+    if Role.PROCESS_GROUP in user.roles:
+        wanted = sa.or_(wanted, sa.and_(sa.or_(AssetVersion.author_id.is_(None), AssetVersion.author_id != user.id),
+                                        ~signed(VersionApproval.capacity == Capacity.PROCESS_GROUP)))
+    return [AssetVersion.status == VersionStatus.DRAFT, AssetVersion.change_notes != "",
+            sa.or_(AssetVersion.file_sha256 != "", AssetVersion.link != ""),
+            ~signed(VersionApproval.approver_id == user.id), wanted]

@@ -49,7 +49,9 @@ def index():
     session = get_session()
     where = service.AssetFilter(q=query_text("q"), kind=query_enum(AssetKind, "kind"),
                                 area_id=query_id("area"), has=query_enum(VersionStatus, "has"),
-                                review_due=query_text("review") == "due")
+                                review_due=query_text("review") == "due",
+                                owner_id=current_user.id if query_text("mine") else None,
+                                signoff_by=current_user if query_text("signoff") == "mine" else None)
     page = service.list_assets(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("assets/index.html", "assets/_table.html", page=page, where=where,
                             kinds=list(AssetKind), areas=list_areas(session))

@@ -8,15 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.issues import STILL_OPEN
-from tracker.action_plans.models import ActionPlan, Commitment, PlanIssue, PlanReview, PlanStatus
+from tracker.action_plans.models import ActionPlan, Commitment, PlanIssue, PlanStatus
 from tracker.action_plans.negotiation import awaiting_clause
-from tracker.assets.models import AssetVersion, Capacity, ProcessAsset, VersionApproval, VersionStatus
+from tracker.action_plans.service import awaiting_review_by
+from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.assets.versions import awaiting_signoff
 from tracker.auth.models import User
 from tracker.auth.policy import can
 from tracker.auth.roles import Role
@@ -131,49 +132,31 @@ SOURCES = [
     Source("approve", "Action plans to approve", ActionPlan, lambda user, today: [
         ActionPlan.status == PlanStatus.IN_REVIEW],
            lambda p, today: Item(p.title, url_for("plans.detail", plan_id=p.id), f"{p.planned_start} – {p.planned_end}"),
-           lambda: url_for("plans.index", status="in_review"), lambda: [ActionPlan.id],
+           lambda: url_for("plans.index", status="in_review", review="mine"), lambda: [ActionPlan.id],
            shown_to=lambda user: Role.STEERING in user.roles),
     Source("pilots", "Pilots to decide", Pilot, lambda user, today: [Pilot.status == PilotStatus.EVALUATING],
            lambda p, today: Item(p.title, url_for("pilots.detail", pilot_id=p.id), f"ended {p.end_date}"),
            lambda: url_for("pilots.index", status="evaluating"), lambda: [Pilot.id],
            shown_to=lambda user: Role.STEERING in user.roles),
     Source("plans", "Action plans in review you have not reviewed", ActionPlan,
-           lambda user, today: [ActionPlan.status == PlanStatus.IN_REVIEW, ActionPlan.owner_id != user.id,
-                                ActionPlan.id.not_in(select(PlanReview.plan_id).where(PlanReview.reviewer_id == user.id))],
+           lambda user, today: awaiting_review_by(user.id),
            lambda p, today: Item(p.title, url_for("plans.detail", plan_id=p.id, _anchor="reviews"),
                                  f"{p.planned_start} – {p.planned_end}"),
-           lambda: url_for("plans.index", status="in_review"), lambda: [ActionPlan.id],
+           lambda: url_for("plans.index", status="in_review", review="mine"), lambda: [ActionPlan.id],
            shown_to=lambda user: can(user, "plan.review")),
-    Source("signoff", "Drafts waiting for your sign-off", AssetVersion, lambda user, today: _signoff(user),
+    Source("signoff", "Drafts waiting for your sign-off", AssetVersion, lambda user, today: awaiting_signoff(user),
            lambda v, today: Item(f"{v.asset.title} {v.label}", url_for("assets.version", version_id=v.id,
                                                                      _anchor="signoff"),
                                  f"drafted by {v.author.name}" if v.author else "a draft"),
-           lambda: url_for("assets.index", has="draft"), lambda: [AssetVersion.id],
+           lambda: url_for("assets.index", signoff="mine"), lambda: [AssetVersion.id],
            joins=lambda statement: statement.join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id),
            options=(selectinload(AssetVersion.asset), selectinload(AssetVersion.author))),
     Source("assets", "Your process assets due for review", ProcessAsset,
            lambda user, today: [ProcessAsset.owner_id == user.id, ProcessAsset.review_due_on <= today],
            lambda a, today: Item(a.title, url_for("assets.detail", asset_id=a.id), f"review due {a.review_due_on}",
                                  True),
-           lambda: url_for("assets.index", review="due"), lambda: [ProcessAsset.review_due_on, ProcessAsset.id]),
+           lambda: url_for("assets.index", review="due", mine=1), lambda: [ProcessAsset.review_due_on, ProcessAsset.id]),
 ]
-
-
-def _signoff(user: User) -> list:
-    """Drafts ready to sign off (change notes and content) that wait for this user: as the asset's owner, or as a
-    process-group member who did not draft it; never one they have signed off already (versions.capacity_of, as
-    SQL: the sign-offs that count are those given to the draft's current fingerprint)."""
-    def signed(*clauses) -> sa.ColumnElement:
-        return sa.exists().where(VersionApproval.asset_version_id == AssetVersion.id,
-                                 VersionApproval.fingerprint == AssetVersion.fingerprint, *clauses)
-
-    wanted = sa.and_(ProcessAsset.owner_id == user.id, ~signed(VersionApproval.capacity == Capacity.OWNER))
-    if Role.PROCESS_GROUP in user.roles:
-        wanted = sa.or_(wanted, sa.and_(sa.or_(AssetVersion.author_id.is_(None), AssetVersion.author_id != user.id),
-                                        ~signed(VersionApproval.capacity == Capacity.PROCESS_GROUP)))
-    return [AssetVersion.status == VersionStatus.DRAFT, AssetVersion.change_notes != "",
-            sa.or_(AssetVersion.file_sha256 != "", AssetVersion.link != ""),
-            ~signed(VersionApproval.approver_id == user.id), wanted]
 
 
 def my_work(session: Session, *, user: User, today: date) -> list[Kind]:

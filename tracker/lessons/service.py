@@ -13,7 +13,7 @@ from tracker.compliance.models import ComplianceAudit
 from tracker.db import Page, commit, flush, get_or_not_found, paginate
 from tracker.deployments.models import Deployment
 from tracker.editing import editing
-from tracker.errors import Conflict, ValidationError
+from tracker.errors import Conflict, InvalidTransition, ValidationError
 from tracker.history.service import bump_version, record_create, record_values
 from tracker.lessons.forms import AttachInput, FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
@@ -187,6 +187,8 @@ def attach(session: Session, *, lesson: Lesson, data: AttachInput, by: User) -> 
     authorize(by, "lesson.review")
     if data.version != lesson.version:
         raise Conflict(current=lesson)
+    if lesson.status == LessonStatus.CONVERTED:
+        raise InvalidTransition(f"This lesson is behind proposal #{lesson.proposal_id} already.")
     check_move(LESSON_TRANSITIONS, lesson.status, LessonStatus.CONVERTED, role=None)
     proposal = proposal_to_attach_to(session, data.proposal_id, "lesson")
     session.add(ProposalEvidence(proposal_id=proposal.id, entity=SourceEntity.LESSON.value, entity_id=lesson.id,
