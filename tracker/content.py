@@ -22,6 +22,7 @@ from pathlib import Path
 import filetype
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, request, send_file
+from flask_login import current_user
 from sqlmodel import Field, Session, SQLModel, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -128,7 +129,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def allow_uploads() -> None:
-        if request.endpoint in UPLOADS:
+        if request.endpoint in UPLOADS and current_user.is_authenticated:  # nobody else gets past 1 MiB
             request.max_content_length = request_limit(rules().max_bytes)
 
     @app.errorhandler(RequestEntityTooLarge)
@@ -236,7 +237,8 @@ def keep(session: Session, upload: Upload, rules: Rules) -> None:
     file renamed into place) before the caller commits. A file left by a transaction that failed is harmless: it
     is only ever found by the checksum of a version that holds it."""
     if rules.store == "database":
-        if session.get(ContentBlob, upload.sha256) is None:
+        # Locked while this transaction holds it: a removal forgetting the same bytes waits, and then finds it held.
+        if session.get(ContentBlob, upload.sha256, with_for_update=True) is None:
             session.add(ContentBlob(sha256=upload.sha256, data=upload.data))
         return
     path = _path(rules, upload.sha256)
@@ -246,7 +248,14 @@ def keep(session: Session, upload: Upload, rules: Rules) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     with os.fdopen(handle, "wb") as out:
         out.write(upload.data)
+        out.flush()
+        os.fsync(out.fileno())  # on disk before its name says it is there: a crash leaves no half file behind it
     os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def read(session: Session, sha256: str, rules: Rules) -> bytes | Path | None:
@@ -268,12 +277,11 @@ def forget(session: Session, sha256: str) -> None:
     Files in the directory stay: another transaction may be about to hold them."""
     if not sha256:
         return
-    if any(session.exec(select(sa.literal(1)).select_from(table).where(table.c.file_sha256 == sha256)).first()
-           for table in holders()):
+    blob = session.get(ContentBlob, sha256, with_for_update=True)  # first: an upload keeping the same bytes waits
+    if blob is None or any(session.exec(select(sa.literal(1)).select_from(table).where(
+            table.c.file_sha256 == sha256)).first() for table in holders()):
         return
-    blob = session.get(ContentBlob, sha256)
-    if blob is not None:
-        session.delete(blob)
+    session.delete(blob)
 
 
 def as_fields(upload: Upload) -> dict:

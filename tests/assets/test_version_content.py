@@ -320,3 +320,38 @@ def test_unknown_versions_are_404(client, sepg):
 ])
 def test_safe_names(raw, kept):
     assert content.safe_name(raw) == kept
+
+
+def test_whoever_changed_the_content_does_not_sign_off_for_the_process_group(client, db, draft, sepg, make_user,
+                                                                             login):
+    """Sam drafted 2.0; Pat (process group) uploads its file: Pat wrote it too, so Quinn signs for the group."""
+    pat = make_user(Role.PROCESS_GROUP, name="Pat Uploader")
+    login(pat)
+    assert upload(client, draft, "procedure.pdf", PDF).status_code == 303
+    with pytest.raises(InvalidTransition, match="changed its content"):
+        approve(db, draft, pat)
+    login(sepg)
+    approve(db, draft, sepg)  # as the asset's owner
+    approve(db, draft, make_user(Role.PROCESS_GROUP, name="Quinn Quality"))
+    release(db, draft, sepg)
+
+
+def test_a_sign_off_counts_only_while_its_signer_still_has_the_capacity(client, db, draft, sepg, make_user):
+    """Olga signs as owner, then the asset goes to Nina: Nina's sign-off is missing. A process-group signer who
+    leaves the process group no longer counts either."""
+    upload(client, draft, "procedure.pdf", PDF)
+    quinn = make_user(Role.PROCESS_GROUP, name="Quinn Quality")
+    approve(db, draft, sepg)
+    approve(db, draft, quinn)
+    nina = make_user(Role.MEMBER, name="Nina New")
+    asset = db.get(ProcessAsset, draft.asset_id)
+    asset.owner_id = nina.id
+    db.commit()
+    with pytest.raises(InvalidTransition, match="needs the asset owner's sign-off"):
+        release(db, draft, sepg)
+    approve(db, draft, nina)
+    quinn = db.get(type(quinn), quinn.id)
+    quinn.roles = {Role.MEMBER}
+    db.commit()
+    with pytest.raises(InvalidTransition, match="needs a process-group member's sign-off"):
+        release(db, draft, sepg)

@@ -258,3 +258,16 @@ def test_a_deployment_with_training_or_evidence_is_not_removed_until_they_are(cl
                                                      AuditEvent.entity_id == deployment.id)).all()
     assert {"training session removed", "evidence removed"} <= set(removed)
     assert "remove them first" not in client.get(f"/remove/deployment/{deployment.id}").get_data(as_text=True)
+
+
+def test_a_project_whose_row_carries_evidence_is_not_dropped_from_the_deployment(client, login_as, db, world):
+    login_as(Role.PROCESS_GROUP)
+    row = row_of(db, world["ops"])
+    assert move(client, row, "planned", evidence_file=(io.BytesIO(PDF), "kick-off.pdf")).status_code == 200
+    deployment = world["deployment"]
+    form = {"title": deployment.title, "project_ids": [str(world["pay"].id)], "target_date": "2026-06-01",
+            "version": str(deployment.version)}
+    refused = client.post(f"/deployments/{deployment.id}", data=form)
+    assert refused.status_code == 422 and "Work has started on OPS (or evidence is attached)" in refused.get_data(
+        as_text=True)
+    assert count_rows(db, Evidence) == 1

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.auth.models import User
+from tracker.auth.roles import Role
 from tracker.content import FileColumns
 from tracker.db import UTCDateTime, enum_type, utcnow, version_column, versioned
 from tracker.enums import Labelled, spoken
@@ -118,9 +119,17 @@ class AssetVersion(FileColumns, table=True):
         return fingerprint_of(self.label, self.change_notes, self.link, self.file_sha256)
 
     def approval_as(self, capacity: "Capacity") -> "VersionApproval | None":
-        """The approval in this capacity that holds for the version as it is now (approvals must be loaded)."""
+        """The approval in this capacity that holds for the version as it is now: given to its content as it is,
+        by someone who still has that capacity (the asset's owner now; a member of the process group now). The
+        asset, the approvals and their approvers' roles must be loaded."""
         now = self.content_fingerprint()
-        return next((a for a in self.approvals if a.capacity == capacity and a.fingerprint == now), None)
+
+        def still(approval: "VersionApproval") -> bool:
+            if capacity == Capacity.OWNER:
+                return approval.approver_id == self.asset.owner_id
+            return Role.PROCESS_GROUP in approval.approver.roles
+
+        return next((a for a in self.approvals if a.capacity == capacity and a.fingerprint == now and still(a)), None)
 
     @property
     def signed_off(self) -> bool:

@@ -8,7 +8,15 @@ from sqlmodel import Session, func, select
 
 from tracker import content
 from tracker.assets.forms import AssetInput, VersionInput
-from tracker.assets.models import AssetArea, AssetKind, AssetReview, AssetVersion, ProcessAsset, VersionStatus
+from tracker.assets.models import (
+    AssetArea,
+    AssetKind,
+    AssetReview,
+    AssetVersion,
+    ProcessAsset,
+    VersionApproval,
+    VersionStatus,
+)
 from tracker.assets.versions import awaiting_signoff, release_refusal
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
@@ -88,7 +96,8 @@ def get_asset(session: Session, *, asset_id: int) -> ProcessAsset:
     reviews = selectinload(ProcessAsset.reviews)
     return get_or_not_found(session, ProcessAsset, asset_id, selectinload(ProcessAsset.owner),
                             selectinload(ProcessAsset.areas),
-                            selectinload(ProcessAsset.versions).selectinload(AssetVersion.approvals),
+                            selectinload(ProcessAsset.versions).selectinload(AssetVersion.approvals)
+                            .selectinload(VersionApproval.approver).selectinload(User.role_rows),
                             reviews.selectinload(AssetReview.reviewer), reviews.selectinload(AssetReview.asset_version),
                             missing="No such process asset.")
 

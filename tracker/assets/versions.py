@@ -8,12 +8,13 @@ from sqlmodel import Session, select
 from tracker import content
 from tracker.assets.forms import ApprovalInput, VersionCorrection
 from tracker.assets.models import AssetVersion, Capacity, ProcessAsset, VersionApproval, VersionStatus
-from tracker.auth.models import User
+from tracker.auth.models import User, UserRole
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import flush, get_or_not_found
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, ValidationError
+from tracker.history.models import AuditEvent
 from tracker.history.service import record_values
 
 LABEL_TAKEN = {"label": "This asset already has a version with this label."}
@@ -23,10 +24,22 @@ DRAFTS_ONLY = "A {status} version is not changed any more: draft a new version i
 
 def get_version(session: Session, *, version_id: int) -> AssetVersion:
     """The version with its asset, author and sign-offs (their approvers), or NotFound."""
-    approvals = selectinload(AssetVersion.approvals)
+    approvers = selectinload(AssetVersion.approvals).selectinload(VersionApproval.approver)
     return get_or_not_found(session, AssetVersion, version_id, selectinload(AssetVersion.asset),
-                            selectinload(AssetVersion.author), approvals.selectinload(VersionApproval.approver),
+                            selectinload(AssetVersion.author), approvers.selectinload(User.role_rows),
                             missing="No such asset version.")
+
+
+# What a draft's authors wrote: whoever set one of these is an author, and does not sign off for the process group.
+CONTENT_FIELDS = ("label", "change_notes", "link", "file_name")
+
+
+def contributors(session: Session, version: AssetVersion) -> frozenset[int]:
+    """Everyone who wrote the draft's content: who drafted it, and who changed its label, notes, link or file."""
+    changed = session.exec(select(AuditEvent.user_id).where(
+        AuditEvent.entity == "asset_version", AuditEvent.entity_id == version.id,
+        AuditEvent.field.in_(CONTENT_FIELDS), AuditEvent.user_id.is_not(None)).distinct()).all()
+    return frozenset(changed) | frozenset({version.author_id} - {None})
 
 
 def editable_version(session: Session, *, version_id: int) -> AssetVersion:
@@ -85,20 +98,21 @@ def remove_file(session: Session, *, version: AssetVersion, seen: int, by: User)
     return version
 
 
-def capacity_of(version: AssetVersion, user: User) -> tuple[Capacity | None, str]:
+def capacity_of(version: AssetVersion, user: User, authors: frozenset[int] = frozenset()) -> tuple[Capacity | None, str]:
     """In which capacity this user would sign the version off now, or (None) why they cannot, in a sentence."""
     if version.status != VersionStatus.DRAFT:
         return None, "Only a draft is signed off."
     if not version.change_notes or not version.has_content:
         return None, "Nothing to sign off yet: the draft needs its change notes and its content (a file or a link)."
-    signed = {a.capacity: a.approver_id for a in version.approvals if a.fingerprint == version.content_fingerprint()}
+    signed = {capacity: approval.approver_id for capacity in Capacity  # the sign-offs that still count
+              if (approval := version.approval_as(capacity)) is not None}
     if user.id in signed.values():
         return None, "You have signed this draft off; the other sign-off must come from someone else."
     if Capacity.OWNER not in signed and user.id == version.asset.owner_id:
         return Capacity.OWNER, ""
     if Capacity.PROCESS_GROUP not in signed and Role.PROCESS_GROUP in user.roles:
-        if user.id == version.author_id:
-            return None, "You drafted this version: another process-group member signs it off."
+        if user.id == version.author_id or user.id in authors:
+            return None, "You drafted this version or changed its content: another process-group member signs it off."
         return Capacity.PROCESS_GROUP, ""
     if Capacity.OWNER not in signed:
         return None, f"It waits for the asset owner, {version.asset.owner.name}."
@@ -108,7 +122,7 @@ def capacity_of(version: AssetVersion, user: User) -> tuple[Capacity | None, str
 def approve(session: Session, *, version: AssetVersion, data: ApprovalInput, by: User) -> VersionApproval:
     """Sign the draft off as it is now (who, when, in which capacity, with the comment)."""
     with editing(session, version, action="version.approve", seen=data.version, by=by) as edit:
-        capacity, why_not = capacity_of(version, by)
+        capacity, why_not = capacity_of(version, by, contributors(session, version))
         if capacity is None:
             raise InvalidTransition(why_not)
         approval = VersionApproval(asset_version_id=version.id, capacity=capacity, approver_id=by.id,
@@ -138,6 +152,10 @@ def release_refusal(version: AssetVersion) -> str | None:
     return f"Version {version.label} cannot be released yet: it needs {listed}."
 
 
+def holding_approver(role: Role) -> sa.ColumnElement:
+    return VersionApproval.approver_id.in_(select(UserRole.user_id).where(UserRole.role == role))
+
+
 def awaiting_signoff(user: User) -> list:
     """SQL (asset joined): drafts ready to sign off (change notes and content) that wait for this user, as the
     asset's owner or as a process-group member who did not draft it; never one they have signed off already
@@ -146,10 +164,14 @@ def awaiting_signoff(user: User) -> list:
         return sa.exists().where(VersionApproval.asset_version_id == AssetVersion.id,
                                  VersionApproval.fingerprint == AssetVersion.fingerprint, *clauses)
 
-    wanted = sa.and_(ProcessAsset.owner_id == user.id, ~signed(VersionApproval.capacity == Capacity.OWNER))
+    wanted = sa.and_(ProcessAsset.owner_id == user.id, ~signed(VersionApproval.capacity == Capacity.OWNER,
+                                                                VersionApproval.approver_id == ProcessAsset.owner_id))
     if Role.PROCESS_GROUP in user.roles:
+        wrote = sa.exists().where(AuditEvent.entity == "asset_version", AuditEvent.entity_id == AssetVersion.id,
+                                  AuditEvent.user_id == user.id, AuditEvent.field.in_(CONTENT_FIELDS))
         wanted = sa.or_(wanted, sa.and_(sa.or_(AssetVersion.author_id.is_(None), AssetVersion.author_id != user.id),
-                                        ~signed(VersionApproval.capacity == Capacity.PROCESS_GROUP)))
+                                        ~wrote, ~signed(VersionApproval.capacity == Capacity.PROCESS_GROUP,
+                                                        holding_approver(Role.PROCESS_GROUP))))
     return [AssetVersion.status == VersionStatus.DRAFT, AssetVersion.change_notes != "",
             sa.or_(AssetVersion.file_sha256 != "", AssetVersion.link != ""),
             ~signed(VersionApproval.approver_id == user.id), wanted]

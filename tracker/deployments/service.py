@@ -153,11 +153,14 @@ def update_deployment(session: Session, *, deployment: Deployment, data: Deploym
         projects = _projects(session, data, targeted=targeted)
         _check_plan(session, data)
         kept = {p.id for p in projects}
+        with_evidence = set(session.exec(select(Evidence.row_id).where(
+            Evidence.row_id.in_([row.id for row in rows]))).all())
         started = sorted({row.project.code for row in rows if row.project_id not in kept
-                          and row.status not in NOT_STARTED})
+                          and (row.status not in NOT_STARTED or row.id in with_evidence)})  # evidence: work shown
         if started:
-            raise ValidationError({"project_ids": f"Work has started on {', '.join(started)}: their status rows "
-                                                  "stay (mark them not applicable if the deployment is off there)."})
+            raise ValidationError({"project_ids": f"Work has started on {', '.join(started)} (or evidence is "
+                                                  "attached): their status rows stay (mark them not applicable if "
+                                                  "the deployment is off there)."})
         if any(p.id not in targeted for p in projects) and any(
                 v.status != VersionStatus.RELEASED for v in deployment.asset_versions):
             raise ValidationError({"project_ids": "A version it deploys is no longer released: new projects get "

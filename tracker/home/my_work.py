@@ -132,7 +132,7 @@ SOURCES = [
     Source("approve", "Action plans to approve", ActionPlan, lambda user, today: [
         ActionPlan.status == PlanStatus.IN_REVIEW],
            lambda p, today: Item(p.title, url_for("plans.detail", plan_id=p.id), f"{p.planned_start} – {p.planned_end}"),
-           lambda: url_for("plans.index", status="in_review", review="mine"), lambda: [ActionPlan.id],
+           lambda: url_for("plans.index", status="in_review"), lambda: [ActionPlan.id],
            shown_to=lambda user: Role.STEERING in user.roles),
     Source("pilots", "Pilots to decide", Pilot, lambda user, today: [Pilot.status == PilotStatus.EVALUATING],
            lambda p, today: Item(p.title, url_for("pilots.detail", pilot_id=p.id), f"ended {p.end_date}"),
