@@ -51,6 +51,7 @@ KNOWN_TYPES: dict[str, tuple[str, frozenset[str]]] = {
     "webp": ("image/webp", frozenset({"webp"})),
 }
 STORES = ("database", "directory")
+MAX_NAME = 200  # characters of a kept file's name
 # The endpoints that take a file: they may receive more than other forms.
 UPLOADS = frozenset({"assets.upload", "deployments.add_material", "deployments.move_row", "compliance.add_evidence"})
 
@@ -73,10 +74,6 @@ class FileColumns(SQLModel):
     file_size: int | None = None  # bytes
     file_sha256: str = Field(default="", max_length=64, index=True)
 
-    def file_fields(self) -> dict:
-        return {"file_name": self.file_name, "file_type": self.file_type, "file_size": self.file_size,
-                "file_sha256": self.file_sha256}
-MAX_NAME = 200
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,12 @@ def test_a_tile_leads_to_its_list_which_filters_and_sorts_in_place(page, live_se
     expect(table).not_to_contain_text("Someone else's issue")
 
     no_reload.set()
-    table.get_by_role("link", name="Issue").click()  # sort by title, A to Z
+    header = table.locator("th", has_text="Issue")
+    header.get_by_role("link").click()  # sort by title, A to Z
+    expect(header).to_have_attribute("aria-sort", "ascending")  # swapped: the next click reaches the new header
     expect(table.locator("tbody tr").first).to_contain_text("Agenda template unclear")
-    table.get_by_role("link", name="Issue").click()  # and the other way
+    header.get_by_role("link").click()  # and the other way
+    expect(header).to_have_attribute("aria-sort", "descending")
     expect(table.locator("tbody tr").first).to_contain_text("Tool licence missing")
     page.get_by_label("Status").select_option(label="In progress")
     expect(table.locator("tbody tr")).to_have_count(1)

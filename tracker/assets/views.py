@@ -167,7 +167,7 @@ def version_page(version: AssetVersion, **forms: dict | None):
     session = get_session()
     return page_or_fragment(
         "assets/version.html", "assets/version.html", http_status=http_status, version=version,
-        asset=version.asset, rules=content.rules(),
+        asset=version.asset,
         signoff=versions.capacity_of(version, current_user, versions.contributors(session, version)),
         refusal=versions.release_refusal(version) if version.status == VersionStatus.DRAFT else None,
         moves=allowed_moves(VERSION_TRANSITIONS, version.status, current_user.roles), statuses=VersionStatus,

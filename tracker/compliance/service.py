@@ -177,8 +177,7 @@ def add_evidence(session: Session, *, audit: ComplianceAudit, data: EvidenceInpu
     if errors:
         raise ValidationError(errors)
     attached = evidence.attach(session, to=result, kind=EvidenceKind.AUDIT, note=data.note, link=data.link,
-                               upload=upload, by=by, rules=rules)
-    record_values(session, audit, by=by, changed={f"evidence {result.asset_version.name}"[:60]: (None, attached.title)})
+                               upload=upload, by=by, rules=rules, told=(audit, f"evidence {result.asset_version.name}"))
     commit(session)
     return attached
 

@@ -143,7 +143,7 @@ def audit_page(audit: ComplianceAudit, **forms: dict | None):
         result_options=[(str(r.id), r.asset_version.name) for r in audit.results],
         nc_moves=lambda item: allowed_moves(NONCOMPLIANCE_TRANSITIONS, item.status, current_user.roles)
         if can(current_user, "noncompliance.update", item) else [],
-        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.roles), rules=content.rules(),
+        moves=allowed_moves(AUDIT_TRANSITIONS, audit.status, current_user.roles),
         **section_context)
 
 

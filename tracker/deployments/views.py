@@ -80,7 +80,7 @@ def deployment_page(deployment, **forms: dict | None):
                             drawn=drawn_from(session, field="deployment_id", record_id=deployment.id),
                             trainings=training.sessions_of(session, deployment_id=deployment.id),
                             projects=service.target_projects(session, deployment_id=deployment.id),
-                            people=people_choices(session), rules=content.rules(), **sections)
+                            people=people_choices(session), **sections)
 
 
 @bp.post("/<int:deployment_id>/training")

@@ -30,9 +30,11 @@ def check_upload(name: str, data: bytes, link: str, rules: content.Rules, *, req
 
 
 def attach(session: Session, *, to: SQLModel, kind: EvidenceKind, note: str, link: str,
-           upload: content.Upload | None, by: User, rules: content.Rules) -> Evidence:
+           upload: content.Upload | None, by: User, rules: content.Rules,
+           told: tuple[SQLModel, str] | None = None) -> Evidence:
     """Attach a note with a link and/or a checked file (check_upload) to `to` (a deployment, a status row or an
-    audit result), keeping the file; the caller commits."""
+    audit result), keeping the file; the caller commits. `told`: the record whose history page tells of it and
+    the field it names there (an audit result's: its audit's), when not `to` under the kind's name."""
     if upload is not None:
         content.keep(session, upload, rules)
     target = {"deployment": "deployment_id", "project_deployment": "row_id", "audit_result": "audit_result_id"}[
@@ -43,7 +45,8 @@ def attach(session: Session, *, to: SQLModel, kind: EvidenceKind, note: str, lin
     flush(session)
     record_create(session, evidence, by=by, fields={"kind": kind, "note": note, "link": link,
                                                     "file_name": evidence.file_name, "file_sha256": evidence.file_sha256})
-    record_values(session, to, by=by, changed={kind.label.lower(): (None, evidence.title)})
+    shown_on, field = told or (to, kind.label.lower())
+    record_values(session, shown_on, by=by, changed={field[:60]: (None, evidence.title)})
     return evidence
 
 
