@@ -9,12 +9,14 @@ from enum import Enum
 from itertools import chain
 from typing import Any, TypeVar
 
-from flask import Response, redirect, render_template, request
+from flask import Response, current_app, redirect, render_template, request
 from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
 from werkzeug.datastructures import MultiDict
 
+from tracker.db import Session, engine, get_session
 from tracker.errors import Conflict, ValidationError
+from tracker.listing import Listing
 from tracker.validation import digits, parse
 
 htmx = HTMX()
@@ -57,6 +59,26 @@ def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
             buffer.seek(0)
             buffer.truncate()
     return Response(lines(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+LIST_ARGS_NOT_KEPT = ("page", "format")
+
+
+def list_page(listing: Listing, statement, page: str, fragment: str, /, **context) -> Response:
+    """A list (tracker/listing.py): the page, or its table for htmx, with the page of records asked (`page`), the
+    sort (`sort`) and the other arguments of the address (`args`, each filter once); with ?format=csv, every record
+    the filters select as a CSV, streamed, in the same order."""
+    sort = listing.sort_of(request.args.get("sort"))
+    if request.args.get("format") == "csv":
+        bind = engine()
+
+        def rows():  # read as the response is sent, after the request's own session has closed: a session of its own
+            with Session(bind) as session:
+                yield from listing.rows(session, statement, sort=sort)
+        return csv_download(f"{listing.name}.csv", listing.header(), rows())
+    args = {name: value for name, value in request.args.items() if value and name not in LIST_ARGS_NOT_KEPT}
+    records = listing.page(get_session(), statement, sort=sort, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment(page, fragment, page=records, listing=listing, sort=sort, args=args, **context)
 
 
 def form_values(record: object, names) -> MultiDict:

@@ -69,3 +69,23 @@ def test_the_overdue_tile_leads_to_exactly_what_it_counts(client, login, make_us
         href, shown = re.search(r'<dt>Overdue commitments</dt><dd><a href="([^"]+)">(\d+)</a>', overview).groups()
         listed = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
     assert (shown, len(rows(listed))) == ("2", 2) and "2 commitments" in listed
+
+
+def test_the_csv_holds_exactly_what_the_filters_select_in_the_same_order(client, login, make_user, make_plan,
+                                                                          make_commitment):
+    ana, ben = make_user(Role.MEMBER, name="Ana"), make_user(Role.MEMBER, name="Ben")
+    reviews = make_plan(PlanStatus.IN_PROGRESS, title="Peer reviews")
+    make_commitment(reviews, owner=ana, description="Checklist", due_date=date(2026, 3, 1))
+    make_commitment(reviews, owner=ben, description="=HYPERLINK(\"x\")", due_date=date(2026, 5, 1),
+                    status=CommitmentStatus.DONE, completed_on=date(2026, 4, 1))
+    make_commitment(reviews, owner=ana, description="Guideline", due_date=date(2026, 4, 1))
+    login(make_user(Role.STEERING))
+    response = client.get(f"/commitments/?owner={ana.id}&sort=-due&format=csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.get_data(as_text=True).splitlines() == [
+        "Commitment,Plan or review,Steering review,Owner,Due,Status,Completed on",
+        "Guideline,Peer reviews,,Ana,2026-04-01,Open,",
+        "Checklist,Peer reviews,,Ana,2026-03-01,Open,"]
+    done = client.get("/commitments/?status=done&format=csv").get_data(as_text=True).splitlines()
+    assert done[1] == '"\'=HYPERLINK(""x"")",Peer reviews,,Ben,2026-05-01,Done,2026-04-01'  # not run as a formula

@@ -26,6 +26,7 @@ from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
+from tracker.listing import Column, Listing, one
 from tracker.reviews.models import ReviewMeeting
 from tracker.validation import chosen_person
 from tracker.workflow import make_move
@@ -192,23 +193,24 @@ class CommitmentFilter:
     open_only: bool = False  # agreed and not finished: the work is still owed
     overdue_only: bool = False
     awaiting_only: bool = False  # terms waiting for an answer
-    sort: str = "due"  # a key of SORTS, "-" before it for descending
 
 
-SORTS = {"due": (Commitment.due_date,), "description": (Commitment.description,), "plan": (ActionPlan.title,),
-         "owner": (User.name,), "status": (Commitment.status,)}
+LISTING = Listing("commitments", Commitment.id, {
+    "description": Column("Commitment", (Commitment.description,), Commitment.description),
+    "plan": Column("Plan or review", (ActionPlan.title,), ActionPlan.title),
+    "meeting": Column("Steering review", csv=one(ReviewMeeting.title, ReviewMeeting.id == Commitment.meeting_id),
+                      shown=False),
+    "owner": Column("Owner", (User.name,), User.name),
+    "due": Column("Due", (Commitment.due_date,), Commitment.due_date),
+    "status": Column("Status", (Commitment.status,), Commitment.status),
+    "completed": Column("Completed on", csv=Commitment.completed_on, shown=False),
+}, default="due", load=(selectinload(Commitment.owner), selectinload(Commitment.plan), selectinload(Commitment.meeting)))
 
 
-def list_commitments(session: Session, *, where: CommitmentFilter, page: int, size: int) -> Page:
-    """Commitments across plans and steering reviews, in the order asked (then by id), with what the list shows
-    loaded: a fixed number of queries whatever the page."""
-    columns = SORTS.get(where.sort.removeprefix("-"), SORTS["due"])
-    order = [column.desc() if where.sort.startswith("-") else column for column in columns]
+def commitments_matching(where: CommitmentFilter):
+    """Commitments across plans and steering reviews that the filter selects (LISTING orders and pages them)."""
     statement = (select(Commitment).join(User, User.id == Commitment.owner_id)
-                 .outerjoin(ActionPlan, ActionPlan.id == Commitment.plan_id)
-                 .options(selectinload(Commitment.owner), selectinload(Commitment.plan),
-                          selectinload(Commitment.meeting))
-                 .order_by(*order, Commitment.id))
+                 .outerjoin(ActionPlan, ActionPlan.id == Commitment.plan_id))
     for column, value in ((Commitment.plan_id, where.plan_id), (Commitment.owner_id, where.owner_id),
                           (Commitment.status, where.status)):
         if value is not None:
@@ -219,4 +221,4 @@ def list_commitments(session: Session, *, where: CommitmentFilter, page: int, si
         statement = statement.where(overdue_clause(Commitment, utcnow().date()))
     if where.awaiting_only:
         statement = statement.where(Commitment.awaiting.is_not(None))
-    return paginate(session, statement, page=page, size=size)
+    return statement

@@ -30,6 +30,7 @@ from tracker.web import (
     form_values,
     go_to,
     in_place_or_go_to,
+    list_page,
     page_or_fragment,
     query_enum,
     query_id,
@@ -51,15 +52,10 @@ def commitment_list():
     where = commitments.CommitmentFilter(
         plan_id=query_id("plan"), owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
         status=query_enum(CommitmentStatus, "status"), open_only=bool(request.args.get("open")),
-        overdue_only=bool(request.args.get("overdue")), awaiting_only=bool(request.args.get("awaiting")),
-        sort=query_sort(commitments.SORTS, "due"))
-    page = commitments.list_commitments(session, where=where, page=query_page(),
-                                        size=int(current_app.config["PAGE_SIZE"]))
-    args = {name: request.args[name] for name in ("plan", "owner", "mine", "status", "open", "overdue", "awaiting",
-                                                  "sort") if request.args.get(name)}
-    return page_or_fragment("plans/commitments.html", "plans/_commitment_list.html", page=page, where=where, args=args,
-                            statuses=list(CommitmentStatus), plans=service.plan_options(session),
-                            people=people_choices(session))
+        overdue_only=bool(request.args.get("overdue")), awaiting_only=bool(request.args.get("awaiting")))
+    return list_page(commitments.LISTING, commitments.commitments_matching(where), "plans/commitments.html",
+                     "plans/_commitment_list.html", where=where, statuses=list(CommitmentStatus),
+                     plans=service.plan_options(session), people=people_choices(session))
 
 
 @bp.get("/issues/")

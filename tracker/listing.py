@@ -1,0 +1,114 @@
+"""A list people work with: its columns (what each shows, how it sorts, what its CSV cell is), one page of it in the
+order asked, and every row the filters select as CSV cells, streamed.
+
+A domain declares its list once (a `Listing` beside its service) and builds the filtered select (`<records>_matching`,
+no order, no loader options); `web.list_page` answers the page, its fragment or the CSV from the two."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session
+
+from tracker.db import Page, paginate
+
+EXPORT_BATCH = 1000  # rows fetched at a time while a CSV streams
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header; the SQL it sorts by (none: not sortable); its CSV cell as SQL (none: not exported)."""
+    label: str
+    sort: tuple = ()
+    csv: object = None
+    shown: bool = True  # False: in the CSV only
+
+
+@dataclass(frozen=True)
+class Listing:
+    name: str  # the CSV's file name, and the id of the list's sort field
+    key: object  # the record's id: last in every order, so paging never repeats or skips a row
+    columns: dict[str, Column]
+    default: str  # the sort when none is asked: a key of `columns`, "-" before it for descending
+    load: tuple = ()  # loader options for the records a page shows
+    shown: list[tuple[str, Column]] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "shown", [(key, column) for key, column in self.columns.items() if column.shown])
+
+    def sort_of(self, raw: str | None) -> str:
+        """The sort asked for, when it is a sortable column ("-" before it: descending); the default otherwise."""
+        raw = raw or ""
+        column = self.columns.get(raw.removeprefix("-"))
+        return raw if column is not None and column.sort else self.default
+
+    def ordered(self, statement, sort: str):
+        column = self.columns[sort.removeprefix("-")]
+        descending = sort.startswith("-")
+        return statement.order_by(*(part.desc() if descending else part for part in column.sort), self.key)
+
+    def page(self, session: Session, statement, *, sort: str, page: int, size: int) -> Page:
+        """One page of the records, in the order asked (then by id), with what the list shows loaded."""
+        return paginate(session, self.ordered(statement, sort).options(*self.load), page=page, size=size)
+
+    def header(self) -> list[str]:
+        return [column.label for column in self.columns.values() if column.csv is not None]
+
+    def rows(self, session: Session, statement, *, sort: str) -> Iterator[list]:
+        """Every record the statement selects, in the list's order, as CSV cells: plain columns fetched a batch at a
+        time (no records built, nothing held but the batch)."""
+        cells = [column.csv.label(f"c{n}") for n, column in enumerate(
+            c for c in self.columns.values() if c.csv is not None)]
+        plain = self.ordered(statement, sort).with_only_columns(*cells, maintain_column_froms=True)
+        result = session.execute(plain.execution_options(yield_per=EXPORT_BATCH))
+        try:
+            for row in result:
+                yield [cell(value) for value in row]
+        finally:
+            result.close()
+
+
+def cell(value: object) -> object:
+    """A value as a spreadsheet cell: a status by its label, a date in ISO form, nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return getattr(value, "label", value.value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def one(column, *where):
+    """A related record's value as a column of this one (a correlated subquery: one value or none)."""
+    return sa.select(column).where(*where).limit(1).scalar_subquery()
+
+
+class joined(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The values of a group in one text, "; " between them (a record's leads, areas, objectives)."""
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(joined, "sqlite")
+def _joined_sqlite(element, compiler, **kw):
+    return f"group_concat({compiler.process(element.clauses, **kw)}, '; ')"
+
+
+@compiles(joined, "postgresql")
+def _joined_postgresql(element, compiler, **kw):
+    value = compiler.process(element.clauses, **kw)
+    return f"string_agg(CAST({value} AS TEXT), '; ' ORDER BY {value})"
+
+
+def many(column, *where):
+    """Several related records' values as one text column of this one ("; " between them)."""
+    return sa.select(joined(column)).where(*where).scalar_subquery()
