@@ -64,10 +64,11 @@ def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
 LIST_ARGS_NOT_KEPT = ("page", "format")
 
 
-def list_page(listing: Listing, statement, page: str, fragment: str, /, **context) -> Response:
+def list_page(listing: Listing, statement, page: str, fragment: str, /, *,
+              about_page: Callable[[list], dict] | None = None, **context) -> Response:
     """A list (tracker/listing.py): the page, or its table for htmx, with the page of records asked (`page`), the
-    sort (`sort`) and the other arguments of the address (`args`, each filter once); with ?format=csv, every record
-    the filters select as a CSV, streamed, in the same order."""
+    sort (`sort`) and the other arguments of the address (`args`, each filter once), and what `about_page` says of
+    the page's records; with ?format=csv, every record the filters select as a CSV, streamed, in the same order."""
     sort = listing.sort_of(request.args.get("sort"))
     if request.args.get("format") == "csv":
         bind = engine()
@@ -78,6 +79,8 @@ def list_page(listing: Listing, statement, page: str, fragment: str, /, **contex
         return csv_download(f"{listing.name}.csv", listing.header(), rows())
     args = {name: value for name, value in request.args.items() if value and name not in LIST_ARGS_NOT_KEPT}
     records = listing.page(get_session(), statement, sort=sort, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    if about_page is not None:
+        context |= about_page(records.items)
     return page_or_fragment(page, fragment, page=records, listing=listing, sort=sort, args=args, **context)
 
 

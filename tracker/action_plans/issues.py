@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans.forms import IssueInput, IssueMoveInput
@@ -11,9 +11,10 @@ from tracker.action_plans.team import ensure_open
 from tracker.action_plans.workflow import ISSUE_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate
+from tracker.db import commit, flush, get_or_not_found
 from tracker.editing import editing
 from tracker.history.service import record_create
+from tracker.listing import Column, Listing, one
 from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
@@ -90,28 +91,30 @@ class IssueFilter:
     owner_id: int | None = None
     status: IssueStatus | None = None
     open_only: bool = False  # open or in progress
-    sort: str = "-raised"  # a key of SORTS, "-" before it for descending
 
 
-SORTS = {"raised": (PlanIssue.created_at,), "title": (PlanIssue.title,), "plan": (ActionPlan.title,),
-         "owner": (User.name,), "status": (PlanIssue.status,)}
+RAISER = aliased(User)  # the owner is joined as User
+LISTING = Listing("issues", PlanIssue.id, {
+    "title": Column("Issue", (PlanIssue.title,), PlanIssue.title),
+    "plan": Column("Action plan", (ActionPlan.title,), ActionPlan.title),
+    "owner": Column("Owner", (User.name,), User.name),
+    "raised": Column("Raised", (PlanIssue.created_at,), PlanIssue.created_at),
+    "raised_by": Column("Raised by", csv=one(RAISER.name, RAISER.id == PlanIssue.raised_by_id), shown=False),
+    "status": Column("Status", (PlanIssue.status,), PlanIssue.status),
+    "resolution": Column("Resolution", csv=PlanIssue.resolution, shown=False),
+}, default="-raised", load=(selectinload(PlanIssue.owner), selectinload(PlanIssue.raised_by),
+                            selectinload(PlanIssue.plan)))
 STILL_OPEN = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
 
 
-def list_issues(session: Session, *, where: IssueFilter, page: int, size: int) -> Page:
-    """Issues across plans, in the order asked (then by id), with what the list shows loaded."""
-    columns = SORTS.get(where.sort.removeprefix("-"), SORTS["raised"])
-    descending = where.sort.startswith("-")
+def issues_matching(where: IssueFilter):
+    """Issues across plans that the filter selects (LISTING orders and pages them)."""
     statement = (select(PlanIssue).join(User, User.id == PlanIssue.owner_id)
-                 .join(ActionPlan, ActionPlan.id == PlanIssue.plan_id)
-                 .options(selectinload(PlanIssue.owner), selectinload(PlanIssue.raised_by),
-                          selectinload(PlanIssue.plan))
-                 .order_by(*[column.desc() if descending else column for column in columns],
-                           PlanIssue.id.desc() if descending else PlanIssue.id))
+                 .join(ActionPlan, ActionPlan.id == PlanIssue.plan_id))
     for column, value in ((PlanIssue.plan_id, where.plan_id), (PlanIssue.owner_id, where.owner_id),
                           (PlanIssue.status, where.status)):
         if value is not None:
             statement = statement.where(column == value)
     if where.open_only:
         statement = statement.where(PlanIssue.status.in_(STILL_OPEN))
-    return paginate(session, statement, page=page, size=size)
+    return statement

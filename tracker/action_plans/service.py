@@ -3,19 +3,21 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tracker.action_plans.forms import PlanInput, PlanMoveInput
-from tracker.action_plans.models import ActionPlan, PlanReview, PlanStatus, TeamMember
+from tracker.action_plans.models import ActionPlan, PlanProposal, PlanReview, PlanStatus, TeamMember
 from tracker.action_plans.revisions import keep_revision
 from tracker.action_plans.workflow import PLAN_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
+from tracker.listing import Column, Listing, many
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_proposal_automatically
@@ -30,6 +32,7 @@ LOADED = (selectinload(ActionPlan.owner), selectinload(ActionPlan.proposals), se
 
 @dataclass(frozen=True)
 class PlanFilter:
+    q: str = ""  # in the title
     status: PlanStatus | None = None
     member_id: int | None = None
     to_review_by: int | None = None  # plans in review this person has not reviewed (nor owns)
@@ -40,9 +43,25 @@ def plan_options(session: Session) -> list:
     return list(session.exec(select(ActionPlan.id, ActionPlan.title).order_by(ActionPlan.title)).all())
 
 
-def list_plans(session: Session, *, where: PlanFilter, page: int, size: int) -> Page:
-    """A page of plans, newest first."""
-    statement = select(ActionPlan).options(*LOADED).order_by(ActionPlan.id.desc())
+LISTING = Listing("action-plans", ActionPlan.id, {
+    "title": Column("Plan", (ActionPlan.title,), ActionPlan.title),
+    "status": Column("Status", (ActionPlan.status,), ActionPlan.status),
+    "owner": Column("Owner", (User.name,), User.name),
+    "addresses": Column("Addresses", csv=many("#" + sa.cast(PlanProposal.proposal_id, sa.String),
+                                                PlanProposal.plan_id == ActionPlan.id)),
+    "planned": Column("Planned", (ActionPlan.planned_start, ActionPlan.planned_end), ActionPlan.planned_start),
+    "planned_end": Column("Planned end", csv=ActionPlan.planned_end, shown=False),
+    "success": Column("Success measure", csv=ActionPlan.success_measure, shown=False),
+    "done": Column("Commitments done"),
+    "overdue": Column("Overdue"),
+}, default="-planned", load=LOADED)
+
+
+def plans_matching(where: PlanFilter):
+    """The plans the filter selects (LISTING orders and pages them)."""
+    statement = select(ActionPlan).join(User, User.id == ActionPlan.owner_id)
+    if where.q:
+        statement = statement.where(func.lower(ActionPlan.title).like(f"%{where.q.lower()}%"))
     if where.status:
         statement = statement.where(ActionPlan.status == where.status)
     if where.member_id:
@@ -50,7 +69,7 @@ def list_plans(session: Session, *, where: PlanFilter, page: int, size: int) -> 
             select(TeamMember.plan_id).where(TeamMember.user_id == where.member_id)))
     if where.to_review_by:
         statement = statement.where(*awaiting_review_by(where.to_review_by))
-    return paginate(session, statement, page=page, size=size)
+    return statement
 
 
 def awaiting_review_by(user_id: int) -> list:

@@ -1,6 +1,6 @@
 """Action plan pages: list, write, detail (the plan's whole working surface), edit, move, team, reviews."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -21,9 +21,10 @@ from tracker.web import (
     RecordForm,
     form_values,
     fragment_requested,
+    list_page,
     page_or_fragment,
     query_enum,
-    query_page,
+    query_text,
     section_forms,
     write_in_place,
 )
@@ -36,13 +37,12 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 @requires("read")
 def index():
     session = get_session()
-    where = service.PlanFilter(status=query_enum(PlanStatus, "status"),
+    where = service.PlanFilter(q=query_text("q"), status=query_enum(PlanStatus, "status"),
                                member_id=current_user.id if request.args.get("mine") else None,
                                to_review_by=current_user.id if request.args.get("review") == "mine" else None)
-    page = service.list_plans(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("plans/index.html", "plans/_table.html", page=page, where=where,
-                            statuses=list(PlanStatus),
-                            progress=commitments.progress(session, plan_ids=[p.id for p in page.items]))
+    return list_page(service.LISTING, service.plans_matching(where), "plans/index.html", "plans/_table.html",
+                     where=where, statuses=list(PlanStatus), about_page=lambda plans: {
+                         "progress": commitments.progress(session, plan_ids=[p.id for p in plans])})
 
 
 @bp.get("/<int:plan_id>")

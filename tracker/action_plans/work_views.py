@@ -1,6 +1,6 @@
 """The work under a plan: commitments (and each person's own), issues, joint reviews."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -34,8 +34,6 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
-    query_page,
-    query_sort,
     section_forms,
     write_in_place,
 )
@@ -65,14 +63,10 @@ def issue_list():
     session = get_session()
     where = issues.IssueFilter(
         plan_id=query_id("plan"), owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
-        status=query_enum(IssueStatus, "status"), open_only=bool(request.args.get("open")),
-        sort=query_sort(issues.SORTS, "-raised"))
-    page = issues.list_issues(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    args = {name: request.args[name] for name in ("plan", "owner", "mine", "status", "open", "sort")
-            if request.args.get(name)}
-    return page_or_fragment("plans/issues.html", "plans/_issue_list.html", page=page, where=where, args=args,
-                            statuses=list(IssueStatus), plans=service.plan_options(session),
-                            people=people_choices(session))
+        status=query_enum(IssueStatus, "status"), open_only=bool(request.args.get("open")))
+    return list_page(issues.LISTING, issues.issues_matching(where), "plans/issues.html", "plans/_issue_list.html",
+                     where=where, statuses=list(IssueStatus), plans=service.plan_options(session),
+                     people=people_choices(session))
 
 
 @bp.get("/commitments/mine")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker import content
-from tracker.assets.models import AssetVersion
+from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.compliance.forms import (
@@ -36,6 +36,7 @@ from tracker.errors import InvalidTransition, NotFound, ValidationError
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import record_create, record_values
+from tracker.listing import Column, Listing, one
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
@@ -288,25 +289,28 @@ class NoncomplianceFilter:
     project_id: int | None = None  # the audited project's
     asset_id: int | None = None  # found against a version of this asset
     audit_id: int | None = None
-    sort: str = "due"  # a key of NONCOMPLIANCE_SORTS, "-" before it for descending
 
 
-NONCOMPLIANCE_SORTS = {"due": (Noncompliance.due_date,), "description": (Noncompliance.description,),
-                       "audit": (Project.code, ComplianceAudit.audit_date), "owner": (User.name,),
-                       "status": (Noncompliance.status,)}
+NONCOMPLIANCES = Listing("noncompliances", Noncompliance.id, {
+    "description": Column("Noncompliance", (Noncompliance.description,), Noncompliance.description),
+    "version": Column("Against", csv=one(ProcessAsset.title + " " + AssetVersion.label,
+                                          AssetVersion.id == Noncompliance.asset_version_id,
+                                          ProcessAsset.id == AssetVersion.asset_id), shown=False),
+    "audit": Column("Audit", (Project.code, ComplianceAudit.audit_date), Project.code),
+    "audited_on": Column("Audited on", csv=ComplianceAudit.audit_date, shown=False),
+    "owner": Column("Owner", (User.name,), User.name),
+    "due": Column("Due", (Noncompliance.due_date,), Noncompliance.due_date),
+    "status": Column("Status", (Noncompliance.status,), Noncompliance.status),
+}, default="due", load=(selectinload(Noncompliance.owner),
+                        selectinload(Noncompliance.audit).selectinload(ComplianceAudit.project),
+                        selectinload(Noncompliance.asset_version).selectinload(AssetVersion.asset)))
 
 
-def list_noncompliances(session: Session, *, where: NoncomplianceFilter, page: int, size: int) -> Page:
-    """Noncompliances across audits, in the order asked (soonest due first by default), with what the list shows
-    loaded."""
-    columns = NONCOMPLIANCE_SORTS.get(where.sort.removeprefix("-"), NONCOMPLIANCE_SORTS["due"])
-    descending = where.sort.startswith("-")
+def noncompliances_matching(where: NoncomplianceFilter):
+    """Noncompliances across audits that the filter selects (NONCOMPLIANCES orders and pages them)."""
     statement = select(Noncompliance).join(User, User.id == Noncompliance.owner_id).join(
         ComplianceAudit, ComplianceAudit.id == Noncompliance.audit_id).join(
-        Project, Project.id == ComplianceAudit.project_id).options(
-        selectinload(Noncompliance.owner), selectinload(Noncompliance.audit).selectinload(ComplianceAudit.project),
-        selectinload(Noncompliance.asset_version).selectinload(AssetVersion.asset)
-    ).order_by(*[column.desc() if descending else column for column in columns], Noncompliance.id)
+        Project, Project.id == ComplianceAudit.project_id)
     for column, value in ((Noncompliance.owner_id, where.owner_id), (Noncompliance.status, where.status),
                           (ComplianceAudit.project_id, where.project_id), (Noncompliance.audit_id, where.audit_id)):
         if value is not None:
@@ -318,4 +322,4 @@ def list_noncompliances(session: Session, *, where: NoncomplianceFilter, page: i
         statement = statement.where(Noncompliance.status.in_(DUE[Noncompliance][1]))
     if where.overdue_only:
         statement = statement.where(overdue_clause(Noncompliance, utcnow().date()))
-    return paginate(session, statement, page=page, size=size)
+    return statement

@@ -28,11 +28,11 @@ from tracker.validation import parse
 from tracker.web import (
     RecordForm,
     form_values,
+    list_page,
     page_or_fragment,
     query_enum,
     query_id,
     query_page,
-    query_sort,
     section_forms,
     write_in_place,
 )
@@ -65,19 +65,10 @@ def noncompliance_list():
         owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
         status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
         overdue_only=bool(request.args.get("overdue")), project_id=query_id("project"), asset_id=query_id("asset"),
-        audit_id=query_id("audit"), sort=query_sort(service.NONCOMPLIANCE_SORTS, "due"))
-    page = service.list_noncompliances(session, where=where, page=query_page(),
-                                       size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("compliance/noncompliances.html", "compliance/_noncompliances.html", page=page, where=where,
-                            statuses=list(NoncomplianceStatus), args=_noncompliance_args(),
-                            projects=project_choices(session), assets=asset_choices(session),
-                            people=people_choices(session))
-
-
-def _noncompliance_args() -> dict:
-    """The list's filters as they are in the URL, for its pagination and sorting links."""
-    return {name: request.args[name] for name in ("mine", "owner", "status", "open", "overdue", "project", "asset",
-                                                  "audit", "sort") if request.args.get(name)}
+        audit_id=query_id("audit"))
+    return list_page(service.NONCOMPLIANCES, service.noncompliances_matching(where), "compliance/noncompliances.html",
+                     "compliance/_noncompliances.html", where=where, statuses=list(NoncomplianceStatus),
+                     projects=project_choices(session), assets=asset_choices(session), people=people_choices(session))
 
 
 def _options(audit) -> dict:

@@ -7,12 +7,12 @@ from sqlmodel import Session, func, select
 
 from tracker import content
 from tracker.action_plans.models import ActionPlan
-from tracker.assets.models import AssetVersion, VersionStatus
+from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.deployments.forms import DeploymentCorrection, DeploymentFields, DeploymentInput, RowMoveInput
-from tracker.deployments.models import Deployment, ProjectDeployment, RowStatus
+from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, RowStatus
 from tracker.deployments.reach import mark_first_deployed
 from tracker.deployments.status import lock_projects, mark_current, recount
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
@@ -22,6 +22,7 @@ from tracker.errors import NotFound, ValidationError
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete, record_values
+from tracker.listing import Column, Listing, many
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus, led_by
 from tracker.validation import chosen_records
@@ -198,10 +199,32 @@ def update_deployment(session: Session, *, deployment: Deployment, data: Deploym
     return deployment
 
 
-def list_deployments(session: Session, *, page: int, size: int) -> Page:
-    statement = select(Deployment).options(selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset)
-                                           ).order_by(Deployment.id.desc())
-    return paginate(session, statement, page=page, size=size)
+@dataclass(frozen=True)
+class DeploymentFilter:
+    q: str = ""  # in the title
+    asset_id: int | None = None  # deploying a version of this asset
+
+
+LISTING = Listing("deployments", Deployment.id, {
+    "title": Column("Deployment", (Deployment.title,), Deployment.title),
+    "versions": Column("Versions", csv=many(
+        ProcessAsset.title + " " + AssetVersion.label, DeploymentVersion.deployment_id == Deployment.id,
+        AssetVersion.id == DeploymentVersion.asset_version_id, ProcessAsset.id == AssetVersion.asset_id)),
+    "target": Column("Target date", (Deployment.target_date,), Deployment.target_date),
+    "progress": Column("Progress"),
+}, default="-target", load=(selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset),))
+
+
+def deployments_matching(where: DeploymentFilter):
+    """The deployments the filter selects (LISTING orders and pages them)."""
+    statement = select(Deployment)
+    if where.q:
+        statement = statement.where(func.lower(Deployment.title).like(f"%{where.q.lower()}%"))
+    if where.asset_id:
+        statement = statement.where(Deployment.id.in_(
+            select(DeploymentVersion.deployment_id).join(AssetVersion, AssetVersion.id == DeploymentVersion.asset_version_id)
+            .where(AssetVersion.asset_id == where.asset_id)))
+    return statement
 
 
 def progress(session: Session, *, deployment_ids: list[int]) -> dict[int, dict[RowStatus, int]]:
@@ -245,10 +268,24 @@ class RowFilter:
     overdue_only: bool = False
 
 
-def list_rows(session: Session, *, where: RowFilter, page: int, size: int) -> Page:
-    """Status rows across deployments, soonest planned first, with project and asset loaded."""
-    statement = select(ProjectDeployment).options(*ROW_LOADED).order_by(
-        ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date, ProjectDeployment.id)
+ROWS = Listing("deployment-status-rows", ProjectDeployment.id, {
+    "project": Column("Project", (Project.code,), Project.code),
+    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), ProcessAsset.title + " " + AssetVersion.label),
+    "status": Column("Status", (ProjectDeployment.status,), ProjectDeployment.status),
+    "planned": Column("Planned", (ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date),
+                      ProjectDeployment.planned_date),
+    "deployed": Column("Deployed", (ProjectDeployment.deployed_on,), ProjectDeployment.deployed_on),
+    "verified": Column("Verified", (ProjectDeployment.verified_on,), ProjectDeployment.verified_on),
+    "reason": Column("Reason", csv=ProjectDeployment.reason, shown=False),
+    "notes": Column("Notes", csv=ProjectDeployment.notes),
+}, default="planned", load=ROW_LOADED)
+
+
+def rows_matching(where: RowFilter):
+    """Status rows across deployments that the filter selects (ROWS orders and pages them)."""
+    statement = (select(ProjectDeployment).join(Project, Project.id == ProjectDeployment.project_id)
+                 .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+                 .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
     if where.lead_id is not None:
         statement = statement.where(ProjectDeployment.project_id.in_(
             led_by(where.lead_id)))
@@ -258,7 +295,7 @@ def list_rows(session: Session, *, where: RowFilter, page: int, size: int) -> Pa
         statement = statement.where(ProjectDeployment.status.in_(DUE[ProjectDeployment][1]))
     if where.overdue_only:
         statement = statement.where(overdue_clause(ProjectDeployment, utcnow().date()))
-    return paginate(session, statement, page=page, size=size)
+    return statement
 
 
 def updatable_row(session: Session, *, row_id: int, by: User) -> ProjectDeployment:

@@ -40,8 +40,10 @@ from tracker.web import (
     csv_download,
     form_values,
     go_to,
+    list_page,
     page_or_fragment,
     query_enum,
+    query_id,
     query_page,
     query_text,
     section_forms,
@@ -55,9 +57,10 @@ bp = Blueprint("deployments", __name__, url_prefix="/deployments")
 @requires("read")
 def index():
     session = get_session()
-    page = service.list_deployments(session, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("deployments/index.html", "deployments/index.html", page=page,
-                            progress=service.progress(session, deployment_ids=[d.id for d in page.items]))
+    where = service.DeploymentFilter(q=query_text("q"), asset_id=query_id("asset"))
+    return list_page(service.LISTING, service.deployments_matching(where), "deployments/index.html",
+                     "deployments/_table.html", where=where, assets=asset_choices(session), about_page=lambda found: {
+                         "progress": service.progress(session, deployment_ids=[d.id for d in found])})
 
 
 @bp.get("/<int:deployment_id>")
@@ -202,10 +205,8 @@ def rows():
     where = service.RowFilter(lead_id=current_user.id if request.args.get("mine") else None,
                               status=query_enum(RowStatus, "status"), to_progress=bool(request.args.get("open")),
                               overdue_only=bool(request.args.get("overdue")))
-    page = service.list_rows(get_session(), where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    args = {name: request.args[name] for name in ("mine", "status", "open", "overdue") if request.args.get(name)}
-    return page_or_fragment("deployments/rows.html", "deployments/_rows_page.html", page=page, where=where,
-                            statuses=list(RowStatus), args=args, row_moves=row_moves_for(current_user))
+    return list_page(service.ROWS, service.rows_matching(where), "deployments/rows.html", "deployments/_rows_page.html",
+                     where=where, statuses=list(RowStatus), row_moves=row_moves_for(current_user))
 
 
 def _status_filter() -> status.StatusFilter:

@@ -4,20 +4,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan
 from tracker.action_plans.workflow import OPEN as PLAN_OPEN
-from tracker.assets.models import AssetVersion
+from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.deployments.reach import mark_first_deployed
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
+from tracker.listing import Column, Listing, many
 from tracker.pilots.forms import PilotInput, PilotMoveInput
-from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotStatus
+from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotProject, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.models import Project
 from tracker.validation import chosen_records
@@ -28,11 +29,39 @@ LOADED = (selectinload(Pilot.plan), selectinload(Pilot.projects),
           selectinload(Pilot.asset_versions).selectinload(AssetVersion.asset), selectinload(Pilot.decided_by))
 
 
-def list_pilots(session: Session, *, status: PilotStatus | None, page: int, size: int) -> Page:
-    statement = select(Pilot).options(*LOADED).order_by(Pilot.id.desc())
-    if status:
-        statement = statement.where(Pilot.status == status)
-    return paginate(session, statement, page=page, size=size)
+@dataclass(frozen=True)
+class PilotFilter:
+    q: str = ""  # in the title
+    status: PilotStatus | None = None
+    project_id: int | None = None  # piloted on this project
+
+
+LISTING = Listing("pilots", Pilot.id, {
+    "title": Column("Pilot", (Pilot.title,), Pilot.title),
+    "plan": Column("Plan", (ActionPlan.title,), ActionPlan.title),
+    "versions": Column("Versions on trial", csv=many(
+        ProcessAsset.title + " " + AssetVersion.label, PilotAssetVersion.pilot_id == Pilot.id,
+        AssetVersion.id == PilotAssetVersion.asset_version_id, ProcessAsset.id == AssetVersion.asset_id)),
+    "projects": Column("Projects", csv=many(Project.code, PilotProject.pilot_id == Pilot.id,
+                                            Project.id == PilotProject.project_id)),
+    "start": Column("Start", (Pilot.start_date,), Pilot.start_date),
+    "end": Column("End", (Pilot.end_date,), Pilot.end_date),
+    "status": Column("Status", (Pilot.status,), Pilot.status),
+    "decision": Column("Decision", (Pilot.decision,), Pilot.decision),
+}, default="-start", load=LOADED)
+
+
+def pilots_matching(where: PilotFilter):
+    """The pilots the filter selects (LISTING orders and pages them)."""
+    statement = select(Pilot).join(ActionPlan, ActionPlan.id == Pilot.plan_id)
+    if where.q:
+        statement = statement.where(func.lower(Pilot.title).like(f"%{where.q.lower()}%"))
+    if where.status:
+        statement = statement.where(Pilot.status == where.status)
+    if where.project_id:
+        statement = statement.where(Pilot.id.in_(
+            select(PilotProject.pilot_id).where(PilotProject.project_id == where.project_id)))
+    return statement
 
 
 def get_pilot(session: Session, *, pilot_id: int) -> Pilot:

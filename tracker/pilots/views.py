@@ -1,6 +1,6 @@
 """Pilot pages: list, plan a pilot, detail with the decision, edit results."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -16,7 +16,16 @@ from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.service import project_choices
 from tracker.reviews.service import decided_in
 from tracker.validation import parse
-from tracker.web import RecordForm, form_values, page_or_fragment, query_enum, query_page, write_in_place
+from tracker.web import (
+    RecordForm,
+    form_values,
+    list_page,
+    page_or_fragment,
+    query_enum,
+    query_id,
+    query_text,
+    write_in_place,
+)
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -25,11 +34,10 @@ bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 @bp.get("/")
 @requires("read")
 def index():
-    status = query_enum(PilotStatus, "status")
-    page = service.list_pilots(get_session(), status=status, page=query_page(),
-                               size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("pilots/index.html", "pilots/index.html", page=page, status=status,
-                            statuses=list(PilotStatus))
+    where = service.PilotFilter(q=query_text("q"), status=query_enum(PilotStatus, "status"),
+                                project_id=query_id("project"))
+    return list_page(service.LISTING, service.pilots_matching(where), "pilots/index.html", "pilots/_table.html",
+                     where=where, statuses=list(PilotStatus), projects=project_choices(get_session()))
 
 
 @bp.get("/<int:pilot_id>")

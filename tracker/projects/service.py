@@ -9,12 +9,13 @@ from sqlmodel import Session, func, or_, select
 from tracker.auth.models import User, holding
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
-from tracker.db import Page, commit, flush, get_or_not_found, paginate
+from tracker.db import commit, flush, get_or_not_found
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
+from tracker.listing import Column, Listing, many
 from tracker.projects.forms import ProjectInput
-from tracker.projects.models import Phase, Project, ProjectStatus, led_by
+from tracker.projects.models import Phase, Project, ProjectLead, ProjectStatus, led_by
 
 CODE_TAKEN = {"code": "Another project already uses this code."}
 FIELDS = ("code", "name", "description", "phase", "status", "start_date", "end_date")
@@ -37,9 +38,20 @@ def project_choices(session: Session, *, active_only: bool = False) -> list[sa.R
     return list(session.exec(statement).all())
 
 
-def list_projects(session: Session, *, where: ProjectFilter, page: int, size: int) -> Page:
-    """A page of projects matching the filter, leads loaded, by code."""
-    statement = select(Project).options(selectinload(Project.leads)).order_by(Project.code)
+LISTING = Listing("projects", Project.id, {
+    "code": Column("Code", (Project.code,), Project.code),
+    "name": Column("Name", (Project.name,), Project.name),
+    "phase": Column("Phase", (Project.phase,), Project.phase),
+    "status": Column("Status", (Project.status,), Project.status),
+    "leads": Column("Lead(s)", csv=many(User.name, ProjectLead.project_id == Project.id, User.id == ProjectLead.user_id)),
+    "start": Column("Start", (Project.start_date,), Project.start_date),
+    "end": Column("End", (Project.end_date,), Project.end_date),
+}, default="code", load=(selectinload(Project.leads),))
+
+
+def projects_matching(where: ProjectFilter):
+    """The projects the filter selects (LISTING orders and pages them)."""
+    statement = select(Project)
     if where.q:
         pattern = f"%{where.q.lower()}%"
         statement = statement.where(or_(func.lower(Project.code).like(pattern),
@@ -49,9 +61,8 @@ def list_projects(session: Session, *, where: ProjectFilter, page: int, size: in
     if where.status:
         statement = statement.where(Project.status == where.status)
     if where.lead_id:
-        statement = statement.where(Project.id.in_(
-            led_by(where.lead_id)))
-    return paginate(session, statement, page=page, size=size)
+        statement = statement.where(Project.id.in_(led_by(where.lead_id)))
+    return statement
 
 
 def get_project(session: Session, *, project_id: int) -> Project:

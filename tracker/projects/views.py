@@ -1,6 +1,6 @@
 """Project pages: list with search and filters, detail with history, create and edit."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -12,7 +12,7 @@ from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
 from tracker.projects.overview import overview
-from tracker.web import RecordForm, form_values, page_or_fragment, query_enum, query_page, query_text
+from tracker.web import RecordForm, form_values, list_page, page_or_fragment, query_enum, query_text
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -29,11 +29,9 @@ def _filter() -> service.ProjectFilter:
 @bp.get("/")
 @requires("read")
 def index():
-    session = get_session()
     where = _filter()
-    page = service.list_projects(session, where=where, page=query_page(), size=_page_size())
-    return page_or_fragment("projects/index.html", "projects/_table.html", page=page, where=where,
-                            phases=list(Phase), statuses=list(ProjectStatus))
+    return list_page(service.LISTING, service.projects_matching(where), "projects/index.html", "projects/_table.html",
+                     where=where, phases=list(Phase), statuses=list(ProjectStatus))
 
 
 @bp.get("/<int:project_id>")
@@ -92,6 +90,3 @@ def update(project_id: int):
     return FORM.post(lambda data: service.update_project(session, project=project, data=data, by=current_user),
                      done=_url_of, record=project, reload=lambda: service.get_project(session, project_id=project_id))
 
-
-def _page_size() -> int:
-    return int(current_app.config["PAGE_SIZE"])

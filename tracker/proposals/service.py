@@ -9,10 +9,11 @@ from sqlmodel import Session, func, or_, select
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import bump_version, record_create, record_values
+from tracker.listing import Column, Listing, many
 from tracker.objectives.models import BusinessObjective
 from tracker.process_areas.models import ProcessArea
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
@@ -67,11 +68,25 @@ def _filtered(statement, where: ProposalFilter):
     return statement
 
 
-def list_proposals(session: Session, *, where: ProposalFilter, page: int, size: int) -> Page:
-    """A page of proposals, highest priority first."""
-    statement = _filtered(select(Proposal), where).options(*LOADED).order_by(
-        Proposal.priority_score.desc(), Proposal.id.desc())
-    return paginate(session, statement, page=page, size=size)
+LISTING = Listing("proposals", Proposal.id, {
+    "id": Column("#", (Proposal.id,), Proposal.id),
+    "title": Column("Title", (Proposal.title,), Proposal.title),
+    "status": Column("Status", (Proposal.status,), Proposal.status),
+    "priority": Column("Priority", (Proposal.priority_score,), Proposal.priority_score),
+    "source": Column("Source", (Proposal.source,), Proposal.source),
+    "areas": Column("Process areas", csv=many(ProcessArea.code, ProposalArea.proposal_id == Proposal.id,
+                                              ProcessArea.id == ProposalArea.area_id), shown=False),
+    "objectives": Column("Objectives served", csv=many(
+        BusinessObjective.name, ProposalObjective.proposal_id == Proposal.id,
+        BusinessObjective.id == ProposalObjective.objective_id)),
+    "submitter": Column("Submitted by", (User.name,), User.name),
+    "submitted": Column("Submitted on", csv=Proposal.created_at, shown=False),
+}, default="-priority", load=LOADED)
+
+
+def proposals_matching(where: ProposalFilter):
+    """The proposals the filter selects (LISTING orders and pages them)."""
+    return _filtered(select(Proposal).join(User, User.id == Proposal.submitter_id), where)
 
 
 BOARD_COLUMNS = [ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ESCALATED,

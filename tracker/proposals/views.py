@@ -1,6 +1,6 @@
 """Proposal pages: list and board with filters, submit, detail with triage buttons and comments, edit."""
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -27,10 +27,10 @@ from tracker.web import (
     form_values,
     fragment_requested,
     go_to,
+    list_page,
     page_or_fragment,
     query_enum,
     query_id,
-    query_page,
     query_text,
     write_in_place,
 )
@@ -58,11 +58,11 @@ def index():
                "objectives": list_objectives(session), "submitters": service.submitters(session),
                "mine": bool(request.args.get("mine"))}
     if as_board:
-        context["columns"] = service.board(session, where=where)
-    else:
-        context["page"] = service.list_proposals(session, where=where, page=query_page(),
-                                                 size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("proposals/index.html", "proposals/_results.html", **context)
+        return page_or_fragment("proposals/index.html", "proposals/_results.html", columns=service.board(
+            session, where=where), listing=service.LISTING, sort=service.LISTING.sort_of(request.args.get("sort")),
+            **context)
+    return list_page(service.LISTING, service.proposals_matching(where), "proposals/index.html",
+                     "proposals/_results.html", **context)
 
 
 @bp.get("/<int:proposal_id>")
