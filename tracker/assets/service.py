@@ -21,11 +21,12 @@ from tracker.assets.versions import awaiting_signoff, release_refusal
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, referrers, utcnow
+from tracker.db import commit, flush, get_or_not_found, referrers, utcnow
 from tracker.due import add_months
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, ValidationError
 from tracker.history.service import apply_changes, record_create, record_delete
+from tracker.listing import Column, Listing, many
 from tracker.process_areas.models import ProcessArea
 from tracker.validation import chosen_person
 from tracker.workflow import make_move
@@ -49,10 +50,28 @@ class AssetFilter:
     signoff_by: User | None = None  # only the assets with a draft waiting for this person's sign-off
 
 
-def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -> Page:
-    """A page of assets with owner, areas and versions loaded (for the current version), by title."""
-    statement = select(ProcessAsset).order_by(ProcessAsset.title).options(
-        selectinload(ProcessAsset.owner), selectinload(ProcessAsset.areas), selectinload(ProcessAsset.versions))
+def _current(column):
+    """SQL: a column of the asset's newest released version (as `ProcessAsset.current_version` chooses it)."""
+    return (select(column).where(AssetVersion.asset_id == ProcessAsset.id, AssetVersion.status == VersionStatus.RELEASED)
+            .order_by(AssetVersion.release_date.desc(), AssetVersion.id.desc()).limit(1).scalar_subquery())
+
+
+LISTING = Listing("process-assets", ProcessAsset.id, {
+    "title": Column("Title", (ProcessAsset.title,), ProcessAsset.title),
+    "kind": Column("Kind", (ProcessAsset.kind,), ProcessAsset.kind),
+    "areas": Column("Process areas", csv=many(ProcessArea.code, AssetArea.asset_id == ProcessAsset.id,
+                                              ProcessArea.id == AssetArea.area_id)),
+    "owner": Column("Owner", (User.name,), User.name),
+    "current": Column("Current version", csv=_current(AssetVersion.label)),
+    "released": Column("Released on", csv=_current(AssetVersion.release_date), shown=False),
+    "review_due": Column("Review due", csv=ProcessAsset.review_due_on, shown=False),
+}, default="title", load=(selectinload(ProcessAsset.owner), selectinload(ProcessAsset.areas),
+                          selectinload(ProcessAsset.versions)))
+
+
+def assets_matching(where: AssetFilter):
+    """The assets the filter selects (LISTING orders and pages them)."""
+    statement = select(ProcessAsset).join(User, User.id == ProcessAsset.owner_id)
     if where.q:
         statement = statement.where(func.lower(ProcessAsset.title).like(f"%{where.q.lower()}%"))
     if where.kind:
@@ -70,7 +89,7 @@ def list_assets(session: Session, *, where: AssetFilter, page: int, size: int) -
     if where.has:
         statement = statement.where(ProcessAsset.id.in_(
             select(AssetVersion.asset_id).where(AssetVersion.status == where.has)))
-    return paginate(session, statement, page=page, size=size)
+    return statement
 
 
 def review_due_on(asset: ProcessAsset) -> date | None:

@@ -1,6 +1,6 @@
 """Process asset pages: library, detail with versions and history, create, edit, release."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -30,10 +30,10 @@ from tracker.web import (
     RecordForm,
     form_values,
     in_place_or_go_to,
+    list_page,
     page_or_fragment,
     query_enum,
     query_id,
-    query_page,
     query_text,
     section_forms,
     write_in_place,
@@ -52,9 +52,8 @@ def index():
                                 review_due=query_text("review") == "due",
                                 owner_id=current_user.id if query_text("mine") else None,
                                 signoff_by=current_user if query_text("signoff") == "mine" else None)
-    page = service.list_assets(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("assets/index.html", "assets/_table.html", page=page, where=where,
-                            kinds=list(AssetKind), areas=list_areas(session))
+    return list_page(service.LISTING, service.assets_matching(where), "assets/index.html", "assets/_table.html",
+                     where=where, kinds=list(AssetKind), areas=list_areas(session))
 
 
 @bp.get("/<int:asset_id>")

@@ -3,7 +3,7 @@ a result per asset version, and noncompliances worked to closure."""
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, select
 
 from tracker import content
@@ -28,7 +28,7 @@ from tracker.compliance.models import (
     NoncomplianceStatus,
 )
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import Page, commit, flush, get_or_not_found, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
@@ -36,7 +36,7 @@ from tracker.errors import InvalidTransition, NotFound, ValidationError
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import record_create, record_values
-from tracker.listing import Column, Listing, one
+from tracker.listing import Column, Listing, many, one
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
@@ -102,12 +102,46 @@ def update_audit(session: Session, *, audit: ComplianceAudit, data: AuditCorrect
     return audit
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    project_id: int | None = None
+    auditor_id: int | None = None
+    status: AuditStatus | None = None
+    asset_id: int | None = None  # with a result for a version of this asset
+
+
+AUDITOR = aliased(User)
+AUDITS = Listing("compliance-audits", ComplianceAudit.id, {
+    "date": Column("Date", (ComplianceAudit.audit_date,), ComplianceAudit.audit_date),
+    "project": Column("Project", (Project.code,), Project.code),
+    "auditor": Column("Auditor", (AUDITOR.name,), AUDITOR.name),
+    "status": Column("Status", (ComplianceAudit.status,), ComplianceAudit.status),
+    "results": Column("Results", csv=many(ProcessAsset.title + " " + AssetVersion.label + ": " + AuditResult.result,
+                                          AuditResult.audit_id == ComplianceAudit.id,
+                                          AssetVersion.id == AuditResult.asset_version_id,
+                                          ProcessAsset.id == AssetVersion.asset_id)),
+    "summary": Column("Summary", csv=ComplianceAudit.summary, shown=False),
+}, default="-date", load=LOADED)
+
+
+def audits_matching(where: AuditFilter):
+    """The audits the filter selects (AUDITS orders and pages them)."""
+    statement = (select(ComplianceAudit).join(Project, Project.id == ComplianceAudit.project_id)
+                 .join(AUDITOR, AUDITOR.id == ComplianceAudit.auditor_id))
+    for column, value in ((ComplianceAudit.project_id, where.project_id), (ComplianceAudit.auditor_id,
+                          where.auditor_id), (ComplianceAudit.status, where.status)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if where.asset_id is not None:
+        statement = statement.where(ComplianceAudit.id.in_(
+            select(AuditResult.audit_id).join(AssetVersion, AssetVersion.id == AuditResult.asset_version_id)
+            .where(AssetVersion.asset_id == where.asset_id)))
+    return statement
+
+
 def list_audits(session: Session, *, page: int, size: int, project_id: int | None = None) -> Page:
-    statement = select(ComplianceAudit).options(*LOADED).order_by(ComplianceAudit.audit_date.desc(),
-                                                                  ComplianceAudit.id.desc())
-    if project_id:
-        statement = statement.where(ComplianceAudit.project_id == project_id)
-    return paginate(session, statement, page=page, size=size)
+    """A page of audits, the latest first (a project's page shows its own)."""
+    return AUDITS.page(session, audits_matching(AuditFilter(project_id=project_id)), sort="-date", page=page, size=size)
 
 
 def get_audit(session: Session, *, audit_id: int) -> ComplianceAudit:

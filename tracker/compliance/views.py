@@ -1,6 +1,6 @@
 """Compliance audit pages: list, plan an audit, record results and noncompliances, complete it."""
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -18,7 +18,7 @@ from tracker.compliance.forms import (
     NoncomplianceMoveInput,
     parse_results,
 )
-from tracker.compliance.models import Compliance, ComplianceAudit, NoncomplianceStatus
+from tracker.compliance.models import AuditStatus, Compliance, ComplianceAudit, NoncomplianceStatus
 from tracker.compliance.page import read_page
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import get_session
@@ -32,7 +32,6 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
-    query_page,
     section_forms,
     write_in_place,
 )
@@ -53,8 +52,13 @@ def audits_moved(rest: str):
 @bp.get("/")
 @requires("read")
 def index():
-    page = service.list_audits(get_session(), page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("compliance/index.html", "compliance/index.html", page=page)
+    session = get_session()
+    where = service.AuditFilter(project_id=query_id("project"), asset_id=query_id("asset"),
+                                auditor_id=current_user.id if request.args.get("mine") else query_id("auditor"),
+                                status=query_enum(AuditStatus, "status"))
+    return list_page(service.AUDITS, service.audits_matching(where), "compliance/index.html", "compliance/_table.html",
+                     where=where, statuses=list(AuditStatus), projects=project_choices(session),
+                     assets=asset_choices(session), people=people_choices(session))
 
 
 @bp.get("/noncompliances")

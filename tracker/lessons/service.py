@@ -10,7 +10,7 @@ from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.compliance.models import ComplianceAudit
-from tracker.db import Page, commit, flush, get_or_not_found, paginate
+from tracker.db import commit, flush, get_or_not_found
 from tracker.deployments.models import Deployment
 from tracker.editing import editing
 from tracker.errors import Conflict, InvalidTransition, ValidationError
@@ -18,6 +18,7 @@ from tracker.history.service import bump_version, record_create, record_values
 from tracker.lessons.forms import AttachInput, FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
+from tracker.listing import Column, Listing, one
 from tracker.pilots.models import Pilot
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
@@ -96,9 +97,25 @@ class LessonFilter:
     asset_id: int | None = None
 
 
-def library(session: Session, *, where: LessonFilter, page: int, size: int) -> Page:
-    """The searchable lessons library, newest first."""
-    statement = select(Lesson).options(*LOADED).order_by(Lesson.id.desc())
+LISTING = Listing("lessons", Lesson.id, {
+    "title": Column("Lesson", (Lesson.title,), Lesson.title),
+    "kind": Column("Kind", (Lesson.polarity,), Lesson.polarity),
+    "project": Column("Project", (Project.code,), Project.code),
+    "where": Column("Area / asset"),
+    "area": Column("Process area", csv=one(ProcessArea.code, ProcessArea.id == Lesson.area_id), shown=False),
+    "asset": Column("Asset", csv=one(ProcessAsset.title, ProcessAsset.id == Lesson.asset_id), shown=False),
+    "what_happened": Column("What happened", csv=Lesson.what_happened, shown=False),
+    "recommendation": Column("Recommendation", csv=Lesson.recommendation, shown=False),
+    "status": Column("Status", (Lesson.status,), Lesson.status),
+    "author": Column("By", (User.name,), User.name),
+    "logged": Column("Logged", (Lesson.created_at,), Lesson.created_at),
+}, default="-logged", load=LOADED)
+
+
+def lessons_matching(where: LessonFilter):
+    """The lessons library's search: the lessons the filter selects (LISTING orders and pages them)."""
+    statement = (select(Lesson).join(User, User.id == Lesson.author_id)
+                 .outerjoin(Project, Project.id == Lesson.project_id))
     if where.q:
         pattern = f"%{where.q.lower()}%"
         statement = statement.where(or_(*(func.lower(column).like(pattern) for column in (
@@ -108,7 +125,7 @@ def library(session: Session, *, where: LessonFilter, page: int, size: int) -> P
                           (Lesson.asset_id, where.asset_id)):
         if value:
             statement = statement.where(column == value)
-    return paginate(session, statement, page=page, size=size)
+    return statement
 
 
 def get_lesson(session: Session, *, lesson_id: int) -> Lesson:

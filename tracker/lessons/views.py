@@ -1,6 +1,6 @@
 """The lessons library, logging and reviewing lessons, converting one into a proposal; asset feedback."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -20,10 +20,10 @@ from tracker.web import (
     RecordForm,
     form_values,
     go_to,
+    list_page,
     page_or_fragment,
     query_enum,
     query_id,
-    query_page,
     query_text,
     write_in_place,
 )
@@ -43,10 +43,9 @@ def index():
     where = service.LessonFilter(q=query_text("q"), status=query_enum(LessonStatus, "status"),
                                  polarity=query_enum(Polarity, "polarity"), project_id=query_id("project"),
                                  area_id=query_id("area"), asset_id=query_id("asset"))
-    page = service.library(session, where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("lessons/index.html", "lessons/_table.html", page=page, where=where,
-                            statuses=list(LessonStatus), polarities=list(Polarity), projects=_projects(),
-                            areas=list_areas(session), assets=asset_choices(session))
+    return list_page(service.LISTING, service.lessons_matching(where), "lessons/index.html", "lessons/_table.html",
+                     where=where, statuses=list(LessonStatus), polarities=list(Polarity), projects=_projects(),
+                     areas=list_areas(session), assets=asset_choices(session))
 
 
 ORIGIN_ARGS = {"pilot_id": "pilot", "deployment_id": "deployment", "audit_id": "audit"}  # ?pilot=… on a new lesson

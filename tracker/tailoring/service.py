@@ -10,10 +10,11 @@ from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import Conflict, NotFound, ValidationError
 from tracker.history.service import apply_changes, bump_version, record_create
+from tracker.listing import Column, Listing
 from tracker.projects.models import Project, led_by
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.priority import current_weights, score
@@ -54,21 +55,45 @@ def log(session: Session, *, data: TailoringInput, by: User) -> TailoringRecord:
 
 @dataclass(frozen=True)
 class TailoringFilter:
+    q: str = ""  # in the element tailored
     status: TailoringStatus | None = None
+    type: TailoringType | None = None
+    asset_id: int | None = None
     project_id: int | None = None
     lead_id: int | None = None  # a lead's list: their projects only
 
 
-def list_records(session: Session, *, where: TailoringFilter, page: int, size: int) -> Page:
-    statement = select(TailoringRecord).options(*LOADED).order_by(TailoringRecord.id.desc())
+LISTING = Listing("tailoring-records", TailoringRecord.id, {
+    "project": Column("Project", (Project.code,), Project.code),
+    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), ProcessAsset.title + " " + AssetVersion.label),
+    "element": Column("Element", (TailoringRecord.element,), TailoringRecord.element),
+    "type": Column("Type", (TailoringRecord.type,), TailoringRecord.type),
+    "rationale": Column("Rationale", csv=TailoringRecord.rationale, shown=False),
+    "status": Column("Status", (TailoringRecord.status,), TailoringRecord.status),
+    "logged": Column("Logged", (TailoringRecord.tailored_on,), TailoringRecord.tailored_on),
+    "review_by": Column("Review by", (TailoringRecord.review_by,), TailoringRecord.review_by),
+    "comment": Column("Review comment", csv=TailoringRecord.review_comment, shown=False),
+}, default="-logged", load=LOADED)
+
+
+def records_matching(where: TailoringFilter):
+    """The tailoring records the filter selects (LISTING orders and pages them)."""
+    statement = (select(TailoringRecord).join(Project, Project.id == TailoringRecord.project_id)
+                 .join(AssetVersion, AssetVersion.id == TailoringRecord.asset_version_id)
+                 .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
+    if where.q:
+        statement = statement.where(func.lower(TailoringRecord.element).like(f"%{where.q.lower()}%"))
+    if where.type:
+        statement = statement.where(TailoringRecord.type == where.type)
+    if where.asset_id:
+        statement = statement.where(AssetVersion.asset_id == where.asset_id)
     if where.status:
         statement = statement.where(TailoringRecord.status == where.status)
     if where.project_id:
         statement = statement.where(TailoringRecord.project_id == where.project_id)
     if where.lead_id:
-        statement = statement.where(TailoringRecord.project_id.in_(
-            led_by(where.lead_id)))
-    return paginate(session, statement, page=page, size=size)
+        statement = statement.where(TailoringRecord.project_id.in_(led_by(where.lead_id)))
+    return statement
 
 
 def of_project(session: Session, *, project_id: int, status: TailoringStatus | None = None) -> list[TailoringRecord]:

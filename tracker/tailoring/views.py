@@ -1,14 +1,15 @@
 """Tailoring pages: the list, logging a record, reviewing it, and tailoring patterns."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import version_choices
+from tracker.assets.service import asset_choices, version_choices
 from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import history
+from tracker.projects.service import project_choices
 from tracker.tailoring import service
 from tracker.tailoring.forms import TailoringCorrection, TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
@@ -18,10 +19,11 @@ from tracker.web import (
     RecordForm,
     form_values,
     go_to,
+    list_page,
     page_or_fragment,
     query_enum,
     query_id,
-    query_page,
+    query_text,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -33,12 +35,12 @@ bp = Blueprint("tailoring", __name__, url_prefix="/tailoring")
 @requires("read")
 def index():
     where = service.TailoringFilter(
-        status=query_enum(TailoringStatus, "status"), project_id=query_id("project"),
-        lead_id=led_projects_only(current_user))
-    page = service.list_records(get_session(), where=where, page=query_page(),
-                                size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("tailoring/index.html", "tailoring/_table.html", page=page, where=where,
-                            statuses=list(TailoringStatus))
+        q=query_text("q"), status=query_enum(TailoringStatus, "status"), type=query_enum(TailoringType, "type"),
+        asset_id=query_id("asset"), project_id=query_id("project"), lead_id=led_projects_only(current_user))
+    session = get_session()
+    return list_page(service.LISTING, service.records_matching(where), "tailoring/index.html", "tailoring/_table.html",
+                     where=where, statuses=list(TailoringStatus), types=list(TailoringType),
+                     assets=asset_choices(session), projects=project_choices(session))
 
 
 def _options(record) -> dict:
