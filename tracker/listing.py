@@ -112,3 +112,8 @@ def _joined_postgresql(element, compiler, **kw):
 def many(column, *where):
     """Several related records' values as one text column of this one ("; " between them)."""
     return sa.select(joined(column)).where(*where).scalar_subquery()
+
+
+def labelled(column, enum: type[Enum]):
+    """SQL: a status column as people read it (its label), for a cell built in SQL (a group's values joined)."""
+    return sa.case({member.value: member.label for member in enum}, value=sa.cast(column, sa.String))

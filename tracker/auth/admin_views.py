@@ -1,6 +1,6 @@
 """Admin pages: accounts, roles, the projects a lead leads, deactivation."""
 
-from flask import Blueprint, flash, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -12,7 +12,7 @@ from tracker.auth.roles import Role
 from tracker.db import get_session
 from tracker.history.service import history
 from tracker.projects.service import project_choices
-from tracker.web import RecordForm, go_to, page_or_fragment
+from tracker.web import RecordForm, go_to, list_page, query_enum, query_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,10 +21,13 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @requires("user.manage")
 def users():
     session = get_session()
-    accounts = service.list_users(session)
-    led = service.projects_led(session, user_ids=[u.id for u in accounts])
-    return page_or_fragment("admin/users.html", "admin/users.html", users=accounts, led=led,
-                            throttled=service.throttled_accounts(session, users=accounts))
+    state = request.args.get("state", "")
+    where = service.UserFilter(q=query_text("q"), role=query_enum(Role, "role"),
+                               active={"active": True, "deactivated": False}.get(state))
+    return list_page(service.LISTING, service.users_matching(where), "admin/users.html", "admin/_users.html",
+                     where=where, state=state, roles=list(Role), about_page=lambda accounts: {
+                         "led": service.projects_led(session, user_ids=[u.id for u in accounts]),
+                         "throttled": service.throttled_accounts(session, users=accounts)})
 
 
 @bp.post("/users/<int:user_id>/allow-sign-in")

@@ -1,11 +1,14 @@
 """Accounts: signing in (throttled), changing passwords, creating and editing users, ending sessions."""
 
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from tracker.auth import throttle
 from tracker.auth.forms import PasswordChangeInput, UserInput
-from tracker.auth.models import User
+from tracker.auth.models import User, UserRole, holding
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
@@ -13,6 +16,7 @@ from tracker.db import commit, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import as_text, bump_version, record_create, record_values
+from tracker.listing import Column, Listing, labelled, many
 from tracker.projects.models import Project, ProjectLead
 from tracker.validation import digits
 
@@ -109,9 +113,34 @@ def get_user(session: Session, *, user_id: int) -> User:
     return get_or_not_found(session, User, user_id, missing="No such user.")
 
 
-def list_users(session: Session) -> list[User]:
-    """Every account, by name."""
-    return list(session.exec(select(User).options(selectinload(User.role_rows)).order_by(User.name)).all())
+@dataclass(frozen=True)
+class UserFilter:
+    q: str = ""  # in the name or email
+    role: Role | None = None
+    active: bool | None = None  # active, deactivated, or both
+
+
+LISTING = Listing("users", User.id, {
+    "name": Column("Name", (User.name,), User.name),
+    "email": Column("Email", (User.email,), User.email),
+    "roles": Column("Roles", csv=many(labelled(UserRole.role, Role), UserRole.user_id == User.id)),
+    "led": Column("Projects led", csv=many(Project.code, ProjectLead.user_id == User.id,
+                                           Project.id == ProjectLead.project_id)),
+    "status": Column("Status", (User.active.desc(),), sa.case((User.active, "Active"), else_="Deactivated")),
+}, default="name", load=(selectinload(User.role_rows),))
+
+
+def users_matching(where: UserFilter):
+    """The accounts the filter selects (LISTING orders and pages them)."""
+    statement = select(User)
+    if where.q:
+        pattern = f"%{where.q.lower()}%"
+        statement = statement.where(sa.or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
+    if where.role is not None:
+        statement = statement.where(holding(where.role))
+    if where.active is not None:
+        statement = statement.where(User.active == where.active)
+    return statement
 
 
 def projects_led(session: Session, *, user_ids: list[int]) -> dict[int, list[Project]]:

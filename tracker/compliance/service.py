@@ -36,7 +36,7 @@ from tracker.errors import InvalidTransition, NotFound, ValidationError
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import record_create, record_values
-from tracker.listing import Column, Listing, many, one
+from tracker.listing import Column, Listing, labelled, many, one
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
@@ -116,7 +116,7 @@ AUDITS = Listing("compliance-audits", ComplianceAudit.id, {
     "project": Column("Project", (Project.code,), Project.code),
     "auditor": Column("Auditor", (AUDITOR.name,), AUDITOR.name),
     "status": Column("Status", (ComplianceAudit.status,), ComplianceAudit.status),
-    "results": Column("Results", csv=many(ProcessAsset.title + " " + AssetVersion.label + ": " + AuditResult.result,
+    "results": Column("Results", csv=many(ProcessAsset.title + " " + AssetVersion.label + ": " + labelled(AuditResult.result, Compliance),
                                           AuditResult.audit_id == ComplianceAudit.id,
                                           AssetVersion.id == AuditResult.asset_version_id,
                                           ProcessAsset.id == AssetVersion.asset_id)),

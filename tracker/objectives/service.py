@@ -2,10 +2,12 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan, PlanStatus
 from tracker.auth.models import User
@@ -14,6 +16,7 @@ from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, PermissionDenied, ValidationError
 from tracker.history.service import record_create, record_values
+from tracker.listing import Column, Listing
 from tracker.objectives.forms import MeasurementInput, ObjectiveInput
 from tracker.objectives.models import BusinessObjective, Measurement
 from tracker.objectives.progress import Assessment, assess, number_text
@@ -31,6 +34,45 @@ def list_objectives(session: Session, *, active_only: bool = False) -> list[Busi
     if active_only:
         statement = statement.where(BusinessObjective.active)
     return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class ObjectiveFilter:
+    q: str = ""  # in the name or KPI
+    active: bool | None = None  # active, retired, or both
+    owner_id: int | None = None
+
+
+LATEST = (select(Measurement.value).where(Measurement.objective_id == BusinessObjective.id)
+          .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(1).scalar_subquery())
+LISTING = Listing("objectives", BusinessObjective.id, {
+    "name": Column("Objective", (BusinessObjective.name,), BusinessObjective.name),
+    "kpi": Column("KPI", (BusinessObjective.kpi,), BusinessObjective.kpi),
+    "unit": Column("Unit", csv=BusinessObjective.unit, shown=False),
+    "baseline": Column("Baseline", csv=BusinessObjective.baseline),
+    "baseline_on": Column("Baseline measured on", csv=BusinessObjective.baseline_on, shown=False),
+    "latest": Column("Latest", csv=LATEST),
+    "target": Column("Target", (BusinessObjective.target_date,), BusinessObjective.target),
+    "target_date": Column("Target date", csv=BusinessObjective.target_date, shown=False),
+    "progress": Column("Progress"),
+    "owner": Column("Owner", (User.name,), User.name),
+    "active": Column("Status", (BusinessObjective.active.desc(),), sa.case((BusinessObjective.active, "Active"),
+                                                                            else_="Retired")),
+}, default="name", load=(selectinload(BusinessObjective.owner),))
+
+
+def objectives_matching(where: ObjectiveFilter):
+    """The objectives the filter selects (LISTING orders and pages them)."""
+    statement = select(BusinessObjective).join(User, User.id == BusinessObjective.owner_id)
+    if where.q:
+        pattern = f"%{where.q.lower()}%"
+        statement = statement.where(sa.or_(func.lower(BusinessObjective.name).like(pattern),
+                                           func.lower(BusinessObjective.kpi).like(pattern)))
+    if where.active is not None:
+        statement = statement.where(BusinessObjective.active == where.active)
+    if where.owner_id:
+        statement = statement.where(BusinessObjective.owner_id == where.owner_id)
+    return statement
 
 
 def get_objective(session: Session, *, objective_id: int) -> BusinessObjective:

@@ -20,7 +20,10 @@ from tracker.web import (
     csv_download,
     form_values,
     in_place_or_go_to,
+    list_page,
     page_or_fragment,
+    query_id,
+    query_text,
     section_forms,
     write_in_place,
 )
@@ -32,10 +35,13 @@ bp = Blueprint("objectives", __name__, url_prefix="/objectives")
 @requires("read")
 def index():
     session = get_session()
-    objectives = service.list_objectives(session)
-    return page_or_fragment("objectives/index.html", "objectives/index.html", objectives=objectives,
-                            states=service.assessments(session, objective_ids=[o.id for o in objectives],
-                                                       today=utcnow().date()))
+    state = request.args.get("state", "")
+    where = service.ObjectiveFilter(q=query_text("q"), owner_id=query_id("owner"),
+                                    active={"active": True, "retired": False}.get(state))
+    return list_page(service.LISTING, service.objectives_matching(where), "objectives/index.html",
+                     "objectives/_table.html", where=where, state=state, people=people_choices(session),
+                     about_page=lambda found: {"states": service.assessments(
+                         session, objective_ids=[o.id for o in found], today=utcnow().date())})
 
 
 def _chart(objective: BusinessObjective):

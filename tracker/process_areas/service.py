@@ -1,9 +1,12 @@
 """Reading and seeding the process-area catalog."""
 
-from sqlmodel import Session, select
+from dataclasses import dataclass
 
+from sqlmodel import Session, func, or_, select
+
+from tracker.listing import Column, Listing
 from tracker.process_areas.catalog import CATALOG
-from tracker.process_areas.models import ProcessArea
+from tracker.process_areas.models import Model, ProcessArea
 
 
 def seed_catalog(session: Session) -> int:
@@ -23,3 +26,34 @@ def list_areas(session: Session) -> list[ProcessArea]:
     return list(session.exec(
         select(ProcessArea).order_by(ProcessArea.model, ProcessArea.maturity_level, ProcessArea.code)
     ).all())
+
+
+@dataclass(frozen=True)
+class AreaFilter:
+    q: str = ""  # in the code or name
+    model: Model | None = None
+    level: int | None = None
+
+
+LISTING = Listing("process-areas", ProcessArea.id, {
+    "code": Column("Code", (ProcessArea.code,), ProcessArea.code),
+    "name": Column("Name", (ProcessArea.name,), ProcessArea.name),
+    "model": Column("Model", (ProcessArea.model, ProcessArea.maturity_level, ProcessArea.code), ProcessArea.model),
+    "level": Column("Maturity level", (ProcessArea.maturity_level, ProcessArea.code), ProcessArea.maturity_level),
+    "category": Column("Category", (ProcessArea.category, ProcessArea.code), ProcessArea.category),
+    "assets": Column("Assets"),
+}, default="model")
+
+
+def areas_matching(where: AreaFilter):
+    """The process areas the filter selects (LISTING orders and pages them)."""
+    statement = select(ProcessArea)
+    if where.q:
+        pattern = f"%{where.q.lower()}%"
+        statement = statement.where(or_(func.lower(ProcessArea.code).like(pattern),
+                                        func.lower(ProcessArea.name).like(pattern)))
+    if where.model is not None:
+        statement = statement.where(ProcessArea.model == where.model)
+    if where.level is not None:
+        statement = statement.where(ProcessArea.maturity_level == where.level)
+    return statement

@@ -1,12 +1,13 @@
 """The process-area catalog."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from tracker.appraisals.service import rating_history
 from tracker.auth.policy import requires
 from tracker.db import get_or_not_found, get_session
-from tracker.process_areas.models import ProcessArea
-from tracker.process_areas.service import list_areas
+from tracker.process_areas import service
+from tracker.process_areas.models import Model, ProcessArea
+from tracker.web import list_page, query_enum, query_text
 
 bp = Blueprint("areas", __name__, url_prefix="/process-areas")
 
@@ -14,7 +15,14 @@ bp = Blueprint("areas", __name__, url_prefix="/process-areas")
 @bp.get("/")
 @requires("read")
 def index():
-    return render_template("areas/index.html", areas=list_areas(get_session()))
+    level = request.args.get("level", "")
+    where = service.AreaFilter(q=query_text("q"), model=query_enum(Model, "model"),
+                               level=int(level) if level in LEVELS else None)
+    return list_page(service.LISTING, service.areas_matching(where), "areas/index.html", "areas/_table.html",
+                     where=where, models=list(Model), levels=LEVELS)
+
+
+LEVELS = ("2", "3", "4", "5")  # the maturity levels a process area belongs to
 
 
 @bp.get("/<int:area_id>")
