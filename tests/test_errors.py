@@ -52,7 +52,7 @@ def test_a_failed_statement_mid_request_still_renders_the_error_page(app, client
     def broken_listing(*args, **kwargs):
         get_session().exec(sa.text("SELECT * FROM no_such_table"))
 
-    monkeypatch.setattr(views.service, "list_projects", broken_listing)
+    monkeypatch.setattr(views.service, "projects_matching", broken_listing)
     login_as(Role.PROCESS_GROUP)
     response = client.get("/projects/")
     assert response.status_code == 500

@@ -1,6 +1,9 @@
 """Appraisals (OPF SP 1.2): plan one, move it through its phases, record findings and ratings, turn a weakness
 into an improvement proposal, and keep each scope's reappraisal cadence."""
 
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 from sqlalchemy import case
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -11,6 +14,8 @@ from tracker.appraisals.models import (
     TO_IMPROVE,
     Answer,
     Appraisal,
+    AppraisalArea,
+    AppraisalProject,
     AppraisalStatus,
     Finding,
     FindingKind,
@@ -21,10 +26,11 @@ from tracker.appraisals.models import (
 from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, flush, get_or_not_found, paginate, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, ValidationError
 from tracker.history.service import record_create, record_values
+from tracker.listing import Column, Listing, many, one
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
 from tracker.proposals import service as proposals
@@ -40,11 +46,39 @@ LOADED = (selectinload(Appraisal.sponsor), selectinload(Appraisal.lead_appraiser
           selectinload(Appraisal.projects), selectinload(Appraisal.areas))
 
 
-def list_appraisals(session: Session, *, status: AppraisalStatus | None, page: int, size: int) -> Page:
-    statement = select(Appraisal).options(*LOADED).order_by(Appraisal.completion_on.desc(), Appraisal.id.desc())
-    if status:
-        statement = statement.where(Appraisal.status == status)
-    return paginate(session, statement, page=page, size=size)
+@dataclass(frozen=True)
+class AppraisalFilter:
+    q: str = ""  # in the title
+    status: AppraisalStatus | None = None
+    area_id: int | None = None  # with this process area in its scope
+
+
+COMPLETED = sa.func.coalesce(Appraisal.completed_on, Appraisal.completion_on)  # completed, or planned to be
+LISTING = Listing("appraisals", Appraisal.id, {
+    "title": Column("Appraisal", (Appraisal.title,), Appraisal.title),
+    "model": Column("Model", (Appraisal.reference_model,), Appraisal.reference_model),
+    "method": Column("Method", (Appraisal.method,), Appraisal.method),
+    "scope": Column("Scope", csv=many(ProcessArea.code, AppraisalArea.appraisal_id == Appraisal.id,
+                                      ProcessArea.id == AppraisalArea.area_id)),
+    "projects": Column("Projects", csv=many(Project.code, AppraisalProject.appraisal_id == Appraisal.id,
+                                            Project.id == AppraisalProject.project_id), shown=False),
+    "lead": Column("Lead appraiser", csv=one(User.name, User.id == Appraisal.lead_appraiser_id), shown=False),
+    "completed": Column("Completed (or planned)", (COMPLETED,), COMPLETED),
+    "status": Column("Status", (Appraisal.status,), Appraisal.status),
+}, default="-completed", load=LOADED)
+
+
+def appraisals_matching(where: AppraisalFilter):
+    """The appraisals the filter selects (LISTING orders and pages them)."""
+    statement = select(Appraisal)
+    if where.q:
+        statement = statement.where(sa.func.lower(Appraisal.title).like(f"%{where.q.lower()}%"))
+    if where.status:
+        statement = statement.where(Appraisal.status == where.status)
+    if where.area_id:
+        statement = statement.where(Appraisal.id.in_(
+            select(AppraisalArea.appraisal_id).where(AppraisalArea.area_id == where.area_id)))
+    return statement
 
 
 def get_appraisal(session: Session, *, appraisal_id: int) -> Appraisal:

@@ -1,7 +1,7 @@
 """Appraisal pages: what is due for reappraisal and the appraisals, plan one, its page with the workflow, findings
 and ratings, and the reappraisal cadences."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -43,9 +43,11 @@ from tracker.web import (
     form_values,
     fragment_requested,
     go_to,
+    list_page,
     page_or_fragment,
     query_enum,
-    query_page,
+    query_id,
+    query_text,
     section_forms,
     write_in_place,
 )
@@ -58,11 +60,11 @@ bp = Blueprint("appraisals", __name__, url_prefix="/appraisals")
 @requires("read")
 def index():
     session = get_session()
-    status = query_enum(AppraisalStatus, "status")
-    page = service.list_appraisals(session, status=status, page=query_page(),
-                                   size=int(current_app.config["PAGE_SIZE"]))
-    return page_or_fragment("appraisals/index.html", "appraisals/_list.html", page=page, status=status,
-                            statuses=list(AppraisalStatus), due=cadence.schedule(session))
+    where = service.AppraisalFilter(q=query_text("q"), status=query_enum(AppraisalStatus, "status"),
+                                    area_id=query_id("area"))
+    return list_page(service.LISTING, service.appraisals_matching(where), "appraisals/index.html",
+                     "appraisals/_list.html", where=where, statuses=list(AppraisalStatus), areas=list_areas(session),
+                     due=cadence.schedule(session))
 
 
 @bp.get("/<int:appraisal_id>")

@@ -120,13 +120,14 @@ class UserFilter:
     active: bool | None = None  # active, deactivated, or both
 
 
+STATE = sa.case((User.active, "Active"), else_="Deactivated")
 LISTING = Listing("users", User.id, {
     "name": Column("Name", (User.name,), User.name),
     "email": Column("Email", (User.email,), User.email),
     "roles": Column("Roles", csv=many(labelled(UserRole.role, Role), UserRole.user_id == User.id)),
     "led": Column("Projects led", csv=many(Project.code, ProjectLead.user_id == User.id,
                                            Project.id == ProjectLead.project_id)),
-    "status": Column("Status", (User.active.desc(),), sa.case((User.active, "Active"), else_="Deactivated")),
+    "status": Column("Status", (STATE,), STATE),
 }, default="name", load=(selectinload(User.role_rows),))
 
 

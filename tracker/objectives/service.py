@@ -45,6 +45,7 @@ class ObjectiveFilter:
 
 LATEST = (select(Measurement.value).where(Measurement.objective_id == BusinessObjective.id)
           .order_by(Measurement.measured_on.desc(), Measurement.id.desc()).limit(1).scalar_subquery())
+STATE = sa.case((BusinessObjective.active, "Active"), else_="Retired")
 LISTING = Listing("objectives", BusinessObjective.id, {
     "name": Column("Objective", (BusinessObjective.name,), BusinessObjective.name),
     "kpi": Column("KPI", (BusinessObjective.kpi,), BusinessObjective.kpi),
@@ -56,8 +57,7 @@ LISTING = Listing("objectives", BusinessObjective.id, {
     "target_date": Column("Target date", csv=BusinessObjective.target_date, shown=False),
     "progress": Column("Progress"),
     "owner": Column("Owner", (User.name,), User.name),
-    "active": Column("Status", (BusinessObjective.active.desc(),), sa.case((BusinessObjective.active, "Active"),
-                                                                            else_="Retired")),
+    "active": Column("Status", (STATE,), STATE),
 }, default="name", load=(selectinload(BusinessObjective.owner),))
 
 

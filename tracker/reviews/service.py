@@ -2,9 +2,10 @@
 each record's own workflow, give action items (commitments), mail the pack, close it with the minutes."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans import commitments
@@ -17,6 +18,7 @@ from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, ValidationError
 from tracker.history.service import record_create, record_values
+from tracker.listing import Column, Listing
 from tracker.pilots import service as pilots
 from tracker.pilots.forms import PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision
@@ -35,10 +37,30 @@ FIELDS = ("title", "held_on", "period_from", "period_to")
 PACK_RULE = "review_pack"  # the reminder that brings an attendee the pack (and its email)
 
 
-def list_meetings(session: Session) -> list[ReviewMeeting]:
-    """Every review, the latest first, chairs loaded."""
-    return list(session.exec(select(ReviewMeeting).options(selectinload(ReviewMeeting.chair))
-                             .order_by(ReviewMeeting.held_on.desc(), ReviewMeeting.id.desc())).all())
+@dataclass(frozen=True)
+class MeetingFilter:
+    q: str = ""  # in the title
+    status: MeetingStatus | None = None
+
+
+LISTING = Listing("steering-reviews", ReviewMeeting.id, {
+    "title": Column("Review", (ReviewMeeting.title,), ReviewMeeting.title),
+    "date": Column("Date", (ReviewMeeting.held_on,), ReviewMeeting.held_on),
+    "period": Column("Period", (ReviewMeeting.period_from,), ReviewMeeting.period_from),
+    "period_to": Column("Period to", csv=ReviewMeeting.period_to, shown=False),
+    "chair": Column("Chair", (User.name,), User.name),
+    "status": Column("Status", (ReviewMeeting.status,), ReviewMeeting.status),
+}, default="-date", load=(selectinload(ReviewMeeting.chair),))
+
+
+def meetings_matching(where: MeetingFilter):
+    """The reviews the filter selects (LISTING orders and pages them)."""
+    statement = select(ReviewMeeting).join(User, User.id == ReviewMeeting.chair_id)
+    if where.q:
+        statement = statement.where(func.lower(ReviewMeeting.title).like(f"%{where.q.lower()}%"))
+    if where.status:
+        statement = statement.where(ReviewMeeting.status == where.status)
+    return statement
 
 
 def get_meeting(session: Session, *, meeting_id: int) -> ReviewMeeting:

@@ -26,7 +26,10 @@ from tracker.web import (
     form_values,
     htmx,
     in_place_or_go_to,
+    list_page,
     page_or_fragment,
+    query_enum,
+    query_text,
     section_forms,
     write_in_place,
 )
@@ -40,7 +43,9 @@ TABLES = {"proposal": PROPOSAL_TRANSITIONS, "action_plan": PLAN_TRANSITIONS, "pi
 @bp.get("/")
 @requires("read")
 def index():
-    return page_or_fragment("reviews/index.html", "reviews/index.html", meetings=service.list_meetings(get_session()))
+    where = service.MeetingFilter(q=query_text("q"), status=query_enum(MeetingStatus, "status"))
+    return list_page(service.LISTING, service.meetings_matching(where), "reviews/index.html", "reviews/_table.html",
+                     where=where, statuses=list(MeetingStatus))
 
 
 def meeting_page(meeting_id: int, *, notice: str = "", **forms: dict | None):
