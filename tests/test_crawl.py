@@ -27,7 +27,7 @@ ROLES = ["admin@demo.example", "sepg@demo.example", "steering@demo.example", "le
          "member@demo.example", None]  # None: not signed in
 # Values no filter offers: each must be ignored or refused, never a 5xx.
 NONSENSE = ["nonsense", "-1", "0", "99999999999999999999", "²", "%", "<b>x</b>", "' OR 1=1 --", "\x00", "é" * 300]
-NOT_CRAWLED = {"static", "home.plotly_js"}  # files, not pages
+NOT_CRAWLED = {"static", "home.plotly_js", "favicon"}  # files, not pages
 SAME_ROUTE_LIMIT = 8  # records of one kind looked at per role (the filters are all tried regardless)
 UNKNOWN_ID = "2147483647"
 

@@ -165,7 +165,7 @@ def test_a_list_filtered_to_nothing_offers_to_clear_the_filters_and_an_empty_one
     login(make_user(Role.PROCESS_GROUP))
     filtered = client.get("/projects/?q=nothing-like-this&sort=-name").get_data(as_text=True)
     assert "No projects match" in filtered
-    assert re.search(r'<a href="/projects/\?sort=-name" [^>]*>clear the filters</a>', filtered)
+    assert '<a href="/projects/?sort=-name">clear the filters</a>' in filtered
     assert "Download CSV" not in filtered
     empty = client.get("/deployments/").get_data(as_text=True)
     assert "No deployments yet." in empty and ">Plan one</a>" in empty

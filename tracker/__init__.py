@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from tracker import cli, content, db, errors, security
+from tracker import cli, content, db, delivery, errors, security
 from tracker.config import load_config
 from tracker.gc_between_requests import CollectBetweenRequests
 from tracker.web import htmx
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     _init_login(app)
     security.init_app(app)
+    delivery.init_app(app)
     errors.register(app)
     _register_blueprints(app)
     _register_template_helpers(app)
