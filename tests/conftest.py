@@ -487,3 +487,42 @@ def make_appraisal(db, make_user):
         db.commit()
         return appraisal
     return make
+
+
+@pytest.fixture
+def organization(db, make_user, make_project, make_objective, make_proposal, make_plan, make_commitment,
+                 make_issue, make_released, make_pilot, make_deployment, make_tailoring, make_audit, make_lesson,
+                 make_appraisal):
+    """One of everything, named so each list's one matching row can be written down (tests/test_lists.py), and
+    each kind of page has a record to show (the browser guard): the records by name, the people by first name."""
+    from tracker.action_plans.models import PlanStatus
+    from tracker.appraisals.models import AppraisalStatus
+    from tracker.assets.models import AssetKind, ProcessAsset
+    from tracker.reviews.models import ReviewMeeting
+
+    crm = make_project(code="CRM", name="Customer portal")
+    pia = make_user(Role.PROCESS_GROUP, name="Pia Group", email="pia@example.org")
+    leo = make_user(Role.PROJECT_LEAD, name="Leo Lead", email="leo@example.org", leads=[crm])
+    objective = make_objective(name="Fewer escaped defects", kpi="Escaped defects", owner_id=pia.id)
+    proposal = make_proposal(title="Checklist reviews", submitter_id=leo.id)
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Peer reviews everywhere", owner_id=pia.id, proposals=[proposal],
+                     planned_start=date(2026, 2, 1), planned_end=date(2026, 9, 30))
+    commitment = make_commitment(plan, owner=leo, description="Write the checklist", due_date=date(2026, 4, 1))
+    make_issue(plan, owner=pia, title="Tool licence missing")
+    asset = ProcessAsset(title="Review checklist", kind=AssetKind.PROCEDURE, owner_id=pia.id)
+    db.add(asset)
+    db.commit()
+    version = make_released("1.0", asset=asset, release_date=date(2026, 3, 1))
+    pilot = make_pilot(plan, versions=[version], title="Checklist pilot", projects=[crm])
+    deployment = make_deployment([crm], [version], title="Checklist rollout")
+    tailoring = make_tailoring(crm, version, element="Design review")
+    audit = make_audit(crm, noncompliance_owner=leo, audit_date=date(2026, 9, 1))
+    lesson = make_lesson(title="Reviews were skipped", project_id=crm.id, author_id=leo.id)
+    appraisal = make_appraisal(AppraisalStatus.PLANNED, title="SCAMPI 2026", lead_appraiser=pia)
+    meeting = ReviewMeeting(title="Q3 review", held_on=date(2026, 9, 20), period_from=date(2026, 7, 1),
+                            period_to=date(2026, 9, 20), chair_id=pia.id)
+    db.add(meeting)
+    db.commit()
+    return {"crm": crm, "pia": pia, "leo": leo, "objective": objective, "proposal": proposal, "plan": plan,
+            "commitment": commitment, "asset": asset, "version": version, "pilot": pilot, "deployment": deployment,
+            "tailoring": tailoring, "audit": audit, "lesson": lesson, "appraisal": appraisal, "meeting": meeting}

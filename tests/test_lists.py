@@ -8,46 +8,10 @@ organization built here with known names and dates."""
 import csv
 import io
 import re
-from datetime import date
 
 import pytest
 
-from tracker.action_plans.models import PlanStatus
-from tracker.appraisals.models import AppraisalStatus
-from tracker.assets.models import AssetKind, ProcessAsset
 from tracker.auth.roles import Role
-from tracker.reviews.models import ReviewMeeting
-
-
-@pytest.fixture
-def organization(db, make_user, make_project, make_objective, make_proposal, make_plan, make_commitment,
-                 make_issue, make_released, make_pilot, make_deployment, make_tailoring, make_audit, make_lesson,
-                 make_appraisal):
-    """One of everything, named so each list's one matching row can be written down."""
-    crm = make_project(code="CRM", name="Customer portal")
-    pia = make_user(Role.PROCESS_GROUP, name="Pia Group", email="pia@example.org")
-    leo = make_user(Role.PROJECT_LEAD, name="Leo Lead", email="leo@example.org", leads=[crm])
-    make_objective(name="Fewer escaped defects", kpi="Escaped defects", owner_id=pia.id)
-    proposal = make_proposal(title="Checklist reviews", submitter_id=leo.id)
-    plan = make_plan(PlanStatus.IN_PROGRESS, title="Peer reviews everywhere", owner_id=pia.id, proposals=[proposal],
-                     planned_start=date(2026, 2, 1), planned_end=date(2026, 9, 30))
-    make_commitment(plan, owner=leo, description="Write the checklist", due_date=date(2026, 4, 1))
-    make_issue(plan, owner=pia, title="Tool licence missing")
-    asset = ProcessAsset(title="Review checklist", kind=AssetKind.PROCEDURE, owner_id=pia.id)
-    db.add(asset)
-    db.commit()
-    version = make_released("1.0", asset=asset, release_date=date(2026, 3, 1))
-    make_pilot(plan, versions=[version], title="Checklist pilot", projects=[crm])
-    make_deployment([crm], [version], title="Checklist rollout")
-    make_tailoring(crm, version, element="Design review")
-    make_audit(crm, noncompliance_owner=leo, audit_date=date(2026, 9, 1))
-    make_lesson(title="Reviews were skipped", project_id=crm.id, author_id=leo.id)
-    make_appraisal(AppraisalStatus.PLANNED, title="SCAMPI 2026", lead_appraiser=pia)
-    db.add(ReviewMeeting(title="Q3 review", held_on=date(2026, 9, 20), period_from=date(2026, 7, 1),
-                         period_to=date(2026, 9, 20), chair_id=pia.id))
-    db.commit()
-    return {"crm": crm, "pia": pia, "leo": leo}
-
 
 # The list, the filter that selects the organization's one record (or its few), the CSV's header and lines.
 LISTS = {
@@ -116,7 +80,7 @@ def lines_of(response) -> list[str]:
 @pytest.mark.parametrize("name", LISTS)
 def test_the_csv_holds_what_the_filters_select(name, client, login, organization, make_user):
     url, expected = LISTS[name]
-    url = url.format(**{key: record.id for key, record in organization.items()})
+    url = url.format(**{key: record.id for key, record in organization.items() if key in ("crm", "pia", "leo")})
     login(organization["leo"] if "mine=1" in url else make_user(Role.ADMIN, also=(Role.PROCESS_GROUP,)))
     response = client.get(url + "&format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -2,14 +2,16 @@
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import wraps
 from itertools import chain
 from typing import Any, TypeVar
 
-from flask import Response, current_app, redirect, render_template, request
+from flask import Response, current_app, flash, g, redirect, render_template, request
 from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
 from werkzeug.datastructures import MultiDict
@@ -64,6 +66,11 @@ def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
 LIST_ARGS_NOT_KEPT = ("page", "format")
 
 
+def list_args() -> dict[str, str]:
+    """A list's address arguments that its links keep (its filters and sort, each once): all but the page."""
+    return {name: value for name, value in request.args.items() if value and name not in LIST_ARGS_NOT_KEPT}
+
+
 def list_page(listing: Listing, statement, page: str, fragment: str, /, *,
               about_page: Callable[[list], dict] | None = None, **context) -> Response:
     """A list (tracker/listing.py): the page, or its table for htmx, with the page of records asked (`page`), the
@@ -77,7 +84,7 @@ def list_page(listing: Listing, statement, page: str, fragment: str, /, *,
             with Session(bind) as session:
                 yield from listing.rows(session, statement, sort=sort)
         return csv_download(f"{listing.name}.csv", listing.header(), rows())
-    args = {name: value for name, value in request.args.items() if value and name not in LIST_ARGS_NOT_KEPT}
+    args = list_args()
     records = listing.page(get_session(), statement, sort=sort, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     if about_page is not None:
         context |= about_page(records.items)
@@ -103,18 +110,43 @@ def in_place_or_go_to(url: str, render) -> Response:
     return render() if htmx else redirect(url, code=303)
 
 
+def says(message: str):
+    """What a view's in-place write tells the person once it is made ("Commitment proposed."): see `write_in_place`."""
+    def decorate(view):
+        @wraps(view)
+        def saying(*args, **kwargs):
+            g.said = message
+            return view(*args, **kwargs)
+        return saying
+    return decorate
+
+
+def said() -> str:
+    """What the write just made tells: the view's own words (`says`), or for a status change the status reached."""
+    if "said" in g:
+        return g.said
+    to = request.form.get("to", "")
+    return f"Status changed to {to.replace('_', ' ')}." if to else "Saved."
+
+
 def write_in_place(write: Callable[[], object], *, page: Callable[[dict | None], Response],
                    url: str | None = None) -> Response:
     """A form inside a page, or one section of it (a status change through tracker.workflow.make_move among them).
 
     Make the write; if it is refused, `page(refused)` with refused = {"values": what was typed, "errors": beside
-    each field}, shown as a 422. Once made, `page(None)`: re-rendered in place for htmx; a plain form post is
-    redirected to `url` when one is given (so a reload does not post again)."""
+    each field}, shown as a 422. Once made, `page(None)`: re-rendered in place for htmx, with what was done told
+    in a "saved" event (the page says it where screen readers hear it); a plain form post is redirected to `url`
+    when one is given (so a reload does not post again), what was done in a flash."""
     try:
         write()
     except ValidationError as error:
         return page({"values": request.form, "errors": error.errors})
-    return in_place_or_go_to(url, lambda: page(None)) if url else page(None)
+    if not htmx:
+        flash(said(), "success")
+        return redirect(url, code=303) if url else page(None)
+    response = page(None)
+    response.headers["HX-Trigger"] = json.dumps({"saved": said()})
+    return response
 
 
 def go_to(url: str) -> Response:
@@ -198,4 +230,8 @@ class RecordForm:
             current = reload() if reload else record
             return self.show(record=current, values=request.form, conflict=self.values_of(current),
                              errors={"__all__": error.message}, status=409)
-        return go_to(done(saved))
+        url = done(saved)  # which may say what was done (g.said) in its own words
+        noun = self.name.replace("_", " ")
+        flash(g.said if "said" in g else f"Saved your changes to the {noun}." if record is not None
+              else f"Saved the new {noun}.", "success")
+        return go_to(url)

@@ -2,7 +2,7 @@
 status change goes through make_move(): a new workflow needs only its table and its side effects."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from sqlmodel import Session, SQLModel
@@ -21,6 +21,7 @@ class Move:
     roles: frozenset[Role] = field(default_factory=frozenset)
     rationale: bool = False  # the move needs a written reason
     automatic: bool = False  # made by the system when another record changes, never by a button
+    final: bool = False  # leads to a status no move leaves: asked before it is made (set by allowed_moves)
 
 
 Transitions = dict[tuple[StrEnum, StrEnum], Move]
@@ -34,7 +35,9 @@ def allowed_moves(table: Transitions, status: StrEnum, roles: Role | frozenset[R
     """The moves a user holding these roles (or this one) may make from this status, in table order: those any
     of the roles may make."""
     held = _held(roles)
-    return [(to, move) for (frm, to), move in table.items() if frm == status and held & move.roles]
+    left = {frm for frm, _ in table}
+    return [(to, replace(move, final=to not in left)) for (frm, to), move in table.items()
+            if frm == status and held & move.roles]
 
 
 def check_move(table: Transitions, status: StrEnum, to: StrEnum, *, role: Role | frozenset[Role] | None,

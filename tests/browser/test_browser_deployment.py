@@ -67,6 +67,7 @@ def test_tailoring_deployment_drift_and_lesson(page, live_server, sign_in, make_
     expect(first.locator(".badge:not(.overdue)")).to_have_text("In progress")
     first.get_by_role("button", name="Deployed").click()
     expect(first.locator(".badge:not(.overdue)")).to_have_text("Deployed")
+    page.once("dialog", lambda dialog: dialog.accept())  # verified is final: it asks first
     first.get_by_role("button", name="Verify").click()
     expect(first.locator(".badge:not(.overdue)")).to_have_text("Verified")
     page.get_by_role("link", name="Deployments").click()

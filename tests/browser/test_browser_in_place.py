@@ -32,6 +32,7 @@ def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, ma
     team.get_by_role("button", name="Add to team").click()
     expect(team).to_contain_text("Mia Member — checklist author")
     expect(team.get_by_label("Role on the team")).to_have_value("")
+    page.once("dialog", lambda dialog: dialog.accept())  # taking someone off the team asks first
     team.locator("li", has_text="Mia Member").get_by_role("button", name="remove").click()
     expect(team).not_to_contain_text("Mia Member — checklist author")
 
@@ -104,6 +105,7 @@ def test_proposal_comment_and_duplicate_of_which(page, live_server, sign_in, no_
     expect(comments).to_contain_text("Same as the checklist proposal.")
     expect(page.locator("#comments").get_by_label("Add a comment")).to_have_value("")
     page.get_by_label("Duplicate of (for Mark duplicate)").select_option(label="Checklist-driven peer reviews")
+    page.once("dialog", lambda dialog: dialog.accept())  # a final status asks first
     page.get_by_role("button", name="Mark duplicate").click()
     expect(page.locator("#proposal-status")).to_have_text("Duplicate")
     expect(page.get_by_role("link", name=f"#{original.id} Checklist-driven peer reviews")).to_be_visible()

@@ -25,6 +25,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_text,
+    says,
     section_forms,
     write_in_place,
 )
@@ -90,6 +91,7 @@ def _result_defaults(plan: ActionPlan) -> dict:
 
 @bp.post("/<int:plan_id>/result")
 @requires("objective.measure")
+@says("Result recorded.")
 def record_result(plan_id: int):
     session = get_session()
     plan = plan_for_result(session, plan_id=plan_id, by=current_user)
@@ -141,6 +143,7 @@ def move(plan_id: int):
 
 @bp.post("/<int:plan_id>/team")
 @requires("plan.edit")
+@says("Team member added.")
 def add_member(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
@@ -151,6 +154,7 @@ def add_member(plan_id: int):
 
 @bp.post("/<int:plan_id>/team/<int:user_id>/remove")
 @requires("plan.edit")
+@says("Team member removed.")
 def remove_member(plan_id: int, user_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
@@ -160,6 +164,7 @@ def remove_member(plan_id: int, user_id: int):
 
 @bp.post("/<int:plan_id>/reviews")
 @requires("plan.review")
+@says("Review recorded.")
 def review(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)

@@ -34,6 +34,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
+    says,
     section_forms,
     write_in_place,
 )
@@ -83,6 +84,7 @@ def my_commitments():
 
 @bp.post("/plans/<int:plan_id>/commitments")
 @requires("commitment.propose")
+@says("Commitment proposed.")
 def add_commitment(plan_id: int):
     """A commitment proposed on the plan (the process group to anyone, a team member for themselves)."""
     session = get_session()
@@ -107,6 +109,7 @@ def move_commitment(commitment_id: int):
 
 @bp.post("/plans/<int:plan_id>/issues")
 @requires("issue.raise")
+@says("Issue raised.")
 def raise_issue(plan_id: int):
     session = get_session()
     plan = issues.may_raise(service.get_plan(session, plan_id=plan_id), by=current_user)
@@ -129,6 +132,7 @@ def move_issue(issue_id: int):
 
 @bp.post("/plans/<int:plan_id>/joint-reviews")
 @requires("joint_review.record")
+@says("Joint review recorded.")
 def record_joint_review(plan_id: int):
     session = get_session()
     plan = service.get_plan(session, plan_id=plan_id)
@@ -287,6 +291,7 @@ def _negotiate(commitment_id: int, form: str, action: str, write):
 
 @bp.post("/commitments/<int:commitment_id>/answer")
 @requires("commitment.answer")
+@says("Answer sent.")
 def answer_commitment(commitment_id: int):
     return _negotiate(commitment_id, "answer", "commitment.answer", lambda session, commitment: negotiation.answer(
         session, commitment=commitment, data=parse(AnswerInput, request.form), by=current_user))
@@ -294,6 +299,7 @@ def answer_commitment(commitment_id: int):
 
 @bp.post("/commitments/<int:commitment_id>/counter")
 @requires("commitment.answer")
+@says("Counter-offer sent.")
 def counter_commitment(commitment_id: int):
     return _negotiate(commitment_id, "counter", "commitment.answer", lambda session, commitment: negotiation.counter(
         session, commitment=commitment, data=parse(TermsInput, request.form), by=current_user))
@@ -301,6 +307,7 @@ def counter_commitment(commitment_id: int):
 
 @bp.post("/commitments/<int:commitment_id>/renegotiate")
 @requires("commitment.renegotiate")
+@says("New terms offered.")
 def renegotiate_commitment(commitment_id: int):
     return _negotiate(commitment_id, "renegotiate", "commitment.renegotiate", lambda session, commitment: negotiation.renegotiate(
         session, commitment=commitment, data=parse(TermsInput, request.form), by=current_user))
@@ -308,6 +315,7 @@ def renegotiate_commitment(commitment_id: int):
 
 @bp.post("/commitments/<int:commitment_id>/waits-for")
 @requires("commitment.link")
+@says("Dependency added.")
 def link_commitment(commitment_id: int):
     return _negotiate(commitment_id, "link", "commitment.link", lambda session, commitment: negotiation.link(
         session, commitment=commitment, depends_on_id=parse(LinkInput, request.form).depends_on_id, by=current_user))
@@ -315,6 +323,7 @@ def link_commitment(commitment_id: int):
 
 @bp.post("/commitments/<int:commitment_id>/waits-for/<int:other_id>/remove")
 @requires("commitment.link")
+@says("Dependency removed.")
 def unlink_commitment(commitment_id: int, other_id: int):
     return _negotiate(commitment_id, "link", "commitment.link", lambda session, commitment: negotiation.unlink(
         session, commitment=commitment, depends_on_id=other_id, by=current_user))

@@ -48,6 +48,7 @@ from tracker.web import (
     query_enum,
     query_id,
     query_text,
+    says,
     section_forms,
     write_in_place,
 )
@@ -131,6 +132,7 @@ def move(appraisal_id: int):
 
 @bp.post("/<int:appraisal_id>/findings")
 @requires("appraisal.record")
+@says("Finding recorded.")
 def record_finding(appraisal_id: int):
     session = get_session()
     appraisal = service.recordable_appraisal(session, appraisal_id=appraisal_id, by=current_user)
@@ -142,6 +144,7 @@ def record_finding(appraisal_id: int):
 
 @bp.post("/findings/<int:finding_id>/propose")
 @requires("appraisal.record")
+@says("Proposal raised from the finding.")
 def propose(finding_id: int):
     session = get_session()
     proposal = service.propose(session, finding=service.get_finding(session, finding_id=finding_id), by=current_user)
@@ -150,6 +153,7 @@ def propose(finding_id: int):
 
 @bp.post("/<int:appraisal_id>/ratings")
 @requires("appraisal.record")
+@says("Rating recorded.")
 def rate(appraisal_id: int):
     session = get_session()
     appraisal = service.recordable_appraisal(session, appraisal_id=appraisal_id, by=current_user)
@@ -160,6 +164,7 @@ def rate(appraisal_id: int):
 
 @bp.post("/<int:appraisal_id>/participants")
 @requires("appraisal.record")
+@says("Participant added.")
 def add_participant(appraisal_id: int):
     session = get_session()
     appraisal = service.recordable_appraisal(session, appraisal_id=appraisal_id, by=current_user)
@@ -195,6 +200,7 @@ def _questionnaire(appraisal: Appraisal, *, refused: dict | None = None, saved: 
 
 @bp.post("/<int:appraisal_id>/questionnaire")
 @requires("appraisal.answer")
+@says("Answers saved.")
 def answer(appraisal_id: int):
     session = get_session()
     appraisal = questionnaire.answerable(session, appraisal_id=appraisal_id, by=current_user)
@@ -257,6 +263,7 @@ def _cadences_page(**forms: dict | None):
 
 @bp.post("/cadences")
 @requires("appraisal.cadence")
+@says("Cadence added.")
 def add_cadence():
     session = get_session()
     return write_in_place(
@@ -266,6 +273,7 @@ def add_cadence():
 
 @bp.post("/cadences/<int:cadence_id>")
 @requires("appraisal.cadence")
+@says("Cadence saved.")
 def update_cadence(cadence_id: int):
     session = get_session()
     item = cadence.get_cadence(session, cadence_id=cadence_id)

@@ -35,6 +35,7 @@ from tracker.web import (
     query_enum,
     query_id,
     query_text,
+    says,
     section_forms,
     write_in_place,
 )
@@ -108,6 +109,7 @@ def update(asset_id: int):
 
 @bp.post("/<int:asset_id>/versions")
 @requires("asset.edit")
+@says("Draft version added.")
 def add_version(asset_id: int):
     session = get_session()
     asset = service.get_asset(session, asset_id=asset_id)
@@ -119,6 +121,7 @@ def add_version(asset_id: int):
 
 @bp.post("/<int:asset_id>/reviews")
 @requires("asset.review")
+@says("Review recorded.")
 def review(asset_id: int):
     session = get_session()
     asset = reviews.reviewable_asset(session, asset_id=asset_id, by=current_user)
@@ -183,6 +186,7 @@ def download(version_id: int):
 
 @bp.post("/versions/<int:version_id>/file")
 @requires("asset.edit")
+@says("File attached to the draft.")
 def upload(version_id: int):
     session = get_session()
     version = versions.get_version(session, version_id=version_id)
@@ -207,6 +211,7 @@ def remove_file(version_id: int):
 
 @bp.post("/versions/<int:version_id>/approvals")
 @requires("version.approve")
+@says("Sign-off recorded.")
 def approve(version_id: int):
     session = get_session()
     version = versions.signable_version(session, version_id=version_id, by=current_user)

@@ -1,6 +1,6 @@
 """Admin pages: accounts, roles, the projects a lead leads, deactivation."""
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, g, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -62,8 +62,9 @@ NEW_FORM = RecordForm(NewUserInput, "admin/user_form.html", "admin/_user_form.ht
 
 
 def _saved(user: User) -> str:
-    flash(f"Saved the account of {user.email}.", "info")
-    return url_for("admin.users")
+    """The users list, found by the saved account's email (it shows the change)."""
+    g.said = f"Saved the account of {user.email}."
+    return url_for("admin.users", q=user.email)
 
 
 @bp.get("/users/new")

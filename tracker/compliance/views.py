@@ -32,6 +32,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
+    says,
     section_forms,
     write_in_place,
 )
@@ -144,6 +145,7 @@ def audit_page(audit: ComplianceAudit, **forms: dict | None):
 
 @bp.post("/<int:audit_id>/results")
 @requires("audit.edit")
+@says("Audit results recorded.")
 def record_results(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)
@@ -155,6 +157,7 @@ def record_results(audit_id: int):
 
 @bp.post("/<int:audit_id>/evidence")
 @requires("audit.edit")
+@says("Evidence attached.")
 def add_evidence(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)
@@ -180,6 +183,7 @@ def move(audit_id: int):
 
 @bp.post("/<int:audit_id>/noncompliances")
 @requires("audit.edit")
+@says("Noncompliance recorded.")
 def add_noncompliance(audit_id: int):
     session = get_session()
     audit = service.get_audit(session, audit_id=audit_id)

@@ -46,6 +46,7 @@ from tracker.web import (
     query_id,
     query_page,
     query_text,
+    says,
     section_forms,
     write_in_place,
 )
@@ -88,6 +89,7 @@ def deployment_page(deployment, **forms: dict | None):
 
 @bp.post("/<int:deployment_id>/training")
 @requires("deployment.train")
+@says("Training session recorded.")
 def record_training(deployment_id: int):
     session = get_session()
     deployment = service.get_deployment(session, deployment_id=deployment_id)
@@ -101,6 +103,7 @@ def record_training(deployment_id: int):
 
 @bp.post("/<int:deployment_id>/materials")
 @requires("deployment.edit")
+@says("Material added.")
 def add_material(deployment_id: int):
     session = get_session()
     deployment = service.get_deployment(session, deployment_id=deployment_id)

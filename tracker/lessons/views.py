@@ -25,6 +25,7 @@ from tracker.web import (
     query_enum,
     query_id,
     query_text,
+    says,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -154,6 +155,7 @@ def attach(lesson_id: int):
 
 @bp.post("/assets/<int:asset_id>/feedback")
 @requires("feedback.give")
+@says("Feedback recorded.")
 def feedback(asset_id: int):
     session = get_session()
     asset = get_asset(session, asset_id=asset_id)

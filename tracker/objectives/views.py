@@ -24,6 +24,7 @@ from tracker.web import (
     page_or_fragment,
     query_id,
     query_text,
+    says,
     section_forms,
     write_in_place,
 )
@@ -84,6 +85,7 @@ def measurements_csv(objective_id: int):
 
 @bp.post("/<int:objective_id>/measurements")
 @requires("objective.measure")
+@says("Measurement recorded.")
 def measure(objective_id: int):
     session = get_session()
     objective = service.measurable_objective(session, objective_id=objective_id, by=current_user)

@@ -27,11 +27,13 @@ from tracker.web import (
     form_values,
     fragment_requested,
     go_to,
+    list_args,
     list_page,
     page_or_fragment,
     query_enum,
     query_id,
     query_text,
+    says,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -59,7 +61,7 @@ def index():
                "mine": bool(request.args.get("mine"))}
     if as_board:
         return page_or_fragment("proposals/index.html", "proposals/_results.html", columns=service.board(
-            session, where=where), listing=service.LISTING, sort=service.LISTING.sort_of(request.args.get("sort")),
+            session, where=where), listing=service.LISTING, sort=service.LISTING.sort_of(request.args.get("sort")), args=list_args(),
             **context)
     return list_page(service.LISTING, service.proposals_matching(where), "proposals/index.html",
                      "proposals/_results.html", **context)
@@ -125,6 +127,7 @@ def new():
 
 @bp.post("/")
 @requires("proposal.submit")
+@says("Proposal submitted.")
 def create():
     return FORM.post(lambda data: service.submit(get_session(), data=data, by=current_user), done=_url_of)
 
@@ -157,6 +160,7 @@ def move(proposal_id: int):
 
 @bp.post("/<int:proposal_id>/comments")
 @requires("proposal.comment")
+@says("Comment added.")
 def comment(proposal_id: int):
     session = get_session()
     proposal = service.get_proposal(session, proposal_id=proposal_id)

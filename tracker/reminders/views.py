@@ -12,7 +12,15 @@ from tracker.reminders import admin, calendar, notify
 from tracker.reminders.forms import PreferenceInput, RuleInput
 from tracker.reminders.models import Recipients
 from tracker.validation import parse
-from tracker.web import form_values, page_or_fragment, query_page, query_text, section_forms, write_in_place
+from tracker.web import (
+    form_values,
+    page_or_fragment,
+    query_page,
+    query_text,
+    says,
+    section_forms,
+    write_in_place,
+)
 
 bp = Blueprint("reminders", __name__, url_prefix="/notifications")
 admin_bp = Blueprint("reminder_admin", __name__, url_prefix="/admin/reminders")
@@ -47,6 +55,7 @@ def open_subject(notification_id: int):
 
 @bp.post("/<int:notification_id>/read")
 @requires("notification.read")
+@says("Marked read.")
 def read(notification_id: int):
     return write_in_place(lambda: notify.mark_read(get_session(), notification_id=notification_id, user=current_user),
                           page=lambda refused: index(), url=url_for("reminders.index"))
@@ -54,6 +63,7 @@ def read(notification_id: int):
 
 @bp.post("/read-all")
 @requires("notification.read")
+@says("Every reminder marked read.")
 def read_all():
     return write_in_place(lambda: notify.mark_all_read(get_session(), user=current_user),
                           page=lambda refused: index(), url=url_for("reminders.index"))
@@ -109,6 +119,7 @@ def overview(**forms: dict | None):
 
 @admin_bp.post("/rules/<key>")
 @requires("reminders.manage")
+@says("Reminder rule saved.")
 def update_rule(key: str):
     session = get_session()
     rule = admin.get_rule(session, key=key)
@@ -119,6 +130,7 @@ def update_rule(key: str):
 
 @admin_bp.post("/jobs/<job>/run")
 @requires("reminders.manage")
+@says("Job run.")
 def run_job(job: str):
     # The job's row shows what it did.
     return write_in_place(lambda: admin.run_now(get_session(), job=job, by=current_user),

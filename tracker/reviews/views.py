@@ -30,6 +30,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_text,
+    says,
     section_forms,
     write_in_place,
 )
@@ -138,6 +139,7 @@ def move(meeting_id: int):
 
 @bp.post("/<int:meeting_id>/decisions")
 @requires("review.decide")
+@says("Decision recorded.")
 def decide(meeting_id: int):
     session = get_session()
     meeting = service.get_meeting(session, meeting_id=meeting_id)
@@ -148,6 +150,7 @@ def decide(meeting_id: int):
 
 @bp.post("/<int:meeting_id>/action-items")
 @requires("review.manage")
+@says("Action item given.")
 def add_action_item(meeting_id: int):
     session = get_session()
     meeting = service.get_meeting(session, meeting_id=meeting_id)

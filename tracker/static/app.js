@@ -1,6 +1,7 @@
 // The one script of the app. htmx does the talking; this file draws charts embedded as JSON (a chart point that
-// carries a path, such as a heatmap cell, leads to it), prints on a [data-print] button and stops a file over the
-// upload limit before it is sent.
+// carries a path, such as a heatmap cell, leads to it), prints on a [data-print] button, stops a file over the
+// upload limit before it is sent, folds navigation and filters on small screens, asks before what cannot be
+// undone, says what a save did and puts the focus somewhere sensible after an in-page update.
 // A chart is <div class="chart" data-figure="ID"> plus <script type="application/json" id="ID">{figure}</script>,
 // which works under a strict Content-Security-Policy (no inline script runs).
 (function () {
@@ -50,8 +51,111 @@
   document.addEventListener("recordChanged", function () {
     window.htmx.ajax("GET", window.location.href, { target: "main", select: "main", swap: "outerHTML" });
   });
+
+  // Small screens: the navigation and each list's filters fold behind a button (CSS folds them only when this
+  // script runs, marked by js-on.js); the button says how many filters are set.
+  function foldFilters(root) {
+    root.querySelectorAll("form.filters").forEach(function (form, n) {
+      if (form.previousElementSibling && form.previousElementSibling.matches(".filters-toggle")) { return; }
+      form.id = form.id || "filters-" + n;
+      var set = Array.from(form.elements).filter(function (el) {
+        return el.name && el.name !== "sort" && el.type !== "hidden" && (el.type === "checkbox" ? el.checked : el.value);
+      }).length;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "filters-toggle secondary";
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", form.id);
+      button.textContent = set ? "Filters (" + set + " set)" : "Filters";
+      form.parentNode.insertBefore(button, form);
+    });
+  }
+  document.addEventListener("click", function (evt) {
+    var toggle = evt.target.closest && evt.target.closest(".menu-toggle, .filters-toggle");
+    if (!toggle) { return; }
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    var folded = toggle.matches(".menu-toggle") ? toggle.closest("header") : document.getElementById(toggle.getAttribute("aria-controls"));
+    folded.classList.toggle("open", open);
+  });
+
+  // A table wider than its box scrolls inside it; such a box can be reached and scrolled from the keyboard.
+  function scrollable(root) {
+    root.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        var heading = caption || box.closest("section") && box.closest("section").querySelector("h1, h2, h3");
+        box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ": " : "") + "table, scrolls sideways");
+      } else if (box.hasAttribute("role")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { scrollable(document); }, 150);
+  });
+
+  // Asking before what cannot be undone, in the browser's own dialog: a form's hx-confirm (htmx asks), or the
+  // [data-confirm] of the button that submits it (a status change no move leaves, in a form with other moves).
+  document.addEventListener("htmx:confirm", function (evt) {
+    var submitter = evt.detail.triggeringEvent && evt.detail.triggeringEvent.submitter;
+    var question = submitter && submitter.dataset.confirm;
+    if (!question || evt.detail.question) { return; }
+    evt.preventDefault();
+    if (window.confirm(question)) { evt.detail.issueRequest(true); }
+  });
+  document.addEventListener("submit", function (evt) {
+    var button = evt.submitter;
+    if (evt.target.hasAttribute("hx-post") || !button || !button.dataset.confirm) { return; }
+    if (!window.confirm(button.dataset.confirm)) { evt.preventDefault(); }
+  });
+
+  // What a save did, said where screen readers hear it (the messages region is aria-live): the server names it
+  // in an HX-Trigger "saved" event for a form posted in place (a plain post gets the same words as a flash).
+  document.addEventListener("saved", function (evt) {
+    var messages = document.getElementById("messages");
+    messages.querySelectorAll(".flash.success").forEach(function (old) { old.remove(); });
+    var note = document.createElement("p");
+    note.className = "flash success";
+    note.textContent = evt.detail.value;
+    messages.appendChild(note);
+  });
+
+  // After a form posted in place is swapped: the first field in error, or else the updated section's heading,
+  // takes the focus; an "add" disclosure that was open stays open for the next entry.
+  var reopen = [];
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    reopen = Array.from(target.querySelectorAll("details[open][id]")).map(function (d) { return d.id; });
+  });
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    var verb = evt.detail.requestConfig && evt.detail.requestConfig.verb;
+    var target = evt.detail.target;
+    reopen.forEach(function (id) { var d = document.getElementById(id); if (d) { d.open = true; } });
+    reopen = [];
+    if (verb === "get" || !target || !document.body.contains(target)) { return; }
+    var focus = target.querySelector("[aria-invalid=true]");
+    if (!focus) {
+      focus = target.matches("h1, h2, h3") ? target : target.querySelector("h1, h2, h3") ||
+        (target.closest("section") && target.closest("section").querySelector("h1, h2, h3")) || target;
+      if (!focus.hasAttribute("tabindex")) { focus.tabIndex = -1; }
+    }
+    focus.focus({ preventScroll: false });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    foldFilters(document);
+    scrollable(document);
     // onLoad hands over the swapped element itself; look inside it and at it.
-    window.htmx.onLoad(function (el) { drawCharts(el.parentElement || el); });
+    window.htmx.onLoad(function (el) {
+      drawCharts(el.parentElement || el);
+      scrollable(el.parentElement || el);
+    });
   });
 })();

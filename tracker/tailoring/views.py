@@ -24,6 +24,7 @@ from tracker.web import (
     query_enum,
     query_id,
     query_text,
+    says,
     write_in_place,
 )
 from tracker.workflow import allowed_moves
@@ -113,6 +114,7 @@ def _detail(record: TailoringRecord, *, move: dict | None = None):
 
 @bp.post("/<int:record_id>/review")
 @requires("tailoring.review")
+@says("Review recorded.")
 def review(record_id: int):
     session = get_session()
     record = service.get_tailoring(session, record_id=record_id)

@@ -1,0 +1,107 @@
+"""The guard of issue 13: axe-core finds no violation of any impact on any main page, record page or form (and a
+form re-shown with its errors), as each role; at 390 × 844 no page is wider than the screen."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tracker.auth.roles import Role
+from tracker.dashboards.boards import BOARDS
+
+pytestmark = pytest.mark.browser
+
+LISTS = ["/", "/my-work", "/dashboards/", "/objectives/", "/proposals/", "/proposals/?view=board", "/plans/",
+         "/commitments/", "/commitments/mine", "/issues/", "/pilots/", "/deployments/", "/deployments/rows",
+         "/deployments/status", "/deployments/standard-set", "/tailoring/", "/tailoring/patterns", "/compliance/",
+         "/compliance/noncompliances", "/lessons/", "/projects/", "/assets/", "/process-areas/", "/appraisals/",
+         "/appraisals/cadences", "/appraisals/questions", "/reviews/", "/notifications/", "/notifications/settings",
+         "/account/password", "/projects/?q=nothing-matches"]
+RECORDS = {"objective": "/objectives/{}", "proposal": "/proposals/{}", "plan": "/plans/{}",
+           "commitment": "/commitments/{}", "pilot": "/pilots/{}", "deployment": "/deployments/{}",
+           "asset": "/assets/{}", "version": "/assets/versions/{}", "tailoring": "/tailoring/{}",
+           "audit": "/compliance/{}", "lesson": "/lessons/{}", "crm": "/projects/{}", "appraisal": "/appraisals/{}",
+           "meeting": "/reviews/{}"}
+FORMS = {  # a form page each role may open (the process group's, a lead's, anyone's)
+    Role.PROCESS_GROUP: ["/plans/new", "/pilots/new", "/deployments/new", "/compliance/new", "/assets/new",
+                         "/projects/new", "/appraisals/new", "/objectives/new", "/reviews/new"],
+    Role.ADMIN: ["/admin/users", "/admin/users/new", "/admin/reminders/", "/proposals/priority-weights"],
+    Role.PROJECT_LEAD: ["/tailoring/new", "/lessons/new", "/proposals/new"],
+    Role.MEMBER: ["/proposals/new", "/lessons/new"],
+    Role.STEERING: [],
+}
+
+
+def pages_for(role: Role, organization) -> list[str]:
+    records = [url.format(organization[key].id) for key, url in RECORDS.items()]
+    boards = [f"/dashboards/{key}" for key in BOARDS]
+    return LISTS + records + boards + FORMS[role]
+
+
+def violations(page, axe) -> list[str]:
+    found = axe.run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+    return Axe()
+
+
+@pytest.mark.parametrize("role", [Role.PROCESS_GROUP, Role.ADMIN, Role.PROJECT_LEAD, Role.MEMBER, Role.STEERING])
+def test_no_page_has_an_accessibility_violation(role, page, live_server, sign_in, make_user, organization, axe):
+    if role == Role.PROCESS_GROUP:
+        email = organization["pia"].email
+    elif role == Role.PROJECT_LEAD:
+        email = organization["leo"].email
+    else:
+        email = make_user(role, email=f"{role.value}@example.org").email
+    sign_in(email, PASSWORD)
+    found = {}
+    for url in pages_for(role, organization):
+        response = page.goto(f"{live_server}{url}")
+        assert response.status < 500, url
+        if response.status == 403:
+            continue
+        if problems := violations(page, axe):
+            found[url] = problems
+    assert found == {}, report(found)
+
+
+def report(found: dict) -> str:
+    return "\n".join(f"{url}:\n  " + "\n  ".join(problems) for url, problems in found.items())
+
+
+def test_a_form_shown_again_with_its_errors_has_no_violation(page, live_server, sign_in, organization, axe):
+    sign_in(organization["pia"].email, PASSWORD)
+    found = {}
+    for url in ("/proposals/new", "/plans/new", "/projects/new", "/lessons/new", "/objectives/new"):
+        page.goto(f"{live_server}{url}")
+        page.locator("main form button[type=submit]").last.click()
+        page.locator("[aria-invalid=true]").first.wait_for()
+        if problems := violations(page, axe):
+            found[url] = problems
+    assert found == {}, report(found)
+
+
+WIDEST = """Array.from(document.querySelectorAll('main *, header *')).filter(e => e.getBoundingClientRect().right > 391
+  && !(e.parentElement && e.parentElement.closest('.table-scroll, .board'))).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+  + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').trim().slice(0, 40))"""
+
+
+def test_every_page_fits_a_phone_screen(browser, live_server, organization):
+    """At 390 × 844 the document is never wider than the screen: wide tables scroll in their own box."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(organization["pia"].email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+    wide = {}
+    for url in pages_for(Role.PROCESS_GROUP, organization):
+        page.goto(f"{live_server}{url}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[url] = (width, page.evaluate(WIDEST))
+    context.close()
+    assert wide == {}, wide
