@@ -127,17 +127,25 @@
     messages.appendChild(note);
   });
 
+  // A new save's words replace the last one's (a refused form says nothing new: its errors are beside it).
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    if (evt.detail.requestConfig && evt.detail.requestConfig.verb === "get") { return; }
+    document.querySelectorAll("#messages .flash.success").forEach(function (old) { old.remove(); });
+  });
+
   // After a form posted in place is swapped: the first field in error, or else the updated section's heading,
   // takes the focus; an "add" disclosure that was open stays open for the next entry.
   var reopen = [];
   document.addEventListener("htmx:beforeSwap", function (evt) {
-    var target = evt.detail.target;
-    reopen = Array.from(target.querySelectorAll("details[open][id]")).map(function (d) { return d.id; });
+    var all = evt.detail.target.querySelectorAll("details");
+    reopen = Array.from(all).map(function (d) { return d.open; });
   });
   document.addEventListener("htmx:afterSettle", function (evt) {
     var verb = evt.detail.requestConfig && evt.detail.requestConfig.verb;
     var target = evt.detail.target;
-    reopen.forEach(function (id) { var d = document.getElementById(id); if (d) { d.open = true; } });
+    if (target && document.body.contains(target)) {
+      target.querySelectorAll("details").forEach(function (d, n) { if (reopen[n]) { d.open = true; } });
+    }
     reopen = [];
     if (verb === "get" || !target || !document.body.contains(target)) { return; }
     var focus = target.querySelector("[aria-invalid=true]");

@@ -1,0 +1,61 @@
+"""Issue 13, parts 3 and 4: a save made in place says what it did where screen readers hear it, the focus goes to
+the updated section (or the first field in error), an open add form stays open for the next entry, and a move
+no move undoes asks first."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import covers
+from tests.conftest import PASSWORD
+from tracker.action_plans.models import PlanStatus
+from tracker.auth.roles import Role
+from tracker.proposals.models import ProposalStatus
+
+pytestmark = pytest.mark.browser
+
+
+@covers("plan_work.add_commitment")
+def test_adding_in_place_says_so_and_keeps_the_focus_in_the_section(page, live_server, sign_in, no_reload,
+                                                                      make_user, make_plan):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Checklist reviews")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/plans/{plan.id}")
+    no_reload.set()
+    commitments = page.locator("#commitments")
+    commitments.get_by_text("Propose a commitment").click()
+    commitments.get_by_role("button", name="Propose commitment").click()  # nothing filled in
+    expect(commitments.get_by_label("New commitment")).to_be_focused()  # the first field in error
+    expect(page.locator("#messages")).not_to_contain_text("Commitment proposed")
+
+    commitments.get_by_label("New commitment").fill("Draft the design checklist")
+    commitments.get_by_label("Owner").select_option(label="Sam Process")
+    commitments.get_by_label("Due").fill("2026-12-15")
+    commitments.get_by_role("button", name="Propose commitment").click()
+    expect(page.locator("#messages[aria-live=polite]")).to_contain_text("Commitment proposed.")
+    expect(commitments.locator("h2")).to_be_focused()  # the updated section's heading
+    expect(commitments.get_by_label("New commitment")).to_be_visible()  # still open, for the next one
+    expect(commitments.get_by_label("New commitment")).to_have_value("")
+    no_reload.check()
+
+
+@covers("proposals.move")
+def test_a_final_move_asks_first_and_does_nothing_when_declined(page, live_server, sign_in, no_reload, make_user,
+                                                                  make_proposal):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org")
+    make_proposal(ProposalStatus.SUBMITTED, title="The original idea")
+    proposal = make_proposal(ProposalStatus.SUBMITTED, title="The same idea again")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/proposals/{proposal.id}")
+    no_reload.set()
+    page.get_by_label("Duplicate of (for Mark duplicate)").select_option(label="The original idea")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Mark duplicate").click()
+    expect(page.locator("#proposal-status")).to_have_text("Submitted")  # declined: nothing happened
+    assert questions == ["“Mark duplicate” is final: it cannot be undone."]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Mark duplicate").click()
+    expect(page.locator("#proposal-status")).to_have_text("Duplicate")
+    expect(page.locator("#messages")).to_contain_text("Status changed to duplicate.")
+    no_reload.check()
