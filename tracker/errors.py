@@ -48,6 +48,19 @@ class ValidationError(DomainError):
         self.errors = errors
 
 
+# What the app says for an HTTP error raised without words of its own (Werkzeug's stock sentences are not ours).
+OWN_WORDS = {
+    400: "The request could not be understood. Go back, and try again from the page.",
+    403: "You may not see this page.",
+    404: "There is no such page: it may have been removed, or the address is mistyped.",
+    405: "This address does not take that kind of request.",
+    413: "What was sent is larger than the tracker accepts.",
+    429: "Too many attempts in a short time. Wait a minute, then try again.",
+}
+TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed here", 409: "Changed meanwhile",
+          413: "Too large", 422: "Not saved", 429: "Too many attempts", 503: "Service unavailable"}
+
+
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -66,7 +79,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500, error.description or error.name)
+        stock = error.description == type(error).description  # Werkzeug's own words, not ours
+        return render_error(error.code or 500, OWN_WORDS.get(error.code, error.name) if stock else error.description)
 
     @app.errorhandler(sa.exc.OperationalError)
     @app.errorhandler(sa.exc.TimeoutError)
@@ -119,4 +133,5 @@ def render_error(status: int, message: str, *, broken: bool = False):
         # HX-Reselect: the pressed form may select part of a page (hx-select); the message is all there is.
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "HX-Reselect": ".flash"}
         return render_template("_error.html", status=status, message=message), status, headers
-    return render_template("error.html", status=status, message=message, broken=broken), status, {}
+    return render_template("error.html", status=status, message=message, broken=broken,
+                           title=TITLES.get(status, "Something is not right")), status, {}

@@ -105,3 +105,18 @@ def test_every_page_fits_a_phone_screen(browser, live_server, organization):
             wide[url] = (width, page.evaluate(WIDEST))
     context.close()
     assert wide == {}, wide
+
+
+def test_a_record_prints_as_a_document(page, live_server, sign_in, organization):
+    """Part 7: printed, a plan (and any record or list) shows no navigation, form or button; a link to elsewhere
+    prints where it leads."""
+    sign_in(organization["pia"].email, PASSWORD)
+    for url in (f"/plans/{organization['plan'].id}", f"/proposals/{organization['proposal'].id}", "/projects/",
+                f"/deployments/{organization['deployment'].id}"):
+        page.goto(f"{live_server}{url}")
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => ['header nav', 'form', 'button', '.pages', '.filters-toggle'].map(
+            s => Array.from(document.querySelectorAll(s)).filter(e => e.getClientRects().length > 0).length)""")
+        assert shown == [0, 0, 0, 0, 0], (url, shown)
+        assert page.locator("main h1").is_visible()
+        page.emulate_media(media="screen")

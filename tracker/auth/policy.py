@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from tracker.action_plans.models import EDITABLE as PLAN_EDITABLE
 from tracker.appraisals.models import EDITABLE as APPRAISAL_EDITABLE
-from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role
+from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role, holders
 from tracker.errors import DomainError, InvalidTransition, PermissionDenied
 from tracker.pilots.models import EDITABLE as PILOT_EDITABLE
 from tracker.proposals.models import EDITABLE as PROPOSAL_EDITABLE
@@ -194,14 +194,18 @@ def refusal(user, action: str, obj: object = None) -> DomainError | None:
     """Why this user may not take this action (on this object), or None when they may."""
     if action == PUBLIC:
         return None
-    held = user.roles & POLICY.get(action, frozenset()) if user is not None and user.is_authenticated else None
+    allowed = POLICY.get(action, frozenset())
+    held = user.roles & allowed if user is not None and user.is_authenticated else None
     if not held:
-        return PermissionDenied("You do not have permission to do that.")
+        return PermissionDenied(f"Only {holders(allowed)} may do that." if allowed else "Nobody may do that.")
     if obj is None:
         return None
     # Any role that holds the action may allow it, each under its own object rule (a lead their own projects').
     if not any(OBJECT_RULES.get((action, role)) is None or OBJECT_RULES[(action, role)](user, obj) for role in held):
-        return PermissionDenied("You do not have permission to do that.")
+        unconditional = {role for role in allowed if OBJECT_RULES.get((action, role)) is None}
+        return PermissionDenied("This one is not yours: only " + (
+            f"{holders(unconditional)}, or the person it belongs to (its owner, or its project's lead)," if unconditional
+            else "the person it belongs to (its owner, or its project's lead)") + " may do that.")
     states = _edit_states(action)
     if states is not None and obj.status not in states[0]:  # final records change only through the workflow
         return InvalidTransition(states[1].format(status=obj.status.value.replace("_", " ")))

@@ -8,6 +8,7 @@ from enum import Enum
 from sqlmodel import Session, SQLModel, select
 
 from tracker.auth.models import User
+from tracker.history.labels import field_label
 from tracker.history.models import AuditEvent
 
 
@@ -101,6 +102,14 @@ class HistoryEntry:
     old: str | None
     new: str | None
     record: int | None = None  # which record, when a page shows the history of several
+    label: str = ""  # the field as the forms call it (tracker/history/labels.py)
+
+    @property
+    def change(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+
+ACTIONS = {"create": "Created", "update": "Changed", "delete": "Removed"}
 
 
 def history(session: Session, *, entity: str, entity_ids: Iterable[int], limit: int = 200) -> list[HistoryEntry]:
@@ -112,4 +121,5 @@ def history(session: Session, *, entity: str, entity_ids: Iterable[int], limit: 
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     ).all()
-    return [HistoryEntry(e.at, name or "system", e.action, e.field, e.old, e.new, e.entity_id) for e, name in rows]
+    return [HistoryEntry(e.at, name or "system", e.action, e.field, e.old, e.new, e.entity_id,
+                         field_label(entity, e.field)) for e, name in rows]
