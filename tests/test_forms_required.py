@@ -31,7 +31,7 @@ class Form(HTMLParser):
 
     def __init__(self, action: str):
         super().__init__()
-        self.action, self.inside, self.label_for = action, False, None
+        self.action, self.inside, self.label_for, self.group = action, False, None, None
         self.names_by_id: dict[str, str] = {}
         self.marked_ids: set[str] = set()
         self.cut: list[str] = []
@@ -44,18 +44,26 @@ class Form(HTMLParser):
             self.found |= self.inside
         elif not self.inside:
             return
-        elif tag == "label":
+        elif tag == "label" and attrs.get("for"):
             self.label_for = attrs.get("for")
+        elif tag == "fieldset":  # a group of checkboxes (choosing several): its legend marks it
+            self.group = attrs.get("id")
+        elif tag == "legend":
+            self.label_for = self.group
         elif tag == "span" and self.label_for and attrs.get("aria-hidden") == "true":
             self.marked_ids.add(self.label_for)
         elif tag in ("input", "select", "textarea") and attrs.get("name"):
             self.names_by_id[attrs.get("id", "")] = attrs["name"]
+            if self.group:
+                self.names_by_id[self.group] = attrs["name"]
             if "maxlength" in attrs and attrs.get("type") != "search":
                 self.cut.append(attrs["name"])
 
     def handle_endtag(self, tag):
-        if tag == "label":
+        if tag in ("label", "legend"):
             self.label_for = None
+        elif tag == "fieldset":
+            self.group = None
         elif tag == "form":
             self.inside = False
 

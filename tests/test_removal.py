@@ -54,7 +54,7 @@ def test_a_commitment_logged_by_mistake_is_removed_after_confirming(client, db, 
     assert ("delete", "description", "Duplicate of the checklist", None) in events(db, "commitment", commitment_id)
     assert ("update", "commitment removed", "Duplicate of the checklist", None) in events(db, "action_plan", plan_id)
     assert db.get(Notification, reminder_id).closed_at is not None  # nothing left to remind of
-    assert "commitment removed" in client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Commitment removed" in client.get(f"/plans/{plan_id}").get_data(as_text=True)
 
 
 def test_a_deployment_goes_with_its_rows_not_started_and_the_older_rows_count_again(client, db, pg, make_project,

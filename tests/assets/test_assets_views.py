@@ -125,7 +125,7 @@ def test_asset_edit_is_versioned_and_shows_owner_names_in_history(client, sepg, 
     form = {"title": asset.title, "kind": "procedure", "owner_id": str(other.id), "version": "1"}
     assert client.post(f"/assets/{asset.id}", data=form).status_code == 303
     page = client.get(f"/assets/{asset.id}").get_data(as_text=True)
-    assert "<td>owner</td><td>Sam Process</td><td>Quinn Quality</td>" in page
+    assert "<td>Owner</td><td>Sam Process</td><td>Quinn Quality</td>" in page
     stale = client.post(f"/assets/{asset.id}", data=form | {"title": "Renamed"})
     assert stale.status_code == 409
 

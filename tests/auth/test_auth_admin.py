@@ -52,7 +52,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, login_as, make_use
     assert client.post(f"/admin/users/{target.id}", data=form).status_code == 303
     assert their_client.get("/projects/").status_code == 302
     page = client.get(f"/admin/users/{target.id}/edit").get_data(as_text=True)
-    assert "<td>active</td><td>yes</td><td>no</td>" in page
+    assert "<td>Active</td><td>yes</td><td>no</td>" in page
 
 
 def test_admin_cannot_lock_themselves_out(client, login_as):
@@ -97,5 +97,5 @@ def test_tying_a_lead_shows_in_the_projects_history(client, login_as, make_proje
             "project_ids": [str(project.id)]}
     assert client.post(f"/admin/users/{lead.id}", data=form).status_code == 303
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert "<td>update</td><td>leads</td><td></td><td>Leo</td>" in page
+    assert "<td>Changed</td><td>Project lead(s)</td><td></td><td>Leo</td>" in page
     assert "Leo" in page.split("Lead(s)")[1].split("</dd>")[0]

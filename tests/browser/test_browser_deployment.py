@@ -56,8 +56,9 @@ def test_tailoring_deployment_drift_and_lesson(page, live_server, sign_in, make_
     page.get_by_role("link", name="Deployments").click()
     page.get_by_role("link", name="Plan a deployment").click()
     page.get_by_label("Title").fill("Peer reviews everywhere")
-    page.get_by_label("Released asset versions to deploy").select_option(label="Peer review procedure 1.0")
-    page.get_by_label("Target projects").select_option([p.code for p in projects])
+    page.get_by_role("group", name="Released asset versions to deploy").get_by_label("Peer review procedure 1.0", exact=True).check()
+    for project in projects:
+        page.get_by_role("group", name="Target projects").get_by_role("checkbox", name=project.code).check()
     page.get_by_label("Target date").fill("2026-09-30")
     page.get_by_role("button", name="Plan deployment").click()
     rows = page.locator("table.rows tbody tr")

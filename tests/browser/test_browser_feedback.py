@@ -59,3 +59,35 @@ def test_a_final_move_asks_first_and_does_nothing_when_declined(page, live_serve
     expect(page.locator("#proposal-status")).to_have_text("Duplicate")
     expect(page.locator("#messages")).to_contain_text("Status changed to duplicate.")
     no_reload.check()
+
+
+def test_choosing_several_from_a_long_list_by_keyboard(page, live_server, sign_in, make_user, make_objective):
+    """Part 5: the 44 process areas are a list of checkboxes with a box that narrows them; what is chosen shows as
+    chips that take it off again; all of it from the keyboard."""
+    make_user(Role.MEMBER, email="mia@example.org")
+    make_objective(name="Fewer escaped defects")
+    sign_in("mia@example.org", PASSWORD)
+    page.goto(f"{live_server}/proposals/new")
+    areas = page.get_by_role("group", name="Process areas affected")
+    expect(areas.get_by_role("checkbox")).to_have_count(44)
+    narrow = areas.get_by_role("searchbox", name="Narrow the list: Process areas affected")
+    narrow.fill("process focus")
+    expect(areas.locator("label:visible")).to_have_count(2)  # CMMI's OPF and the IT Service CMM's
+    narrow.press("Tab")
+    page.keyboard.press("Space")  # the first one left: checked from the keyboard
+    chips = areas.get_by_role("list", name="Chosen")
+    expect(chips.get_by_role("button")).to_have_count(1)
+    expect(chips).to_contain_text("OPF")
+    chips.get_by_role("button").first.press("Enter")  # the chip takes it off again
+    expect(areas.get_by_role("checkbox", checked=True)).to_have_count(0)
+    expect(chips).to_be_hidden()
+
+    objectives = page.get_by_role("group", name="Business objectives served")
+    objectives.get_by_role("checkbox", name="Fewer escaped defects").check()
+    page.get_by_label("Title").fill("Checklists for design reviews")
+    page.get_by_label("Problem or opportunity").fill("Design reviews miss the same defects")
+    page.get_by_label("Proposed change").fill("A checklist per review")
+    page.locator("#f-source").select_option(label="Lesson learned")
+    page.get_by_role("button", name="Submit proposal").click()
+    expect(page.locator("main")).to_contain_text("Fewer escaped defects")  # what was chosen was saved
+    expect(page.locator("#messages")).to_contain_text("Proposal submitted.")

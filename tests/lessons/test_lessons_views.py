@@ -23,7 +23,7 @@ def test_member_logs_a_lesson_and_finds_it_in_the_library(client, login_as, make
     assert empty.status_code == 422 and count_rows(db, Lesson) == 1
     lesson = db.exec(select(Lesson)).one()
     history = client.get(f"/lessons/{lesson.id}").get_data(as_text=True).split("History", 1)[1]
-    assert "<td>project</td>" in history and "<td>PAY</td>" in history  # names, not ids
+    assert "<td>Project</td>" in history and "<td>PAY</td>" in history  # names, not ids
 
 
 def test_incorporating_names_the_asset_version(client, login_as, make_lesson, make_released, db):

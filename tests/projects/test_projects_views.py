@@ -79,8 +79,8 @@ def test_edit_records_old_and_new_values_in_history(client, sepg, make_project, 
     form = VALID | {"code": "PAY", "version": "1", "phase": "execution"}
     assert client.post(f"/projects/{project.id}", data=form).status_code == 303
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert re.search(r"<td>update</td><td>phase</td><td>Planning</td><td>Execution</td>", page)
-    assert re.search(r"<td>update</td><td>name</td><td>Payments</td><td>Payments platform</td>", page)
+    assert re.search(r"<td>Changed</td><td>Lifecycle phase</td><td>Planning</td><td>Execution</td>", page)
+    assert re.search(r"<td>Changed</td><td>Name</td><td>Payments</td><td>Payments platform</td>", page)
     assert sepg.name in page
     db.expire_all()
     assert db.get(Project, project.id).version == 2

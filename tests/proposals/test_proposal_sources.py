@@ -52,7 +52,7 @@ def test_feedback_on_an_asset_leads_to_a_proposal_shown_under_it(client, login_a
     feedback = db.exec(select(AssetFeedback)).one()
     form = drafted_form(client, "asset_feedback", feedback.id)
     assert "Checklist far too long" in form["html"]
-    assert f'<option value="{version.asset_id}" selected' in form["html"]  # the asset is affected
+    assert f'name="asset_ids" value="{version.asset_id}" checked' in form["html"]  # the asset is affected
     client.post("/proposals/", data=CHANGE | {"problem": "Too long", "source": "project_feedback",
                                               "source_entity": "asset_feedback", "source_id": str(feedback.id)})
     proposal = db.exec(select(Proposal)).one()

@@ -157,13 +157,67 @@
     focus.focus({ preventScroll: false });
   });
 
+  // Choosing several (the choose_many macro's checkboxes): what is chosen shows as chips above the list, each
+  // a button that takes it off again; a long list gets a box that narrows it as one types.
+  function enhancePickers(root) {
+    root.querySelectorAll("fieldset.picker").forEach(function (picker) {
+      if (picker.dataset.enhanced) { return; }
+      picker.dataset.enhanced = "1";
+      var list = picker.querySelector(".choices");
+      var boxes = Array.from(list.querySelectorAll("input[type=checkbox]"));
+      var chips = document.createElement("ul");
+      chips.className = "chips";
+      chips.setAttribute("aria-label", "Chosen");
+      list.parentNode.insertBefore(chips, list);
+      if (boxes.length > 8) {
+        var filter = document.createElement("input");
+        filter.type = "search";
+        filter.className = "picker-filter";
+        filter.placeholder = "Type to narrow the list";
+        filter.setAttribute("aria-label", "Narrow the list: " + picker.querySelector("legend").textContent.replace("*", "").trim());
+        list.parentNode.insertBefore(filter, list);
+        filter.addEventListener("input", function () {
+          var words = filter.value.trim().toLowerCase();
+          boxes.forEach(function (box) {
+            box.closest("label").hidden = words !== "" && box.closest("label").textContent.toLowerCase().indexOf(words) < 0;
+          });
+        });
+        filter.addEventListener("keydown", function (evt) { if (evt.key === "Enter") { evt.preventDefault(); } });
+      }
+      function redraw() {
+        chips.replaceChildren();
+        boxes.filter(function (box) { return box.checked; }).forEach(function (box) {
+          var name = box.closest("label").textContent.trim();
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.textContent = name + " ×";
+          button.setAttribute("aria-label", "Remove " + name);
+          button.addEventListener("click", function () {
+            box.checked = false;
+            redraw();
+            (chips.querySelector("button") || box).focus();
+          });
+          item.appendChild(button);
+          chips.appendChild(item);
+        });
+        chips.hidden = !chips.children.length;
+      }
+      list.addEventListener("change", redraw);
+      picker.closest("form") && picker.closest("form").addEventListener("reset", function () { setTimeout(redraw); });
+      redraw();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     foldFilters(document);
+    enhancePickers(document);
     scrollable(document);
     // onLoad hands over the swapped element itself; look inside it and at it.
     window.htmx.onLoad(function (el) {
       drawCharts(el.parentElement || el);
       scrollable(el.parentElement || el);
+      enhancePickers(el.parentElement || el);
     });
   });
 })();
