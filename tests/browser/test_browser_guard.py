@@ -120,3 +120,17 @@ def test_a_record_prints_as_a_document(page, live_server, sign_in, organization)
         assert shown == [0, 0, 0, 0, 0], (url, shown)
         assert page.locator("main h1").is_visible()
         page.emulate_media(media="screen")
+
+
+def test_the_dark_scheme_keeps_the_contrast(page, live_server, sign_in, organization, axe):
+    """Part 8: with the system set to dark, the pages follow it, and text keeps its contrast."""
+    page.emulate_media(color_scheme="dark")
+    sign_in(organization["pia"].email, PASSWORD)
+    found = {}
+    for url in LISTS[:12] + [url.format(organization[key].id) for key, url in RECORDS.items()] + FORMS[Role.PROCESS_GROUP][:3]:
+        page.goto(f"{live_server}{url}")
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(19, 24, 30)", url  # dark
+        problems = axe.run(page, options={"runOnly": ["color-contrast"]}).response["violations"]
+        if problems:
+            found[url] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in problems]
+    assert found == {}, report(found)
