@@ -28,6 +28,8 @@ def test_a_field_no_form_shows_reads_as_words():
     assert field_label("proposal", "decided_on") == "Decided on"
     assert field_label("pilot", "asset_versions") == "Asset versions"
     assert field_label("lesson", "what_happened") == "What happened"
+    assert field_label("compliance_audit", "result Review checklist 2.1") == "Result Review checklist 2.1"  # as named
+    assert field_label("review_meeting", "period_to") == "Period under review, to"
 
 
 def test_every_form_the_labels_come_from_exists():

@@ -22,7 +22,7 @@ LISTS = {
         "#,Title,Status,Priority,Source,Process areas,Objectives served,Submitted by,Submitted on",
         re.compile(r"\d+,Checklist reviews,Submitted,[\d.]+,Lesson learned,,,Leo Lead,\d{4}-\d\d-\d\d \d\d:\d\d")]),
     "action plans": ("/plans/?q=peer", [
-        "Plan,Status,Owner,Addresses,Planned,Planned end,Success measure",
+        "Plan,Status,Owner,Addresses,Planned start,Planned end,Success measure",
         re.compile(r"Peer reviews everywhere,In progress,Pia Group,#\d+,2026-02-01,2026-09-30,Escaped defects")]),
     "commitments": ("/commitments/?owner={leo}", [
         "Commitment,Plan or review,Steering review,Owner,Due,Status,Completed on",
@@ -68,7 +68,7 @@ LISTS = {
         "Appraisal,Model,Method,Scope,Projects,Lead appraiser,Completed (or planned),Status",
         "SCAMPI 2026,CMMI-DEV,SCAMPI A,,,Pia Group,2026-06-30,Planned"]),
     "steering reviews": ("/reviews/?q=q3", [
-        "Review,Date,Period,Period to,Chair,Status",
+        "Review,Date,Period from,Period to,Chair,Status",
         "Q3 review,2026-09-20,2026-07-01,2026-09-20,Pia Group,Planned"]),
 }
 

@@ -26,9 +26,14 @@ def test_a_refusal_for_someone_elses_record_says_whose_it_is(client, login, make
     login(lead)
     response = client.get(f"/projects/{theirs.id}/edit")
     assert response.status_code == 403
-    assert ("This one is not yours: only the process group, or the person it belongs to (its owner, or its "
-            "project's lead), may do that.") in html.unescape(response.get_data(as_text=True))
+    assert ("This one is not yours: only the process group, or its project's lead, may do that."
+            in html.unescape(response.get_data(as_text=True)))
     assert client.get(f"/projects/{mine.id}/edit").status_code == 200
+
+
+def test_every_object_rule_says_whose_the_record_is():
+    from tracker.auth.policy import OBJECT_RULES, WHOSE
+    assert set(OBJECT_RULES.values()) <= set(WHOSE)
 
 
 def test_an_unknown_address_gets_the_apps_own_words(client, login_as):
@@ -46,3 +51,13 @@ def test_the_board_and_the_list_have_their_own_titles(client, login_as):
     login_as(Role.MEMBER)
     assert title(client.get("/proposals/").get_data(as_text=True)) == "Improvement proposals · Tracker"
     assert title(client.get("/proposals/?view=board").get_data(as_text=True)) == "Improvement proposals: board · Tracker"
+
+
+def test_an_edit_refused_by_the_records_state_says_so_and_leads_back(client, login_as, make_plan):
+    from tracker.action_plans.models import PlanStatus
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    login_as(Role.PROCESS_GROUP)
+    response = client.get(f"/plans/{plan.id}/edit")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and title(page) == "Not possible now (409) · Tracker"
+    assert f'<a href="/plans/{plan.id}">Back to the record</a>' in page

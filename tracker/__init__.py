@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 from tracker import cli, content, db, delivery, errors, security
 from tracker.config import load_config
 from tracker.gc_between_requests import CollectBetweenRequests
-from tracker.web import htmx
+from tracker.web import announce_saves, htmx
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_login(app)
     security.init_app(app)
     delivery.init_app(app)
+    app.after_request(announce_saves)
     errors.register(app)
     _register_blueprints(app)
     _register_template_helpers(app)

@@ -70,7 +70,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        response = render_error(error.status, error.message or type(error).__name__)
+        response = render_error(error.status, error.message or type(error).__name__,
+                                title="Not possible now" if isinstance(error, InvalidTransition) else None)
         if isinstance(error, Conflict) and request.headers.get("HX-Request"):
             # app.js reloads the page's main content, so the user sees what the other change did.
             body, status, headers = response
@@ -122,7 +123,7 @@ def _discard_session() -> None:
         session.rollback()
 
 
-def render_error(status: int, message: str, *, broken: bool = False):
+def render_error(status: int, message: str, *, broken: bool = False, title: str | None = None):
     """The error as JSON, an htmx message, or a page; `broken` pages render from memory, never the database."""
     if broken:
         _discard_session()
@@ -134,4 +135,6 @@ def render_error(status: int, message: str, *, broken: bool = False):
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "HX-Reselect": ".flash"}
         return render_template("_error.html", status=status, message=message), status, headers
     return render_template("error.html", status=status, message=message, broken=broken,
-                           title=TITLES.get(status, "Something is not right")), status, {}
+                           title=title or TITLES.get(status, "Something is not right"),
+                           record=request.path.removesuffix("/edit") if request.path.endswith("/edit") else None
+                           ), status, {}

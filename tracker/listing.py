@@ -26,6 +26,7 @@ class Column:
     sort: tuple = ()
     csv: object = None
     shown: bool = True  # False: in the CSV only
+    csv_label: str = ""  # the CSV's header, where the table's says less ("Period" over "from – to": "Period from")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Listing:
         return paginate(session, self.ordered(statement, sort).options(*self.load), page=page, size=size)
 
     def header(self) -> list[str]:
-        return [column.label for column in self.columns.values() if column.csv is not None]
+        return [column.csv_label or column.label for column in self.columns.values() if column.csv is not None]
 
     def rows(self, session: Session, statement, *, sort: str) -> Iterator[list]:
         """Every record the statement selects, in the list's order, as CSV cells: plain columns fetched a batch at a

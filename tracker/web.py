@@ -106,8 +106,21 @@ def fragment_requested() -> bool:
 
 
 def in_place_or_go_to(url: str, render) -> Response:
-    """After a status change: htmx swaps the re-rendered page in place; a plain form post is redirected."""
-    return render() if htmx else redirect(url, code=303)
+    """After a status change: htmx swaps the re-rendered page in place; a plain form post is redirected (and
+    what was done is flashed)."""
+    if htmx:
+        return render()
+    flash(said(), "success")
+    return redirect(url, code=303)
+
+
+def announce_saves(response: Response) -> Response:
+    """Every write made in place tells what it did: a successful htmx post that neither redirects nor triggers an
+    event of its own sends the "saved" event (app.js shows it in the aria-live messages region)."""
+    if (request.method == "POST" and htmx and 200 <= response.status_code < 300
+            and "HX-Redirect" not in response.headers and "HX-Trigger" not in response.headers):
+        response.headers["HX-Trigger"] = json.dumps({"saved": said()})
+    return response
 
 
 def says(message: str):
@@ -144,9 +157,7 @@ def write_in_place(write: Callable[[], object], *, page: Callable[[dict | None],
     if not htmx:
         flash(said(), "success")
         return redirect(url, code=303) if url else page(None)
-    response = page(None)
-    response.headers["HX-Trigger"] = json.dumps({"saved": said()})
-    return response
+    return page(None)  # what was done goes out as the "saved" event (announce_saves)
 
 
 def go_to(url: str) -> Response:

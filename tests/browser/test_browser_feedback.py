@@ -91,3 +91,38 @@ def test_choosing_several_from_a_long_list_by_keyboard(page, live_server, sign_i
     page.get_by_role("button", name="Submit proposal").click()
     expect(page.locator("main")).to_contain_text("Fewer escaped defects")  # what was chosen was saved
     expect(page.locator("#messages")).to_contain_text("Proposal submitted.")
+
+
+@covers("proposals.move", "deployments.move_row")
+def test_a_whole_page_or_a_row_updated_in_place_keeps_the_reader_oriented(page, live_server, sign_in, no_reload,
+                                                                            make_user, make_proposal, make_project,
+                                                                            make_released, make_deployment):
+    from tracker.deployments.models import RowStatus
+    make_user(Role.PROCESS_GROUP, email="sam@example.org")
+    proposal = make_proposal(ProposalStatus.SUBMITTED, title="Checklists everywhere")
+    project = make_project(code="PAY")
+    make_deployment([project], [make_released("1.0", title="Peer review procedure")], status=RowStatus.PLANNED)
+    sign_in("sam@example.org", PASSWORD)
+    page.set_viewport_size({"width": 1000, "height": 500})
+    page.goto(f"{live_server}/proposals/{proposal.id}")
+    no_reload.set()
+    page.get_by_role("button", name="Start review").click()
+    expect(page.locator("#proposal-status")).to_have_text("Under review")
+    expect(page.locator("h1")).to_be_focused()  # the page changed whole: its title, at the top
+    expect(page.locator("#messages")).to_contain_text("Status changed to under review.")
+    expect(page.locator("#messages")).to_be_in_viewport()
+    page.once("dialog", lambda dialog: dialog.accept())  # final: it asks first
+    page.get_by_role("button", name="Reject").click()  # without the rationale it needs
+    expect(page.get_by_label("Rationale (required to reject or defer)")).to_be_focused()
+    expect(page.locator("#messages")).not_to_contain_text("Status changed")  # refused: nothing new said
+    no_reload.check()
+
+    page.goto(f"{live_server}/deployments/rows")
+    no_reload.set()
+    row = page.locator("tbody tr", has_text="PAY")
+    row.get_by_role("button", name="Start").click()
+    moved = page.locator("tbody tr", has_text="PAY")
+    expect(moved).to_contain_text("In progress")
+    expect(moved).to_be_focused()  # the row it changed
+    expect(page.locator("#messages")).to_contain_text("Status changed to in progress.")
+    no_reload.check()

@@ -28,7 +28,8 @@ def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(pag
     make_proposal(ProposalStatus.ESCALATED, title="Incident timelines", escalated_on=utcnow().date())
     make_plan(PlanStatus.IN_REVIEW, title="Estimation with history")
     today = utcnow().date()
-    page.on("dialog", lambda dialog: dialog.accept())  # holding and closing ask first
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # holding and closing ask
     sign_in("stella@example.org", PASSWORD)
 
     page.goto(f"{live_server}/reviews/")
@@ -58,6 +59,8 @@ def test_a_committee_member_decides_in_a_review_and_the_pack_stays_as_it_was(pag
     no_reload.set()
 
     page.get_by_role("button", name="Hold the meeting (freeze the pack)").click()
+    expect(page.locator("h1")).to_be_visible()
+    assert any(question.startswith("Holding the meeting freezes the pack") for question in asked), asked
     expect(page.locator("#meeting-status")).to_have_text("Held")
     expect(page.locator("#pack-title")).to_have_text("The pack as the committee saw it")
     decision = page.locator("#decisions-to-take .decision", has_text="Incident timelines")

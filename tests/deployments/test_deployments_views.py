@@ -219,7 +219,8 @@ def test_csv_export_has_every_row_and_defuses_formulas(client, login_as, make_pr
     response = client.get("/deployments/status.csv")
     assert response.mimetype == "text/csv"
     lines = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert lines[0][:3] == ["project_code", "project_name", "phase"]
+    assert lines[0][:3] == ["Project code", "Project", "Phase"]
+    assert lines[1][5] == "Planned"  # the status as people read it
     assert [line[0] for line in lines[1:]] == ["A", "B"]
     assert lines[1][3] == "'=HYPERLINK(evil)"
 

@@ -153,6 +153,15 @@ def _takes_part(user, appraisal) -> bool:
 NOT_PG = [role for role in Role if role != Role.PROCESS_GROUP]
 
 # (action, role) -> does this user own this object? Only consulted when the role holds the action.
+
+# Whose a record is, by each object rule, as a refusal says it ("only the process group, or its owner, may").
+WHOSE = {_leads: "its project's lead", _leads_project_of: "its project's lead",
+         _submitted_it: "whoever submitted it (while it is open)", _owns: "its owner",
+         _wrote_or_leads: "its author or its project's lead", _owns_asset: "the asset's owner",
+         _raised_or_owns: "whoever raised or owns it", _review_item: "the committee, for a review's action item",
+         plan_side: "the plan's owner", awaits: "the party its terms wait for", _owns_or_plan_side: "its owner or the plan's owner",
+         _on_team: "the plan's team", _appraises: "the appraisal team", _takes_part: "the appraisal's participants"}
+
 OBJECT_RULES: dict[tuple[str, Role], Callable[[object, object], bool]] = {
     ("project.edit", Role.PROJECT_LEAD): _leads,
     **{("proposal.edit", role): _submitted_it for role in NOT_PG},
@@ -203,9 +212,10 @@ def refusal(user, action: str, obj: object = None) -> DomainError | None:
     # Any role that holds the action may allow it, each under its own object rule (a lead their own projects').
     if not any(OBJECT_RULES.get((action, role)) is None or OBJECT_RULES[(action, role)](user, obj) for role in held):
         unconditional = {role for role in allowed if OBJECT_RULES.get((action, role)) is None}
+        whose = " or ".join(dict.fromkeys(WHOSE[OBJECT_RULES[(action, role)]] for role in Role
+                                          if OBJECT_RULES.get((action, role)) is not None))
         return PermissionDenied("This one is not yours: only " + (
-            f"{holders(unconditional)}, or the person it belongs to (its owner, or its project's lead)," if unconditional
-            else "the person it belongs to (its owner, or its project's lead)") + " may do that.")
+            f"{holders(unconditional)}, or {whose}," if unconditional else whose) + " may do that.")
     states = _edit_states(action)
     if states is not None and obj.status not in states[0]:  # final records change only through the workflow
         return InvalidTransition(states[1].format(status=obj.status.value.replace("_", " ")))

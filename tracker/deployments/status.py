@@ -2,7 +2,6 @@
 and the CSV export. Plain rows in, plain rows out; a fixed number of queries per page."""
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
@@ -11,6 +10,7 @@ from sqlmodel import Session, func, select
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.db import Page, paginate
 from tracker.deployments.models import IN_USE, DeploymentTally, ProjectDeployment, RowStatus
+from tracker.listing import cell
 from tracker.projects.models import Phase, Project, ProjectStatus, led_by
 
 
@@ -131,8 +131,8 @@ def matrix(session: Session, *, where: StatusFilter, page: int, size: int) -> Ma
     return Matrix(projects, assets, cells(session, [p.id for p in projects.items]), counts)
 
 
-EXPORT_HEADER = ["project_code", "project_name", "phase", "asset", "version", "status", "planned_date",
-                 "started_on", "deployed_on", "verified_on", "reason", "notes"]
+EXPORT_HEADER = ["Project code", "Project", "Phase", "Asset", "Version", "Status", "Planned", "Started", "Deployed",
+                 "Verified", "Reason", "Notes"]
 
 
 def export(session: Session, *, where: StatusFilter) -> list[list[str]]:
@@ -149,11 +149,7 @@ def export(session: Session, *, where: StatusFilter) -> list[list[str]]:
         .where(Project.id.in_(matching))
         .order_by(Project.code, ProcessAsset.title, AssetVersion.id)).all()
 
-    def text(value: object) -> str:
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(getattr(value, "value", value) or "")
-    return [[text(value) for value in row] for row in rows]
+    return [[cell(value) for value in row] for row in rows]
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,7 @@ def set_standard_set_review_date():
 
 @bp.post("/standard-set/<int:entry_id>/remove")
 @requires("standard_set.edit")
+@says("Taken out of the standard set.")
 def remove_standard_entry(entry_id: int):
     standard_set.remove_entry(get_session(), entry_id=entry_id, by=current_user)
     return go_to(url_for("deployments.standard_set_page"))

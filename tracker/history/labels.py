@@ -46,6 +46,8 @@ NAMED = {"status": "Status", "asset_versions": "Asset versions", "areas": "Proce
          "roles": "Roles", "pack": "Pack", "frozen_at": "Pack frozen at", "review_due_on": "Review due on",
          "file_sha256": "File checksum", "source_record": "Raised from", "duplicate_of": "Duplicate of",
          "escalated_on": "Escalated on", "decided_by": "Decided by", "decided_on": "Decided on"}
+# Where a form's label reads well only beside its neighbour ("Period under review, from" … "to").
+OWN = {("review_meeting", "period_to"): "Period under review, to"}
 
 
 @cache
@@ -66,4 +68,5 @@ def field_label(entity: str, field: str | None) -> str:
     """The label a form shows for this field of this kind of record; its name in words when no form shows it."""
     if not field:
         return ""
-    return labels_of(entity).get(field) or NAMED.get(field) or field.replace("_", " ").capitalize()
+    words = field.replace("_", " ")
+    return OWN.get((entity, field)) or labels_of(entity).get(field) or NAMED.get(field) or words[:1].upper() + words[1:]

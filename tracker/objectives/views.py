@@ -99,6 +99,7 @@ def measure(objective_id: int):
 
 @bp.post("/measurements/<int:measurement_id>/remove")
 @requires("objective.measure")
+@says("Measurement removed.")
 def remove_measurement(measurement_id: int):
     session = get_session()
     objective = service.remove_measurement(session, measurement_id=measurement_id, by=current_user)

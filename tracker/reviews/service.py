@@ -46,7 +46,7 @@ class MeetingFilter:
 LISTING = Listing("steering-reviews", ReviewMeeting.id, {
     "title": Column("Review", (ReviewMeeting.title,), ReviewMeeting.title),
     "date": Column("Date", (ReviewMeeting.held_on,), ReviewMeeting.held_on),
-    "period": Column("Period", (ReviewMeeting.period_from,), ReviewMeeting.period_from),
+    "period": Column("Period", (ReviewMeeting.period_from,), ReviewMeeting.period_from, csv_label="Period from"),
     "period_to": Column("Period to", csv=ReviewMeeting.period_to, shown=False),
     "chair": Column("Chair", (User.name,), User.name),
     "status": Column("Status", (ReviewMeeting.status,), ReviewMeeting.status),

@@ -12,6 +12,14 @@
       var source = document.getElementById(el.dataset.figure);
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
+      if (window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches) {
+        var ink = getComputedStyle(document.body).color;  // the page's own colours, not Plotly's white panel
+        figure.layout = Object.assign({}, figure.layout || {}, { paper_bgcolor: "rgba(0,0,0,0)",
+          plot_bgcolor: "rgba(0,0,0,0)", font: Object.assign({}, (figure.layout || {}).font, { color: ink }) });
+        ["xaxis", "yaxis"].forEach(function (axis) {
+          figure.layout[axis] = Object.assign({ gridcolor: "#36414d", zerolinecolor: "#36414d" }, figure.layout[axis] || {});
+        });
+      }
       window.Plotly.react(el, figure.data, figure.layout || {}, { displaylogo: false, responsive: true, showSendToCloud: false, showEditInChartStudio: false })
         .then(function () {
           if (el.dataset.linked) { return; }
@@ -58,9 +66,9 @@
     root.querySelectorAll("form.filters").forEach(function (form, n) {
       if (form.previousElementSibling && form.previousElementSibling.matches(".filters-toggle")) { return; }
       form.id = form.id || "filters-" + n;
-      var set = Array.from(form.elements).filter(function (el) {
-        return el.name && el.name !== "sort" && el.type !== "hidden" && (el.type === "checkbox" ? el.checked : el.value);
-      }).length;
+      var set = Array.from(new URLSearchParams(window.location.search).keys()).filter(function (key) {
+        return ["sort", "page", "view"].indexOf(key) < 0;
+      }).length;  // what the address sets, not a default the form shows
       var button = document.createElement("button");
       button.type = "button";
       button.className = "filters-toggle secondary";
@@ -77,6 +85,12 @@
     toggle.setAttribute("aria-expanded", String(open));
     var folded = toggle.matches(".menu-toggle") ? toggle.closest("header") : document.getElementById(toggle.getAttribute("aria-controls"));
     folded.classList.toggle("open", open);
+  });
+
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Escape") { return; }
+    var toggle = document.querySelector(".menu-toggle[aria-expanded=true]");
+    if (toggle) { toggle.click(); toggle.focus(); }
   });
 
   // A table wider than its box scrolls inside it; such a box can be reached and scrolled from the keyboard.
@@ -135,26 +149,46 @@
 
   // After a form posted in place is swapped: the first field in error, or else the updated section's heading,
   // takes the focus; an "add" disclosure that was open stays open for the next entry.
-  var reopen = [];
+  // A target swapped whole (outerHTML: the page's main, a table row) is found again by its id.
+  var reopen = [], swappedId = null;
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var all = evt.detail.target.querySelectorAll("details");
     reopen = Array.from(all).map(function (d) { return d.open; });
+    swappedId = evt.detail.target.id || null;
   });
+  function headingOf(target) {
+    if (target.matches("tr")) { return target; }  // a row updated in place: the row itself
+    return target.matches("h1, h2, h3") ? target : target.querySelector("h1, h2, h3") ||
+      (target.closest("section") && target.closest("section").querySelector("h1, h2, h3")) || target;
+  }
   document.addEventListener("htmx:afterSettle", function (evt) {
     var verb = evt.detail.requestConfig && evt.detail.requestConfig.verb;
     var target = evt.detail.target;
-    if (target && document.body.contains(target)) {
-      target.querySelectorAll("details").forEach(function (d, n) { if (reopen[n]) { d.open = true; } });
-    }
+    if (!target || !document.body.contains(target)) { target = swappedId && document.getElementById(swappedId); }
+    swappedId = null;
+    if (!target) { reopen = []; return; }
+    target.querySelectorAll("details").forEach(function (d, n) { if (reopen[n]) { d.open = true; } });
     reopen = [];
-    if (verb === "get" || !target || !document.body.contains(target)) { return; }
-    var focus = target.querySelector("[aria-invalid=true]");
-    if (!focus) {
-      focus = target.matches("h1, h2, h3") ? target : target.querySelector("h1, h2, h3") ||
-        (target.closest("section") && target.closest("section").querySelector("h1, h2, h3")) || target;
-      if (!focus.hasAttribute("tabindex")) { focus.tabIndex = -1; }
+    var from = evt.detail.elt;
+    if (verb === "get") {  // a new page of a list: its top comes into view and takes the focus
+      if (from && from.closest && from.closest(".pages")) {
+        if (!target.hasAttribute("tabindex")) { target.tabIndex = -1; }
+        target.focus({ preventScroll: true });
+        target.scrollIntoView({ block: "start" });
+      }
+      return;
     }
-    focus.focus({ preventScroll: false });
+    var invalid = target.querySelector("[aria-invalid=true]");
+    var focus = invalid || headingOf(target);
+    if (!invalid && !focus.hasAttribute("tabindex")) { focus.tabIndex = -1; }
+    focus.focus({ preventScroll: true });
+    if (invalid) {
+      invalid.scrollIntoView({ block: "center" });
+    } else if (target.id === "main") {
+      window.scrollTo(0, 0);  // the whole page changed: its top, where the messages say what was done
+    } else {
+      focus.scrollIntoView({ block: "nearest" });
+    }
   });
 
   // Choosing several (the choose_many macro's checkboxes): what is chosen shows as chips above the list, each
@@ -176,11 +210,19 @@
         filter.placeholder = "Type to narrow the list";
         filter.setAttribute("aria-label", "Narrow the list: " + picker.querySelector("legend").textContent.replace("*", "").trim());
         list.parentNode.insertBefore(filter, list);
+        var none = document.createElement("p");
+        none.className = "muted";
+        none.setAttribute("role", "status");
+        list.appendChild(none);
         filter.addEventListener("input", function () {
           var words = filter.value.trim().toLowerCase();
+          var shown = 0;
           boxes.forEach(function (box) {
-            box.closest("label").hidden = words !== "" && box.closest("label").textContent.toLowerCase().indexOf(words) < 0;
+            var hide = words !== "" && box.closest("label").textContent.toLowerCase().indexOf(words) < 0;
+            box.closest("label").hidden = hide;
+            shown += hide ? 0 : 1;
           });
+          none.textContent = shown ? "" : "Nothing matches “" + filter.value.trim() + "”.";
         });
         filter.addEventListener("keydown", function (evt) { if (evt.key === "Enter") { evt.preventDefault(); } });
       }
