@@ -152,7 +152,7 @@
   // A target swapped whole (outerHTML: the page's main, a table row) is found again by its id.
   var reopen = [], swappedId = null;
   document.addEventListener("htmx:beforeSwap", function (evt) {
-    var all = evt.detail.target.querySelectorAll("details");
+    var all = evt.detail.target.querySelectorAll("details.add");
     reopen = Array.from(all).map(function (d) { return d.open; });
     swappedId = evt.detail.target.id || null;
   });
@@ -167,7 +167,7 @@
     if (!target || !document.body.contains(target)) { target = swappedId && document.getElementById(swappedId); }
     swappedId = null;
     if (!target) { reopen = []; return; }
-    target.querySelectorAll("details").forEach(function (d, n) { if (reopen[n]) { d.open = true; } });
+    target.querySelectorAll("details.add").forEach(function (d, n) { if (reopen[n]) { d.open = true; } });
     reopen = [];
     var from = evt.detail.elt;
     if (verb === "get") {  // a new page of a list: its top comes into view and takes the focus
