@@ -104,3 +104,48 @@ def test_a_lead_moves_a_deployment_row_and_logs_tailoring_by_keyboard(page, live
     tab_to(page, page.locator("main form button[type=submit]").last)
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_contain_text("Design review")
+
+
+def test_the_steering_committee_and_the_admin_work_by_keyboard(page, live_server, sign_in, make_user,
+                                                                make_objective):
+    """A measurement on an objective, a steering review planned (attendees ticked with Space), an account made."""
+    stella = make_user(Role.STEERING, email="stella@example.org", name="Stella Steering")
+    make_user(Role.ADMIN, email="ada@example.org", name="Ada Admin")
+    objective = make_objective(name="Fewer escaped defects", owner_id=stella.id)
+    sign_in("stella@example.org", PASSWORD)
+    page.goto(f"{live_server}/objectives/{objective.id}")
+    section = page.locator("#measurements")
+    tab_to(page, section.locator("summary", has_text="Record a measurement"))
+    page.keyboard.press("Enter")
+    type_into(page, section.get_by_label("Value"), "8")
+    type_into(page, section.get_by_label("Where it came from"), "Defect report, October")
+    tab_to(page, section.get_by_role("button", name="Record measurement"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#measurement-list")).to_contain_text("Defect report, October")
+
+    page.goto(f"{live_server}/reviews/new")
+    type_into(page, page.get_by_label("Title"), "Fourth-quarter review")
+    type_into(page, page.get_by_label("Period under review, from"), "09012026")
+    attendees = page.get_by_role("group", name="Attendees")
+    expect(attendees.get_by_role("checkbox", name="Stella Steering")).to_be_checked()  # the one planning it
+    tab_to(page, attendees.get_by_role("checkbox", name="Ada Admin"))
+    page.keyboard.press("Space")
+    expect(attendees.get_by_role("checkbox", name="Ada Admin")).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Plan the review"))
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Fourth-quarter review")
+
+    page.context.clear_cookies()
+    sign_in("ada@example.org", PASSWORD)
+    page.goto(f"{live_server}/admin/users/new")
+    type_into(page, page.get_by_label("Email"), "new.person@example.org")
+    type_into(page, page.get_by_label("Name"), "New Person")
+    roles = page.get_by_role("group", name="Roles")
+    if not roles.get_by_role("checkbox", name="Member").is_checked():
+        tab_to(page, roles.get_by_role("checkbox", name="Member"))
+        page.keyboard.press("Space")
+    expect(roles.get_by_role("checkbox", name="Member")).to_be_checked()
+    type_into(page, page.locator("#f-password"), "a brand new secret")
+    tab_to(page, page.get_by_role("button", name="Create user"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#messages")).to_contain_text("new.person@example.org")
