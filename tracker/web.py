@@ -195,12 +195,6 @@ def query_day(name: str) -> date | None:
     return day if 1900 <= day.year <= 2200 else None
 
 
-def query_sort(allowed: Iterable[str], default: str) -> str:
-    """The ?sort= of a list: one of the `allowed` keys, "-" before it for descending; the default otherwise."""
-    raw = request.args.get("sort", "")
-    return raw if raw.removeprefix("-") in allowed else default
-
-
 def query_id(name: str) -> int | None:
     """A ?name= record id, None when absent or not an id."""
     raw = request.args.get(name, "")
