@@ -37,6 +37,9 @@ def test_the_collection_that_was_due_runs_when_the_request_ends():
         del garbage
         assert gc.get_count()[0] >= 50
         collect_if_due()
+        assert gc.get_count()[0] >= 50, "nothing while collection is off"
+        gc.enable()
+        collect_if_due()
         assert gc.get_count()[0] < 50
         assert gc.get_count()[1] >= 1, "a generation-0 collection, as the interpreter would have run"
     finally:
