@@ -70,6 +70,7 @@ class Crawl:
     seen: set = field(default_factory=set)
     records: defaultdict = field(default_factory=lambda: defaultdict(set))
     filters: set = field(default_factory=set)
+    fragments: set = field(default_factory=set)  # (endpoint, the parameters set): each asked for as htmx once
     with_filters: bool = True  # False: links and the forms as shown, no filter values, no nonsense
 
     def endpoint(self, url: str):
@@ -83,12 +84,6 @@ class Crawl:
 
     def get(self, url: str, role, *, htmx: bool = False):
         self.requests += 1
-        import os
-        import time
-        if os.environ.get("CRAWL_DEBUG"):
-            self.__dict__.setdefault("byep", Counter())[self.endpoint(url)[0]] += 1
-            if self.requests % 200 == 0:
-                print(time.monotonic(), self.requests, role, self.__dict__["byep"].most_common(8), flush=True)
         headers = {"HX-Request": "true"} if htmx else {}
         response = self.client.get(url, headers=headers)
         if not 200 <= response.status_code < 500:  # a status werkzeug cannot even parse shows as 0
@@ -126,7 +121,9 @@ class Crawl:
             # 308: a moved address; 303: a page that sends on (a reminder to its subject), not the sign-in's 302
             if response.status_code < 300 or response.status_code in (303, 308):
                 self.reached.add(endpoint)
-            if query and follow:  # the fragment too, for each value a page offers (nonsense fails the same way)
+            shape = (endpoint, frozenset(name for (_, (name, _)) in pairs))
+            if query and follow and shape not in self.fragments:  # the fragment too, once per set of parameters
+                self.fragments.add(shape)  # (its rows are the page's own, rendered by the same template)
                 self.get(url, role, htmx=True)
             if response.status_code in (301, 302, 303) and follow:
                 queue.append((response.headers["Location"], True))
@@ -198,7 +195,7 @@ def crawl_as(crawl: Crawl, client, login, user, starts: list[str]) -> None:
         session.clear()
     if user is not None:
         login(user)
-    crawl.seen, crawl.filters, crawl.records = set(), set(), defaultdict(set)
+    crawl.seen, crawl.filters, crawl.records, crawl.fragments = set(), set(), defaultdict(set), set()
     crawl.run(user.email if user else "anonymous", starts)
 
 

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from tracker import cli, content, db, delivery, errors, security
+from tracker import cli, content, db, delivery, errors, observe, security
 from tracker.config import load_config
 from tracker.gc_between_requests import CollectBetweenRequests
 from tracker.web import announce_saves, htmx
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
+    observe.init_app(app)  # first: its measure covers every other hook
     content.init_app(app)  # before CSRF protection reads the form
     csrf.init_app(app)
     htmx.init_app(app)

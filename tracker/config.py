@@ -17,6 +17,8 @@ DEFAULTS: dict[str, object] = {
     "PAGE_SIZE": 25,
     "SECURE_COOKIES": False,  # force Secure cookies; otherwise Secure whenever the request came over HTTPS
     "PROXY_FIX": False,  # trust one proxy's X-Forwarded-* headers (gunicorn behind nginx)
+    "LOG_LEVEL": "INFO",  # the tracker's own log (one line per request, jobs, security events), to stderr
+    "SERVER_TIMING": False,  # a Server-Timing header on every response: wall and CPU ms, SQL statements
     "COLLECT_BETWEEN_REQUESTS": True,  # garbage collection only between requests (tracker/gc_between_requests.py)
     "BASE_URL": "http://127.0.0.1:5000",  # where people reach the app: the links in emails and calendar events
     "SMTP_HOST": "",  # empty: no email is sent (reminders stay in the app)

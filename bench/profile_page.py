@@ -1,0 +1,64 @@
+"""Where one page's time goes: pyinstrument over N requests of it, in process, on a synthetic organization that
+bench/scale.py built (bench/.data/), as one of its people.
+
+    .venv/bin/python bench/profile_page.py /proposals/ --scale 1 --who sepg@synth.example -n 50
+    .venv/bin/python bench/profile_page.py /proposals/ --statements     # the SQL each request sends, timed
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from pyinstrument import Profiler
+from sqlmodel import Session, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import CACHE, synth_key  # noqa: E402
+
+from tracker import create_app  # noqa: E402
+from tracker.auth.models import User  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--scale", default="1")
+    parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL URL of a bench_synth_* database")
+    parser.add_argument("--who", default="sepg@synth.example")
+    parser.add_argument("-n", type=int, default=30)
+    parser.add_argument("--htmx", action="store_true")
+    parser.add_argument("--statements", action="store_true", help="print each statement and its time instead")
+    args = parser.parse_args()
+    data = CACHE / f"sqlite-{str(float(args.scale)).replace('.', '_')}_{synth_key()}"
+    url = f"sqlite:///{data / 'tracker.db'}" if args.database == "sqlite" else args.database
+    app = create_app({"DATABASE_URL": url, "DATA_DIR": str(data), "SECRET_KEY": "bench",
+                      "COLLECT_BETWEEN_REQUESTS": False})
+    engine = app.extensions["tracker.engine"]
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.email == args.who)).one()
+        token = user.get_id()
+    client = app.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"], cookie["_fresh"], cookie["seen"] = token, True, time.time()
+    headers = {"HX-Request": "true"} if args.htmx else {}
+    for _ in range(3):
+        assert client.get(args.path, headers=headers).status_code == 200
+    if args.statements:
+        started = {}
+        sa.event.listen(engine, "before_cursor_execute", lambda c, cur, statement, *a: started.update(at=time.perf_counter()))
+        sa.event.listen(engine, "after_cursor_execute", lambda c, cur, statement, params, *a: print(
+            f"{(time.perf_counter() - started['at']) * 1000:7.2f} ms  {' '.join(statement.split())[:400]}  {params}"))
+        client.get(args.path, headers=headers)
+        return
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(args.n):
+        client.get(args.path, headers=headers)
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()
