@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app tracker
 PORT ?= 5000
 
-.PHONY: run test lint install bench soak clean
+.PHONY: run test lint install bench bench-parts soak clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 	export TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(FLASK) scheduler >> data/scheduler.log 2>&1 & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
-	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - "tracker:create_app()"
+	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) "tracker:create_app()"  # the app logs each request
 
 test: $(VENV)/.installed-test
 	bash .ci/test-all
@@ -38,7 +38,12 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check tracker tests bench
 
+# Every page at scales 0.1, 1 and 10 on SQLite and PostgreSQL (a throwaway cluster as root, or BENCH_POSTGRES_URL):
+# bench/results/scale-*.md. BENCH_ARGS narrows it, e.g. BENCH_ARGS="--scales 1 --databases sqlite".
 bench: $(VENV)/.installed-test
+	bash bench/run $(BENCH_ARGS)
+
+bench-parts: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/reminders.py
 	$(PY) bench/dashboards.py
