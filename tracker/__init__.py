@@ -60,7 +60,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from tracker.auth import security_log
     from tracker.auth.service import load_session_user
     from tracker.auth.views import SIGNED_IN_AT
 
