@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker import cli, content, db, delivery, errors, observe, security
+from tracker.auth import security_log
 from tracker.config import load_config
 from tracker.gc_between_requests import CollectBetweenRequests
 from tracker.web import announce_saves, htmx
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     _init_login(app)
+    security_log.init_app(app)
     security.init_app(app)
     delivery.init_app(app)
     app.after_request(announce_saves)
@@ -60,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_login(app: Flask) -> None:
     from tracker.auth.service import load_session_user
+    from tracker.auth.views import SIGNED_IN_AT
 
     # Flask-Login's own context processor loads the user for every template, error pages included; ours hands
     # templates the lazy proxy, so a page that never asks (the error page of a broken database) never loads it.
@@ -89,15 +92,25 @@ def _init_login(app: Flask) -> None:
         now = datetime.now(UTC).timestamp()
         seen = session.get("seen", now)
         if now - seen > app.config["IDLE_MINUTES"] * 60:
-            logout_user()
-            session.clear()
-            flash("You were signed out after a period of inactivity.", "info")
-            return login_manager.unauthorized()
+            return sign_out("idle", "You were signed out after a period of inactivity.")
+        # However active the person is, a session lasts ABSOLUTE_HOURS from its sign-in (one from before the stamp
+        # existed counts from its first request since).
+        hours = app.config["ABSOLUTE_HOURS"]
+        if now - session.setdefault(SIGNED_IN_AT, now) > hours * 3600:
+            return sign_out("absolute", f"Your session ended after {hours} hour{'s' if hours != 1 else ''}; "
+                                        "please sign in again.")
         if request.endpoint in BACKGROUND:  # a page polling by itself is not the person being active
             return None
         session["seen"] = now
         session.permanent = True
         return None
+
+    def sign_out(reason: str, message: str):
+        security_log.event("session.expired", **security_log.who(current_user), reason=reason)
+        logout_user()
+        session.clear()
+        flash(message, "info")
+        return login_manager.unauthorized()
 
 
 # Requests a page makes by itself (the reminders badge's polling): they keep no session alive.

@@ -1,7 +1,9 @@
-"""Flask commands: migrate, seed, demo, user, reminders, scheduler."""
+"""Flask commands: migrate, seed, demo, user (create, list, deactivate, reset-password, unlock, roles), reminders,
+scheduler."""
 
 import logging
 import sys
+from contextlib import contextmanager
 
 import click
 from flask import Flask
@@ -86,12 +88,15 @@ def synth(scale: float, seed: int, today) -> None:
     click.echo(f"logins (password for all: {SYNTH_PASSWORD}): " + ", ".join(email for email, _ in SYNTH_LOGINS))
 
 
-user = AppGroup("user", help="Manage accounts.")
+user = AppGroup("user", help="Manage accounts: the admin pages' rules and history, from the server's shell.")
+ROLE = click.Choice([r.value for r in Role])
+# Form fields as the command line names them in a refusal.
+FIELDS = {"project_ids": "projects led", "roles": "roles", "active": "active"}
 
 
 @user.command("create")
 @click.argument("email")
-@click.option("--role", "roles", required=True, multiple=True, type=click.Choice([r.value for r in Role]),
+@click.option("--role", "roles", required=True, multiple=True, type=ROLE,
               help="A role the account holds; repeat it for several (--role process_group --role steering).")
 @click.option("--name", default="", help="Display name (defaults to the part of the email before @).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -99,23 +104,147 @@ def create_user(email: str, roles: tuple[str, ...], name: str, password_stdin: b
     """Create an account; the password is read from stdin or a prompt, never from the command line."""
     from werkzeug.datastructures import MultiDict
 
+    from tracker.auth.actors import COMMAND_LINE
     from tracker.auth.forms import NewUserInput
     from tracker.auth.service import create_user as create
     from tracker.errors import ValidationError
     from tracker.validation import parse
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     form = MultiDict({"email": email, "name": name or email.split("@")[0], "password": password, "active": "y"})
     form.setlist("roles", list(roles))
     try:
         with session_scope() as session:
-            created = create(session, data=parse(NewUserInput, form), by=None)
+            created = create(session, data=parse(NewUserInput, form), by=COMMAND_LINE)
     except ValidationError as error:
-        raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.errors.items())) from error
+        raise _refused(error) from error
     click.echo(f"created {created.email} ({created.roles_label})")
+
+
+@user.command("list")
+def list_users() -> None:
+    """Every account: email, name, roles, active, and locked (failed sign-ins are slowing someone down on it)."""
+    from tracker.auth.service import all_users, throttled_accounts
+
+    with session_scope() as session:
+        accounts = all_users(session)
+        locked = throttled_accounts(session, users=accounts)
+        rows = [(a.email, a.name, _roles(a), _yes(a.active), _yes(a.email in locked)) for a in accounts]
+    click.echo(_table(("email", "name", "roles", "active", "locked"), rows))
+
+
+@user.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Deactivate an account: it cannot sign in any more and its sessions end now (the last active administrator
+    is refused)."""
+    with _account(email) as (session, account):
+        if not account.active:
+            click.echo(f"{account.email} is already deactivated")
+            return
+        _save(session, account, lambda values: values.pop("active"))
+        click.echo(f"deactivated {account.email}; its sessions have ended")
+
+
+@user.command("reset-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def reset_password(email: str, password_stdin: bool) -> None:
+    """Give an account a new password (read from stdin or a hidden prompt, never the command line) under the
+    admin form's rules; its sessions end and its sign-in delays are lifted."""
+    with _account(email) as (session, account):
+        password = _read_password(password_stdin)
+        if not password:
+            raise click.ClickException("password: This field is required.")
+        _save(session, account, lambda values: values.__setitem__("password", password))
+        click.echo(f"new password set for {account.email}; its sessions have ended")
+
+
+@user.command("unlock")
+@click.argument("email")
+def unlock_user(email: str) -> None:
+    """Lift the sign-in delays that failed attempts put on an account, from every address."""
+    from tracker.auth.actors import COMMAND_LINE
+    from tracker.auth.service import allow_sign_in
+
+    with _account(email) as (session, account):
+        allow_sign_in(session, user=account, by=COMMAND_LINE)
+        click.echo(f"{account.email} can sign in again from every address")
+
+
+@user.command("roles")
+@click.argument("email")
+@click.option("--add", multiple=True, type=ROLE, help="A role to give; repeatable.")
+@click.option("--remove", multiple=True, type=ROLE, help="A role to take away; repeatable.")
+@click.option("--set", "exactly", multiple=True, type=ROLE, help="Hold exactly these roles; repeatable.")
+def user_roles(email: str, add: tuple[str, ...], remove: tuple[str, ...], exactly: tuple[str, ...]) -> None:
+    """Show an account's roles, or change them as the admin form does (the new roles apply from its next request)."""
+    if exactly and (add or remove):
+        raise click.UsageError("use --set alone, or --add and --remove")
+    with _account(email) as (session, account):
+        if add or remove or exactly:
+            held = {role.value for role in account.roles}
+            wanted = set(exactly) if exactly else (held | set(add)) - set(remove)
+            _save(session, account, lambda values: values.setlist("roles", sorted(wanted)))
+        click.echo(f"{account.email}: {_roles(account) or '(none)'}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _refused(error) -> click.ClickException:
+    """A refusal as the command line says it: each field and its message (exit status 1)."""
+    return click.ClickException("; ".join(f"{FIELDS.get(k, k)}: {v}" for k, v in error.errors.items()))
+
+
+@contextmanager
+def _account(email: str):
+    """A session and the account with this email; exit 1 with a message when there is none."""
+    from tracker.auth.service import user_by_email
+    from tracker.errors import NotFound
+
+    with session_scope() as session:
+        try:
+            account = user_by_email(session, email=email)
+        except NotFound as error:
+            raise click.ClickException(error.message) from error
+        yield session, account
+
+
+def _save(session, account, change) -> None:
+    """Save the account's admin form with one change: the same input model, rules, history and session ending."""
+    from tracker.auth.actors import COMMAND_LINE
+    from tracker.auth.forms import UserInput, account_values
+    from tracker.auth.service import projects_led, update_user
+    from tracker.errors import DomainError, ValidationError
+    from tracker.validation import parse
+
+    values = account_values(account, projects_led(session, user_ids=[account.id])[account.id])
+    change(values)
+    try:
+        update_user(session, user=account, data=parse(UserInput, values), by=COMMAND_LINE)
+    except ValidationError as error:
+        raise _refused(error) from error
+    except DomainError as error:  # a conflict: someone saved the account meanwhile
+        raise click.ClickException(error.message) from error
+
+
+def _roles(account) -> str:
+    return ", ".join(role.value for role in Role if role in account.roles)
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Rows in columns as wide as their widest cell."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+                     for row in (header, *rows))
 
 
 reminders = AppGroup("reminders", help="Reminders: run their jobs by hand.")

@@ -12,6 +12,7 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_URL": "",  # empty: SQLite file in DATA_DIR
     "SECRET_KEY": "",  # empty: generated once and kept in DATA_DIR/secret_key
     "IDLE_MINUTES": 30,
+    "ABSOLUTE_HOURS": 12,  # a session ends this long after its sign-in, however active the person was
     "SIGNIN_ADDRESS_LIMIT": 30,  # failed sign-ins per client address per 15 minutes, across all accounts
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "PAGE_SIZE": 25,

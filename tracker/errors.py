@@ -5,7 +5,10 @@ from contextlib import suppress
 
 import sqlalchemy as sa
 from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from tracker.auth import security_log
 
 
 class DomainError(Exception):
@@ -82,6 +85,11 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         stock = error.description == type(error).description  # Werkzeug's own words, not ours
         return render_error(error.code or 500, OWN_WORDS.get(error.code, error.name) if stock else error.description)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        security_log.event("csrf.failure", reason=error.description)  # Flask-WTF's reason, never the token
+        return http_error(error)
 
     @app.errorhandler(sa.exc.OperationalError)
     @app.errorhandler(sa.exc.TimeoutError)

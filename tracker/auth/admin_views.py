@@ -5,7 +5,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker.auth import service
-from tracker.auth.forms import NewUserInput, UserInput
+from tracker.auth.forms import NewUserInput, UserInput, account_values
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.auth.roles import Role
@@ -41,13 +41,7 @@ def allow_sign_in(user_id: int):
 
 
 def _values(user: User) -> MultiDict:
-    values = MultiDict({"email": user.email, "name": user.name, "version": str(user.version)})
-    values.setlist("roles", [role.value for role in Role if role in user.roles])
-    if user.active:
-        values["active"] = "y"
-    led = service.projects_led(get_session(), user_ids=[user.id])[user.id]
-    values.setlist("project_ids", [str(p.id) for p in led])
-    return values
+    return account_values(user, service.projects_led(get_session(), user_ids=[user.id])[user.id])
 
 
 def _options(user: User | None) -> dict:

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from werkzeug.datastructures import MultiDict
 
 from tracker.auth.passwords import password_problem
 from tracker.auth.roles import Role
@@ -71,3 +72,14 @@ class PasswordChangeInput(FormModel):
         if "new_password" in info.data and value != info.data["new_password"]:
             raise ValueError("the two new passwords differ")
         return value
+
+
+def account_values(user, led) -> MultiDict:
+    """An account's edit form as it stands (`led`: the projects it leads): what the admin's form shows, and what
+    the command line changes one field of before saving it through the same input model and service."""
+    values = MultiDict({"email": user.email, "name": user.name, "version": str(user.version)})
+    values.setlist("roles", [role.value for role in Role if role in user.roles])
+    if user.active:
+        values["active"] = "y"
+    values.setlist("project_ids", [str(p.id) for p in led])
+    return values

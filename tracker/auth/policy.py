@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from tracker.action_plans.models import EDITABLE as PLAN_EDITABLE
 from tracker.appraisals.models import EDITABLE as APPRAISAL_EDITABLE
+from tracker.auth import security_log
 from tracker.auth.roles import EVERYONE, PG, PG_AND_LEADS, STEERING, Role, holders
 from tracker.errors import DomainError, InvalidTransition, PermissionDenied
 from tracker.pilots.models import EDITABLE as PILOT_EDITABLE
@@ -231,6 +232,8 @@ def authorize(user, action: str, obj: object = None) -> None:
     """Raise the domain error (403, or 409 for a record its workflow has closed) unless the user may act."""
     error = refusal(user, action, obj)
     if error is not None:
+        if isinstance(error, PermissionDenied):  # a 403: a security event (a workflow-closed record is not one)
+            security_log.event("permission.denied", **security_log.who(user), action=action, reason=error.message)
         raise error
 
 

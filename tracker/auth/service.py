@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from tracker.auth import throttle
+from tracker.auth import security_log, throttle
 from tracker.auth.forms import PasswordChangeInput, UserInput
 from tracker.auth.models import User, UserRole, holding
 from tracker.auth.passwords import hash_password, needs_rehash, verify_password
@@ -14,7 +14,7 @@ from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
 from tracker.db import commit, get_or_not_found, utcnow
 from tracker.editing import editing
-from tracker.errors import ValidationError
+from tracker.errors import NotFound, ValidationError
 from tracker.history.service import as_text, bump_version, record_create, record_values
 from tracker.listing import Column, Listing, labelled, many
 from tracker.projects.models import Project, ProjectLead
@@ -44,17 +44,22 @@ def authenticate(session: Session, *, email: str, password: str, address: str, a
     email, now = email.strip().lower(), utcnow()
     wait = throttle.seconds_to_wait(session, email=email, address=address, now=now, address_limit=address_limit)
     if wait:
+        security_log.event("sign_in.throttled", email=security_log.attempted(email), retry_after=wait)
         raise Throttled(wait)  # before any hashing: a throttled attempt costs next to nothing
     user = session.exec(select(User).where(User.email == email)).first()
-    if not verify_password(user.password_hash if user else None, password) or not user.active:
+    verified = verify_password(user.password_hash if user else None, password)
+    if not verified or not user.active:
         throttle.record_failure(session, email=email, address=address, now=now)
         session.commit()
+        reason = "unknown_account" if user is None else "wrong_password" if not verified else "deactivated"
+        security_log.event("sign_in.failure", email=security_log.attempted(email), reason=reason)
         raise LoginFailed(LOGIN_FAILED)
     throttle.clear(session, email=email, address=address)
     if needs_rehash(user.password_hash):  # hashed with older parameters: store it at today's
         user.password_hash = hash_password(password)
         session.add(user)
     session.commit()
+    security_log.event("sign_in.success", **security_log.who(user))
     return user
 
 
@@ -64,10 +69,12 @@ def change_own_password(session: Session, *, user: User, data: PasswordChangeInp
     wait = throttle.seconds_to_wait(session, email=user.email, address=address, now=utcnow(),
                                     address_limit=address_limit)
     if wait:
+        security_log.event("password_change.failure", **security_log.who(user), reason="throttled")
         raise ValidationError({"current_password": Throttled(wait).args[0]})
     if not verify_password(user.password_hash, data.current_password):
         throttle.record_failure(session, email=user.email, address=address, now=utcnow())
         session.commit()
+        security_log.event("password_change.failure", **security_log.who(user), reason="wrong_password")
         raise ValidationError({"current_password": "That is not your current password."})
     user.password_hash = hash_password(data.new_password)
     user.session_generation += 1
@@ -75,6 +82,7 @@ def change_own_password(session: Session, *, user: User, data: PasswordChangeInp
     record_values(session, user, by=user, changed=changed)
     bump_version(session, user, changed)
     commit(session)
+    security_log.event("password_change", **security_log.who(user), sessions_ended="others")
     return user
 
 
@@ -84,6 +92,7 @@ def allow_sign_in(session: Session, *, user: User, by: User) -> None:
     throttle.clear(session, email=user.email)
     record_values(session, user, by=by, changed={"sign-in": ("slowed down after failed attempts", "allowed")})
     commit(session)
+    security_log.event("account.unlocked", **security_log.who(user), **security_log.actor(by))
 
 
 def throttled_accounts(session: Session, *, users: list[User]) -> set[str]:
@@ -111,6 +120,19 @@ def end_sessions(session: Session, *, user: User) -> None:
 
 def get_user(session: Session, *, user_id: int) -> User:
     return get_or_not_found(session, User, user_id, missing="No such user.")
+
+
+def user_by_email(session: Session, *, email: str) -> User:
+    """The account with this email (as typed, any case), or NotFound."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"No account has the email {email.strip()}.")
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    """Every account, by email, with its roles loaded."""
+    return list(session.exec(select(User).options(selectinload(User.role_rows)).order_by(User.email)).all())
 
 
 @dataclass(frozen=True)
@@ -187,14 +209,17 @@ def create_user(session: Session, *, data: UserInput, by: User | None) -> User:
     record_create(session, user, by=by, fields={"email": user.email, "name": user.name, "roles": user.roles_label,
                                                  "projects led": [p.code for p in projects]})
     commit(session)
+    security_log.event("account.created", **security_log.who(user), roles=user.roles_label, **security_log.actor(by))
     return user
 
 
 def update_user(session: Session, *, user: User, data: UserInput, by: User) -> User:
     """Change an account; deactivating it or changing its password ends its sessions."""
+    generation = user.session_generation
     with editing(session, user, action="user.manage", seen=data.version, by=by) as edit:
         if user.id == by.id and (not data.active or Role.ADMIN not in data.roles):
             raise ValidationError({"roles": "You cannot take the admin role from your own account or deactivate it."})
+        _check_an_admin_stays(session, user=user, data=data)
         _check_email_free(session, data.email, user.id)
         projects = _check_projects(session, data.project_ids, data.roles)
         edit.fields({"email": data.email, "name": data.name, "active": data.active})
@@ -208,7 +233,18 @@ def update_user(session: Session, *, user: User, data: UserInput, by: User) -> U
             edit.also(password)
         if data.password or "active" in edit.changed:
             user.session_generation += 1
+    security_log.account_changed(user, edit.changed, by=by, sessions_ended=user.session_generation != generation)
     return user
+
+
+def _check_an_admin_stays(session: Session, *, user: User, data: UserInput) -> None:
+    """Someone must still be able to manage accounts: the last active administrator stays one, and active."""
+    if not (user.active and Role.ADMIN in user.roles) or (data.active and Role.ADMIN in data.roles):
+        return
+    others = select(func.count()).select_from(User).where(User.active, holding(Role.ADMIN), User.id != user.id)
+    if not session.exec(others).one():
+        raise ValidationError({"roles": "This is the last active administrator: make another account an "
+                                        "administrator first."})
 
 
 def _set_roles(session: Session, *, user: User, roles: list[Role], by: User) -> dict:

@@ -1,12 +1,13 @@
 """Signing in and out, and changing one's own password."""
 
+from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.auth import service
+from tracker.auth import security_log, service
 from tracker.auth.forms import LoginInput, PasswordChangeInput
 from tracker.auth.policy import PUBLIC, requires
 from tracker.db import get_session
@@ -14,6 +15,8 @@ from tracker.errors import ValidationError
 from tracker.validation import parse
 
 bp = Blueprint("auth", __name__)
+
+SIGNED_IN_AT = "signed_in"  # the session's sign-in time (a POSIX timestamp), for its absolute lifetime
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,6 +36,7 @@ def login():
         return _login_page({"password": str(failure)}, 401)
     session.clear()  # a fresh session on sign-in: no fixation
     login_user(user)
+    session[SIGNED_IN_AT] = datetime.now(UTC).timestamp()  # the absolute lifetime counts from here
     return redirect(safe_next(request.args.get("next")), code=303)
 
 
@@ -74,7 +78,7 @@ def change_password():
         form = request.form.copy()
         form["email"] = current_user.email  # the password rules compare the new password with it
         data = parse(PasswordChangeInput, form)
-        user = service.change_own_password(session, user=current_user, data=data,
+        user = service.change_own_password(session, user=current_user._get_current_object(), data=data,
                                            address=request.remote_addr or "", address_limit=_address_limit())
     except ValidationError as error:
         # Passwords are never sent back into the page: the user types them again.
@@ -87,6 +91,7 @@ def change_password():
 @bp.post("/logout")
 @requires("session.end")
 def logout():
+    security_log.event("sign_out", **security_log.who(current_user))
     service.end_sessions(get_session(), user=current_user)
     logout_user()
     session.clear()
