@@ -1,10 +1,19 @@
-"""The migrations build exactly the schema the models describe, on this run's database."""
+"""The migrations build exactly the schema the models describe, on this run's database; every revision upgrades
+to head with data in every table."""
 
+import hashlib
+import os
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401
+from tracker.db import normalize_url
 
 
 def test_migrations_match_the_models(engine):
@@ -93,16 +102,6 @@ def test_single_role_users_migrate_to_the_same_one_role(tmp_path):
 # database rather than a fresh database per revision: each row still passes every revision after the one it was
 # inserted at (so rows from revision R cover R+1..head, as a database migrated to R and then to head would), at the
 # cost of one upgrade per revision instead of one per pair, and without a downgrade.
-
-import hashlib  # noqa: E402
-import os  # noqa: E402
-import uuid  # noqa: E402
-from datetime import UTC, date, datetime, timedelta  # noqa: E402
-
-import pytest  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-
-from tracker.db import normalize_url  # noqa: E402
 
 ROLES = ("admin", "process_group", "steering", "project_lead", "member")  # revision 0019's roles
 
