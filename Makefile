@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app tracker
 PORT ?= 5000
 
-.PHONY: run test lint install bench bench-parts soak clean
+.PHONY: run test lint install bench bench-parts soak crash clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench-parts: $(VENV)/.installed-test
 
 soak: $(VENV)/.installed-test
 	$(PY) bench/soak.py
+
+# kill -9 the server while people save, ROUNDS times; CRASH_DATABASE_URL=postgresql://... runs it on PostgreSQL
+crash: $(VENV)/.installed-test
+	$(PY) bench/crash.py --rounds $${ROUNDS:-50}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
