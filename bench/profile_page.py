@@ -15,7 +15,7 @@ from pyinstrument import Profiler
 from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale import CACHE, synth_key  # noqa: E402
+from scale import prepare  # noqa: E402
 
 from tracker import create_app  # noqa: E402
 from tracker.auth.models import User  # noqa: E402
@@ -31,8 +31,8 @@ def main() -> None:
     parser.add_argument("--htmx", action="store_true")
     parser.add_argument("--statements", action="store_true", help="print each statement and its time instead")
     args = parser.parse_args()
-    data = CACHE / f"sqlite-{str(float(args.scale)).replace('.', '_')}_{synth_key()}"
-    url = f"sqlite:///{data / 'tracker.db'}" if args.database == "sqlite" else args.database
+    url, data, _ = prepare("sqlite", float(args.scale), "")  # built when missing
+    url = url if args.database == "sqlite" else args.database
     app = create_app({"DATABASE_URL": url, "DATA_DIR": str(data), "SECRET_KEY": "bench",
                       "COLLECT_BETWEEN_REQUESTS": False})
     engine = app.extensions["tracker.engine"]
