@@ -35,6 +35,7 @@ class Server:
     def __init__(self, url: str, bindir: str = "") -> None:
         self.url = sa.engine.make_url(normalize_url(url))
         self.bindir = bindir
+        self._tools: dict[str, str] = {}
 
     def _engine(self) -> sa.Engine:
         return sa.create_engine(self.url, poolclass=NullPool)
@@ -53,6 +54,11 @@ class Server:
         """The tool of the server's major version, or the oldest newer one installed, or the one on PATH."""
         if self.bindir:
             return str(Path(self.bindir) / name)
+        if name not in self._tools:
+            self._tools[name] = self._find(name)
+        return self._tools[name]
+
+    def _find(self, name: str) -> str:
         major = int(self.ask("SHOW server_version_num")) // 10000
         installed = sorted((int(path.parent.parent.name), path) for path in ROOT.glob(f"*/bin/{name}")
                            if path.parent.parent.name.isdigit())
