@@ -2,8 +2,8 @@
 PostgreSQL server), each with its own data and content directories, as one installation would have."""
 
 import uuid
-from itertools import count
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 
 import pytest
