@@ -1,12 +1,13 @@
-"""Flask commands: migrate, seed, demo, user (create, list, deactivate, reset-password, unlock, roles), reminders,
-scheduler."""
+"""Flask commands: migrate, seed, demo, synth, user (create, list, deactivate, reset-password, unlock, roles),
+reminders, scheduler, backup, restore."""
 
 import logging
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from tracker.auth.roles import Role
@@ -21,6 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(user)
     app.cli.add_command(reminders)
     app.cli.add_command(scheduler)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 @click.command()
@@ -267,8 +270,6 @@ def scheduler(lease: float) -> None:
     run against one database, one leads and the others stand by."""
     import signal
 
-    from flask import current_app
-
     from tracker.reminders.scheduler import Scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -278,3 +279,52 @@ def scheduler(lease: float) -> None:
         runner.run()
     except KeyboardInterrupt:
         runner.stop()
+
+
+@click.command()
+@click.option("--to", type=click.Path(file_okay=False, path_type=Path),
+              help="The directory to write it in (default: TRACKER_BACKUP_DIR, or DATA_DIR/backups).")
+@click.option("--keep", type=click.IntRange(min=1), help="Then delete all but the N newest backups there.")
+@with_appcontext
+def backup(to: Path | None, keep: int | None) -> None:
+    """Write a consistent backup of the database, the directory-kept files and the secret key, while the app runs:
+    one file, tracker-backup-<UTC time>.tar, readable by its owner only."""
+    from tracker.backup import BackupError, prune, take
+
+    try:
+        path = take(current_app.config, to=to)
+        removed = prune(current_app.config, keep=keep, directory=path.parent) if keep else []
+    except BackupError as error:
+        raise click.ClickException(f"no backup: {error}") from error
+    click.echo(f"backup written: {path}")
+    if keep:
+        click.echo(f"kept the {keep} newest backups in {path.parent}; removed {len(removed)}")
+
+
+@click.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace without asking.")
+@with_appcontext
+def restore(path: Path, yes: bool) -> None:
+    """Check a backup whole (checksums, the database's integrity, its migration), then replace the database, the
+    directory-kept files and the secret key with it. Stop the web servers and the scheduler first."""
+    from tracker.backup import BackupError
+    from tracker.backup import restore as restore_backup
+
+    def confirm(manifest) -> bool:
+        click.echo(f"{path.name} is sound: a {manifest.database} database at migration {manifest.revision}, made "
+                   f"{manifest.created_at}, {manifest.content_files} content file(s).")
+        return yes or click.confirm("Replace the current database and files with it?", default=False)
+
+    current_app.extensions["tracker.engine"].dispose()  # this process's own connections: none may stay open
+    try:
+        restored = restore_backup(current_app.config, path, confirm=confirm)
+    except BackupError as error:
+        raise click.ClickException(f"not restored: {error}") from error
+    if restored is None:
+        raise click.ClickException("not restored: nothing was replaced")
+    if restored.kept:
+        click.echo(f"the database it replaced is kept as {restored.kept}")
+    if restored.upgraded_from:
+        click.echo(f"upgraded the restored database from migration {restored.upgraded_from} to the newest")
+    click.echo(f"restored {path.name}; start the web servers and the scheduler again")

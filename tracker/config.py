@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from tracker.db import make_private
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 
@@ -40,6 +42,11 @@ DEFAULTS: dict[str, object] = {
     "CONTENT_DIR": "",  # empty: DATA_DIR/content
     "CONTENT_SCAN_COMMAND": "",  # e.g. "clamdscan --no-summary -": the file on stdin; exit 0 clean, 1 refused
     "CONTENT_SCAN_SECONDS": 60,
+    # Backups (tracker/backup/): `flask backup`, and daily by the scheduler when BACKUP_HOUR is set
+    "BACKUP_HOUR": "",  # empty: no scheduled backup; else the hour (UTC, 0-23) of the daily one
+    "BACKUP_KEEP": 14,  # the scheduled backup keeps this many newest backups and deletes the older ones
+    "BACKUP_DIR": "",  # empty: DATA_DIR/backups
+    "BACKUP_PG_BINDIR": "",  # empty: pg_dump, pg_restore and psql matching the server (/usr/lib/postgresql/<major>/bin)
 }
 
 
@@ -74,8 +81,9 @@ def stored_secret_key(data_dir: Path) -> str:
     """The key kept in DATA_DIR/secret_key (mode 0600), created on first start."""
     path = data_dir / "secret_key"
     if path.exists():
+        make_private(path)
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     # O_EXCL: two workers starting at once must not each write a different key.
     try:

@@ -1,12 +1,15 @@
 """The engine (built by create_app, never at import), a session per request, session_scope() for CLI and jobs."""
 
 import logging
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
@@ -75,8 +78,43 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, or None (another database, one in memory, or a `file:` URI)."""
+    parsed = sa.engine.make_url(normalize_url(url))
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def make_private(path: Path, mode: int = 0o600) -> None:
+    """Make an existing file (or directory: 0o700) readable by its owner only, with a one-line warning when it was not."""
+    try:
+        found = stat.S_IMODE(path.stat().st_mode)
+        if found & 0o077:
+            path.chmod(mode)
+            logging.getLogger(__name__).warning("%s was readable by others (mode %o): now %o", path, found, mode)
+    except FileNotFoundError:
+        return
+    except OSError as error:  # a read-only mount: say so, and go on
+        logging.getLogger(__name__).warning("could not make %s private: %s", path, error)
+
+
+def keep_sqlite_private(url: str) -> None:
+    """The SQLite file holds password hashes: create it readable by its owner only (its -wal and -shm files take
+    its mode from SQLite), and make an existing one so."""
+    path = sqlite_file(url)
+    if path is None or not path.parent.is_dir():  # a missing directory stays missing: the health check says so
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # empty: SQLite takes it as new
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        make_private(each)
+
+
 def init_app(app: Flask) -> None:
     """Build the app's engine and close the request's session when the request ends."""
+    keep_sqlite_private(app.config["DATABASE_URL"])
     app.extensions["tracker.engine"] = make_engine(app.config["DATABASE_URL"])
     app.teardown_appcontext(_close_session)
 

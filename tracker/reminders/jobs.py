@@ -6,6 +6,7 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 
+from flask import current_app
 from sqlmodel import Session
 
 from tracker.db import utcnow
@@ -22,7 +23,15 @@ JOBS: dict[str, tuple[str, Callable[[Session, datetime], object]]] = {
     "mail": ("Email the reminders of people who want them at once (and retry failed digests)",
              lambda session, now: _mail(session, now)),
     "digest": ("Email the daily digest to people who chose it", lambda session, now: send_digests(session, now=now)),
+    "backup": ("Back up the database and files, keep the newest TRACKER_BACKUP_KEEP (daily at TRACKER_BACKUP_HOUR)",
+               lambda session, now: _backup()),
 }
+
+
+def _backup() -> str:
+    from tracker.backup import scheduled  # the scheduler's process only: not imported by every web worker
+
+    return scheduled(current_app.config)
 
 
 def _mail(session: Session, now: datetime) -> str:
