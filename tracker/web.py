@@ -16,7 +16,7 @@ from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
 from werkzeug.datastructures import MultiDict
 
-from tracker.db import Session, engine, get_session
+from tracker.db import Page, Session, engine, get_session
 from tracker.errors import Conflict, ValidationError
 from tracker.listing import Listing
 from tracker.validation import digits, parse
@@ -32,8 +32,10 @@ def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **c
     the response's HTTP status is the separate, keyword-only `http_status`.
     """
     template = fragment if fragment_requested() else page
-    # as_fragment: a section may send other parts of the page it changed along, out of band (hx-swap-oob).
-    response = Response(render_template(template, as_fragment=template != page, **context), status=http_status)
+    # as_fragment: a section may send other parts of the page it changed along, out of band (hx-swap-oob); in `g`
+    # too, for macros (they are imported without the template's context).
+    g.as_fragment = template != page
+    response = Response(render_template(template, as_fragment=g.as_fragment, **context), status=http_status)
     response.vary.add("HX-Request")
     return response
 
@@ -89,6 +91,25 @@ def list_page(listing: Listing, statement, page: str, fragment: str, /, *,
     if about_page is not None:
         context |= about_page(records.items)
     return page_or_fragment(page, fragment, page=records, listing=listing, sort=sort, args=args, **context)
+
+
+@dataclass(frozen=True)
+class ListSection:
+    """The first page of a list shown inside another page (a deployment's status rows): its pager and headers lead to
+    the list's own address with `args`, which answers them with the list's table in place."""
+
+    page: Page
+    listing: Listing
+    sort: str
+    args: dict
+
+
+def list_section(listing: Listing, statement, **args) -> ListSection:
+    """A list's first page, in its default order, for a record's page; `args` are the list's filters that select the
+    record's part (e.g. deployment=7)."""
+    records = listing.page(get_session(), statement, sort=listing.default, page=1,
+                           size=int(current_app.config["PAGE_SIZE"]))
+    return ListSection(records, listing, listing.default, {name: str(value) for name, value in args.items()})
 
 
 def form_values(record: object, names) -> MultiDict:

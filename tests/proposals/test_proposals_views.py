@@ -263,3 +263,16 @@ def test_a_comment_reads_only_the_comments(client, login_as, make_proposal, quer
     listed = [s for s in selects if ("FROM proposal " in s + " " or "FROM proposal\n" in s)
               and "WHERE proposal.id = " not in s]  # the proposal itself is read, of course
     assert listed == [], "proposals were listed (duplicate candidates or trace)"
+
+
+def test_a_board_column_shows_its_twenty_highest_priorities_first_and_counts_all(client, login_as, make_proposal):
+    """Issue 14: each column's first 20 cards, highest priority first (ties: newest first), out of all it counts."""
+    for score in range(22):  # priorities 0..21: the column shows 21 down to 2
+        make_proposal(ProposalStatus.SUBMITTED, title=f"Idea scored {score:02d}", priority_score=score)
+    make_proposal(ProposalStatus.ESCALATED, title="Idea scored 99", priority_score=99)
+    login_as(Role.STEERING)
+    page = client.get("/proposals/?view=board").get_data(as_text=True)
+    column = page.split('id="col-submitted"')[1].split("</section>")[0]
+    shown = re.findall(r"Idea scored (\d\d)", column)
+    assert shown == [f"{score:02d}" for score in range(21, 1, -1)]
+    assert "22" in column.split("</h")[0], "the column's heading counts every submitted proposal"

@@ -29,6 +29,7 @@ EDITABLE = frozenset({PlanStatus.DRAFT})
 
 class PlanProposal(SQLModel, table=True):
     __tablename__ = "plan_proposal"
+    __table_args__ = (sa.Index("ix_plan_proposal_proposal_id", "proposal_id"),)  # a proposal's plans
     plan_id: int = Field(foreign_key="action_plan.id", primary_key=True, ondelete="CASCADE")
     proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")
 

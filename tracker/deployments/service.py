@@ -262,6 +262,8 @@ def rows_of(session: Session, *, deployment_id: int | None = None, project_id: i
 
 @dataclass(frozen=True)
 class RowFilter:
+    deployment_id: int | None = None
+    project_id: int | None = None
     lead_id: int | None = None  # only the projects this user leads
     status: RowStatus | None = None
     to_progress: bool = False  # not started, planned or in progress: the deployment is still owed
@@ -286,6 +288,10 @@ def rows_matching(where: RowFilter):
     statement = (select(ProjectDeployment).join(Project, Project.id == ProjectDeployment.project_id)
                  .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
                  .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
+    if where.deployment_id is not None:
+        statement = statement.where(ProjectDeployment.deployment_id == where.deployment_id)
+    if where.project_id is not None:
+        statement = statement.where(ProjectDeployment.project_id == where.project_id)
     if where.lead_id is not None:
         statement = statement.where(ProjectDeployment.project_id.in_(
             led_by(where.lead_id)))

@@ -41,6 +41,7 @@ from tracker.web import (
     form_values,
     go_to,
     list_page,
+    list_section,
     page_or_fragment,
     query_enum,
     query_id,
@@ -78,7 +79,9 @@ def deployment_page(deployment, **forms: dict | None):
     http_status, sections = section_forms(forms, "training", "material",
                                           defaults={"training": {"held_on": str(utcnow().date())}})
     return page_or_fragment("deployments/detail.html", "deployments/detail.html", http_status=http_status,
-                            deployment=deployment, rows=service.rows_of(session, deployment_id=deployment.id),
+                            deployment=deployment, rows=list_section(
+                                service.ROWS, service.rows_matching(service.RowFilter(deployment_id=deployment.id)),
+                                deployment=deployment.id),
                             row_moves=row_moves_for(current_user),
                             history=history(session, entity="deployment", entity_ids=[deployment.id]),
                             drawn=drawn_from(session, field="deployment_id", record_id=deployment.id),
@@ -205,7 +208,8 @@ def _row(row, *, status: int = 200, errors: dict | None = None, values: MultiDic
 @bp.get("/rows")
 @requires("read")
 def rows():
-    where = service.RowFilter(lead_id=current_user.id if request.args.get("mine") else None,
+    where = service.RowFilter(deployment_id=query_id("deployment"), project_id=query_id("project"),
+                              lead_id=current_user.id if request.args.get("mine") else None,
                               status=query_enum(RowStatus, "status"), to_progress=bool(request.args.get("open")),
                               overdue_only=bool(request.args.get("overdue")))
     return list_page(service.ROWS, service.rows_matching(where), "deployments/rows.html", "deployments/_rows_page.html",

@@ -68,8 +68,9 @@ def get_pilot(session: Session, *, pilot_id: int) -> Pilot:
     return get_or_not_found(session, Pilot, pilot_id, *LOADED, missing="No such pilot.")
 
 
-def plan_choices(session: Session) -> list[ActionPlan]:
-    return list(session.exec(select(ActionPlan).where(ActionPlan.status.in_(PLAN_OPEN))
+def plan_choices(session: Session) -> list:
+    """The open plans, newest first, as (id, title) rows: the options of a plan picker."""
+    return list(session.exec(select(ActionPlan.id, ActionPlan.title).where(ActionPlan.status.in_(PLAN_OPEN))
                              .order_by(ActionPlan.id.desc())).all())
 
 

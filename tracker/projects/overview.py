@@ -9,8 +9,7 @@ from tracker.compliance.models import ComplianceAudit, Noncompliance
 from tracker.compliance.service import list_audits, noncompliances
 from tracker.dashboards.charts import Chart, deployment_by_project
 from tracker.dashboards.service import DashboardFilter, deployment_progress
-from tracker.deployments.models import ProjectDeployment, TrainingSession
-from tracker.deployments.service import rows_of
+from tracker.deployments.models import TrainingSession
 from tracker.deployments.training import sessions_of
 from tracker.lessons.models import Lesson
 from tracker.projects.models import Project
@@ -20,7 +19,6 @@ from tracker.tailoring.service import of_project as tailorings_of
 
 @dataclass(frozen=True)
 class Overview:
-    rows: list[ProjectDeployment]
     tailorings: list[TailoringRecord]
     audits: list[ComplianceAudit]
     open_noncompliances: list[Noncompliance]
@@ -31,7 +29,6 @@ class Overview:
 
 def overview(session: Session, *, project: Project) -> Overview:
     return Overview(
-        rows=rows_of(session, project_id=project.id),
         tailorings=tailorings_of(session, project_id=project.id),
         audits=list_audits(session, page=1, size=20, project_id=project.id).items,
         open_noncompliances=noncompliances(session, project_id=project.id, open_only=True),

@@ -6,13 +6,22 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.auth.policy import requires
 from tracker.db import get_session
+from tracker.deployments import service as deployments
 from tracker.deployments.workflow import row_moves_for
 from tracker.history.service import history
 from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
 from tracker.projects.overview import overview
-from tracker.web import RecordForm, form_values, list_page, page_or_fragment, query_enum, query_text
+from tracker.web import (
+    RecordForm,
+    form_values,
+    list_page,
+    list_section,
+    page_or_fragment,
+    query_enum,
+    query_text,
+)
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -46,6 +55,8 @@ def project_page(project: Project, *, status: int = 200, standard: dict | None =
     return page_or_fragment("projects/detail.html", "projects/detail.html", http_status=status, project=project,
                             history=history(session, entity="project", entity_ids=[project.id]),
                             overview=overview(session, project=project), row_moves=row_moves_for(current_user),
+                            rows=list_section(deployments.ROWS, deployments.rows_matching(
+                                deployments.RowFilter(project_id=project.id)), project=project.id),
                             standard=standard or {"values": MultiDict(), "errors": {}})
 
 

@@ -81,6 +81,8 @@ _version = version_column()
 class Proposal(SQLModel, table=True):
     # The dashboards count proposals by these without reading the wide rows (covering indexes).
     __table_args__ = (sa.Index("ix_proposal_flow", "source", "status", "created_at"),
+                      # a status's proposals by priority (the board's columns, a status-filtered list): read in order
+                      sa.Index("ix_proposal_status_priority", "status", "priority_score", "id"),
                       sa.Index("ix_proposal_status_created", "status", "created_at"),
                       sa.Index("ix_proposal_created_at", "created_at"),
                       sa.Index("ix_proposal_decided_on", "decided_on"))
@@ -101,7 +103,7 @@ class Proposal(SQLModel, table=True):
     decided_on: date | None = None
     escalated_on: date | None = None  # when it last went to the steering committee
     submitter_id: int = Field(foreign_key="user.id", index=True)
-    duplicate_of_id: int | None = Field(default=None, foreign_key="proposal.id")
+    duplicate_of_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1, sa_column=_version)
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
@@ -104,12 +105,13 @@ def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> l
     """The open proposals by status, highest priority first; the same few queries however many there are."""
     counts = dict(session.exec(_filtered(select(Proposal.status, func.count()), where)
                                .group_by(Proposal.status)).all())
-    rank = func.row_number().over(partition_by=Proposal.status,
-                                  order_by=(Proposal.priority_score.desc(), Proposal.id.desc()))
-    ranked = _filtered(select(Proposal.id, rank.label("rank")), where).where(
-        Proposal.status.in_(BOARD_COLUMNS)).subquery()
-    cards = session.exec(select(Proposal).join(ranked, ranked.c.id == Proposal.id)
-                         .where(ranked.c.rank <= per_column).options(*LOADED)
+    # Each column's first cards by the status-and-priority index: a few rows read per column, not every open
+    # proposal ranked (a window over all of them cost the board 5.7x at ten times the data).
+    tops = [_filtered(select(Proposal.id), where).where(Proposal.status == status)
+            .order_by(Proposal.priority_score.desc(), Proposal.id.desc()).limit(per_column).subquery()
+            for status in BOARD_COLUMNS]
+    shown = sa.union_all(*(select(top.c.id) for top in tops))
+    cards = session.exec(select(Proposal).where(Proposal.id.in_(shown)).options(*LOADED)
                          .order_by(Proposal.priority_score.desc(), Proposal.id.desc())).all()
     by_status: dict[ProposalStatus, list[Proposal]] = {status: [] for status in BOARD_COLUMNS}
     for card in cards:
@@ -117,9 +119,10 @@ def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> l
     return [Column(status, counts.get(status, 0), by_status[status]) for status in BOARD_COLUMNS]
 
 
-def submitters(session: Session) -> list[User]:
-    """The people who have submitted proposals, for the filter."""
-    return list(session.exec(select(User).where(User.id.in_(select(Proposal.submitter_id))).order_by(User.name)).all())
+def submitters(session: Session) -> list:
+    """The people who have submitted proposals, for the filter: (id, name) rows, each found by the submitter index."""
+    return list(session.exec(select(User.id, User.name).where(
+        sa.exists().where(Proposal.submitter_id == User.id)).order_by(User.name, User.id)).all())
 
 
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
@@ -234,8 +237,8 @@ def add_comment(session: Session, *, proposal: Proposal, data: CommentInput, by:
     return comment
 
 
-def duplicate_choices(session: Session, *, proposal: Proposal) -> list[Proposal]:
-    """The proposals this one could duplicate."""
-    return list(session.exec(select(Proposal).where(Proposal.id != proposal.id,
+def duplicate_choices(session: Session, *, proposal: Proposal) -> list:
+    """The proposals this one could duplicate, as (id, title) rows."""
+    return list(session.exec(select(Proposal.id, Proposal.title).where(Proposal.id != proposal.id,
                                                     Proposal.status != ProposalStatus.DUPLICATE)
                              .order_by(Proposal.id.desc()).limit(500)).all())
