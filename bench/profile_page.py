@@ -50,12 +50,12 @@ def main() -> None:
         sa.event.listen(engine, "before_cursor_execute", lambda c, cur, statement, *a: started.update(at=time.perf_counter()))
         sa.event.listen(engine, "after_cursor_execute", lambda c, cur, statement, params, *a: print(
             f"{(time.perf_counter() - started['at']) * 1000:7.2f} ms  {' '.join(statement.split())[:400]}  {params}"))
-        client.get(args.path, headers=headers)
+        client.get(args.path, headers=headers).get_data()
         return
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(args.n):
-        client.get(args.path, headers=headers)
+        client.get(args.path, headers=headers).get_data()
     profiler.stop()
     print(profiler.output_text(unicode=False, color=False, show_all=False))
 

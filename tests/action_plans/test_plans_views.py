@@ -1,6 +1,7 @@
 """Action plans through the UI: written for accepted proposals, reviewed, approved with revisions,
 implemented through commitments, issues and joint reviews, completed against the success criterion."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -253,3 +254,22 @@ def test_a_reason_typed_for_resolve_never_travels_with_start(client, sepg, make_
     with_reason = [f for f in forms if 'name="rationale"' in f]
     assert len(with_reason) == 1 and 'value="resolved"' in with_reason[0] and 'value="in_progress"' not in with_reason[0]
     assert any('value="in_progress"' in f and 'name="rationale"' not in f for f in forms)
+
+
+def test_my_commitments_come_a_page_at_a_time_and_a_move_keeps_the_page(client, login, make_user, make_plan,
+                                                                         make_commitment):
+    """Issue 14: My commitments was one page of everything (247 KB for a busy person). Ten to a page (the tests'
+    PAGE_SIZE), soonest due first; a move made on page 2 shows page 2 again."""
+    mia = make_user(Role.MEMBER, name="Mia")
+    plan = make_plan(PlanStatus.IN_PROGRESS, team=[mia])
+    mine = [make_commitment(plan, owner=mia, description=f"Task due day {day:02d}", due_date=date(2027, 1, day))
+            for day in range(1, 13)]
+    login(mia)
+    first = client.get("/commitments/mine").get_data(as_text=True)
+    assert re.findall(r"Task due day (\d\d)", first) == [f"{day:02d}" for day in range(1, 11)]
+    assert "12 commitments" in first and "Page 1 of 2" in first
+    second = client.get("/commitments/mine?page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert re.findall(r"Task due day (\d\d)", second) == ["11", "12"]
+    moved = client.post(f"/commitments/{mine[10].id}/move", data={"to": "done", "version": "1", "from": "mine",
+                                                                   "page": "2"}, headers={"HX-Request": "true"})
+    assert re.findall(r"Task due day (\d\d)", moved.get_data(as_text=True)) == ["12"]

@@ -141,9 +141,9 @@ def of_plan(session: Session, *, plan_id: int) -> list[Commitment]:
                              .order_by(Commitment.due_date, Commitment.id)).all())
 
 
-def of_user(session: Session, *, user_id: int, include_closed: bool = False,
-            overdue_only: bool = False) -> list[Commitment]:
-    """A person's commitments across plans, soonest due first (only the overdue ones, if asked)."""
+def of_user(user_id: int, *, include_closed: bool = False, overdue_only: bool = False):
+    """A person's commitments across plans and reviews, soonest due first (only the overdue ones, if asked): the
+    statement, which My commitments pages."""
     statement = select(Commitment).where(Commitment.owner_id == user_id).options(
         selectinload(Commitment.plan), selectinload(Commitment.meeting), selectinload(Commitment.owner)
     ).order_by(Commitment.due_date, Commitment.id)
@@ -151,7 +151,7 @@ def of_user(session: Session, *, user_id: int, include_closed: bool = False,
         statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
     if overdue_only:
         statement = statement.where(overdue_clause(Commitment, utcnow().date()))
-    return list(session.exec(statement).all())
+    return statement
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The work under a plan: commitments (and each person's own), issues, joint reviews."""
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -21,7 +21,7 @@ from tracker.action_plans.views import plan_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.policy import authorize, can, requires
 from tracker.auth.service import people_choices
-from tracker.db import get_session, utcnow
+from tracker.db import get_session, paginate, utcnow
 from tracker.errors import ValidationError
 from tracker.history.service import history
 from tracker.validation import digits, parse
@@ -75,9 +75,13 @@ def issue_list():
 def my_commitments():
     session = get_session()
     show_all, overdue = bool(request.values.get("all")), bool(request.values.get("overdue"))
-    mine = commitments.of_user(session, user_id=current_user.id, include_closed=show_all, overdue_only=overdue)
-    return page_or_fragment("plans/my_commitments.html", "plans/_my_commitments.html", commitments=mine,
-                            show_all=show_all, overdue=overdue,
+    number = request.values.get("page", "1")  # a move re-renders the page it was made on
+    mine = paginate(session, commitments.of_user(current_user.id, include_closed=show_all, overdue_only=overdue),
+                    page=int(number) if digits(number) and 0 < int(number) < 100_000 else 1,
+                    size=int(current_app.config["PAGE_SIZE"]))
+    return page_or_fragment("plans/my_commitments.html", "plans/_my_commitments.html", page=mine,
+                            commitments=mine.items, show_all=show_all, overdue=overdue,
+                            args={name: 1 for name, on in (("all", show_all), ("overdue", overdue)) if on},
                             to_answer=negotiation.awaiting_answer(session, user=current_user),
                             moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.roles))
 
