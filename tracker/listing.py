@@ -62,7 +62,7 @@ class Listing:
     def rows(self, session: Session, statement, *, sort: str) -> Iterator[list]:
         """Every record the statement selects, in the list's order, as CSV cells: plain columns fetched a batch at a
         time (no records built, nothing held but the batch)."""
-        cells = [column.csv.label(f"c{n}") for n, column in enumerate(
+        cells = [in_words(column.csv).label(f"c{n}") for n, column in enumerate(
             c for c in self.columns.values() if c.csv is not None)]
         plain = self.ordered(statement, sort).with_only_columns(*cells, maintain_column_froms=True)
         result = session.execute(plain.execution_options(yield_per=EXPORT_BATCH))
@@ -75,6 +75,9 @@ class Listing:
 
 def cell(value: object) -> object:
     """A value as a spreadsheet cell: a status by its label, a date in ISO form, nothing as empty."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float:  # most cells: as they are
+        return value
     if value is None:
         return ""
     if isinstance(value, Enum):
@@ -86,6 +89,15 @@ def cell(value: object) -> object:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return value
+
+
+def in_words(expression):
+    """A CSV cell's SQL: a status column read as its label by the database (no enum built per row)."""
+    kind = getattr(expression, "type", None)
+    members = getattr(kind, "enum_class", None)
+    if isinstance(kind, sa.Enum) and members is not None and all(hasattr(m, "label") for m in members):
+        return labelled(expression, members)
+    return expression
 
 
 def one(column, *where):
