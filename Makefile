@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app tracker
 PORT ?= 5000
 
-.PHONY: run test lint install bench bench-parts soak crash clean
+.PHONY: run test lint install bench bench-parts soak crash servers-bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ soak: $(VENV)/.installed-test
 # kill -9 the server while people save, ROUNDS times; CRASH_DATABASE_URL=postgresql://... runs it on PostgreSQL
 crash: $(VENV)/.installed-test
 	$(PY) bench/crash.py --rounds $${ROUNDS:-50}
+
+# nginx in front of two app servers (deploy/local), one stopped gracefully and one killed while 8 people work:
+# as root a throwaway PostgreSQL, or SERVERS_DATABASE_URL=postgresql://... (a database of its own is made there)
+servers-bench: $(VENV)/.installed-test
+	$(PY) bench/servers.py --seconds $${SECONDS_RUN:-30} --clients $${CLIENTS:-8}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

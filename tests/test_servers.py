@@ -1,0 +1,48 @@
+"""Several servers, one database: deploy/local's shape (nginx, two gunicorn app servers, two schedulers, one
+PostgreSQL) under load while one app server is stopped gracefully and the other killed, each started again. No GET
+fails, a failed POST was in flight on the stopped server, sessions move between servers, sign-in throttling and
+reminders act as one system, the logs show no 5xx and no worker exit the test did not cause. bench/servers.py does
+the work (`make servers-bench` runs it longer).
+
+The shape is defined on PostgreSQL: on the SQLite run this test is skipped; on the PostgreSQL run it needs Debian's
+nginx (.ci/test-all installs it as root), and under CI=true a missing nginx fails the run instead of skipping."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from crash import own_database  # noqa: E402
+from servers import servers_run  # noqa: E402
+
+SERVER = os.environ.get("TRACKER_DATABASE_URL", "")
+SECONDS = 12
+CLIENTS = 4
+LIMIT = 8  # the sign-in address limit the servers run with here (fewer password hashes than the default 30)
+
+
+def nginx_or_skip() -> None:
+    if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
+        return
+    message = "nginx is missing: .ci/test-all installs Debian's nginx as root (apt-get install nginx)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.mark.skipif(not SERVER.startswith("postgres"), reason="the production shape is PostgreSQL (the PostgreSQL "
+                                                                "run of the suite runs it)")
+def test_two_app_servers_behind_nginx_act_as_one_system(tmp_path):
+    nginx_or_skip()
+    lines = []
+    with own_database(SERVER, tmp_path) as url:
+        run = servers_run(url, tmp_path, seconds=SECONDS, clients=CLIENTS, limit=LIMIT, report=lines.append)
+    print("\n".join(lines))
+    assert run.problems == [], "\n".join(lines)
+    assert {stop.how for stop in run.stops} == {"SIGTERM", "SIGKILL"}
+    assert sum(1 for answer in run.answers if answer.method == "GET") > 50
+    assert run.throttle["failures"] == {401: LIMIT}
+    assert run.reminders["first"] == run.reminders["after_takeover"] > 0
