@@ -1,7 +1,6 @@
 """Flask commands: migrate, seed, demo, synth, user (create, list, deactivate, reset-password, unlock, roles),
 reminders, scheduler, backup, restore."""
 
-import logging
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -272,7 +271,7 @@ def scheduler(lease: float) -> None:
 
     from tracker.reminders.scheduler import Scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Its log lines go where the app sends them (tracker.observe: stderr, at TRACKER_LOG_LEVEL).
     runner = Scheduler(current_app._get_current_object(), lease=lease)
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     try:

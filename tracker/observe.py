@@ -29,11 +29,8 @@ SECRET_PATHS = frozenset({"reminders.calendar_feed"})  # the path holds a token:
 
 def init_app(app: Flask) -> None:
     """Register before any other request hook, so the measure covers them all."""
-    if not logging.getLogger().handlers and not logging.getLogger("tracker").handlers:  # gunicorn, flask run
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        logging.getLogger("tracker").addHandler(handler)
-        logging.getLogger("tracker").setLevel(app.config["LOG_LEVEL"])
+    if not logging.getLogger().handlers:  # gunicorn, the commands: one handler, on the root (nothing twice)
+        logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app.before_request(_start)
     app.after_request(_finish)  # after-request hooks run last-registered first: this one runs last
     sa.event.listen(app.extensions["tracker.engine"], "before_cursor_execute", _count_statement)
