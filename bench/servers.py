@@ -312,6 +312,9 @@ def load(shape: Shape, emails: list[str], seconds: float, run: Run, report: Call
                 30, f"nginx sent {name} no request within 30 s of its start")
             report(f"  {answering - run.started:5.1f} s  {name} answers through nginx again")
             run.stops.append(Stop(name, how.name, signalled, gone, back))
+            # and once the failures nginx counted while it was down are older than fail_timeout (5 s): until then
+            # one more failure of it would leave no server in rotation ("no live upstreams")
+            time.sleep(max(0.0, answering + FAIL_TIMEOUT + 1 - time.monotonic()))
         time.sleep(max(2.0, run.started + seconds - time.monotonic()))
     finally:
         stop.set()
@@ -484,6 +487,9 @@ def check_logs(shape: Shape, run: Run) -> None:
         bad = [line for line in text.splitlines() if UNCAUSED_EXIT.search(line) or APP_5XX.search(line)]
         if bad:
             run.problems.append(f"{name}: {len(bad)} lines of trouble, e.g. {bad[:3]}")
+
+
+FAIL_TIMEOUT = 5  # seconds: deploy/nginx.conf's fail_timeout
 
 
 def servers_run(database: str, work: Path, *, seconds: float, clients: int, limit: int | None = None,

@@ -72,6 +72,7 @@ class Crawl:
     filters: set = field(default_factory=set)
     fragments: set = field(default_factory=set)  # (endpoint, the parameters set): each asked for as htmx once
     with_filters: bool = True  # False: links and the forms as shown, no filter values, no nonsense
+    nonsense: tuple = tuple(NONSENSE)  # the values each parameter is tried at
 
     def endpoint(self, url: str):
         parts = urlsplit(url)
@@ -137,7 +138,7 @@ class Crawl:
                     queue.append((f"{urlsplit(action).path}?{urlencode(variant)}", True))
             if not self.with_filters:
                 continue
-            for variant in nonsense(query):
+            for variant in nonsense(query, self.nonsense):
                 queue.append((f"{urlsplit(url).path}?{urlencode(variant)}", False))
             if args:
                 unknown = "/".join(UNKNOWN_ID if part.isdigit() else part for part in urlsplit(url).path.split("/"))
@@ -162,10 +163,10 @@ def variants(fields: dict[str, list[str]]) -> list[dict]:
     return found
 
 
-def nonsense(query: str) -> list[dict]:
+def nonsense(query: str, values) -> list[dict]:
     """A visited URL's query with each parameter at each nonsense value in turn."""
     params = dict(parse_qsl(query, keep_blank_values=True))
-    return [params | {name: value} for name in params for value in NONSENSE]
+    return [params | {name: value} for name in params for value in values]
 
 
 @pytest.fixture
@@ -201,10 +202,18 @@ def crawl_as(crawl: Crawl, client, login, user, starts: list[str]) -> None:
 
 @pytest.mark.parametrize("email", ROLES, ids=lambda email: (email or "anonymous").split("@")[0])
 def test_no_route_answers_5xx_or_repeats_an_id_for_any_filter(app, client, demo, login, email):
-    crawl = Crawl(client=client, adapter=app.url_map.bind("localhost"))
+    crawl = Crawl(client=client, adapter=app.url_map.bind("localhost"), nonsense=nonsense_for(email))
     crawl_as(crawl, client, login, demo[email] if email else None, start_urls(app))
     print(f"crawl as {email}: {crawl.requests} requests, {len(crawl.reached)} routes reached")
     assert crawl.failures == []
+
+
+def nonsense_for(email: str | None) -> tuple:
+    """Every nonsense value for the roles that reach every page (admin, process group); the others, whose pages are
+    the same routes reading the same arguments, half of them each, in turn: every value still meets every route."""
+    if email in ROLES[:2]:
+        return tuple(NONSENSE)
+    return tuple(NONSENSE[ROLES.index(email) % 2::2])
 
 
 def test_every_get_route_is_reached_by_some_role(app, client, demo, login):

@@ -8,6 +8,7 @@ organization built here with known names and dates."""
 import csv
 import io
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -143,3 +144,18 @@ def test_the_csv_is_not_built_in_memory(client, login, make_user, make_project):
     response = client.get("/projects/?sort=-code&format=csv", buffered=False)
     assert response.is_streamed
     assert [row[0] for row in csv.reader(io.StringIO(response.get_data(as_text=True)))] == ["Code", "X2", "X1", "X0"]
+
+
+def test_the_status_matrix_csv_streams_too(client, db, login, make_user, make_project, make_released,
+                                           make_deployment):
+    """Issue 14: the status CSV was built in memory (36 µs a row, 6 MB at ten times the data)."""
+    projects = [make_project(code=f"S{n}") for n in range(2)]
+    make_deployment(projects, [make_released("1.0")])
+    login(make_user(Role.STEERING))
+    response = client.get("/deployments/status.csv", buffered=False)
+    assert response.is_streamed
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert [(row[0], row[5]) for row in rows[1:]] == [("S0", "Planned"), ("S1", "Planned")]
+    from tracker.deployments.status import StatusFilter, export
+    assert isinstance(export(db, where=StatusFilter()), Iterator) and not isinstance(
+        export(db, where=StatusFilter()), list | tuple), "rows are read as they are sent, not gathered first"

@@ -64,13 +64,17 @@ class Listing:
         time (no records built, nothing held but the batch)."""
         cells = [in_words(column.csv).label(f"c{n}") for n, column in enumerate(
             c for c in self.columns.values() if c.csv is not None)]
-        plain = self.ordered(statement, sort).with_only_columns(*cells, maintain_column_froms=True)
-        result = session.execute(plain.execution_options(yield_per=EXPORT_BATCH))
-        try:
-            for row in result:
-                yield [cell(value) for value in row]
-        finally:
-            result.close()
+        yield from stream(session, self.ordered(statement, sort).with_only_columns(*cells, maintain_column_froms=True))
+
+
+def stream(session: Session, plain) -> Iterator[list]:
+    """A select of plain columns as CSV cells, fetched a batch at a time (nothing held but the batch)."""
+    result = session.execute(plain.execution_options(yield_per=EXPORT_BATCH))
+    try:
+        for row in result:
+            yield [cell(value) for value in row]
+    finally:
+        result.close()
 
 
 def cell(value: object) -> object:

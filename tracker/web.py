@@ -65,6 +65,17 @@ def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
     return Response(lines(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
+def streamed(rows: Callable[[Session], Iterable[list]]) -> Iterable[list]:
+    """A CSV's rows read as the response is sent, after the request's own session has closed: in a session of their
+    own, opened when the first row is asked for and closed after the last."""
+    bind = engine()  # now, in the request: the rows are read after it
+
+    def read() -> Iterable[list]:
+        with Session(bind) as session:
+            yield from rows(session)
+    return read()
+
+
 LIST_ARGS_NOT_KEPT = ("page", "format")
 
 
@@ -80,12 +91,8 @@ def list_page(listing: Listing, statement, page: str, fragment: str, /, *,
     the page's records; with ?format=csv, every record the filters select as a CSV, streamed, in the same order."""
     sort = listing.sort_of(request.args.get("sort"))
     if request.args.get("format") == "csv":
-        bind = engine()
-
-        def rows():  # read as the response is sent, after the request's own session has closed: a session of its own
-            with Session(bind) as session:
-                yield from listing.rows(session, statement, sort=sort)
-        return csv_download(f"{listing.name}.csv", listing.header(), rows())
+        return csv_download(f"{listing.name}.csv", listing.header(),
+                            streamed(lambda session: listing.rows(session, statement, sort=sort)))
     args = list_args()
     records = listing.page(get_session(), statement, sort=sort, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
     if about_page is not None:

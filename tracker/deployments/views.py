@@ -49,6 +49,7 @@ from tracker.web import (
     query_text,
     says,
     section_forms,
+    streamed,
     write_in_place,
 )
 
@@ -239,8 +240,9 @@ def status_matrix():
 @bp.get("/status.csv")
 @requires("read")
 def status_csv():
+    where = _status_filter()
     return csv_download("deployment-status.csv", status.EXPORT_HEADER,
-                        status.export(get_session(), where=_status_filter()))
+                        streamed(lambda session: status.export(session, where=where)))
 
 
 @bp.get("/standard-set")
