@@ -1,6 +1,7 @@
 """Enums whose members read well on a page."""
 
 from enum import StrEnum
+from functools import cache
 
 
 class Labelled(StrEnum):
@@ -8,7 +9,12 @@ class Labelled(StrEnum):
 
     @property
     def label(self) -> str:
-        return getattr(type(self), "_spoken", {}).get(self.value) or self.value.replace("_", " ").capitalize()
+        return _label(self)
+
+
+@cache  # worked out once per member: pages and exports ask for thousands of labels
+def _label(member: Labelled) -> str:
+    return vars(type(member)).get("_spoken", {}).get(member.value) or member.value.replace("_", " ").capitalize()
 
 
 def spoken(**labels: str):

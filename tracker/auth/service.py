@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
 from tracker.auth import security_log, throttle
@@ -105,7 +105,7 @@ def load_session_user(session: Session, token: str) -> User | None:
     user_id, _, generation = token.partition(":")
     if not digits(user_id) or not digits(generation) or int(user_id) > 2**31 - 1:
         return None
-    user = session.get(User, int(user_id))
+    user = session.get(User, int(user_id), options=[joinedload(User.role_rows)])  # with its roles: one statement
     if user is None or not user.active or user.session_generation != int(generation):
         return None
     return user

@@ -54,11 +54,11 @@ def _projects(where: StatusFilter):
 
 def cells(session: Session, project_ids: list[int]) -> dict[tuple[int, int], Cell]:
     """(project id, asset id) -> its current row: the newest version's, the latest planned of it."""
-    rows = session.exec(select(ProjectDeployment, AssetVersion)
+    rows = session.exec(select(ProjectDeployment.project_id, AssetVersion.asset_id, ProjectDeployment.id,
+                               ProjectDeployment.status, AssetVersion.label, AssetVersion.id)
                         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
                         .where(ProjectDeployment.project_id.in_(project_ids), ProjectDeployment.current)).all()
-    return {(row.project_id, version.asset_id): Cell(row.id, row.status, version.label, version.id)
-            for row, version in rows}
+    return {(project, asset): Cell(row, status, label, version) for project, asset, row, status, label, version in rows}
 
 
 def superseded() -> sa.Exists:
