@@ -36,9 +36,13 @@ def test_every_request_has_an_id_in_its_response_and_its_one_log_line(app, clien
     assert "secret-search" not in caplog.text, "the query string is never logged"
 
 
-def test_a_proxys_request_id_is_kept_and_a_malformed_one_replaced(client, caplog):
+def test_a_proxys_request_id_is_kept_and_a_malformed_one_replaced(app, client, caplog):
+    sent = {"X-Request-Id": "nginx-3f2a9c41d0e6"}
+    assert finished(client.get("/login", headers=sent)).headers["X-Request-Id"] != sent["X-Request-Id"], \
+        "without a proxy in front (PROXY_FIX off) a client does not choose its request's id"
+    app.config["PROXY_FIX"] = True
     with caplog.at_level(logging.INFO, logger="tracker.request"):
-        kept = finished(client.get("/login", headers={"X-Request-Id": "nginx-3f2a9c41d0e6"}))
+        kept = finished(client.get("/login", headers=sent))
         replaced = finished(client.get("/login", headers={"X-Request-Id": "bad id X-Evil: 1"}))
     assert kept.headers["X-Request-Id"] == "nginx-3f2a9c41d0e6"
     assert re.fullmatch(r"[0-9a-f]{16}", replaced.headers["X-Request-Id"])

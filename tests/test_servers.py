@@ -4,8 +4,8 @@ fails, a failed POST was in flight on the stopped server, sessions move between 
 reminders act as one system, the logs show no 5xx and no worker exit the test did not cause. bench/servers.py does
 the work (`make servers-bench` runs it longer).
 
-The shape is defined on PostgreSQL: on the SQLite run this test is skipped; on the PostgreSQL run it needs Debian's
-nginx (.ci/test-all installs it as root), and under CI=true a missing nginx fails the run instead of skipping."""
+On the PostgreSQL run it is the production shape; on the SQLite run, two servers of one host sharing its file. It
+needs Debian's nginx (.ci/test-all installs it as root), and under CI=true a missing nginx fails the run."""
 
 import os
 import shutil

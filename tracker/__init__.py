@@ -49,7 +49,6 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     _init_login(app)
-    security_log.init_app(app)
     security.init_app(app)
     delivery.init_app(app)
     app.after_request(announce_saves)

@@ -154,10 +154,10 @@ def deactivate_user(email: str) -> None:
 def reset_password(email: str, password_stdin: bool) -> None:
     """Give an account a new password (read from stdin or a hidden prompt, never the command line) under the
     admin form's rules; its sessions end and its sign-in delays are lifted."""
+    password = _read_password(password_stdin)  # before the transaction: none stays open while a person types
+    if not password:
+        raise click.ClickException("password: This field is required.")
     with _account(email) as (session, account):
-        password = _read_password(password_stdin)
-        if not password:
-            raise click.ClickException("password: This field is required.")
         _save(session, account, lambda values: values.__setitem__("password", password))
         click.echo(f"new password set for {account.email}; its sessions have ended")
 

@@ -1,13 +1,14 @@
 """What each request cost, said once: a request id, and one log line per request.
 
-Every request gets an id: the `X-Request-Id` a proxy in front sent (nginx's `$request_id`), when it looks like
-one, or a new one. It is `g.request_id` for the code, the `X-Request-Id` response header, and printed on the
+Every request gets an id: the `X-Request-Id` the proxy in front sent (nginx's `$request_id`; only with PROXY_FIX on,
+so a client cannot choose the id its lines are logged under), when it looks like one, or a new one. It is `g.request_id` for the code, the `X-Request-Id` response header, and printed on the
 error page, so a person reporting a problem can name the request and the log line that belongs to it.
 
 When the response is finished (after a streamed export has sent its last row), the `tracker.request` logger
 writes one line: the id, method, path, status, wall and CPU milliseconds, SQL statements, and the user's id.
 The path is the one the browser asked for, except for addresses that are themselves secrets (a calendar
-feed's token), which log their route instead; the query string is never logged.
+feed's token), which log their route instead; the query string is never logged. A streamed export's statements
+run in a session of their own after the request and are not counted; its wall time in the line is the whole send.
 
 With SERVER_TIMING on, responses also carry `Server-Timing: app;dur=…, cpu;dur=…, sql;desc="statements";dur=N`
 (the benchmark reads the server's own CPU time per request from it). Off by default: it tells a visitor how
@@ -42,7 +43,7 @@ def request_id() -> str:
 
 
 def _start() -> None:
-    incoming = request.headers.get("X-Request-Id", "")
+    incoming = request.headers.get("X-Request-Id", "") if current_app.config["PROXY_FIX"] else ""  # a proxy's only
     g.request_id = incoming if INCOMING_ID.fullmatch(incoming) else secrets.token_hex(8)
     g.statements = 0
     g.started = (time.perf_counter(), time.thread_time())

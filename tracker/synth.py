@@ -68,6 +68,7 @@ from tracker.compliance.models import (
     Noncompliance,
     NoncomplianceStatus,
 )
+from tracker.db import utcnow
 from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDeployment, RowStatus
 from tracker.deployments.status import mark_current
 from tracker.history.models import AuditEvent
@@ -642,7 +643,7 @@ def build(session: Session, *, scale: float = 1.0, seed: int = 1, today: date | 
     written per table, the reminders included."""
     if session.exec(select(User.id).limit(1)).first() is not None:
         raise ValueError("the database already has people in it: synth builds into an empty one")
-    today = today or date.today()
+    today = today or utcnow().date()
     counts = Synth(session, scale=scale, seed=seed, today=today).build()
     session.commit()
     counts["notification"] = sweep(session, now=datetime.combine(today, time(6), tzinfo=UTC)).created

@@ -37,8 +37,9 @@ def security(caplog):
 
 
 @pytest.fixture
-def request_id(client):
-    """The id a proxy in front sends with every request (tracker/observe.py keeps it)."""
+def request_id(app, client):
+    """The id the proxy in front sends with every request (tracker/observe.py keeps it, behind a proxy)."""
+    app.config["PROXY_FIX"] = True
     client.environ_base["HTTP_X_REQUEST_ID"] = "req-00000042"
     return "req-00000042"
 

@@ -23,13 +23,18 @@ def mode(path) -> int:
 
 
 def test_a_backup_is_one_file_readable_by_its_owner_only_in_a_private_directory(make_site, tmp_path):
+    """A directory the backup makes is 0700; one the operator made (a shared backup disk) keeps its mode, and the
+    archive in it is 0600 either way."""
     site = make_site()
-    shared = tmp_path / "shared"
+    shared, made = tmp_path / "shared", tmp_path / "made" / "here"
     shared.mkdir(mode=0o755)
-    result = site.app().test_cli_runner().invoke(args=["backup", "--to", str(shared)])
-    assert result.exit_code == 0, result.output
+    for target in (shared, made):
+        result = site.app().test_cli_runner().invoke(args=["backup", "--to", str(target)])
+        assert result.exit_code == 0, result.output
     (path,) = shared.iterdir()
-    assert mode(path) == 0o600 and mode(shared) == 0o700
+    assert mode(path) == 0o600 and mode(shared) == 0o755
+    (path,) = made.iterdir()
+    assert mode(path) == 0o600 and mode(made) == 0o700
     with tarfile.open(path) as tar:
         assert tar.getnames()[0] == "manifest.json"
 

@@ -34,6 +34,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
+    query_page,
     says,
     section_forms,
     write_in_place,
@@ -75,9 +76,8 @@ def issue_list():
 def my_commitments():
     session = get_session()
     show_all, overdue = bool(request.values.get("all")), bool(request.values.get("overdue"))
-    number = request.values.get("page", "1")  # a move re-renders the page it was made on
     mine = paginate(session, commitments.of_user(current_user.id, include_closed=show_all, overdue_only=overdue),
-                    page=int(number) if digits(number) and 0 < int(number) < 100_000 else 1,
+                    page=query_page(request.values),  # a move re-renders the page it was made on
                     size=int(current_app.config["PAGE_SIZE"]))
     return page_or_fragment("plans/my_commitments.html", "plans/_my_commitments.html", page=mine,
                             commitments=mine.items, show_all=show_all, overdue=overdue,

@@ -32,6 +32,7 @@ def holding(role: Role) -> sa.ColumnElement:
 
 
 class User(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_user_name", "name", "id"),)  # pickers and the list, by name
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, sa_column_kwargs={"unique": True}, index=False)
     name: str = Field(max_length=120)

@@ -16,7 +16,9 @@ import logging
 import re
 
 import click
-from flask import Flask, g, has_app_context, has_request_context, request
+from flask import has_request_context, request
+
+from tracker.observe import request_id
 
 log = logging.getLogger("tracker.security")
 
@@ -71,12 +73,9 @@ def account_changed(user, changed: dict[str, tuple], *, by, sessions_ended: bool
 def _origin() -> dict[str, object]:
     if has_request_context():
         return {"address": request.remote_addr or "-", "endpoint": request.endpoint or "-",
-                "request_id": g.get("request_id") or "-"}
+                "request_id": request_id() or "-"}
     command = click.get_current_context(silent=True)
-    origin = {"via": "cli", "command": command.command_path if command else "-", "os_user": _os_user()}
-    if has_app_context() and g.get("request_id"):
-        origin["request_id"] = g.get("request_id")
-    return origin
+    return {"via": "cli", "command": command.command_path if command else "-", "os_user": _os_user()}
 
 
 def _os_user() -> str:
@@ -92,10 +91,3 @@ def _value(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     return text if _PLAIN.fullmatch(text) else json.dumps(text)
 
-
-def init_app(app: Flask) -> None:
-    """Security events are emitted at INFO unless the deployment's logging configuration says otherwise, and reach
-    Flask's handler (stderr; gunicorn's error log) when nothing else is configured."""
-    if log.level == logging.NOTSET:
-        log.setLevel(logging.INFO)
-    app.logger  # noqa: B018 - creating Flask's logger attaches its default handler when none is configured

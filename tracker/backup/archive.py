@@ -76,9 +76,12 @@ def archive_name(moment: datetime) -> str:
 
 
 def private_directory(path: Path) -> Path:
-    """The directory, created if need be, readable by its owner only (0700)."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
+    """The directory, created readable by its owner only (0700) if need be; one that exists keeps its mode (an
+    operator's shared backup disk), as each archive in it is 0600 anyway."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise BackupError(f"cannot use {path} for backups: {error.strerror}") from error
     return path
 
 

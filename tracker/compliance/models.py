@@ -23,6 +23,7 @@ _audit_version = version_column()
 
 class ComplianceAudit(SQLModel, table=True):
     __tablename__ = "compliance_audit"
+    __table_args__ = (sa.Index("ix_compliance_audit_date", "audit_date", "id"),)  # the list's order
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
@@ -73,6 +74,7 @@ _nc_version = version_column()
 
 
 class Noncompliance(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_noncompliance_due", "due_date", "id"),)  # the list's order
     id: int | None = Field(default=None, primary_key=True)
     audit_id: int = Field(foreign_key="compliance_audit.id", index=True, ondelete="CASCADE")
     asset_version_id: int | None = Field(default=None, foreign_key="asset_version.id")

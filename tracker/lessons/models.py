@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.assets.models import AssetVersion, ProcessAsset
@@ -33,6 +34,7 @@ _version = version_column()
 
 
 class Lesson(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_lesson_created", "created_at", "id"),)  # the list's order
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)

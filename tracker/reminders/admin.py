@@ -62,6 +62,6 @@ def update_rule(session: Session, *, rule: ReminderRule, data: RuleInput, by: Us
 
 def run_now(session: Session, *, job: str, by: User) -> str:
     authorize(by, "reminders.manage")
-    if job not in jobs.JOBS:
+    if job not in jobs.WEB_RUNNABLE:
         raise NotFound("No such job.")
     return jobs.run(session, job)

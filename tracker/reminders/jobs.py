@@ -28,6 +28,9 @@ JOBS: dict[str, tuple[str, Callable[[Session, datetime], object]]] = {
 }
 
 
+WEB_RUNNABLE = frozenset({"sweep", "mail", "digest"})  # the backup runs in the scheduler only, never a web worker
+
+
 def _backup() -> str:
     from tracker.backup import scheduled  # the scheduler's process only: not imported by every web worker
 

@@ -8,7 +8,7 @@ from tracker.auth.models import ReminderEmail
 from tracker.auth.policy import PUBLIC, requires
 from tracker.db import get_session
 from tracker.errors import NotFound
-from tracker.reminders import admin, calendar, notify
+from tracker.reminders import admin, calendar, jobs, notify
 from tracker.reminders.forms import PreferenceInput, RuleInput
 from tracker.reminders.models import Recipients
 from tracker.validation import parse
@@ -114,6 +114,7 @@ def overview(**forms: dict | None):
     refused = {key: value for key, value in forms.items() if value}
     return page_or_fragment("reminders/admin.html", "reminders/admin.html", http_status=422 if refused else 200,
                             status=status, recipients=list(Recipients), refused=refused,
+                            web_runnable=jobs.WEB_RUNNABLE,
                             values_of=lambda row: form_values(row, ("enabled", "days", "recipients")))
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.assets.models import AssetVersion
@@ -29,6 +30,7 @@ _version = version_column()
 
 class TailoringRecord(SQLModel, table=True):
     __tablename__ = "tailoring_record"
+    __table_args__ = (sa.Index("ix_tailoring_record_tailored", "tailored_on", "id"),)  # the list's order
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
