@@ -61,3 +61,13 @@ def test_an_edit_refused_by_the_records_state_says_so_and_leads_back(client, log
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and title(page) == "Not possible now (409) · Tracker"
     assert f'<a href="/plans/{plan.id}">Back to the record</a>' in page
+
+
+def test_two_enums_with_one_value_keep_their_own_labels():
+    """Labels are worked out once per member; members of two enums with one value are equal strings, so the
+    cache must tell them apart (a rating read 'Partially' after an audit result had been labelled)."""
+    from tracker.appraisals.models import RatingValue
+    from tracker.compliance.models import Compliance
+
+    assert (Compliance.PARTIALLY.label, RatingValue.PARTIALLY.label) == ("Partially", "Partially satisfied")
+    assert (RatingValue.PARTIALLY.label, Compliance.PARTIALLY.label) == ("Partially satisfied", "Partially")

@@ -9,12 +9,12 @@ class Labelled(StrEnum):
 
     @property
     def label(self) -> str:
-        return _label(self)
+        return _label(type(self), self.value)
 
 
-@cache  # worked out once per member: pages and exports ask for thousands of labels
-def _label(member: Labelled) -> str:
-    return vars(type(member)).get("_spoken", {}).get(member.value) or member.value.replace("_", " ").capitalize()
+@cache  # worked out once per member (by class and value: members of two enums with one value are equal strings)
+def _label(enum: type, value: str) -> str:
+    return vars(enum).get("_spoken", {}).get(value) or value.replace("_", " ").capitalize()
 
 
 def spoken(**labels: str):

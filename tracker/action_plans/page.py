@@ -23,7 +23,6 @@ from tracker.action_plans.models import (
     PlanReview,
     PlanRevision,
 )
-from tracker.auth.models import User
 from tracker.auth.service import people_choices
 from tracker.db import utcnow
 from tracker.history.service import HistoryEntry, history
@@ -36,7 +35,7 @@ from tracker.trace import Trace
 class PlanPage:
     """The parts of the page; a section read alone leaves the parts it does not show as None."""
     plan: ActionPlan
-    people: list[User] | None = None
+    people: list | None = None  # (id, name) rows: auth.service.people_choices
     progress: Progress | None = None
     commitments: list[Commitment] | None = None
     issues: list[PlanIssue] | None = None

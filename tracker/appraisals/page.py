@@ -10,7 +10,6 @@ from sqlmodel import Session
 from tracker import trace
 from tracker.appraisals import questionnaire, service
 from tracker.appraisals.models import Appraisal, Finding, Participant, Rating
-from tracker.auth.models import User
 from tracker.auth.service import people_choices
 from tracker.history.service import HistoryEntry, history
 from tracker.process_areas.models import ProcessArea
@@ -35,7 +34,7 @@ class AppraisalPage:
     findings: Findings | None = None
     ratings: list[Rating] | None = None
     participants: list[Participant] | None = None
-    people: list[User] | None = None  # whom the team may name as participants
+    people: list | None = None  # (id, name) rows: whom the team may name as participants
     areas_all: list[ProcessArea] | None = None  # the areas a finding or rating may name when the scope lists none
     spread: list[questionnaire.Spread] | None = None  # the questionnaire's answers, for the team's eyes
     history: list[HistoryEntry] | None = None

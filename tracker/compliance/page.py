@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from tracker.assets.models import AssetVersion
-from tracker.auth.models import User
 from tracker.auth.service import people_choices
 from tracker.compliance import service
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
@@ -29,7 +28,7 @@ class AuditPage:
     noncompliances: list[Noncompliance]
     proposals_from: dict[int, list[Proposal]]  # by noncompliance id
     attached: dict[int, list[Proposal]]  # by noncompliance id: the proposals raised before it was attached to
-    people: list[User]
+    people: list  # (id, name) rows: auth.service.people_choices
     history: list[HistoryEntry]
     noncompliance_history: list[HistoryEntry]  # each entry names its noncompliance
     lessons: list[Lesson]  # learned from the audit

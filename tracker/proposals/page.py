@@ -22,7 +22,7 @@ class ProposalPage:
     """The parts of the page; a section read alone leaves the parts it does not show as None."""
     proposal: Proposal
     comments: list[ProposalComment] | None = None
-    duplicates: list[Proposal] | None = None
+    duplicates: list | None = None  # (id, title) rows: the proposals this one could duplicate
     trace: Trace | None = None
     source_link: SourceLink | None = None
     behind: list[SourceLink] | None = None  # the records attached to it since it was raised
