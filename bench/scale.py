@@ -97,7 +97,7 @@ def pages(ids: dict) -> list[Page]:
         Page("proposals, sorted by priority", "list", "/proposals/?sort=-priority"),
         Page("proposal board", "list", "/proposals/?view=board"),
         Page("proposal", "detail", f"/proposals/{p['proposal']}"),
-        Page("proposal edit", "form", f"/proposals/{p['proposal']}/edit"),
+        Page("proposal edit", "form", f"/proposals/{p['open_proposal']}/edit"),
         Page("new proposal", "form", "/proposals/new"),
         Page("plans", "list", "/plans/"),
         Page("plan", "detail", f"/plans/{p['plan']}"),
@@ -212,6 +212,8 @@ def record_ids(url: str) -> dict:
     with engine.connect() as connection:
         ids = {key: connection.exec_driver_sql(f'SELECT MAX(id) / 2 + 1 FROM "{table}"').scalar()
                for key, table in tables.items()}
+        ids["open_proposal"] = connection.exec_driver_sql(
+            "SELECT MIN(id) FROM proposal WHERE status = 'submitted'").scalar()
         ids["draft_plan"] = connection.exec_driver_sql(
             "SELECT MIN(id) FROM action_plan WHERE status = 'draft'").scalar()
         ids["review"] = connection.exec_driver_sql(
@@ -453,7 +455,7 @@ def write(runs: list[Run], database: str) -> None:
             ratio = at[10].cpu_p50 / at[1].cpu_p50
             grows = any(p.grows for p in pages({k: 1 for k in ("project", "proposal", "plan", "commitment", "pilot",
                         "deployment", "tailoring", "lesson", "audit", "appraisal", "asset", "version", "objective",
-                        "area", "review", "submitter", "draft_plan")}) if p.name == page)
+                        "area", "review", "submitter", "draft_plan", "open_proposal")}) if p.name == page)
             growth = f"{ratio:.2f}" + ("" if grows or ratio <= 1.25 else " **over**")
         budget = f"{first.budget:,.0f}" if first.budget else "—"
         lines.append(f"| {page} | {budget} | " + " | ".join(cells) + f" | {'/'.join(map(str, statements))} | {growth} |")
