@@ -171,7 +171,9 @@ def test_reminders_arrive_exactly_once_while_schedulers_are_killed(app, db, engi
                 leader.wait()
                 kills += 1
                 running = [p for p in running if p is not leader] + [_start(database_url, tmp_path, server.port, log)]
-        time.sleep(0.5)  # a message finished just now is with the server's thread
+        settle = time.monotonic() + 15  # a message being sent just now reaches the server's thread in a moment
+        while len(handler.received) < due and time.monotonic() < settle:
+            time.sleep(0.1)
     finally:
         for process in running:
             process.send_signal(signal.SIGTERM)
