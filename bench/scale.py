@@ -267,8 +267,11 @@ class Client:
     def __init__(self, port: int) -> None:
         self.port, self.cookies = port, {}
 
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
     def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection = self.connect()
         sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept-Encoding": "identity"}
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"

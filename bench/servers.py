@@ -174,20 +174,8 @@ class Visitor(Client):
         super().__init__(port)
         self.source = source
 
-    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
-        """As scale.Client.request, from this source address."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30, source_address=(self.source, 0))
-        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept-Encoding": "identity"}
-        if body is not None:
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=sent | (headers or {}))
-        response = connection.getresponse()
-        data = response.read()
-        for value in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = value.partition("=")
-            self.cookies[name] = rest.split(";")[0]
-        connection.close()
-        return response.status, response.headers, data
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30, source_address=(self.source, 0))
 
 
 @dataclass
