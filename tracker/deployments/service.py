@@ -246,18 +246,11 @@ def get_deployment(session: Session, *, deployment_id: int) -> Deployment:
                             missing="No such deployment.")
 
 
-def rows_of(session: Session, *, deployment_id: int | None = None, project_id: int | None = None,
-            project_ids: list[int] | None = None) -> list[ProjectDeployment]:
-    """Status rows of a deployment or of projects, with project and asset loaded."""
-    statement = select(ProjectDeployment).options(*ROW_LOADED).order_by(ProjectDeployment.project_id,
-                                                                        ProjectDeployment.asset_version_id)
-    if deployment_id is not None:
-        statement = statement.where(ProjectDeployment.deployment_id == deployment_id)
-    if project_id is not None:
-        statement = statement.where(ProjectDeployment.project_id == project_id)
-    if project_ids is not None:
-        statement = statement.where(ProjectDeployment.project_id.in_(project_ids))
-    return list(session.exec(statement).all())
+def rows_of(session: Session, *, deployment_id: int) -> list[ProjectDeployment]:
+    """A deployment's status rows, with project and asset loaded (pages show them through `ROWS`, a page at a time)."""
+    return list(session.exec(select(ProjectDeployment).options(*ROW_LOADED)
+                             .where(ProjectDeployment.deployment_id == deployment_id)
+                             .order_by(ProjectDeployment.project_id, ProjectDeployment.asset_version_id)).all())
 
 
 @dataclass(frozen=True)
