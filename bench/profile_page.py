@@ -30,6 +30,8 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=30)
     parser.add_argument("--htmx", action="store_true")
     parser.add_argument("--statements", action="store_true", help="print each statement and its time instead")
+    parser.add_argument("--explain", type=float, default=None, metavar="MS",
+                        help="with --statements: the whole statement and its query plan, for those slower than MS")
     args = parser.parse_args()
     url, data, _ = prepare("sqlite", float(args.scale), "")  # built when missing
     url = url if args.database == "sqlite" else args.database
@@ -48,9 +50,21 @@ def main() -> None:
     if args.statements:
         started = {}
         sa.event.listen(engine, "before_cursor_execute", lambda c, cur, statement, *a: started.update(at=time.perf_counter()))
-        sa.event.listen(engine, "after_cursor_execute", lambda c, cur, statement, params, *a: print(
-            f"{(time.perf_counter() - started['at']) * 1000:7.2f} ms  {' '.join(statement.split())[:400]}  {params}"))
+        slow = []
+
+        def finished(connection, cursor, statement, params, *_):
+            ms = (time.perf_counter() - started["at"]) * 1000
+            print(f"{ms:7.2f} ms  {' '.join(statement.split())[:400]}  {params}")
+            if args.explain is not None and ms >= args.explain:
+                slow.append((ms, statement, params))
+        sa.event.listen(engine, "after_cursor_execute", finished)
         client.get(args.path, headers=headers).get_data()
+        sa.event.remove(engine, "after_cursor_execute", finished)
+        for ms, statement, params in slow:
+            explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+            with engine.connect() as connection:
+                plan = connection.exec_driver_sql(explain + statement, params).all()
+            print(f"\n--- {ms:.2f} ms\n{statement}\n{params}\n" + "\n".join(str(row[-1]) for row in plan))
         return
     profiler = Profiler(interval=0.0005)
     profiler.start()

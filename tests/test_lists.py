@@ -159,3 +159,43 @@ def test_the_status_matrix_csv_streams_too(client, db, login, make_user, make_pr
     from tracker.deployments.status import StatusFilter, export
     assert isinstance(export(db, where=StatusFilter()), Iterator) and not isinstance(
         export(db, where=StatusFilter()), list | tuple), "rows are read as they are sent, not gathered first"
+
+
+def test_a_long_list_counts_to_the_limit_and_still_pages_on(client, login, make_user, make_project, monkeypatch):
+    """Issue 14: counting every row of a long list grew with the organization; a list counts up to a limit (1,000),
+    then says "1,000+" and keeps offering the next page while pages come back full. Here the limit is 3."""
+    import tracker.db
+    monkeypatch.setattr(tracker.db, "COUNT_LIMIT", 3)
+    monkeypatch.setitem(client.application.config, "PAGE_SIZE", 2)
+    for n in range(7):
+        make_project(code=f"P{n}", name=f"Project {n}")
+    login(make_user(Role.STEERING))
+    first = client.get("/projects/?sort=code").get_data(as_text=True)
+    assert "3+ projects" in first and "Page 1 of 2+" in first and ">Next</a>" in first
+    third = client.get("/projects/?sort=code&page=3").get_data(as_text=True)  # past the counted pages
+    assert ">P4<" in third and ">P5<" in third and ">Next</a>" in third
+    last = client.get("/projects/?sort=code&page=4").get_data(as_text=True)  # one row: the end
+    assert ">P6<" in last and ">Next</a>" not in last and ">Previous</a>" in last
+    monkeypatch.setattr(tracker.db, "COUNT_LIMIT", 1000)
+    exact = client.get("/projects/?sort=code").get_data(as_text=True)
+    assert "7 projects" in exact and "Page 1 of 4<" in exact
+
+
+A1 = ["A1", "Zeta guide 1.0"]
+B2 = ["B2", "Alpha guide 1.0"]
+
+
+@pytest.mark.parametrize("sort, expected", [("project", [A1, B2]), ("-project", [B2, A1]),
+                                            ("version", [B2, A1]), ("-version", [A1, B2])])
+def test_a_list_joins_what_it_sorts_by_only_then(sort, expected, client, login, make_user, make_project,
+                                                 make_released, make_deployment):
+    """The status rows join the project and asset only to sort (or export) by them; sorted so, the order is theirs:
+    project A1 deploys "Zeta guide", B2 "Alpha guide"."""
+    a1, b2 = make_project(code="A1"), make_project(code="B2")
+    make_deployment([a1], [make_released("1.0", title="Zeta guide")])
+    make_deployment([b2], [make_released("1.0", title="Alpha guide")])
+    login(make_user(Role.STEERING))
+    rows = list(csv.reader(io.StringIO(client.get(f"/deployments/rows?sort={sort}&format=csv").get_data(as_text=True))))
+    assert [row[:2] for row in rows[1:]] == expected
+    page = client.get(f"/deployments/rows?sort={sort}").get_data(as_text=True)
+    assert page.index(f">{expected[0][0]}<") < page.index(f">{expected[1][0]}<")

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from tracker.auth.roles import Role
-from tracker.db import session_scope
+from tracker.db import refresh_statistics, session_scope
 
 
 def register(app: Flask) -> None:
@@ -35,6 +35,7 @@ def migrate() -> None:
     upgrade()
     with session_scope() as session:
         added = seed_catalog(session)
+        refresh_statistics(session)
     click.echo(f"database is at the latest migration; process-area catalog: {added} added")
 
 

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_SECONDS": 30,  # how often it emails the reminders made since
     "BADGE_SECONDS": 30,  # how often a page asks for the unread reminders count
     "DIGEST_HOUR": 7,  # the daily digest's hour, UTC
+    "STATISTICS_HOUR": 3,  # the hour (UTC) the database statistics are refreshed daily (ANALYZE)
     # Uploaded files: asset versions, training material, evidence (tracker/content.py)
     "CONTENT_MAX_MB": 20,  # the largest file a version may keep, in MiB
     "CONTENT_TYPES": "pdf,docx,xlsx,pptx,odt,ods,odp,doc,xls,ppt,md,txt,csv,png,jpg,jpeg,gif,webp",  # extensions

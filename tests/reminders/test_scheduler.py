@@ -22,7 +22,7 @@ from tracker.auth.roles import Role
 from tracker.db import clock_at, utcnow
 from tracker.reminders import jobs
 from tracker.reminders.models import Delivery, JobRun, Notification, SchedulerLease
-from tracker.reminders.scheduler import Leadership, Scheduler
+from tracker.reminders.scheduler import Leadership, Scheduler, default_triggers
 from tracker.reminders.sweep import sweep
 
 REPO = Path(__file__).resolve().parents[2]
@@ -205,3 +205,19 @@ def test_a_job_that_fails_is_recorded_and_the_scheduler_goes_on(db, monkeypatch)
     assert jobs.run(db, "sweep") == "failed"
     run = db.get(JobRun, "sweep")
     assert "ZeroDivisionError" in run.last_error and run.runs == 1
+
+
+def test_the_daily_statistics_job_tells_the_planner_what_the_tables_hold(app, db, make_plan, make_commitment):
+    """Issue 14: without statistics SQLite read a plan's commitments by the status index (every open commitment)
+    instead of by plan. The job runs ANALYZE; afterwards the database holds statistics for the commitment table."""
+    plan = make_plan()
+    for n in range(3):
+        make_commitment(plan, description=f"Step {n}")
+    assert "statistics" in default_triggers(app) and "statistics" in jobs.WEB_RUNNABLE
+    assert jobs.run(db, "statistics") == "statistics refreshed"
+    if db.get_bind().dialect.name == "sqlite":
+        analyzed = db.exec(sa.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'commitment'")).one()[0]
+    else:
+        analyzed = db.exec(sa.text("SELECT count(*) FROM pg_stats WHERE tablename = 'commitment'")).one()[0]
+    assert analyzed > 0
+    assert db.get(JobRun, "statistics").runs == 1

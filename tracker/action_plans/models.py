@@ -154,6 +154,7 @@ class Commitment(SQLModel, table=True):
     """Work someone committed to: on an action plan, or an action item of a steering review (or both)."""
     __table_args__ = (sa.Index("ix_commitment_status_due", "status", "due_date"),  # what is due, and overdue
                       sa.Index("ix_commitment_due", "due_date", "id"),  # the list's order
+                      sa.Index("ix_commitment_awaiting", "awaiting"),  # the few whose terms wait for an answer
                       sa.CheckConstraint("plan_id IS NOT NULL OR meeting_id IS NOT NULL",
                                          name="ck_commitment_plan_or_meeting"))
     id: int | None = Field(default=None, primary_key=True)
@@ -216,7 +217,8 @@ _issue_version = version_column()
 
 class PlanIssue(SQLModel, table=True):
     __tablename__ = "plan_issue"
-    __table_args__ = (sa.Index("ix_plan_issue_created", "created_at", "id"),)  # the list's order
+    __table_args__ = (sa.Index("ix_plan_issue_created", "created_at", "id"),  # the list's order
+                      sa.Index("ix_plan_issue_owner", "owner_id", "status"))  # a person's open issues
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="action_plan.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)

@@ -101,7 +101,7 @@ def awaiting_clause(user: User) -> sa.ColumnElement:
     owner, or to the plan's side, which they answer for (the plan's owner, or any process-group member: the
     policy's `awaits`). A plan over owes no more answers."""
     plan_side = sa.true() if Role.PROCESS_GROUP in user.roles else ActionPlan.owner_id == user.id
-    return sa.and_(ActionPlan.status.in_(OPEN_PLANS),
+    return sa.and_(ActionPlan.status.in_(OPEN_PLANS), Commitment.awaiting.in_((Party.OWNER, Party.PLAN)),  # the index
                    sa.or_(sa.and_(Commitment.awaiting == Party.OWNER, Commitment.owner_id == user.id),
                           sa.and_(Commitment.awaiting == Party.PLAN, plan_side)))
 

@@ -263,9 +263,13 @@ class RowFilter:
     overdue_only: bool = False
 
 
+TO_PROJECT = ((Project, Project.id == ProjectDeployment.project_id),)
+TO_ASSET = ((AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id),
+            (ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
 ROWS = Listing("deployment-status-rows", ProjectDeployment.id, {
-    "project": Column("Project", (Project.code,), Project.code),
-    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), ProcessAsset.title + " " + AssetVersion.label),
+    "project": Column("Project", (Project.code,), Project.code, joins=TO_PROJECT),
+    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), ProcessAsset.title + " " + AssetVersion.label,
+                      joins=TO_ASSET),
     "status": Column("Status", (ProjectDeployment.status,), ProjectDeployment.status),
     "planned": Column("Planned", (ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date),
                       ProjectDeployment.planned_date),
@@ -273,14 +277,12 @@ ROWS = Listing("deployment-status-rows", ProjectDeployment.id, {
     "verified": Column("Verified", (ProjectDeployment.verified_on,), ProjectDeployment.verified_on),
     "reason": Column("Reason", csv=ProjectDeployment.reason, shown=False),
     "notes": Column("Notes", csv=ProjectDeployment.notes),
-}, default="planned", load=ROW_LOADED)
+}, default="project", load=ROW_LOADED)
 
 
 def rows_matching(where: RowFilter):
     """Status rows across deployments that the filter selects (ROWS orders and pages them)."""
-    statement = (select(ProjectDeployment).join(Project, Project.id == ProjectDeployment.project_id)
-                 .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                 .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
+    statement = select(ProjectDeployment)  # the project and asset are joined to sort or export by them (ROWS)
     if where.deployment_id is not None:
         statement = statement.where(ProjectDeployment.deployment_id == where.deployment_id)
     if where.project_id is not None:

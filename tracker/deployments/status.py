@@ -121,14 +121,14 @@ class Matrix:
 def matrix(session: Session, *, where: StatusFilter, page: int, size: int) -> Matrix:
     """A page of projects x the assets deployed anywhere, with status counts over every matching project."""
     projects = paginate(session, _projects(where), page=page, size=size)
-    assets = list(session.exec(select(ProcessAsset).where(ProcessAsset.id.in_(
-        select(AssetVersion.asset_id).join(ProjectDeployment, ProjectDeployment.asset_version_id == AssetVersion.id)
-    )).order_by(ProcessAsset.title)).all())
+    deployed = select(AssetVersion.id).where(  # per asset, stops at its first version with a row
+        AssetVersion.asset_id == ProcessAsset.id,
+        select(ProjectDeployment.id).where(ProjectDeployment.asset_version_id == AssetVersion.id).exists()).exists()
+    assets = list(session.exec(select(ProcessAsset).where(deployed).order_by(ProcessAsset.title)).all())
     matching = _projects(where).with_only_columns(Project.id).order_by(None)
-    counts = dict(session.exec(select(ProjectDeployment.status, func.count())
-                               .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                               .where(ProjectDeployment.project_id.in_(matching), ProjectDeployment.current)
-                               .group_by(ProjectDeployment.status)).all())
+    counts = dict(session.exec(select(DeploymentTally.status, func.sum(DeploymentTally.rows))  # a row per project
+                               .where(DeploymentTally.project_id.in_(matching))
+                               .group_by(DeploymentTally.status)).all())
     return Matrix(projects, assets, cells(session, [p.id for p in projects.items]), counts)
 
 

@@ -65,6 +65,7 @@ class ProposalArea(SQLModel, table=True):
 
 class ProposalAsset(SQLModel, table=True):
     __tablename__ = "proposal_asset"
+    __table_args__ = (sa.Index("ix_proposal_asset_asset", "asset_id"),)  # an asset's proposals
     proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")
     asset_id: int = Field(foreign_key="process_asset.id", primary_key=True, ondelete="CASCADE")
 
@@ -85,7 +86,8 @@ class Proposal(SQLModel, table=True):
                       sa.Index("ix_proposal_status_priority", "status", "priority_score", "id"),
                       sa.Index("ix_proposal_status_created", "status", "created_at"),
                       sa.Index("ix_proposal_created_at", "created_at"),
-                      sa.Index("ix_proposal_decided_on", "decided_on"))
+                      sa.Index("ix_proposal_decided_on", "decided_on"),
+                      sa.Index("ix_proposal_source_record", "source_entity", "source_id"))  # raised from a record
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     problem: str = Field(max_length=4000)

@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import current_app
 from sqlmodel import Session
 
-from tracker.db import utcnow
+from tracker.db import refresh_statistics, utcnow
 from tracker.reminders.mail import send_digests, send_immediate
 from tracker.reminders.models import JobRun
 from tracker.reminders.sweep import sweep
@@ -23,12 +23,14 @@ JOBS: dict[str, tuple[str, Callable[[Session, datetime], object]]] = {
     "mail": ("Email the reminders of people who want them at once (and retry failed digests)",
              lambda session, now: _mail(session, now)),
     "digest": ("Email the daily digest to people who chose it", lambda session, now: send_digests(session, now=now)),
+    "statistics": ("Refresh the database's statistics, so queries keep their fast plans as data grows (daily)",
+                   lambda session, now: refresh_statistics(session)),
     "backup": ("Back up the database and files, keep the newest TRACKER_BACKUP_KEEP (daily at TRACKER_BACKUP_HOUR)",
                lambda session, now: _backup()),
 }
 
 
-WEB_RUNNABLE = frozenset({"sweep", "mail", "digest"})  # the backup runs in the scheduler only, never a web worker
+WEB_RUNNABLE = frozenset({"sweep", "mail", "digest", "statistics"})  # the backup runs in the scheduler only, never a web worker
 
 
 def _backup() -> str:

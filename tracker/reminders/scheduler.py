@@ -191,10 +191,12 @@ class Scheduler:
 
 def default_triggers(app: Flask) -> dict[str, object]:
     """The sweep every few minutes (TRACKER_SWEEP_SECONDS), the mailer every half minute (TRACKER_MAIL_SECONDS),
-    the digest daily at TRACKER_DIGEST_HOUR (UTC), and the backup daily at TRACKER_BACKUP_HOUR (UTC) when set."""
+    the digest daily at TRACKER_DIGEST_HOUR (UTC), the planner's statistics daily at TRACKER_STATISTICS_HOUR, and
+    the backup daily at TRACKER_BACKUP_HOUR (UTC) when set."""
     triggers = {"sweep": IntervalTrigger(seconds=int(app.config["SWEEP_SECONDS"]), timezone="UTC"),
                 "mail": IntervalTrigger(seconds=int(app.config["MAIL_SECONDS"]), timezone="UTC"),
-                "digest": CronTrigger(hour=int(app.config["DIGEST_HOUR"]), timezone="UTC")}
+                "digest": CronTrigger(hour=int(app.config["DIGEST_HOUR"]), timezone="UTC"),
+                "statistics": CronTrigger(hour=int(app.config["STATISTICS_HOUR"]), timezone="UTC")}
     if str(app.config.get("BACKUP_HOUR", "")).strip():
         triggers["backup"] = CronTrigger(hour=int(app.config["BACKUP_HOUR"]), timezone="UTC")
     return triggers

@@ -63,9 +63,13 @@ class TailoringFilter:
     lead_id: int | None = None  # a lead's list: their projects only
 
 
+TO_PROJECT = ((Project, Project.id == TailoringRecord.project_id),)
+TO_ASSET = ((AssetVersion, AssetVersion.id == TailoringRecord.asset_version_id),
+            (ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
 LISTING = Listing("tailoring-records", TailoringRecord.id, {
-    "project": Column("Project", (Project.code,), Project.code),
-    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), ProcessAsset.title + " " + AssetVersion.label),
+    "project": Column("Project", (Project.code,), Project.code, joins=TO_PROJECT),
+    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), ProcessAsset.title + " " + AssetVersion.label,
+                      joins=TO_ASSET),
     "element": Column("Element", (TailoringRecord.element,), TailoringRecord.element),
     "type": Column("Type", (TailoringRecord.type,), TailoringRecord.type),
     "rationale": Column("Rationale", csv=TailoringRecord.rationale, shown=False),
@@ -78,15 +82,14 @@ LISTING = Listing("tailoring-records", TailoringRecord.id, {
 
 def records_matching(where: TailoringFilter):
     """The tailoring records the filter selects (LISTING orders and pages them)."""
-    statement = (select(TailoringRecord).join(Project, Project.id == TailoringRecord.project_id)
-                 .join(AssetVersion, AssetVersion.id == TailoringRecord.asset_version_id)
-                 .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
+    statement = select(TailoringRecord)  # the project and asset are joined to sort or export by them (LISTING)
     if where.q:
         statement = statement.where(func.lower(TailoringRecord.element).like(f"%{where.q.lower()}%"))
     if where.type:
         statement = statement.where(TailoringRecord.type == where.type)
     if where.asset_id:
-        statement = statement.where(AssetVersion.asset_id == where.asset_id)
+        statement = statement.where(TailoringRecord.asset_version_id.in_(
+            select(AssetVersion.id).where(AssetVersion.asset_id == where.asset_id)))
     if where.status:
         statement = statement.where(TailoringRecord.status == where.status)
     if where.project_id:
