@@ -1,6 +1,8 @@
 """Traceability both ways along the closed loop: finding -> proposal -> plan -> pilot -> asset version.
 
-Read-only queries across domains; each function answers one record's page in a fixed number of queries.
+Read-only queries across domains; each function answers one record's page in a fixed number of queries. What
+touched an asset or served an objective grows with the organization: those lists show the newest SHOWN and link
+to the whole, filtered list where there is one.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from tracker.pilots.models import Pilot, PilotAssetVersion
 from tracker.proposals.models import Proposal, ProposalAsset, ProposalObjective
 from tracker.tailoring.models import TailoringRecord
 
+SHOWN = 20  # the newest records a growing trace list shows
+
 
 @dataclass
 class Trace:
@@ -30,6 +34,17 @@ class Trace:
     tailorings: list[TailoringRecord] = field(default_factory=list)
     audits: list[ComplianceAudit] = field(default_factory=list)
     lessons: list[Lesson] = field(default_factory=list)
+    more: dict[str, tuple | None] = field(default_factory=dict)  # list cut at SHOWN -> (endpoint, args) of the whole
+    shown: int = SHOWN
+
+
+def _newest(session: Session, statement, key: str, more: dict, whole: tuple | None = None) -> list:
+    """The statement's first SHOWN records (it orders them newest first); past them, `more[key]` says where the
+    whole list is (`whole`: an endpoint and its arguments; None: nowhere but here)."""
+    records = list(session.exec(statement.limit(SHOWN + 1)).all())
+    if len(records) > SHOWN:
+        more[key] = whole
+    return records[:SHOWN]
 
 
 def _pilots_of(session: Session, plan_ids: list[int]) -> list[Pilot]:
@@ -66,36 +81,41 @@ def of_plan(session: Session, plan: ActionPlan) -> Trace:
 
 
 def of_asset(session: Session, asset: ProcessAsset) -> Trace:
-    """Everything that touched the asset: proposals, plans, pilots, deployments, tailorings, audits, lessons."""
-    proposals = list(session.exec(select(Proposal).join(ProposalAsset, ProposalAsset.proposal_id == Proposal.id)
-                                  .where(ProposalAsset.asset_id == asset.id).order_by(Proposal.id)).all())
-    pilots = list(session.exec(
-        select(Pilot).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
-        .join(AssetVersion, AssetVersion.id == PilotAssetVersion.asset_version_id)
-        .where(AssetVersion.asset_id == asset.id).order_by(Pilot.id).distinct()
-        .options(selectinload(Pilot.asset_versions), selectinload(Pilot.plan))).all())
+    """What touched the asset, newest first: proposals, plans, pilots, deployments, tailorings, audits, lessons."""
+    more: dict[str, tuple | None] = {}
+    proposals = _newest(session, select(Proposal).join(ProposalAsset, ProposalAsset.proposal_id == Proposal.id)
+                        .where(ProposalAsset.asset_id == asset.id).order_by(Proposal.id.desc()), "proposals", more)
+    pilots = _newest(session, select(Pilot).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
+                     .join(AssetVersion, AssetVersion.id == PilotAssetVersion.asset_version_id)
+                     .where(AssetVersion.asset_id == asset.id).order_by(Pilot.id.desc()).distinct()
+                     .options(selectinload(Pilot.asset_versions), selectinload(Pilot.plan)), "pilots", more)
     versions = select(AssetVersion.id).where(AssetVersion.asset_id == asset.id)
-    deployments = list(session.exec(select(Deployment).join(DeploymentVersion).where(
-        DeploymentVersion.asset_version_id.in_(versions)).order_by(Deployment.id).distinct()).all())
-    tailorings = list(session.exec(select(TailoringRecord).where(TailoringRecord.asset_version_id.in_(versions))
-                                   .options(selectinload(TailoringRecord.project)).order_by(TailoringRecord.id)).all())
-    audits = list(session.exec(select(ComplianceAudit).join(AuditResult).where(
+    deployments = _newest(session, select(Deployment).join(DeploymentVersion).where(
+        DeploymentVersion.asset_version_id.in_(versions)).order_by(Deployment.id.desc()).distinct(),
+        "deployments", more)
+    tailorings = _newest(session, select(TailoringRecord).where(TailoringRecord.asset_version_id.in_(versions))
+                         .options(selectinload(TailoringRecord.project)).order_by(TailoringRecord.id.desc()),
+                         "tailorings", more, ("tailoring.index", {"asset": asset.id}))
+    audits = _newest(session, select(ComplianceAudit).join(AuditResult).where(
         AuditResult.asset_version_id.in_(versions)).options(selectinload(ComplianceAudit.project))
-        .order_by(ComplianceAudit.id).distinct()).all())
-    lessons = list(session.exec(select(Lesson).where(
-        (Lesson.asset_id == asset.id) | Lesson.incorporated_version_id.in_(versions)).order_by(Lesson.id)).all())
+        .order_by(ComplianceAudit.id.desc()).distinct(), "audits", more, ("compliance.index", {"asset": asset.id}))
+    lessons = _newest(session, select(Lesson).where(
+        (Lesson.asset_id == asset.id) | Lesson.incorporated_version_id.in_(versions)).order_by(Lesson.id.desc()),
+        "lessons", more, ("lessons.index", {"asset": asset.id}))
     return Trace(proposals=proposals, pilots=pilots, plans=list({p.plan.id: p.plan for p in pilots}.values()),
-                 deployments=deployments, tailorings=tailorings, audits=audits, lessons=lessons)
+                 deployments=deployments, tailorings=tailorings, audits=audits, lessons=lessons, more=more)
 
 
 def of_objective(session: Session, objective: BusinessObjective) -> Trace:
-    """The proposals and plans that serve an objective."""
-    proposals = list(session.exec(
-        select(Proposal).join(ProposalObjective, ProposalObjective.proposal_id == Proposal.id)
-        .where(ProposalObjective.objective_id == objective.id).order_by(Proposal.priority_score.desc())).all())
-    plans = list(session.exec(select(ActionPlan).join(PlanObjective, PlanObjective.plan_id == ActionPlan.id)
-                              .where(PlanObjective.objective_id == objective.id).order_by(ActionPlan.id)).all())
-    return Trace(proposals=proposals, plans=plans)
+    """The proposals (highest priority first) and plans (newest first) that serve an objective."""
+    more: dict[str, tuple | None] = {}
+    proposals = _newest(session, select(Proposal).join(ProposalObjective, ProposalObjective.proposal_id == Proposal.id)
+                        .where(ProposalObjective.objective_id == objective.id)
+                        .order_by(Proposal.priority_score.desc(), Proposal.id.desc()),
+                        "proposals", more, ("proposals.index", {"objective": objective.id}))
+    plans = _newest(session, select(ActionPlan).join(PlanObjective, PlanObjective.plan_id == ActionPlan.id)
+                    .where(PlanObjective.objective_id == objective.id).order_by(ActionPlan.id.desc()), "plans", more)
+    return Trace(proposals=proposals, plans=plans, more=more)
 
 
 def progress_of(session: Session, proposal_ids: list[int]) -> dict[int, Trace]:

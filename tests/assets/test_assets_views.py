@@ -193,3 +193,29 @@ def test_a_draft_that_something_refers_to_stays_and_says_why(client, sepg, asset
     assert kept.status_code == 409 and "Draft 1.6 stays: feedback refers to it." in kept.get_data(as_text=True)
     db.expire_all()
     assert count_rows(db, AssetVersion) == 2 and [v.id for v in db.get(Pilot, pilot.id).asset_versions] == [on_trial.id]
+
+
+def test_what_touched_an_asset_shows_the_newest_and_links_to_the_whole_list(client, sepg, db, make_project,
+                                                                              make_released, make_tailoring):
+    """Issue 14: an asset's trace listed every record that touched it (hundreds at scale). It shows the newest 20,
+    then links to the tailoring list filtered to the asset, where all 22 are."""
+    version = make_released("1.0", title="Review checklist")
+    project = make_project(code="CRM")
+    for n in range(22):
+        make_tailoring(project, version, element=f"Element {n:02}")
+    page = client.get(f"/assets/{version.asset_id}").get_data(as_text=True)
+    shown = re.findall(r'Element (\d\d)"</a>', page)
+    assert shown == [f"{n:02}" for n in range(21, 1, -1)]  # 21 down to 02: the newest twenty
+    assert f'<a href="/tailoring/?asset={version.asset_id}">all of them</a>' in page
+    whole = client.get(f"/tailoring/?asset={version.asset_id}").get_data(as_text=True)
+    assert "22 records" in whole
+
+
+def test_an_objective_served_by_many_plans_shows_the_newest(client, sepg, make_objective, make_plan):
+    """With no list of plans by objective to link to, the cut list says only the newest 20 are shown."""
+    objective = make_objective(name="Fewer escaped defects")
+    for n in range(21):
+        make_plan(title=f"Plan {n:02}", objectives=[objective])
+    page = client.get(f"/objectives/{objective.id}").get_data(as_text=True)
+    assert re.findall(r">Plan (\d\d)</a>", page) == [f"{n:02}" for n in range(20, 0, -1)]
+    assert "the newest 20 shown" in page

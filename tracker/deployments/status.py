@@ -163,15 +163,13 @@ def drift(session: Session, *, asset: ProcessAsset) -> list[Drift]:
     current = asset.current_version
     if current is None:
         return []
-    rows = session.exec(select(ProjectDeployment, AssetVersion)
-                        .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                        .where(AssetVersion.asset_id == asset.id).order_by(AssetVersion.id)).all()
-    has_current = {row.project_id for row, version in rows if version.id == current.id}
-    running: dict[int, AssetVersion] = {}
-    for row, version in rows:
-        if row.status in IN_USE and version.id != current.id:
-            running[row.project_id] = version
-    project_ids = [pid for pid in running if pid not in has_current]
-    projects = session.exec(select(Project).where(Project.id.in_(project_ids), Project.status == ProjectStatus.ACTIVE)
-                            .options(selectinload(Project.leads)).order_by(Project.code)).all()
-    return [Drift(p, running[p.id]) for p in projects]
+    older = (select(ProjectDeployment.project_id, func.max(AssetVersion.id).label("version_id"))  # the newest in use
+             .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
+             .where(AssetVersion.asset_id == asset.id, AssetVersion.id != current.id, ProjectDeployment.status.in_(IN_USE))
+             .group_by(ProjectDeployment.project_id).subquery())
+    on_current = select(ProjectDeployment.project_id).where(ProjectDeployment.asset_version_id == current.id)
+    rows = session.exec(select(Project, AssetVersion).join(older, older.c.project_id == Project.id)
+                        .join(AssetVersion, AssetVersion.id == older.c.version_id)
+                        .where(Project.status == ProjectStatus.ACTIVE, Project.id.not_in(on_current))
+                        .options(selectinload(Project.leads)).order_by(Project.code)).all()
+    return [Drift(project, running) for project, running in rows]
