@@ -21,7 +21,7 @@ from pathlib import Path
 
 import filetype
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, request, send_file
+from flask import Flask, Response, current_app, g, request, send_file
 from flask_login import current_user
 from sqlmodel import Field, Session, SQLModel, select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -110,7 +110,10 @@ class Rules:
 
 
 def rules() -> Rules:
-    return Rules.of(current_app.config)
+    """The configuration's rules, read once per request (a page with a file input per row asks for each)."""
+    if "content_rules" not in g:
+        g.content_rules = Rules.of(current_app.config)
+    return g.content_rules
 
 
 def request_limit(max_bytes: int) -> int:
