@@ -236,9 +236,3 @@ def add_comment(session: Session, *, proposal: Proposal, data: CommentInput, by:
     commit(session)
     return comment
 
-
-def duplicate_choices(session: Session, *, proposal: Proposal) -> list:
-    """The proposals this one could duplicate, as (id, title) rows."""
-    return list(session.exec(select(Proposal.id, Proposal.title).where(Proposal.id != proposal.id,
-                                                    Proposal.status != ProposalStatus.DUPLICATE)
-                             .order_by(Proposal.id.desc()).limit(500)).all())
