@@ -243,11 +243,14 @@ class LookupFilters:
     errors: dict[str, str]
 
 
-def query_lookups(**fields: str) -> LookupFilters:
-    """The ?name= filters of lookup kinds (`plan="plan", owner="person"`), read as a form's lookup fields are: an
-    id, or the text a suggestion put there; text naming nothing is said beside its filter and selects nothing."""
+def query_lookups(fields: dict[str, str], *, instead: dict[str, int] | None = None) -> LookupFilters:
+    """The ?name= filters of lookup kinds (`{"plan": "plan", "owner": "person"}`), read as a form's lookup fields
+    are: an id, or the text a suggestion put there; text naming nothing is said beside its filter and selects
+    nothing. `instead`: ids standing for a filter's value (?mine=1 is the signed-in person), shown in its field so
+    that the next filter change keeps them."""
     session, ids, errors = get_session(), {}, {}
-    typed = MultiDict({name: query_text(name, max_length=300) for name in fields})
+    typed = MultiDict({name: query_text(name, max_length=300) for name in fields} | {
+        name: str(id_) for name, id_ in (instead or {}).items()})
     for name, kind in fields.items():
         try:
             ids[name] = lookup.resolve(session, kind, typed[name]) if typed[name] else None

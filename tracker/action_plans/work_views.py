@@ -43,13 +43,18 @@ from tracker.workflow import allowed_moves
 bp = Blueprint("plan_work", __name__)  # a plan's commitments, issues and joint reviews; everyone's own commitments
 
 
+def _mine(field: str) -> dict[str, int]:
+    """?mine=1 (a home tile's link): the signed-in person in the owner filter."""
+    return {field: current_user.id} if request.args.get("mine") else {}
+
+
 @bp.get("/commitments/")
 @requires("read")
 def commitment_list():
     """Every commitment in the organization, filtered, sorted and paged; the filters in the URL."""
-    chosen = query_lookups(plan="plan", owner="person")
+    chosen = query_lookups({"plan": "plan", "owner": "person"}, instead=_mine("owner"))
     where = commitments.CommitmentFilter(
-        plan_id=chosen.ids["plan"], owner_id=current_user.id if request.args.get("mine") else chosen.ids["owner"],
+        plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
         status=query_enum(CommitmentStatus, "status"), open_only=bool(request.args.get("open")),
         overdue_only=bool(request.args.get("overdue")), awaiting_only=bool(request.args.get("awaiting")))
     return list_page(commitments.LISTING, commitments.commitments_matching(where), "plans/commitments.html",
@@ -60,9 +65,9 @@ def commitment_list():
 @requires("read")
 def issue_list():
     """Every plan issue in the organization, filtered, sorted and paged; the filters in the URL."""
-    chosen = query_lookups(plan="plan", owner="person")
+    chosen = query_lookups({"plan": "plan", "owner": "person"}, instead=_mine("owner"))
     where = issues.IssueFilter(
-        plan_id=chosen.ids["plan"], owner_id=current_user.id if request.args.get("mine") else chosen.ids["owner"],
+        plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
         status=query_enum(IssueStatus, "status"), open_only=bool(request.args.get("open")))
     return list_page(issues.LISTING, issues.issues_matching(where), "plans/issues.html", "plans/_issue_list.html",
                      where=where, statuses=list(IssueStatus), chosen=chosen)

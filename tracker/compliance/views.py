@@ -53,9 +53,10 @@ def audits_moved(rest: str):
 @bp.get("/")
 @requires("read")
 def index():
-    session, chosen = get_session(), query_lookups(auditor="person")
+    mine = {"auditor": current_user.id} if request.args.get("mine") else {}  # ?mine=1: the signed-in auditor
+    session, chosen = get_session(), query_lookups({"auditor": "person"}, instead=mine)
     where = service.AuditFilter(project_id=query_id("project"), asset_id=query_id("asset"),
-                                auditor_id=current_user.id if request.args.get("mine") else chosen.ids["auditor"],
+                                auditor_id=chosen.ids["auditor"],
                                 status=query_enum(AuditStatus, "status"))
     return list_page(service.AUDITS, service.audits_matching(where), "compliance/index.html", "compliance/_table.html",
                      where=where, statuses=list(AuditStatus), projects=project_choices(session),
@@ -65,7 +66,7 @@ def index():
 @bp.get("/noncompliances")
 @requires("read")
 def noncompliance_list():
-    session, chosen = get_session(), query_lookups(owner="person")
+    session, chosen = get_session(), query_lookups({"owner": "person"})
     where = service.NoncomplianceFilter(
         owner_id=current_user.id if request.args.get("mine") else chosen.ids["owner"],
         status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),

@@ -34,7 +34,7 @@ bp = Blueprint("objectives", __name__, url_prefix="/objectives")
 @bp.get("/")
 @requires("read")
 def index():
-    session, chosen = get_session(), query_lookups(owner="person")
+    session, chosen = get_session(), query_lookups({"owner": "person"})
     state = request.args.get("state", "")
     where = service.ObjectiveFilter(q=query_text("q"), owner_id=chosen.ids["owner"],
                                     active={"active": True, "retired": False}.get(state))

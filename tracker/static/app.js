@@ -329,7 +329,7 @@
       var label = field.querySelector("label[for='" + lines.id + "']");
       var chips = document.createElement("ul");
       chips.className = "chips";
-      chips.setAttribute("aria-label", "Chosen: " + label.textContent.replace("*", "").trim());
+      chips.setAttribute("aria-label", "Chosen");
       lines.parentNode.insertBefore(chips, lines);
       lines.hidden = true;
       lines.removeAttribute("required");  // the server says what is missing, beside the field
