@@ -8,6 +8,7 @@ import pytest
 
 from tracker.action_plans.models import Commitment, PlanStatus, TeamMember
 from tracker.auth.roles import Role
+from tracker.history.labels import field_label
 from tracker.lookup import SUGGESTIONS, Unresolved, resolve, resolve_all
 from tracker.proposals.models import ProposalStatus
 
@@ -224,3 +225,8 @@ def test_pages_with_pickers_read_as_many_statements_for_3_people_and_plans_as_fo
     few, many = statements_with(3), statements_with(60)
     assert few[0] == many[0]
     assert many[1] - few[1] < 200  # no option per person or plan
+
+
+def test_history_names_a_lookup_field_as_its_form_labels_it():
+    assert field_label("action_plan", "owner_id") == "Owner"
+    assert field_label("team_member", "user_id") == "Person"
