@@ -230,3 +230,13 @@ def test_pages_with_pickers_read_as_many_statements_for_3_people_and_plans_as_fo
 def test_history_names_a_lookup_field_as_its_form_labels_it():
     assert field_label("action_plan", "owner_id") == "Owner"
     assert field_label("team_member", "user_id") == "Person"
+
+
+def test_proposals_are_filtered_by_a_typed_submitter(client, login_as, make_proposal, make_user):
+    leo = make_user(name="Leo Lead", email="leo@example.org")
+    make_proposal(title="Leo's idea", submitter_id=leo.id)
+    make_proposal(title="Someone's idea")
+    login_as(Role.STEERING)
+    text = client.get("/proposals/?submitter=leo@example.org").get_data(as_text=True)
+    assert "Leo&#39;s idea" in text and "Someone&#39;s idea" not in text
+    assert 'value="leo@example.org"' in text  # as typed

@@ -217,8 +217,9 @@ def _resolve_lookups(model: type[FormModel], data: dict[str, Any]) -> dict[str, 
     errors = {}
     for name, kind in lookup_fields(model).items():
         value = data.get(name)
-        if value is None or all(digits(v.strip()) for v in (value if isinstance(value, list) else [value])):
-            continue
+        values = value if isinstance(value, list) else [value]
+        if value is None or all(digits(v.strip()) for v in values) or any("\x00" in v for v in values):
+            continue  # an id reads as it is; NUL is the model's to refuse (PostgreSQL cannot even compare it)
         try:
             if isinstance(value, list):
                 data[name] = resolve_all(get_session(), kind, value)
