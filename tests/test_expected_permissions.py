@@ -149,6 +149,9 @@ EXPECTED_MOVES = {
 # action: roles (before any rule about whose record it is)
 EXPECTED_POLICY = f"""
     read: {ALL}
+    lookup.people: {ALL}
+    lookup.plans: {ALL}
+    lookup.proposals: {SG} {ST}
     session.end: {ALL}
     account.password: {ALL}
     project.create: {SG}

@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.evidence.views import bp as evidence
     from tracker.home.views import bp as home
     from tracker.lessons.views import bp as lessons
+    from tracker.lookup import bp as lookup
     from tracker.objectives.views import bp as objectives
     from tracker.pilots.views import bp as pilots
     from tracker.process_areas.views import bp as areas
@@ -143,7 +144,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
                       deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,
-                      reminder_admin, dashboards, reviews, removal, evidence):
+                      reminder_admin, dashboards, reviews, removal, evidence, lookup):
         app.register_blueprint(blueprint)
 
 

@@ -19,8 +19,9 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from tracker.auth.models import User
-from tracker.db import utcnow
+from tracker.db import get_session, utcnow
 from tracker.errors import ValidationError
+from tracker.lookup import Lookup, Unresolved, resolve, resolve_all
 
 
 def digits(raw: str) -> bool:
@@ -40,6 +41,13 @@ Day = Annotated[date, AfterValidator(_plausible_day)]
 # Ids the databases can hold (PostgreSQL's integer): anything else cannot name a record.
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+# Records chosen by typing (tracker/lookup.py): the text posted ("Ann Lee <ann@example.org>", "Plan (#3)") is
+# resolved to the id before validation, in parse(); an id posted as it is stays an id.
+Person = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("person")]
+Plan = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("plan")]
+ProposalRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("proposal")]
+People = Annotated[list[Id], Lookup("person")]
 
 
 def whole_number(low: int, high: int):
@@ -68,12 +76,15 @@ def _reasonable(value: float) -> float:
 Number = Annotated[float, BeforeValidator(_decimal_point), Field(allow_inf_nan=False), AfterValidator(_reasonable)]
 
 
-def chosen(message: str):
-    """Ids picked from a list, at least one: checked with the other fields, in the same round of errors."""
+def chosen(message: str, *, lookup: str = ""):
+    """Ids picked from a list (or typed, of a `lookup` kind), at least one: checked with the other fields, in the
+    same round of errors."""
     def at_least_one(ids: list[int]) -> list[int]:
         if not ids:
             raise ValueError(message)
         return ids
+    if lookup:
+        return Annotated[list[Id], AfterValidator(at_least_one), Lookup(lookup)]
     return Annotated[list[Id], AfterValidator(at_least_one)]
 
 
@@ -189,9 +200,41 @@ def _message(error: dict) -> str:
     return error["msg"]
 
 
+def lookup_fields(model: type[FormModel]) -> dict[str, str]:
+    """The model's fields chosen by typing, and their kinds (`Person`, `Plan`, `chosen(..., lookup=)`)."""
+    fields = {}
+    for name, field in model.model_fields.items():
+        marks = list(field.metadata)
+        for arg in get_args(field.annotation):  # Person | None
+            marks += list(get_args(arg)[1:]) if get_origin(arg) is Annotated else []
+        fields.update((name, mark.kind) for mark in marks if isinstance(mark, Lookup))
+    return fields
+
+
+def _resolve_lookups(model: type[FormModel], data: dict[str, Any]) -> dict[str, str]:
+    """The typed text of lookup fields as ids, in `data`; text naming no record (or several) is an error on its
+    field, and leaves the field out. Ids posted as they are need no statement."""
+    errors = {}
+    for name, kind in lookup_fields(model).items():
+        value = data.get(name)
+        values = value if isinstance(value, list) else [value]
+        if value is None or all(digits(v.strip()) for v in values) or any("\x00" in v for v in values):
+            continue  # an id reads as it is; NUL is the model's to refuse (PostgreSQL cannot even compare it)
+        try:
+            if isinstance(value, list):
+                data[name] = resolve_all(get_session(), kind, value)
+            else:
+                data[name] = resolve(get_session(), kind, value)
+        except Unresolved as refused:
+            errors[name] = str(refused)
+            del data[name]
+    return errors
+
+
 def parse(model: type[M], form: MultiDict) -> M:
     """Validate a submitted form, or raise ValidationError with one message per field."""
     data = form_dict(model, form)
+    found = _resolve_lookups(model, data)
     errors: dict[str, str] = {}
     try:
         result = model.model_validate(data)
@@ -199,7 +242,7 @@ def parse(model: type[M], form: MultiDict) -> M:
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "__all__"
             errors.setdefault(name, _message(error))
-    errors = model.raw_errors(data) | errors  # a field's own error wins over a cross-field one
+    errors = model.raw_errors(data) | errors | found  # a field's own error wins over a cross-field one
     if errors:
         raise ValidationError(errors)
     return result

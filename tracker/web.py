@@ -16,10 +16,11 @@ from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
 from werkzeug.datastructures import MultiDict
 
+from tracker import lookup
 from tracker.db import Page, Session, engine, get_session
 from tracker.errors import Conflict, ValidationError
 from tracker.listing import Listing
-from tracker.validation import digits, parse
+from tracker.validation import digits, lookup_fields, parse
 
 htmx = HTMX()
 E = TypeVar("E", bound=Enum)
@@ -235,6 +236,31 @@ def query_id(name: str) -> int | None:
 
 
 @dataclass(frozen=True)
+class LookupFilters:
+    """A list's filters chosen by typing: the ids to filter by, and the filter fields' values and errors."""
+    ids: dict[str, int | None]  # None: no filter; 0 (no record has it): text naming nothing, so nothing matches
+    values: MultiDict
+    errors: dict[str, str]
+
+
+def query_lookups(fields: dict[str, str], *, instead: dict[str, int] | None = None) -> LookupFilters:
+    """The ?name= filters of lookup kinds (`{"plan": "plan", "owner": "person"}`), read as a form's lookup fields
+    are: an id, or the text a suggestion put there; text naming nothing is said beside its filter and selects
+    nothing. `instead`: ids standing for a filter's value (?mine=1 is the signed-in person), shown in its field so
+    that the next filter change keeps them."""
+    session, ids, errors = get_session(), {}, {}
+    typed = MultiDict({name: query_text(name, max_length=300) for name in fields} | {
+        name: str(id_) for name, id_ in (instead or {}).items()})
+    for name, kind in fields.items():
+        try:
+            ids[name] = lookup.resolve(session, kind, typed[name]) if typed[name] else None
+        except lookup.Unresolved as refused:
+            ids[name], errors[name] = 0, str(refused)
+    values, = lookup.shown(session, fields, typed)
+    return LookupFilters(ids, values, errors)
+
+
+@dataclass(frozen=True)
 class RecordForm:
     """How one kind of record is written through a form: its input model, templates, and select options.
 
@@ -251,6 +277,8 @@ class RecordForm:
 
     def show(self, *, values: MultiDict, record: Any = None, errors: dict | None = None,
              conflict: MultiDict | None = None, status: int = 200) -> Response:
+        # Lookup fields show the chosen records as their text ("Name <email>"), read for both forms at once.
+        values, conflict = lookup.shown(get_session(), lookup_fields(self.model), values, conflict)
         return page_or_fragment(self.page, self.fragment, http_status=status, values=values, errors=errors or {},
                                 conflict=conflict, **{self.name: record}, **self.options(record))
 

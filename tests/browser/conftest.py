@@ -93,3 +93,16 @@ def no_reload(page):
         def check(self) -> None:
             assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
     return Marker()
+
+
+def pick(field, typed: str, suggestion: str) -> None:
+    """Type part of a name or title into a lookup field (tracker/lookup.py), wait for the suggestion, and pick it
+    with the keyboard as a person would: down to it, Enter."""
+    from playwright.sync_api import expect
+
+    field.click()
+    field.press_sequentially(typed, delay=20)
+    options = field.page.locator(f"#{field.get_attribute('aria-controls')} [role=option]")
+    expect(options.first).to_have_text(suggestion)
+    field.press("ArrowDown")
+    field.press("Enter")

@@ -27,7 +27,7 @@ def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, ma
 
     team = page.locator("#team")
     team.get_by_text("Add someone to the team").click()
-    team.get_by_label("Person").select_option(label="Mia Member")
+    team.get_by_label("Person").fill("Mia Member")  # typed as its exact name: resolved like a picked suggestion
     team.get_by_label("Role on the team").fill("checklist author")
     team.get_by_role("button", name="Add to team").click()
     expect(team).to_contain_text("Mia Member — checklist author")
@@ -39,7 +39,7 @@ def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, ma
     commitments = page.locator("#commitments")
     commitments.get_by_text("Propose a commitment").click()
     commitments.get_by_label("New commitment").fill("Draft the design checklist")
-    commitments.get_by_label("Owner").select_option(label="Sam Process")
+    commitments.get_by_label("Owner").fill("Sam Process")  # typed as its exact name: resolved like a picked suggestion
     commitments.get_by_label("Due").fill("2026-12-15")
     commitments.get_by_role("button", name="Propose commitment").click()  # to himself, for the plan: agreed
     row = commitments.locator("tr", has_text="Draft the design checklist")
@@ -53,7 +53,7 @@ def test_plan_page_sections(page, live_server, sign_in, no_reload, make_user, ma
     issues = page.locator("#issues")
     issues.get_by_text("Raise an issue").click()
     issues.locator("#f-issue-title").fill("Review tool has no checklist support")
-    issues.get_by_label("Owner").select_option(label="Sam Process")
+    issues.get_by_label("Owner").fill("Sam Process")  # typed as its exact name: resolved like a picked suggestion
     issues.get_by_role("button", name="Raise issue").click()
     issue = issues.locator("tr", has_text="Review tool has no checklist support")
     expect(issue).to_contain_text("Open")
@@ -104,7 +104,7 @@ def test_proposal_comment_and_duplicate_of_which(page, live_server, sign_in, no_
     comments.get_by_role("button", name="Comment").click()
     expect(comments).to_contain_text("Same as the checklist proposal.")
     expect(page.locator("#comments").get_by_label("Add a comment")).to_have_value("")
-    page.get_by_label("Duplicate of (for Mark duplicate)").select_option(label="Checklist-driven peer reviews")
+    page.get_by_label("Duplicate of (for Mark duplicate)").fill("Checklist-driven peer reviews")  # typed as its exact name: resolved like a picked suggestion
     page.once("dialog", lambda dialog: dialog.accept())  # a final status asks first
     page.get_by_role("button", name="Mark duplicate").click()
     expect(page.locator("#proposal-status")).to_have_text("Duplicate")
@@ -164,7 +164,7 @@ def test_audit_results_noncompliances_and_completion(page, live_server, sign_in,
 
     page.get_by_text("Record a noncompliance").click()
     page.get_by_label("Noncompliance").fill("Review records missing for two reviews")
-    page.get_by_label("Owner").select_option(label="Sam Process")
+    page.get_by_label("Owner").fill("Sam Process")  # typed as its exact name: resolved like a picked suggestion
     page.get_by_label("Due").fill(date.today().replace(year=date.today().year + 1).isoformat())
     page.get_by_role("button", name="Record noncompliance").click()
     row = page.locator("tr[id^=nc-]", has_text="Review records missing for two reviews")  # not its history's rows
@@ -263,7 +263,7 @@ def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload,
     commitments = page.locator("#commitments")
     commitments.get_by_text("Propose a commitment").click()
     commitments.get_by_label("New commitment").fill("Draft the design checklist")
-    commitments.get_by_label("Owner").select_option(label="Mia Member")
+    commitments.get_by_label("Owner").fill("Mia Member")  # typed as its exact name: resolved like a picked suggestion
     commitments.get_by_label("Due").fill("2027-06-30")
     commitments.get_by_role("button", name="Propose commitment").click()
     expect(commitments.locator("tr", has_text="Draft the design checklist")).to_contain_text("awaiting Mia Member")

@@ -10,6 +10,8 @@ from tracker.validation import (
     Day,
     FormModel,
     Id,
+    People,
+    Person,
     Version,
     chosen,
     later_or_same,
@@ -25,10 +27,10 @@ class PlanInput(FormModel):
     success_measure: text(200)
     success_target: text(100)
     strategy: text(4000, required=False) = ""
-    owner_id: Id
+    owner_id: Person
     planned_start: Day
     planned_end: Day
-    proposal_ids: chosen("A plan addresses at least one accepted proposal.")
+    proposal_ids: chosen("A plan addresses at least one accepted proposal.", lookup="proposal")
     objective_ids: list[Id] = Field(default_factory=list)
     joint_review_weeks: whole_number(1, 52) | None = None
     version: Version | None = None
@@ -45,7 +47,7 @@ class PlanMoveInput(FormModel):
 
 
 class TeamMemberInput(FormModel):
-    user_id: Id
+    user_id: Person
     team_role: text(80)
 
 
@@ -56,7 +58,7 @@ class ReviewInput(FormModel):
 
 class CommitmentInput(FormModel):
     description: text(500)
-    owner_id: Id
+    owner_id: Person
     due_date: Day
     version: Version | None = None  # when correcting one: the version the form showed
 
@@ -94,7 +96,7 @@ class CommitmentMoveInput(FormModel):
 class IssueInput(FormModel):
     title: text(200)
     description: text(4000, required=False) = ""
-    owner_id: Id
+    owner_id: Person
     version: Version | None = None  # when correcting one: the version the form showed
 
 
@@ -112,7 +114,7 @@ class JointReviewFields(FormModel):
     held_on: Day
     summary: text(4000)
     decisions: text(4000, required=False) = ""
-    attendee_ids: list[Id] = Field(default_factory=list)
+    attendee_ids: People = Field(default_factory=list)
 
     _held = field_validator("held_on")(not_after_today("Record a joint review once it has been held."))
 
@@ -125,13 +127,13 @@ class JointReviewCorrection(JointReviewFields):
 class JointReviewInput(JointReviewFields):
     # Follow-up commitments made at the review: up to three rows, blank rows ignored.
     f1_description: text(500, required=False) = ""
-    f1_owner_id: Id | None = None
+    f1_owner_id: Person | None = None
     f1_due: Day | None = None
     f2_description: text(500, required=False) = ""
-    f2_owner_id: Id | None = None
+    f2_owner_id: Person | None = None
     f2_due: Day | None = None
     f3_description: text(500, required=False) = ""
-    f3_owner_id: Id | None = None
+    f3_owner_id: Person | None = None
     f3_due: Day | None = None
 
     _after_review = field_validator("f1_due", "f2_due", "f3_due")(

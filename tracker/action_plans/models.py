@@ -25,6 +25,9 @@ class PlanStatus(Labelled):
 
 # The plan's own fields change only in draft: an approved plan is revised through a new approval.
 EDITABLE = frozenset({PlanStatus.DRAFT})
+# Work (team, commitments, issues, reviews) goes on until the plan is finished (beside the enum: lookup.py needs it
+# without the workflow's imports).
+OPEN = frozenset({PlanStatus.DRAFT, PlanStatus.IN_REVIEW, PlanStatus.APPROVED, PlanStatus.IN_PROGRESS})
 
 
 class PlanProposal(SQLModel, table=True):

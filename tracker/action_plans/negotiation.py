@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans.forms import AnswerInput, CommitmentInput, TermsInput
+from tracker.action_plans.models import OPEN as OPEN_PLANS
 from tracker.action_plans.models import (
     ActionPlan,
     Commitment,
@@ -23,7 +24,6 @@ from tracker.action_plans.models import (
     TermsState,
 )
 from tracker.action_plans.team import ensure_open
-from tracker.action_plans.workflow import OPEN as OPEN_PLANS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize, plan_side
 from tracker.auth.roles import Role

@@ -23,7 +23,6 @@ from tracker.action_plans.models import (
     PlanReview,
     PlanRevision,
 )
-from tracker.auth.service import people_choices
 from tracker.db import utcnow
 from tracker.history.service import HistoryEntry, history
 from tracker.objectives.service import assessments
@@ -35,7 +34,6 @@ from tracker.trace import Trace
 class PlanPage:
     """The parts of the page; a section read alone leaves the parts it does not show as None."""
     plan: ActionPlan
-    people: list | None = None  # (id, name) rows: auth.service.people_choices
     progress: Progress | None = None
     commitments: list[Commitment] | None = None
     issues: list[PlanIssue] | None = None
@@ -51,7 +49,6 @@ class PlanPage:
 
 
 _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
-    "people": lambda session, plan: people_choices(session),
     "progress": lambda session, plan: commitments.progress(session, plan_ids=[plan.id])[plan.id],
     "commitments": lambda session, plan: commitments.of_plan(session, plan_id=plan.id),
     "waits": lambda session, plan: negotiation.waits_for(session, plan_id=plan.id, today=utcnow().date()),
@@ -69,11 +66,11 @@ _READ: dict[str, Callable[[Session, ActionPlan], object]] = {
 # What each section's template shows (the commitments section also refreshes the facts' progress, out of band).
 SECTIONS: dict[str, tuple[str, ...]] = {
     "page": tuple(field.name for field in fields(PlanPage) if field.name not in ("plan", "next_joint_review")),
-    "team": ("people",),
+    "team": (),
     "reviews": ("reviews", "revisions"),
-    "commitments": ("commitments", "waits", "progress", "people", "objectives", "decided_in"),
-    "issues": ("issues", "people"),
-    "joint_reviews": ("joint_reviews", "people"),
+    "commitments": ("commitments", "waits", "progress", "objectives", "decided_in"),
+    "issues": ("issues",),
+    "joint_reviews": ("joint_reviews",),
 }
 
 

@@ -38,11 +38,6 @@ class PlanFilter:
     to_review_by: int | None = None  # plans in review this person has not reviewed (nor owns)
 
 
-def plan_options(session: Session) -> list:
-    """Every plan (id and title), by title: the options of a plan filter."""
-    return list(session.exec(select(ActionPlan.id, ActionPlan.title).order_by(ActionPlan.title)).all())
-
-
 LISTING = Listing("action-plans", ActionPlan.id, {
     "title": Column("Plan", (ActionPlan.title,), ActionPlan.title),
     "status": Column("Status", (ActionPlan.status,), ActionPlan.status),
@@ -82,13 +77,6 @@ def awaiting_review_by(user_id: int) -> list:
 def get_plan(session: Session, *, plan_id: int) -> ActionPlan:
     """The plan with its owner, proposals, objectives and team, or NotFound."""
     return get_or_not_found(session, ActionPlan, plan_id, *LOADED, missing="No such action plan.")
-
-
-def proposal_choices(session: Session, *, plan: ActionPlan | None) -> list[Proposal]:
-    """Accepted proposals, plus those this plan already addresses."""
-    mine = [p.id for p in plan.proposals] if plan else []
-    return list(session.exec(select(Proposal).where(
-        (Proposal.status == ProposalStatus.ACCEPTED) | Proposal.id.in_(mine)).order_by(Proposal.id)).all())
 
 
 def _check(session: Session, data: PlanInput, plan: ActionPlan | None) -> tuple[list[Proposal], list]:

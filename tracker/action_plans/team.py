@@ -4,8 +4,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans.forms import ReviewInput, TeamMemberInput
-from tracker.action_plans.models import ActionPlan, PlanReview, PlanStatus, TeamMember
-from tracker.action_plans.workflow import OPEN
+from tracker.action_plans.models import OPEN, ActionPlan, PlanReview, PlanStatus, TeamMember
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush

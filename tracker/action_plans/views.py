@@ -11,7 +11,6 @@ from tracker.action_plans.page import read_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, ISSUE_TRANSITIONS, PLAN_TRANSITIONS
 from tracker.auth.policy import can, requires
 from tracker.auth.roles import Role
-from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.errors import NotFound
 from tracker.objectives.forms import MeasurementInput
@@ -194,9 +193,7 @@ def _values(plan: ActionPlan) -> MultiDict:
 
 
 def _options(plan: ActionPlan | None) -> dict:
-    session = get_session()
-    return {"owners": people_choices(session), "objectives": list_objectives(session, active_only=True),
-            "proposals": service.proposal_choices(session, plan=plan)}
+    return {"objectives": list_objectives(get_session(), active_only=True)}
 
 
 def _url_of(plan: ActionPlan) -> str:

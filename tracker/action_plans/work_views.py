@@ -20,7 +20,6 @@ from tracker.action_plans.models import CommitmentStatus, IssueStatus
 from tracker.action_plans.views import plan_page
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.policy import authorize, can, requires
-from tracker.auth.service import people_choices
 from tracker.db import get_session, paginate, utcnow
 from tracker.errors import ValidationError
 from tracker.history.service import history
@@ -33,7 +32,7 @@ from tracker.web import (
     list_page,
     page_or_fragment,
     query_enum,
-    query_id,
+    query_lookups,
     query_page,
     says,
     section_forms,
@@ -44,31 +43,34 @@ from tracker.workflow import allowed_moves
 bp = Blueprint("plan_work", __name__)  # a plan's commitments, issues and joint reviews; everyone's own commitments
 
 
+def _mine(field: str) -> dict[str, int]:
+    """?mine=1 (a home tile's link): the signed-in person in the owner filter."""
+    return {field: current_user.id} if request.args.get("mine") else {}
+
+
 @bp.get("/commitments/")
 @requires("read")
 def commitment_list():
     """Every commitment in the organization, filtered, sorted and paged; the filters in the URL."""
-    session = get_session()
+    chosen = query_lookups({"plan": "plan", "owner": "person"}, instead=_mine("owner"))
     where = commitments.CommitmentFilter(
-        plan_id=query_id("plan"), owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
+        plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
         status=query_enum(CommitmentStatus, "status"), open_only=bool(request.args.get("open")),
         overdue_only=bool(request.args.get("overdue")), awaiting_only=bool(request.args.get("awaiting")))
     return list_page(commitments.LISTING, commitments.commitments_matching(where), "plans/commitments.html",
-                     "plans/_commitment_list.html", where=where, statuses=list(CommitmentStatus),
-                     plans=service.plan_options(session), people=people_choices(session))
+                     "plans/_commitment_list.html", where=where, statuses=list(CommitmentStatus), chosen=chosen)
 
 
 @bp.get("/issues/")
 @requires("read")
 def issue_list():
     """Every plan issue in the organization, filtered, sorted and paged; the filters in the URL."""
-    session = get_session()
+    chosen = query_lookups({"plan": "plan", "owner": "person"}, instead=_mine("owner"))
     where = issues.IssueFilter(
-        plan_id=query_id("plan"), owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
+        plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
         status=query_enum(IssueStatus, "status"), open_only=bool(request.args.get("open")))
     return list_page(issues.LISTING, issues.issues_matching(where), "plans/issues.html", "plans/_issue_list.html",
-                     where=where, statuses=list(IssueStatus), plans=service.plan_options(session),
-                     people=people_choices(session))
+                     where=where, statuses=list(IssueStatus), chosen=chosen)
 
 
 @bp.get("/commitments/mine")
@@ -158,11 +160,9 @@ def _commitment_values(commitment) -> MultiDict:
 
 
 def _options(entity: str):
-    """A correction form's options: the people work can be given to, and the record's history below the form."""
+    """A correction form's options: the record's history below the form."""
     def options(record) -> dict:
-        session = get_session()
-        return {"people": people_choices(session),
-                "history": history(session, entity=entity, entity_ids=[record.id]) if record else []}
+        return {"history": history(get_session(), entity=entity, entity_ids=[record.id]) if record else []}
     return options
 
 

@@ -17,8 +17,6 @@ PLAN_TRANSITIONS: Transitions = {
     (PlanStatus.APPROVED, PlanStatus.CANCELLED): Move("Cancel", roles=PG, rationale=True),
     (PlanStatus.IN_PROGRESS, PlanStatus.CANCELLED): Move("Cancel", roles=PG, rationale=True),
 }
-# Work (team, commitments, issues, reviews) goes on until the plan is finished.
-OPEN = frozenset({PlanStatus.DRAFT, PlanStatus.IN_REVIEW, PlanStatus.APPROVED, PlanStatus.IN_PROGRESS})
 
 COMMITMENT_TRANSITIONS: Transitions = {
     (CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS): Move("Start", roles=EVERYONE),

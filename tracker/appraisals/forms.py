@@ -11,16 +11,16 @@ from tracker.appraisals.models import (
     RatingValue,
     ReferenceModel,
 )
-from tracker.validation import Day, FormModel, Id, Version, later_or_same, text, whole_number
+from tracker.validation import Day, FormModel, Id, People, Person, Version, later_or_same, text, whole_number
 
 
 class AppraisalInput(FormModel):
     title: text(200)
     reference_model: ReferenceModel
     method: Method
-    sponsor_id: Id
-    lead_appraiser_id: Id
-    team_ids: list[Id] = Field(default_factory=list)
+    sponsor_id: Person
+    lead_appraiser_id: Person
+    team_ids: People = Field(default_factory=list)
     project_ids: list[Id] = Field(default_factory=list)
     area_ids: list[Id] = Field(default_factory=list)
     scope_notes: text(4000, required=False) = ""
@@ -90,7 +90,7 @@ class SeenInput(FormModel):
 
 
 class ParticipantInput(FormModel):
-    user_id: Id
+    user_id: Person
     project_id: Id | None = None
 
 

@@ -10,7 +10,6 @@ from sqlmodel import Session
 from tracker import trace
 from tracker.appraisals import questionnaire, service
 from tracker.appraisals.models import Appraisal, Finding, Participant, Rating
-from tracker.auth.service import people_choices
 from tracker.history.service import HistoryEntry, history
 from tracker.process_areas.models import ProcessArea
 from tracker.process_areas.service import list_areas
@@ -34,7 +33,6 @@ class AppraisalPage:
     findings: Findings | None = None
     ratings: list[Rating] | None = None
     participants: list[Participant] | None = None
-    people: list | None = None  # (id, name) rows: whom the team may name as participants
     areas_all: list[ProcessArea] | None = None  # the areas a finding or rating may name when the scope lists none
     spread: list[questionnaire.Spread] | None = None  # the questionnaire's answers, for the team's eyes
     history: list[HistoryEntry] | None = None
@@ -52,7 +50,6 @@ _READ: dict[str, Callable[[Session, Appraisal], object]] = {
     "ratings": lambda session, appraisal: service.ratings_of(session, appraisal_id=appraisal.id),
     "participants": lambda session, appraisal: questionnaire.participants_of(session, appraisal_id=appraisal.id),
     "spread": lambda session, appraisal: questionnaire.spread(session, appraisal_id=appraisal.id),
-    "people": lambda session, appraisal: people_choices(session) if appraisal.asks else [],
     "areas_all": lambda session, appraisal: [] if appraisal.areas else list_areas(session),
     "history": lambda session, appraisal: history(session, entity="appraisal", entity_ids=[appraisal.id]),
 }
@@ -61,7 +58,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "page": tuple(field.name for field in fields(AppraisalPage) if field.name != "appraisal"),
     "findings": ("findings", "areas_all"),
     "ratings": ("ratings", "areas_all"),
-    "participants": ("participants", "people"),
+    "participants": ("participants",),
 }
 
 

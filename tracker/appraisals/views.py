@@ -33,7 +33,6 @@ from tracker.appraisals.models import (
 from tracker.appraisals.page import read_page
 from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
 from tracker.auth.policy import requires
-from tracker.auth.service import people_choices
 from tracker.db import get_session
 from tracker.process_areas.service import list_areas
 from tracker.projects.service import project_choices
@@ -297,7 +296,7 @@ def _values(appraisal: Appraisal) -> MultiDict:
 
 def _options(_appraisal: Appraisal | None) -> dict:
     session = get_session()
-    return {"models": list(ReferenceModel), "methods": list(Method), "people": people_choices(session),
+    return {"models": list(ReferenceModel), "methods": list(Method),
             "projects": project_choices(session, active_only=True), "areas": list_areas(session)}
 
 

@@ -3,13 +3,23 @@
 from pydantic import Field, field_validator
 
 from tracker.assets.models import AssetKind, ReviewOutcome, VersionStatus
-from tracker.validation import Day, FormModel, Id, Version, not_after_today, text, web_address, whole_number
+from tracker.validation import (
+    Day,
+    FormModel,
+    Id,
+    Person,
+    Version,
+    not_after_today,
+    text,
+    web_address,
+    whole_number,
+)
 
 
 class AssetInput(FormModel):
     title: text(200)
     kind: AssetKind
-    owner_id: Id
+    owner_id: Person
     description: text(4000, required=False) = ""
     area_ids: list[Id] = Field(default_factory=list)
     review_interval_months: whole_number(1, 120) | None = None

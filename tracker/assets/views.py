@@ -18,7 +18,6 @@ from tracker.assets.forms import (
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset, ReviewOutcome, VersionStatus
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.policy import requires
-from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
 from tracker.deployments.status import drift
 from tracker.history.service import history
@@ -258,5 +257,5 @@ def _url_of(asset: ProcessAsset) -> str:
 
 
 FORM = RecordForm(AssetInput, "assets/form.html", "assets/_form.html", "asset", _values,
-                  options=lambda _: {"kinds": list(AssetKind), "owners": people_choices(get_session()),
+                  options=lambda _: {"kinds": list(AssetKind),
                                    "areas": list_areas(get_session())})

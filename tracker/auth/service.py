@@ -278,8 +278,3 @@ def _set_projects_led(session: Session, *, user: User, projects: list[Project], 
         bump_version(session, project, lead_change)  # an open project form with the old leads is now stale
     return change
 
-
-def people_choices(session: Session) -> list:
-    """Everyone active, by name: the options of an owner, auditor, attendee or team picker, as (id, name) rows (not
-    accounts: a thousand of them built as records cost a page 25 ms)."""
-    return list(session.exec(select(User.id, User.name).where(User.active).order_by(User.name, User.id)).all())

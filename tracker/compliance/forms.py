@@ -5,13 +5,13 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.compliance.models import AuditStatus, Compliance, NoncomplianceStatus
 from tracker.errors import ValidationError
-from tracker.validation import Day, FormModel, Id, Version, digits, parse, text, web_address
+from tracker.validation import Day, FormModel, Id, Person, Version, digits, parse, text, web_address
 
 
 class AuditInput(FormModel):
     project_id: Id
     audit_date: Day
-    auditor_id: Id
+    auditor_id: Person
     scope_notes: text(4000, required=False) = ""
 
 
@@ -71,7 +71,7 @@ class AuditMoveInput(FormModel):
 
 class NoncomplianceInput(FormModel):
     description: text(2000)
-    owner_id: Id
+    owner_id: Person
     due_date: Day
     asset_version_id: Id | None = None
     version: Version | None = None  # when correcting one: the version the form showed

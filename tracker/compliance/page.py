@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from tracker.assets.models import AssetVersion
-from tracker.auth.service import people_choices
 from tracker.compliance import service
 from tracker.compliance.models import AuditResult, ComplianceAudit, Noncompliance
 from tracker.history.service import HistoryEntry, history
@@ -28,7 +27,6 @@ class AuditPage:
     noncompliances: list[Noncompliance]
     proposals_from: dict[int, list[Proposal]]  # by noncompliance id
     attached: dict[int, list[Proposal]]  # by noncompliance id: the proposals raised before it was attached to
-    people: list  # (id, name) rows: auth.service.people_choices
     history: list[HistoryEntry]
     noncompliance_history: list[HistoryEntry]  # each entry names its noncompliance
     lessons: list[Lesson]  # learned from the audit
@@ -44,7 +42,6 @@ def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
         proposals_from=proposals_from(session, entity=SourceEntity.NONCOMPLIANCE,
                                       ids=[item.id for item in noncompliances]),
         attached=attached_from(session, entity=SourceEntity.NONCOMPLIANCE, ids=[item.id for item in noncompliances]),
-        people=people_choices(session),
         history=history(session, entity="compliance_audit", entity_ids=[audit.id]),
         noncompliance_history=history(session, entity="noncompliance", entity_ids=[item.id for item in noncompliances]),
         lessons=drawn_from(session, field="audit_id", record_id=audit.id),

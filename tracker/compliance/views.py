@@ -7,7 +7,6 @@ from werkzeug.datastructures import MultiDict
 from tracker import content
 from tracker.assets.service import asset_choices
 from tracker.auth.policy import PUBLIC, can, requires
-from tracker.auth.service import people_choices
 from tracker.compliance import service
 from tracker.compliance.forms import (
     AuditCorrection,
@@ -32,6 +31,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
+    query_lookups,
     says,
     section_forms,
     write_in_place,
@@ -53,32 +53,33 @@ def audits_moved(rest: str):
 @bp.get("/")
 @requires("read")
 def index():
-    session = get_session()
+    mine = {"auditor": current_user.id} if request.args.get("mine") else {}  # ?mine=1: the signed-in auditor
+    session, chosen = get_session(), query_lookups({"auditor": "person"}, instead=mine)
     where = service.AuditFilter(project_id=query_id("project"), asset_id=query_id("asset"),
-                                auditor_id=current_user.id if request.args.get("mine") else query_id("auditor"),
+                                auditor_id=chosen.ids["auditor"],
                                 status=query_enum(AuditStatus, "status"))
     return list_page(service.AUDITS, service.audits_matching(where), "compliance/index.html", "compliance/_table.html",
                      where=where, statuses=list(AuditStatus), projects=project_choices(session),
-                     assets=asset_choices(session), people=people_choices(session))
+                     assets=asset_choices(session), chosen=chosen)
 
 
 @bp.get("/noncompliances")
 @requires("read")
 def noncompliance_list():
-    session = get_session()
+    session, chosen = get_session(), query_lookups({"owner": "person"})
     where = service.NoncomplianceFilter(
-        owner_id=current_user.id if request.args.get("mine") else query_id("owner"),
+        owner_id=current_user.id if request.args.get("mine") else chosen.ids["owner"],
         status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
         overdue_only=bool(request.args.get("overdue")), project_id=query_id("project"), asset_id=query_id("asset"),
         audit_id=query_id("audit"))
     return list_page(service.NONCOMPLIANCES, service.noncompliances_matching(where), "compliance/noncompliances.html",
                      "compliance/_noncompliances.html", where=where, statuses=list(NoncomplianceStatus),
-                     projects=project_choices(session), assets=asset_choices(session), people=people_choices(session))
+                     projects=project_choices(session), assets=asset_choices(session), chosen=chosen)
 
 
 def _options(audit) -> dict:
     session = get_session()
-    return {"projects": project_choices(session), "auditors": people_choices(session),
+    return {"projects": project_choices(session),
             "history": history(session, entity="compliance_audit", entity_ids=[audit.id]) if audit else []}
 
 
@@ -202,7 +203,7 @@ def _nc_options(item) -> dict:
     versions = service.scope(session, project_id=item.audit.project_id)  # what the audit could find it in
     if item.asset_version is not None and item.asset_version not in versions:
         versions.append(item.asset_version)  # recorded against a version no longer in scope: still offered
-    return {"people": people_choices(session), "version_options": [(str(v.id), v.name) for v in versions],
+    return {"version_options": [(str(v.id), v.name) for v in versions],
             "history": history(session, entity="noncompliance", entity_ids=[item.id])}
 
 

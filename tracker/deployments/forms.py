@@ -9,7 +9,7 @@ from tracker.assets.models import ReviewOutcome
 from tracker.deployments.models import RowStatus
 from tracker.evidence.models import EvidenceKind
 from tracker.projects.models import Phase
-from tracker.validation import Day, FormModel, Id, Version, chosen, not_after_today, text, web_address
+from tracker.validation import Day, FormModel, Id, Plan, Version, chosen, not_after_today, text, web_address
 
 
 class DeploymentFields(FormModel):
@@ -21,7 +21,7 @@ class DeploymentFields(FormModel):
     training_required: bool = False
     training_material: text(2000, required=False) = ""
     support_material: text(2000, required=False) = ""
-    plan_id: Id | None = None
+    plan_id: Plan | None = None
     override_reason: text(2000, required=False) = ""
 
 
@@ -49,7 +49,7 @@ class TrainingInput(FormModel):
     held_on: Day
     asset_version_id: Id
     project_id: Id | None = None
-    attendee_ids: chosen("Name who attended.")
+    attendee_ids: chosen("Name who attended.", lookup="person")
     notes: text(2000, required=False) = ""
 
     _held = field_validator("held_on")(not_after_today("A session is recorded once held: not dated ahead."))

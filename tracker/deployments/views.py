@@ -11,7 +11,6 @@ from tracker.assets.models import ReviewOutcome
 from tracker.assets.service import asset_choices, get_asset, version_choices
 from tracker.assets.views import asset_page
 from tracker.auth.policy import led_projects_only, requires
-from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
 from tracker.deployments import service, standard_set, status, training
 from tracker.deployments.forms import (
@@ -30,7 +29,6 @@ from tracker.deployments.workflow import row_moves_for
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import history
 from tracker.lessons.service import drawn_from
-from tracker.pilots.service import plan_choices
 from tracker.projects.models import Phase, ProjectStatus
 from tracker.projects.service import get_project, project_choices
 from tracker.projects.views import project_page
@@ -88,7 +86,7 @@ def deployment_page(deployment, **forms: dict | None):
                             drawn=drawn_from(session, field="deployment_id", record_id=deployment.id),
                             trainings=training.sessions_of(session, deployment_id=deployment.id),
                             projects=service.target_projects(session, deployment_id=deployment.id),
-                            people=people_choices(session), **sections)
+                            **sections)
 
 
 @bp.post("/<int:deployment_id>/training")
@@ -127,12 +125,11 @@ def _options(deployment) -> dict:
     session = get_session()
     if deployment is None:
         versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
-        return {"versions": versions, "projects": project_choices(session, active_only=True),
-                "plans": plan_choices(session)}
+        return {"versions": versions, "projects": project_choices(session, active_only=True)}
     targeted = service.target_projects(session, deployment_id=deployment.id)
     active = project_choices(session, active_only=True)
     shown = {p.id for p in active}
-    return {"projects": active + [p for p in targeted if p.id not in shown], "plans": plan_choices(session),
+    return {"projects": active + [p for p in targeted if p.id not in shown],
             "history": history(session, entity="deployment", entity_ids=[deployment.id])}
 
 

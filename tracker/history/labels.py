@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-FIELD = re.compile(r'\{\{ (?:input|select|textarea|checkbox)\("([a-z_]+)", "([^"]+)"')
+FIELD = re.compile(r'\{\{ (?:input|select|textarea|checkbox|lookup)\("([a-z_]+)", "([^"]+)"')
 FORMS = {  # a kind of record (its history's entity) -> the templates with its fields, the first label found wins
     "action_plan": ["plans/_form.html", "plans/_result.html"],
     "commitment": ["plans/_commitment_form.html", "plans/_commitments.html", "plans/commitment.html"],

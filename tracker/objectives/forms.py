@@ -2,7 +2,17 @@
 
 from pydantic import ValidationInfo, field_validator
 
-from tracker.validation import Day, FormModel, Id, Number, Version, later_or_same, not_after_today, text
+from tracker.validation import (
+    Day,
+    FormModel,
+    Id,
+    Number,
+    Person,
+    Version,
+    later_or_same,
+    not_after_today,
+    text,
+)
 
 
 class ObjectiveInput(FormModel):
@@ -13,7 +23,7 @@ class ObjectiveInput(FormModel):
     baseline_on: Day | None = None
     target: Number
     target_date: Day
-    owner_id: Id
+    owner_id: Person
     description: text(4000, required=False) = ""
     active: bool = False
     version: Version | None = None

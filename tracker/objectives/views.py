@@ -6,7 +6,6 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import trace
 from tracker.auth.policy import requires
-from tracker.auth.service import people_choices
 from tracker.dashboards.charts import objective_trend
 from tracker.db import get_session, utcnow
 from tracker.history.service import history
@@ -22,7 +21,7 @@ from tracker.web import (
     in_place_or_go_to,
     list_page,
     page_or_fragment,
-    query_id,
+    query_lookups,
     query_text,
     says,
     section_forms,
@@ -35,12 +34,12 @@ bp = Blueprint("objectives", __name__, url_prefix="/objectives")
 @bp.get("/")
 @requires("read")
 def index():
-    session = get_session()
+    session, chosen = get_session(), query_lookups({"owner": "person"})
     state = request.args.get("state", "")
-    where = service.ObjectiveFilter(q=query_text("q"), owner_id=query_id("owner"),
+    where = service.ObjectiveFilter(q=query_text("q"), owner_id=chosen.ids["owner"],
                                     active={"active": True, "retired": False}.get(state))
     return list_page(service.LISTING, service.objectives_matching(where), "objectives/index.html",
-                     "objectives/_table.html", where=where, state=state, people=people_choices(session),
+                     "objectives/_table.html", where=where, state=state, chosen=chosen,
                      about_page=lambda found: {"states": service.assessments(
                          session, objective_ids=[o.id for o in found], today=utcnow().date())})
 
@@ -121,7 +120,7 @@ def _url_of(objective: BusinessObjective) -> str:
 
 
 FORM = RecordForm(ObjectiveInput, "objectives/form.html", "objectives/_form.html", "objective", _values,
-                  options=lambda _: {"owners": people_choices(get_session())})
+                  options=lambda _: {})
 
 
 @bp.get("/new")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
+from tracker.action_plans.models import OPEN as PLAN_OPEN
 from tracker.action_plans.models import ActionPlan
-from tracker.action_plans.workflow import OPEN as PLAN_OPEN
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
@@ -66,12 +66,6 @@ def pilots_matching(where: PilotFilter):
 
 def get_pilot(session: Session, *, pilot_id: int) -> Pilot:
     return get_or_not_found(session, Pilot, pilot_id, *LOADED, missing="No such pilot.")
-
-
-def plan_choices(session: Session) -> list:
-    """The open plans, newest first, as (id, title) rows: the options of a plan picker."""
-    return list(session.exec(select(ActionPlan.id, ActionPlan.title).where(ActionPlan.status.in_(PLAN_OPEN))
-                             .order_by(ActionPlan.id.desc())).all())
 
 
 def _links(session: Session, data: PilotInput) -> tuple[ActionPlan, list[AssetVersion], list[Project]]:

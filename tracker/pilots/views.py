@@ -108,7 +108,7 @@ def _options(_pilot: Pilot | None) -> dict:
     session = get_session()
     versions = [(str(v.id), f"{v.name} ({v.status.label.lower()})")
                 for v in version_choices(session)]
-    return {"plans": service.plan_choices(session), "versions": versions,
+    return {"versions": versions,
             "projects": project_choices(session)}
 
 

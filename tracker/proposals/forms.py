@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field
 
 from tracker.proposals.models import ProposalSource, ProposalStatus, SourceEntity
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import FormModel, Id, ProposalRef, Version, text
 
 Scale = Annotated[int, Field(ge=1, le=5)]
 Weight = Annotated[int, Field(ge=0, le=10)]
@@ -30,7 +30,7 @@ class ProposalInput(FormModel):
 class ProposalMoveInput(FormModel):
     to: ProposalStatus
     rationale: text(4000, required=False) = ""
-    duplicate_of_id: Id | None = None
+    duplicate_of_id: ProposalRef | None = None
     version: Version
 
 

@@ -22,7 +22,6 @@ class ProposalPage:
     """The parts of the page; a section read alone leaves the parts it does not show as None."""
     proposal: Proposal
     comments: list[ProposalComment] | None = None
-    duplicates: list | None = None  # (id, title) rows: the proposals this one could duplicate
     trace: Trace | None = None
     source_link: SourceLink | None = None
     behind: list[SourceLink] | None = None  # the records attached to it since it was raised
@@ -33,7 +32,6 @@ class ProposalPage:
 
 _READ: dict[str, Callable[[Session, Proposal], object]] = {
     "comments": lambda session, proposal: service.comments(session, proposal_id=proposal.id),
-    "duplicates": lambda session, proposal: service.duplicate_choices(session, proposal=proposal),
     "trace": lambda session, proposal: trace.of_proposal(session, proposal),
     "source_link": lambda session, proposal: sources.link_of(session, proposal),
     "behind": lambda session, proposal: sources.behind(session, proposal),

@@ -119,12 +119,6 @@ def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> l
     return [Column(status, counts.get(status, 0), by_status[status]) for status in BOARD_COLUMNS]
 
 
-def submitters(session: Session) -> list:
-    """The people who have submitted proposals, for the filter: (id, name) rows, each found by the submitter index."""
-    return list(session.exec(select(User.id, User.name).where(
-        sa.exists().where(Proposal.submitter_id == User.id)).order_by(User.name, User.id)).all())
-
-
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
     """The proposal with what its page shows, or NotFound."""
     return get_or_not_found(session, Proposal, proposal_id, *LOADED, selectinload(Proposal.assets),
@@ -236,9 +230,3 @@ def add_comment(session: Session, *, proposal: Proposal, data: CommentInput, by:
     commit(session)
     return comment
 
-
-def duplicate_choices(session: Session, *, proposal: Proposal) -> list:
-    """The proposals this one could duplicate, as (id, title) rows."""
-    return list(session.exec(select(Proposal.id, Proposal.title).where(Proposal.id != proposal.id,
-                                                    Proposal.status != ProposalStatus.DUPLICATE)
-                             .order_by(Proposal.id.desc()).limit(500)).all())

@@ -23,6 +23,7 @@ from tracker.proposals.page import read_page
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import parse
 from tracker.web import (
+    LookupFilters,
     RecordForm,
     form_values,
     fragment_requested,
@@ -32,6 +33,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
+    query_lookups,
     query_text,
     says,
     write_in_place,
@@ -41,23 +43,23 @@ from tracker.workflow import allowed_moves
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 
-def _filter() -> service.ProposalFilter:
+def _filter(chosen: LookupFilters) -> service.ProposalFilter:
     return service.ProposalFilter(
         q=query_text("q"), status=query_enum(ProposalStatus, "status"),
         source=query_enum(ProposalSource, "source"), area_id=query_id("area"), objective_id=query_id("objective"),
-        submitter_id=current_user.id if request.args.get("mine") else query_id("submitter"),
+        submitter_id=current_user.id if request.args.get("mine") else chosen.ids["submitter"],
         unaligned=bool(request.args.get("unaligned")))
 
 
 @bp.get("/")
 @requires("read")
 def index():
-    session = get_session()
-    where = _filter()
+    session, chosen = get_session(), query_lookups({"submitter": "person"})
+    where = _filter(chosen)
     as_board = request.args.get("view") == "board"
     context = {"where": where, "as_board": as_board, "statuses": list(ProposalStatus),
                "sources": list(ProposalSource), "areas": list_areas(session),
-               "objectives": list_objectives(session), "submitters": service.submitters(session),
+               "objectives": list_objectives(session), "chosen": chosen,
                "mine": bool(request.args.get("mine"))}
     if as_board:
         return page_or_fragment("proposals/index.html", "proposals/_results.html", columns=service.board(

@@ -11,7 +11,6 @@ from tracker.action_plans import commitments
 from tracker.action_plans.commitments import Progress
 from tracker.action_plans.joint_reviews import UNDER_WAY
 from tracker.action_plans.models import ActionPlan, Commitment, PlanStatus
-from tracker.action_plans.workflow import OPEN as OPEN_PLANS
 from tracker.appraisals import cadence
 from tracker.appraisals.cadence import Due
 from tracker.appraisals.models import Appraisal, AppraisalStatus
@@ -93,12 +92,6 @@ def decisions(session: Session) -> list[Waiting]:
               for p in session.exec(select(Pilot).where(Pilot.status == PilotStatus.EVALUATING)
                                     .order_by(Pilot.end_date, Pilot.id).limit(LISTED)).all()]
     return found
-
-
-def open_plans(session: Session) -> list[ActionPlan]:
-    """The plans an action item may belong to: those not completed or cancelled, by title."""
-    return list(session.exec(select(ActionPlan).where(ActionPlan.status.in_(OPEN_PLANS))
-                             .order_by(ActionPlan.title)).all())
 
 
 def _plans(session: Session, today: date) -> list[PlanLine]:

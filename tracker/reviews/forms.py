@@ -6,7 +6,7 @@ from pydantic import ValidationInfo, field_validator
 
 from tracker.action_plans.forms import CommitmentInput
 from tracker.reviews.models import MeetingStatus
-from tracker.validation import Day, FormModel, Id, Version, chosen, later_or_same, text
+from tracker.validation import Day, FormModel, Id, Plan, Version, chosen, later_or_same, text
 
 
 class MeetingInput(FormModel):
@@ -14,7 +14,7 @@ class MeetingInput(FormModel):
     held_on: Day
     period_from: Day
     period_to: Day
-    attendee_ids: chosen("Choose who attends.")
+    attendee_ids: chosen("Choose who attends.", lookup="person")
     version: Version | None = None
 
     _period = field_validator("period_to")(later_or_same("period_from", "The period must end after it begins."))
@@ -51,4 +51,4 @@ class DecisionInput(FormModel):
 
 class ActionItemInput(CommitmentInput):
     """An action item: a commitment with an owner and a due date, on one of the plans or on none."""
-    plan_id: Id | None = None
+    plan_id: Plan | None = None

@@ -9,7 +9,6 @@ from tracker.action_plans import commitments
 from tracker.action_plans.forms import CommitmentMoveInput
 from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS, PLAN_TRANSITIONS
 from tracker.auth.policy import authorize, can, requires
-from tracker.auth.service import people_choices
 from tracker.db import get_session, utcnow
 from tracker.due import add_months
 from tracker.history.service import history
@@ -67,8 +66,6 @@ def meeting_page(meeting_id: int, *, notice: str = "", **forms: dict | None):
         item_moves=lambda c: allowed_moves(COMMITMENT_TRANSITIONS, c.status, current_user.roles)
         if can(current_user, "commitment.update", c) else [],
         moves=allowed_moves(MEETING_TRANSITIONS, meeting.status, current_user.roles),
-        people=people_choices(session) if held else [],
-        open_plans=agenda.open_plans(session) if held else [],
         history=history(session, entity="review_meeting", entity_ids=[meeting.id]), notice=notice, **sections)
 
 
@@ -89,7 +86,7 @@ def _url_of(meeting: ReviewMeeting) -> str:
 
 
 FORM = RecordForm(MeetingInput, "reviews/form.html", "reviews/_form.html", "meeting", _values,
-                  options=lambda _: {"people": people_choices(get_session())})
+                  options=lambda _: {})
 
 
 @bp.get("/new")

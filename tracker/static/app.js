@@ -251,15 +251,139 @@
     });
   }
 
+  // A lookup field's suggestions as a list under its box (the ARIA combobox pattern): the arrow keys move through
+  // them, Enter or a click picks one, Escape closes them. The <datalist> htmx fills carries them; without this
+  // script the browser shows that list itself (its own keys differ between browsers).
+  function enhanceLookups(root) {
+    root.querySelectorAll(".lookup input[list]").forEach(function (box) {
+      var data = document.getElementById(box.getAttribute("list"));
+      var shown = document.createElement("ul");
+      var active = -1;
+      box.removeAttribute("list");
+      shown.className = "suggestions";
+      shown.id = data.id + "-shown";
+      shown.hidden = true;
+      shown.setAttribute("role", "listbox");
+      shown.setAttribute("aria-label", "Suggestions");
+      box.insertAdjacentElement("afterend", shown);
+      box.setAttribute("role", "combobox");
+      box.setAttribute("aria-autocomplete", "list");
+      box.setAttribute("aria-expanded", "false");
+      box.setAttribute("aria-controls", shown.id);
+      function items() { return Array.from(shown.children); }
+      function mark(index) {
+        active = index;
+        items().forEach(function (item, at) { item.setAttribute("aria-selected", at === index ? "true" : "false"); });
+        box.setAttribute("aria-activedescendant", items()[index].id);
+        items()[index].scrollIntoView({ block: "nearest" });
+      }
+      function close() {
+        shown.hidden = true;
+        active = -1;
+        box.setAttribute("aria-expanded", "false");
+        box.removeAttribute("aria-activedescendant");
+      }
+      function choose(text) {
+        box.value = text;
+        close();
+        box.dispatchEvent(new CustomEvent("lookup:picked", { bubbles: true }));
+        box.dispatchEvent(new Event("change", { bubbles: true }));  // a list's filters follow at once
+      }
+      new MutationObserver(function () {
+        var texts = Array.from(data.options).map(function (option) { return option.value; });
+        shown.replaceChildren();
+        texts.forEach(function (text, at) {
+          var item = document.createElement("li");
+          item.id = shown.id + "-" + at;
+          item.textContent = text;
+          item.setAttribute("role", "option");
+          item.setAttribute("aria-selected", "false");
+          item.addEventListener("mousedown", function (evt) { evt.preventDefault(); choose(text); });
+          shown.appendChild(item);
+        });
+        // Open while typing; an answer arriving after a pick (it offers only what was picked) stays closed.
+        var open = texts.length > 0 && document.activeElement === box && !(texts.length === 1 && texts[0] === box.value);
+        if (open) { shown.hidden = false; active = -1; box.setAttribute("aria-expanded", "true"); } else { close(); }
+      }).observe(data, { childList: true });
+      box.addEventListener("keydown", function (evt) {
+        if (shown.hidden) { return; }
+        var count = items().length;
+        if (evt.key === "ArrowDown") { evt.preventDefault(); mark((active + 1) % count); }
+        else if (evt.key === "ArrowUp") { evt.preventDefault(); mark((active - 1 + count) % count); }
+        else if (evt.key === "Enter" && active >= 0) { evt.preventDefault(); choose(items()[active].textContent); }
+        else if (evt.key === "Escape") { evt.preventDefault(); close(); }
+      });
+      box.addEventListener("blur", close);
+    });
+  }
+
+  // Choosing several by typing (the lookup macro's `multiple`): the posted text box holds one choice a line; here
+  // it hides behind chips, one a line, each a button that takes it off, and a box that adds what is picked from its
+  // suggestions (or typed: Enter adds it as it is, and the server resolves it like any other line).
+  function enhanceSeveral(root) {
+    root.querySelectorAll("[data-several]").forEach(function (field) {
+      if (field.dataset.enhanced) { return; }
+      field.dataset.enhanced = "1";
+      var lines = field.querySelector("textarea");
+      var add = field.querySelector("input[type=text]");
+      var label = field.querySelector("label[for='" + lines.id + "']");
+      var chips = document.createElement("ul");
+      chips.className = "chips";
+      chips.setAttribute("aria-label", "Chosen");
+      lines.parentNode.insertBefore(chips, lines);
+      lines.hidden = true;
+      lines.removeAttribute("required");  // the server says what is missing, beside the field
+      add.hidden = false;
+      add.setAttribute("aria-describedby", lines.getAttribute("aria-describedby"));
+      label.htmlFor = add.id;
+      function chosen() {
+        return lines.value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+      }
+      function redraw() {
+        chips.replaceChildren();
+        chosen().forEach(function (text, index) {
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.textContent = text + " ×";
+          button.setAttribute("aria-label", "Remove " + text);
+          button.addEventListener("click", function () {
+            lines.value = chosen().filter(function (_, at) { return at !== index; }).join("\n");
+            redraw();
+            (chips.querySelector("button") || add).focus();
+          });
+          item.appendChild(button);
+          chips.appendChild(item);
+        });
+        chips.hidden = !chips.children.length;
+      }
+      function take() {
+        var text = add.value.trim();
+        if (text && chosen().indexOf(text) < 0) { lines.value = chosen().concat([text]).join("\n"); }
+        add.value = "";
+        redraw();
+      }
+      add.addEventListener("keydown", function (evt) {
+        if (evt.key === "Enter" && !evt.defaultPrevented) { evt.preventDefault(); take(); }
+      });
+      add.addEventListener("lookup:picked", take);
+      redraw();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     foldFilters(document);
     enhancePickers(document);
+    enhanceLookups(document);
+    enhanceSeveral(document);
     scrollable(document);
     // onLoad hands over the swapped element itself; look inside it and at it.
     window.htmx.onLoad(function (el) {
       drawCharts(el.parentElement || el);
       scrollable(el.parentElement || el);
       enhancePickers(el.parentElement || el);
+      enhanceLookups(el.parentElement || el);
+      enhanceSeveral(el.parentElement || el);
     });
   });
 })();

@@ -1,0 +1,73 @@
+"""Choosing a person or a plan by typing (issue 14): part of a name, the suggestion picked with the keyboard, saved,
+and the result on the page without a reload."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import pick
+from tests.conftest import PASSWORD
+from tracker.action_plans.models import PlanStatus
+from tracker.auth.roles import Role
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def on_plan_page(page, live_server, sign_in, no_reload, make_user, make_plan):
+    make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
+    make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
+    make_user(Role.MEMBER, email="max@example.org", name="Max Member")
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Checklist reviews")
+    sign_in("sam@example.org", PASSWORD)
+    page.goto(f"{live_server}/plans/{plan.id}")
+    no_reload.set()
+    return plan
+
+
+def test_a_team_member_is_picked_from_suggestions_by_keyboard(page, on_plan_page, no_reload):
+    team = page.locator("#team")
+    team.get_by_text("Add someone to the team").click()
+    pick(team.get_by_label("Person"), "mia", "Mia Member <mia@example.org>")
+    expect(team.get_by_label("Person")).to_have_value("Mia Member <mia@example.org>")
+    team.get_by_label("Role on the team").fill("checklist author")
+    team.get_by_label("Role on the team").press("Enter")
+    expect(team).to_contain_text("Mia Member — checklist author")
+    expect(team.get_by_label("Role on the team")).to_have_value("")
+    no_reload.check()
+
+
+def test_a_commitment_owner_is_picked_and_a_name_nobody_has_is_refused_in_place(page, on_plan_page, no_reload):
+    commitments = page.locator("#commitments")
+    commitments.get_by_text("Propose a commitment").click()
+    commitments.get_by_label("New commitment").fill("Draft the design checklist")
+    commitments.get_by_label("Owner").fill("Nobody Known")
+    commitments.get_by_label("Due").fill("2099-12-15")
+    commitments.get_by_role("button", name="Propose commitment").click()
+    expect(commitments).to_contain_text("No one with that name or email: pick from the suggestions.")
+    expect(commitments.get_by_label("Owner")).to_have_value("Nobody Known")
+    commitments.get_by_label("Owner").fill("")
+    pick(commitments.get_by_label("Owner"), "max", "Max Member <max@example.org>")
+    commitments.get_by_role("button", name="Propose commitment").click()
+    row = commitments.locator("tr", has_text="Draft the design checklist")
+    expect(row).to_contain_text("Max Member")
+    expect(commitments.get_by_label("New commitment")).to_have_value("")
+    no_reload.check()
+
+
+def test_the_commitments_list_is_filtered_by_a_plan_picked_from_suggestions(
+        page, live_server, sign_in, no_reload, make_user, make_plan, make_commitment):
+    login = make_user(Role.MEMBER, email="mia@example.org")
+    reviews, estimation = make_plan(PlanStatus.IN_PROGRESS, title="Checklist reviews"), make_plan(
+        PlanStatus.IN_PROGRESS, title="Estimation rework")
+    make_commitment(reviews, owner=login, description="Write the checklist")
+    make_commitment(estimation, owner=login, description="Collect estimates")
+    sign_in("mia@example.org", PASSWORD)
+    page.goto(f"{live_server}/commitments/")
+    no_reload.set()
+    table = page.locator("#commitment-table")
+    expect(table).to_contain_text("Collect estimates")
+    pick(page.get_by_label("Action plan"), "estim", f"Estimation rework (#{estimation.id})")
+    page.get_by_label("Action plan").press("Tab")  # on to the next filter: the list follows
+    expect(table).not_to_contain_text("Write the checklist")
+    expect(table).to_contain_text("Collect estimates")
+    no_reload.check()

@@ -1,0 +1,242 @@
+"""Choosing a person, a plan or a proposal by typing (issue 14): what the text resolves to, what the suggestions
+offer and to whom, and that pages no longer grow with the organization."""
+
+import html
+import re
+
+import pytest
+
+from tracker.action_plans.models import Commitment, PlanStatus, TeamMember
+from tracker.auth.roles import Role
+from tracker.history.labels import field_label
+from tracker.lookup import SUGGESTIONS, Unresolved, resolve, resolve_all
+from tracker.proposals.models import ProposalStatus
+
+from .conftest import count_rows
+
+
+def options(response) -> list[str]:
+    return [html.unescape(v) for v in re.findall(r'<option value="([^"]*)"', response.get_data(as_text=True))]
+
+
+# The resolver: the text a form or filter posts, read back as the record's id.
+
+def test_a_plain_number_is_taken_as_the_id(db):
+    assert resolve(db, "person", "7") == 7
+
+
+def test_a_person_is_found_by_email_by_name_and_email_or_by_exact_name(db, make_user):
+    ann = make_user(name="Ann Lee", email="ann@example.org")
+    assert resolve(db, "person", "ann@example.org") == ann.id
+    assert resolve(db, "person", "ANN@Example.org") == ann.id
+    assert resolve(db, "person", "Ann Lee <ann@example.org>") == ann.id
+    assert resolve(db, "person", "  ann lee ") == ann.id
+
+
+def test_text_naming_no_one_says_so(db, make_user):
+    make_user(name="Ann Lee", email="ann@example.org")
+    with pytest.raises(Unresolved, match="No one with that name or email: pick from the suggestions."):
+        resolve(db, "person", "Ann")
+
+
+def test_a_name_two_people_share_is_refused_and_their_emails_tell_them_apart(db, make_user):
+    first, second = make_user(name="Sam Park"), make_user(name="Sam Park")
+    with pytest.raises(Unresolved, match="Several people have that name"):
+        resolve(db, "person", "Sam Park")
+    assert resolve(db, "person", f"Sam Park <{second.email}>") == second.id != first.id
+
+
+def test_work_is_not_given_to_someone_whose_account_is_closed(db, make_user):
+    make_user(name="Former Colleague", email="gone@example.org", active=False)
+    with pytest.raises(Unresolved, match="account is closed"):
+        resolve(db, "person", "gone@example.org")
+    with pytest.raises(Unresolved, match="account is closed"):
+        resolve(db, "person", "Former Colleague")
+
+
+def test_an_active_namesake_is_found_though_a_former_one_shares_the_name(db, make_user):
+    make_user(name="Sam Park", active=False)
+    current = make_user(name="Sam Park")
+    assert resolve(db, "person", "Sam Park") == current.id
+
+
+def test_plans_are_found_by_title_and_number(db, make_plan):
+    plan = make_plan(title="Peer reviews")
+    assert resolve(db, "plan", f"Peer reviews (#{plan.id})") == plan.id
+    assert resolve(db, "plan", f"#{plan.id}") == plan.id
+    assert resolve(db, "plan", "peer REVIEWS") == plan.id
+    with pytest.raises(Unresolved, match="No action plan with that title or number"):
+        resolve(db, "plan", "Peer")
+
+
+def test_proposals_are_found_by_number_and_title(db, make_proposal):
+    proposal = make_proposal(title="Shorter reviews")
+    assert resolve(db, "proposal", f"#{proposal.id} Shorter reviews") == proposal.id
+    assert resolve(db, "proposal", "shorter reviews") == proposal.id
+
+
+def test_several_people_come_one_per_line_or_separated_by_commas(db, make_user):
+    ann, bo = make_user(email="ann@example.org"), make_user(name="Bo Chen")
+    assert resolve_all(db, "person", [f"ann@example.org, Bo Chen\n{ann.name} <{ann.email}>"]) == [ann.id, bo.id, ann.id]
+    with pytest.raises(Unresolved, match="“nobody”: No one with that name or email"):
+        resolve_all(db, "person", ["ann@example.org, nobody"])
+
+
+# The suggestions: a fixed number of rows, for those who may choose.
+
+def test_suggestions_are_at_most_fifteen_active_people_matching_the_text(client, login_as, make_user):
+    login_as(Role.PROCESS_GROUP)
+    for n in range(20):
+        make_user(name=f"Dana {n:02}", email=f"dana{n}@example.org")
+    make_user(name="Dana Gone", active=False)
+    answer = client.get("/lookup/people?field=owner_id&owner_id=dana")
+    assert answer.status_code == 200
+    assert len(options(answer)) == SUGGESTIONS == 15
+    assert options(answer)[0] == "Dana 00 <dana0@example.org>"
+    assert "Dana Gone" not in answer.get_data(as_text=True)
+
+
+def test_suggestions_match_an_email_and_take_wildcards_literally(client, login_as, make_user):
+    login_as(Role.MEMBER)
+    make_user(name="Ann Lee", email="ann@example.org")
+    make_user(name="Bo Chen", email="bo@example.org")
+    assert options(client.get("/lookup/people?field=owner&owner=ann@")) == ["Ann Lee <ann@example.org>"]
+    assert options(client.get("/lookup/people?field=owner&owner=%25")) == []
+
+
+def test_suggestions_are_escaped(client, login_as, make_user):
+    login_as(Role.PROCESS_GROUP)
+    make_user(name='<script>alert("x")</script>', email="odd@example.org")
+    text = client.get("/lookup/people?field=q&q=script").get_data(as_text=True)
+    assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_plan_suggestions_can_be_narrowed_to_plans_under_way(client, login_as, make_plan):
+    login_as(Role.PROCESS_GROUP)
+    open_plan = make_plan(PlanStatus.IN_PROGRESS, title="Estimation rework")
+    make_plan(PlanStatus.COMPLETED, title="Estimation basics")
+    assert len(options(client.get("/lookup/plans?field=plan&plan=estimation"))) == 2
+    assert options(client.get("/lookup/plans?field=plan&plan=estimation&among=open")) == [
+        f"Estimation rework (#{open_plan.id})"]
+
+
+def test_a_member_may_not_ask_for_proposal_suggestions(client, login_as, make_proposal):
+    make_proposal(ProposalStatus.ACCEPTED, title="Shorter reviews")
+    login_as(Role.MEMBER)
+    assert client.get("/lookup/proposals?field=q&q=short").status_code == 403
+
+
+def test_suggestions_need_a_sign_in(client):
+    assert client.get("/lookup/people?field=q&q=a").status_code in (302, 401)
+
+
+# Forms and filters: the text posted is resolved before validation.
+
+@pytest.fixture
+def sepg(login, make_user):
+    return login(make_user(Role.PROCESS_GROUP))
+
+
+def test_a_team_member_typed_as_name_and_email_joins_the_team(client, sepg, db, make_plan, make_user):
+    plan, mia = make_plan(), make_user(name="Mia Wong", email="mia@example.org")
+    response = client.post(f"/plans/{plan.id}/team", data={"user_id": "Mia Wong <mia@example.org>",
+                                                           "team_role": "author"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Mia Wong — author" in response.get_data(as_text=True)
+    assert [m.user_id for m in db.exec(TeamMember.__table__.select()).all()] == [mia.id]
+
+
+def test_an_email_typed_without_script_gives_a_commitment_its_owner(client, sepg, db, make_plan, make_user):
+    plan, ann = make_plan(PlanStatus.IN_PROGRESS), make_user(email="ann@example.org")
+    response = client.post(f"/plans/{plan.id}/commitments", data={
+        "description": "Write the checklist", "owner_id": "ann@example.org", "due_date": "2099-09-30"})
+    assert response.status_code < 400
+    assert db.exec(Commitment.__table__.select()).one().owner_id == ann.id
+
+
+def test_text_naming_no_one_is_refused_beside_the_field_and_kept(client, sepg, db, make_plan):
+    plan = make_plan()
+    response = client.post(f"/plans/{plan.id}/team", data={"user_id": "Nobody Known", "team_role": "author"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'<p class="error" id="member-user_id-error">No one with that name or email: pick from the '
+                     r"suggestions.</p>", text)
+    assert 'value="Nobody Known"' in text
+    assert count_rows(db, TeamMember) == 0
+
+
+def test_editing_shows_the_chosen_owner_as_name_and_email(client, sepg, make_plan, make_user):
+    owner = make_user(Role.PROCESS_GROUP, name="Olu Ade", email="olu@example.org")
+    plan = make_plan(owner_id=owner.id)
+    assert 'value="Olu Ade &lt;olu@example.org&gt;"' in client.get(f"/plans/{plan.id}/edit").get_data(as_text=True)
+
+
+def test_the_commitments_list_filters_by_typed_owner_and_plan(client, sepg, make_plan, make_commitment, make_user):
+    plan, other = make_plan(PlanStatus.IN_PROGRESS, title="Peer reviews"), make_plan(PlanStatus.IN_PROGRESS)
+    ann = make_user(name="Ann Lee", email="ann@example.org")
+    make_commitment(plan, owner=ann, description="Ann's checklist")
+    make_commitment(other, owner=ann, description="Ann's other work")
+    make_commitment(plan, description="Someone else's")
+    text = client.get("/commitments/", query_string={"owner": "Ann Lee <ann@example.org>",
+                                                     "plan": f"Peer reviews (#{plan.id})"}).get_data(as_text=True)
+    assert "Ann&#39;s checklist" in text and "other work" not in text and "Someone else" not in text
+    by_id = client.get(f"/commitments/?owner={ann.id}").get_data(as_text=True)  # a link's filter: the id
+    assert 'value="Ann Lee &lt;ann@example.org&gt;"' in by_id
+
+
+def test_a_filter_naming_nothing_says_so_and_shows_no_rows(client, sepg, make_plan, make_commitment):
+    make_commitment(make_plan(PlanStatus.IN_PROGRESS), description="Write the checklist")
+    response = client.get("/commitments/?plan=No+such+plan")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "No action plan with that title or number: pick from the suggestions." in text
+    assert "Write the checklist" not in text and 'value="No such plan"' in text
+    fragment = client.get("/commitments/?plan=No+such+plan", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="f-c-plan-said" hx-swap-oob="true"' in fragment and "No action plan with that title" in fragment
+
+
+def test_a_plan_form_takes_proposals_one_per_line(client, sepg, db, make_proposal):
+    first, second = (make_proposal(ProposalStatus.ACCEPTED, title=t) for t in ("Shorter reviews", "Checklists"))
+    response = client.post("/plans/", data={
+        "title": "Review rework", "goal": "Find defects earlier", "success_measure": "Escaped defects",
+        "success_target": "<= 3", "owner_id": sepg.email, "planned_start": "2026-01-01",
+        "planned_end": "2026-06-30", "proposal_ids": f"#{first.id} Shorter reviews\nChecklists"})
+    assert response.status_code == 303
+    db.expire_all()
+    assert {first.status, second.status} == {ProposalStatus.PLANNED}
+
+
+# Pages stay the same size as the organization grows.
+
+@pytest.mark.parametrize("page", ["plan", "commitments"])
+def test_pages_with_pickers_read_as_many_statements_for_3_people_and_plans_as_for_60(
+        page, client, sepg, make_plan, make_user, make_commitment, query_counter):
+    plan = make_plan(PlanStatus.IN_PROGRESS, team=[make_user()])
+    make_commitment(plan)
+
+    def statements_with(people_and_plans: int) -> tuple[int, int]:
+        while len(made) < people_and_plans:
+            made.append((make_user(), make_plan(PlanStatus.IN_PROGRESS)))
+        query_counter.clear()
+        response = client.get(f"/plans/{plan.id}" if page == "plan" else "/commitments/")
+        assert response.status_code == 200
+        return len(query_counter), len(response.get_data())
+
+    made: list = []
+    few, many = statements_with(3), statements_with(60)
+    assert few[0] == many[0]
+    assert many[1] - few[1] < 200  # no option per person or plan
+
+
+def test_history_names_a_lookup_field_as_its_form_labels_it():
+    assert field_label("action_plan", "owner_id") == "Owner"
+    assert field_label("team_member", "user_id") == "Person"
+
+
+def test_proposals_are_filtered_by_a_typed_submitter(client, login_as, make_proposal, make_user):
+    leo = make_user(name="Leo Lead", email="leo@example.org")
+    make_proposal(title="Leo's idea", submitter_id=leo.id)
+    make_proposal(title="Someone's idea")
+    login_as(Role.STEERING)
+    text = client.get("/proposals/?submitter=leo@example.org").get_data(as_text=True)
+    assert "Leo&#39;s idea" in text and "Someone&#39;s idea" not in text
+    assert 'value="leo@example.org"' in text  # as typed
