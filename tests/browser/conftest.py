@@ -42,6 +42,11 @@ def live_server(app):
 @pytest.fixture
 def sign_in(page, live_server):
     def sign_in_as(email: str, password: str) -> None:
+        """Signs in, as whoever was signed in before signs out: their page's requests finished first (a response
+        still on its way sets its session cookie again, and the sign-in then fails its CSRF check), then the
+        cookies cleared."""
+        page.wait_for_load_state("networkidle")
+        page.context.clear_cookies()
         page.goto(f"{live_server}/login")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)

@@ -112,7 +112,6 @@ def test_the_team_builds_a_questionnaire_and_a_participant_answers_it(page, live
     expect(page.locator("#appraisal-status")).to_have_text("Execution")
     no_reload.check()
 
-    page.context.clear_cookies()  # signed out: Mia signs in
     sign_in("mia@example.org", PASSWORD)
     page.goto(f"{live_server}/appraisals/{appraisal.id}/questionnaire")
     no_reload.set()

@@ -71,7 +71,6 @@ def test_draft_upload_sign_off_release_and_a_project_downloads_it(page, live_ser
     expect(page.get_by_role("button", name="Release 2.0")).to_have_count(0)
     no_reload.check()
 
-    page.context.clear_cookies()
     sign_in("quinn@example.org", PASSWORD)
     page.goto(f"{live_server}/assets/versions/{draft.id}")
     no_reload.set()
@@ -82,7 +81,6 @@ def test_draft_upload_sign_off_release_and_a_project_downloads_it(page, live_ser
     no_reload.check()
 
     make_deployment([project], [draft])
-    page.context.clear_cookies()
     sign_in("leo@example.org", PASSWORD)
     page.goto(f"{live_server}/projects/{project.id}")
     with page.expect_download() as download:

@@ -267,7 +267,6 @@ def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload,
     commitments.get_by_label("Due").fill("2027-06-30")
     commitments.get_by_role("button", name="Propose commitment").click()
     expect(commitments.locator("tr", has_text="Draft the design checklist")).to_contain_text("awaiting Mia Member")
-    page.context.clear_cookies()
 
     sign_in("mia@example.org", PASSWORD)
     page.goto(f"{live_server}/plans/{plan.id}")
@@ -280,7 +279,6 @@ def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload,
     expect(page.locator("#commitment-awaiting")).to_contain_text("awaiting the plan's answer")
     expect(page.locator("#terms-list")).to_contain_text("The design phase ends in July")
     no_reload.check()
-    page.context.clear_cookies()
 
     sign_in("olga@example.org", PASSWORD)
     page.goto(f"{live_server}/plans/{plan.id}")

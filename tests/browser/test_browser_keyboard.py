@@ -138,7 +138,6 @@ def test_the_steering_committee_and_the_admin_work_by_keyboard(page, live_server
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Fourth-quarter review")
 
-    page.context.clear_cookies()
     sign_in("ada@example.org", PASSWORD)
     page.goto(f"{live_server}/admin/users/new")
     type_into(page, page.get_by_label("Email"), "new.person@example.org")

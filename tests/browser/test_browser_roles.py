@@ -28,7 +28,6 @@ def test_the_admin_assigns_roles_as_a_set_and_the_person_sees_each_roles_work(pa
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator("main")).to_contain_text("Process group, Steering committee")
 
-    page.context.clear_cookies()
     sign_in("hana@example.org", PASSWORD)
     expect(page.locator("header")).to_contain_text("Process group, Steering committee")
     page.goto(f"{live_server}/my-work")

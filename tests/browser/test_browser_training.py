@@ -64,7 +64,6 @@ def test_training_material_sessions_and_evidence(page, live_server, sign_in, no_
     expect(page.locator("#add-evidence").get_by_label("Link")).to_have_value("")
     no_reload.check()
 
-    page.context.clear_cookies()
     sign_in("leo@example.org", PASSWORD)
     page.goto(f"{live_server}/projects/{pay.id}")
     expect(page.locator("#trained")).to_contain_text("Peer review procedure 2.0")
