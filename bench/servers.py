@@ -261,6 +261,13 @@ def in_flight(answer: Answer, stop: Stop) -> bool:
     return answer.started < stop.gone and answer.ended >= stop.signalled
 
 
+def cut_off(answer: Answer, kind: str, stops: list[Stop]) -> bool:
+    """A connection dropped while a killed server was answering it: nginx retries a request the server failed
+    before answering, but not one whose answer it had begun to pass on (its error log: "upstream prematurely
+    closed"). Only SIGKILL does that; a graceful stop finishes every answer it began."""
+    return kind.startswith("no answer") and any(stop.how == "SIGKILL" and in_flight(answer, stop) for stop in stops)
+
+
 def failed(answer: Answer) -> str | None:
     """What went wrong with this answer, or None."""
     if answer.status is None:
@@ -326,7 +333,7 @@ def check_load(shape: Shape, run: Run) -> None:
     run.lines.append(f"  nginx sent {retried} requests on to the other server after the first failed")
     for answer in run.answers:
         kind = failed(answer)
-        if kind is None:
+        if kind is None or cut_off(answer, kind, run.stops):
             continue
         if answer.method != "POST" or kind.startswith("signed") or kind.startswith("no answer"):
             run.problems.append(f"{kind}: {answer.method} {answer.path} by person {answer.person} "
@@ -339,8 +346,12 @@ def check_load(shape: Shape, run: Run) -> None:
         under_way = [a for a in run.answers if a.method == "POST" and in_flight(a, stop)]
         run.lines.append(f"  {stop.how} {stop.name}: {len(posts)} POSTs failed, of {len(under_way)} under way while "
                          f"it went ({stop.gone - stop.signalled:.2f} s); bound: {run.clients} connections")
-        if len(posts) > run.clients:
-            run.problems.append(f"{stop.how} {stop.name}: {len(posts)} POSTs failed, more than {run.clients} "
+        cut = [a for a in run.answers if (kind := failed(a)) and cut_off(a, kind, [stop])]
+        if cut:
+            run.lines.append(f"  {stop.how} {stop.name}: {len(cut)} answers cut off as it died")
+        lost = {id(a) for a in posts + cut}
+        if len(lost) > run.clients:
+            run.problems.append(f"{stop.how} {stop.name}: {len(lost)} requests failed, more than {run.clients} "
                                 "connections could have had in flight")
     servers = {}
     for answer in run.answers:

@@ -1,6 +1,7 @@
 """Several servers, one database: deploy/local's shape (nginx, two gunicorn app servers, two schedulers, one
 PostgreSQL) under load while one app server is stopped gracefully and the other killed, each started again. No GET
-fails, a failed POST was in flight on the stopped server, sessions move between servers, sign-in throttling and
+fails (but an answer the killed server was sending when it died: nginx cannot retry what it began to pass on), a
+failed POST was in flight on the stopped server, sessions move between servers, sign-in throttling and
 reminders act as one system, the logs show no 5xx and no worker exit the test did not cause. bench/servers.py does
 the work (`make servers-bench` runs it longer).
 
