@@ -27,6 +27,12 @@ _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose: once per
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
+def pytest_collection_modifyitems(items):
+    """The heavy tests first: pytest-xdist hands tests out in this order, so short ones fill the end of the run
+    on every worker, where one minute-long test collected last would run alone after the others had finished."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A database with every migration applied, for this run only."""

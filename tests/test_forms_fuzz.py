@@ -152,6 +152,7 @@ def pipeline(db, make_objective, make_proposal, make_plan, make_commitment, make
             "pilot": make_pilot(plan, versions=[version]).id}
 
 
+@pytest.mark.heavy
 @FUZZ
 @given(objective=OBJECTIVE, proposal=PROPOSAL, proposal_move=PROPOSAL_MOVE, weights=WEIGHTS)
 def test_objective_and_proposal_forms_never_fail(client, db, login_as, pipeline, objective, proposal, proposal_move,
@@ -167,6 +168,7 @@ def test_objective_and_proposal_forms_never_fail(client, db, login_as, pipeline,
         check(client, db, "/proposals/priority-weights", weights)
 
 
+@pytest.mark.heavy
 @FUZZ
 @given(plan=PLAN, plan_move=PLAN_MOVE, work=WORK, work_move=WORK_MOVE, joint=JOINT)
 def test_plan_forms_never_fail(client, db, login_as, pipeline, plan, plan_move, work, work_move, joint):
@@ -240,6 +242,7 @@ def test_deployment_forms_never_fail(client, db, login_as, sg3, deployment, row_
         check(client, db, f"/deployments/drift/{sg3['asset']}", {})
 
 
+@pytest.mark.heavy
 @FUZZ
 @given(tailoring=TAILORING, review=REVIEW, audit=AUDIT, lesson=LESSON)
 def test_tailoring_audit_and_lesson_forms_never_fail(client, db, login_as, sg3, tailoring, review, audit, lesson):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import flask
+import pytest
 
 from tracker.gc_between_requests import CollectBetweenRequests, collect_if_due
 
@@ -47,6 +48,7 @@ def test_the_collection_that_was_due_runs_when_the_request_ends():
         gc.enable()
 
 
+@pytest.mark.heavy
 def test_the_pages_that_crashed_a_worker_run_clean():
     """The reduced crash: 300 requests alternating a person's 150 commitments and a proposal page. Before the fix
     this process died with SIGSEGV (exit -11) within 200 requests on CPython 3.11; it must now end normally."""

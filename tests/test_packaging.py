@@ -27,6 +27,7 @@ def wheel(tmp_path_factory) -> Path:
     return next(out.glob("tracker-*.whl"))
 
 
+@pytest.mark.heavy
 def test_the_wheel_carries_migrations_templates_and_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("tracker/migrations/__init__.py", "tracker/migrations/env.py",
@@ -37,6 +38,7 @@ def test_the_wheel_carries_migrations_templates_and_data_files(wheel):
     assert any(name.startswith("tracker/static/") for name in names)
 
 
+@pytest.mark.heavy
 def test_an_installed_copy_migrates_a_database(wheel, tmp_path):
     installed = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(installed)

@@ -65,6 +65,7 @@ def digest(url: str, seed: int) -> str:
     return found.hexdigest()
 
 
+@pytest.mark.heavy
 def test_the_same_seed_builds_the_same_organization(tmp_path):
     first = digest(f"sqlite:///{tmp_path / 'a.db'}", seed=3)
     assert digest(f"sqlite:///{tmp_path / 'b.db'}", seed=3) == first

@@ -62,8 +62,8 @@ def test_twenty_backups_taken_under_write_load_all_restore_with_every_acknowledg
     assert len(taken) == BACKUPS and len({path for path, _ in taken}) == BACKUPS
     assert len(taken[-1][1]) - len(taken[0][1]) >= BACKUPS  # the writer really wrote while backups were taken
 
+    site = make_site(revision=None)  # an empty database; each restore then replaces the one before, as a restore does
     for path, acknowledged in taken:
-        site = make_site(revision=None)  # an empty database
         assert restore(site.config, path, confirm=lambda manifest: True) is not None
         restored = {row[0] for row in site.rows("SELECT id FROM audit_event WHERE entity = 'backup-load'")}
         assert acknowledged <= restored, f"{path.name} lacks acknowledged writes {sorted(acknowledged - restored)[:5]}"

@@ -11,6 +11,7 @@ from tracker.auth.roles import Role
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.heavy
 def test_tailoring_deployment_drift_and_lesson(page, live_server, sign_in, make_user, make_project, make_released,
                                                signed_off):
     projects = [make_project(code=code) for code in ("MINE", "P2", "P3", "P4", "P5")]

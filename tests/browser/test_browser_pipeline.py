@@ -12,6 +12,7 @@ from tracker.auth.roles import Role
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.heavy
 def test_proposal_to_adopted_pilot(page, live_server, sign_in, make_user, make_objective, make_project, db):
     make_user(Role.MEMBER, email="mia@example.org", name="Mia Member")
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")

@@ -65,7 +65,7 @@ def replace(staged: Path, target: Path) -> Path | None:
     kept = None
     if target.exists():
         _leave_wal(target)
-        kept = target.with_name(f"{target.name}.before-restore-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+        kept = _kept_name(target, f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
         os.link(target, kept)
     os.replace(staged, target)
     for suffix in ("-wal", "-shm"):  # none after _leave_wal; a stale one would be replayed into the new file
@@ -75,6 +75,15 @@ def replace(staged: Path, target: Path) -> Path | None:
         os.fsync(handle)
     finally:
         os.close(handle)
+    return kept
+
+
+def _kept_name(target: Path, stamp: str) -> Path:
+    """The free name the replaced database keeps: by the time of the restore, numbered when an earlier restore in
+    the same second kept one already."""
+    kept, number = target.with_name(f"{target.name}.before-restore-{stamp}"), 2
+    while kept.exists():
+        kept, number = target.with_name(f"{target.name}.before-restore-{stamp}-{number}"), number + 1
     return kept
 
 
