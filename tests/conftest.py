@@ -69,6 +69,7 @@ class CleanSlate:
 
     def __init__(self, engine) -> None:
         self.engine = engine
+        self.kept: set[str] = set()  # the tables of an arrangement a module's tests share (see `shared`)
         self.tables = SQLModel.metadata.sorted_tables
         self.names = {table.name for table in self.tables}
         self.dirty: set[str] = set()
@@ -85,6 +86,8 @@ class CleanSlate:
 
     def reset(self) -> None:
         dirty, self.dirty = self.dirty, set()
+        if dirty and self.kept:  # a test wrote: the shared arrangement goes too, and is made again when asked for
+            dirty, self.kept = dirty | self.kept, set()
         if not dirty:
             return
         with self.engine.begin() as connection:
@@ -101,6 +104,24 @@ class CleanSlate:
                             f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                             f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)')
         self.dirty = set()  # the reset's own statements
+
+
+@pytest.fixture(scope="module")
+def shared(_app_once):
+    """`shared(make)`: make an arrangement once for the module's tests that only read it (the demo organization
+    costs seconds to load). What `make` wrote stays between those tests; once any test writes, the next reset
+    empties it with the rest and the next `shared(make)` makes it again; the module's end empties it."""
+    _, slate = _app_once
+    made = []
+
+    def once(make):
+        if not (slate.kept and made):
+            made[:] = [make()]
+            slate.kept, slate.dirty = slate.kept | slate.dirty, set()
+        return made[0]
+    yield once
+    slate.dirty |= slate.kept
+    slate.kept = set()
 
 
 @pytest.fixture(scope="session")

@@ -25,9 +25,12 @@ TODAY = date(2031, 3, 14)  # any day: the story is told relative to it
 
 
 @pytest.fixture
-def story(db, app):
-    with app.app_context():  # the demo ends with a reminder sweep, which names pages
-        assert load_demo(db, today=TODAY)
+def story(db, app, shared):
+    """The demo, loaded once for the tests here, which only read it."""
+    def load():
+        with app.app_context():  # the demo ends with a reminder sweep, which names pages
+            assert load_demo(db, today=TODAY)
+    shared(load)
     db.expire_all()
     return db
 

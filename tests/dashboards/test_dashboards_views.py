@@ -175,8 +175,10 @@ def demo(db, app):
     db.expire_all()
 
 
-@pytest.mark.parametrize("board", ["", "deployment", "flow", "plans", "experience", "appraisals"])
-def test_every_board_makes_the_same_number_of_queries_at_two_sizes(client, db, demo, login_as, make_user, board,
+BOARD_PAGES = ["", "deployment", "flow", "plans", "experience", "appraisals"]
+
+
+def test_every_board_makes_the_same_number_of_queries_at_two_sizes(client, db, demo, login_as, make_user,
                                                                    query_counter,
                                                                    make_project, make_deployment, make_proposal,
                                                                    make_plan, make_commitment, make_tailoring,
@@ -184,11 +186,17 @@ def test_every_board_makes_the_same_number_of_queries_at_two_sizes(client, db, d
     from tracker.action_plans.models import PlanStatus
     from tracker.compliance.models import AuditResult, AuditStatus, Compliance
     login_as(Role.STEERING)
-    url = f"/dashboards/{board}"
-    assert client.get(url).status_code == 200
-    query_counter.clear()
-    client.get(url)
-    at_demo_size = len(query_counter)
+
+    def statements() -> dict[str, int]:
+        counted = {}
+        for board in BOARD_PAGES:
+            assert client.get(f"/dashboards/{board}").status_code == 200
+            query_counter.clear()
+            assert client.get(f"/dashboards/{board}").status_code == 200
+            counted[board] = len(query_counter)
+        return counted
+
+    at_demo_size = statements()
     version = released(db, make_user(Role.PROCESS_GROUP), "Another procedure")
     projects = [make_project() for _ in range(15)]
     make_deployment(projects, [version], status=RowStatus.DEPLOYED)
@@ -201,6 +209,4 @@ def test_every_board_makes_the_same_number_of_queries_at_two_sizes(client, db, d
         db.add(AuditResult(audit_id=audit.id, asset_version_id=version.id, result=Compliance.PARTIALLY))
         make_lesson()
     db.commit()
-    query_counter.clear()
-    assert client.get(url).status_code == 200
-    assert len(query_counter) == at_demo_size, board
+    assert statements() == at_demo_size
