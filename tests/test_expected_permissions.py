@@ -152,6 +152,8 @@ EXPECTED_POLICY = f"""
     lookup.people: {ALL}
     lookup.plans: {ALL}
     lookup.proposals: {SG} {ST}
+    lookup.projects: {ALL}
+    lookup.assets: {ALL}
     session.end: {ALL}
     account.password: {ALL}
     project.create: {SG}

@@ -1,5 +1,5 @@
-"""Choosing a person, a plan or a proposal by typing (issue 14): what the text resolves to, what the suggestions
-offer and to whom, and that pages no longer grow with the organization."""
+"""Choosing a person, a plan, a proposal, a project or an asset by typing (issue 14): what the text resolves to,
+what the suggestions offer and to whom, and that pages no longer grow with the organization."""
 
 import html
 import re
@@ -240,3 +240,88 @@ def test_proposals_are_filtered_by_a_typed_submitter(client, login_as, make_prop
     text = client.get("/proposals/?submitter=leo@example.org").get_data(as_text=True)
     assert "Leo&#39;s idea" in text and "Someone&#39;s idea" not in text
     assert 'value="leo@example.org"' in text  # as typed
+
+
+# Projects and process assets: a project by its code (unique), "code · name" as suggested, or its exact name; an
+# asset by its title (unique). Every list's project and asset filter is one of these.
+
+def test_a_project_is_found_by_code_by_code_and_name_or_by_exact_name(db, make_project):
+    payroll = make_project(code="PX-12", name="Payroll")
+    make_project(code="PX-13", name="Billing")
+    assert resolve(db, "project", "PX-12") == payroll.id
+    assert resolve(db, "project", "px-12") == payroll.id  # codes are typed in either case
+    assert resolve(db, "project", "PX-12 · Payroll") == payroll.id
+    assert resolve(db, "project", "payroll") == payroll.id
+    with pytest.raises(Unresolved, match="No project by that code or name"):
+        resolve(db, "project", "Pay")
+
+
+def test_a_project_name_two_projects_share_is_refused_and_their_codes_tell_them_apart(db, make_project):
+    first, second = make_project(code="A-1", name="Intranet"), make_project(code="B-2", name="Intranet")
+    with pytest.raises(Unresolved, match="Several projects have that name"):
+        resolve(db, "project", "Intranet")
+    assert resolve(db, "project", "B-2 · Intranet") == second.id and resolve(db, "project", "A-1") == first.id
+
+
+def test_a_code_wins_over_another_projects_name(db, make_project):
+    by_code, named = make_project(code="Apollo", name="Moon shot"), make_project(code="X-9", name="Apollo")
+    assert resolve(db, "project", "Apollo") == by_code.id
+    assert resolve(db, "project", "X-9 · Apollo") == named.id
+
+
+def test_an_asset_is_found_by_its_title(db, make_released):
+    checklist = make_released(title="Review checklist").asset
+    with pytest.raises(Unresolved, match="No process asset by that name"):
+        resolve(db, "asset", "Review")
+    assert resolve(db, "asset", "review CHECKLIST") == checklist.id
+
+
+def test_project_suggestions_are_fifteen_by_code_matching_code_or_name_and_can_be_the_active_ones(
+        client, login_as, make_project):
+    from tracker.projects.models import ProjectStatus
+    for n in range(20):
+        make_project(code=f"Q-{n:02}", name=f"Quality {n}")
+    make_project(code="Z-1", name="Closed quality work", status=ProjectStatus.CLOSED)
+    make_project(code="Z-2", name="Payroll")
+    login_as(Role.MEMBER)
+    found = options(client.get("/lookup/projects?field=project&project=quality"))
+    assert found == [f"Q-{n:02} · Quality {n}" for n in range(15)]
+    assert options(client.get("/lookup/projects?field=project&project=z-")) == ["Z-1 · Closed quality work",
+                                                                               "Z-2 · Payroll"]
+    assert options(client.get("/lookup/projects?field=project&project=z-&among=active")) == ["Z-2 · Payroll"]
+
+
+def test_asset_suggestions_match_the_title_in_title_order(client, login_as, make_released):
+    for title in ("Review checklist", "Estimation procedure", "Code review guide"):
+        make_released(title=title)
+    login_as(Role.STEERING)
+    assert options(client.get("/lookup/assets?field=asset&asset=REVIEW")) == ["Code review guide", "Review checklist"]
+
+
+@pytest.mark.parametrize("url", ["/tailoring/", "/lessons/", "/compliance/", "/compliance/noncompliances",
+                                 "/pilots/", "/deployments/"])
+def test_the_lists_project_and_asset_filters_are_typed_and_say_when_they_name_nothing(client, login_as, url):
+    login_as(Role.PROCESS_GROUP)
+    page = client.get(url).get_data(as_text=True)
+    assert not re.search(r'<select[^>]*name="(project|asset)"', page), "no select of every project or asset"
+    name = "asset" if url == "/deployments/" else "project"
+    response = client.get(url, query_string={name: "Nothing named so"}, headers={"HX-Request": "true"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "by that" in text and "pick from the suggestions" in text and f'-{name}-said" hx-swap-oob="true"' in text
+
+
+def test_the_tailoring_list_filters_by_a_typed_project_and_asset(client, login_as, make_project, make_released,
+                                                                 make_tailoring):
+    payroll, billing = make_project(code="PX-12", name="Payroll"), make_project(code="PX-13", name="Billing")
+    checklist, guide = make_released(title="Review checklist"), make_released(title="Code review guide")
+    make_tailoring(payroll, checklist, element="Payroll skips the checklist")
+    make_tailoring(payroll, guide, element="Payroll skips the guide")
+    make_tailoring(billing, checklist, element="Billing skips the checklist")
+    login_as(Role.PROCESS_GROUP)
+    text = client.get("/tailoring/", query_string={"project": "PX-12 · Payroll",
+                                                    "asset": "Review checklist"}).get_data(as_text=True)
+    assert "Payroll skips the checklist" in text
+    assert "skips the guide" not in text and "Billing skips" not in text
+    by_id = client.get(f"/tailoring/?project={payroll.id}").get_data(as_text=True)  # a link's filter: the id
+    assert 'value="PX-12 · Payroll"' in by_id and "Billing skips" not in by_id

@@ -1,10 +1,11 @@
-"""Choosing a person, a plan or a proposal among thousands: a text box that suggests as one types, and one resolver
-that turns the text posted back into the record's id before a form is validated.
+"""Choosing a person, a plan, a proposal, a project or a process asset among thousands: a text box that suggests
+as one types, and one resolver that turns the text posted back into the record's id before a form is validated.
 
-A select of every person, plan or proposal grew with the organization (issue 14: the plan page 51 KB -> 271 KB at
-ten times the data). A lookup field renders only what is chosen; suggestions are a fixed number of rows, and the
-text people type or pick ("Ann Lee <ann@example.org>", "Peer reviews (#12)", "#40 Shorter reviews") is resolved
-here, so a form, a list filter and a post without JavaScript (an email, an exact name) are read the same way.
+A select of every person, plan, proposal or project grew with the organization (issue 14: the plan page 51 KB ->
+271 KB at ten times the data). A lookup field renders only what is chosen; suggestions are a fixed number of rows,
+and the text people type or pick ("Ann Lee <ann@example.org>", "Peer reviews (#12)", "#40 Shorter reviews",
+"PX-12 · Payroll") is resolved here, so a form, a list filter and a post without JavaScript (an email, an exact
+name, a code) are read the same way.
 """
 
 import re
@@ -18,9 +19,11 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans.models import OPEN as PLAN_OPEN
 from tracker.action_plans.models import ActionPlan
+from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.db import get_session
+from tracker.projects.models import Project, ProjectStatus
 from tracker.proposals.models import Proposal, ProposalStatus
 
 SUGGESTIONS = 15  # options per answer: a few more keystrokes narrow any organization
@@ -91,67 +94,79 @@ def _person_suggestions(session: Session, typed: str, among: str) -> list[str]:
     return [f"{name} <{email}>" for name, email in rows]
 
 
-# Plans: "Title (#id)", "#id", or an exact title.
-
 def _number(typed: str, pattern: str) -> int | None:
     found = re.search(pattern, typed)
     return int(found.group(1)) if found and len(found.group(1)) < 10 else None
 
 
-def _plan_labels(session: Session, ids: Collection[int]) -> dict[int, str]:
-    rows = session.exec(select(ActionPlan.id, ActionPlan.title).where(ActionPlan.id.in_(ids))).all()
-    return {id_: f"{title} (#{id_})" for id_, title in rows}
+def _numbered(name: str, model, *, label: str, numbered: tuple[str, ...], noun: str,
+              among: dict[str, Callable] | None = None) -> Kind:
+    """A record known by its number and a title (a plan, a proposal): read as `label` shows it ("{title} (#{id})"),
+    as its number alone, or as its exact title; suggested newest first, a typed number also by that number.
+    `numbered`: where the number stands in a picked text; `among`: the suggestions' narrowings, by name."""
+    def labels(session: Session, ids: Collection[int]) -> dict[int, str]:
+        rows = session.exec(select(model.id, model.title).where(model.id.in_(ids))).all()
+        return {id_: label.format(id=id_, title=title) for id_, title in rows}
+
+    def resolve(session: Session, typed: str) -> int:
+        number = next(filter(None, (_number(typed, pattern) for pattern in numbered)), None)
+        match = model.id == number if number else _same_text(model.title, typed)
+        return _one(list(session.exec(select(model.id).where(match).limit(2)).all()),
+                    unknown=f"No {noun} with that title or number: pick from the suggestions.",
+                    ambiguous=f"Several {noun}s have that title: pick from the suggestions (they show each number).")
+
+    def suggest(session: Session, typed: str, narrowed: str) -> list[str]:
+        number = _number(typed, r"^#?\s*(\d+)$")
+        statement = select(model.id, model.title).where(sa.or_(_contains(model.title, typed), model.id == (number or 0)))
+        if narrowed in (among or {}):
+            statement = statement.where(among[narrowed]())
+        rows = session.exec(statement.order_by(model.id.desc()).limit(SUGGESTIONS)).all()
+        return [label.format(id=id_, title=title) for id_, title in rows]
+
+    return Kind(name, labels, resolve, suggest, several=r"\n")
 
 
-def _plan(session: Session, typed: str) -> int:
-    number = _number(typed, r"^#\s*(\d+)$") or _number(typed, r"\(#(\d+)\)\s*$")
-    match = ActionPlan.id == number if number else _same_text(ActionPlan.title, typed)
-    return _one(list(session.exec(select(ActionPlan.id).where(match).limit(2)).all()),
-                unknown="No action plan with that title or number: pick from the suggestions.",
-                ambiguous="Several plans have that title: pick from the suggestions (they show each number).")
+def _named(name: str, key, *, shown: tuple = (), noun: str, among: dict[str, Callable] | None = None) -> Kind:
+    """A record known by a unique text, `key` (a project's code, an asset's title), shown with the `shown` columns
+    after a middle dot ("PX-12 · Payroll"): read as shown, as the key alone, or as the exact text after the dot;
+    suggested in key order. `among`: the suggestions' narrowings, by name."""
+    model = key.class_
+    columns = (model.id, key, *shown)
 
+    def text(row) -> str:
+        return " · ".join(str(value) for value in row[1:])
 
-def _plan_suggestions(session: Session, typed: str, among: str) -> list[str]:
-    number = _number(typed, r"^#?\s*(\d+)$")
-    match = sa.or_(_contains(ActionPlan.title, typed), ActionPlan.id == (number or 0))
-    statement = select(ActionPlan.id, ActionPlan.title).where(match)
-    if among == "open":  # a pilot or a deployment belongs to a plan still under way
-        statement = statement.where(ActionPlan.status.in_(PLAN_OPEN))
-    rows = session.exec(statement.order_by(ActionPlan.id.desc()).limit(SUGGESTIONS)).all()
-    return [f"{title} (#{id_})" for id_, title in rows]
+    def labels(session: Session, ids: Collection[int]) -> dict[int, str]:
+        return {row[0]: text(row) for row in session.exec(select(*columns).where(model.id.in_(ids))).all()}
 
+    def resolve(session: Session, typed: str) -> int:
+        by_key = session.exec(select(model.id).where(_same_text(key, typed.split(" · ")[0].strip()))).first()
+        if by_key is not None or not shown or " · " in typed:
+            return _one([by_key] if by_key else [], unknown=f"No {noun} by that name: pick from the suggestions.",
+                        ambiguous="")
+        return _one(list(session.exec(select(model.id).where(_same_text(shown[0], typed)).limit(2)).all()),
+                    unknown=f"No {noun} by that code or name: pick from the suggestions.",
+                    ambiguous=f"Several {noun}s have that name: pick from the suggestions (they show each code).")
 
-# Proposals: "#id Title", "#id", or an exact title.
+    def suggest(session: Session, typed: str, narrowed: str) -> list[str]:
+        statement = select(*columns).where(sa.or_(*(_contains(column, typed) for column in (key, *shown))))
+        if narrowed in (among or {}):
+            statement = statement.where(among[narrowed]())
+        return [text(row) for row in session.exec(statement.order_by(key).limit(SUGGESTIONS)).all()]
 
-def _proposal_labels(session: Session, ids: Collection[int]) -> dict[int, str]:
-    rows = session.exec(select(Proposal.id, Proposal.title).where(Proposal.id.in_(ids))).all()
-    return {id_: f"#{id_} {title}" for id_, title in rows}
-
-
-def _proposal(session: Session, typed: str) -> int:
-    number = _number(typed, r"^#\s*(\d+)\b")
-    match = Proposal.id == number if number else _same_text(Proposal.title, typed)
-    return _one(list(session.exec(select(Proposal.id).where(match).limit(2)).all()),
-                unknown="No proposal with that title or number: pick from the suggestions.",
-                ambiguous="Several proposals have that title: pick from the suggestions (they show each number).")
-
-
-def _proposal_suggestions(session: Session, typed: str, among: str) -> list[str]:
-    number = _number(typed, r"^#?\s*(\d+)$")
-    statement = select(Proposal.id, Proposal.title).where(
-        sa.or_(_contains(Proposal.title, typed), Proposal.id == (number or 0)))
-    if among == "accepted":  # what a plan may take up
-        statement = statement.where(Proposal.status == ProposalStatus.ACCEPTED)
-    elif among == "open":  # what a proposal may duplicate: not itself a duplicate
-        statement = statement.where(Proposal.status != ProposalStatus.DUPLICATE)
-    rows = session.exec(statement.order_by(Proposal.id.desc()).limit(SUGGESTIONS)).all()
-    return [f"#{id_} {title}" for id_, title in rows]
+    return Kind(name, labels, resolve, suggest, several=r"\n")
 
 
 KINDS = {kind.name: kind for kind in (
     Kind("person", _person_labels, _person, _person_suggestions, several=r"[,;\n]"),
-    Kind("plan", _plan_labels, _plan, _plan_suggestions, several=r"\n"),
-    Kind("proposal", _proposal_labels, _proposal, _proposal_suggestions, several=r"\n"),
+    _numbered("plan", ActionPlan, label="{title} (#{id})", numbered=(r"^#\s*(\d+)$", r"\(#(\d+)\)\s*$"),
+              noun="action plan", among={"open": lambda: ActionPlan.status.in_(PLAN_OPEN)}),  # a pilot's, a deployment's
+    _numbered("proposal", Proposal, label="#{id} {title}", numbered=(r"^#\s*(\d+)\b",), noun="proposal", among={
+        "accepted": lambda: Proposal.status == ProposalStatus.ACCEPTED,  # what a plan may take up
+        "open": lambda: Proposal.status != ProposalStatus.DUPLICATE}),  # what a proposal may duplicate
+    _named("project", Project.code, shown=(Project.name,), noun="project",
+           among={"active": lambda: Project.status == ProjectStatus.ACTIVE}),
+    _named("asset", ProcessAsset.title, noun="process asset"),
 )}
 
 
@@ -234,3 +249,15 @@ def plan():
 @requires("lookup.proposals")
 def proposal():
     return _answer("proposal")
+
+
+@bp.get("/projects")
+@requires("lookup.projects")
+def project():
+    return _answer("project")
+
+
+@bp.get("/assets")
+@requires("lookup.assets")
+def asset():
+    return _answer("asset")

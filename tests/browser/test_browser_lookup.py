@@ -1,5 +1,5 @@
-"""Choosing a person or a plan by typing (issue 14): part of a name, the suggestion picked with the keyboard, saved,
-and the result on the page without a reload."""
+"""Choosing a person, a plan, a project or an asset by typing (issue 14): part of a name, the suggestion picked with
+the keyboard, saved or filtered by, and the result on the page without a reload."""
 
 import pytest
 from playwright.sync_api import expect
@@ -70,4 +70,32 @@ def test_the_commitments_list_is_filtered_by_a_plan_picked_from_suggestions(
     page.get_by_label("Action plan").press("Tab")  # on to the next filter: the list follows
     expect(table).not_to_contain_text("Write the checklist")
     expect(table).to_contain_text("Collect estimates")
+    no_reload.check()
+
+
+def test_the_tailoring_list_is_filtered_by_a_project_and_an_asset_picked_from_suggestions(
+        page, live_server, sign_in, no_reload, make_user, make_project, make_released, make_tailoring):
+    make_user(Role.STEERING, email="sue@example.org")
+    payroll, billing = make_project(code="PX-12", name="Payroll"), make_project(code="PX-13", name="Billing")
+    checklist, guide = make_released(title="Review checklist"), make_released(title="Estimation guide")
+    make_tailoring(payroll, checklist, element="Payroll skips the checklist")
+    make_tailoring(payroll, guide, element="Payroll skips the guide")
+    make_tailoring(billing, checklist, element="Billing skips the checklist")
+    sign_in("sue@example.org", PASSWORD)
+    page.goto(f"{live_server}/tailoring/")
+    no_reload.set()
+    table = page.locator("#tailoring-table")
+    expect(table).to_contain_text("Billing skips the checklist")
+    pick(page.get_by_label("Project"), "payr", "PX-12 · Payroll")
+    page.get_by_label("Project").press("Tab")  # on to the next filter: the list follows
+    expect(table).not_to_contain_text("Billing skips")
+    expect(table).to_contain_text("Payroll skips the guide")
+    pick(page.get_by_label("Asset"), "check", "Review checklist")
+    page.get_by_label("Asset").press("Tab")
+    expect(table).not_to_contain_text("skips the guide")
+    expect(table).to_contain_text("Payroll skips the checklist")
+    page.get_by_label("Asset").fill("No such asset")
+    page.get_by_label("Asset").press("Tab")
+    expect(page.locator("#f-asset-said")).to_contain_text("No process asset by that name")
+    expect(table).not_to_contain_text("Payroll skips")
     no_reload.check()

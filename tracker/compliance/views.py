@@ -5,7 +5,6 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from tracker import content
-from tracker.assets.service import asset_choices
 from tracker.auth.policy import PUBLIC, can, requires
 from tracker.compliance import service
 from tracker.compliance.forms import (
@@ -54,27 +53,26 @@ def audits_moved(rest: str):
 @requires("read")
 def index():
     mine = {"auditor": current_user.id} if request.args.get("mine") else {}  # ?mine=1: the signed-in auditor
-    session, chosen = get_session(), query_lookups({"auditor": "person"}, instead=mine)
-    where = service.AuditFilter(project_id=query_id("project"), asset_id=query_id("asset"),
+    chosen = query_lookups({"project": "project", "asset": "asset", "auditor": "person"}, instead=mine)
+    where = service.AuditFilter(project_id=chosen.ids["project"], asset_id=chosen.ids["asset"],
                                 auditor_id=chosen.ids["auditor"],
                                 status=query_enum(AuditStatus, "status"))
     return list_page(service.AUDITS, service.audits_matching(where), "compliance/index.html", "compliance/_table.html",
-                     where=where, statuses=list(AuditStatus), projects=project_choices(session),
-                     assets=asset_choices(session), chosen=chosen)
+                     where=where, statuses=list(AuditStatus), chosen=chosen)
 
 
 @bp.get("/noncompliances")
 @requires("read")
 def noncompliance_list():
-    session, chosen = get_session(), query_lookups({"owner": "person"})
+    chosen = query_lookups({"project": "project", "asset": "asset", "owner": "person"})
     where = service.NoncomplianceFilter(
         owner_id=current_user.id if request.args.get("mine") else chosen.ids["owner"],
         status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
-        overdue_only=bool(request.args.get("overdue")), project_id=query_id("project"), asset_id=query_id("asset"),
+        overdue_only=bool(request.args.get("overdue")), project_id=chosen.ids["project"], asset_id=chosen.ids["asset"],
         audit_id=query_id("audit"))
     return list_page(service.NONCOMPLIANCES, service.noncompliances_matching(where), "compliance/noncompliances.html",
                      "compliance/_noncompliances.html", where=where, statuses=list(NoncomplianceStatus),
-                     projects=project_choices(session), assets=asset_choices(session), chosen=chosen)
+                     chosen=chosen)
 
 
 def _options(audit) -> dict:

@@ -220,7 +220,7 @@ def deployments_matching(where: DeploymentFilter):
     statement = select(Deployment)
     if where.q:
         statement = statement.where(func.lower(Deployment.title).like(f"%{where.q.lower()}%"))
-    if where.asset_id:
+    if where.asset_id is not None:
         statement = statement.where(Deployment.id.in_(
             select(DeploymentVersion.deployment_id).join(AssetVersion, AssetVersion.id == DeploymentVersion.asset_version_id)
             .where(AssetVersion.asset_id == where.asset_id)))

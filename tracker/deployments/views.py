@@ -43,6 +43,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
+    query_lookups,
     query_page,
     query_text,
     says,
@@ -57,10 +58,10 @@ bp = Blueprint("deployments", __name__, url_prefix="/deployments")
 @bp.get("/")
 @requires("read")
 def index():
-    session = get_session()
-    where = service.DeploymentFilter(q=query_text("q"), asset_id=query_id("asset"))
+    session, chosen = get_session(), query_lookups({"asset": "asset"})
+    where = service.DeploymentFilter(q=query_text("q"), asset_id=chosen.ids["asset"])
     return list_page(service.LISTING, service.deployments_matching(where), "deployments/index.html",
-                     "deployments/_table.html", where=where, assets=asset_choices(session), about_page=lambda found: {
+                     "deployments/_table.html", where=where, chosen=chosen, about_page=lambda found: {
                          "progress": service.progress(session, deployment_ids=[d.id for d in found])})
 
 

@@ -123,7 +123,7 @@ def lessons_matching(where: LessonFilter):
     for column, value in ((Lesson.status, where.status), (Lesson.polarity, where.polarity),
                           (Lesson.project_id, where.project_id), (Lesson.area_id, where.area_id),
                           (Lesson.asset_id, where.asset_id)):
-        if value:
+        if value is not None:
             statement = statement.where(column == value)
     return statement
 

@@ -24,6 +24,7 @@ from tracker.web import (
     page_or_fragment,
     query_enum,
     query_id,
+    query_lookups,
     query_text,
     says,
     write_in_place,
@@ -40,13 +41,13 @@ def _projects():
 @bp.get("/lessons/")
 @requires("read")
 def index():
-    session = get_session()
+    chosen = query_lookups({"project": "project", "asset": "asset"})
     where = service.LessonFilter(q=query_text("q"), status=query_enum(LessonStatus, "status"),
-                                 polarity=query_enum(Polarity, "polarity"), project_id=query_id("project"),
-                                 area_id=query_id("area"), asset_id=query_id("asset"))
+                                 polarity=query_enum(Polarity, "polarity"), project_id=chosen.ids["project"],
+                                 area_id=query_id("area"), asset_id=chosen.ids["asset"])
     return list_page(service.LISTING, service.lessons_matching(where), "lessons/index.html", "lessons/_table.html",
-                     where=where, statuses=list(LessonStatus), polarities=list(Polarity), projects=_projects(),
-                     areas=list_areas(session), assets=asset_choices(session))
+                     where=where, statuses=list(LessonStatus), polarities=list(Polarity),
+                     areas=list_areas(get_session()), chosen=chosen)
 
 
 ORIGIN_ARGS = {"pilot_id": "pilot", "deployment_id": "deployment", "audit_id": "audit"}  # ?pilot=… on a new lesson

@@ -58,7 +58,7 @@ def pilots_matching(where: PilotFilter):
         statement = statement.where(func.lower(Pilot.title).like(f"%{where.q.lower()}%"))
     if where.status:
         statement = statement.where(Pilot.status == where.status)
-    if where.project_id:
+    if where.project_id is not None:
         statement = statement.where(Pilot.id.in_(
             select(PilotProject.pilot_id).where(PilotProject.project_id == where.project_id)))
     return statement

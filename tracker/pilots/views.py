@@ -22,7 +22,7 @@ from tracker.web import (
     list_page,
     page_or_fragment,
     query_enum,
-    query_id,
+    query_lookups,
     query_text,
     write_in_place,
 )
@@ -34,10 +34,11 @@ bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 @bp.get("/")
 @requires("read")
 def index():
+    chosen = query_lookups({"project": "project"})
     where = service.PilotFilter(q=query_text("q"), status=query_enum(PilotStatus, "status"),
-                                project_id=query_id("project"))
+                                project_id=chosen.ids["project"])
     return list_page(service.LISTING, service.pilots_matching(where), "pilots/index.html", "pilots/_table.html",
-                     where=where, statuses=list(PilotStatus), projects=project_choices(get_session()))
+                     where=where, statuses=list(PilotStatus), chosen=chosen)
 
 
 @bp.get("/<int:pilot_id>")

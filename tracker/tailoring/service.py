@@ -87,12 +87,12 @@ def records_matching(where: TailoringFilter):
         statement = statement.where(func.lower(TailoringRecord.element).like(f"%{where.q.lower()}%"))
     if where.type:
         statement = statement.where(TailoringRecord.type == where.type)
-    if where.asset_id:
+    if where.asset_id is not None:
         statement = statement.where(TailoringRecord.asset_version_id.in_(
             select(AssetVersion.id).where(AssetVersion.asset_id == where.asset_id)))
     if where.status:
         statement = statement.where(TailoringRecord.status == where.status)
-    if where.project_id:
+    if where.project_id is not None:
         statement = statement.where(TailoringRecord.project_id == where.project_id)
     if where.lead_id:
         statement = statement.where(TailoringRecord.project_id.in_(led_by(where.lead_id)))

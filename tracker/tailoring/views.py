@@ -4,12 +4,11 @@ from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import asset_choices, version_choices
+from tracker.assets.service import version_choices
 from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
 from tracker.errors import Conflict, ValidationError
 from tracker.history.service import history
-from tracker.projects.service import project_choices
 from tracker.tailoring import service
 from tracker.tailoring.forms import TailoringCorrection, TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringStatus, TailoringType
@@ -22,7 +21,7 @@ from tracker.web import (
     list_page,
     page_or_fragment,
     query_enum,
-    query_id,
+    query_lookups,
     query_text,
     says,
     write_in_place,
@@ -35,13 +34,12 @@ bp = Blueprint("tailoring", __name__, url_prefix="/tailoring")
 @bp.get("/")
 @requires("read")
 def index():
+    chosen = query_lookups({"project": "project", "asset": "asset"})
     where = service.TailoringFilter(
         q=query_text("q"), status=query_enum(TailoringStatus, "status"), type=query_enum(TailoringType, "type"),
-        asset_id=query_id("asset"), project_id=query_id("project"), lead_id=led_projects_only(current_user))
-    session = get_session()
+        asset_id=chosen.ids["asset"], project_id=chosen.ids["project"], lead_id=led_projects_only(current_user))
     return list_page(service.LISTING, service.records_matching(where), "tailoring/index.html", "tailoring/_table.html",
-                     where=where, statuses=list(TailoringStatus), types=list(TailoringType),
-                     assets=asset_choices(session), projects=project_choices(session))
+                     where=where, statuses=list(TailoringStatus), types=list(TailoringType), chosen=chosen)
 
 
 def _options(record) -> dict:
