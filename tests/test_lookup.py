@@ -299,7 +299,7 @@ def test_asset_suggestions_match_the_title_in_title_order(client, login_as, make
 
 
 @pytest.mark.parametrize("url", ["/tailoring/", "/lessons/", "/compliance/", "/compliance/noncompliances",
-                                 "/pilots/", "/deployments/"])
+                                 "/pilots/", "/deployments/", "/dashboards/deployment", "/dashboards/experience"])
 def test_the_lists_project_and_asset_filters_are_typed_and_say_when_they_name_nothing(client, login_as, url):
     login_as(Role.PROCESS_GROUP)
     page = client.get(url).get_data(as_text=True)

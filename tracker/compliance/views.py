@@ -64,9 +64,10 @@ def index():
 @bp.get("/noncompliances")
 @requires("read")
 def noncompliance_list():
-    chosen = query_lookups({"project": "project", "asset": "asset", "owner": "person"})
+    mine = bool(request.args.get("mine"))  # the owner filter is the signed-in person's, and not shown
+    chosen = query_lookups({"project": "project", "asset": "asset"} | ({} if mine else {"owner": "person"}))
     where = service.NoncomplianceFilter(
-        owner_id=current_user.id if request.args.get("mine") else chosen.ids["owner"],
+        owner_id=current_user.id if mine else chosen.ids["owner"],
         status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
         overdue_only=bool(request.args.get("overdue")), project_id=chosen.ids["project"], asset_id=chosen.ids["asset"],
         audit_id=query_id("audit"))

@@ -163,7 +163,7 @@ def deployment_progress(session: Session, *, where: DashboardFilter, everything:
     newest of each asset) counted by status, in the order asked (least complete first, or by code); with how
     many match, how many are complete and which is least complete over every page: one query."""
     statuses = list(RowStatus)
-    if where.asset_id or where.area_id:  # some assets' rows: counted from the rows themselves
+    if where.asset_id is not None or where.area_id:  # some assets' rows: counted from the rows themselves
         project, status, amount = ProjectDeployment.project_id, ProjectDeployment.status, sa.literal(1)
         scope = (ProjectDeployment.asset_version_id.in_(
             select(AssetVersion.id).where(*asset_scope(AssetVersion.asset_id, where))), ProjectDeployment.current)
@@ -279,7 +279,7 @@ def plan_scope(where: DashboardFilter) -> list:
 def asset_scope(asset_id_column, where: DashboardFilter) -> list:
     """WHERE clauses on an asset id column for the asset and process-area filters."""
     clauses = []
-    if where.asset_id:
+    if where.asset_id is not None:  # 0: a typed asset that names none, so nothing matches
         clauses.append(asset_id_column == where.asset_id)
     if where.area_id:
         clauses.append(asset_id_column.in_(select(AssetArea.asset_id).where(AssetArea.area_id == where.area_id)))
@@ -289,7 +289,7 @@ def asset_scope(asset_id_column, where: DashboardFilter) -> list:
 def project_scope(project_id_column, where: DashboardFilter) -> list:
     """WHERE clauses on a project id column for the project and phase filters."""
     clauses = []
-    if where.project_id:
+    if where.project_id is not None:
         clauses.append(project_id_column == where.project_id)
     if where.phase:
         clauses.append(project_id_column.in_(select(Project.id).where(Project.phase == where.phase)))
@@ -562,7 +562,7 @@ def compliance_by_project(session: Session, *, where: DashboardFilter) -> dict[s
 def lessons_by_status(session: Session, *, where: DashboardFilter) -> dict[tuple[LessonStatus, Polarity], int]:
     """Lessons (logged in the period, of the project, area or asset) by status and polarity: one query."""
     clauses = [*where.period(day_of(Lesson.created_at)), *project_scope(Lesson.project_id, where)]
-    if where.asset_id:
+    if where.asset_id is not None:
         clauses.append(Lesson.asset_id == where.asset_id)
     if where.area_id:
         clauses.append(Lesson.area_id == where.area_id)

@@ -4,7 +4,6 @@ its data as a table one click away and as CSV; the filters are kept in the URL a
 from flask import Blueprint, abort, url_for
 
 from tracker.appraisals import cadence
-from tracker.assets.service import asset_choices
 from tracker.auth.policy import requires
 from tracker.dashboards import charts, service
 from tracker.dashboards.boards import BOARDS, CHARTS, row_urls
@@ -13,14 +12,15 @@ from tracker.db import get_session, utcnow
 from tracker.objectives.service import assessments, list_objectives
 from tracker.process_areas.service import list_areas
 from tracker.projects.models import Phase
-from tracker.projects.service import project_choices
 from tracker.web import (
+    LookupFilters,
     csv_download,
     fragment_requested,
     page_or_fragment,
     query_day,
     query_enum,
     query_id,
+    query_lookups,
     query_page,
     query_text,
 )
@@ -28,17 +28,18 @@ from tracker.web import (
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
 
-def _where() -> tuple[DashboardFilter, bool]:
-    """The filters in the URL, and whether the period was given backwards (the same period: said beside it)."""
-    sort = query_text("sort")
+def _where() -> tuple[DashboardFilter, bool, LookupFilters]:
+    """The filters in the URL, whether the period was given backwards (the same period: said beside it), and the
+    project and asset filters as typed."""
+    chosen, sort = query_lookups({"asset": "asset", "project": "project"}), query_text("sort")
     since, until = query_day("from"), query_day("to")
     backwards = bool(since and until and since > until)
     if backwards:
         since, until = until, since
-    return DashboardFilter(asset_id=query_id("asset"), area_id=query_id("area"), phase=query_enum(Phase, "phase"),
-                           project_id=query_id("project"), objective_id=query_id("objective"), since=since,
+    return DashboardFilter(asset_id=chosen.ids["asset"], area_id=query_id("area"), phase=query_enum(Phase, "phase"),
+                           project_id=chosen.ids["project"], objective_id=query_id("objective"), since=since,
                            until=until, sort=sort if sort in charts.SORTS else "completeness",
-                           page=query_page()), backwards
+                           page=query_page()), backwards, chosen
 
 
 def filter_args(where: DashboardFilter) -> dict:
@@ -53,19 +54,18 @@ def filter_args(where: DashboardFilter) -> dict:
 
 def _board_page(key: str):
     board = BOARDS[key]
-    (where, backwards), session, today, fragment = _where(), get_session(), utcnow().date(), fragment_requested()
+    (where, backwards, chosen), session, today, fragment = _where(), get_session(), utcnow().date(), fragment_requested()
     drawn = {chart: CHARTS[chart](session, where, today) for chart in board.charts}
     page = {} if fragment else {  # a filter changed: the charts alone, without the page's parts
         "tiles": service.kpis(session, today=today, objectives=assessments(session, today=today))
         if key == "overview" else [],
         "reappraisals": cadence.schedule(session, today=today) if key == "appraisals" else [],
-        "assets": asset_choices(session) if "asset" in board.filters else [],
         "areas": list_areas(session) if "area" in board.filters else [],
-        "projects": project_choices(session) if "project" in board.filters else [],
         "objectives": list_objectives(session, active_only=True) if "objective" in board.filters else [],
         "phases": list(Phase), "sorts": charts.SORTS, "boards": BOARDS}
     args = filter_args(where)
     return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", key=key, board=board, where=where,
+                            chosen=chosen,
                             period_note="From came after To: the charts show the period between the two dates."
                             if backwards else "", fragment=fragment, args=args,
                             table_args=args | ({"page": where.page} if where.page > 1 else {}), charts=drawn, endpoint="dashboards.index" if key == "overview" else
@@ -90,7 +90,7 @@ def board(key: str):
 def _chart(key: str, *, everything: bool = False) -> charts.Chart:
     if key not in CHARTS:
         abort(404)
-    session, today, (where, _) = get_session(), utcnow().date(), _where()
+    session, today, (where, _, _) = get_session(), utcnow().date(), _where()
     if key == "heatmap" and everything:
         return charts.deployment_heatmap(service.heatmap(session, where=where, today=today, everything=True),
                                          row_url=row_urls())
