@@ -325,3 +325,37 @@ def test_the_tailoring_list_filters_by_a_typed_project_and_asset(client, login_a
     assert "skips the guide" not in text and "Billing skips" not in text
     by_id = client.get(f"/tailoring/?project={payroll.id}").get_data(as_text=True)  # a link's filter: the id
     assert 'value="PX-12 · Payroll"' in by_id and "Billing skips" not in by_id
+
+
+def test_a_lesson_names_its_project_by_code_and_its_asset_by_title_and_its_edit_form_shows_them(
+        client, login_as, db, make_project, make_released):
+    from sqlmodel import select
+
+    from tracker.lessons.models import Lesson
+    payroll = make_project(code="PX-12", name="Payroll")
+    checklist = make_released(title="Review checklist").asset
+    login_as(Role.PROCESS_GROUP)
+    form = {"title": "Checklists halve rework", "polarity": "positive", "project_id": "px-12",
+            "asset_id": "Review checklist", "what_happened": "Design reviews with a checklist found more"}
+    refused = client.post("/lessons/", data=form | {"asset_id": "Review check"})
+    assert refused.status_code == 422 and count_rows(db, Lesson) == 0
+    assert "No process asset by that name" in refused.get_data(as_text=True)
+    assert 'value="Review check"' in refused.get_data(as_text=True)  # what was typed stays
+    assert client.post("/lessons/", data=form).status_code == 303
+    lesson = db.exec(select(Lesson)).one()
+    assert (lesson.project_id, lesson.asset_id) == (payroll.id, checklist.id)
+    edit = client.get(f"/lessons/{lesson.id}/edit").get_data(as_text=True)
+    assert 'value="PX-12 · Payroll"' in edit and 'value="Review checklist"' in edit
+
+
+def test_an_audit_is_planned_for_a_project_typed_by_its_code(client, login_as, db, make_project, make_user):
+    from tracker.compliance.models import ComplianceAudit
+    make_project(code="PX-12", name="Payroll")
+    make_user(Role.PROCESS_GROUP, name="Ann Auditor", email="ann@example.org")
+    login_as(Role.PROCESS_GROUP)
+    form = {"project_id": "Nothing", "audit_date": "2026-12-01", "auditor_id": "ann@example.org"}
+    refused = client.post("/compliance/", data=form)
+    assert refused.status_code == 422 and count_rows(db, ComplianceAudit) == 0
+    assert "No project by that code or name" in refused.get_data(as_text=True)
+    assert client.post("/compliance/", data=form | {"project_id": "PX-12 · Payroll"}).status_code == 303
+    assert count_rows(db, ComplianceAudit) == 1

@@ -47,6 +47,8 @@ Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Person = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("person")]
 Plan = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("plan")]
 ProposalRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("proposal")]
+ProjectRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("project")]
+AssetRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("asset")]
 People = Annotated[list[Id], Lookup("person")]
 
 

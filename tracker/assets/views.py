@@ -23,7 +23,6 @@ from tracker.deployments.status import drift
 from tracker.history.service import history
 from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
-from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -74,7 +73,7 @@ def asset_page(asset: ProcessAsset, *, fragment: str = "assets/detail.html", **f
         "assets/detail.html", fragment, http_status=http_status, asset=asset, history=entries,
         version_history=version_history, moves=lambda v: allowed_moves(VERSION_TRANSITIONS, v.status, current_user.roles),
         outcomes=list(ReviewOutcome), **sections, statuses=VersionStatus, trace=trace.of_asset(session, asset), drift=drift(session, asset=asset),
-        feedback=feedback_on(session, asset_id=asset.id), projects=project_choices(session),
+        feedback=feedback_on(session, asset_id=asset.id),
         feedback_values=MultiDict(), feedback_errors={},
     )
 

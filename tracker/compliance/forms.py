@@ -5,11 +5,22 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.compliance.models import AuditStatus, Compliance, NoncomplianceStatus
 from tracker.errors import ValidationError
-from tracker.validation import Day, FormModel, Id, Person, Version, digits, parse, text, web_address
+from tracker.validation import (
+    Day,
+    FormModel,
+    Id,
+    Person,
+    ProjectRef,
+    Version,
+    digits,
+    parse,
+    text,
+    web_address,
+)
 
 
 class AuditInput(FormModel):
-    project_id: Id
+    project_id: ProjectRef
     audit_date: Day
     auditor_id: Person
     scope_notes: text(4000, required=False) = ""

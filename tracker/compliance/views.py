@@ -21,7 +21,6 @@ from tracker.compliance.page import read_page
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import get_session
 from tracker.history.service import history
-from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -78,8 +77,7 @@ def noncompliance_list():
 
 def _options(audit) -> dict:
     session = get_session()
-    return {"projects": project_choices(session),
-            "history": history(session, entity="compliance_audit", entity_ids=[audit.id]) if audit else []}
+    return {"history": history(session, entity="compliance_audit", entity_ids=[audit.id]) if audit else []}
 
 
 def _values(audit) -> MultiDict:

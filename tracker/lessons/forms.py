@@ -5,14 +5,14 @@ from typing import Annotated
 from pydantic import Field
 
 from tracker.lessons.models import LessonStatus, Polarity
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import AssetRef, FormModel, Id, ProjectRef, Version, text
 
 
 class LessonInput(FormModel):
     title: text(200)
-    project_id: Id | None = None
+    project_id: ProjectRef | None = None
     area_id: Id | None = None
-    asset_id: Id | None = None
+    asset_id: AssetRef | None = None
     pilot_id: Id | None = None  # what it was learned from (offered when the lesson is logged from it)
     deployment_id: Id | None = None
     audit_id: Id | None = None
@@ -40,4 +40,4 @@ class FeedbackInput(FormModel):
     rating: Annotated[int, Field(ge=1, le=5)]
     comment: text(2000, required=False) = ""
     asset_version_id: Id | None = None
-    project_id: Id | None = None
+    project_id: ProjectRef | None = None

@@ -4,7 +4,7 @@ from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import asset_choices, get_asset, version_choices
+from tracker.assets.service import get_asset, version_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import ValidationError
@@ -14,7 +14,6 @@ from tracker.lessons.forms import AttachInput, FeedbackInput, LessonInput, Lesso
 from tracker.lessons.models import Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.process_areas.service import list_areas
-from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -32,10 +31,6 @@ from tracker.web import (
 from tracker.workflow import allowed_moves
 
 bp = Blueprint("lessons", __name__)
-
-
-def _projects():
-    return project_choices(get_session())
 
 
 @bp.get("/lessons/")
@@ -57,7 +52,7 @@ def _options(record) -> dict:
     session = get_session()
     chosen = {field: request.form.get(field) or request.args.get(arg, "")
               or str(getattr(record, field, None) or "") for field, arg in ORIGIN_ARGS.items()}
-    return {"projects": _projects(), "areas": list_areas(session), "assets": asset_choices(session),
+    return {"areas": list_areas(session),
             "polarities": list(Polarity), "origins": service.origin_options(session, chosen=chosen),
             "history": history(session, entity="lesson", entity_ids=[record.id]) if record else []}
 
@@ -170,5 +165,5 @@ def feedback_section(asset, *, refused: dict | None = None):
     session = get_session()
     return page_or_fragment("lessons/_feedback_page.html", "lessons/_feedback.html", http_status=422 if refused
                             else 200, asset=asset, feedback=service.feedback_on(session, asset_id=asset.id),
-                            projects=_projects(), feedback_values=(refused or {}).get("values", MultiDict()),
+                            feedback_values=(refused or {}).get("values", MultiDict()),
                             feedback_errors=(refused or {}).get("errors", {}))
