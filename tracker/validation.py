@@ -50,6 +50,7 @@ ProposalRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("proposal")]
 ProjectRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("project")]
 AssetRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("asset")]
 People = Annotated[list[Id], Lookup("person")]
+Assets = Annotated[list[Id], Lookup("asset")]
 
 
 def whole_number(low: int, high: int):

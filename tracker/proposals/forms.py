@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field
 
 from tracker.proposals.models import ProposalSource, ProposalStatus, SourceEntity
-from tracker.validation import FormModel, Id, ProposalRef, Version, text
+from tracker.validation import Assets, FormModel, Id, ProposalRef, Version, text
 
 Scale = Annotated[int, Field(ge=1, le=5)]
 Weight = Annotated[int, Field(ge=0, le=10)]
@@ -20,7 +20,7 @@ class ProposalInput(FormModel):
     source_entity: SourceEntity | None = None  # a record in this tracker it came from, with source_id
     source_id: Id | None = None
     area_ids: list[Id] = Field(default_factory=list)
-    asset_ids: list[Id] = Field(default_factory=list)
+    asset_ids: Assets = Field(default_factory=list)
     objective_ids: list[Id] = Field(default_factory=list)
     expected_benefit: Scale
     estimated_effort: Scale

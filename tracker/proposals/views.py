@@ -4,7 +4,6 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import asset_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import Conflict, NotFound, ValidationError
@@ -181,7 +180,7 @@ def _values(proposal: Proposal) -> MultiDict:
 
 def _options(_proposal: Proposal | None) -> dict:
     session = get_session()
-    return {"sources": list(ProposalSource), "areas": list_areas(session), "assets": asset_choices(session),
+    return {"sources": list(ProposalSource), "areas": list_areas(session),
             "objectives": list_objectives(session, active_only=True)}
 
 
