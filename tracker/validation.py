@@ -51,6 +51,7 @@ ProjectRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("project")]
 AssetRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("asset")]
 People = Annotated[list[Id], Lookup("person")]
 Assets = Annotated[list[Id], Lookup("asset")]
+Projects = Annotated[list[Id], Lookup("project")]
 
 
 def whole_number(low: int, high: int):

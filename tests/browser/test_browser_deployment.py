@@ -5,6 +5,7 @@ version and sees the drift, and converts a lesson into a proposal."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import pick
 from tests.conftest import PASSWORD
 from tracker.auth.roles import Role
 
@@ -59,7 +60,7 @@ def test_tailoring_deployment_drift_and_lesson(page, live_server, sign_in, make_
     page.get_by_label("Title").fill("Peer reviews everywhere")
     page.get_by_role("group", name="Released asset versions to deploy").get_by_label("Peer review procedure 1.0", exact=True).check()
     for project in projects:
-        page.get_by_role("group", name="Target projects").get_by_role("checkbox", name=project.code).check()
+        pick(page.get_by_label("Target projects"), project.code, f"{project.code} · {project.name}")
     page.get_by_label("Target date").fill("2026-09-30")
     page.get_by_role("button", name="Plan deployment").click()
     rows = page.locator("table.rows tbody tr")

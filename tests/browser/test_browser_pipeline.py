@@ -5,6 +5,7 @@ and every page shows where its record came from and what it led to."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import pick
 from tests.conftest import PASSWORD
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
 from tracker.auth.roles import Role
@@ -18,7 +19,7 @@ def test_proposal_to_adopted_pilot(page, live_server, sign_in, make_user, make_o
     sepg = make_user(Role.PROCESS_GROUP, email="sam@example.org", name="Sam Process")
     make_user(Role.STEERING, email="stella@example.org", name="Stella Steering")
     make_objective(name="Fewer escaped defects")
-    make_project(code="PAY")
+    pay = make_project(code="PAY")
     asset = ProcessAsset(title="Peer review procedure", kind=AssetKind.PROCEDURE, owner_id=sepg.id)
     db.add(asset)
     db.flush()
@@ -104,7 +105,7 @@ def test_proposal_to_adopted_pilot(page, live_server, sign_in, make_user, make_o
     page.get_by_role("link", name="Plan a pilot").click()
     page.get_by_label("Title").fill("Checklists on PAY")
     page.get_by_role("group", name="Asset versions on trial").get_by_label("Peer review procedure 1.1 (draft)", exact=True).check()
-    page.get_by_role("group", name="Pilot projects").get_by_label("PAY", exact=True).check()
+    pick(page.get_by_label("Pilot projects"), "pay", f"PAY · {pay.name}")
     page.get_by_label("Success measure").fill("Defects found in review per KLOC")
     page.locator("#f-target").fill(">= 3")
     page.locator("#f-start_date").fill("2026-05-01")

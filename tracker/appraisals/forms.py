@@ -11,7 +11,18 @@ from tracker.appraisals.models import (
     RatingValue,
     ReferenceModel,
 )
-from tracker.validation import Day, FormModel, Id, People, Person, Version, later_or_same, text, whole_number
+from tracker.validation import (
+    Day,
+    FormModel,
+    Id,
+    People,
+    Person,
+    Projects,
+    Version,
+    later_or_same,
+    text,
+    whole_number,
+)
 
 
 class AppraisalInput(FormModel):
@@ -21,7 +32,7 @@ class AppraisalInput(FormModel):
     sponsor_id: Person
     lead_appraiser_id: Person
     team_ids: People = Field(default_factory=list)
-    project_ids: list[Id] = Field(default_factory=list)
+    project_ids: Projects = Field(default_factory=list)
     area_ids: list[Id] = Field(default_factory=list)
     scope_notes: text(4000, required=False) = ""
     resources: text(4000, required=False) = ""

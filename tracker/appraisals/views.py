@@ -35,7 +35,6 @@ from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.process_areas.service import list_areas
-from tracker.projects.service import project_choices
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -297,7 +296,7 @@ def _values(appraisal: Appraisal) -> MultiDict:
 def _options(_appraisal: Appraisal | None) -> dict:
     session = get_session()
     return {"models": list(ReferenceModel), "methods": list(Method),
-            "projects": project_choices(session, active_only=True), "areas": list_areas(session)}
+            "areas": list_areas(session)}
 
 
 def _url_of(appraisal: Appraisal) -> str:

@@ -11,7 +11,6 @@ from tracker.auth.policy import requires
 from tracker.auth.roles import Role
 from tracker.db import get_session
 from tracker.history.service import history
-from tracker.projects.service import project_choices
 from tracker.web import RecordForm, go_to, list_page, query_enum, query_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -46,7 +45,7 @@ def _values(user: User) -> MultiDict:
 
 def _options(user: User | None) -> dict:
     session = get_session()
-    return {"roles": list(Role), "projects": project_choices(session),
+    return {"roles": list(Role),
             "history": history(session, entity="user", entity_ids=[user.id]) if user else []}
 
 

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.auth.passwords import password_problem
 from tracker.auth.roles import Role
-from tracker.validation import FormModel, Id, Version, text
+from tracker.validation import FormModel, Projects, Version, text
 
 
 class LoginInput(FormModel):
@@ -48,7 +48,7 @@ class UserInput(FormModel):
     roles: Annotated[list[Role], AfterValidator(_some_role)]
     password: Password = ""
     active: bool = False
-    project_ids: list[Id] = Field(default_factory=list)
+    project_ids: Projects = Field(default_factory=list)
     version: Version | None = None
 
 

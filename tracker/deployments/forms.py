@@ -15,7 +15,7 @@ from tracker.validation import Day, FormModel, Id, Plan, Version, chosen, not_af
 class DeploymentFields(FormModel):
     """A deployment as its forms give it, but for the versions it deploys (fixed once planned)."""
     title: text(200)
-    project_ids: chosen("Choose the target projects.")
+    project_ids: chosen("Choose the target projects.", lookup="project")
     target_date: Day
     approach: text(4000, required=False) = ""
     training_required: bool = False

@@ -30,7 +30,7 @@ from tracker.errors import Conflict, ValidationError
 from tracker.history.service import history
 from tracker.lessons.service import drawn_from
 from tracker.projects.models import Phase, ProjectStatus
-from tracker.projects.service import get_project, project_choices
+from tracker.projects.service import get_project
 from tracker.projects.views import project_page
 from tracker.validation import parse
 from tracker.web import (
@@ -121,17 +121,12 @@ def add_material(deployment_id: int):
 
 
 def _options(deployment) -> dict:
-    """What the form offers: released versions (a new deployment's), the active projects (with those a deployment
-    being corrected targets already, closed or not), the plans; and, when correcting, its history."""
+    """What the form offers: released versions (a new deployment's); and, when correcting, its history. Its
+    projects are typed (the active ones suggested)."""
     session = get_session()
     if deployment is None:
-        versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
-        return {"versions": versions, "projects": project_choices(session, active_only=True)}
-    targeted = service.target_projects(session, deployment_id=deployment.id)
-    active = project_choices(session, active_only=True)
-    shown = {p.id for p in active}
-    return {"projects": active + [p for p in targeted if p.id not in shown],
-            "history": history(session, entity="deployment", entity_ids=[deployment.id])}
+        return {"versions": [(str(v.id), v.name) for v in version_choices(session, released_only=True)]}
+    return {"history": history(session, entity="deployment", entity_ids=[deployment.id])}
 
 
 def _values(deployment) -> MultiDict:

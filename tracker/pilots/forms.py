@@ -4,14 +4,14 @@
 from pydantic import Field, field_validator
 
 from tracker.pilots.models import PilotDecision, PilotStatus
-from tracker.validation import Day, FormModel, Id, Plan, Version, chosen, later_or_same, text
+from tracker.validation import Day, FormModel, Plan, Projects, Version, chosen, later_or_same, text
 
 
 class PilotInput(FormModel):
     plan_id: Plan
     title: text(200)
     version_ids: chosen("Choose the asset versions on trial.")
-    project_ids: list[Id] = Field(default_factory=list)
+    project_ids: Projects = Field(default_factory=list)
     measure: text(200)
     baseline: text(100, required=False) = ""
     target: text(100)

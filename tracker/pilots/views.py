@@ -13,7 +13,6 @@ from tracker.pilots import service
 from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import Pilot, PilotDecision, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
-from tracker.projects.service import project_choices
 from tracker.reviews.service import decided_in
 from tracker.validation import parse
 from tracker.web import (
@@ -109,8 +108,7 @@ def _options(_pilot: Pilot | None) -> dict:
     session = get_session()
     versions = [(str(v.id), f"{v.name} ({v.status.label.lower()})")
                 for v in version_choices(session)]
-    return {"versions": versions,
-            "projects": project_choices(session)}
+    return {"versions": versions}
 
 
 def _url_of(pilot: Pilot) -> str:

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, or_, select
 
@@ -27,15 +26,6 @@ class ProjectFilter:
     phase: Phase | None = None
     status: ProjectStatus | None = None
     lead_id: int | None = None
-
-
-def project_choices(session: Session, *, active_only: bool = False) -> list[sa.Row]:
-    """Every project (or every active one), by code: the options of a project picker or filter (id, code and name
-    only: an organization's hundreds of projects are not loaded as records for a list of options)."""
-    statement = select(Project.id, Project.code, Project.name).order_by(Project.code)
-    if active_only:
-        statement = statement.where(Project.status == ProjectStatus.ACTIVE)
-    return list(session.exec(statement).all())
 
 
 LISTING = Listing("projects", Project.id, {
