@@ -154,6 +154,7 @@ EXPECTED_POLICY = f"""
     lookup.proposals: {SG} {ST}
     lookup.projects: {ALL}
     lookup.assets: {ALL}
+    lookup.versions: {ALL}
     session.end: {ALL}
     account.password: {ALL}
     project.create: {SG}

@@ -359,3 +359,45 @@ def test_an_audit_is_planned_for_a_project_typed_by_its_code(client, login_as, d
     assert "No project by that code or name" in refused.get_data(as_text=True)
     assert client.post("/compliance/", data=form | {"project_id": "PX-12 · Payroll"}).status_code == 303
     assert count_rows(db, ComplianceAudit) == 1
+
+
+def test_a_version_is_found_by_its_assets_title_and_its_label(db, make_released):
+    one = make_released("1.0", title="Review checklist")
+    two = make_released("1.1", asset=one.asset)
+    assert resolve(db, "version", "Review checklist 1.1") == two.id
+    assert resolve(db, "version", "review CHECKLIST 1.0") == one.id
+    with pytest.raises(Unresolved, match="No asset version by that name"):
+        resolve(db, "version", "Review checklist")
+
+
+def test_version_suggestions_are_by_title_newest_first_and_narrowed_to_released_or_on_trial(
+        client, login_as, make_released):
+    from tracker.assets.models import VersionStatus
+    old = make_released("1.0", title="Review checklist")
+    make_released("1.1", asset=old.asset)
+    make_released("2.0", asset=old.asset, status=VersionStatus.DRAFT)
+    make_released("0.9", asset=old.asset, status=VersionStatus.RETIRED)
+    make_released("3.0", title="Code review guide")
+    login_as(Role.PROJECT_LEAD)
+
+    def suggested(among: str) -> list[str]:
+        return options(client.get(f"/lookup/versions?field=v&v=review&among={among}"))
+    assert suggested("released") == ["Code review guide 3.0", "Review checklist 1.1", "Review checklist 1.0"]
+    assert suggested("trial") == ["Code review guide 3.0", "Review checklist 2.0", "Review checklist 1.1",
+                                  "Review checklist 1.0"]
+    assert "Review checklist 0.9" in suggested("")
+
+
+def test_a_deployment_of_a_draft_typed_by_name_is_refused_beside_the_field(client, login_as, db, make_project,
+                                                                          make_released):
+    from tracker.assets.models import VersionStatus
+    from tracker.deployments.models import Deployment
+    make_released("1.0", title="Review checklist", status=VersionStatus.DRAFT)
+    make_project(code="PX-12", name="Payroll")
+    login_as(Role.PROCESS_GROUP)
+    form = {"title": "Checklists", "version_ids": "Review checklist 1.0", "project_ids": "PX-12",
+            "target_date": "2026-12-31"}
+    refused = client.post("/deployments/", data=form)
+    assert refused.status_code == 422 and count_rows(db, Deployment) == 0
+    assert "Only released versions are deployed." in refused.get_data(as_text=True)
+    assert "Review checklist 1.0</textarea>" in refused.get_data(as_text=True)  # as typed

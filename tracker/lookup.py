@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans.models import OPEN as PLAN_OPEN
 from tracker.action_plans.models import ActionPlan
-from tracker.assets.models import ProcessAsset
+from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.db import get_session
@@ -157,6 +157,37 @@ def _named(name: str, key, *, shown: tuple = (), noun: str, among: dict[str, Cal
     return Kind(name, labels, resolve, suggest, several=r"\n")
 
 
+# Asset versions: "Peer review procedure 1.2", the asset's title and the version's label, as `AssetVersion.name`.
+
+_VERSION_NAME = ProcessAsset.title + " " + AssetVersion.label
+
+
+def _versions(statement):
+    return statement.select_from(AssetVersion).join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)
+
+
+def _version_labels(session: Session, ids: Collection[int]) -> dict[int, str]:
+    return dict(session.exec(_versions(select(AssetVersion.id, _VERSION_NAME)).where(AssetVersion.id.in_(ids))).all())
+
+
+def _version(session: Session, typed: str) -> int:
+    return _one(list(session.exec(_versions(select(AssetVersion.id)).where(_same_text(_VERSION_NAME, typed))
+                                  .limit(2)).all()),
+                unknown="No asset version by that name: pick from the suggestions (the asset's title, then the "
+                        "version).", ambiguous="")
+
+
+VERSIONS_AMONG = {"released": (VersionStatus.RELEASED,),  # what is deployed and tailored
+                  "trial": (VersionStatus.DRAFT, VersionStatus.RELEASED)}  # what a pilot tries
+
+
+def _version_suggestions(session: Session, typed: str, among: str) -> list[str]:
+    statement = _versions(select(_VERSION_NAME)).where(_contains(_VERSION_NAME, typed))
+    if among in VERSIONS_AMONG:
+        statement = statement.where(AssetVersion.status.in_(VERSIONS_AMONG[among]))
+    return list(session.exec(statement.order_by(ProcessAsset.title, AssetVersion.id.desc()).limit(SUGGESTIONS)).all())
+
+
 KINDS = {kind.name: kind for kind in (
     Kind("person", _person_labels, _person, _person_suggestions, several=r"[,;\n]"),
     _numbered("plan", ActionPlan, label="{title} (#{id})", numbered=(r"^#\s*(\d+)$", r"\(#(\d+)\)\s*$"),
@@ -167,6 +198,7 @@ KINDS = {kind.name: kind for kind in (
     _named("project", Project.code, shown=(Project.name,), noun="project",
            among={"active": lambda: Project.status == ProjectStatus.ACTIVE}),
     _named("asset", ProcessAsset.title, noun="process asset"),
+    Kind("version", _version_labels, _version, _version_suggestions, several=r"\n"),
 )}
 
 
@@ -261,3 +293,9 @@ def project():
 @requires("lookup.assets")
 def asset():
     return _answer("asset")
+
+
+@bp.get("/versions")
+@requires("lookup.versions")
+def version():
+    return _answer("version")

@@ -20,7 +20,7 @@ from tracker.proposals.models import ProposalStatus
 pytestmark = pytest.mark.browser
 SAVED = "Saved from the browser"
 
-LOOKUP_TYPED = {"person": "sam", "plan": "plan", "proposal": "pro", "project": "proj"}  # what the world's records are called
+LOOKUP_TYPED = {"person": "sam", "plan": "plan", "proposal": "pro", "project": "proj", "version": "peer"}  # what the world's records are called
 SPECIAL = {"code": "NEW1", "email": "new.person@example.org", "password": "a brand new secret", "baseline": "14",
            "target": "5", "target_date": "2031-06-30"}
 

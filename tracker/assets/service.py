@@ -121,11 +121,6 @@ def get_asset(session: Session, *, asset_id: int) -> ProcessAsset:
                             missing="No such process asset.")
 
 
-def asset_choices(session: Session) -> list[ProcessAsset]:
-    """Every asset, by title, for pickers."""
-    return list(session.exec(select(ProcessAsset).order_by(ProcessAsset.title)).all())
-
-
 def version_choices(session: Session, *, released_only: bool = False,
                     asset_id: int | None = None) -> list[AssetVersion]:
     """Asset versions for pickers, asset by asset (only the released ones, or one asset's, if asked)."""

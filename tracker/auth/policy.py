@@ -32,6 +32,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "lookup.proposals": PG | STEERING,
     "lookup.projects": EVERYONE,
     "lookup.assets": EVERYONE,
+    "lookup.versions": EVERYONE,
     "session.end": EVERYONE,
     "account.password": EVERYONE,
     "project.create": PG,

@@ -9,7 +9,18 @@ from tracker.assets.models import ReviewOutcome
 from tracker.deployments.models import RowStatus
 from tracker.evidence.models import EvidenceKind
 from tracker.projects.models import Phase
-from tracker.validation import Day, FormModel, Id, Plan, Version, chosen, not_after_today, text, web_address
+from tracker.validation import (
+    AssetRef,
+    Day,
+    FormModel,
+    Id,
+    Plan,
+    Version,
+    chosen,
+    not_after_today,
+    text,
+    web_address,
+)
 
 
 class DeploymentFields(FormModel):
@@ -26,7 +37,7 @@ class DeploymentFields(FormModel):
 
 
 class DeploymentInput(DeploymentFields):
-    version_ids: chosen("Choose the asset versions to deploy.")
+    version_ids: chosen("Choose the asset versions to deploy.", lookup="version")
 
 
 class DeploymentCorrection(DeploymentFields):
@@ -64,7 +75,7 @@ class MaterialInput(FormModel):
 
 
 class StandardSetInput(FormModel):
-    asset_id: Id
+    asset_id: AssetRef
     phases: list[Phase] = Field(default_factory=list)
     guidance: text(4000, required=False) = ""
 

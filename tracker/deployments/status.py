@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
@@ -171,5 +171,5 @@ def drift(session: Session, *, asset: ProcessAsset) -> list[Drift]:
     rows = session.exec(select(Project, AssetVersion).join(older, older.c.project_id == Project.id)
                         .join(AssetVersion, AssetVersion.id == older.c.version_id)
                         .where(Project.status == ProjectStatus.ACTIVE, Project.id.not_in(on_current))
-                        .options(selectinload(Project.leads)).order_by(Project.code)).all()
+                        .order_by(Project.code)).all()
     return [Drift(project, running) for project, running in rows]

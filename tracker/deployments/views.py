@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import content
 from tracker.assets.models import ReviewOutcome
-from tracker.assets.service import asset_choices, get_asset, version_choices
+from tracker.assets.service import get_asset
 from tracker.assets.views import asset_page
 from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
@@ -121,12 +121,8 @@ def add_material(deployment_id: int):
 
 
 def _options(deployment) -> dict:
-    """What the form offers: released versions (a new deployment's); and, when correcting, its history. Its
-    projects are typed (the active ones suggested)."""
-    session = get_session()
-    if deployment is None:
-        return {"versions": [(str(v.id), v.name) for v in version_choices(session, released_only=True)]}
-    return {"history": history(session, entity="deployment", entity_ids=[deployment.id])}
+    """When correcting, its history. Its versions and projects are typed (released and active ones suggested)."""
+    return {"history": history(get_session(), entity="deployment", entity_ids=[deployment.id])} if deployment else {}
 
 
 def _values(deployment) -> MultiDict:
@@ -246,7 +242,7 @@ def standard_set_page(**forms: dict | None):
     http_status, sections = section_forms(forms, "entry", "review", "review_date",
                                           defaults={"review": {"reviewed_on": str(utcnow().date())}})
     return page_or_fragment("deployments/standard_set.html", "deployments/standard_set.html", http_status=http_status,
-                            entries=standard_set.entries(session), assets=asset_choices(session), phases=list(Phase),
+                            entries=standard_set.entries(session), phases=list(Phase),
                             schedule=standard_set.schedule(session), reviews=standard_set.reviews(session),
                             outcomes=list(ReviewOutcome), **sections)
 

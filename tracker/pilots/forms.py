@@ -10,7 +10,7 @@ from tracker.validation import Day, FormModel, Plan, Projects, Version, chosen, 
 class PilotInput(FormModel):
     plan_id: Plan
     title: text(200)
-    version_ids: chosen("Choose the asset versions on trial.")
+    version_ids: chosen("Choose the asset versions on trial.", lookup="version")
     project_ids: Projects = Field(default_factory=list)
     measure: text(200)
     baseline: text(100, required=False) = ""

@@ -4,7 +4,6 @@ from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import version_choices
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.history.service import history
@@ -104,15 +103,8 @@ def _values(pilot: Pilot) -> MultiDict:
     return values
 
 
-def _options(_pilot: Pilot | None) -> dict:
-    session = get_session()
-    versions = [(str(v.id), f"{v.name} ({v.status.label.lower()})")
-                for v in version_choices(session)]
-    return {"versions": versions}
-
-
 def _url_of(pilot: Pilot) -> str:
     return url_for("pilots.detail", pilot_id=pilot.id)
 
 
-FORM = RecordForm(PilotInput, "pilots/form.html", "pilots/_form.html", "pilot", _values, options=_options)
+FORM = RecordForm(PilotInput, "pilots/form.html", "pilots/_form.html", "pilot", _values)  # versions, projects typed

@@ -5,12 +5,12 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from tracker.tailoring.models import TailoringStatus, TailoringType
-from tracker.validation import Day, FormModel, Id, Version, later_or_same, not_after_today, text
+from tracker.validation import Day, FormModel, Id, Version, VersionRef, later_or_same, not_after_today, text
 
 
 class TailoringFields(FormModel):
     """A tailoring record as its forms give it, but for its project (fixed once logged)."""
-    asset_version_id: Id
+    asset_version_id: VersionRef
     element: text(200)
     type: TailoringType
     rationale: text(4000)

@@ -4,7 +4,6 @@ from flask import Blueprint, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.assets.service import version_choices
 from tracker.auth.policy import led_projects_only, requires
 from tracker.db import get_session, utcnow
 from tracker.errors import Conflict, ValidationError
@@ -43,13 +42,10 @@ def index():
 
 
 def _options(record) -> dict:
-    """The released versions (with the one a record being corrected names, released then), the projects the user
-    may log for, the types; and a corrected record's history."""
+    """The projects the user may log for, the types; and a corrected record's history. The version is typed (the
+    released ones suggested; the service takes a released one, or the one a corrected record names)."""
     session = get_session()
-    versions = [(str(v.id), v.name) for v in version_choices(session, released_only=True)]
-    if record is not None and str(record.asset_version_id) not in {value for value, _ in versions}:
-        versions.append((str(record.asset_version_id), record.asset_version.name))
-    return {"projects": service.projects_to_tailor(session, by=current_user), "versions": versions,
+    return {"projects": service.projects_to_tailor(session, by=current_user),
             "types": list(TailoringType),
             "history": history(session, entity="tailoring_record", entity_ids=[record.id]) if record else []}
 
