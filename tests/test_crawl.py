@@ -176,11 +176,12 @@ class Crawl:
 
 
 def variants(fields: dict[str, list[str]]) -> list[dict]:
-    """A GET form submitted with each field at each offered value in turn, and at nonsense."""
+    """A GET form submitted with each field at each offered value in turn (each then tried at nonsense, as every
+    parameter of a page visited is)."""
     base = {name: "" for name in fields}
     found = [base]
     for name, offered in fields.items():
-        for value in set(offered) | set(NONSENSE[:3]):
+        for value in set(offered):
             found.append(base | {name: value})
     return found
 
