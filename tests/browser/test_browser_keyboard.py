@@ -97,8 +97,12 @@ def test_a_lead_moves_a_deployment_row_and_logs_tailoring_by_keyboard(page, live
     page.goto(f"{live_server}/tailoring/new")
     tab_to(page, page.get_by_label("Project"))
     page.keyboard.press("ArrowDown")
-    tab_to(page, page.get_by_label("Asset version"))
+    version_field = page.get_by_label("Asset version tailored")
+    type_into(page, version_field, "peer")  # typed: the suggestions follow
+    suggested = page.locator(f"#{version_field.get_attribute('aria-controls')} [role=option]")
+    expect(suggested.first).to_have_text("Peer review procedure 1.0")
     page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     type_into(page, page.get_by_label("Element tailored"), "Design review")
     tab_to(page, page.get_by_label("Type"))
     page.keyboard.press("ArrowDown")
