@@ -265,37 +265,14 @@ def _answer(kind: str) -> str:
     return render_template("_suggestions.html", texts=texts)
 
 
-@bp.get("/people")
-@requires("lookup.people")
-def person():
-    return _answer("person")
+def _endpoint(kind: str, action: str):
+    @requires(action)
+    def answer():
+        return _answer(kind)
+    return answer
 
 
-@bp.get("/plans")
-@requires("lookup.plans")
-def plan():
-    return _answer("plan")
-
-
-@bp.get("/proposals")
-@requires("lookup.proposals")
-def proposal():
-    return _answer("proposal")
-
-
-@bp.get("/projects")
-@requires("lookup.projects")
-def project():
-    return _answer("project")
-
-
-@bp.get("/assets")
-@requires("lookup.assets")
-def asset():
-    return _answer("asset")
-
-
-@bp.get("/versions")
-@requires("lookup.versions")
-def version():
-    return _answer("version")
+# The suggestions of each kind: GET /lookup/<plural>, endpoint lookup.<kind>, the policy's action lookup.<plural>.
+for _kind, _plural in (("person", "people"), ("plan", "plans"), ("proposal", "proposals"), ("project", "projects"),
+                       ("asset", "assets"), ("version", "versions")):
+    bp.add_url_rule(f"/{_plural}", _kind, _endpoint(_kind, f"lookup.{_plural}"), methods=["GET"])
