@@ -155,6 +155,7 @@ EXPECTED_POLICY = f"""
     lookup.projects: {ALL}
     lookup.assets: {ALL}
     lookup.versions: {ALL}
+    lookup.commitments: {ALL}
     session.end: {ALL}
     account.password: {ALL}
     project.create: {SG}

@@ -401,3 +401,42 @@ def test_a_deployment_of_a_draft_typed_by_name_is_refused_beside_the_field(clien
     assert refused.status_code == 422 and count_rows(db, Deployment) == 0
     assert "Only released versions are deployed." in refused.get_data(as_text=True)
     assert "Review checklist 1.0</textarea>" in refused.get_data(as_text=True)  # as typed
+
+
+def test_a_commitment_is_found_by_its_number_or_its_own_description(db, make_plan, make_commitment):
+    from tracker.action_plans.models import CommitmentStatus
+    plan = make_plan(PlanStatus.IN_PROGRESS, title="Tool roll-out")
+    tool = make_commitment(plan, description="Install the review tool", status=CommitmentStatus.OPEN)
+    make_commitment(plan, description="Train the reviewers")
+    make_commitment(make_plan(PlanStatus.IN_PROGRESS, title="Training"), description="Train the reviewers")
+    assert resolve(db, "commitment", f"Install the review tool — Tool roll-out (#{tool.id})") == tool.id
+    assert resolve(db, "commitment", f"#{tool.id}") == tool.id
+    assert resolve(db, "commitment", "install the REVIEW tool") == tool.id
+    with pytest.raises(Unresolved, match="Several commitments have that description"):
+        resolve(db, "commitment", "Train the reviewers")
+    with pytest.raises(Unresolved, match="No commitment of an action plan with that number or description"):
+        resolve(db, "commitment", "Install the tool")
+
+
+def test_commitment_suggestions_match_description_or_plan_soonest_due_first_and_can_be_those_still_to_do(
+        client, login_as, make_plan, make_commitment):
+    from datetime import date
+
+    from tracker.action_plans.models import CommitmentStatus
+    tools = make_plan(PlanStatus.IN_PROGRESS, title="Review tools")
+    late = make_commitment(tools, description="Install the tool", due_date=date(2026, 9, 30),
+                           status=CommitmentStatus.OPEN)
+    soon = make_commitment(tools, description="Buy licences", due_date=date(2026, 3, 31),
+                           status=CommitmentStatus.PROPOSED)
+    done = make_commitment(tools, description="Compare review tools", due_date=date(2026, 1, 31),
+                           status=CommitmentStatus.DONE)
+    other = make_commitment(make_plan(PlanStatus.IN_PROGRESS, title="Training"), description="Train on the review tool",
+                            due_date=date(2026, 6, 30), status=CommitmentStatus.IN_PROGRESS)
+    login_as(Role.MEMBER)
+
+    def suggested(among: str) -> list[str]:
+        return options(client.get(f"/lookup/commitments?field=c&c=tool&among={among}"))
+    assert suggested("to-do") == [f"Buy licences — Review tools (#{soon.id})",  # its plan's title matches
+                                  f"Train on the review tool — Training (#{other.id})",
+                                  f"Install the tool — Review tools (#{late.id})"]
+    assert suggested("")[0] == f"Compare review tools — Review tools (#{done.id})"

@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans.models import OPEN as PLAN_OPEN
-from tracker.action_plans.models import ActionPlan
+from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import requires
@@ -188,6 +188,46 @@ def _version_suggestions(session: Session, typed: str, among: str) -> list[str]:
     return list(session.exec(statement.order_by(ProcessAsset.title, AssetVersion.id.desc()).limit(SUGGESTIONS)).all())
 
 
+# Commitments of action plans: "Train the reviewers — Peer reviews (#40)", the description, its plan's title and
+# its number; read by the number, or by the exact description when only one commitment has it.
+
+def _commitments(statement):
+    return statement.select_from(Commitment).join(ActionPlan, ActionPlan.id == Commitment.plan_id)
+
+
+def _commitment_text(id_: int, description: str, plan: str) -> str:
+    return f"{description[:120]} — {plan} (#{id_})"
+
+
+def _commitment_labels(session: Session, ids: Collection[int]) -> dict[int, str]:
+    rows = session.exec(_commitments(select(Commitment.id, Commitment.description, ActionPlan.title))
+                        .where(Commitment.id.in_(ids))).all()
+    return {row[0]: _commitment_text(*row) for row in rows}
+
+
+def _commitment(session: Session, typed: str) -> int:
+    number = _number(typed, r"\(#(\d+)\)\s*$") or _number(typed, r"^#\s*(\d+)$")
+    match = Commitment.id == number if number else _same_text(Commitment.description, typed)
+    return _one(list(session.exec(_commitments(select(Commitment.id)).where(match).limit(2)).all()),
+                unknown="No commitment of an action plan with that number or description: pick from the suggestions.",
+                ambiguous="Several commitments have that description: pick from the suggestions (they show each "
+                          "number).")
+
+
+COMMITMENTS_AMONG = {"to-do": (CommitmentStatus.PROPOSED, CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS)}
+
+
+def _commitment_suggestions(session: Session, typed: str, among: str) -> list[str]:
+    """Soonest due first (what a commitment waits for is mostly what is due soon)."""
+    number = _number(typed, r"^#?\s*(\d+)$")
+    statement = _commitments(select(Commitment.id, Commitment.description, ActionPlan.title)).where(sa.or_(
+        _contains(Commitment.description, typed), _contains(ActionPlan.title, typed), Commitment.id == (number or 0)))
+    if among in COMMITMENTS_AMONG:
+        statement = statement.where(Commitment.status.in_(COMMITMENTS_AMONG[among]))
+    rows = session.exec(statement.order_by(Commitment.due_date, Commitment.id).limit(SUGGESTIONS)).all()
+    return [_commitment_text(*row) for row in rows]
+
+
 KINDS = {kind.name: kind for kind in (
     Kind("person", _person_labels, _person, _person_suggestions, several=r"[,;\n]"),
     _numbered("plan", ActionPlan, label="{title} (#{id})", numbered=(r"^#\s*(\d+)$", r"\(#(\d+)\)\s*$"),
@@ -199,6 +239,7 @@ KINDS = {kind.name: kind for kind in (
            among={"active": lambda: Project.status == ProjectStatus.ACTIVE}),
     _named("asset", ProcessAsset.title, noun="process asset"),
     Kind("version", _version_labels, _version, _version_suggestions, several=r"\n"),
+    Kind("commitment", _commitment_labels, _commitment, _commitment_suggestions, several=r"\n"),
 )}
 
 
@@ -274,5 +315,5 @@ def _endpoint(kind: str, action: str):
 
 # The suggestions of each kind: GET /lookup/<plural>, endpoint lookup.<kind>, the policy's action lookup.<plural>.
 for _kind, _plural in (("person", "people"), ("plan", "plans"), ("proposal", "proposals"), ("project", "projects"),
-                       ("asset", "assets"), ("version", "versions")):
+                       ("asset", "assets"), ("version", "versions"), ("commitment", "commitments")):
     bp.add_url_rule(f"/{_plural}", _kind, _endpoint(_kind, f"lookup.{_plural}"), methods=["GET"])

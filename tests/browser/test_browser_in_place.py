@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import covers
+from tests.browser.conftest import covers, pick
 from tests.conftest import PASSWORD
 from tracker.action_plans.models import PlanStatus
 from tracker.auth.roles import Role
@@ -297,7 +297,7 @@ def test_a_commitment_negotiated_in_place(page, live_server, sign_in, no_reload,
     expect(page.locator("#commitment-awaiting")).to_contain_text("awaiting Mia Member")
     expect(page.locator("#commitment-due")).to_contain_text("2027-07-31")  # the agreed date holds meanwhile
 
-    page.locator("#f-link-depends_on_id").select_option(value=str(tool.id))
+    pick(page.locator("#f-link-depends_on_id"), "review tool", f"Install the review tool — Tool roll-out (#{tool.id})")
     page.locator("#waits").get_by_role("button", name="Add").click()
     expect(page.locator("#waits")).to_contain_text("Install the review tool")
     expect(page.locator("#waits")).to_contain_text("Overdue")

@@ -7,6 +7,7 @@ from pydantic import Field, field_validator
 
 from tracker.action_plans.models import CommitmentStatus, IssueStatus, PlanStatus, Verdict
 from tracker.validation import (
+    CommitmentRef,
     Day,
     FormModel,
     Id,
@@ -85,7 +86,7 @@ class AnswerInput(FormModel):
 
 
 class LinkInput(FormModel):
-    depends_on_id: Id
+    depends_on_id: CommitmentRef
 
 
 class CommitmentMoveInput(FormModel):

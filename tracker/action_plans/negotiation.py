@@ -280,18 +280,6 @@ def needed_by(session: Session, *, commitment_id: int) -> list[Commitment]:
                              .order_by(Commitment.due_date)).all())
 
 
-def link_choices(session: Session, *, commitment: Commitment) -> list[Commitment]:
-    """The commitments of the other plans it may wait for: agreed or proposed, not finished, soonest due first."""
-    return list(session.exec(select(Commitment).where(
-        Commitment.plan_id.is_not(None), Commitment.plan_id != commitment.plan_id,
-        Commitment.status.in_((CommitmentStatus.PROPOSED, *UNDER_WAY)),
-        Commitment.id.not_in(select(CommitmentDependency.depends_on_id)
-                             .where(CommitmentDependency.commitment_id == commitment.id)),
-        Commitment.id.not_in(select(CommitmentDependency.commitment_id)  # those waiting for it: no cycle offered
-                             .where(CommitmentDependency.depends_on_id == commitment.id)))
-        .options(selectinload(Commitment.plan)).order_by(Commitment.due_date, Commitment.id).limit(200)).all())
-
-
 def link(session: Session, *, commitment: Commitment, depends_on_id: int, by: User) -> None:
     """Record that the commitment waits for another plan's (the plan's side says so)."""
     authorize(by, "commitment.link", commitment)

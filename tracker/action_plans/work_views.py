@@ -264,9 +264,6 @@ def commitment_page(commitment_id: int, notice: str = "", **forms: dict | None):
         commitment=commitment,
         terms=negotiation.terms_of(session, commitment_id=commitment.id), waits=waits,
         needed_by=negotiation.needed_by(session, commitment_id=commitment.id),
-        link_options=[(str(other.id), f"{other.plan.title}: {other.description} (due {other.due_date})")
-                      for other in negotiation.link_choices(session, commitment=commitment)]
-        if can(current_user, "commitment.link", commitment) else [],
         moves=allowed_moves(COMMITMENT_TRANSITIONS, commitment.status, current_user.roles)
         if can(current_user, "commitment.update", commitment) else [],
         history=history(session, entity="commitment", entity_ids=[commitment.id]), **sections)

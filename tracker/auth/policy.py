@@ -26,13 +26,15 @@ PUBLIC = "public"  # no sign-in needed (login page, health check, static files)
 POLICY: dict[str, frozenset[Role]] = {
     "read": EVERYONE,
     # Suggestions for a lookup field (tracker/lookup.py): people, plans, projects and assets are chosen in everyone's
-    # list filters; proposals only in the process group's plan form and the duplicate picker of a proposal's move.
+    # list filters, and any commitment a commitment may wait for; proposals only in the process group's plan form and
+    # the duplicate picker of a proposal's move.
     "lookup.people": EVERYONE,
     "lookup.plans": EVERYONE,
     "lookup.proposals": PG | STEERING,
     "lookup.projects": EVERYONE,
     "lookup.assets": EVERYONE,
     "lookup.versions": EVERYONE,
+    "lookup.commitments": EVERYONE,
     "session.end": EVERYONE,
     "account.password": EVERYONE,
     "project.create": PG,
