@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 from sqlmodel import Session, func, select
 from werkzeug.datastructures import MultiDict
 
@@ -23,7 +24,7 @@ from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.db import get_session
-from tracker.projects.models import Project, ProjectStatus
+from tracker.projects.models import Project, ProjectStatus, led_by
 from tracker.proposals.models import Proposal, ProposalStatus
 
 SUGGESTIONS = 15  # options per answer: a few more keystrokes narrow any organization
@@ -236,7 +237,8 @@ KINDS = {kind.name: kind for kind in (
         "accepted": lambda: Proposal.status == ProposalStatus.ACCEPTED,  # what a plan may take up
         "open": lambda: Proposal.status != ProposalStatus.DUPLICATE}),  # what a proposal may duplicate
     _named("project", Project.code, shown=(Project.name,), noun="project",
-           among={"active": lambda: Project.status == ProjectStatus.ACTIVE}),
+           among={"active": lambda: Project.status == ProjectStatus.ACTIVE,
+                  "led": lambda: Project.id.in_(led_by(current_user.id))}),  # what a lead logs tailoring for
     _named("asset", ProcessAsset.title, noun="process asset"),
     Kind("version", _version_labels, _version, _version_suggestions, several=r"\n"),
     Kind("commitment", _commitment_labels, _commitment, _commitment_suggestions, several=r"\n"),

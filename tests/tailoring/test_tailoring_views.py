@@ -21,11 +21,27 @@ def test_lead_logs_for_own_project_and_is_refused_for_another(client, login, mak
     version = make_released()
     login(make_user(Role.PROJECT_LEAD, leads=[mine]))
     form_page = client.get("/tailoring/new").get_data(as_text=True)
-    assert ">MINE<" in form_page and ">THEIRS<" not in form_page
+    assert f'value="MINE · {mine.name}"' in form_page  # the one project they lead: the form starts with it
+    suggested = client.get("/lookup/projects?field=p&p=i&among=led").get_data(as_text=True)  # both codes hold an i
+    assert 'value="MINE · ' in suggested and "THEIRS" not in suggested
     assert client.post("/tailoring/", data=tailoring_form(mine, version)).status_code == 303
     refused = client.post("/tailoring/", data=tailoring_form(theirs, version))
     assert refused.status_code == 403
     assert [r.project_id for r in db.exec(select(TailoringRecord))] == [mine.id]
+
+
+def test_the_project_is_typed_a_lead_of_two_chooses_and_the_process_group_is_offered_the_active_ones(
+        client, login, login_as, make_user, make_project, make_released):
+    first, second = make_project(code="PX-1"), make_project(code="PX-2")
+    login(make_user(Role.PROJECT_LEAD, leads=[first, second]))
+    form_page = client.get("/tailoring/new").get_data(as_text=True)
+    assert 'name="project_id" type="text" value=""' in form_page and "among=led" in form_page
+    assert client.post("/tailoring/", data=tailoring_form(second, make_released()) | {
+        "project_id": f"PX-2 · {second.name}"}).status_code == 303  # as its suggestion reads
+    login_as(Role.PROCESS_GROUP)
+    assert "among=active" in client.get("/tailoring/new").get_data(as_text=True)
+    refused = client.post("/tailoring/", data=tailoring_form(first, make_released("2.0")) | {"project_id": "PX-9"})
+    assert refused.status_code == 422 and "No project by that code or name" in refused.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("field, value, message", [

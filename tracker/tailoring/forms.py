@@ -5,7 +5,16 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from tracker.tailoring.models import TailoringStatus, TailoringType
-from tracker.validation import Day, FormModel, Id, Version, VersionRef, later_or_same, not_after_today, text
+from tracker.validation import (
+    Day,
+    FormModel,
+    ProjectRef,
+    Version,
+    VersionRef,
+    later_or_same,
+    not_after_today,
+    text,
+)
 
 
 class TailoringFields(FormModel):
@@ -24,7 +33,7 @@ class TailoringFields(FormModel):
 
 
 class TailoringInput(TailoringFields):
-    project_id: Id
+    project_id: ProjectRef
 
 
 class TailoringCorrection(TailoringFields):

@@ -145,12 +145,12 @@ def move_tailoring(session: Session, *, record: TailoringRecord, data: Tailoring
     return record
 
 
-def projects_to_tailor(session: Session, *, by: User) -> list[Project]:
-    """The projects this user may log tailoring for."""
-    statement = select(Project).order_by(Project.code)
-    if Role.PROCESS_GROUP not in by.roles:
-        statement = statement.where(Project.id.in_(led_by(by.id)))
-    return list(session.exec(statement).all())
+def sole_project(session: Session, *, by: User) -> int | None:
+    """The project a lead logs tailoring for when they lead just one (the form starts with it); else None."""
+    if Role.PROCESS_GROUP in by.roles:
+        return None
+    led = session.exec(select(Project.id).where(Project.id.in_(led_by(by.id))).limit(2)).all()
+    return led[0] if len(led) == 1 else None
 
 
 def settings(session: Session) -> TailoringSettings:

@@ -42,11 +42,10 @@ def index():
 
 
 def _options(record) -> dict:
-    """The projects the user may log for, the types; and a corrected record's history. The version is typed (the
-    released ones suggested; the service takes a released one, or the one a corrected record names)."""
+    """The types; and a corrected record's history. The project and the version are typed (suggested: the projects
+    a lead leads, or for the process group the active ones; the released versions), the service checks both."""
     session = get_session()
-    return {"projects": service.projects_to_tailor(session, by=current_user),
-            "types": list(TailoringType),
+    return {"types": list(TailoringType),
             "history": history(session, entity="tailoring_record", entity_ids=[record.id]) if record else []}
 
 
@@ -79,7 +78,8 @@ def update(record_id: int):
 @bp.get("/new")
 @requires("tailoring.log")
 def new():
-    return FORM.show(values=MultiDict({"project_id": request.args.get("project", ""),
+    project = request.args.get("project") or service.sole_project(get_session(), by=current_user)
+    return FORM.show(values=MultiDict({"project_id": str(project or ""),
                                        "tailored_on": utcnow().date().isoformat()}))
 
 
