@@ -206,9 +206,9 @@ def query_text(name: str, *, max_length: int = 100) -> str:
     return request.args.get(name, "").replace("\x00", "").strip()[:max_length]
 
 
-def query_page(source=None) -> int:
-    """The ?page= number (or the form's, given `request.values`), 1 when absent or nonsense."""
-    raw = (request.args if source is None else source).get("page", "1")
+def query_page(source=None, name: str = "page") -> int:
+    """The ?page= number (or the form's, given `request.values`; or another parameter's), 1 when absent or nonsense."""
+    raw = (request.args if source is None else source).get(name, "1")
     return int(raw) if digits(raw) and 0 < int(raw) < 100_000 else 1
 
 

@@ -99,3 +99,28 @@ def test_the_tailoring_list_is_filtered_by_a_project_and_an_asset_picked_from_su
     expect(page.locator("#f-asset-said")).to_contain_text("No process asset by that name")
     expect(table).not_to_contain_text("Payroll skips")
     no_reload.check()
+
+
+def test_the_status_matrix_shows_an_asset_picked_from_suggestions_and_pages_its_columns(
+        page, live_server, sign_in, no_reload, make_user, make_project, make_released, make_deployment):
+    from tracker.deployments.models import RowStatus
+    make_user(Role.STEERING, email="sue@example.org")
+    versions = [make_released(title=f"Procedure {n:02}") for n in range(1, 14)]  # thirteen: two pages of columns
+    make_deployment([make_project(code="PX-12", name="Payroll")], versions, status=RowStatus.DEPLOYED)
+    sign_in("sue@example.org", PASSWORD)
+    page.goto(f"{live_server}/deployments/status")
+    no_reload.set()
+    matrix = page.locator("#matrix")
+    expect(matrix.locator("thead th")).to_have_count(2 + 12)  # project, phase and twelve assets
+    expect(matrix).to_contain_text("Assets 1–12 of 13")
+    matrix.get_by_role("link", name="Later assets").click()
+    expect(matrix.locator("thead th")).to_have_count(2 + 1)
+    expect(matrix.locator("thead")).to_contain_text("Procedure 13")
+    matrix.get_by_role("link", name="Earlier assets").click()
+    expect(matrix.locator("thead")).to_contain_text("Procedure 01")
+    pick(page.get_by_label("Asset", exact=True), "dure 07", "Procedure 07")
+    page.get_by_label("Asset", exact=True).press("Tab")  # on to the next filter: the matrix follows
+    expect(matrix.locator("thead th")).to_have_count(2 + 1)
+    expect(matrix.locator("thead")).to_contain_text("Procedure 07")
+    expect(page.locator("#status-counts")).to_contain_text("Deployed: 1")
+    no_reload.check()

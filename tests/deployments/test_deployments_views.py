@@ -338,3 +338,41 @@ def test_status_counts_count_the_cells_the_matrix_shows(client, sepg, make_proje
     page = client.get("/deployments/status").get_data(as_text=True)
     counts = page[page.index('id="status-counts"'):].split("</p>")[0]
     assert "Planned: 1" in counts and "Deployed: 1" in counts and "Verified" not in counts
+
+
+def test_the_matrix_is_twelve_assets_wide_and_the_later_ones_are_a_link_away(client, login_as, make_project,
+                                                                             make_released, make_deployment):
+    """567 assets were deployed at ten times the synthetic organization: a page of 50 projects x every one of them
+    was 878 KB. Twelve columns a page, in title order; the project page kept when the columns move."""
+    versions = [make_released(title=f"Asset {n:02}") for n in range(1, 14)]  # thirteen deployed assets
+    make_deployment([make_project(code="PX-1")], versions)
+    login_as(Role.STEERING)
+    first = client.get("/deployments/status").get_data(as_text=True)
+    assert [f"Asset {n:02}" in first for n in (1, 12, 13)] == [True, True, False]
+    assert "Assets 1–12 of 13" in first and "columns=2" in first and "Earlier assets" not in first
+    second = client.get("/deployments/status?columns=2", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert ">Asset 13<" in second and ">Asset 12<" not in second and "Assets 13–13 of 13" in second
+    assert "Earlier assets" in second and "Later assets" not in second
+
+
+def test_an_asset_typed_in_the_filter_is_the_only_column_its_rows_counted_and_exported(
+        client, login_as, make_project, make_released, make_deployment):
+    review, testing = make_released(title="Peer review procedure"), make_released(title="Test procedure")
+    a, b = make_project(code="A"), make_project(code="B")
+    make_deployment([a, b], [review], status=RowStatus.DEPLOYED)
+    make_deployment([a], [testing], status=RowStatus.PLANNED)
+    make_deployment([b], [testing], status=RowStatus.IN_PROGRESS)
+    login_as(Role.STEERING)
+    page = client.get("/deployments/status?asset=test+procedure").get_data(as_text=True)
+    counts = page[page.index('id="status-counts"'):].split("</p>")[0]
+    assert ">Test procedure<" in page and ">Peer review procedure<" not in page
+    assert "Planned: 1" in counts and "In progress: 1" in counts and "Deployed" not in counts
+    assert 'value="test procedure"' in page  # the filter keeps the asset as typed
+    planned = client.get("/deployments/status?asset=Test+procedure&status=planned").get_data(as_text=True)
+    assert ">A<" in planned and ">B<" not in planned  # B has a planned row of nothing: its test row is under way
+    exported = list(csv.reader(io.StringIO(client.get("/deployments/status.csv?asset=Test+procedure")
+                                           .get_data(as_text=True))))
+    assert [(line[0], line[3], line[5]) for line in exported[1:]] == [("A", "Test procedure", "Planned"),
+                                                                     ("B", "Test procedure", "In progress")]
+    nothing = client.get("/deployments/status?asset=No+such+thing", headers={"HX-Request": "true"})
+    assert nothing.status_code == 200 and "No process asset by that name" in nothing.get_data(as_text=True)

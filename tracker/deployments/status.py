@@ -22,6 +22,7 @@ class StatusFilter:
     project_status: ProjectStatus | None = ProjectStatus.ACTIVE
     status: RowStatus | None = None  # only projects with a row in this status
     lead_id: int | None = None  # a lead's view: only the projects they lead
+    asset_id: int | None = None  # one asset's column, its rows counted and exported (0: a filter naming nothing)
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,27 @@ def _projects(where: StatusFilter):
     if where.project_status:
         statement = statement.where(Project.status == where.project_status)
     if where.status:
-        statement = statement.where(Project.id.in_(
-            select(ProjectDeployment.project_id).where(ProjectDeployment.status == where.status)))
+        with_status = select(ProjectDeployment.project_id).where(ProjectDeployment.status == where.status)
+        if where.asset_id is not None:
+            with_status = with_status.where(ProjectDeployment.asset_version_id.in_(_versions_of(where.asset_id)))
+        statement = statement.where(Project.id.in_(with_status))
     if where.lead_id:
         statement = statement.where(Project.id.in_(
             led_by(where.lead_id)))
     return statement
 
 
-def cells(session: Session, project_ids: list[int]) -> dict[tuple[int, int], Cell]:
+def _versions_of(asset_id: int):
+    return select(AssetVersion.id).where(AssetVersion.asset_id == asset_id)
+
+
+def cells(session: Session, project_ids: list[int], asset_ids: list[int]) -> dict[tuple[int, int], Cell]:
     """(project id, asset id) -> its current row: the newest version's, the latest planned of it."""
     rows = session.exec(select(ProjectDeployment.project_id, AssetVersion.asset_id, ProjectDeployment.id,
                                ProjectDeployment.status, AssetVersion.label, AssetVersion.id)
                         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
-                        .where(ProjectDeployment.project_id.in_(project_ids), ProjectDeployment.current)).all()
+                        .where(ProjectDeployment.project_id.in_(project_ids), AssetVersion.asset_id.in_(asset_ids),
+                               ProjectDeployment.current)).all()
     return {(project, asset): Cell(row, status, label, version) for project, asset, row, status, label, version in rows}
 
 
@@ -110,26 +118,41 @@ def recount(session: Session, *, project_ids: list[int]) -> None:
         .group_by(ProjectDeployment.project_id, ProjectDeployment.status)))
 
 
+ASSET_COLUMNS = 12  # a page of the matrix is this many assets wide at most: the others a click away, the page's
+# size fixed however many assets the organization deploys (567 at ten times the synthetic organization)
+
+
 @dataclass(frozen=True)
 class Matrix:
-    page: Page
-    assets: list[ProcessAsset]
+    page: Page  # of projects
+    assets: Page  # of the assets deployed anywhere: the columns
     cells: dict[tuple[int, int], Cell]
     counts: dict[RowStatus, int]
 
 
-def matrix(session: Session, *, where: StatusFilter, page: int, size: int) -> Matrix:
-    """A page of projects x the assets deployed anywhere, with status counts over every matching project."""
+def matrix(session: Session, *, where: StatusFilter, page: int, size: int, columns: int = 1) -> Matrix:
+    """A page of projects x a page of the assets deployed anywhere (in title order), with status counts over every
+    matching project: from their tallies, or with an asset chosen, over its current rows."""
     projects = paginate(session, _projects(where), page=page, size=size)
     deployed = select(AssetVersion.id).where(  # per asset, stops at its first version with a row
         AssetVersion.asset_id == ProcessAsset.id,
         select(ProjectDeployment.id).where(ProjectDeployment.asset_version_id == AssetVersion.id).exists()).exists()
-    assets = list(session.exec(select(ProcessAsset).where(deployed).order_by(ProcessAsset.title)).all())
+    shown = select(ProcessAsset).where(deployed).order_by(ProcessAsset.title, ProcessAsset.id)
+    if where.asset_id is not None:
+        shown = shown.where(ProcessAsset.id == where.asset_id)
+    assets = paginate(session, shown, page=columns, size=ASSET_COLUMNS)
     matching = _projects(where).with_only_columns(Project.id).order_by(None)
-    counts = dict(session.exec(select(DeploymentTally.status, func.sum(DeploymentTally.rows))  # a row per project
-                               .where(DeploymentTally.project_id.in_(matching))
-                               .group_by(DeploymentTally.status)).all())
-    return Matrix(projects, assets, cells(session, [p.id for p in projects.items]), counts)
+    if where.asset_id is None:
+        counted = (select(DeploymentTally.status, func.sum(DeploymentTally.rows))  # a row per project and status
+                   .where(DeploymentTally.project_id.in_(matching)).group_by(DeploymentTally.status))
+    else:
+        counted = (select(ProjectDeployment.status, func.count())
+                   .where(ProjectDeployment.asset_version_id.in_(_versions_of(where.asset_id)),
+                          ProjectDeployment.current, ProjectDeployment.project_id.in_(matching))
+                   .group_by(ProjectDeployment.status))
+    counts = dict(session.exec(counted).all())
+    return Matrix(projects, assets, cells(session, [p.id for p in projects.items], [a.id for a in assets.items]),
+                  counts)
 
 
 EXPORT_HEADER = ["Project code", "Project", "Phase", "Asset", "Version", "Status", "Planned", "Started", "Deployed",
@@ -147,7 +170,7 @@ def export(session: Session, *, where: StatusFilter) -> Iterator[list]:
         .join(Project, Project.id == ProjectDeployment.project_id)
         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
         .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)
-        .where(Project.id.in_(matching))
+        .where(Project.id.in_(matching), *([] if where.asset_id is None else [ProcessAsset.id == where.asset_id]))
         .order_by(Project.code, ProcessAsset.title, AssetVersion.id))
 
 

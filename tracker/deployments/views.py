@@ -34,6 +34,7 @@ from tracker.projects.service import get_project
 from tracker.projects.views import project_page
 from tracker.validation import parse
 from tracker.web import (
+    LookupFilters,
     RecordForm,
     csv_download,
     form_values,
@@ -206,30 +207,32 @@ def rows():
                      where=where, statuses=list(RowStatus), row_moves=row_moves_for(current_user))
 
 
-def _status_filter() -> status.StatusFilter:
+def _status_filter() -> tuple[status.StatusFilter, LookupFilters]:
     project_status = request.args.get("project_status", "active")
+    chosen = query_lookups({"asset": "asset"})
     return status.StatusFilter(
         q=query_text("q"), phase=query_enum(Phase, "phase"),
         project_status=None if project_status == "any" else query_enum(ProjectStatus, "project_status")
         or ProjectStatus.ACTIVE,
         status=query_enum(RowStatus, "status"),
-        lead_id=led_projects_only(current_user))
+        lead_id=led_projects_only(current_user), asset_id=chosen.ids["asset"]), chosen
 
 
 @bp.get("/status")
 @requires("read")
 def status_matrix():
-    where = _status_filter()
-    result = status.matrix(get_session(), where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]))
+    where, chosen = _status_filter()
+    result = status.matrix(get_session(), where=where, page=query_page(), size=int(current_app.config["PAGE_SIZE"]),
+                           columns=query_page(name="columns"))
     return page_or_fragment("deployments/status.html", "deployments/_matrix.html", matrix=result, where=where,
-                            phases=list(Phase), statuses=list(RowStatus),
+                            chosen=chosen, phases=list(Phase), statuses=list(RowStatus),
                             project_status=request.args.get("project_status", "active"))
 
 
 @bp.get("/status.csv")
 @requires("read")
 def status_csv():
-    where = _status_filter()
+    where, _ = _status_filter()
     return csv_download("deployment-status.csv", status.EXPORT_HEADER,
                         streamed(lambda session: status.export(session, where=where)))
 
