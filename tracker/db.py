@@ -329,6 +329,11 @@ def paginate(session: Session, statement, *, page: int, size: int) -> Page:
     return Page(items=items, total=total, number=number, size=size, more=more)
 
 
+def cut(records: list, shown: int) -> tuple[list, bool]:
+    """A list asked for `shown` + 1 records, cut to `shown`, and whether there were more."""
+    return records[:shown], len(records) > shown
+
+
 def enum_type(enum: type, length: int = 30) -> sa.Enum:
     """A VARCHAR holding an enum's values, read back as the enum (no native enum: migrations stay simple)."""
     return sa.Enum(enum, native_enum=False, length=length, validate_strings=True,

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from tracker.action_plans.models import ActionPlan, PlanObjective, PlanProposal
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.compliance.models import AuditResult, ComplianceAudit
+from tracker.db import cut
 from tracker.deployments.models import Deployment, DeploymentVersion
 from tracker.lessons.models import Lesson
 from tracker.objectives.models import BusinessObjective
@@ -41,10 +42,10 @@ class Trace:
 def _newest(session: Session, statement, key: str, more: dict, whole: tuple | None = None) -> list:
     """The statement's first SHOWN records (it orders them newest first); past them, `more[key]` says where the
     whole list is (`whole`: an endpoint and its arguments; None: nowhere but here)."""
-    records = list(session.exec(statement.limit(SHOWN + 1)).all())
-    if len(records) > SHOWN:
+    records, cut_off = cut(list(session.exec(statement.limit(SHOWN + 1)).all()), SHOWN)
+    if cut_off:
         more[key] = whole
-    return records[:SHOWN]
+    return records
 
 
 def _pilots_of(session: Session, plan_ids: list[int]) -> list[Pilot]:

@@ -163,3 +163,22 @@ def test_list_query_count_does_not_grow_with_rows(client, login_as, make_project
     for _ in range(8):
         make_user(Role.PROJECT_LEAD, leads=[make_project()])
     assert queries_for_list() == small
+
+
+def test_a_project_page_shows_ten_records_a_section_and_links_to_the_whole_list(
+        client, login_as, make_project, make_released, make_tailoring, make_lesson, make_audit):
+    """A project with years of records: its page shows the ten newest of each (the ten due soonest of its open
+    noncompliances) and links to the whole list, filtered to the project."""
+    project, version = make_project(code="PX-1"), make_released()
+    for n in range(1, 12):  # eleven of each
+        make_tailoring(project, version, element=f"Element {n:02}")
+        make_lesson(project_id=project.id, title=f"Lesson {n:02}")
+    for n in range(1, 11):  # ten: all shown, no link
+        make_audit(project, audit_date=date(2026, 1, n))
+    login_as(Role.STEERING)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert ">Element 11<" in page and ">Element 02<" in page and ">Element 01<" not in page
+    assert ">Lesson 11<" in page and ">Lesson 01<" not in page
+    assert f'href="/tailoring/?project={project.id}">All tailoring records of PX-1' in page
+    assert f'href="/lessons/?project={project.id}">All lessons of PX-1' in page
+    assert "All audits of PX-1" not in page and "2026-01-01" in page

@@ -300,7 +300,8 @@ def move_noncompliance(session: Session, *, item: Noncompliance, data: Noncompli
 
 
 def noncompliances(session: Session, *, audit_id: int | None = None, project_id: int | None = None,
-                   open_only: bool = False) -> list[Noncompliance]:
+                   open_only: bool = False, limit: int | None = None) -> list[Noncompliance]:
+    """An audit's or a project's noncompliances, soonest due first (`limit`: the first that many)."""
     statement = select(Noncompliance).options(selectinload(Noncompliance.owner), selectinload(Noncompliance.audit),
                                               selectinload(Noncompliance.asset_version)
                                               .selectinload(AssetVersion.asset)).order_by(Noncompliance.due_date)
@@ -311,7 +312,7 @@ def noncompliances(session: Session, *, audit_id: int | None = None, project_id:
             select(ComplianceAudit.id).where(ComplianceAudit.project_id == project_id)))
     if open_only:
         statement = statement.where(Noncompliance.status.in_(OPEN_NC))
-    return list(session.exec(statement).all())
+    return list(session.exec(statement.order_by(Noncompliance.id).limit(limit)).all())
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,10 @@ def add_material(session: Session, *, deployment: Deployment, data: MaterialInpu
     return material
 
 
-def sessions_of(session: Session, *, deployment_id: int | None = None,
-                project_id: int | None = None) -> list[TrainingSession]:
-    """A deployment's sessions, or those that trained a project, newest first, with their version, projects and
-    attendees loaded."""
+def sessions_of(session: Session, *, deployment_id: int | None = None, project_id: int | None = None,
+                limit: int | None = None) -> list[TrainingSession]:
+    """A deployment's sessions, or those that trained a project, newest first (`limit`: that many), with their
+    version, projects and attendees loaded."""
     statement = select(TrainingSession).options(*TRAINING_LOADED).order_by(TrainingSession.held_on.desc(),
                                                                             TrainingSession.id.desc())
     if deployment_id is not None:
@@ -81,4 +81,4 @@ def sessions_of(session: Session, *, deployment_id: int | None = None,
     if project_id is not None:
         statement = statement.where(TrainingSession.id.in_(
             select(TrainingProject.training_id).where(TrainingProject.project_id == project_id)))
-    return list(session.exec(statement).all())
+    return list(session.exec(statement.limit(limit)).all())

@@ -1,5 +1,6 @@
 """Everything a project page shows about process use (SP 3.3): asset versions deployed and planned, who was
-trained on them, tailorings, audits and open noncompliances, lessons. A fixed number of queries."""
+trained on them, tailorings, audits and open noncompliances, lessons. A fixed number of queries, and at most SHOWN
+records a section: a project with years of records links to the whole of each list instead."""
 
 from dataclasses import dataclass
 
@@ -9,12 +10,15 @@ from tracker.compliance.models import ComplianceAudit, Noncompliance
 from tracker.compliance.service import list_audits, noncompliances
 from tracker.dashboards.charts import Chart, deployment_by_project
 from tracker.dashboards.service import DashboardFilter, deployment_progress
+from tracker.db import cut
 from tracker.deployments.models import TrainingSession
 from tracker.deployments.training import sessions_of
 from tracker.lessons.models import Lesson
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringRecord
 from tracker.tailoring.service import of_project as tailorings_of
+
+SHOWN = 10  # records a section shows; the newest (tailorings, audits, lessons, trainings), the soonest due
 
 
 @dataclass(frozen=True)
@@ -25,16 +29,19 @@ class Overview:
     lessons: list[Lesson]
     trainings: list[TrainingSession]  # who on the project was trained on what
     chart: Chart  # the project's own deployment status
+    more: frozenset[str]  # the sections cut at SHOWN
 
 
 def overview(session: Session, *, project: Project) -> Overview:
-    return Overview(
-        tailorings=tailorings_of(session, project_id=project.id),
-        audits=list_audits(session, page=1, size=20, project_id=project.id).items,
-        open_noncompliances=noncompliances(session, project_id=project.id, open_only=True),
-        lessons=list(session.exec(select(Lesson).where(Lesson.project_id == project.id)
-                                  .order_by(Lesson.id.desc()).limit(20)).all()),
-        trainings=sessions_of(session, project_id=project.id),
-        chart=deployment_by_project(deployment_progress(session, where=DashboardFilter(project_id=project.id)),
-                                    title="Its deployment status"),
-    )
+    sections = {
+        "tailorings": tailorings_of(session, project_id=project.id, limit=SHOWN + 1),
+        "audits": list_audits(session, page=1, size=SHOWN + 1, project_id=project.id).items,
+        "open_noncompliances": noncompliances(session, project_id=project.id, open_only=True, limit=SHOWN + 1),
+        "lessons": list(session.exec(select(Lesson).where(Lesson.project_id == project.id)
+                                     .order_by(Lesson.id.desc()).limit(SHOWN + 1)).all()),
+        "trainings": sessions_of(session, project_id=project.id, limit=SHOWN + 1)}
+    more = frozenset(name for name, records in sections.items() if len(records) > SHOWN)
+    return Overview(**{name: cut(records, SHOWN)[0] for name, records in sections.items()},
+                    chart=deployment_by_project(deployment_progress(session, where=DashboardFilter(project_id=project.id)),
+                                                title="Its deployment status"),
+                    more=more)

@@ -12,7 +12,7 @@ from tracker.history.service import history
 from tracker.projects import service
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectStatus
-from tracker.projects.overview import overview
+from tracker.projects.overview import SHOWN, overview
 from tracker.web import (
     RecordForm,
     form_values,
@@ -54,7 +54,8 @@ def project_page(project: Project, *, status: int = 200, standard: dict | None =
     session = get_session()
     return page_or_fragment("projects/detail.html", "projects/detail.html", http_status=status, project=project,
                             history=history(session, entity="project", entity_ids=[project.id]),
-                            overview=overview(session, project=project), row_moves=row_moves_for(current_user),
+                            overview=overview(session, project=project), shown=SHOWN,
+                            row_moves=row_moves_for(current_user),
                             rows=list_section(deployments.ROWS, deployments.rows_matching(
                                 deployments.RowFilter(project_id=project.id)), project=project.id),
                             standard=standard or {"values": MultiDict(), "errors": {}})
