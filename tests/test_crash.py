@@ -16,6 +16,7 @@ WRITERS = 4  # more writers than workers: the workers are rarely idle when the k
 # committed its record and its history apart was caught on SQLite in 5 rounds but needed 12 on PostgreSQL)
 
 
+@pytest.mark.waits
 @pytest.mark.heavy
 def test_saves_the_server_acknowledged_survive_kill_9_whole_and_once(tmp_path):
     """On the suite's kind of database (PostgreSQL when TRACKER_DATABASE_URL names one), in a database of its own:

@@ -3,6 +3,7 @@
 import threading
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -46,6 +47,7 @@ class Writer(threading.Thread):
             return set(self.ids)
 
 
+@pytest.mark.waits
 def test_twenty_backups_taken_under_write_load_all_restore_with_every_acknowledged_write(app, tmp_path, make_site):
     config = {**app.config, "BACKUP_DIR": str(tmp_path / "backups")}
     writer = Writer(app.config["DATABASE_URL"])
