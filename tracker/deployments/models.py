@@ -70,10 +70,12 @@ class ProjectDeployment(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("deployment_id", "project_id", "asset_version_id"),
                       sa.Index("ix_project_deployment_project_version", "project_id", "asset_version_id"),
                       # the current rows counted per project and status (the dashboards), from the index alone
-                      sa.Index("ix_project_deployment_current", "current", "project_id", "status", "asset_version_id"))
+                      sa.Index("ix_project_deployment_current", "current", "project_id", "status", "asset_version_id"),
+                      # a deployment's rows counted per status (the deployments list's progress), from the index alone
+                      sa.Index("ix_project_deployment_deployment_status", "deployment_id", "status"))
 
     id: int | None = Field(default=None, primary_key=True)
-    deployment_id: int = Field(foreign_key="deployment.id", index=True, ondelete="CASCADE")
+    deployment_id: int = Field(foreign_key="deployment.id", ondelete="CASCADE")
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
     asset_version_id: int = Field(foreign_key="asset_version.id", index=True)
     status: RowStatus = Field(default=RowStatus.PLANNED, sa_type=enum_type(RowStatus), index=True)
