@@ -156,6 +156,7 @@ EXPECTED_POLICY = f"""
     lookup.assets: {ALL}
     lookup.versions: {ALL}
     lookup.commitments: {ALL}
+    lookup.objectives: {ALL}
     session.end: {ALL}
     account.password: {ALL}
     project.create: {SG}

@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from sqlmodel import select
 
 from tracker.action_plans.models import Commitment, PlanStatus, TeamMember
 from tracker.auth.roles import Role
@@ -440,3 +441,42 @@ def test_commitment_suggestions_match_description_or_plan_soonest_due_first_and_
                                   f"Train on the review tool — Training (#{other.id})",
                                   f"Install the tool — Review tools (#{late.id})"]
     assert suggested("")[0] == f"Compare review tools — Review tools (#{done.id})"
+
+
+def test_objectives_are_typed_by_name_in_a_proposal_and_suggested_among_the_active_ones(
+        client, login_as, db, make_objective):
+    from tracker.proposals.models import Proposal
+    fewer = make_objective(name="Fewer escaped defects")
+    faster = make_objective(name="Faster delivery")
+    make_objective(name="Fewer late projects", active=False)
+    login_as(Role.MEMBER)
+    assert options(client.get("/lookup/objectives?field=o&o=fewer&among=active")) == ["Fewer escaped defects"]
+    assert options(client.get("/lookup/objectives?field=o&o=fewer")) == ["Fewer escaped defects", "Fewer late projects"]
+    form = {"title": "Checklists", "problem": "Defects escape review", "proposed_change": "Use checklists",
+            "source": "lesson_learned", "expected_benefit": "4", "estimated_effort": "2",
+            "objective_ids": "fewer escaped defects\nFaster delivery"}
+    assert client.post("/proposals/", data=form).status_code == 303
+    saved = db.exec(select(Proposal)).one()
+    assert sorted(o.id for o in saved.objectives) == sorted([fewer.id, faster.id])
+    edit = html.unescape(client.get(f"/proposals/{saved.id}/edit").get_data(as_text=True))
+    assert re.search(r">(Fewer escaped defects\nFaster delivery|Faster delivery\nFewer escaped defects)</textarea>",
+                     edit)  # shown by name, one per line
+    refused = client.post("/proposals/", data=form | {"objective_ids": "Happier customers"})
+    assert refused.status_code == 422 and "No business objective by that name" in refused.get_data(as_text=True)
+
+
+def test_proposals_and_a_dashboard_are_filtered_by_a_typed_objective(client, login_as, db, make_objective,
+                                                                     make_proposal):
+    from tracker.proposals.models import ProposalObjective
+    fewer = make_objective(name="Fewer escaped defects")
+    serving = make_proposal(title="Checklists for reviews")
+    make_proposal(title="Faster builds")
+    db.add(ProposalObjective(proposal_id=serving.id, objective_id=fewer.id))
+    db.commit()
+    login_as(Role.STEERING)
+    page = client.get("/proposals/?objective=fewer+escaped+defects").get_data(as_text=True)
+    assert "Checklists for reviews" in page and "Faster builds" not in page
+    nothing = client.get("/proposals/?objective=Happier+customers", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No business objective by that name" in nothing and "Checklists for reviews" not in nothing
+    board = client.get("/dashboards/flow?objective=Fewer+escaped+defects")
+    assert board.status_code == 200 and 'value="Fewer escaped defects"' in board.get_data(as_text=True)

@@ -24,6 +24,7 @@ from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.db import get_session
+from tracker.objectives.models import BusinessObjective
 from tracker.projects.models import Project, ProjectStatus, led_by
 from tracker.proposals.models import Proposal, ProposalStatus
 
@@ -240,6 +241,8 @@ KINDS = {kind.name: kind for kind in (
            among={"active": lambda: Project.status == ProjectStatus.ACTIVE,
                   "led": lambda: Project.id.in_(led_by(current_user.id))}),  # what a lead logs tailoring for
     _named("asset", ProcessAsset.title, noun="process asset"),
+    _named("objective", BusinessObjective.name, noun="business objective",
+           among={"active": lambda: BusinessObjective.active}),  # what a proposal or a plan may serve
     Kind("version", _version_labels, _version, _version_suggestions, several=r"\n"),
     Kind("commitment", _commitment_labels, _commitment, _commitment_suggestions, several=r"\n"),
 )}
@@ -317,5 +320,6 @@ def _endpoint(kind: str, action: str):
 
 # The suggestions of each kind: GET /lookup/<plural>, endpoint lookup.<kind>, the policy's action lookup.<plural>.
 for _kind, _plural in (("person", "people"), ("plan", "plans"), ("proposal", "proposals"), ("project", "projects"),
-                       ("asset", "assets"), ("version", "versions"), ("commitment", "commitments")):
+                       ("asset", "assets"), ("version", "versions"), ("commitment", "commitments"),
+                       ("objective", "objectives")):
     bp.add_url_rule(f"/{_plural}", _kind, _endpoint(_kind, f"lookup.{_plural}"), methods=["GET"])

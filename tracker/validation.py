@@ -54,6 +54,7 @@ CommitmentRef = Annotated[int, Field(ge=1, le=2**31 - 1), Lookup("commitment")]
 People = Annotated[list[Id], Lookup("person")]
 Assets = Annotated[list[Id], Lookup("asset")]
 Projects = Annotated[list[Id], Lookup("project")]
+Objectives = Annotated[list[Id], Lookup("objective")]
 
 
 def whole_number(low: int, high: int):

@@ -10,7 +10,7 @@ from tracker.validation import (
     CommitmentRef,
     Day,
     FormModel,
-    Id,
+    Objectives,
     People,
     Person,
     Version,
@@ -32,7 +32,7 @@ class PlanInput(FormModel):
     planned_start: Day
     planned_end: Day
     proposal_ids: chosen("A plan addresses at least one accepted proposal.", lookup="proposal")
-    objective_ids: list[Id] = Field(default_factory=list)
+    objective_ids: Objectives = Field(default_factory=list)
     joint_review_weeks: whole_number(1, 52) | None = None
     version: Version | None = None
 

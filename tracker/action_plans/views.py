@@ -14,7 +14,7 @@ from tracker.auth.roles import Role
 from tracker.db import get_session
 from tracker.errors import NotFound
 from tracker.objectives.forms import MeasurementInput
-from tracker.objectives.service import list_objectives, plan_for_result, record_plan_result, results_of
+from tracker.objectives.service import plan_for_result, record_plan_result, results_of
 from tracker.validation import parse
 from tracker.web import (
     RecordForm,
@@ -192,12 +192,8 @@ def _values(plan: ActionPlan) -> MultiDict:
     return values
 
 
-def _options(plan: ActionPlan | None) -> dict:
-    return {"objectives": list_objectives(get_session(), active_only=True)}
-
-
 def _url_of(plan: ActionPlan) -> str:
     return url_for("plans.detail", plan_id=plan.id)
 
 
-FORM = RecordForm(PlanInput, "plans/form.html", "plans/_form.html", "plan", _values, options=_options)
+FORM = RecordForm(PlanInput, "plans/form.html", "plans/_form.html", "plan", _values)

@@ -35,6 +35,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "lookup.assets": EVERYONE,
     "lookup.versions": EVERYONE,
     "lookup.commitments": EVERYONE,
+    "lookup.objectives": EVERYONE,
     "session.end": EVERYONE,
     "account.password": EVERYONE,
     "project.create": PG,

@@ -55,7 +55,7 @@ def row_urls() -> Callable[[int, int], str]:
 
 
 def _objectives(session: Session, where: DashboardFilter, today: date) -> charts.Chart:
-    found = assessments(session, today=today, objective_ids=[where.objective_id] if where.objective_id else None)
+    found = assessments(session, today=today, objective_ids=None if where.objective_id is None else [where.objective_id])
     items = []
     for objective, assessment in found.values():
         made = None

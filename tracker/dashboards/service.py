@@ -261,7 +261,7 @@ def plan_work(session: Session, *, where: DashboardFilter, today: date) -> list[
 def proposal_scope(where: DashboardFilter) -> list:
     """WHERE clauses on Proposal for the objective and process-area filters."""
     clauses = []
-    if where.objective_id:
+    if where.objective_id is not None:  # 0: a typed objective naming none
         clauses.append(Proposal.id.in_(select(ProposalObjective.proposal_id)
                                        .where(ProposalObjective.objective_id == where.objective_id)))
     if where.area_id:
@@ -271,7 +271,7 @@ def proposal_scope(where: DashboardFilter) -> list:
 
 def plan_scope(where: DashboardFilter) -> list:
     """WHERE clauses on ActionPlan for the objective filter."""
-    if not where.objective_id:
+    if where.objective_id is None:
         return []
     return [ActionPlan.id.in_(select(PlanObjective.plan_id).where(PlanObjective.objective_id == where.objective_id))]
 

@@ -9,7 +9,7 @@ from tracker.dashboards import charts, service
 from tracker.dashboards.boards import BOARDS, CHARTS, row_urls
 from tracker.dashboards.service import DashboardFilter
 from tracker.db import get_session, utcnow
-from tracker.objectives.service import assessments, list_objectives
+from tracker.objectives.service import assessments
 from tracker.process_areas.service import list_areas
 from tracker.projects.models import Phase
 from tracker.web import (
@@ -30,14 +30,15 @@ bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
 def _where() -> tuple[DashboardFilter, bool, LookupFilters]:
     """The filters in the URL, whether the period was given backwards (the same period: said beside it), and the
-    project and asset filters as typed."""
-    chosen, sort = query_lookups({"asset": "asset", "project": "project"}), query_text("sort")
+    project, asset and objective filters as typed."""
+    chosen = query_lookups({"asset": "asset", "project": "project", "objective": "objective"})
+    sort = query_text("sort")
     since, until = query_day("from"), query_day("to")
     backwards = bool(since and until and since > until)
     if backwards:
         since, until = until, since
     return DashboardFilter(asset_id=chosen.ids["asset"], area_id=query_id("area"), phase=query_enum(Phase, "phase"),
-                           project_id=chosen.ids["project"], objective_id=query_id("objective"), since=since,
+                           project_id=chosen.ids["project"], objective_id=chosen.ids["objective"], since=since,
                            until=until, sort=sort if sort in charts.SORTS else "completeness",
                            page=query_page()), backwards, chosen
 
@@ -61,7 +62,6 @@ def _board_page(key: str):
         if key == "overview" else [],
         "reappraisals": cadence.schedule(session, today=today) if key == "appraisals" else [],
         "areas": list_areas(session) if "area" in board.filters else [],
-        "objectives": list_objectives(session, active_only=True) if "objective" in board.filters else [],
         "phases": list(Phase), "sorts": charts.SORTS, "boards": BOARDS}
     args = filter_args(where)
     return page_or_fragment("dashboards/index.html", "dashboards/_charts.html", key=key, board=board, where=where,

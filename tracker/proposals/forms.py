@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field
 
 from tracker.proposals.models import ProposalSource, ProposalStatus, SourceEntity
-from tracker.validation import Assets, FormModel, Id, ProposalRef, Version, text
+from tracker.validation import Assets, FormModel, Id, Objectives, ProposalRef, Version, text
 
 Scale = Annotated[int, Field(ge=1, le=5)]
 Weight = Annotated[int, Field(ge=0, le=10)]
@@ -21,7 +21,7 @@ class ProposalInput(FormModel):
     source_id: Id | None = None
     area_ids: list[Id] = Field(default_factory=list)
     asset_ids: Assets = Field(default_factory=list)
-    objective_ids: list[Id] = Field(default_factory=list)
+    objective_ids: Objectives = Field(default_factory=list)
     expected_benefit: Scale
     estimated_effort: Scale
     version: Version | None = None

@@ -60,7 +60,7 @@ def _filtered(statement, where: ProposalFilter):
         statement = statement.where(Proposal.id.in_(
             select(ProposalArea.proposal_id).where(ProposalArea.area_id == where.area_id)))
     serving = select(ProposalObjective.proposal_id)
-    if where.objective_id:
+    if where.objective_id is not None:  # 0: a typed objective naming none, which no proposal serves
         statement = statement.where(Proposal.id.in_(serving.where(ProposalObjective.objective_id == where.objective_id)))
     if where.unaligned:
         statement = statement.where(Proposal.id.not_in(serving))

@@ -7,7 +7,6 @@ from werkzeug.datastructures import MultiDict
 from tracker.auth.policy import requires
 from tracker.db import get_session
 from tracker.errors import Conflict, NotFound, ValidationError
-from tracker.objectives.service import list_objectives
 from tracker.process_areas.service import list_areas
 from tracker.proposals import priority, service, sources
 from tracker.proposals.forms import (
@@ -45,7 +44,8 @@ bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 def _filter(chosen: LookupFilters) -> service.ProposalFilter:
     return service.ProposalFilter(
         q=query_text("q"), status=query_enum(ProposalStatus, "status"),
-        source=query_enum(ProposalSource, "source"), area_id=query_id("area"), objective_id=query_id("objective"),
+        source=query_enum(ProposalSource, "source"), area_id=query_id("area"),
+        objective_id=chosen.ids["objective"],
         submitter_id=current_user.id if request.args.get("mine") else chosen.ids["submitter"],
         unaligned=bool(request.args.get("unaligned")))
 
@@ -53,12 +53,12 @@ def _filter(chosen: LookupFilters) -> service.ProposalFilter:
 @bp.get("/")
 @requires("read")
 def index():
-    session, chosen = get_session(), query_lookups({"submitter": "person"})
+    session, chosen = get_session(), query_lookups({"submitter": "person", "objective": "objective"})
     where = _filter(chosen)
     as_board = request.args.get("view") == "board"
     context = {"where": where, "as_board": as_board, "statuses": list(ProposalStatus),
                "sources": list(ProposalSource), "areas": list_areas(session),
-               "objectives": list_objectives(session), "chosen": chosen,
+               "chosen": chosen,
                "mine": bool(request.args.get("mine"))}
     if as_board:
         return page_or_fragment("proposals/index.html", "proposals/_results.html", columns=service.board(
@@ -180,8 +180,7 @@ def _values(proposal: Proposal) -> MultiDict:
 
 def _options(_proposal: Proposal | None) -> dict:
     session = get_session()
-    return {"sources": list(ProposalSource), "areas": list_areas(session),
-            "objectives": list_objectives(session, active_only=True)}
+    return {"sources": list(ProposalSource), "areas": list_areas(session)}
 
 
 def _url_of(proposal: Proposal) -> str:
