@@ -404,9 +404,10 @@ class Round:
 
 
 def crash_rounds(url: str, work: Path, *, rounds: int, writers: int = 2, seconds: tuple[float, float] = (0.3, 1.2),
-                 report=print) -> tuple[list[Round], Acknowledged]:
-    """Start the server, let `writers` people save for a random while after the first acknowledgement, kill -9 the
-    lot, check; `rounds` times. Stops at the first round with problems."""
+                 saves: tuple[int, int] = (1, 1), report=print) -> tuple[list[Round], Acknowledged]:
+    """Start the server, let `writers` people save until a random number of saves in `saves` were acknowledged (at
+    most 30 s) and for a random while in `seconds` more, kill -9 the lot, check; `rounds` times. Stops at the first
+    round with problems. Counting saves, not seconds, keeps a round's work the same on a busy machine."""
     add_writer(url)
     server = Server(url, work, work / "gunicorn.log")
     acked, done = Acknowledged(), []
@@ -425,8 +426,8 @@ def crash_rounds(url: str, work: Path, *, rounds: int, writers: int = 2, seconds
                        for n in range(writers)]
             for thread in threads:
                 thread.start()
-            deadline = time.monotonic() + 30
-            while acked.count() == before and time.monotonic() < deadline:
+            deadline, wanted = time.monotonic() + 30, random.randint(*saves)
+            while acked.count() - before < wanted and time.monotonic() < deadline:
                 time.sleep(0.01)
             time.sleep(random.uniform(*seconds))
             server.kill()
