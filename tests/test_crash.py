@@ -18,7 +18,6 @@ SAVES = (WRITERS * 2, WRITERS * 3)  # acknowledged before the kill: each writer 
 # commented, however busy the machine (with a time after the first save instead, a busy one saw no comment in 5 rounds)
 
 
-@pytest.mark.waits
 @pytest.mark.heavy
 def test_saves_the_server_acknowledged_survive_kill_9_whole_and_once(tmp_path):
     """On the suite's kind of database (PostgreSQL when TRACKER_DATABASE_URL names one), in a database of its own:

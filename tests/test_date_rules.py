@@ -1,17 +1,25 @@
 """Dates that contradict each other or the calendar are refused beside the field, with every error in one round
 (found by a new user's walk-through: each of these was saved without a word)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from tracker.action_plans.models import JointReview, PlanStatus
 from tracker.auth.roles import Role
 from tracker.compliance.models import AuditStatus, ComplianceAudit, Noncompliance
+from tracker.db import clock_at
 from tracker.tailoring.models import TailoringRecord
 
-TODAY = date.today()
+TODAY = date(2026, 6, 15)  # the app's today in every test here: a run across midnight found "tomorrow" was today
 HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with clock_at(datetime(2026, 6, 15, 12, tzinfo=UTC)):
+        yield
 
 
 def test_a_joint_review_reports_every_error_at_once(client, login_as, make_plan, db):

@@ -480,3 +480,20 @@ def test_proposals_and_a_dashboard_are_filtered_by_a_typed_objective(client, log
     assert "No business objective by that name" in nothing and "Checklists for reviews" not in nothing
     board = client.get("/dashboards/flow?objective=Fewer+escaped+defects")
     assert board.status_code == 200 and 'value="Fewer escaped defects"' in board.get_data(as_text=True)
+
+
+def test_project_leads_are_typed_and_only_people_holding_the_lead_role_are_suggested(client, login_as, db,
+                                                                                     make_user):
+    from tracker.projects.models import Project
+    leo = make_user(Role.PROJECT_LEAD, name="Leo Lead", email="leo@example.org")
+    make_user(Role.MEMBER, name="Leona Member", email="leona@example.org")
+    login_as(Role.PROCESS_GROUP)
+    assert options(client.get("/lookup/people?field=p&p=leo&among=leads")) == ["Leo Lead <leo@example.org>"]
+    assert len(options(client.get("/lookup/people?field=p&p=leo"))) == 2
+    form = {"code": "PX-1", "name": "Payroll", "phase": "execution", "status": "active", "start_date": "2026-01-01",
+            "lead_ids": "Leo Lead <leo@example.org>"}
+    assert client.post("/projects/", data=form).status_code == 303
+    assert [u.id for u in db.exec(select(Project)).one().leads] == [leo.id]
+    refused = client.post("/projects/", data=form | {"code": "PX-2", "lead_ids": "leona@example.org"})
+    assert refused.status_code == 422 and "Choose people who hold the project lead role." in refused.get_data(
+        as_text=True)

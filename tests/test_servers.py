@@ -34,7 +34,6 @@ def nginx_or_skip() -> None:
     pytest.skip(message)
 
 
-@pytest.mark.waits
 @pytest.mark.heavy
 def test_two_app_servers_behind_nginx_act_as_one_system(tmp_path):
     """On the PostgreSQL run the production shape itself; on the SQLite run two servers of one host sharing its file,

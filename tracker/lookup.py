@@ -21,8 +21,9 @@ from werkzeug.datastructures import MultiDict
 from tracker.action_plans.models import OPEN as PLAN_OPEN
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
-from tracker.auth.models import User
+from tracker.auth.models import User, holding
 from tracker.auth.policy import requires
+from tracker.auth.roles import Role
 from tracker.db import get_session
 from tracker.objectives.models import BusinessObjective
 from tracker.projects.models import Project, ProjectStatus, led_by
@@ -88,11 +89,16 @@ def _person(session: Session, typed: str) -> int:
                 ambiguous="Several people have that name: pick from the suggestions (they show each email).")
 
 
+PEOPLE_AMONG = {"leads": Role.PROJECT_LEAD}  # who may lead a project
+
+
 def _person_suggestions(session: Session, typed: str, among: str) -> list[str]:
     # In name order (ix_user_name), so the scan stops at the fifteenth active match.
-    rows = session.exec(select(User.name, User.email).where(
+    statement = select(User.name, User.email).where(
         User.active, sa.or_(_contains(User.name, typed), _contains(User.email, typed)))
-        .order_by(User.name, User.id).limit(SUGGESTIONS)).all()
+    if among in PEOPLE_AMONG:
+        statement = statement.where(holding(PEOPLE_AMONG[among]))
+    rows = session.exec(statement.order_by(User.name, User.id).limit(SUGGESTIONS)).all()
     return [f"{name} <{email}>" for name, email in rows]
 
 

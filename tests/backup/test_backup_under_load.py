@@ -47,7 +47,7 @@ class Writer(threading.Thread):
             return set(self.ids)
 
 
-@pytest.mark.waits
+@pytest.mark.heavy
 def test_twenty_backups_taken_under_write_load_all_restore_with_every_acknowledged_write(app, tmp_path, make_site):
     config = {**app.config, "BACKUP_DIR": str(tmp_path / "backups")}
     writer = Writer(app.config["DATABASE_URL"])

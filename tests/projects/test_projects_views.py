@@ -39,7 +39,7 @@ def test_process_group_creates_a_project_with_leads(client, sepg, make_user, db)
     ("start_date", "2026-02-30", "Enter a real date as YYYY-MM-DD."),
     ("end_date", "2025-12-31", "The end date cannot be before the start date."),
     ("end_date", "31/12/2027", "Enter a real date as YYYY-MM-DD."),
-    ("lead_ids", "999999", "Choose project leads from the list."),
+    ("lead_ids", "999999", "Choose people who hold the project lead role."),
     ("lead_ids", "99999999999999999", "Choose one of the listed options."),
 ])
 def test_bad_input_is_refused_beside_the_field_and_nothing_is_written(client, sepg, db, field, value, message):

@@ -141,7 +141,6 @@ def _start(database_url: str, data_dir: Path, smtp_port: int, log: Path) -> subp
                             cwd=REPO, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
 
 
-@pytest.mark.waits
 @pytest.mark.heavy
 def test_reminders_arrive_exactly_once_while_schedulers_are_killed(app, db, engine, database_url, tmp_path,
                                                                   make_plan, make_commitment, make_user):

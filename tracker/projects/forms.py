@@ -5,7 +5,7 @@ import re
 from pydantic import Field, field_validator
 
 from tracker.projects.models import Phase, ProjectStatus
-from tracker.validation import Day, FormModel, Id, Version, later_or_same, text
+from tracker.validation import Day, FormModel, People, Version, later_or_same, text
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -18,7 +18,7 @@ class ProjectInput(FormModel):
     status: ProjectStatus = ProjectStatus.ACTIVE
     start_date: Day
     end_date: Day | None = None
-    lead_ids: list[Id] = Field(default_factory=list)
+    lead_ids: People = Field(default_factory=list)
     version: Version | None = None
 
     @field_validator("code")

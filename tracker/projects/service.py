@@ -67,19 +67,12 @@ def editable_project(session: Session, *, project_id: int, by: User) -> Project:
     return project
 
 
-def lead_choices(session: Session) -> list[User]:
-    """The active users who can lead a project."""
-    return list(session.exec(
-        select(User).where(holding(Role.PROJECT_LEAD), User.active).order_by(User.name)
-    ).all())
-
-
 def _leads(session: Session, lead_ids: list[int]) -> list[User]:
     leads = list(session.exec(
         select(User).where(User.id.in_(lead_ids), holding(Role.PROJECT_LEAD)).order_by(User.name)
     ).all())
     if len(leads) != len(set(lead_ids)):
-        raise ValidationError({"lead_ids": "Choose project leads from the list."})
+        raise ValidationError({"lead_ids": "Choose people who hold the project lead role."})
     return leads
 
 

@@ -68,8 +68,7 @@ def _values(project: Project) -> MultiDict:
 
 
 FORM = RecordForm(ProjectInput, "projects/form.html", "projects/_form.html", "project", _values,
-                  options=lambda _: {"phases": list(Phase), "statuses": list(ProjectStatus),
-                                   "leads": service.lead_choices(get_session())})
+                  options=lambda _: {"phases": list(Phase), "statuses": list(ProjectStatus)})
 
 
 def _url_of(project: Project) -> str:
