@@ -376,3 +376,17 @@ def test_an_asset_typed_in_the_filter_is_the_only_column_its_rows_counted_and_ex
                                                                      ("B", "Test procedure", "In progress")]
     nothing = client.get("/deployments/status?asset=No+such+thing", headers={"HX-Request": "true"})
     assert nothing.status_code == 200 and "No process asset by that name" in nothing.get_data(as_text=True)
+
+
+def test_the_status_filter_selects_projects_by_the_cells_the_matrix_shows(client, sepg, make_project, make_released,
+                                                                          make_deployment):
+    """A verified the old version and now plans the new one: its cell says planned, so "verified" does not find it."""
+    old = make_released("1.0", title="Peer review procedure")
+    new = make_released("1.1", asset=old.asset)
+    a, b = make_project(code="A"), make_project(code="B")
+    make_deployment([a, b], [old], status=RowStatus.VERIFIED)
+    make_deployment([a], [new], status=RowStatus.PLANNED)
+    verified = client.get("/deployments/status?status=verified").get_data(as_text=True)
+    assert ">B<" in verified and ">A<" not in verified
+    planned = client.get("/deployments/status?status=planned").get_data(as_text=True)
+    assert ">A<" in planned and ">B<" not in planned

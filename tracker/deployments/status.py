@@ -20,7 +20,7 @@ class StatusFilter:
     q: str = ""
     phase: Phase | None = None
     project_status: ProjectStatus | None = ProjectStatus.ACTIVE
-    status: RowStatus | None = None  # only projects with a row in this status
+    status: RowStatus | None = None  # only projects with a cell in this status (a current row: what the matrix shows)
     lead_id: int | None = None  # a lead's view: only the projects they lead
     asset_id: int | None = None  # one asset's column, its rows counted and exported (0: a filter naming nothing)
 
@@ -44,11 +44,13 @@ def _projects(where: StatusFilter):
         statement = statement.where(Project.phase == where.phase)
     if where.project_status:
         statement = statement.where(Project.status == where.project_status)
-    if where.status:
-        with_status = select(ProjectDeployment.project_id).where(ProjectDeployment.status == where.status)
-        if where.asset_id is not None:
-            with_status = with_status.where(ProjectDeployment.asset_version_id.in_(_versions_of(where.asset_id)))
-        statement = statement.where(Project.id.in_(with_status))
+    if where.status and where.asset_id is None:  # a cell the matrix shows is in that status: the project's tally
+        statement = statement.where(Project.id.in_(select(DeploymentTally.project_id).where(
+            DeploymentTally.status == where.status, DeploymentTally.rows > 0)))
+    elif where.status:  # the asset's cell is
+        statement = statement.where(Project.id.in_(select(ProjectDeployment.project_id).where(
+            ProjectDeployment.status == where.status, ProjectDeployment.current,
+            ProjectDeployment.asset_version_id.in_(_versions_of(where.asset_id)))))
     if where.lead_id:
         statement = statement.where(Project.id.in_(
             led_by(where.lead_id)))
