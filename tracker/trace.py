@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans.models import ActionPlan, PlanObjective, PlanProposal
-from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.assets.models import AssetVersion, ProcessAsset, versions_of
 from tracker.compliance.models import AuditResult, ComplianceAudit
 from tracker.db import cut
 from tracker.deployments.models import Deployment, DeploymentVersion
@@ -90,7 +90,7 @@ def of_asset(session: Session, asset: ProcessAsset) -> Trace:
                      .join(AssetVersion, AssetVersion.id == PilotAssetVersion.asset_version_id)
                      .where(AssetVersion.asset_id == asset.id).order_by(Pilot.id.desc()).distinct()
                      .options(selectinload(Pilot.asset_versions), selectinload(Pilot.plan)), "pilots", more)
-    versions = select(AssetVersion.id).where(AssetVersion.asset_id == asset.id)
+    versions = versions_of(asset.id)
     deployments = _newest(session, select(Deployment).join(DeploymentVersion).where(
         DeploymentVersion.asset_version_id.in_(versions)).order_by(Deployment.id.desc()).distinct(),
         "deployments", more)

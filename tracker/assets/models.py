@@ -4,7 +4,7 @@ import hashlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship, SQLModel, select
 
 from tracker.auth.models import User
 from tracker.auth.roles import Role
@@ -191,3 +191,8 @@ class AssetReview(SQLModel, table=True):
 
     reviewer: User = Relationship()
     asset_version: AssetVersion = Relationship()
+
+
+def versions_of(asset_id: int):
+    """The ids of an asset's versions, as a subquery: `X.asset_version_id.in_(versions_of(asset.id))`."""
+    return select(AssetVersion.id).where(AssetVersion.asset_id == asset_id)

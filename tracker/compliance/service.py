@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, select
 
 from tracker import content
-from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.assets.models import AssetVersion, ProcessAsset, versions_of
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.compliance.forms import (
@@ -351,8 +351,7 @@ def noncompliances_matching(where: NoncomplianceFilter):
         if value is not None:
             statement = statement.where(column == value)
     if where.asset_id is not None:
-        statement = statement.where(Noncompliance.asset_version_id.in_(
-            select(AssetVersion.id).where(AssetVersion.asset_id == where.asset_id)))
+        statement = statement.where(Noncompliance.asset_version_id.in_(versions_of(where.asset_id)))
     if where.open_only:
         statement = statement.where(Noncompliance.status.in_(DUE[Noncompliance][1]))
     if where.overdue_only:

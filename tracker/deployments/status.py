@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
-from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.assets.models import AssetVersion, ProcessAsset, versions_of
 from tracker.db import Page, paginate
 from tracker.deployments.models import IN_USE, DeploymentTally, ProjectDeployment, RowStatus
 from tracker.listing import in_words, stream
@@ -50,15 +50,11 @@ def _projects(where: StatusFilter):
     elif where.status:  # the asset's cell is
         statement = statement.where(Project.id.in_(select(ProjectDeployment.project_id).where(
             ProjectDeployment.status == where.status, ProjectDeployment.current,
-            ProjectDeployment.asset_version_id.in_(_versions_of(where.asset_id)))))
+            ProjectDeployment.asset_version_id.in_(versions_of(where.asset_id)))))
     if where.lead_id:
         statement = statement.where(Project.id.in_(
             led_by(where.lead_id)))
     return statement
-
-
-def _versions_of(asset_id: int):
-    return select(AssetVersion.id).where(AssetVersion.asset_id == asset_id)
 
 
 def cells(session: Session, project_ids: list[int], asset_ids: list[int]) -> dict[tuple[int, int], Cell]:
@@ -149,7 +145,7 @@ def matrix(session: Session, *, where: StatusFilter, page: int, size: int, colum
                    .where(DeploymentTally.project_id.in_(matching)).group_by(DeploymentTally.status))
     else:
         counted = (select(ProjectDeployment.status, func.count())
-                   .where(ProjectDeployment.asset_version_id.in_(_versions_of(where.asset_id)),
+                   .where(ProjectDeployment.asset_version_id.in_(versions_of(where.asset_id)),
                           ProjectDeployment.current, ProjectDeployment.project_id.in_(matching))
                    .group_by(ProjectDeployment.status))
     counts = dict(session.exec(counted).all())

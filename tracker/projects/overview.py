@@ -40,8 +40,8 @@ def overview(session: Session, *, project: Project) -> Overview:
         "lessons": list(session.exec(select(Lesson).where(Lesson.project_id == project.id)
                                      .order_by(Lesson.id.desc()).limit(SHOWN + 1)).all()),
         "trainings": sessions_of(session, project_id=project.id, limit=SHOWN + 1)}
-    more = frozenset(name for name, records in sections.items() if len(records) > SHOWN)
-    return Overview(**{name: cut(records, SHOWN)[0] for name, records in sections.items()},
+    shown = {name: cut(records, SHOWN) for name, records in sections.items()}
+    return Overview(**{name: records for name, (records, _) in shown.items()},
                     chart=deployment_by_project(deployment_progress(session, where=DashboardFilter(project_id=project.id)),
                                                 title="Its deployment status"),
-                    more=more)
+                    more=frozenset(name for name, (_, cut_off) in shown.items() if cut_off))

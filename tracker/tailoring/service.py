@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus
+from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus, versions_of
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
@@ -88,8 +88,7 @@ def records_matching(where: TailoringFilter):
     if where.type:
         statement = statement.where(TailoringRecord.type == where.type)
     if where.asset_id is not None:
-        statement = statement.where(TailoringRecord.asset_version_id.in_(
-            select(AssetVersion.id).where(AssetVersion.asset_id == where.asset_id)))
+        statement = statement.where(TailoringRecord.asset_version_id.in_(versions_of(where.asset_id)))
     if where.status:
         statement = statement.where(TailoringRecord.status == where.status)
     if where.project_id is not None:
@@ -148,9 +147,15 @@ def move_tailoring(session: Session, *, record: TailoringRecord, data: Tailoring
     return record
 
 
+def logs_for_any_project(by: User) -> bool:
+    """The process group logs tailoring for any project; anyone else only for the projects they lead (the policy's
+    `tailoring.log` rule: the form suggests those)."""
+    return Role.PROCESS_GROUP in by.roles
+
+
 def sole_project(session: Session, *, by: User) -> int | None:
     """The project a lead logs tailoring for when they lead just one (the form starts with it); else None."""
-    if Role.PROCESS_GROUP in by.roles:
+    if logs_for_any_project(by):
         return None
     led = session.exec(select(Project.id).where(Project.id.in_(led_by(by.id))).limit(2)).all()
     return led[0] if len(led) == 1 else None

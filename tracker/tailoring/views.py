@@ -46,6 +46,7 @@ def _options(record) -> dict:
     a lead leads, or for the process group the active ones; the released versions), the service checks both."""
     session = get_session()
     return {"types": list(TailoringType),
+            "projects_among": "active" if service.logs_for_any_project(current_user) else "led",
             "history": history(session, entity="tailoring_record", entity_ids=[record.id]) if record else []}
 
 
