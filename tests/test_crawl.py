@@ -10,6 +10,7 @@ it, cost as much as a fifth of the whole crawl).
 
 import hashlib
 import re
+import zlib
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -93,6 +94,10 @@ class Crawl:
     filters: set = field(default_factory=set)
     fragments: set = field(default_factory=set)  # (endpoint, the parameters set): each asked for as htmx once
     nonsense: Callable[[str], Sequence[str]] = lambda endpoint: NONSENSE  # an endpoint's parameters' values
+    owner: Callable[[str, tuple], str | None] = lambda endpoint, pair: None  # the role to try a value, if one
+    handed: dict = field(default_factory=dict)  # shared by the roles' crawls: role -> [(url, follow)] met by another
+    done: set = field(default_factory=set)  # shared: the roles whose crawl has ended
+    tried: set = field(default_factory=set)  # shared: the filter values some role has tried
     expanded: set = field(default_factory=set)  # the GET forms whose variants are queued already
 
     def endpoint(self, url: str):
@@ -119,7 +124,7 @@ class Crawl:
         return response, None
 
     def run(self, role, starts: list[str]) -> None:
-        queue = deque((url, True) for url in starts)
+        queue = deque([(url, True) for url in starts] + self.handed.pop(role, []))
         while queue:
             url, follow = queue.popleft()
             if url in self.seen:
@@ -134,9 +139,10 @@ class Crawl:
                     continue
                 self.records[endpoint].add(record)
             pairs = {(endpoint, pair) for pair in parse_qsl(query, keep_blank_values=True)}
-            if query and pairs <= self.filters:
+            if query and not self.tries(role, pairs, url, follow):
                 continue  # each filter value once per route, not every combination of them
             self.filters |= pairs
+            self.tried |= pairs
             self.seen.add(url)
             response, page = self.get(url, role)
             # 308: a moved address; 303: a page that sends on (a reminder to its subject), not the sign-in's 302
@@ -162,9 +168,27 @@ class Crawl:
                 if (endpoint, (name, value)) not in self.filters:
                     variant = dict(parse_qsl(query, keep_blank_values=True)) | {name: value}
                     queue.append((f"{urlsplit(url).path}?{urlencode(variant)}", False))
-            if args:
-                unknown = "/".join(UNKNOWN_ID if part.isdigit() else part for part in urlsplit(url).path.split("/"))
+            path = urlsplit(url).path
+            unknown = "/".join(UNKNOWN_ID if part.isdigit() else part for part in path.split("/"))
+            if unknown != path:  # a record's page: the same with no such record
                 self.unknown_record(unknown, role)
+
+    def tries(self, role, pairs: set, url: str, follow: bool) -> bool:
+        """Whether this role asks for a URL: it carries a filter value not tried yet that is this role's to try (or
+        no role's in particular, or a role's whose crawl has ended). One only a later role is to try goes to it."""
+        later = []
+        for pair in pairs - self.filters:
+            who = self.owner(*pair)
+            if who is None:
+                return True
+            if pair in self.tried:
+                continue
+            if who == role or who in self.done:
+                return True
+            later.append(who)
+        if later:
+            self.handed.setdefault(min(later, key=ROLES.index), []).append((url, follow))
+        return False
 
     def unknown_record(self, url: str, role) -> None:
         if url in self.seen:
@@ -225,10 +249,12 @@ def crawl_as(crawl: Crawl, client, login, user, starts: list[str]) -> None:
 def test_no_route_answers_5xx_or_repeats_an_id_for_any_filter_and_every_route_is_reached(app, client, demo, login):
     """As each role in turn on one database (what one role's reading writes, such as a notification marked read,
     the next one meets). Every GET route must be reached by some role: answered without a redirect to sign in."""
-    failures, reached = [], set()
+    failures, reached, handed, done, tried = [], set(), {}, set(), set()
     for email in ROLES:
-        crawl = Crawl(client=client, adapter=app.url_map.bind("localhost"), nonsense=nonsense_for(app, email))
+        crawl = Crawl(client=client, adapter=app.url_map.bind("localhost"), nonsense=nonsense_for(app, email),
+                      owner=owner_for(app, email), handed=handed, done=done, tried=tried)
         crawl_as(crawl, client, login, demo[email] if email else None, start_urls(app))
+        done.add(email)
         print(f"crawl as {email}: {crawl.requests} requests, {len(crawl.reached)} routes reached")
         failures += crawl.failures
         reached |= crawl.reached
@@ -240,18 +266,26 @@ def test_no_route_answers_5xx_or_repeats_an_id_for_any_filter_and_every_route_is
 SIGNED_IN = [email for email in ROLES if email]
 
 
-def nonsense_for(app, email: str | None) -> Callable[[str], Sequence[str]]:
-    """The nonsense values a route's parameters are tried at, as this role.
+def owner_for(app, email: str | None) -> Callable[[str, tuple], str | None]:
+    """The signed-in role that tries a filter value on a route, as this role sees it.
 
-    A route everyone may read is the same code reading the same parameters whoever asks: its values are shared out
-    among the signed-in roles, a fifth each, so every value still meets it once. A route only some roles may take
-    gets every value from each of them; signed out, a route that needs a sign-in answers with the sign-in whatever
-    the value, and gets two."""
+    A route everyone may read is the same code reading the same parameters whoever asks: the values its pages offer
+    and the nonsense are shared out among the signed-in roles by a hash of the value, a fifth each, so each value
+    still meets the route once, as some role (a value one role meets that another is to try is handed to it, so
+    what only this role's pages offer is tried too). A route only some roles may take gets every value from each."""
+    def owner(endpoint: str, pair: tuple) -> str | None:
+        if email is None or POLICY.get(getattr(app.view_functions[endpoint], "permission", None)) != EVERYONE:
+            return None
+        return SIGNED_IN[zlib.crc32(f"{endpoint} {pair[0]}={pair[1]}".encode()) % len(SIGNED_IN)]
+    return owner
+
+
+def nonsense_for(app, email: str | None) -> Callable[[str], Sequence[str]]:
+    """The nonsense values a route's parameters are tried at, as this role: signed out, a route that needs a
+    sign-in answers with the sign-in whatever the value, and gets two; signed in, every value (shared out among
+    the roles by `owner_for` where the route is everyone's)."""
     def values(endpoint: str) -> Sequence[str]:
-        action = getattr(app.view_functions[endpoint], "permission", None)
-        if email is None:
-            return NONSENSE if action == PUBLIC else NONSENSE[::5]
-        if POLICY.get(action) == EVERYONE:
-            return NONSENSE[SIGNED_IN.index(email)::len(SIGNED_IN)]
+        if email is None and getattr(app.view_functions[endpoint], "permission", None) != PUBLIC:
+            return NONSENSE[::5]
         return NONSENSE
     return values

@@ -48,12 +48,15 @@ def test_the_charts_are_drawn_and_a_filter_redraws_them_in_place(page, live_serv
     expect(page.locator("#chart-heatmap .main-svg").first).to_be_visible()  # the projects x assets heatmap
     no_reload.set()
 
+    redraws = []
+    page.on("request", lambda request: redraws.append(request.url) if "/dashboards/deployment?" in request.url else None)
     pick(page.get_by_label("Asset", exact=True), "templ", "Plan template")
     page.get_by_label("Asset", exact=True).press("Tab")  # on to the next filter: the charts follow
     expect(page.locator("#chart-deployment .xtick text")).to_have_count(1)  # redrawn: PAY only
     expect(page).to_have_url(f"{live_server}/dashboards/deployment?asset=Plan%20template&sort=completeness")
     page.locator("#chart-deployment").get_by_text("Data as a table").click()
     expect(page.locator("#chart-deployment table tbody tr")).to_have_count(1)
+    assert len(redraws) == 1, redraws  # the pick redrew; leaving the box did not again (a second answer closed the table)
     no_reload.check()
     page.goto(f"{live_server}/projects/{pay.id}")  # the project's own chart
     expect(page.locator("#chart-deployment .main-svg").first).to_be_visible()

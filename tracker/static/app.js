@@ -283,12 +283,21 @@
         box.setAttribute("aria-expanded", "false");
         box.removeAttribute("aria-activedescendant");
       }
+      var picked = null;  // the text a pick announced as changed: leaving the box changes nothing more
       function choose(text) {
         box.value = text;
         close();
+        picked = text;
         box.dispatchEvent(new CustomEvent("lookup:picked", { bubbles: true }));
         box.dispatchEvent(new Event("change", { bubbles: true }));  // a list's filters follow at once
       }
+      // The browser's own change on leaving a box typed in and then picked from would redraw a list a second time
+      // (a second answer could close what the first one opened).
+      box.addEventListener("change", function (evt) {
+        if (!evt.isTrusted) { return; }
+        if (box.value === picked) { evt.stopImmediatePropagation(); }
+        picked = null;
+      });
       new MutationObserver(function () {
         var texts = Array.from(data.options).map(function (option) { return option.value; });
         shown.replaceChildren();
