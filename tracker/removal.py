@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import object_session, selectinload
+from sqlalchemy.orm import joinedload, object_session
 from sqlmodel import Session, SQLModel, func, select
 
 from tracker import content
@@ -130,8 +130,8 @@ def _lock_projects_of(session: Session, deployment: Deployment) -> None:
 def _rows(session: Session, deployment: Deployment) -> list[ProjectDeployment]:
     """Its status rows, with what the confirmation names them by (project, version) loaded."""
     return list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)
-                             .options(selectinload(ProjectDeployment.project),
-                                      selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset))
+                             .options(joinedload(ProjectDeployment.project),
+                                      joinedload(ProjectDeployment.asset_version).joinedload(AssetVersion.asset))
                              ).all())
 
 
@@ -155,7 +155,7 @@ def _findings(session: Session, audit: ComplianceAudit) -> list[str]:
 
 def _results(session: Session, audit: ComplianceAudit) -> list[AuditResult]:
     return list(session.exec(select(AuditResult).where(AuditResult.audit_id == audit.id).options(
-        selectinload(AuditResult.asset_version).selectinload(AssetVersion.asset))).all())
+        joinedload(AuditResult.asset_version).joinedload(AssetVersion.asset))).all())
 
 
 def _plan_or_review(commitment: Commitment) -> str:

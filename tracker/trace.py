@@ -7,7 +7,7 @@ to the whole, filtered list where there is one.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from tracker.action_plans.models import ActionPlan, PlanObjective, PlanProposal
@@ -52,7 +52,7 @@ def _pilots_of(session: Session, plan_ids: list[int]) -> list[Pilot]:
     if not plan_ids:
         return []
     return list(session.exec(select(Pilot).where(Pilot.plan_id.in_(plan_ids)).order_by(Pilot.id).options(
-        selectinload(Pilot.asset_versions).selectinload(AssetVersion.asset))).all())
+        selectinload(Pilot.asset_versions).joinedload(AssetVersion.asset))).all())
 
 
 def _versions_of(pilots: list[Pilot]) -> list[AssetVersion]:
@@ -89,16 +89,16 @@ def of_asset(session: Session, asset: ProcessAsset) -> Trace:
     pilots = _newest(session, select(Pilot).join(PilotAssetVersion, PilotAssetVersion.pilot_id == Pilot.id)
                      .join(AssetVersion, AssetVersion.id == PilotAssetVersion.asset_version_id)
                      .where(AssetVersion.asset_id == asset.id).order_by(Pilot.id.desc()).distinct()
-                     .options(selectinload(Pilot.asset_versions), selectinload(Pilot.plan)), "pilots", more)
+                     .options(selectinload(Pilot.asset_versions), joinedload(Pilot.plan)), "pilots", more)
     versions = versions_of(asset.id)
     deployments = _newest(session, select(Deployment).join(DeploymentVersion).where(
         DeploymentVersion.asset_version_id.in_(versions)).order_by(Deployment.id.desc()).distinct(),
         "deployments", more)
     tailorings = _newest(session, select(TailoringRecord).where(TailoringRecord.asset_version_id.in_(versions))
-                         .options(selectinload(TailoringRecord.project)).order_by(TailoringRecord.id.desc()),
+                         .options(joinedload(TailoringRecord.project)).order_by(TailoringRecord.id.desc()),
                          "tailorings", more, ("tailoring.index", {"asset": asset.id}))
     audits = _newest(session, select(ComplianceAudit).join(AuditResult).where(
-        AuditResult.asset_version_id.in_(versions)).options(selectinload(ComplianceAudit.project))
+        AuditResult.asset_version_id.in_(versions)).options(joinedload(ComplianceAudit.project))
         .order_by(ComplianceAudit.id.desc()).distinct(), "audits", more, ("compliance.index", {"asset": asset.id}))
     lessons = _newest(session, select(Lesson).where(
         (Lesson.asset_id == asset.id) | Lesson.incorporated_version_id.in_(versions)).order_by(Lesson.id.desc()),

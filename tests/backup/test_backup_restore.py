@@ -151,3 +151,29 @@ def test_without_yes_it_asks_and_replaces_nothing_unless_told_yes(make_site):
     result = _cli(target, "restore", str(path), input="y\n")
     assert result.exit_code == 0, result.output
     assert target.rows("SELECT field FROM audit_event") == [("in the backup",)]
+
+
+
+def test_a_restore_refuses_while_a_server_is_connected_and_not_after_it_closed(make_site):
+    """A web server still connected would write into what is replaced: the restore refuses and replaces nothing.
+    A connection just closed is not one (on PostgreSQL its server process outlives it by some milliseconds)."""
+    site = make_site()
+    _populate(site)
+    path = _backup(site)
+    site.execute("INSERT INTO audit_event (at, entity, entity_id, action, field) "
+                 "VALUES (:at, 'proposal', 2, 'create', 'after the backup')", at=datetime(2026, 11, 2, tzinfo=UTC))
+    before = _state(site)
+    engine = site.app().extensions["tracker.engine"]
+    with engine.connect() as connection:  # a web server's, which has read
+        connection.exec_driver_sql("SELECT count(*) FROM audit_event").scalar()
+        result = _cli(site, "restore", str(path), "--yes")
+    engine.dispose()
+
+    assert result.exit_code != 0, result.output
+    assert "stop the web servers and the scheduler, then restore again. Nothing was replaced." in result.output
+    assert _state(site) == before
+
+    site.rows("SELECT 1")  # a connection closed as the restore begins
+    result = _cli(site, "restore", str(path), "--yes")
+    assert result.exit_code == 0, result.output
+    assert site.rows("SELECT field FROM audit_event ORDER BY id") == [("in the backup",)]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans import negotiation
@@ -65,8 +65,8 @@ def add_and_commit(session: Session, *, plan: ActionPlan, data: CommitmentInput,
 
 
 def get_commitment(session: Session, *, commitment_id: int) -> Commitment:
-    return get_or_not_found(session, Commitment, commitment_id, selectinload(Commitment.owner),
-                            selectinload(Commitment.plan), missing="No such commitment.")
+    return get_or_not_found(session, Commitment, commitment_id, joinedload(Commitment.owner),
+                            joinedload(Commitment.plan), missing="No such commitment.")
 
 
 def updatable_commitment(session: Session, *, commitment_id: int, by: User) -> Commitment:
@@ -131,13 +131,13 @@ def move_commitment(session: Session, *, commitment: Commitment, data: Commitmen
 def of_meeting(session: Session, *, meeting_id: int) -> list[Commitment]:
     """A steering review's action items, soonest due first."""
     return list(session.exec(select(Commitment).where(Commitment.meeting_id == meeting_id)
-                             .options(selectinload(Commitment.owner), selectinload(Commitment.plan))
+                             .options(joinedload(Commitment.owner), joinedload(Commitment.plan))
                              .order_by(Commitment.due_date, Commitment.id)).all())
 
 
 def of_plan(session: Session, *, plan_id: int) -> list[Commitment]:
     return list(session.exec(select(Commitment).where(Commitment.plan_id == plan_id)
-                             .options(selectinload(Commitment.owner))
+                             .options(joinedload(Commitment.owner))
                              .order_by(Commitment.due_date, Commitment.id)).all())
 
 
@@ -145,7 +145,7 @@ def of_user(user_id: int, *, include_closed: bool = False, overdue_only: bool = 
     """A person's commitments across plans and reviews, soonest due first (only the overdue ones, if asked): the
     statement, which My commitments pages."""
     statement = select(Commitment).where(Commitment.owner_id == user_id).options(
-        selectinload(Commitment.plan), selectinload(Commitment.meeting), selectinload(Commitment.owner)
+        joinedload(Commitment.plan), joinedload(Commitment.meeting), joinedload(Commitment.owner)
     ).order_by(Commitment.due_date, Commitment.id)
     if not include_closed:
         statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
@@ -204,7 +204,7 @@ LISTING = Listing("commitments", Commitment.id, {
     "due": Column("Due", (Commitment.due_date,), Commitment.due_date),
     "status": Column("Status", (Commitment.status,), Commitment.status),
     "completed": Column("Completed on", csv=Commitment.completed_on, shown=False),
-}, default="due", load=(selectinload(Commitment.owner), selectinload(Commitment.plan), selectinload(Commitment.meeting)))
+}, default="due", load=(joinedload(Commitment.owner), joinedload(Commitment.plan), joinedload(Commitment.meeting)))
 
 
 def commitments_matching(where: CommitmentFilter):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload
 from sqlmodel import Session, select
 
 from tracker.action_plans.forms import IssueInput, IssueMoveInput
@@ -80,7 +80,7 @@ def move_issue(session: Session, *, issue: PlanIssue, data: IssueMoveInput, by: 
 
 def of_plan(session: Session, *, plan_id: int) -> list[PlanIssue]:
     return list(session.exec(select(PlanIssue).where(PlanIssue.plan_id == plan_id)
-                             .options(selectinload(PlanIssue.owner), selectinload(PlanIssue.raised_by))
+                             .options(joinedload(PlanIssue.owner), joinedload(PlanIssue.raised_by))
                              .order_by(PlanIssue.id)).all())
 
 
@@ -102,8 +102,8 @@ LISTING = Listing("issues", PlanIssue.id, {
     "raised_by": Column("Raised by", csv=one(RAISER.name, RAISER.id == PlanIssue.raised_by_id), shown=False),
     "status": Column("Status", (PlanIssue.status,), PlanIssue.status),
     "resolution": Column("Resolution", csv=PlanIssue.resolution, shown=False),
-}, default="-raised", load=(selectinload(PlanIssue.owner), selectinload(PlanIssue.raised_by),
-                            selectinload(PlanIssue.plan)))
+}, default="-raised", load=(joinedload(PlanIssue.owner), joinedload(PlanIssue.raised_by),
+                            joinedload(PlanIssue.plan)))
 STILL_OPEN = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from tracker.action_plans.forms import AnswerInput, CommitmentInput, TermsInput
@@ -114,13 +114,13 @@ def awaiting_answer(session: Session, *, user: User, count: bool = False) -> lis
         return session.exec(select(sa.func.count()).select_from(Commitment)
                             .join(ActionPlan, ActionPlan.id == Commitment.plan_id).where(waiting)).one()
     return list(session.exec(select(Commitment).join(ActionPlan, ActionPlan.id == Commitment.plan_id).where(waiting)
-                             .options(selectinload(Commitment.plan), selectinload(Commitment.owner))
+                             .options(joinedload(Commitment.plan), joinedload(Commitment.owner))
                              .order_by(Commitment.due_date, Commitment.id)).all())
 
 
 def get_negotiated(session: Session, *, commitment_id: int) -> Commitment:
-    return get_or_not_found(session, Commitment, commitment_id, selectinload(Commitment.owner),
-                            selectinload(Commitment.plan), missing="No such commitment.")
+    return get_or_not_found(session, Commitment, commitment_id, joinedload(Commitment.owner),
+                            joinedload(Commitment.plan), missing="No such commitment.")
 
 
 def pending_terms(session: Session, commitment: Commitment) -> CommitmentTerms | None:
@@ -234,8 +234,8 @@ def renegotiate(session: Session, *, commitment: Commitment, data: TermsInput, b
 def terms_of(session: Session, *, commitment_id: int) -> list[CommitmentTerms]:
     """Every offer made on the commitment, oldest first, with who made and answered it."""
     return list(session.exec(select(CommitmentTerms).where(CommitmentTerms.commitment_id == commitment_id)
-                             .options(selectinload(CommitmentTerms.proposed_by),
-                                      selectinload(CommitmentTerms.answered_by))
+                             .options(joinedload(CommitmentTerms.proposed_by),
+                                      joinedload(CommitmentTerms.answered_by))
                              .order_by(CommitmentTerms.id)).all())
 
 
@@ -257,7 +257,7 @@ def waits_for(session: Session, *, today: date, commitment_ids: list[int] | None
     rows = session.exec(select(CommitmentDependency.commitment_id, Commitment)
                         .join(Commitment, Commitment.id == CommitmentDependency.depends_on_id)
                         .where(CommitmentDependency.commitment_id.in_(waiting))
-                        .options(selectinload(Commitment.plan), selectinload(Commitment.owner))
+                        .options(joinedload(Commitment.plan), joinedload(Commitment.owner))
                         .order_by(Commitment.due_date)).all()
     if not rows:
         return {}
@@ -276,7 +276,7 @@ def needed_by(session: Session, *, commitment_id: int) -> list[Commitment]:
     return list(session.exec(select(Commitment).join(CommitmentDependency,
                                                      CommitmentDependency.commitment_id == Commitment.id)
                              .where(CommitmentDependency.depends_on_id == commitment_id)
-                             .options(selectinload(Commitment.plan), selectinload(Commitment.owner))
+                             .options(joinedload(Commitment.plan), joinedload(Commitment.owner))
                              .order_by(Commitment.due_date)).all())
 
 

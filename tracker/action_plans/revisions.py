@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan, PlanRevision
@@ -35,7 +35,7 @@ def keep_revision(session: Session, *, plan: ActionPlan, by: User) -> PlanRevisi
 def revisions(session: Session, *, plan_id: int) -> list[PlanRevision]:
     """A plan's approved revisions, newest first."""
     return list(session.exec(select(PlanRevision).where(PlanRevision.plan_id == plan_id)
-                             .options(selectinload(PlanRevision.approved_by))
+                             .options(joinedload(PlanRevision.approved_by))
                              .order_by(PlanRevision.number.desc())).all())
 
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.forms import PlanInput, PlanMoveInput
@@ -26,8 +26,8 @@ from tracker.workflow import make_move
 
 FIELDS = ("title", "goal", "success_measure", "success_target", "strategy", "owner_id", "planned_start", "planned_end",
           "joint_review_weeks")
-LOADED = (selectinload(ActionPlan.owner), selectinload(ActionPlan.proposals), selectinload(ActionPlan.objectives),
-          selectinload(ActionPlan.team).selectinload(TeamMember.user))
+LOADED = (joinedload(ActionPlan.owner), selectinload(ActionPlan.proposals), selectinload(ActionPlan.objectives),
+          selectinload(ActionPlan.team).joinedload(TeamMember.user))
 
 
 @dataclass(frozen=True)

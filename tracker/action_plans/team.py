@@ -1,6 +1,6 @@
 """The process action team and the stakeholders' reviews of a plan."""
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from tracker.action_plans.forms import ReviewInput, TeamMemberInput
@@ -68,4 +68,4 @@ def add_review(session: Session, *, plan: ActionPlan, data: ReviewInput, by: Use
 
 def reviews(session: Session, *, plan_id: int) -> list[PlanReview]:
     return list(session.exec(select(PlanReview).where(PlanReview.plan_id == plan_id)
-                             .options(selectinload(PlanReview.reviewer)).order_by(PlanReview.id.desc())).all())
+                             .options(joinedload(PlanReview.reviewer)).order_by(PlanReview.id.desc())).all())

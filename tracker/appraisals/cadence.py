@@ -10,7 +10,7 @@ is due now (today; overdue only once today has passed).
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
 from tracker.appraisals.forms import CadenceInput, CadenceMonthsInput
@@ -48,7 +48,7 @@ class Due:
 
 
 def list_cadences(session: Session) -> list[ReappraisalCadence]:
-    return list(session.exec(select(ReappraisalCadence).options(selectinload(ReappraisalCadence.area))
+    return list(session.exec(select(ReappraisalCadence).options(joinedload(ReappraisalCadence.area))
                              .order_by(ReappraisalCadence.scope, ReappraisalCadence.area_id)).all())
 
 

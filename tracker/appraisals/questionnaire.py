@@ -6,7 +6,7 @@ execution ends; the team sees the answers aggregated per process area and projec
 from dataclasses import dataclass
 
 from sqlalchemy import case
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 from werkzeug.datastructures import MultiDict
 
@@ -34,7 +34,7 @@ from tracker.validation import parse
 
 
 def list_questions(session: Session, *, active_only: bool = False) -> list[Question]:
-    statement = select(Question).join(ProcessArea).options(selectinload(Question.area))
+    statement = select(Question).join(ProcessArea).options(joinedload(Question.area))
     if active_only:
         statement = statement.where(Question.active)
     return list(session.exec(statement.order_by(ProcessArea.code, Question.id)).all())
@@ -96,7 +96,7 @@ def add_participant(session: Session, *, appraisal: Appraisal, data: Participant
 
 def participants_of(session: Session, *, appraisal_id: int) -> list[Participant]:
     return list(session.exec(select(Participant).where(Participant.appraisal_id == appraisal_id).options(
-        selectinload(Participant.user), selectinload(Participant.project)).order_by(Participant.id)).all())
+        joinedload(Participant.user), joinedload(Participant.project)).order_by(Participant.id)).all())
 
 
 # --- answering
@@ -104,7 +104,7 @@ def participants_of(session: Session, *, appraisal_id: int) -> list[Participant]
 
 def questions_for(session: Session, appraisal: Appraisal) -> list[Question]:
     """The active questions of the appraisal's process areas (of every area, when its scope lists none)."""
-    statement = select(Question).join(ProcessArea).where(Question.active).options(selectinload(Question.area))
+    statement = select(Question).join(ProcessArea).where(Question.active).options(joinedload(Question.area))
     if appraisal.areas:
         statement = statement.where(Question.area_id.in_([a.id for a in appraisal.areas]))
     return list(session.exec(statement.order_by(ProcessArea.code, Question.id)).all())

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy import case
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from tracker.appraisals.forms import AppraisalInput, AppraisalMoveInput, FindingInput, RatingInput
@@ -42,7 +42,7 @@ from tracker.workflow import make_move
 
 FIELDS = ("title", "reference_model", "method", "scope_notes", "resources", "logistics", "preparation_on",
           "execution_on", "reporting_on", "aftercare_on", "completion_on")
-LOADED = (selectinload(Appraisal.sponsor), selectinload(Appraisal.lead_appraiser), selectinload(Appraisal.team),
+LOADED = (joinedload(Appraisal.sponsor), joinedload(Appraisal.lead_appraiser), selectinload(Appraisal.team),
           selectinload(Appraisal.projects), selectinload(Appraisal.areas))
 
 
@@ -240,12 +240,12 @@ KIND_ORDER = case({kind.value: n for n, kind in enumerate(FindingKind)}, value=F
 
 def findings_of(session: Session, *, appraisal_id: int) -> list[Finding]:
     return list(session.exec(select(Finding).where(Finding.appraisal_id == appraisal_id).options(
-        selectinload(Finding.area), selectinload(Finding.project), selectinload(Finding.recorded_by))
+        joinedload(Finding.area), joinedload(Finding.project), joinedload(Finding.recorded_by))
         .order_by(KIND_ORDER, Finding.id)).all())
 
 
 def get_finding(session: Session, *, finding_id: int) -> Finding:
-    return get_or_not_found(session, Finding, finding_id, selectinload(Finding.area), missing="No such finding.")
+    return get_or_not_found(session, Finding, finding_id, joinedload(Finding.area), missing="No such finding.")
 
 
 def propose(session: Session, *, finding: Finding, by: User) -> Proposal:
@@ -295,7 +295,7 @@ def _rating_text(rating: Rating) -> str:
 
 def ratings_of(session: Session, *, appraisal_id: int) -> list[Rating]:
     return list(session.exec(select(Rating).where(Rating.appraisal_id == appraisal_id)
-                             .options(selectinload(Rating.area)).join(ProcessArea)
+                             .options(joinedload(Rating.area)).join(ProcessArea)
                              .order_by(ProcessArea.code)).all())
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
 from tracker import content
@@ -65,7 +65,7 @@ LISTING = Listing("process-assets", ProcessAsset.id, {
     "current": Column("Current version", csv=_current(AssetVersion.label)),
     "released": Column("Released on", csv=_current(AssetVersion.release_date), shown=False),
     "review_due": Column("Review due", csv=ProcessAsset.review_due_on, shown=False),
-}, default="title", load=(selectinload(ProcessAsset.owner), selectinload(ProcessAsset.areas),
+}, default="title", load=(joinedload(ProcessAsset.owner), selectinload(ProcessAsset.areas),
                           selectinload(ProcessAsset.versions)))
 
 
@@ -113,18 +113,18 @@ def reschedule(session: Session, asset: ProcessAsset, *, by: User) -> None:
 def get_asset(session: Session, *, asset_id: int) -> ProcessAsset:
     """The asset with everything its page shows, or NotFound."""
     reviews = selectinload(ProcessAsset.reviews)
-    return get_or_not_found(session, ProcessAsset, asset_id, selectinload(ProcessAsset.owner),
+    return get_or_not_found(session, ProcessAsset, asset_id, joinedload(ProcessAsset.owner),
                             selectinload(ProcessAsset.areas),
                             selectinload(ProcessAsset.versions).selectinload(AssetVersion.approvals)
-                            .selectinload(VersionApproval.approver).selectinload(User.role_rows),
-                            reviews.selectinload(AssetReview.reviewer), reviews.selectinload(AssetReview.asset_version),
+                            .joinedload(VersionApproval.approver).selectinload(User.role_rows),
+                            reviews.joinedload(AssetReview.reviewer), reviews.joinedload(AssetReview.asset_version),
                             missing="No such process asset.")
 
 
 def version_choices(session: Session, *, released_only: bool = False,
                     asset_id: int | None = None) -> list[AssetVersion]:
     """Asset versions for pickers, asset by asset (only the released ones, or one asset's, if asked)."""
-    statement = select(AssetVersion).options(selectinload(AssetVersion.asset)).order_by(AssetVersion.asset_id,
+    statement = select(AssetVersion).options(joinedload(AssetVersion.asset)).order_by(AssetVersion.asset_id,
                                                                                          AssetVersion.id)
     if released_only:
         statement = statement.where(AssetVersion.status == VersionStatus.RELEASED)

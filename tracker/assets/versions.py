@@ -2,7 +2,7 @@
 by the asset's owner and a process-group member other than its author, before it may be released."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from tracker import content
@@ -24,9 +24,9 @@ DRAFTS_ONLY = "A {status} version is not changed any more: draft a new version i
 
 def get_version(session: Session, *, version_id: int) -> AssetVersion:
     """The version with its asset, author and sign-offs (their approvers), or NotFound."""
-    approvers = selectinload(AssetVersion.approvals).selectinload(VersionApproval.approver)
-    return get_or_not_found(session, AssetVersion, version_id, selectinload(AssetVersion.asset),
-                            selectinload(AssetVersion.author), approvers.selectinload(User.role_rows),
+    approvers = selectinload(AssetVersion.approvals).joinedload(VersionApproval.approver)
+    return get_or_not_found(session, AssetVersion, version_id, joinedload(AssetVersion.asset),
+                            joinedload(AssetVersion.author), approvers.selectinload(User.role_rows),
                             missing="No such asset version.")
 
 

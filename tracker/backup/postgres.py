@@ -10,6 +10,8 @@ import os
 import re
 import shutil
 import subprocess
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -40,15 +42,21 @@ class Server:
     def _engine(self) -> sa.Engine:
         return sa.create_engine(self.url, poolclass=NullPool)
 
-    def ask(self, sql: str):
+    @contextmanager
+    def connected(self):
+        """A connection of its own, closed after (a BackupError saying so when the server cannot be reached)."""
         engine = self._engine()
         try:
             with engine.connect() as connection:
-                return connection.exec_driver_sql(sql).scalar()
+                yield connection
         except sa.exc.DBAPIError as error:
             raise BackupError(f"PostgreSQL could not be reached: {self.redact(str(error.orig))}") from error
         finally:
             engine.dispose()
+
+    def ask(self, sql: str):
+        with self.connected() as connection:
+            return connection.exec_driver_sql(sql).scalar()
 
     def tool(self, name: str) -> str:
         """The tool of the server's major version, or the oldest newer one installed, or the one on PATH."""
@@ -117,9 +125,20 @@ class Server:
             raise BackupError("the dump has no migration revision: it is not the tracker's database")
         return revisions[0]
 
-    def others_connected(self) -> int:
-        return int(self.ask("SELECT count(*) FROM pg_stat_activity "
-                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    def others_connected(self, *, settle: float = 2.0) -> int:
+        """Connections to the database besides this one, once those closing as it asks are gone: a server process
+        outlives its client's disconnect by some milliseconds (a check that just ran, a tool that just ended), so
+        the count is asked again on one connection for up to `settle` seconds before it stands."""
+        deadline = time.monotonic() + settle
+        with self.connected() as connection:
+            while True:
+                others = int(connection.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar())
+                connection.rollback()  # the next count sees the activity afresh, not this transaction's snapshot
+                if not others or time.monotonic() >= deadline:
+                    return others
+                time.sleep(0.05)
 
     def replace(self, dump: Path) -> None:
         """Replace the database's tables with the dump's, in one transaction (all or nothing). Refused while

@@ -92,9 +92,11 @@ def _leave_wal(target: Path) -> None:
     open on the database, so this also proves that no web server or scheduler is still using it."""
     connection = sqlite3.connect(target, timeout=2)
     try:
-        connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
     except sqlite3.OperationalError as error:
-        raise BackupError(f"{target} is in use ({error}): stop the web servers and the scheduler, then restore "
-                          "again. Nothing was replaced.") from error
+        mode = str(error)
     finally:
         connection.close()
+    if mode.lower() != "delete":  # still "wal" when another connection has it open: SQLite says no by not changing
+        raise BackupError(f"{target} is in use ({mode}): stop the web servers and the scheduler, then restore "
+                          "again. Nothing was replaced.")

@@ -3,7 +3,7 @@ a result per asset version, and noncompliances worked to closure."""
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlmodel import Session, select
 
 from tracker import content
@@ -44,10 +44,10 @@ from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
 OPEN_NC = [NoncomplianceStatus.OPEN, NoncomplianceStatus.IN_PROGRESS, NoncomplianceStatus.RESOLVED]
-LOADED = (selectinload(ComplianceAudit.project), selectinload(ComplianceAudit.auditor),
-          selectinload(ComplianceAudit.results).selectinload(AuditResult.asset_version)
-          .selectinload(AssetVersion.asset),
-          selectinload(ComplianceAudit.results).selectinload(AuditResult.evidence).selectinload(Evidence.added_by))
+LOADED = (joinedload(ComplianceAudit.project), joinedload(ComplianceAudit.auditor),
+          selectinload(ComplianceAudit.results).joinedload(AuditResult.asset_version)
+          .joinedload(AssetVersion.asset),
+          selectinload(ComplianceAudit.results).selectinload(AuditResult.evidence).joinedload(Evidence.added_by))
 
 
 def _check_audit(session: Session, data: AuditInput) -> tuple[Project, User]:
@@ -153,7 +153,7 @@ def scope(session: Session, *, project_id: int) -> list[AssetVersion]:
     return list(session.exec(select(AssetVersion).join(ProjectDeployment,
                                                        ProjectDeployment.asset_version_id == AssetVersion.id)
                              .where(ProjectDeployment.project_id == project_id, ProjectDeployment.status.in_(IN_USE))
-                             .options(selectinload(AssetVersion.asset)).order_by(AssetVersion.asset_id)
+                             .options(joinedload(AssetVersion.asset)).order_by(AssetVersion.asset_id)
                              .distinct()).all())
 
 
@@ -264,7 +264,7 @@ def add_noncompliance(session: Session, *, audit: ComplianceAudit, data: Noncomp
 def editable_noncompliance(session: Session, *, item_id: int, by: User) -> Noncompliance:
     """The noncompliance, if this user may correct what the audit recorded: the process group (its owner works it
     through its status, and cannot move its own due date)."""
-    item = get_or_not_found(session, Noncompliance, item_id, selectinload(Noncompliance.audit),
+    item = get_or_not_found(session, Noncompliance, item_id, joinedload(Noncompliance.audit),
                             missing="No such noncompliance.")
     authorize(by, "audit.edit", item)
     return item
@@ -302,9 +302,9 @@ def move_noncompliance(session: Session, *, item: Noncompliance, data: Noncompli
 def noncompliances(session: Session, *, audit_id: int | None = None, project_id: int | None = None,
                    open_only: bool = False, limit: int | None = None) -> list[Noncompliance]:
     """An audit's or a project's noncompliances, soonest due first (`limit`: the first that many)."""
-    statement = select(Noncompliance).options(selectinload(Noncompliance.owner), selectinload(Noncompliance.audit),
-                                              selectinload(Noncompliance.asset_version)
-                                              .selectinload(AssetVersion.asset)).order_by(Noncompliance.due_date)
+    statement = select(Noncompliance).options(joinedload(Noncompliance.owner), joinedload(Noncompliance.audit),
+                                              joinedload(Noncompliance.asset_version)
+                                              .joinedload(AssetVersion.asset)).order_by(Noncompliance.due_date)
     if audit_id is not None:
         statement = statement.where(Noncompliance.audit_id == audit_id)
     if project_id is not None:
@@ -336,9 +336,9 @@ NONCOMPLIANCES = Listing("noncompliances", Noncompliance.id, {
     "owner": Column("Owner", (User.name,), User.name),
     "due": Column("Due", (Noncompliance.due_date,), Noncompliance.due_date),
     "status": Column("Status", (Noncompliance.status,), Noncompliance.status),
-}, default="due", load=(selectinload(Noncompliance.owner),
-                        selectinload(Noncompliance.audit).selectinload(ComplianceAudit.project),
-                        selectinload(Noncompliance.asset_version).selectinload(AssetVersion.asset)))
+}, default="due", load=(joinedload(Noncompliance.owner),
+                        joinedload(Noncompliance.audit).joinedload(ComplianceAudit.project),
+                        joinedload(Noncompliance.asset_version).joinedload(AssetVersion.asset)))
 
 
 def noncompliances_matching(where: NoncomplianceFilter):

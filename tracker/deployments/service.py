@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
 from tracker import content
@@ -28,9 +28,9 @@ from tracker.projects.models import Project, ProjectStatus, led_by
 from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
-ROW_LOADED = (selectinload(ProjectDeployment.project).selectinload(Project.leads),
-              selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset),
-              selectinload(ProjectDeployment.evidence).selectinload(Evidence.added_by))
+ROW_LOADED = (joinedload(ProjectDeployment.project).selectinload(Project.leads),
+              joinedload(ProjectDeployment.asset_version).joinedload(AssetVersion.asset),
+              selectinload(ProjectDeployment.evidence).joinedload(Evidence.added_by))
 
 
 def _versions(session: Session, data: DeploymentInput) -> list[AssetVersion]:
@@ -150,7 +150,7 @@ def update_deployment(session: Session, *, deployment: Deployment, data: Deploym
                                           .where(ProjectDeployment.deployment_id == deployment.id)).all())
         lock_projects(session, project_ids=targeted | set(data.project_ids))
         rows = list(session.exec(select(ProjectDeployment).where(ProjectDeployment.deployment_id == deployment.id)
-                                 .options(selectinload(ProjectDeployment.project))).all())
+                                 .options(joinedload(ProjectDeployment.project))).all())
         projects = _projects(session, data, targeted=targeted)
         _check_plan(session, data)
         kept = {p.id for p in projects}
@@ -212,7 +212,7 @@ LISTING = Listing("deployments", Deployment.id, {
         AssetVersion.id == DeploymentVersion.asset_version_id, ProcessAsset.id == AssetVersion.asset_id)),
     "target": Column("Target date", (Deployment.target_date,), Deployment.target_date),
     "progress": Column("Progress"),
-}, default="-target", load=(selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset),))
+}, default="-target", load=(selectinload(Deployment.asset_versions).joinedload(AssetVersion.asset),))
 
 
 def deployments_matching(where: DeploymentFilter):
@@ -240,9 +240,9 @@ def progress(session: Session, *, deployment_ids: list[int]) -> dict[int, dict[R
 
 def get_deployment(session: Session, *, deployment_id: int) -> Deployment:
     return get_or_not_found(session, Deployment, deployment_id,
-                            selectinload(Deployment.asset_versions).selectinload(AssetVersion.asset),
-                            selectinload(Deployment.plan), selectinload(Deployment.created_by),
-                            selectinload(Deployment.materials).selectinload(Evidence.added_by),
+                            selectinload(Deployment.asset_versions).joinedload(AssetVersion.asset),
+                            joinedload(Deployment.plan), joinedload(Deployment.created_by),
+                            selectinload(Deployment.materials).joinedload(Evidence.added_by),
                             missing="No such deployment.")
 
 

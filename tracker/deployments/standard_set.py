@@ -1,7 +1,7 @@
 """The organization's standard set for new projects, the guidelines for deploying it, and applying it to a
 project in one step (SP 3.2: deploy standard processes to projects at their startup)."""
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from tracker.assets.models import ProcessAsset
@@ -21,7 +21,7 @@ from tracker.reminders.notify import close, subject_of
 def entries(session: Session) -> list[StandardSetEntry]:
     """The standard set, by asset title, with each asset's versions loaded (for its current release)."""
     return list(session.exec(select(StandardSetEntry).join(ProcessAsset).options(
-        selectinload(StandardSetEntry.asset).selectinload(ProcessAsset.versions)).order_by(ProcessAsset.title)).all())
+        joinedload(StandardSetEntry.asset).selectinload(ProcessAsset.versions)).order_by(ProcessAsset.title)).all())
 
 
 def schedule(session: Session) -> StandardSetSchedule:
@@ -30,7 +30,7 @@ def schedule(session: Session) -> StandardSetSchedule:
 
 
 def reviews(session: Session) -> list[StandardSetReview]:
-    return list(session.exec(select(StandardSetReview).options(selectinload(StandardSetReview.reviewer))
+    return list(session.exec(select(StandardSetReview).options(joinedload(StandardSetReview.reviewer))
                              .order_by(StandardSetReview.reviewed_on.desc(), StandardSetReview.id.desc())).all())
 
 

@@ -1,7 +1,7 @@
 """A deployment's training and support (SP 3.1): the sessions it held (which version, for which of its projects, who
 attended) and its material (links and kept files); and, per project, who was trained on what."""
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from tracker import content
@@ -18,7 +18,7 @@ from tracker.projects.models import Project
 from tracker.validation import chosen_records
 
 TRAINING_LOADED = (selectinload(TrainingSession.attendees), selectinload(TrainingSession.projects),
-                   selectinload(TrainingSession.asset_version).selectinload(AssetVersion.asset))
+                   joinedload(TrainingSession.asset_version).joinedload(AssetVersion.asset))
 
 
 def record_training(session: Session, *, deployment: Deployment, data: TrainingInput, by: User) -> TrainingSession:

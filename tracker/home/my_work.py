@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.issues import STILL_OPEN
@@ -77,24 +77,24 @@ SOURCES = [
            _commitment, lambda: url_for("plan_work.my_commitments", _anchor="to-answer"),
            lambda: [Commitment.due_date, Commitment.id],
            joins=lambda statement: statement.join(ActionPlan, ActionPlan.id == Commitment.plan_id),
-           options=(selectinload(Commitment.plan),)),
+           options=(joinedload(Commitment.plan),)),
     Source("commitments", "Your commitments still owed", Commitment,
            lambda user, today: [Commitment.owner_id == user.id, Commitment.status.in_(DUE[Commitment][1])],
            _commitment, lambda: url_for("plan_work.commitment_list", mine=1, open=1),
-           lambda: [Commitment.due_date, Commitment.id], options=(selectinload(Commitment.plan),)),
+           lambda: [Commitment.due_date, Commitment.id], options=(joinedload(Commitment.plan),)),
     Source("issues", "Plan issues you own, still open", PlanIssue,
            lambda user, today: [PlanIssue.owner_id == user.id, PlanIssue.status.in_(STILL_OPEN)],
            lambda i, today: Item(i.title, url_for("plans.detail", plan_id=i.plan_id, _anchor=f"issue-{i.id}"),
                                  f"{i.plan.title}, {i.status.label.lower()}"),
            lambda: url_for("plan_work.issue_list", mine=1, open=1), lambda: [PlanIssue.id],
-           options=(selectinload(PlanIssue.plan),)),
+           options=(joinedload(PlanIssue.plan),)),
     Source("noncompliances", "Noncompliances you own, still open", Noncompliance,
            lambda user, today: [Noncompliance.owner_id == user.id, Noncompliance.status.in_(DUE[Noncompliance][1])],
            lambda n, today: Item(n.description, url_for("compliance.detail", audit_id=n.audit_id, _anchor=f"nc-{n.id}"),
                                  f"audit of {n.audit.project.code}, due {n.due_date}", is_overdue(n, today)),
            lambda: url_for("compliance.noncompliance_list", mine=1, open=1),
            lambda: [Noncompliance.due_date, Noncompliance.id],
-           options=(selectinload(Noncompliance.audit).selectinload(ComplianceAudit.project),)),
+           options=(joinedload(Noncompliance.audit).joinedload(ComplianceAudit.project),)),
     Source("rows", "Deployments to progress on your projects", ProjectDeployment,
            lambda user, today: [ProjectDeployment.project_id.in_(led_by(user.id)),
                                 ProjectDeployment.status.in_(DUE[ProjectDeployment][1])],
@@ -103,8 +103,8 @@ SOURCES = [
                                  f"{r.status.label.lower()}, planned {r.planned_date or '—'}", is_overdue(r, today)),
            lambda: url_for("deployments.rows", mine=1, open=1),
            lambda: [ProjectDeployment.planned_date.is_(None), ProjectDeployment.planned_date, ProjectDeployment.id],
-           options=(selectinload(ProjectDeployment.project),
-                    selectinload(ProjectDeployment.asset_version).selectinload(AssetVersion.asset)),
+           options=(joinedload(ProjectDeployment.project),
+                    joinedload(ProjectDeployment.asset_version).joinedload(AssetVersion.asset)),
            shown_to=lambda user: Role.PROJECT_LEAD in user.roles),
     Source("tailoring", "Tailoring records to review", TailoringRecord,
            lambda user, today: [TailoringRecord.status == TailoringStatus.REQUESTED],
@@ -112,7 +112,7 @@ SOURCES = [
                                  f"{t.project.code}, {t.type.label.lower()}, review by {t.review_by or '—'}",
                                  is_overdue(t, today)),
            lambda: url_for("tailoring.index", status="requested"), lambda: [TailoringRecord.id],
-           options=(selectinload(TailoringRecord.project),), shown_to=lambda user: can(user, "tailoring.review")),
+           options=(joinedload(TailoringRecord.project),), shown_to=lambda user: can(user, "tailoring.review")),
     Source("lessons", "Lessons to review", Lesson, lambda user, today: [Lesson.status == LessonStatus.NEW],
            lambda lesson, today: Item(lesson.title, url_for("lessons.detail", lesson_id=lesson.id),
                                       f"logged {lesson.created_at.strftime('%Y-%m-%d')}"),
@@ -150,7 +150,7 @@ SOURCES = [
                                  f"drafted by {v.author.name}" if v.author else "a draft"),
            lambda: url_for("assets.index", signoff="mine"), lambda: [AssetVersion.id],
            joins=lambda statement: statement.join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id),
-           options=(selectinload(AssetVersion.asset), selectinload(AssetVersion.author))),
+           options=(joinedload(AssetVersion.asset), joinedload(AssetVersion.author))),
     Source("assets", "Your process assets due for review", ProcessAsset,
            lambda user, today: [ProcessAsset.owner_id == user.id, ProcessAsset.review_due_on <= today],
            lambda a, today: Item(a.title, url_for("assets.detail", asset_id=a.id), f"review due {a.review_due_on}",

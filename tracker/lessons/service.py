@@ -3,7 +3,7 @@ version or converted into an improvement proposal; and feedback on assets from t
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, or_, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
@@ -27,9 +27,9 @@ from tracker.proposals.priority import current_weights, score
 from tracker.proposals.sources import attached_from, proposal_to_attach_to, proposals_from
 from tracker.workflow import check_move, make_move
 
-LOADED = (selectinload(Lesson.project), selectinload(Lesson.area), selectinload(Lesson.asset),
-          selectinload(Lesson.author), selectinload(Lesson.proposal),
-          selectinload(Lesson.incorporated_version).selectinload(AssetVersion.asset))
+LOADED = (joinedload(Lesson.project), joinedload(Lesson.area), joinedload(Lesson.asset),
+          joinedload(Lesson.author), joinedload(Lesson.proposal),
+          joinedload(Lesson.incorporated_version).joinedload(AssetVersion.asset))
 
 
 def _check_links(session: Session, data: LessonInput) -> dict[str, str]:
@@ -129,9 +129,9 @@ def lessons_matching(where: LessonFilter):
 
 
 def get_lesson(session: Session, *, lesson_id: int) -> Lesson:
-    return get_or_not_found(session, Lesson, lesson_id, *LOADED, selectinload(Lesson.pilot),
-                            selectinload(Lesson.deployment),
-                            selectinload(Lesson.audit).selectinload(ComplianceAudit.project), missing="No such lesson.")
+    return get_or_not_found(session, Lesson, lesson_id, *LOADED, joinedload(Lesson.pilot),
+                            joinedload(Lesson.deployment),
+                            joinedload(Lesson.audit).joinedload(ComplianceAudit.project), missing="No such lesson.")
 
 
 ORIGINS = {"pilot_id": (Pilot, lambda p: f"the pilot {p.title}"),
@@ -251,8 +251,8 @@ def feedback_on(session: Session, *, asset_id: int, limit: int = 50) -> Feedback
     count, average = session.exec(select(func.count(), func.avg(AssetFeedback.rating))
                                   .where(AssetFeedback.asset_id == asset_id)).one()
     items = list(session.exec(select(AssetFeedback).where(AssetFeedback.asset_id == asset_id).options(
-        selectinload(AssetFeedback.author), selectinload(AssetFeedback.project),
-        selectinload(AssetFeedback.asset_version)).order_by(AssetFeedback.id.desc()).limit(limit)).all())
+        joinedload(AssetFeedback.author), joinedload(AssetFeedback.project),
+        joinedload(AssetFeedback.asset_version)).order_by(AssetFeedback.id.desc()).limit(limit)).all())
     ids = [f.id for f in items]
     return FeedbackSummary(count, round(float(average), 1) if average is not None else None, items,
                            proposals_from(session, entity=SourceEntity.ASSET_FEEDBACK, ids=ids),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import ActionPlan, PlanStatus
@@ -29,7 +29,7 @@ FIELDS = ("name", "kpi", "unit", "baseline", "baseline_on", "target", "target_da
 
 def list_objectives(session: Session, *, active_only: bool = False) -> list[BusinessObjective]:
     """Objectives by name, owners loaded."""
-    statement = select(BusinessObjective).options(selectinload(BusinessObjective.owner)).order_by(
+    statement = select(BusinessObjective).options(joinedload(BusinessObjective.owner)).order_by(
         BusinessObjective.name)
     if active_only:
         statement = statement.where(BusinessObjective.active)
@@ -58,7 +58,7 @@ LISTING = Listing("objectives", BusinessObjective.id, {
     "progress": Column("Progress"),
     "owner": Column("Owner", (User.name,), User.name),
     "active": Column("Status", (STATE,), STATE),
-}, default="name", load=(selectinload(BusinessObjective.owner),))
+}, default="name", load=(joinedload(BusinessObjective.owner),))
 
 
 def objectives_matching(where: ObjectiveFilter):

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import OPEN as PLAN_OPEN
@@ -25,8 +25,8 @@ from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
 FIELDS = ("title", "measure", "baseline", "target", "actual", "results", "start_date", "end_date")
-LOADED = (selectinload(Pilot.plan), selectinload(Pilot.projects),
-          selectinload(Pilot.asset_versions).selectinload(AssetVersion.asset), selectinload(Pilot.decided_by))
+LOADED = (joinedload(Pilot.plan), selectinload(Pilot.projects),
+          selectinload(Pilot.asset_versions).joinedload(AssetVersion.asset), joinedload(Pilot.decided_by))
 
 
 @dataclass(frozen=True)

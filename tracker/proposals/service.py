@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, or_, select
 
 from tracker.assets.models import ProcessAsset
@@ -33,7 +33,7 @@ from tracker.validation import chosen_records
 from tracker.workflow import check_move, make_move
 
 FIELDS = ("title", "problem", "proposed_change", "source", "source_ref", "expected_benefit", "estimated_effort")
-LOADED = (selectinload(Proposal.submitter), selectinload(Proposal.objectives), selectinload(Proposal.areas))
+LOADED = (joinedload(Proposal.submitter), selectinload(Proposal.objectives), selectinload(Proposal.areas))
 
 
 @dataclass(frozen=True)
@@ -122,12 +122,12 @@ def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> l
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
     """The proposal with what its page shows, or NotFound."""
     return get_or_not_found(session, Proposal, proposal_id, *LOADED, selectinload(Proposal.assets),
-                            selectinload(Proposal.duplicate_of), missing="No such proposal.")
+                            joinedload(Proposal.duplicate_of), missing="No such proposal.")
 
 
 def comments(session: Session, *, proposal_id: int) -> list[ProposalComment]:
     return list(session.exec(select(ProposalComment).where(ProposalComment.proposal_id == proposal_id)
-                             .options(selectinload(ProposalComment.author)).order_by(ProposalComment.id)).all())
+                             .options(joinedload(ProposalComment.author)).order_by(ProposalComment.id)).all())
 
 
 def _links(session: Session, data: ProposalInput) -> dict[str, list]:

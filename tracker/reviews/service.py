@@ -4,7 +4,7 @@ each record's own workflow, give action items (commitments), mail the pack, clos
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 from werkzeug.datastructures import MultiDict
 
@@ -50,7 +50,7 @@ LISTING = Listing("steering-reviews", ReviewMeeting.id, {
     "period_to": Column("Period to", csv=ReviewMeeting.period_to, shown=False),
     "chair": Column("Chair", (User.name,), User.name),
     "status": Column("Status", (ReviewMeeting.status,), ReviewMeeting.status),
-}, default="-date", load=(selectinload(ReviewMeeting.chair),))
+}, default="-date", load=(joinedload(ReviewMeeting.chair),))
 
 
 def meetings_matching(where: MeetingFilter):
@@ -65,7 +65,7 @@ def meetings_matching(where: MeetingFilter):
 
 def get_meeting(session: Session, *, meeting_id: int) -> ReviewMeeting:
     return get_or_not_found(session, ReviewMeeting, meeting_id, selectinload(ReviewMeeting.attendees),
-                            selectinload(ReviewMeeting.chair), missing="No such steering review.")
+                            joinedload(ReviewMeeting.chair), missing="No such steering review.")
 
 
 def _attendees(session: Session, data: MeetingInput) -> list[User]:

@@ -3,7 +3,7 @@ and tailoring patterns, the elements several projects tailor out, turned into pr
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus, versions_of
@@ -23,9 +23,9 @@ from tracker.tailoring.models import TailoringRecord, TailoringSettings, Tailori
 from tracker.tailoring.workflow import TAILORING_TRANSITIONS
 from tracker.workflow import make_move
 
-LOADED = (selectinload(TailoringRecord.project).selectinload(Project.leads),
-          selectinload(TailoringRecord.asset_version).selectinload(AssetVersion.asset),
-          selectinload(TailoringRecord.requester), selectinload(TailoringRecord.reviewer))
+LOADED = (joinedload(TailoringRecord.project).selectinload(Project.leads),
+          joinedload(TailoringRecord.asset_version).joinedload(AssetVersion.asset),
+          joinedload(TailoringRecord.requester), joinedload(TailoringRecord.reviewer))
 
 
 def _released(session: Session, version_id: int, *, was: int | None = None) -> AssetVersion:
