@@ -193,9 +193,10 @@ class Answer:
 class Person(threading.Thread):
     """One signed-in session loading pages and, one request in six, submitting a proposal; every answer kept."""
 
-    def __init__(self, number: int, port: int, email: str, answers: list[Answer], stop: threading.Event) -> None:
+    def __init__(self, number: int, port: int, email: str, answers: list[Answer], stop: threading.Event,
+                 think: float = 0.0) -> None:
         super().__init__(name=f"person{number}", daemon=True)
-        self.number, self.email, self.answers, self.stop = number, email, answers, stop
+        self.number, self.email, self.answers, self.stop, self.think = number, email, answers, stop, think
         self.client = Client(port)
         self.client.sign_in(email, PASSWORD)
         status, _, page = self.client.get("/proposals/new")
@@ -227,6 +228,7 @@ class Person(threading.Thread):
                     self.ask("GET", f"/proposals/{random.choice(self.mine)}")
                 else:
                     self.ask("GET", random.choice(GETS))
+                self.stop.wait(self.think)  # a pause before the next request, if any
         except BaseException as error:  # a person who stops asking must not go unnoticed
             self.error = error
 
@@ -281,10 +283,12 @@ def failed(answer: Answer) -> str | None:
     return None
 
 
-def load(shape: Shape, emails: list[str], seconds: float, run: Run, report: Callable[[str], None]) -> None:
-    """The people ask while app1 is stopped gracefully and app2 is killed, each started again after `pause`."""
+def load(shape: Shape, emails: list[str], seconds: float, run: Run, report: Callable[[str], None],
+         think: float = 0.0) -> None:
+    """The people ask while app1 is stopped gracefully and app2 is killed, each started again after `pause`;
+    each waits `think` seconds between requests."""
     stop = threading.Event()
-    people = [Person(n, shape.port, email, run.answers, stop) for n, email in enumerate(emails)]
+    people = [Person(n, shape.port, email, run.answers, stop, think) for n, email in enumerate(emails)]
     run.clients, run.started = len(people), time.monotonic()
     for person in people:
         person.start()
@@ -492,10 +496,11 @@ FAIL_TIMEOUT = 5  # seconds: deploy/nginx.conf's fail_timeout
 
 
 def servers_run(database: str, work: Path, *, seconds: float, clients: int, limit: int | None = None,
-                report=print) -> Run:
+                think: float = 0.0, report=print) -> Run:
     """Start the shape on `database` (a PostgreSQL URL of this run's own database; empty: deploy/local makes a
     throwaway cluster, as root), load it while servers stop and start, check; stop it all. `limit`: the sign-in
-    address limit the servers run with (default: TRACKER_SIGNIN_ADDRESS_LIMIT, else the app's default)."""
+    address limit the servers run with (default: TRACKER_SIGNIN_ADDRESS_LIMIT, else the app's default); `think`:
+    each person's pause between requests (none: as fast as the servers answer)."""
     run = Run()
     limit = limit or int(os.environ.get("TRACKER_SIGNIN_ADDRESS_LIMIT") or DEFAULTS["SIGNIN_ADDRESS_LIMIT"])
     environment = {"TRACKER_SIGNIN_ADDRESS_LIMIT": str(limit), "TRACKER_SWEEP_SECONDS": "3600"}
@@ -505,7 +510,7 @@ def servers_run(database: str, work: Path, *, seconds: float, clients: int, limi
         running.start("scheduler1")  # one per app host, as a deployment runs them; they start while people work
         running.start("scheduler2")
         report(f"{clients} people for {seconds:.0f} s")
-        load(running, emails, seconds, run, report)
+        load(running, emails, seconds, run, report, think)
         check_load(running, run)
         check_throttle(running, emails, limit, run)
         check_reminders(running, clients, run)

@@ -27,10 +27,23 @@ _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose: once per
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own
+def pytest_collection_modifyitems(config, items):
     """The heavy tests first: pytest-xdist hands tests out in this order, so short ones fill the end of the run
-    on every worker, where one minute-long test collected last would run alone after the others had finished."""
+    on every worker, where one minute-long test collected last would run alone after the others had finished.
+
+    And the tests of one `xdist_group` go to one worker (--dist loadgroup) by the group's name at the end of
+    their ids: pytest-xdist 3.8 writes it where pytest 9 no longer reads an id from (Node._nodeid), so it is
+    written here where pytest 9 does (Node._id), when it is missing."""
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.fixture(scope="session")
@@ -86,8 +99,10 @@ class CleanSlate:
 
     def reset(self) -> None:
         dirty, self.dirty = self.dirty, set()
-        if dirty and self.kept:  # a test wrote: the shared arrangement goes too, and is made again when asked for
+        if dirty & self.kept:  # a test wrote where the shared arrangement is: it goes too, made again when asked for
             dirty, self.kept = dirty | self.kept, set()
+        # (a test that wrote only elsewhere, as a sign-in clearing its address's failures does, leaves it whole:
+        # emptying the tables it wrote, which the arrangement has no rows in, brings back the arrangement alone)
         if not dirty:
             return
         with self.engine.begin() as connection:
@@ -109,8 +124,10 @@ class CleanSlate:
 @pytest.fixture(scope="module")
 def shared(_app_once):
     """`shared(make)`: make an arrangement once for the module's tests that only read it (the demo organization
-    costs seconds to load). What `make` wrote stays between those tests; once any test writes, the next reset
-    empties it with the rest and the next `shared(make)` makes it again; the module's end empties it."""
+    costs seconds to load). What `make` wrote stays between those tests; once a test writes to a table it wrote,
+    the next reset empties it with the rest and the next `shared(make)` makes it again; the module's end empties
+    it. The module's tests share it only where pytest-xdist runs them on one worker: mark them with one
+    `xdist_group` (the suite runs with --dist loadgroup)."""
     _, slate = _app_once
     made = []
 
@@ -553,3 +570,4 @@ def organization(db, make_user, make_project, make_objective, make_proposal, mak
     return {"crm": crm, "pia": pia, "leo": leo, "objective": objective, "proposal": proposal, "plan": plan,
             "commitment": commitment, "asset": asset, "version": version, "pilot": pilot, "deployment": deployment,
             "tailoring": tailoring, "audit": audit, "lesson": lesson, "appraisal": appraisal, "meeting": meeting}
+

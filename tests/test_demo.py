@@ -22,6 +22,7 @@ from tracker.pilots.models import Pilot
 from tracker.tailoring.models import TailoringRecord
 
 TODAY = date(2031, 3, 14)  # any day: the story is told relative to it
+pytestmark = pytest.mark.xdist_group("demo-story")  # one worker runs them all: the story is loaded once
 
 
 @pytest.fixture

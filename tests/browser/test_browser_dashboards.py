@@ -70,12 +70,16 @@ BOARDS = {"": ("objectives", "deployment", "flow"), "deployment": ("deployment",
 
 
 @pytest.fixture
-def demo(db, app):
-    with app.app_context():
-        assert load_demo(db)
+def demo(db, app, shared):
+    """The demo, loaded once for the tests that only read it (they run on one worker: xdist_group)."""
+    def load():
+        with app.app_context():  # the demo ends with a reminder sweep, which names pages
+            assert load_demo(db)
+    shared(load)
     db.expire_all()
 
 
+@pytest.mark.xdist_group("dashboards-demo")
 def test_every_board_draws_each_of_its_charts_from_the_demo(page, live_server, sign_in, demo):
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -91,6 +95,7 @@ def test_every_board_draws_each_of_its_charts_from_the_demo(page, live_server, s
     assert problems == []  # no script error, no Content-Security-Policy violation
 
 
+@pytest.mark.xdist_group("dashboards-demo")
 def test_the_data_table_and_the_csv_say_what_the_chart_draws(page, live_server, sign_in, demo):
     sign_in("steering@demo.example", DEMO_PASSWORD)
     page.goto(f"{live_server}/dashboards/deployment")
@@ -115,6 +120,7 @@ def test_the_data_table_and_the_csv_say_what_the_chart_draws(page, live_server, 
     assert len(rows) - 1 == len(table)
 
 
+@pytest.mark.xdist_group("dashboards-demo")
 def test_a_heatmap_cell_leads_to_its_status_row(page, live_server, sign_in, demo):
     sign_in("steering@demo.example", DEMO_PASSWORD)
     page.goto(f"{live_server}/dashboards/deployment")
