@@ -79,6 +79,20 @@ class Run:
     throughput: dict = field(default_factory=dict)
     memory_mb: list[float] = field(default_factory=list)
     build_seconds: float = 0.0
+    pace_ms: float = 0.0  # see pace()
+
+
+def pace() -> float:
+    """CPU ms of a fixed piece of Python (ten million turns of an empty loop), the median of three, taken just
+    before a run: how fast this machine is at the time. Server CPU ms compare between runs only at like pace
+    (on this 2-core machine one page's CPU ms, the same code on the same data, differed threefold between days)."""
+    times = []
+    for _ in range(3):
+        started = time.thread_time()
+        for _ in range(10_000_000):
+            pass
+        times.append((time.thread_time() - started) * 1000)
+    return round(statistics.median(times))
 
 
 def pages(ids: dict) -> list[Page]:
@@ -382,8 +396,9 @@ LOGINS = {"sepg": "sepg@synth.example", "member": "member@synth.example", "admin
 
 def run(database: str, scale: float, postgres: str, requests: int, load_seconds: float, only: str) -> Run:
     url, data, built = prepare(database, scale, postgres)
-    result = Run(database, scale, build_seconds=round(built, 1))
-    print(f"\n== {database}, scale {scale:g}" + (f" (built in {built:.1f} s)" if built else ""), flush=True)
+    result = Run(database, scale, build_seconds=round(built, 1), pace_ms=pace())
+    print(f"\n== {database}, scale {scale:g}" + (f" (built in {built:.1f} s)" if built else "")
+          + f"; pace {result.pace_ms:.0f} ms", flush=True)
     server = Server(url, data, RESULTS / f"gunicorn-{database}.log")
     try:
         clients = {}
@@ -434,7 +449,9 @@ def write(runs: list[Run], database: str) -> None:
              f"{about['cores']} cores, {about['cpu']})", "",
              "Server CPU ms per request at the median (p95 wall ms in brackets), SQL statements per request; "
              "exports in rows per second. Budget: lists and details 10 ms, fragments 5 ms, dashboards 60 ms, "
-             "exports 100,000 rows/s; growth scale 10 / scale 1 at most 1.25 for fixed-size pages.", "",
+             "exports 100,000 rows/s; growth scale 10 / scale 1 at most 1.25 for fixed-size pages. The pace is "
+             "the CPU ms of a fixed piece of Python taken before each scale's run (bench/scale.py pace()): "
+             "CPU ms compare between runs only at like pace.", "",
              "| page | budget | " + " | ".join(f"scale {s:g}" for s in scales) + " | sql | growth |",
              "|---|---|" + "---|" * len(scales) + "---|---|"]
     by_page = {}
@@ -462,11 +479,13 @@ def write(runs: list[Run], database: str) -> None:
             growth = f"{ratio:.2f}" + ("" if grows or ratio <= 1.25 else " **over**")
         budget = f"{first.budget:,.0f}" if first.budget else "—"
         lines.append(f"| {page} | {budget} | " + " | ".join(cells) + f" | {'/'.join(map(str, statements))} | {growth} |")
-    lines += ["", "| scale | build s | throughput (8 connections) | memory per worker MB |", "|---|---|---|---|"]
+    lines += ["", "| scale | pace ms | build s | throughput (8 connections) | memory per worker MB |",
+              "|---|---|---|---|---|"]
     for run in runs:
         t = run.throughput
         load = f"{t['per_second']} req/s, {t['errors']} errors over {t['seconds']} s" if t else "—"
-        lines.append(f"| {run.scale:g} | {run.build_seconds or 'cached'} | {load} | {run.memory_mb} |")
+        lines.append(f"| {run.scale:g} | {run.pace_ms:.0f} | {run.build_seconds or 'cached'} | {load} | "
+                     f"{run.memory_mb} |")
     (RESULTS / f"scale-{database}.md").write_text("\n".join(lines) + "\n")
     print(f"\nwrote bench/results/scale-{database}.md and .json")
 
