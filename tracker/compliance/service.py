@@ -326,14 +326,16 @@ class NoncomplianceFilter:
     audit_id: int | None = None
 
 
+TO_AUDIT = ((ComplianceAudit, ComplianceAudit.id == Noncompliance.audit_id),
+            (Project, Project.id == ComplianceAudit.project_id))
 NONCOMPLIANCES = Listing("noncompliances", Noncompliance.id, {
     "description": Column("Noncompliance", (Noncompliance.description,), Noncompliance.description),
     "version": Column("Against", csv=one(ProcessAsset.title + " " + AssetVersion.label,
                                           AssetVersion.id == Noncompliance.asset_version_id,
                                           ProcessAsset.id == AssetVersion.asset_id), shown=False),
-    "audit": Column("Audit", (Project.code, ComplianceAudit.audit_date), Project.code),
-    "audited_on": Column("Audited on", csv=ComplianceAudit.audit_date, shown=False),
-    "owner": Column("Owner", (User.name,), User.name),
+    "audit": Column("Audit", (Project.code, ComplianceAudit.audit_date), Project.code, joins=TO_AUDIT),
+    "audited_on": Column("Audited on", csv=ComplianceAudit.audit_date, shown=False, joins=TO_AUDIT[:1]),
+    "owner": Column("Owner", (User.name,), User.name, joins=((User, User.id == Noncompliance.owner_id),)),
     "due": Column("Due", (Noncompliance.due_date,), Noncompliance.due_date),
     "status": Column("Status", (Noncompliance.status,), Noncompliance.status),
 }, default="due", load=(joinedload(Noncompliance.owner),
@@ -342,14 +344,17 @@ NONCOMPLIANCES = Listing("noncompliances", Noncompliance.id, {
 
 
 def noncompliances_matching(where: NoncomplianceFilter):
-    """Noncompliances across audits that the filter selects (NONCOMPLIANCES orders and pages them)."""
-    statement = select(Noncompliance).join(User, User.id == Noncompliance.owner_id).join(
-        ComplianceAudit, ComplianceAudit.id == Noncompliance.audit_id).join(
-        Project, Project.id == ComplianceAudit.project_id)
+    """Noncompliances across audits that the filter selects (NONCOMPLIANCES orders and pages them). Nothing is
+    joined here: the list joins what its order or its CSV needs, and loads the rest (on PostgreSQL, the joins
+    written here as well as loaded made nine tables to order, 14 ms of planning on every page)."""
+    statement = select(Noncompliance)
     for column, value in ((Noncompliance.owner_id, where.owner_id), (Noncompliance.status, where.status),
-                          (ComplianceAudit.project_id, where.project_id), (Noncompliance.audit_id, where.audit_id)):
+                          (Noncompliance.audit_id, where.audit_id)):
         if value is not None:
             statement = statement.where(column == value)
+    if where.project_id is not None:
+        statement = statement.where(Noncompliance.audit_id.in_(
+            select(ComplianceAudit.id).where(ComplianceAudit.project_id == where.project_id)))
     if where.asset_id is not None:
         statement = statement.where(Noncompliance.asset_version_id.in_(versions_of(where.asset_id)))
     if where.open_only:
