@@ -3,6 +3,7 @@ bench/scale.py built (bench/.data/), as one of its people.
 
     .venv/bin/python bench/profile_page.py /proposals/ --scale 1 --who sepg@synth.example -n 50
     .venv/bin/python bench/profile_page.py /proposals/ --statements     # the SQL each request sends, timed
+    .venv/bin/python bench/profile_page.py /proposals/ --split          # its CPU: SQL, templates, the rest
 """
 
 import argparse
@@ -30,6 +31,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=30)
     parser.add_argument("--htmx", action="store_true")
     parser.add_argument("--statements", action="store_true", help="print each statement and its time instead")
+    parser.add_argument("--split", action="store_true",
+                        help="the median request's CPU ms split into the statements' execution, the templates' "
+                             "rendering and the rest (reading rows into records, the view, the request's own work)")
     parser.add_argument("--explain", type=float, default=None, metavar="MS",
                         help="with --statements: the whole statement and its query plan, for those slower than MS")
     args = parser.parse_args()
@@ -47,6 +51,9 @@ def main() -> None:
     headers = {"HX-Request": "true"} if args.htmx else {}
     for _ in range(3):
         assert client.get(args.path, headers=headers).status_code == 200
+    if args.split:
+        split(app, engine, client, args.path, headers, args.n)
+        return
     if args.statements:
         started = {}
         sa.event.listen(engine, "before_cursor_execute", lambda c, cur, statement, *a: started.update(at=time.perf_counter()))
@@ -72,6 +79,44 @@ def main() -> None:
         client.get(args.path, headers=headers).get_data()
     profiler.stop()
     print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+def split(app, engine, client, path: str, headers: dict, n: int) -> None:
+    """CPU (thread time) of each request, of its statements' execution (cursor.execute and the rows fetched by
+    the driver) and of its template rendering (Flask's render signals, outermost template only)."""
+    import statistics
+
+    import flask
+    clock = {"sql": 0.0, "render": 0.0, "depth": 0}
+
+    def before(*_):
+        clock["at"] = time.thread_time()
+
+    def after(*_):
+        clock["sql"] += time.thread_time() - clock["at"]
+
+    def render_start(*_, **__):
+        if clock["depth"] == 0:
+            clock["render_at"] = time.thread_time()
+        clock["depth"] += 1
+
+    def render_end(*_, **__):
+        clock["depth"] -= 1
+        if clock["depth"] == 0:
+            clock["render"] += time.thread_time() - clock["render_at"]
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    flask.before_render_template.connect(render_start, app)
+    flask.template_rendered.connect(render_end, app)
+    rows = []
+    for _ in range(n):
+        clock.update(sql=0.0, render=0.0, depth=0)
+        started = time.thread_time()
+        client.get(path, headers=headers).get_data()
+        rows.append(((time.thread_time() - started) * 1000, clock["sql"] * 1000, clock["render"] * 1000))
+    total, sql, render = (statistics.median(column) for column in zip(*rows, strict=True))
+    print(f"{path}: {total:.1f} ms CPU a request (median of {n}): statements {sql:.1f}, templates {render:.1f}, "
+          f"the rest {total - sql - render:.1f}")
 
 
 if __name__ == "__main__":
