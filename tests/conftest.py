@@ -570,4 +570,3 @@ def organization(db, make_user, make_project, make_objective, make_proposal, mak
     return {"crm": crm, "pia": pia, "leo": leo, "objective": objective, "proposal": proposal, "plan": plan,
             "commitment": commitment, "asset": asset, "version": version, "pilot": pilot, "deployment": deployment,
             "tailoring": tailoring, "audit": audit, "lesson": lesson, "appraisal": appraisal, "meeting": meeting}
-

@@ -299,6 +299,11 @@ def move_noncompliance(session: Session, *, item: Noncompliance, data: Noncompli
     return item
 
 
+def audits_of(project_id: int):
+    """SQL: the ids of a project's audits (a noncompliance reaches its project through its audit)."""
+    return select(ComplianceAudit.id).where(ComplianceAudit.project_id == project_id)
+
+
 def noncompliances(session: Session, *, audit_id: int | None = None, project_id: int | None = None,
                    open_only: bool = False, limit: int | None = None) -> list[Noncompliance]:
     """An audit's or a project's noncompliances, soonest due first (`limit`: the first that many)."""
@@ -308,8 +313,7 @@ def noncompliances(session: Session, *, audit_id: int | None = None, project_id:
     if audit_id is not None:
         statement = statement.where(Noncompliance.audit_id == audit_id)
     if project_id is not None:
-        statement = statement.where(Noncompliance.audit_id.in_(
-            select(ComplianceAudit.id).where(ComplianceAudit.project_id == project_id)))
+        statement = statement.where(Noncompliance.audit_id.in_(audits_of(project_id)))
     if open_only:
         statement = statement.where(Noncompliance.status.in_(OPEN_NC))
     return list(session.exec(statement.order_by(Noncompliance.id).limit(limit)).all())
@@ -353,8 +357,7 @@ def noncompliances_matching(where: NoncomplianceFilter):
         if value is not None:
             statement = statement.where(column == value)
     if where.project_id is not None:
-        statement = statement.where(Noncompliance.audit_id.in_(
-            select(ComplianceAudit.id).where(ComplianceAudit.project_id == where.project_id)))
+        statement = statement.where(Noncompliance.audit_id.in_(audits_of(where.project_id)))
     if where.asset_id is not None:
         statement = statement.where(Noncompliance.asset_version_id.in_(versions_of(where.asset_id)))
     if where.open_only:
