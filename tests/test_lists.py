@@ -199,3 +199,19 @@ def test_a_list_joins_what_it_sorts_by_only_then(sort, expected, client, login, 
     assert [row[:2] for row in rows[1:]] == expected
     page = client.get(f"/deployments/rows?sort={sort}").get_data(as_text=True)
     assert page.index(f">{expected[0][0]}<") < page.index(f">{expected[1][0]}<")
+
+
+@pytest.mark.parametrize("sort, expected", [("priority", ["Tie one", "Tie two", "Top"]),
+                                            ("-priority", ["Top", "Tie two", "Tie one"])])
+def test_ties_come_in_the_order_of_the_sort_reversed_too(sort, expected, client, login, make_user, make_proposal, db):
+    """Ties of a sorted column come in the order they were made, and the other click reverses the whole list: ties
+    too (so an index on the column, which holds the id after it, gives the order read either way). "Tie one" was
+    made before "Tie two"; both rank below "Top"."""
+    from tracker.proposals.models import Proposal
+    for title, score in (("Tie one", 10), ("Tie two", 10), ("Top", 90)):
+        proposal = make_proposal(title=title)
+        db.get(Proposal, proposal.id).priority_score = score
+    db.commit()
+    login(make_user(Role.STEERING))
+    page = client.get(f"/proposals/?sort={sort}").get_data(as_text=True)
+    assert sorted(expected, key=page.index) == expected

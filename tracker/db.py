@@ -321,12 +321,21 @@ def paginate(session: Session, statement, *, page: int, size: int) -> Page:
     """One page of a select, and how many rows it selects, counted up to COUNT_LIMIT (two queries, whatever the
     data; neither reads more than the limit's and the page's rows when an index gives the order)."""
     counted = session.scalar(sa.select(sa.func.count()).select_from(
-        statement.order_by(None).limit(COUNT_LIMIT + 1).subquery()))
+        _rows_only(statement.order_by(None)).limit(COUNT_LIMIT + 1).subquery()))
     more = counted > COUNT_LIMIT
     total = min(counted, COUNT_LIMIT)
     number = max(page, 1) if more else min(max(page, 1), max(1, -(-total // size)))
     items = list(session.exec(statement.limit(size).offset((number - 1) * size)).all())
     return Page(items=items, total=total, number=number, size=size, more=more)
+
+
+def _rows_only(statement):
+    """The select's rows, without reading their columns, to count them (a select of whole records read every column
+    of up to COUNT_LIMIT rows: 1.5 ms of a list's 8 at ten times the synthetic organization). A select whose rows are
+    defined by its columns (DISTINCT, GROUP BY) is counted as it is."""
+    if statement._distinct or statement._group_by_clauses:
+        return statement
+    return statement.with_only_columns(sa.literal_column("1"), maintain_column_froms=True)
 
 
 def cut(records: list, shown: int) -> tuple[list, bool]:

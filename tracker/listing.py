@@ -27,7 +27,8 @@ class Column:
     csv: object = None
     shown: bool = True  # False: in the CSV only
     csv_label: str = ""  # the CSV's header, where the table's says less ("Period" over "from – to": "Period from")
-    joins: tuple = ()  # (entity, on) its sort and cell need, in order, joined only when the list sorts or exports by it
+    joins: tuple = ()  # (entity, on) its sort and cell need, in order, joined only when the list sorts or exports by it;
+    # (entity, on, OUTER) where the reference may be empty (a lesson's project), so the join keeps every row
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,11 @@ class Listing:
         """The select in the order asked, joined to what that order and the `shown` columns need."""
         column = self.columns[sort.removeprefix("-")]
         descending = sort.startswith("-")
+        # The key the same way as the column: ties come in id order reversed too, so an index on the column (which
+        # holds the id after it: SQLite's rowid; (column, id) on PostgreSQL) gives the whole order read backwards,
+        # where a mixed order sorted every row of the leading ties (the proposals by priority: 6.4 ms at scale 10).
         return with_joins(statement, [*shown, column]).order_by(
-            *(part.desc() if descending else part for part in column.sort), self.key)
+            *(part.desc() if descending else part for part in (*column.sort, self.key)))
 
     def page(self, session: Session, statement, *, sort: str, page: int, size: int) -> Page:
         """One page of the records, in the order asked (then by id), with what the list shows loaded."""
@@ -78,11 +82,14 @@ def with_joins(statement, columns: list[Column]):
     (Asking the select which tables it already joins costs 1.5 ms a call: more than the page's queries.)"""
     joined: set = set()
     for column in columns:
-        for entity, on in column.joins:
+        for entity, on, *outer in column.joins:
             if entity not in joined:
                 joined.add(entity)
-                statement = statement.join(entity, on)
+                statement = statement.join(entity, on, isouter=OUTER in outer)
     return statement
+
+
+OUTER = "outer"  # a Column's join that keeps the rows whose reference is empty
 
 
 def stream(session: Session, plain) -> Iterator[list]:

@@ -170,6 +170,24 @@ def test_board_groups_by_status(client, login_as, make_proposal):
     assert "Needs steering" in escalated and "Fresh idea" not in escalated
 
 
+def test_a_board_card_shows_its_objectives_and_a_column_counts_to_the_limit(client, login_as, make_proposal,
+                                                                          make_objective, monkeypatch):
+    monkeypatch.setattr("tracker.proposals.service.COUNT_LIMIT", 3)  # a column counts this many, then says "+"
+    quality, cost = make_objective(name="Quality"), make_objective(name="Cost")
+    make_proposal(ProposalStatus.ESCALATED, title="Aligned", objectives=[quality, cost])
+    make_proposal(ProposalStatus.ESCALATED, title="Loose")
+    for n in range(5):
+        make_proposal(ProposalStatus.SUBMITTED, title=f"Idea {n}")
+    login_as(Role.STEERING)
+    page = client.get("/proposals/?view=board").get_data(as_text=True)
+    escalated = page.split('id="col-escalated"')[1].split("</section>")[0]
+    assert "(2)" in escalated and "Cost, Quality" in escalated and "serves no objective" in escalated
+    submitted = page.split('id="col-submitted"')[1].split("</section>")[0]
+    assert "(3+)" in submitted and submitted.count('class="card"') == 5
+    assert "All 3+</a>" in submitted  # more than it counted: the list of them is a click away
+    assert "(0)" in page.split('id="col-deferred"')[1].split("</section>")[0]
+
+
 def test_filters_narrow_the_list(client, login_as, make_proposal, make_objective, db):
     objective = make_objective()
     served = make_proposal(title="Served one", objectives=[objective])

@@ -26,7 +26,7 @@ from tracker.due import DUE, overdue_clause
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
-from tracker.listing import Column, Listing, one
+from tracker.listing import OUTER, Column, Listing, one
 from tracker.reviews.models import ReviewMeeting
 from tracker.validation import chosen_person
 from tracker.workflow import make_move
@@ -197,10 +197,11 @@ class CommitmentFilter:
 
 LISTING = Listing("commitments", Commitment.id, {
     "description": Column("Commitment", (Commitment.description,), Commitment.description),
-    "plan": Column("Plan or review", (ActionPlan.title,), ActionPlan.title),
+    "plan": Column("Plan or review", (ActionPlan.title,), ActionPlan.title,
+                   joins=((ActionPlan, ActionPlan.id == Commitment.plan_id, OUTER),)),  # none: a review's
     "meeting": Column("Steering review", csv=one(ReviewMeeting.title, ReviewMeeting.id == Commitment.meeting_id),
                       shown=False),
-    "owner": Column("Owner", (User.name,), User.name),
+    "owner": Column("Owner", (User.name,), User.name, joins=((User, User.id == Commitment.owner_id),)),
     "due": Column("Due", (Commitment.due_date,), Commitment.due_date),
     "status": Column("Status", (Commitment.status,), Commitment.status),
     "completed": Column("Completed on", csv=Commitment.completed_on, shown=False),
@@ -208,9 +209,9 @@ LISTING = Listing("commitments", Commitment.id, {
 
 
 def commitments_matching(where: CommitmentFilter):
-    """Commitments across plans and steering reviews that the filter selects (LISTING orders and pages them)."""
-    statement = (select(Commitment).join(User, User.id == Commitment.owner_id)
-                 .outerjoin(ActionPlan, ActionPlan.id == Commitment.plan_id))
+    """Commitments across plans and steering reviews that the filter selects (LISTING orders and pages them).
+    Nothing is joined here: the list joins the plan or the owner only to sort or export by them."""
+    statement = select(Commitment)
     for column, value in ((Commitment.plan_id, where.plan_id), (Commitment.owner_id, where.owner_id),
                           (Commitment.status, where.status)):
         if value is not None:

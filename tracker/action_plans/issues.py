@@ -93,11 +93,12 @@ class IssueFilter:
     open_only: bool = False  # open or in progress
 
 
-RAISER = aliased(User)  # the owner is joined as User
+RAISER = aliased(User)  # the owner is joined as User (to sort or export by them)
 LISTING = Listing("issues", PlanIssue.id, {
     "title": Column("Issue", (PlanIssue.title,), PlanIssue.title),
-    "plan": Column("Action plan", (ActionPlan.title,), ActionPlan.title),
-    "owner": Column("Owner", (User.name,), User.name),
+    "plan": Column("Action plan", (ActionPlan.title,), ActionPlan.title,
+                   joins=((ActionPlan, ActionPlan.id == PlanIssue.plan_id),)),
+    "owner": Column("Owner", (User.name,), User.name, joins=((User, User.id == PlanIssue.owner_id),)),
     "raised": Column("Raised", (PlanIssue.created_at,), PlanIssue.created_at),
     "raised_by": Column("Raised by", csv=one(RAISER.name, RAISER.id == PlanIssue.raised_by_id), shown=False),
     "status": Column("Status", (PlanIssue.status,), PlanIssue.status),
@@ -108,9 +109,9 @@ STILL_OPEN = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
 
 
 def issues_matching(where: IssueFilter):
-    """Issues across plans that the filter selects (LISTING orders and pages them)."""
-    statement = (select(PlanIssue).join(User, User.id == PlanIssue.owner_id)
-                 .join(ActionPlan, ActionPlan.id == PlanIssue.plan_id))
+    """Issues across plans that the filter selects (LISTING orders and pages them). Nothing is joined here: the list
+    joins the plan or the owner only to sort or export by them."""
+    statement = select(PlanIssue)
     for column, value in ((PlanIssue.plan_id, where.plan_id), (PlanIssue.owner_id, where.owner_id),
                           (PlanIssue.status, where.status)):
         if value is not None:

@@ -113,8 +113,10 @@ class AuditFilter:
 AUDITOR = aliased(User)
 AUDITS = Listing("compliance-audits", ComplianceAudit.id, {
     "date": Column("Date", (ComplianceAudit.audit_date,), ComplianceAudit.audit_date),
-    "project": Column("Project", (Project.code,), Project.code),
-    "auditor": Column("Auditor", (AUDITOR.name,), AUDITOR.name),
+    "project": Column("Project", (Project.code,), Project.code,
+                      joins=((Project, Project.id == ComplianceAudit.project_id),)),
+    "auditor": Column("Auditor", (AUDITOR.name,), AUDITOR.name,
+                      joins=((AUDITOR, AUDITOR.id == ComplianceAudit.auditor_id),)),
     "status": Column("Status", (ComplianceAudit.status,), ComplianceAudit.status),
     "results": Column("Results", csv=many(ProcessAsset.title + " " + AssetVersion.label + ": " + labelled(AuditResult.result, Compliance),
                                           AuditResult.audit_id == ComplianceAudit.id,
@@ -125,9 +127,9 @@ AUDITS = Listing("compliance-audits", ComplianceAudit.id, {
 
 
 def audits_matching(where: AuditFilter):
-    """The audits the filter selects (AUDITS orders and pages them)."""
-    statement = (select(ComplianceAudit).join(Project, Project.id == ComplianceAudit.project_id)
-                 .join(AUDITOR, AUDITOR.id == ComplianceAudit.auditor_id))
+    """The audits the filter selects (AUDITS orders and pages them). Nothing is joined here: the list joins the
+    project or the auditor only to sort or export by them."""
+    statement = select(ComplianceAudit)
     for column, value in ((ComplianceAudit.project_id, where.project_id), (ComplianceAudit.auditor_id,
                           where.auditor_id), (ComplianceAudit.status, where.status)):
         if value is not None:

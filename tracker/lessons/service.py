@@ -18,7 +18,7 @@ from tracker.history.service import bump_version, record_create, record_values
 from tracker.lessons.forms import AttachInput, FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
-from tracker.listing import Column, Listing, one
+from tracker.listing import OUTER, Column, Listing, one
 from tracker.pilots.models import Pilot
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Project
@@ -100,22 +100,23 @@ class LessonFilter:
 LISTING = Listing("lessons", Lesson.id, {
     "title": Column("Lesson", (Lesson.title,), Lesson.title),
     "kind": Column("Kind", (Lesson.polarity,), Lesson.polarity),
-    "project": Column("Project", (Project.code,), Project.code),
+    "project": Column("Project", (Project.code,), Project.code,
+                      joins=((Project, Project.id == Lesson.project_id, OUTER),)),  # a lesson may name no project
     "where": Column("Area / asset"),
     "area": Column("Process area", csv=one(ProcessArea.code, ProcessArea.id == Lesson.area_id), shown=False),
     "asset": Column("Asset", csv=one(ProcessAsset.title, ProcessAsset.id == Lesson.asset_id), shown=False),
     "what_happened": Column("What happened", csv=Lesson.what_happened, shown=False),
     "recommendation": Column("Recommendation", csv=Lesson.recommendation, shown=False),
     "status": Column("Status", (Lesson.status,), Lesson.status),
-    "author": Column("By", (User.name,), User.name),
+    "author": Column("By", (User.name,), User.name, joins=((User, User.id == Lesson.author_id),)),
     "logged": Column("Logged", (Lesson.created_at,), Lesson.created_at),
 }, default="-logged", load=LOADED)
 
 
 def lessons_matching(where: LessonFilter):
-    """The lessons library's search: the lessons the filter selects (LISTING orders and pages them)."""
-    statement = (select(Lesson).join(User, User.id == Lesson.author_id)
-                 .outerjoin(Project, Project.id == Lesson.project_id))
+    """The lessons library's search: the lessons the filter selects (LISTING orders and pages them). Nothing is
+    joined here: the list joins the author or the project only to sort or export by them."""
+    statement = select(Lesson)
     if where.q:
         pattern = f"%{where.q.lower()}%"
         statement = statement.where(or_(*(func.lower(column).like(pattern) for column in (

@@ -56,14 +56,15 @@ LISTING = Listing("objectives", BusinessObjective.id, {
     "target": Column("Target", (BusinessObjective.target_date,), BusinessObjective.target),
     "target_date": Column("Target date", csv=BusinessObjective.target_date, shown=False),
     "progress": Column("Progress"),
-    "owner": Column("Owner", (User.name,), User.name),
+    "owner": Column("Owner", (User.name,), User.name, joins=((User, User.id == BusinessObjective.owner_id),)),
     "active": Column("Status", (STATE,), STATE),
 }, default="name", load=(joinedload(BusinessObjective.owner),))
 
 
 def objectives_matching(where: ObjectiveFilter):
-    """The objectives the filter selects (LISTING orders and pages them)."""
-    statement = select(BusinessObjective).join(User, User.id == BusinessObjective.owner_id)
+    """The objectives the filter selects (LISTING orders and pages them). Nothing is joined here: the list joins the
+    owner only to sort or export by them."""
+    statement = select(BusinessObjective)
     if where.q:
         pattern = f"%{where.q.lower()}%"
         statement = statement.where(sa.or_(func.lower(BusinessObjective.name).like(pattern),

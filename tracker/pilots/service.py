@@ -38,7 +38,7 @@ class PilotFilter:
 
 LISTING = Listing("pilots", Pilot.id, {
     "title": Column("Pilot", (Pilot.title,), Pilot.title),
-    "plan": Column("Plan", (ActionPlan.title,), ActionPlan.title),
+    "plan": Column("Plan", (ActionPlan.title,), ActionPlan.title, joins=((ActionPlan, ActionPlan.id == Pilot.plan_id),)),
     "versions": Column("Versions on trial", csv=many(
         ProcessAsset.title + " " + AssetVersion.label, PilotAssetVersion.pilot_id == Pilot.id,
         AssetVersion.id == PilotAssetVersion.asset_version_id, ProcessAsset.id == AssetVersion.asset_id)),
@@ -52,8 +52,9 @@ LISTING = Listing("pilots", Pilot.id, {
 
 
 def pilots_matching(where: PilotFilter):
-    """The pilots the filter selects (LISTING orders and pages them)."""
-    statement = select(Pilot).join(ActionPlan, ActionPlan.id == Pilot.plan_id)
+    """The pilots the filter selects (LISTING orders and pages them). Nothing is joined here: the list joins the plan
+    only to sort or export by it."""
+    statement = select(Pilot)
     if where.q:
         statement = statement.where(func.lower(Pilot.title).like(f"%{where.q.lower()}%"))
     if where.status:

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, or_, select
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush, get_or_not_found, utcnow
+from tracker.db import COUNT_LIMIT, commit, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import bump_version, record_create, record_values
@@ -80,14 +80,14 @@ LISTING = Listing("proposals", Proposal.id, {
     "objectives": Column("Objectives served", csv=many(
         BusinessObjective.name, ProposalObjective.proposal_id == Proposal.id,
         BusinessObjective.id == ProposalObjective.objective_id)),
-    "submitter": Column("Submitted by", (User.name,), User.name),
+    "submitter": Column("Submitted by", (User.name,), User.name, joins=((User, User.id == Proposal.submitter_id),)),
     "submitted": Column("Submitted on", csv=Proposal.created_at, shown=False),
 }, default="-priority", load=LOADED)
 
 
 def proposals_matching(where: ProposalFilter):
     """The proposals the filter selects (LISTING orders and pages them)."""
-    return _filtered(select(Proposal).join(User, User.id == Proposal.submitter_id), where)
+    return _filtered(select(Proposal), where)
 
 
 BOARD_COLUMNS = [ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW, ProposalStatus.ESCALATED,
@@ -95,28 +95,51 @@ BOARD_COLUMNS = [ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW, Proposal
 
 
 @dataclass(frozen=True)
-class Column:
+class Card:
+    """What a card on the board shows of a proposal (read as plain rows: no records built for 140 cards)."""
+    id: int
+    title: str
     status: ProposalStatus
-    total: int
-    cards: list[Proposal]
+    priority_score: int
+    objectives: list[str]  # the names of the objectives it serves, by name
 
 
-def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> list[Column]:
+@dataclass(frozen=True)
+class BoardColumn:
+    status: ProposalStatus
+    total: int  # counted up to COUNT_LIMIT, as a list counts its rows
+    more: bool  # more than that
+    cards: list[Card]
+
+
+def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> list[BoardColumn]:
     """The open proposals by status, highest priority first; the same few queries however many there are."""
-    counts = dict(session.exec(_filtered(select(Proposal.status, func.count()), where)
-                               .group_by(Proposal.status)).all())
+    # Each column's count, up to COUNT_LIMIT (as a list counts): a few index entries read per column, where grouping
+    # every proposal by status read the whole index (7.9 ms at ten times the synthetic organization).
+    counted = [select(sa.literal(status.value).label("status"), func.count().label("rows")).select_from(
+        _filtered(select(Proposal.id), where).where(Proposal.status == status).limit(COUNT_LIMIT + 1).subquery())
+        for status in BOARD_COLUMNS]
+    counts = dict(session.exec(sa.union_all(*counted)).all())
     # Each column's first cards by the status-and-priority index: a few rows read per column, not every open
     # proposal ranked (a window over all of them cost the board 5.7x at ten times the data).
     tops = [_filtered(select(Proposal.id), where).where(Proposal.status == status)
             .order_by(Proposal.priority_score.desc(), Proposal.id.desc()).limit(per_column).subquery()
             for status in BOARD_COLUMNS]
     shown = sa.union_all(*(select(top.c.id) for top in tops))
-    cards = session.exec(select(Proposal).where(Proposal.id.in_(shown)).options(*LOADED)
-                         .order_by(Proposal.priority_score.desc(), Proposal.id.desc())).all()
-    by_status: dict[ProposalStatus, list[Proposal]] = {status: [] for status in BOARD_COLUMNS}
-    for card in cards:
-        by_status[card.status].append(card)
-    return [Column(status, counts.get(status, 0), by_status[status]) for status in BOARD_COLUMNS]
+    rows = session.exec(select(Proposal.id, Proposal.title, Proposal.status, Proposal.priority_score)
+                        .where(Proposal.id.in_(shown))
+                        .order_by(Proposal.priority_score.desc(), Proposal.id.desc())).all()
+    served: dict[int, list[str]] = {}
+    for proposal_id, name in session.exec(
+            select(ProposalObjective.proposal_id, BusinessObjective.name)
+            .join(BusinessObjective, BusinessObjective.id == ProposalObjective.objective_id)
+            .where(ProposalObjective.proposal_id.in_([row.id for row in rows])).order_by(BusinessObjective.name)):
+        served.setdefault(proposal_id, []).append(name)
+    by_status: dict[ProposalStatus, list[Card]] = {status: [] for status in BOARD_COLUMNS}
+    for row in rows:
+        by_status[row.status].append(Card(*row, served.get(row.id, [])))
+    return [BoardColumn(status, min(counts[status.value], COUNT_LIMIT), counts[status.value] > COUNT_LIMIT, by_status[status])
+            for status in BOARD_COLUMNS]
 
 
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:

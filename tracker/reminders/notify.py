@@ -19,10 +19,15 @@ def subject_of(record: SQLModel) -> str:
     return f"{record.__tablename__}:{record.id}"
 
 
+BADGE_LIMIT = 100  # the badge counts this many at most, and says "99+" from there
+
+
 def unread_count(session: Session, *, user: User) -> int:
-    """One indexed count: what the navigation badge shows."""
-    return session.exec(select(func.count()).select_from(Notification).where(
-        Notification.recipient_id == user.id, Notification.closed_at.is_(None), Notification.read_at.is_(None))).one()
+    """What the navigation badge shows: the unread count, up to BADGE_LIMIT (one indexed read of at most that many
+    entries, on every page, however many a person has left unread)."""
+    unread = select(Notification.id).where(Notification.recipient_id == user.id, Notification.closed_at.is_(None),
+                                           Notification.read_at.is_(None)).limit(BADGE_LIMIT)
+    return session.exec(select(func.count()).select_from(unread.subquery())).one()
 
 
 def list_notifications(session: Session, *, user: User, show: str, page: int, size: int) -> Page:

@@ -48,14 +48,15 @@ LISTING = Listing("steering-reviews", ReviewMeeting.id, {
     "date": Column("Date", (ReviewMeeting.held_on,), ReviewMeeting.held_on),
     "period": Column("Period", (ReviewMeeting.period_from,), ReviewMeeting.period_from, csv_label="Period from"),
     "period_to": Column("Period to", csv=ReviewMeeting.period_to, shown=False),
-    "chair": Column("Chair", (User.name,), User.name),
+    "chair": Column("Chair", (User.name,), User.name, joins=((User, User.id == ReviewMeeting.chair_id),)),
     "status": Column("Status", (ReviewMeeting.status,), ReviewMeeting.status),
 }, default="-date", load=(joinedload(ReviewMeeting.chair),))
 
 
 def meetings_matching(where: MeetingFilter):
-    """The reviews the filter selects (LISTING orders and pages them)."""
-    statement = select(ReviewMeeting).join(User, User.id == ReviewMeeting.chair_id)
+    """The reviews the filter selects (LISTING orders and pages them). Nothing is joined here: the list joins the
+    chair only to sort or export by them."""
+    statement = select(ReviewMeeting)
     if where.q:
         statement = statement.where(func.lower(ReviewMeeting.title).like(f"%{where.q.lower()}%"))
     if where.status:
