@@ -8,19 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401
+from tests.conftest import reflecting, schema_differences
 from tracker.db import normalize_url
 
 
 def test_migrations_match_the_models(engine):
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
-        diff = compare_metadata(context, SQLModel.metadata)
-    assert diff == []
+        assert schema_differences(connection) == []
 
 
 def test_sqlite_connections_enforce_foreign_keys_and_use_wal(engine):
@@ -187,7 +184,8 @@ class Filler:
 
 def _tables(connection) -> list[sa.Table]:
     metadata = sa.MetaData()
-    metadata.reflect(connection)
+    with reflecting():
+        metadata.reflect(connection)
     # History rows name records by entity and id, not by a key: they go last, after the records they name.
     return sorted((t for t in metadata.sorted_tables if t.name != "alembic_version"),
                   key=lambda t: t.name == "audit_event")

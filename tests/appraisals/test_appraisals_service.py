@@ -287,3 +287,26 @@ def test_an_appraisal_of_the_whole_organization_covers_the_areas_of_its_own_mode
     due = {d.scope: d for d in cadence.schedule(db, today=date(2026, 11, 29))}
     assert due[pp.label].last_completed_on == date(2026, 5, 1)
     assert due[srim.label].last_completed_on is None
+
+
+def test_each_scope_names_the_soonest_appraisal_planned_or_under_way_that_covers_it(db, make_user, make_appraisal):
+    """A cadence's planned appraisal: of those planned or under way (not completed, not cancelled), the one to
+    complete soonest that covers the scope: for an area, one listing it or one of the whole organization in a
+    model that covers it; for the organization, one of the whole organization."""
+    sepg = make_user(Role.PROCESS_GROUP)
+    pp, ver, srim = area(db, "PP"), area(db, "VER"), area(db, "ITS-SRIM")
+    cadence.set_cadence(db, data=CadenceInput(scope=CadenceScope.ORGANIZATION, months=24), by=sepg)
+    for a in (pp, ver, srim):
+        cadence.set_cadence(db, data=CadenceInput(scope=CadenceScope.PROCESS_AREA, area_id=a.id, months=12), by=sepg)
+    make_appraisal(AppraisalStatus.PLANNED, title="Whole, late", completion_on=date(2027, 9, 1))
+    make_appraisal(AppraisalStatus.CANCELLED, title="Cancelled", areas=[pp], completion_on=date(2027, 1, 1))
+    make_appraisal(AppraisalStatus.COMPLETED, title="Done", areas=[pp], completed_on=date(2026, 6, 1),
+                   completion_on=date(2026, 6, 1))
+    make_appraisal(AppraisalStatus.PREPARATION, title="PP soon", areas=[pp], completion_on=date(2027, 2, 1))
+    make_appraisal(AppraisalStatus.PLANNED, title="PP later", areas=[pp, ver], completion_on=date(2027, 5, 1))
+    make_appraisal(AppraisalStatus.PLANNED, title="Whole, early", completion_on=date(2027, 3, 1))
+    due = {d.scope: d.planned for d in cadence.schedule(db, today=date(2026, 11, 29))}
+    assert due["The whole organization"].title == "Whole, early"
+    assert due[pp.label].title == "PP soon"  # listing PP, before the whole organization's
+    assert due[ver.label].title == "Whole, early"  # the whole organization's (CMMI) before "PP later"
+    assert due[srim.label] is None  # no CMMI appraisal covers an IT Service CMM area

@@ -5,10 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
 
+from tests.conftest import schema_differences
 from tracker.backup import restore, take
 from tracker.db import make_engine
 from tracker.history.models import AuditEvent
@@ -82,6 +80,5 @@ def _assert_sound(site) -> None:
         else:
             assert connection.execute(sa.text("SELECT count(*) FROM pg_class c JOIN pg_index i ON i.indexrelid = "
                                               "c.oid WHERE NOT i.indisvalid")).scalar() == 0
-        assert compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}),
-                                SQLModel.metadata) == []
+        assert schema_differences(connection) == []
     engine.dispose()

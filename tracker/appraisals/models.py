@@ -5,6 +5,7 @@ the cadence of reappraisal per scope."""
 from datetime import date, datetime
 from enum import IntEnum
 
+import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel, UniqueConstraint
 
 from tracker.auth.models import User
@@ -88,6 +89,9 @@ _version = version_column()
 
 
 class Appraisal(SQLModel, table=True):
+    # The appraisals list's order (completed, or planned to be, newest first) read from an index, not sorted.
+    __table_args__ = (sa.Index("ix_appraisal_when", sa.text("coalesce(completed_on, completion_on)"), "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     reference_model: ReferenceModel = Field(sa_type=enum_type(ReferenceModel))
