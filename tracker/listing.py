@@ -14,7 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
-from tracker.db import Page, paginate
+from tracker.db import Page, UTCDateTime, paginate
 
 EXPORT_BATCH = 1000  # rows fetched at a time while a CSV streams
 
@@ -70,7 +70,7 @@ class Listing:
         """Every record the statement selects, in the list's order, as CSV cells: plain columns fetched a batch at a
         time (no records built, nothing held but the batch)."""
         exported = [column for column in self.columns.values() if column.csv is not None]
-        cells = [in_words(column.csv).label(f"c{n}") for n, column in enumerate(exported)]
+        cells = [column.csv.label(f"c{n}") for n, column in enumerate(exported)]  # labelled: one each, even alike
         yield from stream(session, self.ordered(statement, sort, exported)
                           .with_only_columns(*cells, maintain_column_froms=True))
 
@@ -93,11 +93,17 @@ OUTER = "outer"  # a Column's join that keeps the rows whose reference is empty
 
 
 def stream(session: Session, plain) -> Iterator[list]:
-    """A select of plain columns as CSV cells, fetched a batch at a time (nothing held but the batch)."""
+    """A select of plain columns as CSV cells, fetched a batch at a time (nothing held but the batch). Each column is
+    read as its cell's text where the database can say it (`in_words`: labels, dates), so no enum, date or datetime
+    is built per row only to be written out again."""
+    plain = plain.with_only_columns(*(in_words(column.element).label(column.name) if isinstance(column, sa.Label)
+                                      else in_words(column) for column in plain.selected_columns),
+                                    maintain_column_froms=True)
     result = session.connection().execute(plain.execution_options(yield_per=EXPORT_BATCH))  # rows, not the ORM's
     try:
-        for row in result:
-            yield [cell(value) for value in row]
+        for batch in result.partitions():
+            for row in batch:
+                yield [cell(value) for value in row]
     finally:
         result.close()
 
@@ -121,12 +127,50 @@ def cell(value: object) -> object:
 
 
 def in_words(expression):
-    """A CSV cell's SQL: a status column read as its label by the database (no enum built per row)."""
+    """A CSV cell's SQL: a status column read as its label, a date as "2026-11-30" and a time as "2026-11-30 14:05"
+    (UTC) by the database, as `cell` would write them (no enum, date or datetime built per row)."""
     kind = getattr(expression, "type", None)
     members = getattr(kind, "enum_class", None)
     if isinstance(kind, sa.Enum) and members is not None and all(hasattr(m, "label") for m in members):
         return labelled(expression, members)
+    if isinstance(kind, sa.DateTime | UTCDateTime):
+        return minute_text(expression)
+    if isinstance(kind, sa.Date):
+        return day_text(expression)
     return expression
+
+
+class minute_text(FunctionElement):  # noqa: N801 - used like a SQL function
+    """A UTC time as a CSV cell's text, to the minute: "2026-11-30 14:05"."""
+    type = sa.String()
+    inherit_cache = True
+
+
+class day_text(FunctionElement):  # noqa: N801 - used like a SQL function
+    """A date as a CSV cell's text: "2026-11-30"."""
+    type = sa.String()
+    inherit_cache = True
+
+
+# SQLite holds both as text already ("2026-11-30 14:05:00.000000", in UTC; "2026-11-30"): their first characters.
+@compiles(minute_text, "sqlite")
+def _minute_text_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 16)"
+
+
+@compiles(day_text, "sqlite")
+def _day_text_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+
+
+@compiles(minute_text, "postgresql")
+def _minute_text_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
+
+
+@compiles(day_text, "postgresql")
+def _day_text_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
 
 
 def one(column, *where):

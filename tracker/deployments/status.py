@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from tracker.assets.models import AssetVersion, ProcessAsset, versions_of
 from tracker.db import Page, paginate
 from tracker.deployments.models import IN_USE, DeploymentTally, ProjectDeployment, RowStatus
-from tracker.listing import in_words, stream
+from tracker.listing import stream
 from tracker.projects.models import Phase, Project, ProjectStatus, led_by
 
 
@@ -162,8 +162,8 @@ def export(session: Session, *, where: StatusFilter) -> Iterator[list]:
     their labels, streamed a batch at a time."""
     matching = _projects(where).with_only_columns(Project.id).order_by(None)
     return stream(session, sa.select(
-        Project.code, Project.name, in_words(Project.phase), ProcessAsset.title, AssetVersion.label,
-        in_words(ProjectDeployment.status), ProjectDeployment.planned_date, ProjectDeployment.started_on,
+        Project.code, Project.name, Project.phase, ProcessAsset.title, AssetVersion.label,
+        ProjectDeployment.status, ProjectDeployment.planned_date, ProjectDeployment.started_on,
         ProjectDeployment.deployed_on, ProjectDeployment.verified_on, ProjectDeployment.reason, ProjectDeployment.notes)
         .join(Project, Project.id == ProjectDeployment.project_id)
         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
