@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.action_plans.models import ActionPlan
@@ -48,6 +49,8 @@ _version = version_column()
 
 
 class Pilot(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_pilot_start", "start_date", "id"),)  # the pilots list's order, newest first
+
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="action_plan.id", index=True)
     title: str = Field(max_length=200)

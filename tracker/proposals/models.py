@@ -84,6 +84,8 @@ class Proposal(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_proposal_flow", "source", "status", "created_at"),
                       # a status's proposals by priority (the board's columns, a status-filtered list): read in order
                       sa.Index("ix_proposal_status_priority", "status", "priority_score", "id"),
+                      # the list's order (by priority, ties by id the same way): read from the index either way
+                      sa.Index("ix_proposal_priority", "priority_score", "id"),
                       sa.Index("ix_proposal_status_created", "status", "created_at"),
                       sa.Index("ix_proposal_created_at", "created_at"),
                       sa.Index("ix_proposal_decided_on", "decided_on"),
@@ -98,7 +100,7 @@ class Proposal(SQLModel, table=True):
     source_id: int | None = None
     expected_benefit: int = Field(ge=1, le=5)
     estimated_effort: int = Field(ge=1, le=5)
-    priority_score: int = Field(default=0, index=True)
+    priority_score: int = 0
     status: ProposalStatus = Field(default=ProposalStatus.SUBMITTED, sa_type=enum_type(ProposalStatus), index=True)
     decision_rationale: str = Field(default="", max_length=4000)
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")
