@@ -10,11 +10,10 @@ from datetime import date, datetime
 from enum import Enum
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
 from tracker.db import Page, UTCDateTime, paginate
+from tracker.sql import day_text, joined, minute_text
 
 EXPORT_BATCH = 1000  # rows fetched at a time while a CSV streams
 
@@ -140,59 +139,9 @@ def in_words(expression):
     return expression
 
 
-class minute_text(FunctionElement):  # noqa: N801 - used like a SQL function
-    """A UTC time as a CSV cell's text, to the minute: "2026-11-30 14:05"."""
-    type = sa.String()
-    inherit_cache = True
-
-
-class day_text(FunctionElement):  # noqa: N801 - used like a SQL function
-    """A date as a CSV cell's text: "2026-11-30"."""
-    type = sa.String()
-    inherit_cache = True
-
-
-# SQLite holds both as text already ("2026-11-30 14:05:00.000000", in UTC; "2026-11-30"): their first characters.
-@compiles(minute_text, "sqlite")
-def _minute_text_sqlite(element, compiler, **kw):
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 16)"
-
-
-@compiles(day_text, "sqlite")
-def _day_text_sqlite(element, compiler, **kw):
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
-
-
-@compiles(minute_text, "postgresql")
-def _minute_text_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
-
-
-@compiles(day_text, "postgresql")
-def _day_text_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
-
-
 def one(column, *where):
     """A related record's value as a column of this one (a correlated subquery: one value or none)."""
     return sa.select(column).where(*where).limit(1).scalar_subquery()
-
-
-class joined(FunctionElement):  # noqa: N801 - used like a SQL function
-    """The values of a group in one text, "; " between them (a record's leads, areas, objectives)."""
-    type = sa.String()
-    inherit_cache = True
-
-
-@compiles(joined, "sqlite")
-def _joined_sqlite(element, compiler, **kw):
-    return f"group_concat({compiler.process(element.clauses, **kw)}, '; ')"
-
-
-@compiles(joined, "postgresql")
-def _joined_postgresql(element, compiler, **kw):
-    value = compiler.process(element.clauses, **kw)
-    return f"string_agg(CAST({value} AS TEXT), '; ' ORDER BY {value})"
 
 
 def many(column, *where):

@@ -27,7 +27,7 @@ from tracker.dashboards.charts import (
     ProjectProgress,
     Ratings,
 )
-from tracker.dashboards.sql import day_of, days_between, median, middle, month_of
+from tracker.dashboards.sql import median, middle
 from tracker.deployments.models import IN_USE, DeploymentTally, ProjectDeployment, RowStatus
 from tracker.due import overdue_clause
 from tracker.home.service import decisions_waiting
@@ -37,6 +37,7 @@ from tracker.pilots.models import Pilot
 from tracker.process_areas.models import ProcessArea
 from tracker.projects.models import Phase, Project, ProjectStatus
 from tracker.proposals.models import Proposal, ProposalArea, ProposalObjective, ProposalSource, ProposalStatus
+from tracker.sql import day_of, days_between, month_of
 from tracker.tailoring.models import TailoringRecord, TailoringStatus
 
 
