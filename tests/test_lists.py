@@ -215,3 +215,16 @@ def test_ties_come_in_the_order_of_the_sort_reversed_too(sort, expected, client,
     login(make_user(Role.STEERING))
     page = client.get(f"/proposals/?sort={sort}").get_data(as_text=True)
     assert sorted(expected, key=page.index) == expected
+
+
+@pytest.mark.parametrize("path", ["/proposals/", "/lessons/", "/assets/", "/appraisals/"])
+def test_a_lists_next_page_reads_no_filter_options(path, client, login, make_user, query_counter):
+    """The filters' options (the process areas; the appraisals' reappraisal schedule above the list) are the whole
+    page's: the table alone, swapped in for the next page or a sort, reads neither."""
+    login(make_user(Role.PROCESS_GROUP))
+    query_counter.clear()
+    page = client.get(path).get_data(as_text=True)
+    assert any("FROM process_area" in s for s in query_counter) and 'name="area"' in page
+    query_counter.clear()
+    assert client.get(f"{path}?page=2", headers={"HX-Request": "true"}).status_code == 200
+    assert not any("FROM process_area" in s or "reappraisal_cadence" in s for s in query_counter)

@@ -26,13 +26,23 @@ htmx = HTMX()
 E = TypeVar("E", bound=Enum)
 
 
+@dataclass(frozen=True)
+class PageOnly:
+    """A template variable only the whole page shows (a filter's options read from the database): read when the page
+    is rendered, never for its fragment (the next page of a list, a sort, a filter's results)."""
+    read: Callable[[], object]
+
+
 def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **context) -> Response:
     """The fragment for an htmx request, the whole page otherwise; caches keep the two apart.
 
-    `context` is the templates' variables, whatever their names (a filter called `status` included);
-    the response's HTTP status is the separate, keyword-only `http_status`.
+    `context` is the templates' variables, whatever their names (a filter called `status` included; a `PageOnly`
+    one is read for the page alone); the response's HTTP status is the separate, keyword-only `http_status`.
     """
     template = fragment if fragment_requested() else page
+    context = {name: value for name, value in context.items() if not isinstance(value, PageOnly)} \
+        if template != page else {name: value.read() if isinstance(value, PageOnly) else value
+                                  for name, value in context.items()}
     # as_fragment: a section may send other parts of the page it changed along, out of band (hx-swap-oob); in `g`
     # too, for macros (they are imported without the template's context).
     g.as_fragment = template != page

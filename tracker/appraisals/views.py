@@ -37,6 +37,7 @@ from tracker.db import get_session
 from tracker.process_areas.service import list_areas
 from tracker.validation import parse
 from tracker.web import (
+    PageOnly,
     RecordForm,
     form_values,
     fragment_requested,
@@ -62,8 +63,8 @@ def index():
     where = service.AppraisalFilter(q=query_text("q"), status=query_enum(AppraisalStatus, "status"),
                                     area_id=query_id("area"))
     return list_page(service.LISTING, service.appraisals_matching(where), "appraisals/index.html",
-                     "appraisals/_list.html", where=where, statuses=list(AppraisalStatus), areas=list_areas(session),
-                     due=cadence.schedule(session))
+                     "appraisals/_list.html", where=where, statuses=list(AppraisalStatus),
+                     areas=PageOnly(lambda: list_areas(session)), due=PageOnly(lambda: cadence.schedule(session)))
 
 
 @bp.get("/<int:appraisal_id>")

@@ -25,6 +25,7 @@ from tracker.lessons.service import feedback_on
 from tracker.process_areas.service import list_areas
 from tracker.validation import parse
 from tracker.web import (
+    PageOnly,
     RecordForm,
     form_values,
     in_place_or_go_to,
@@ -52,7 +53,7 @@ def index():
                                 owner_id=current_user.id if query_text("mine") else None,
                                 signoff_by=current_user if query_text("signoff") == "mine" else None)
     return list_page(service.LISTING, service.assets_matching(where), "assets/index.html", "assets/_table.html",
-                     where=where, kinds=list(AssetKind), areas=list_areas(session))
+                     where=where, kinds=list(AssetKind), areas=PageOnly(lambda: list_areas(session)))
 
 
 @bp.get("/<int:asset_id>")

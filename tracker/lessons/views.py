@@ -16,6 +16,7 @@ from tracker.lessons.workflow import LESSON_TRANSITIONS
 from tracker.process_areas.service import list_areas
 from tracker.validation import parse
 from tracker.web import (
+    PageOnly,
     RecordForm,
     form_values,
     go_to,
@@ -42,7 +43,7 @@ def index():
                                  area_id=query_id("area"), asset_id=chosen.ids["asset"])
     return list_page(service.LISTING, service.lessons_matching(where), "lessons/index.html", "lessons/_table.html",
                      where=where, statuses=list(LessonStatus), polarities=list(Polarity),
-                     areas=list_areas(get_session()), chosen=chosen)
+                     areas=PageOnly(lambda: list_areas(get_session())), chosen=chosen)
 
 
 ORIGIN_ARGS = {"pilot_id": "pilot", "deployment_id": "deployment", "audit_id": "audit"}  # ?pilot=… on a new lesson

@@ -22,6 +22,7 @@ from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.validation import parse
 from tracker.web import (
     LookupFilters,
+    PageOnly,
     RecordForm,
     form_values,
     fragment_requested,
@@ -57,7 +58,7 @@ def index():
     where = _filter(chosen)
     as_board = request.args.get("view") == "board"
     context = {"where": where, "as_board": as_board, "statuses": list(ProposalStatus),
-               "sources": list(ProposalSource), "areas": list_areas(session),
+               "sources": list(ProposalSource), "areas": PageOnly(lambda: list_areas(session)),
                "chosen": chosen,
                "mine": bool(request.args.get("mine"))}
     if as_board:
