@@ -185,9 +185,9 @@ def test_a_rating_replaces_the_earlier_one_and_the_area_keeps_its_history(db, ma
     service.rate(db, appraisal=later, data=RatingInput(area_id=ver.id, value=RatingValue.SATISFIED,
                                                        capability_level=3), by=sepg)
     assert count_rows(db, Rating) == 2
-    history = service.rating_history(db, area_id=ver.id)
+    history, more = service.rating_history(db, area_id=ver.id)
     assert [(a.id, r.value, r.capability_level) for a, r in history] == [
-        (later.id, RatingValue.SATISFIED, 3), (earlier.id, RatingValue.NOT_SATISFIED, None)]
+        (later.id, RatingValue.SATISFIED, 3), (earlier.id, RatingValue.NOT_SATISFIED, None)] and not more
     changes = db.exec(select(AuditEvent).where(AuditEvent.entity == "appraisal", AuditEvent.entity_id == later.id,
                                                AuditEvent.field == "rating VER").order_by(AuditEvent.id)).all()
     assert [(c.old, c.new) for c in changes] == [(None, "Partially satisfied"),

@@ -173,3 +173,23 @@ def test_a_cancelled_appraisal_keeps_its_reason(client, sepg, make_appraisal, db
                                                    AuditEvent.field == "reason")).all()
     assert reasons == ["Budget cut"]
     assert "Budget cut" in client.get(f"/appraisals/{appraisal.id}").get_data(as_text=True)
+
+
+def test_a_process_areas_page_shows_its_newest_ratings_and_links_to_the_rest(client, db, login_as, make_user,
+                                                                            make_appraisal, monkeypatch):
+    """A process area's page lists its ratings newest first, up to a limit (here 2), then links to every appraisal
+    covering the area: its cost does not grow with years of appraisals."""
+    from tracker.appraisals import service
+    from tracker.appraisals.forms import RatingInput
+    from tracker.appraisals.models import RatingValue
+    monkeypatch.setattr("tracker.process_areas.views.RATINGS_SHOWN", 2)
+    monkeypatch.setattr(service, "RATINGS_SHOWN", 2)
+    sepg, ver = make_user(Role.PROCESS_GROUP), area(db, "VER")
+    for year in (2023, 2024, 2025):
+        appraisal = make_appraisal(AppraisalStatus.EXECUTION, title=f"Appraisal {year}", areas=[ver],
+                                   completion_on=date(year, 6, 30))
+        service.rate(db, appraisal=appraisal, data=RatingInput(area_id=ver.id, value=RatingValue.SATISFIED), by=sepg)
+    login_as(Role.MEMBER)
+    page = client.get(f"/process-areas/{ver.id}").get_data(as_text=True)
+    assert "Appraisal 2025" in page and "Appraisal 2024" in page and "Appraisal 2023" not in page
+    assert f'href="/appraisals/?area={ver.id}">All appraisals covering VER</a>' in page

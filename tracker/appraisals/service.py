@@ -26,7 +26,7 @@ from tracker.appraisals.models import (
 from tracker.appraisals.workflow import APPRAISAL_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush, get_or_not_found, utcnow
+from tracker.db import commit, cut, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, ValidationError
 from tracker.history.service import record_create, record_values
@@ -299,8 +299,13 @@ def ratings_of(session: Session, *, appraisal_id: int) -> list[Rating]:
                              .order_by(ProcessArea.code)).all())
 
 
-def rating_history(session: Session, *, area_id: int) -> list[tuple[Appraisal, Rating]]:
-    """A process area's ratings across appraisals, the newest first."""
-    return list(session.exec(select(Appraisal, Rating).join(Rating, Rating.appraisal_id == Appraisal.id)
-                             .where(Rating.area_id == area_id)
-                             .order_by(Appraisal.completion_on.desc(), Appraisal.id.desc())).all())
+RATINGS_SHOWN = 20  # a process area's page shows its newest ratings; the appraisals list has every one covering it
+
+
+def rating_history(session: Session, *, area_id: int) -> tuple[list[tuple[Appraisal, Rating]], bool]:
+    """A process area's newest RATINGS_SHOWN ratings across appraisals, the newest first, and whether there are more
+    (the page's cost does not grow with the organization's years of appraisals)."""
+    return cut(list(session.exec(select(Appraisal, Rating).join(Rating, Rating.appraisal_id == Appraisal.id)
+                                 .where(Rating.area_id == area_id)
+                                 .order_by(Appraisal.completion_on.desc(), Appraisal.id.desc())
+                                 .limit(RATINGS_SHOWN + 1)).all()), RATINGS_SHOWN)

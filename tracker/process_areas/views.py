@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template, request
 
-from tracker.appraisals.service import rating_history
+from tracker.appraisals.service import RATINGS_SHOWN, rating_history
 from tracker.auth.policy import requires
 from tracker.db import get_or_not_found, get_session
 from tracker.process_areas import service
@@ -31,4 +31,5 @@ def detail(area_id: int):
     """A process area and its rating history across appraisals."""
     session = get_session()
     area = get_or_not_found(session, ProcessArea, area_id, missing="No such process area.")
-    return render_template("areas/detail.html", area=area, ratings=rating_history(session, area_id=area.id))
+    ratings, more = rating_history(session, area_id=area.id)
+    return render_template("areas/detail.html", area=area, ratings=ratings, more=more, shown=RATINGS_SHOWN)
