@@ -40,7 +40,7 @@ class PlanProposal(SQLModel, table=True):
 class PlanObjective(SQLModel, table=True):
     __tablename__ = "plan_objective"
     plan_id: int = Field(foreign_key="action_plan.id", primary_key=True, ondelete="CASCADE")
-    objective_id: int = Field(foreign_key="business_objective.id", primary_key=True, ondelete="CASCADE")
+    objective_id: int = Field(foreign_key="business_objective.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 _plan_version = version_column()
@@ -84,7 +84,7 @@ class TeamMember(SQLModel, table=True):
 
     __tablename__ = "team_member"
     plan_id: int = Field(foreign_key="action_plan.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE", index=True)
     team_role: str = Field(default="member", max_length=80)
 
     user: User = Relationship()
@@ -243,7 +243,7 @@ class PlanIssue(SQLModel, table=True):
 class JointReviewAttendee(SQLModel, table=True):
     __tablename__ = "joint_review_attendee"
     review_id: int = Field(foreign_key="joint_review.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 _joint_review_version = version_column()

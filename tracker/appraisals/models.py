@@ -70,19 +70,19 @@ ANSWERING_STATUSES = frozenset({AppraisalStatus.EXECUTION})
 class AppraisalProject(SQLModel, table=True):
     __tablename__ = "appraisal_project"
     appraisal_id: int = Field(foreign_key="appraisal.id", primary_key=True, ondelete="CASCADE")
-    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 class AppraisalArea(SQLModel, table=True):
     __tablename__ = "appraisal_area"
     appraisal_id: int = Field(foreign_key="appraisal.id", primary_key=True, ondelete="CASCADE")
-    area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 class AppraisalTeamMember(SQLModel, table=True):
     __tablename__ = "appraisal_team_member"
     appraisal_id: int = Field(foreign_key="appraisal.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 _version = version_column()

@@ -28,7 +28,7 @@ class AssetArea(SQLModel, table=True):
     __tablename__ = "asset_area"
 
     asset_id: int = Field(foreign_key="process_asset.id", primary_key=True, ondelete="CASCADE")
-    area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 class VersionStatus(Labelled):

@@ -17,7 +17,7 @@ from tracker.projects.models import Project
 class DeploymentVersion(SQLModel, table=True):
     __tablename__ = "deployment_version"
     deployment_id: int = Field(foreign_key="deployment.id", primary_key=True, ondelete="CASCADE")
-    asset_version_id: int = Field(foreign_key="asset_version.id", primary_key=True, ondelete="CASCADE")
+    asset_version_id: int = Field(foreign_key="asset_version.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 _deployment_version = version_column()
@@ -167,7 +167,7 @@ class StandardSetReview(SQLModel, table=True):
 class TrainingAttendee(SQLModel, table=True):
     __tablename__ = "training_attendee"
     training_id: int = Field(foreign_key="training_session.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 class TrainingProject(SQLModel, table=True):

@@ -36,13 +36,13 @@ ADOPTING = frozenset({PilotDecision.ADOPT, PilotDecision.ADOPT_WITH_CHANGES})
 class PilotAssetVersion(SQLModel, table=True):
     __tablename__ = "pilot_asset_version"
     pilot_id: int = Field(foreign_key="pilot.id", primary_key=True, ondelete="CASCADE")
-    asset_version_id: int = Field(foreign_key="asset_version.id", primary_key=True, ondelete="CASCADE")
+    asset_version_id: int = Field(foreign_key="asset_version.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 class PilotProject(SQLModel, table=True):
     __tablename__ = "pilot_project"
     pilot_id: int = Field(foreign_key="pilot.id", primary_key=True, ondelete="CASCADE")
-    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 _version = version_column()

@@ -60,7 +60,7 @@ EDITABLE = frozenset(ProposalStatus) - FINAL
 class ProposalArea(SQLModel, table=True):
     __tablename__ = "proposal_area"
     proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")
-    area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="process_area.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 class ProposalAsset(SQLModel, table=True):
@@ -73,7 +73,7 @@ class ProposalAsset(SQLModel, table=True):
 class ProposalObjective(SQLModel, table=True):
     __tablename__ = "proposal_objective"
     proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")
-    objective_id: int = Field(foreign_key="business_objective.id", primary_key=True, ondelete="CASCADE")
+    objective_id: int = Field(foreign_key="business_objective.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 _version = version_column()

@@ -24,7 +24,7 @@ EDITABLE = frozenset({MeetingStatus.PLANNED})
 class ReviewAttendee(SQLModel, table=True):
     __tablename__ = "review_attendee"
     meeting_id: int = Field(foreign_key="review_meeting.id", primary_key=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
 _version = version_column()
