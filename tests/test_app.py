@@ -139,3 +139,15 @@ def test_search_text_with_odd_characters_never_fails(client, login_as):
         for q in ("%00", "%25_", "'; drop table project; --", "%F0%9F%98%80" * 40):
             response = client.get(f"{path}{'&' if '?' in path else '?'}q={q}")
             assert response.status_code == 200, (path, q)
+
+
+def test_a_signed_in_persons_static_files_and_the_health_check_load_no_user(client, login_as, query_counter):
+    """Found by a walk-through: with the database down, a signed-in person's stylesheet and scripts answered 503
+    (each request loaded the session's user) and the health check answered the error page, not what is wrong."""
+    from tracker.auth.roles import Role
+    login_as(Role.MEMBER)
+    query_counter.clear()
+    assert client.get("/static/app.css").status_code == 200
+    assert query_counter == []
+    assert client.get("/healthz").get_json()["database"] == "ok"
+    assert not any('FROM "user"' in s or "FROM user" in s for s in query_counter)

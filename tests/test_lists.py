@@ -228,3 +228,39 @@ def test_a_lists_next_page_reads_no_filter_options(path, client, login, make_use
     query_counter.clear()
     assert client.get(f"{path}?page=2", headers={"HX-Request": "true"}).status_code == 200
     assert not any("FROM process_area" in s or "reappraisal_cadence" in s for s in query_counter)
+
+
+@pytest.mark.parametrize("path", ["/proposals/?submitter=Nobody+Atall", "/objectives/?owner=Nobody+Atall"])
+def test_a_filter_typed_naming_no_one_selects_nothing(path, client, login, make_user, make_proposal,
+                                                       make_objective):
+    """Found by a walk-through: a submitter typed that names no one was said to name no one, yet every proposal was
+    listed (and exported). Text naming nothing selects nothing, as the other typed filters do."""
+    make_proposal(title="Someone's idea")
+    make_objective(name="Someone's objective")
+    login(make_user(Role.PROCESS_GROUP))
+    page = client.get(path).get_data(as_text=True)
+    assert "Someone's" not in page.replace("&#39;", "'")
+    assert "Nobody" in page  # the typed text stays in its field, with the error beside it
+    csv_text = client.get(path + "&format=csv").get_data(as_text=True)
+    assert len(csv_text.strip().splitlines()) == 1  # the header alone
+
+
+def test_a_page_asked_past_the_end_or_past_the_depth_a_list_pages_is_its_last(client, login, make_user, make_project,
+                                                                            monkeypatch):
+    """Found by a walk-through: past "1,000+", any page number was taken (page=99999: an empty page, seconds of the
+    server's time reading rows only to skip them). A page past the end is the last page; a list pages as deep as
+    PAGE_DEPTH rows, and its deepest page offers no next. Here the list counts to 3, pages 6 deep, 2 a page."""
+    import tracker.db
+    monkeypatch.setattr(tracker.db, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(tracker.db, "PAGE_DEPTH", 6)
+    monkeypatch.setitem(client.application.config, "PAGE_SIZE", 2)
+    for n in range(5):
+        make_project(code=f"P{n}", name=f"Project {n}")
+    login(make_user(Role.STEERING))
+    past_end = client.get("/projects/?sort=code&page=99").get_data(as_text=True)
+    assert ">P4<" in past_end and ">P3<" not in past_end and ">Next</a>" not in past_end  # 5 rows: page 3 of 3
+    for n in range(5, 9):
+        make_project(code=f"P{n}", name=f"Project {n}")
+    deepest = client.get("/projects/?sort=code&page=99").get_data(as_text=True)  # 9 rows, 6 paged: page 3
+    assert ">P4<" in deepest and ">P5<" in deepest and ">P6<" not in deepest and ">Next</a>" not in deepest
+    assert ">Previous</a>" in deepest

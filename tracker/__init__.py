@@ -1,6 +1,7 @@
 """The process-improvement tracker: create_app(config=None) builds one instance."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
@@ -80,13 +81,17 @@ def _init_login(app: Flask) -> None:
     def unauthorized():
         target = url_for("auth.login", next=request.full_path.rstrip("?"))
         if htmx:
-            return "", 401, {"HX-Redirect": target}
+            # Back to the page the person was on, not to the fragment it asked for (the badge's poll, a list's next
+            # page): signed in again, they would land on a bare piece of a page.
+            page = urlsplit(htmx.current_url or "")
+            back = page.path + (f"?{page.query}" if page.query else "") if page.path.startswith("/") else "/"
+            return "", 401, {"HX-Redirect": url_for("auth.login", next=back)}
         flash(login_manager.login_message, "info")
         return redirect(target)
 
     @app.before_request
     def expire_idle_sessions():
-        if not current_user.is_authenticated:
+        if request.endpoint in SESSIONLESS or not current_user.is_authenticated:
             return None
         now = datetime.now(UTC).timestamp()
         seen = session.get("seen", now)
@@ -114,6 +119,9 @@ def _init_login(app: Flask) -> None:
 
 # Requests a page makes by itself (the reminders badge's polling): they keep no session alive.
 BACKGROUND = frozenset({"reminders.badge"})
+# Requests that need no session: the same for everyone, and answered with the database down (a signed-in person's
+# stylesheet and scripts; the health check, which says what is wrong instead of failing on the session's user).
+SESSIONLESS = frozenset({"static", "home.healthz", "home.plotly_js"})
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -265,12 +265,14 @@ def _translated(session: Session, unique: dict[str, str] | None) -> Iterator[Non
 
 
 COUNT_LIMIT = 1000  # a list counts its rows up to this many; past it, it says "1,000+" (counting stays cheap at any size)
+PAGE_DEPTH = 10 * COUNT_LIMIT  # and pages this deep at most: past it, the filters narrow it (a page 100,000 rows deep
+# read them all to skip them, seconds of a server's time for anyone who types the address)
 
 
 @dataclass(frozen=True)
 class Page:
     items: list
-    total: int  # the rows counted: all of them, or COUNT_LIMIT when `more`
+    total: int  # the rows counted: all of them, or the limit counted to (COUNT_LIMIT; PAGE_DEPTH deep) when `more`
     number: int
     size: int
     more: bool = False  # there are more rows than counted
@@ -278,7 +280,7 @@ class Page:
     @property
     def counted(self) -> str:
         """The count as a list shows it: "37", or "1,000+" past the limit."""
-        return f"{self.total:,}+" if self.more else str(self.total)
+        return f"{self.total:,}+" if self.more else f"{self.total:,}"
 
     @property
     def pages(self) -> int:
@@ -290,7 +292,8 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages or (self.more and len(self.items) == self.size)
+        return self.number < self.pages or (self.more and len(self.items) == self.size
+                                            and self.number * self.size < PAGE_DEPTH)
 
 
 def get_or_not_found(session: Session, model: type, record_id: int, *options, missing: str):
@@ -319,12 +322,22 @@ def referrers(session: Session, record) -> list[str]:
 
 def paginate(session: Session, statement, *, page: int, size: int) -> Page:
     """One page of a select, and how many rows it selects, counted up to COUNT_LIMIT (two queries, whatever the
-    data; neither reads more than the limit's and the page's rows when an index gives the order)."""
-    counted = session.scalar(sa.select(sa.func.count()).select_from(
-        _rows_only(statement.order_by(None)).limit(COUNT_LIMIT + 1).subquery()))
-    more = counted > COUNT_LIMIT
-    total = min(counted, COUNT_LIMIT)
-    number = max(page, 1) if more else min(max(page, 1), max(1, -(-total // size)))
+    data; neither reads more than the limit's and the page's rows when an index gives the order). A page asked past
+    the rows counted is counted again up to PAGE_DEPTH: one past the end is its last page, one past the depth the
+    deepest page."""
+    def count(limit: int) -> int:
+        return session.scalar(sa.select(sa.func.count()).select_from(
+            _rows_only(statement.order_by(None)).limit(limit + 1).subquery()))
+
+    limit = COUNT_LIMIT
+    counted = count(limit)
+    if counted > limit and page * size > limit:  # a page past the rows counted: count as deep as a list pages
+        limit = PAGE_DEPTH
+        counted = count(limit)
+    more = counted > limit
+    total = min(counted, limit)
+    deepest = max(1, -(-total // size))  # past the end, or past the depth a list pages: its last page
+    number = min(max(page, 1), deepest) if not more or limit == PAGE_DEPTH else max(page, 1)
     items = list(session.exec(statement.limit(size).offset((number - 1) * size)).all())
     return Page(items=items, total=total, number=number, size=size, more=more)
 

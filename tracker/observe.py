@@ -19,6 +19,7 @@ import logging
 import re
 import secrets
 import time
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_request_context, request
@@ -79,10 +80,18 @@ def _log(line: dict) -> None:
              line["method"], line["path"], line["status"], wall, cpu, line["statements"], line["user"] or "-")
 
 
+# Query arguments whose values a request line shows (which sort, which page, an export): the others show only
+# their names, unless the value is a number (an id): what people type (a search, a person's name) is never logged.
+SHOWN_ARGUMENTS = frozenset({"sort", "page", "format", "view", "columns", "show"})
+
+
 def _logged_path() -> str:
+    """The path and what was asked of it (`?sort=-title&page=2&q=*`); a secret path as its rule, nothing more."""
     if request.endpoint in SECRET_PATHS and request.url_rule is not None:
         return request.url_rule.rule
-    return request.path
+    asked = "&".join(f"{name}={quote(value[:40]) if name in SHOWN_ARGUMENTS or value.isdigit() else '*'}"
+                     for name, value in request.args.items(multi=True))
+    return request.path + (f"?{asked}" if asked else "")
 
 
 def _user_id() -> int | None:

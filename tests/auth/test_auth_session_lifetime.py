@@ -67,6 +67,18 @@ def test_polling_in_the_background_is_signed_out_too(client, login, make_user):
     assert response.status_code == 401
 
 
+def test_signed_in_again_after_an_htmx_request_one_returns_to_the_page_not_the_fragment(client, login, make_user):
+    """Found by a walk-through: the badge's poll after the session ended sent the person to sign in with
+    next=/notifications/badge, and they landed on a bare badge. They return to the page they were on."""
+    member = login(make_user(Role.MEMBER))
+    age(client, signed_in=timedelta(hours=13))
+    response = client.get("/notifications/badge", headers={
+        "HX-Request": "true", "HX-Current-URL": "http://localhost/plans/?status=in_progress"})
+    assert response.headers["HX-Redirect"] == "/login?next=/plans/?status%3Din_progress"
+    page = client.post(response.headers["HX-Redirect"], data={"email": member.email, "password": PASSWORD})
+    assert page.status_code == 303 and page.headers["Location"] == "/plans/?status=in_progress"
+
+
 def test_the_lifetime_is_configurable(app, client, login, make_user):
     app.config["ABSOLUTE_HOURS"] = 1
     login(make_user(Role.MEMBER))

@@ -188,6 +188,22 @@ def test_a_board_card_shows_its_objectives_and_a_column_counts_to_the_limit(clie
     assert "(0)" in page.split('id="col-deferred"')[1].split("</section>")[0]
 
 
+def test_the_board_and_the_list_keep_the_filters_between_them(client, login_as, make_proposal, make_objective,
+                                                              monkeypatch):
+    """Found by a walk-through: the List/Board switch and a column's "All N" link dropped the filters."""
+    monkeypatch.setattr("tracker.proposals.service.COUNT_LIMIT", 1)  # a column counts 1, then offers all of them
+    quality = make_objective(name="Quality")
+    for title in ("Served one", "Served two"):
+        make_proposal(ProposalStatus.SUBMITTED, title=title, objectives=[quality])
+    login_as(Role.STEERING)
+    board = client.get(f"/proposals/?view=board&q=serv&objective={quality.id}",
+                       headers={"HX-Request": "true"}).get_data(as_text=True)  # the filters' results, swapped in
+    assert f'href="/proposals/?q=serv&amp;objective={quality.id}">List</a>' in board
+    assert f'href="/proposals/?q=serv&amp;objective={quality.id}&amp;status=submitted">All 1+</a>' in board
+    listed = client.get(f"/proposals/?q=serv&objective={quality.id}&sort=title").get_data(as_text=True)
+    assert f'href="/proposals/?q=serv&amp;objective={quality.id}&amp;view=board">Board</a>' in listed
+
+
 def test_filters_narrow_the_list(client, login_as, make_proposal, make_objective, db):
     objective = make_objective()
     served = make_proposal(title="Served one", objectives=[objective])

@@ -27,3 +27,11 @@ def test_no_unread_no_count(client, login, make_user):
     login(make_user(Role.MEMBER))
     badge = client.get("/notifications/badge", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'class="count"' not in badge and "Reminders" in badge
+
+
+def test_the_reminders_page_says_more_than_99_where_the_badge_says_99_plus(client, login, make_user, db):
+    """Found by a walk-through: the reminders page said "100 unread" of 1,976."""
+    member = login(make_user(Role.MEMBER))
+    unread(db, member, 150)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "More than 99 unread" in page and "100 unread" not in page

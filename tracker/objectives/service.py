@@ -71,7 +71,7 @@ def objectives_matching(where: ObjectiveFilter):
                                            func.lower(BusinessObjective.kpi).like(pattern)))
     if where.active is not None:
         statement = statement.where(BusinessObjective.active == where.active)
-    if where.owner_id:
+    if where.owner_id is not None:  # 0: typed text naming no one, which selects nothing
         statement = statement.where(BusinessObjective.owner_id == where.owner_id)
     return statement
 

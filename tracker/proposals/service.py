@@ -64,7 +64,7 @@ def _filtered(statement, where: ProposalFilter):
         statement = statement.where(Proposal.id.in_(serving.where(ProposalObjective.objective_id == where.objective_id)))
     if where.unaligned:
         statement = statement.where(Proposal.id.not_in(serving))
-    if where.submitter_id:
+    if where.submitter_id is not None:  # 0: typed text naming no one, which selects nothing
         statement = statement.where(Proposal.submitter_id == where.submitter_id)
     return statement
 
