@@ -5,6 +5,7 @@ from contextlib import suppress
 
 import sqlalchemy as sa
 from flask import Flask, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -88,7 +89,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        security_log.event("csrf.failure", reason=error.description)  # Flask-WTF's reason, never the token
+        security_log.event("csrf.failure", **security_log.who(current_user),  # whose session, if any
+                           reason=error.description)  # Flask-WTF's reason, never the token
         return http_error(error)
 
     @app.errorhandler(sa.exc.OperationalError)

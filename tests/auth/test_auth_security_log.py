@@ -108,12 +108,13 @@ def test_permission_denied(client, login, make_user, security, request_id):
 
 
 def test_csrf_failure(client, login, make_user, security):
-    login(make_user(Role.MEMBER))
+    member = login(make_user(Role.MEMBER))
     client.get("/projects/")  # a page gives the session its CSRF secret
     assert client.post("/logout", csrf=False, data={"csrf_token": "forged"}).status_code == 400
     [event] = security()
     assert event["event"] == "csrf.failure" and event["endpoint"] == "auth.logout" and event["level"] == "WARNING"
     assert event["reason"] == "The CSRF token is invalid."
+    assert str(event["user_id"]) == str(member.id)  # found by a walk-through: the account was not named
 
 
 def admin_form(user, **changes) -> dict:
