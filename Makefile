@@ -27,6 +27,7 @@ run: $(VENV)/.installed
 	@echo "  The scheduler (reminders, emails) runs beside it; its log: data/scheduler.log"
 	@echo
 	@mkdir -p data
+	@touch data/scheduler.log && chmod 600 data/scheduler.log  # readable by its owner only, as the database and key are
 	export TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(FLASK) scheduler >> data/scheduler.log 2>&1 & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \

@@ -96,3 +96,8 @@ def test_server_timing_is_off_unless_configured_and_then_counts_the_statements(a
     match = re.fullmatch(r'app;dur=([\d.]+), cpu;dur=([\d.]+), sql;desc="statements";dur=(\d+)', timing)
     assert match, timing
     assert int(match.group(3)) == len(seen)
+
+
+def test_alembic_does_not_list_its_plugins_in_the_commands_output(app):
+    """Found by a walk-through: every `backup` and `restore` printed seven "setup plugin" lines at INFO."""
+    assert not logging.getLogger("alembic.runtime.plugins").isEnabledFor(logging.INFO)

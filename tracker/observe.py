@@ -33,6 +33,9 @@ def init_app(app: Flask) -> None:
     """Register before any other request hook, so the measure covers them all."""
     if not logging.getLogger().handlers:  # gunicorn, the commands: one handler, on the root (nothing twice)
         logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Alembic says at INFO each plugin it sets up when a command first reads the migrations (a backup, a restore):
+    # nothing an operator needs, seven lines of it in every cron mail.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     app.before_request(_start)
     app.after_request(_finish)  # after-request hooks run last-registered first: this one runs last
     sa.event.listen(app.extensions["tracker.engine"], "before_cursor_execute", _count_statement)
