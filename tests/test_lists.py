@@ -161,14 +161,25 @@ def test_the_status_matrix_csv_streams_too(client, db, login, make_user, make_pr
         export(db, where=StatusFilter()), list | tuple), "rows are read as they are sent, not gathered first"
 
 
+def short_lists(monkeypatch, client, *, count_to: int, deep: int | None = None) -> None:
+    """Lists of 2 a page that count `count_to` rows (and page `deep` rows deep), so a few records make a long list."""
+    import tracker.db
+    monkeypatch.setattr(tracker.db, "COUNT_LIMIT", count_to)
+    if deep is not None:
+        monkeypatch.setattr(tracker.db, "PAGE_DEPTH", deep)
+    monkeypatch.setitem(client.application.config, "PAGE_SIZE", 2)
+
+
+def projects(make_project, numbers) -> None:
+    for n in numbers:
+        make_project(code=f"P{n}", name=f"Project {n}")
+
+
 def test_a_long_list_counts_to_the_limit_and_still_pages_on(client, login, make_user, make_project, monkeypatch):
     """Issue 14: counting every row of a long list grew with the organization; a list counts up to a limit (1,000),
     then says "1,000+" and keeps offering the next page while pages come back full. Here the limit is 3."""
-    import tracker.db
-    monkeypatch.setattr(tracker.db, "COUNT_LIMIT", 3)
-    monkeypatch.setitem(client.application.config, "PAGE_SIZE", 2)
-    for n in range(7):
-        make_project(code=f"P{n}", name=f"Project {n}")
+    short_lists(monkeypatch, client, count_to=3)
+    projects(make_project, range(7))
     login(make_user(Role.STEERING))
     first = client.get("/projects/?sort=code").get_data(as_text=True)
     assert "3+ projects" in first and "Page 1 of 2+" in first and ">Next</a>" in first
@@ -176,7 +187,7 @@ def test_a_long_list_counts_to_the_limit_and_still_pages_on(client, login, make_
     assert ">P4<" in third and ">P5<" in third and ">Next</a>" in third
     last = client.get("/projects/?sort=code&page=4").get_data(as_text=True)  # one row: the end
     assert ">P6<" in last and ">Next</a>" not in last and ">Previous</a>" in last
-    monkeypatch.setattr(tracker.db, "COUNT_LIMIT", 1000)
+    monkeypatch.setattr("tracker.db.COUNT_LIMIT", 1000)
     exact = client.get("/projects/?sort=code").get_data(as_text=True)
     assert "7 projects" in exact and "Page 1 of 4<" in exact
 
@@ -250,17 +261,12 @@ def test_a_page_asked_past_the_end_or_past_the_depth_a_list_pages_is_its_last(cl
     """Found by a walk-through: past "1,000+", any page number was taken (page=99999: an empty page, seconds of the
     server's time reading rows only to skip them). A page past the end is the last page; a list pages as deep as
     PAGE_DEPTH rows, and its deepest page offers no next. Here the list counts to 3, pages 6 deep, 2 a page."""
-    import tracker.db
-    monkeypatch.setattr(tracker.db, "COUNT_LIMIT", 3)
-    monkeypatch.setattr(tracker.db, "PAGE_DEPTH", 6)
-    monkeypatch.setitem(client.application.config, "PAGE_SIZE", 2)
-    for n in range(5):
-        make_project(code=f"P{n}", name=f"Project {n}")
+    short_lists(monkeypatch, client, count_to=3, deep=6)
+    projects(make_project, range(5))
     login(make_user(Role.STEERING))
     past_end = client.get("/projects/?sort=code&page=99").get_data(as_text=True)
     assert ">P4<" in past_end and ">P3<" not in past_end and ">Next</a>" not in past_end  # 5 rows: page 3 of 3
-    for n in range(5, 9):
-        make_project(code=f"P{n}", name=f"Project {n}")
+    projects(make_project, range(5, 9))
     deepest = client.get("/projects/?sort=code&page=99").get_data(as_text=True)  # 9 rows, 6 paged: page 3
     assert ">P4<" in deepest and ">P5<" in deepest and ">P6<" not in deepest and ">Next</a>" not in deepest
     assert ">Previous</a>" in deepest
