@@ -310,3 +310,22 @@ def test_a_board_column_shows_its_twenty_highest_priorities_first_and_counts_all
     shown = re.findall(r"Idea scored (\d\d)", column)
     assert shown == [f"{score:02d}" for score in range(21, 1, -1)]
     assert "22" in column.split("</h")[0], "the column's heading counts every submitted proposal"
+
+
+def test_a_proposal_page_shows_its_latest_comments_and_all_of_them_a_click_away(client, db, login_as, make_proposal,
+                                                                                 monkeypatch):
+    """Found by a walk-through: a proposal with 950 comments rendered them all (135 KB). Its page shows the latest
+    (here 2), oldest of them first, says how many there are, and shows all of them when asked."""
+    from tracker.proposals.models import ProposalComment
+    monkeypatch.setattr("tracker.proposals.service.COMMENTS_SHOWN", 2)
+    proposal = make_proposal()
+    db.add_all(ProposalComment(proposal_id=proposal.id, author_id=proposal.submitter_id, body=f"Remark {n}")
+               for n in (1, 2, 3))
+    db.commit()
+    login_as(Role.MEMBER)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Comments (3)" in page and "Remark 1" not in page
+    assert page.index("Remark 2") < page.index("Remark 3")
+    assert f'href="/proposals/{proposal.id}?comments=all#comments-title">Show all 3 comments</a>' in page
+    everything = client.get(f"/proposals/{proposal.id}?comments=all").get_data(as_text=True)
+    assert "Remark 1" in everything and "Show all" not in everything

@@ -11,7 +11,7 @@ from tracker.db import utcnow
 from tracker.history.service import HistoryEntry, history
 from tracker.objectives.service import assessments
 from tracker.proposals import service, sources
-from tracker.proposals.models import Proposal, ProposalComment
+from tracker.proposals.models import Proposal
 from tracker.proposals.sources import SourceLink
 from tracker.reviews.service import decided_in
 from tracker.trace import Trace
@@ -21,7 +21,7 @@ from tracker.trace import Trace
 class ProposalPage:
     """The parts of the page; a section read alone leaves the parts it does not show as None."""
     proposal: Proposal
-    comments: list[ProposalComment] | None = None
+    comments: service.Comments | None = None
     trace: Trace | None = None
     source_link: SourceLink | None = None
     behind: list[SourceLink] | None = None  # the records attached to it since it was raised
@@ -31,7 +31,7 @@ class ProposalPage:
 
 
 _READ: dict[str, Callable[[Session, Proposal], object]] = {
-    "comments": lambda session, proposal: service.comments(session, proposal_id=proposal.id),
+    "comments": lambda session, proposal: service.comments(session, proposal_id=proposal.id),  # read_page: or all
     "trace": lambda session, proposal: trace.of_proposal(session, proposal),
     "source_link": lambda session, proposal: sources.link_of(session, proposal),
     "behind": lambda session, proposal: sources.behind(session, proposal),
@@ -47,6 +47,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def read_page(session: Session, proposal: Proposal, *, section: str = "page") -> ProposalPage:
-    """The whole page's parts, or only those of one section (a key of SECTIONS)."""
-    return ProposalPage(proposal=proposal, **{part: _READ[part](session, proposal) for part in SECTIONS[section]})
+def read_page(session: Session, proposal: Proposal, *, section: str = "page", all_comments: bool = False) -> ProposalPage:
+    """The whole page's parts, or only those of one section (a key of SECTIONS); its latest comments, or all."""
+    read = _READ | {"comments": lambda session, proposal: service.comments(
+        session, proposal_id=proposal.id, shown=None if all_comments else service.COMMENTS_SHOWN)}
+    return ProposalPage(proposal=proposal, **{part: read[part](session, proposal) for part in SECTIONS[section]})

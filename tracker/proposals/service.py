@@ -148,9 +148,24 @@ def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
                             joinedload(Proposal.duplicate_of), missing="No such proposal.")
 
 
-def comments(session: Session, *, proposal_id: int) -> list[ProposalComment]:
-    return list(session.exec(select(ProposalComment).where(ProposalComment.proposal_id == proposal_id)
-                             .options(joinedload(ProposalComment.author)).order_by(ProposalComment.id)).all())
+COMMENTS_SHOWN = 50  # a proposal's page shows its latest comments; all of them a click away
+
+
+@dataclass(frozen=True)
+class Comments:
+    items: list[ProposalComment]  # the latest `shown` (or all), oldest first
+    total: int
+
+
+def comments(session: Session, *, proposal_id: int, shown: int | None = COMMENTS_SHOWN) -> Comments:
+    """A proposal's latest comments (all of them when `shown` is None), oldest first, and how many it has: a page
+    with years of discussion (950 comments: 135 KB) shows the latest and links to the rest."""
+    latest = (select(ProposalComment).where(ProposalComment.proposal_id == proposal_id)
+              .options(joinedload(ProposalComment.author)).order_by(ProposalComment.id.desc()))
+    items = list(session.exec(latest if shown is None else latest.limit(shown)).all())[::-1]
+    total = len(items) if shown is None or len(items) < shown else session.exec(
+        select(func.count()).where(ProposalComment.proposal_id == proposal_id)).one()
+    return Comments(items, total)
 
 
 def _links(session: Session, data: ProposalInput) -> dict[str, list]:

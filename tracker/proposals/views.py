@@ -84,7 +84,8 @@ def _detail(proposal: Proposal, *, section: str = "page", **forms: dict | None):
     move, comment = forms.get("move") or {}, forms.get("comment") or {}
     return page_or_fragment(
         "proposals/detail.html", SECTION_TEMPLATES[section], http_status=422 if any(forms.values()) else 200,
-        **vars(read_page(get_session(), proposal, section=section if fragment_requested() else "page")),
+        **vars(read_page(get_session(), proposal, section=section if fragment_requested() else "page",
+                         all_comments=request.args.get("comments") == "all")),
         moves=allowed_moves(PROPOSAL_TRANSITIONS, proposal.status, current_user.roles),
         move_errors=move.get("errors", {}), move_values=move.get("values", MultiDict()),
         comment_values=comment.get("values", MultiDict()), comment_errors=comment.get("errors", {}),
