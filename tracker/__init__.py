@@ -79,7 +79,6 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        target = url_for("auth.login", next=request.full_path.rstrip("?"))
         if htmx:
             # Back to the page the person was on, not to the fragment it asked for (the badge's poll, a list's next
             # page): signed in again, they would land on a bare piece of a page.
@@ -87,7 +86,7 @@ def _init_login(app: Flask) -> None:
             back = page.path + (f"?{page.query}" if page.query else "") if page.path.startswith("/") else "/"
             return "", 401, {"HX-Redirect": url_for("auth.login", next=back)}
         flash(login_manager.login_message, "info")
-        return redirect(target)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.before_request
     def expire_idle_sessions():
@@ -166,7 +165,7 @@ def _register_template_helpers(app: Flask) -> None:
     from tracker.due import is_overdue
     from tracker.home.views import plotly_version
     from tracker.objectives.service import shown_value
-    from tracker.reminders.notify import unread_count
+    from tracker.reminders.notify import BADGE_LIMIT, unread_count
 
     # A global, not a context variable: the field macros are imported without the template's context.
     app.jinja_env.globals["overdue"] = lambda record: is_overdue(record, utcnow().date())
@@ -177,6 +176,7 @@ def _register_template_helpers(app: Flask) -> None:
     # Globals, so macros need no template context: importing a macro file "with context" re-runs it on every import
     # (13 ms a page where a row template imported one per row).
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
+    app.jinja_env.globals["BADGE_LIMIT"] = BADGE_LIMIT  # the unread count says "99+" from there
 
     @app.context_processor
     def helpers():

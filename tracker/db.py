@@ -325,21 +325,22 @@ def paginate(session: Session, statement, *, page: int, size: int) -> Page:
     data; neither reads more than the limit's and the page's rows when an index gives the order). A page asked past
     the rows counted is counted again up to PAGE_DEPTH: one past the end is its last page, one past the depth the
     deepest page."""
-    def count(limit: int) -> int:
-        return session.scalar(sa.select(sa.func.count()).select_from(
-            _rows_only(statement.order_by(None)).limit(limit + 1).subquery()))
-
     limit = COUNT_LIMIT
-    counted = count(limit)
+    counted = session.scalar(count_to(statement, limit + 1))
     if counted > limit and page * size > limit:  # a page past the rows counted: count as deep as a list pages
         limit = PAGE_DEPTH
-        counted = count(limit)
+        counted = session.scalar(count_to(statement, limit + 1))
     more = counted > limit
     total = min(counted, limit)
-    deepest = max(1, -(-total // size))  # past the end, or past the depth a list pages: its last page
-    number = min(max(page, 1), deepest) if not more or limit == PAGE_DEPTH else max(page, 1)
+    number = min(max(page, 1), max(1, -(-total // size)))  # past the end, or past the depth: the last page
     items = list(session.exec(statement.limit(size).offset((number - 1) * size)).all())
     return Page(items=items, total=total, number=number, size=size, more=more)
+
+
+def count_to(statement, most: int) -> sa.Select:
+    """A select of how many rows the statement selects, `most` at most: it reads no more rows than that, however many
+    there are (a list's count, a board column's, the unread badge's)."""
+    return sa.select(sa.func.count()).select_from(_rows_only(statement.order_by(None)).limit(most).subquery())
 
 
 def _rows_only(statement):

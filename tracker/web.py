@@ -40,9 +40,8 @@ def page_or_fragment(page: str, fragment: str, /, *, http_status: int = 200, **c
     one is read for the page alone); the response's HTTP status is the separate, keyword-only `http_status`.
     """
     template = fragment if fragment_requested() else page
-    context = {name: value for name, value in context.items() if not isinstance(value, PageOnly)} \
-        if template != page else {name: value.read() if isinstance(value, PageOnly) else value
-                                  for name, value in context.items()}
+    context = {name: value.read() if isinstance(value, PageOnly) else value for name, value in context.items()
+               if template == page or not isinstance(value, PageOnly)}
     # as_fragment: a section may send other parts of the page it changed along, out of band (hx-swap-oob); in `g`
     # too, for macros (they are imported without the template's context).
     g.as_fragment = template != page

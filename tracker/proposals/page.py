@@ -31,7 +31,7 @@ class ProposalPage:
 
 
 _READ: dict[str, Callable[[Session, Proposal], object]] = {
-    "comments": lambda session, proposal: service.comments(session, proposal_id=proposal.id),  # read_page: or all
+    "comments": lambda session, proposal: service.comments(session, proposal_id=proposal.id),  # the latest
     "trace": lambda session, proposal: trace.of_proposal(session, proposal),
     "source_link": lambda session, proposal: sources.link_of(session, proposal),
     "behind": lambda session, proposal: sources.behind(session, proposal),
@@ -49,6 +49,6 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 
 def read_page(session: Session, proposal: Proposal, *, section: str = "page", all_comments: bool = False) -> ProposalPage:
     """The whole page's parts, or only those of one section (a key of SECTIONS); its latest comments, or all."""
-    read = _READ | {"comments": lambda session, proposal: service.comments(
-        session, proposal_id=proposal.id, shown=None if all_comments else service.COMMENTS_SHOWN)}
+    read = _READ | ({"comments": lambda session, proposal: service.comments(session, proposal_id=proposal.id,
+                                                                             everything=True)} if all_comments else {})
     return ProposalPage(proposal=proposal, **{part: read[part](session, proposal) for part in SECTIONS[section]})

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, or_, select
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import COUNT_LIMIT, commit, flush, get_or_not_found, utcnow
+from tracker.db import COUNT_LIMIT, commit, count_to, flush, get_or_not_found, utcnow
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import bump_version, record_create, record_values
@@ -116,10 +116,9 @@ def board(session: Session, *, where: ProposalFilter, per_column: int = 20) -> l
     """The open proposals by status, highest priority first; the same few queries however many there are."""
     # Each column's count, up to COUNT_LIMIT (as a list counts): a few index entries read per column, where grouping
     # every proposal by status read the whole index (7.9 ms at ten times the synthetic organization).
-    counted = [select(sa.literal(status.value).label("status"), func.count().label("rows")).select_from(
-        _filtered(select(Proposal.id), where).where(Proposal.status == status).limit(COUNT_LIMIT + 1).subquery())
-        for status in BOARD_COLUMNS]
-    counts = dict(session.exec(sa.union_all(*counted)).all())
+    counted = [count_to(_filtered(select(Proposal.id), where).where(Proposal.status == status), COUNT_LIMIT + 1)
+               .add_columns(sa.literal(status.value)) for status in BOARD_COLUMNS]
+    counts = {status: rows for rows, status in session.exec(sa.union_all(*counted)).all()}
     # Each column's first cards by the status-and-priority index: a few rows read per column, not every open
     # proposal ranked (a window over all of them cost the board 5.7x at ten times the data).
     tops = [_filtered(select(Proposal.id), where).where(Proposal.status == status)
@@ -157,13 +156,13 @@ class Comments:
     total: int
 
 
-def comments(session: Session, *, proposal_id: int, shown: int | None = COMMENTS_SHOWN) -> Comments:
-    """A proposal's latest comments (all of them when `shown` is None), oldest first, and how many it has: a page
-    with years of discussion (950 comments: 135 KB) shows the latest and links to the rest."""
+def comments(session: Session, *, proposal_id: int, everything: bool = False) -> Comments:
+    """A proposal's latest COMMENTS_SHOWN comments (all of them: `everything`), oldest first, and how many it has: a
+    page with years of discussion (950 comments: 135 KB) shows the latest and links to the rest."""
     latest = (select(ProposalComment).where(ProposalComment.proposal_id == proposal_id)
               .options(joinedload(ProposalComment.author)).order_by(ProposalComment.id.desc()))
-    items = list(session.exec(latest if shown is None else latest.limit(shown)).all())[::-1]
-    total = len(items) if shown is None or len(items) < shown else session.exec(
+    items = list(session.exec(latest if everything else latest.limit(COMMENTS_SHOWN)).all())[::-1]
+    total = len(items) if everything or len(items) < COMMENTS_SHOWN else session.exec(
         select(func.count()).where(ProposalComment.proposal_id == proposal_id)).one()
     return Comments(items, total)
 

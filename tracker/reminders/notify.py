@@ -3,11 +3,11 @@ of a subject that is done (so they leave the count at once, not at the next swee
 
 from collections.abc import Callable, Iterable
 
-from sqlmodel import Session, SQLModel, func, select, update
+from sqlmodel import Session, SQLModel, select, update
 
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import Page, commit, paginate, utcnow
+from tracker.db import Page, commit, count_to, paginate, utcnow
 from tracker.errors import NotFound
 from tracker.history.service import apply_changes
 from tracker.reminders.forms import PreferenceInput
@@ -25,9 +25,9 @@ BADGE_LIMIT = 100  # the badge counts this many at most, and says "99+" from the
 def unread_count(session: Session, *, user: User) -> int:
     """What the navigation badge shows: the unread count, up to BADGE_LIMIT (one indexed read of at most that many
     entries, on every page, however many a person has left unread)."""
-    unread = select(Notification.id).where(Notification.recipient_id == user.id, Notification.closed_at.is_(None),
-                                           Notification.read_at.is_(None)).limit(BADGE_LIMIT)
-    return session.exec(select(func.count()).select_from(unread.subquery())).one()
+    return session.scalar(count_to(select(Notification.id).where(
+        Notification.recipient_id == user.id, Notification.closed_at.is_(None), Notification.read_at.is_(None)),
+        BADGE_LIMIT))
 
 
 def list_notifications(session: Session, *, user: User, show: str, page: int, size: int) -> Page:
