@@ -509,7 +509,8 @@ def make_audit(db, make_user):
 
     def make(project, noncompliance_owner=None, **fields):
         audit = ComplianceAudit(project_id=project.id, audit_date=fields.pop("audit_date", date(2026, 9, 1)),
-                                auditor_id=make_user(Role.PROCESS_GROUP).id, **fields)
+                                auditor_id=fields.pop("auditor_id", None) or make_user(Role.PROCESS_GROUP).id,
+                                **fields)
         db.add(audit)
         db.flush()
         if noncompliance_owner is not None:

@@ -1,6 +1,7 @@
 """The process-improvement tracker: create_app(config=None) builds one instance."""
 
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, request, session, url_for
@@ -189,4 +190,4 @@ def _register_template_helpers(app: Flask) -> None:
 
 def choices(items, label: str = "label") -> list[tuple[str, str]]:
     """(value, text) pairs for a select: enum members by value, records by id."""
-    return [(str(getattr(item, "value", None) or item.id), str(getattr(item, label))) for item in items]
+    return [(str(item.value if isinstance(item, Enum) else item.id), str(getattr(item, label))) for item in items]

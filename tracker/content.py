@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import filetype
@@ -99,14 +100,19 @@ class Rules:
                    store=str(config["CONTENT_STORE"]), directory=str(config["CONTENT_DIR"]),
                    scan_command=str(config["CONTENT_SCAN_COMMAND"]), scan_seconds=int(config["CONTENT_SCAN_SECONDS"]))
 
-    @property
+    # Worked out once per request (`rules()`), however many file inputs a page shows.
+    @cached_property
     def accept(self) -> str:
         """For the file input's `accept`: what the picker offers."""
         return ",".join(f".{t}" for t in self.types)
 
-    @property
+    @cached_property
+    def max_text(self) -> str:
+        return size_text(self.max_bytes)
+
+    @cached_property
     def described(self) -> str:
-        return f"{', '.join(t.upper() for t in self.types)}; up to {size_text(self.max_bytes)}"
+        return f"{', '.join(t.upper() for t in self.types)}; up to {self.max_text}"
 
 
 def rules() -> Rules:
@@ -136,7 +142,7 @@ def init_app(app: Flask) -> None:
     def too_large(error: RequestEntityTooLarge):
         if request.endpoint not in UPLOADS:
             return render_error(413, error.description)
-        return render_error(413, f"The file is larger than the {size_text(rules().max_bytes)} allowed. "
+        return render_error(413, f"The file is larger than the {rules().max_text} allowed. "
                                  "Nothing was kept.")
 
 
@@ -187,7 +193,7 @@ def check(raw_name: str, data: bytes, rules: Rules) -> Upload:
     if not data:
         raise _refused(f"{name} is empty.")
     if len(data) > rules.max_bytes:
-        raise _refused(f"{name} is larger than the {size_text(rules.max_bytes)} allowed.")
+        raise _refused(f"{name} is larger than the {rules.max_text} allowed.")
     stem, dot, extension = name.rpartition(".")
     extension = extension.lower() if dot and stem else ""
     if extension not in rules.types:

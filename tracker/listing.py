@@ -58,9 +58,11 @@ class Listing:
         return with_joins(statement, [*shown, column]).order_by(
             *(part.desc() if descending else part for part in (*column.sort, self.key)))
 
-    def page(self, session: Session, statement, *, sort: str, page: int, size: int) -> Page:
-        """One page of the records, in the order asked (then by id), with what the list shows loaded."""
-        return paginate(session, self.ordered(statement, sort).options(*self.load), page=page, size=size)
+    def page(self, session: Session, statement, *, sort: str, page: int, size: int, load: tuple | None = None) -> Page:
+        """One page of the records, in the order asked (then by id), with what the list shows loaded (`load`: less,
+        where the page holds some of it already)."""
+        return paginate(session, self.ordered(statement, sort).options(*(self.load if load is None else load)),
+                        page=page, size=size)
 
     def header(self) -> list[str]:
         return [column.csv_label or column.label for column in self.columns.values() if column.csv is not None]

@@ -126,11 +126,11 @@ class ListSection:
     args: dict
 
 
-def list_section(listing: Listing, statement, **args) -> ListSection:
+def list_section(listing: Listing, statement, *, load: tuple | None = None, **args) -> ListSection:
     """A list's first page, in its default order, for a record's page; `args` are the list's filters that select the
-    record's part (e.g. deployment=7)."""
+    record's part (e.g. deployment=7); `load` what the records need loaded, where the page holds some of it."""
     records = listing.page(get_session(), statement, sort=listing.default, page=1,
-                           size=int(current_app.config["PAGE_SIZE"]))
+                           size=int(current_app.config["PAGE_SIZE"]), load=load)
     return ListSection(records, listing, listing.default, {name: str(value) for name, value in args.items()})
 
 

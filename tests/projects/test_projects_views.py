@@ -182,3 +182,34 @@ def test_a_project_page_shows_ten_records_a_section_and_links_to_the_whole_list(
     assert f'href="/tailoring/?project={project.id}">All tailoring records of PX-1' in page
     assert f'href="/lessons/?project={project.id}">All lessons of PX-1' in page
     assert "All audits of PX-1" not in page and "2026-01-01" in page
+
+
+def test_a_project_page_shows_each_sections_columns_and_its_own_deployment_status(
+        client, login_as, make_user, make_project, make_released, make_deployment, make_tailoring, make_audit, db):
+    """What each section of the page says, written from what the page is for: an audit by its date, status, auditor
+    and each result by asset; a tailoring by its version; an open noncompliance by its owner and due date; the
+    chart's summary counts the project's applicable versions (not-applicable ones left out)."""
+    from tracker.compliance.models import AuditResult, Compliance
+    from tracker.deployments.models import RowStatus
+
+    project = make_project(code="PX-9")
+    review, testing, design, style = (make_released(title=title) for title in (
+        "Peer review", "Unit testing", "Design review", "Style guide"))
+    make_deployment([project], [review], status=RowStatus.DEPLOYED)
+    make_deployment([project], [testing], status=RowStatus.VERIFIED)
+    make_deployment([project], [design], status=RowStatus.PLANNED)
+    make_deployment([project], [style], status=RowStatus.NOT_APPLICABLE)
+    make_tailoring(project, review, element="Second reviewer")
+    audit = make_audit(project, audit_date=date(2026, 5, 4), noncompliance_owner=make_user(Role.MEMBER, name="Mia"),
+                       auditor_id=make_user(Role.PROCESS_GROUP, name="Ann Auditor").id)
+    db.add_all([AuditResult(audit_id=audit.id, asset_version_id=testing.id, result=Compliance.PARTIALLY),
+                AuditResult(audit_id=audit.id, asset_version_id=review.id, result=Compliance.COMPLIANT)])
+    db.commit()
+    login_as(Role.STEERING)
+    page = re.sub(r"\s+", " ", client.get(f"/projects/{project.id}").get_data(as_text=True))
+    assert "PX-9: 2 of 3 applicable asset versions deployed or verified (67 %)." in page
+    assert "<td>Peer review 1.0</td><td><a" in page and ">Second reviewer</a>" in page
+    assert (f'<a href="/compliance/{audit.id}">2026-05-04</a> <span class="badge planned">Planned</span> — Ann Auditor'
+            ' · Unit testing: <span class="badge partially">Partially</span>'
+            ' · Peer review: <span class="badge compliant">Compliant</span></li>') in page
+    assert "No peer review records</a> — Mia, due 2026-10-01" in page

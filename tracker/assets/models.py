@@ -196,3 +196,16 @@ class AssetReview(SQLModel, table=True):
 def versions_of(asset_id: int):
     """The ids of an asset's versions, as a subquery: `X.asset_version_id.in_(versions_of(asset.id))`."""
     return select(AssetVersion.id).where(AssetVersion.asset_id == asset_id)
+
+
+# A version's name as `AssetVersion.name` says it ("Peer review procedure 1.2"), in SQL: a select that reads it joins
+# the version's asset (`with_asset`).
+VERSION_NAME = ProcessAsset.title + " " + AssetVersion.label
+
+
+def with_asset(statement, version_id=AssetVersion.id):
+    """The select joined to the version `version_id` names (when it is not the select's own) and its asset: what
+    VERSION_NAME reads."""
+    if version_id is not AssetVersion.id:
+        statement = statement.join(AssetVersion, AssetVersion.id == version_id)
+    return statement.join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlmodel import Session, select
 
 from tracker import content
-from tracker.assets.models import AssetVersion, ProcessAsset, versions_of
+from tracker.assets.models import VERSION_NAME, AssetVersion, ProcessAsset, versions_of
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.compliance.forms import (
@@ -118,7 +118,7 @@ AUDITS = Listing("compliance-audits", ComplianceAudit.id, {
     "auditor": Column("Auditor", (AUDITOR.name,), AUDITOR.name,
                       joins=((AUDITOR, AUDITOR.id == ComplianceAudit.auditor_id),)),
     "status": Column("Status", (ComplianceAudit.status,), ComplianceAudit.status),
-    "results": Column("Results", csv=many(ProcessAsset.title + " " + AssetVersion.label + ": " + labelled(AuditResult.result, Compliance),
+    "results": Column("Results", csv=many(VERSION_NAME + ": " + labelled(AuditResult.result, Compliance),
                                           AuditResult.audit_id == ComplianceAudit.id,
                                           AssetVersion.id == AuditResult.asset_version_id,
                                           ProcessAsset.id == AssetVersion.asset_id)),
@@ -336,7 +336,7 @@ TO_AUDIT = ((ComplianceAudit, ComplianceAudit.id == Noncompliance.audit_id),
             (Project, Project.id == ComplianceAudit.project_id))
 NONCOMPLIANCES = Listing("noncompliances", Noncompliance.id, {
     "description": Column("Noncompliance", (Noncompliance.description,), Noncompliance.description),
-    "version": Column("Against", csv=one(ProcessAsset.title + " " + AssetVersion.label,
+    "version": Column("Against", csv=one(VERSION_NAME,
                                           AssetVersion.id == Noncompliance.asset_version_id,
                                           ProcessAsset.id == AssetVersion.asset_id), shown=False),
     "audit": Column("Audit", (Project.code, ComplianceAudit.audit_date), Project.code, joins=TO_AUDIT),

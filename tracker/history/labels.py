@@ -23,7 +23,7 @@ FORMS = {  # a kind of record (its history's entity) -> the templates with its f
     "process_asset": ["assets/_form.html", "assets/_reviews.html", "assets/detail.html"],
     "asset_version": ["assets/_version_form.html", "assets/_versions.html", "assets/version.html"],
     "deployment": ["deployments/_form.html", "deployments/_training.html"],
-    "project_deployment": ["deployments/_row.html"],
+    "project_deployment": ["deployments/_status_row.html"],
     "training_session": ["deployments/_training.html"],
     "standard_set_entry": ["deployments/standard_set.html"],
     "standard_set_review": ["deployments/standard_set.html"],

@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from tracker.action_plans.models import OPEN as PLAN_OPEN
 from tracker.action_plans.models import ActionPlan
-from tracker.assets.models import AssetVersion, ProcessAsset
+from tracker.assets.models import VERSION_NAME, AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found, utcnow
@@ -40,7 +40,7 @@ LISTING = Listing("pilots", Pilot.id, {
     "title": Column("Pilot", (Pilot.title,), Pilot.title),
     "plan": Column("Plan", (ActionPlan.title,), ActionPlan.title, joins=((ActionPlan, ActionPlan.id == Pilot.plan_id),)),
     "versions": Column("Versions on trial", csv=many(
-        ProcessAsset.title + " " + AssetVersion.label, PilotAssetVersion.pilot_id == Pilot.id,
+        VERSION_NAME, PilotAssetVersion.pilot_id == Pilot.id,
         AssetVersion.id == PilotAssetVersion.asset_version_id, ProcessAsset.id == AssetVersion.asset_id)),
     "projects": Column("Projects", csv=many(Project.code, PilotProject.pilot_id == Pilot.id,
                                             Project.id == PilotProject.project_id)),

@@ -57,7 +57,8 @@ def project_page(project: Project, *, status: int = 200, standard: dict | None =
                             overview=overview(session, project=project), shown=SHOWN,
                             row_moves=row_moves_for(current_user),
                             rows=list_section(deployments.ROWS, deployments.rows_matching(
-                                deployments.RowFilter(project_id=project.id)), project=project.id),
+                                deployments.RowFilter(project_id=project.id)),
+                                              load=deployments.PROJECT_ROW_LOADED, project=project.id),
                             standard=standard or {"values": MultiDict(), "errors": {}})
 
 

@@ -111,8 +111,10 @@ def proposals_from(session: Session, *, entity: SourceEntity, ids: list[int]) ->
     if not ids:
         return {}
     found: dict[int, list[Proposal]] = {}
+    # In the index's order (by record, then id): ordered by id alone, SQLite scanned every proposal to avoid a sort.
     for proposal in session.exec(select(Proposal).where(Proposal.source_entity == entity.value,
-                                                        Proposal.source_id.in_(ids)).order_by(Proposal.id)).all():
+                                                        Proposal.source_id.in_(ids))
+                                 .order_by(Proposal.source_id, Proposal.id)).all():
         found.setdefault(proposal.source_id, []).append(proposal)
     return found
 

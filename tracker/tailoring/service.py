@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, func, select
 
-from tracker.assets.models import AssetVersion, ProcessAsset, VersionStatus, versions_of
+from tracker.assets.models import VERSION_NAME, AssetVersion, ProcessAsset, VersionStatus, versions_of
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
@@ -68,7 +68,7 @@ TO_ASSET = ((AssetVersion, AssetVersion.id == TailoringRecord.asset_version_id),
             (ProcessAsset, ProcessAsset.id == AssetVersion.asset_id))
 LISTING = Listing("tailoring-records", TailoringRecord.id, {
     "project": Column("Project", (Project.code,), Project.code, joins=TO_PROJECT),
-    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), ProcessAsset.title + " " + AssetVersion.label,
+    "version": Column("Asset version", (ProcessAsset.title, AssetVersion.id), VERSION_NAME,
                       joins=TO_ASSET),
     "element": Column("Element", (TailoringRecord.element,), TailoringRecord.element),
     "type": Column("Type", (TailoringRecord.type,), TailoringRecord.type),
