@@ -71,9 +71,16 @@ class Listing:
         """Every record the statement selects, in the list's order, as CSV cells: plain columns fetched a batch at a
         time (no records built, nothing held but the batch)."""
         exported = [column for column in self.columns.values() if column.csv is not None]
-        cells = [column.csv.label(f"c{n}") for n, column in enumerate(exported)]  # labelled: one each, even alike
-        yield from stream(session, self.ordered(statement, sort, exported)
-                          .with_only_columns(*cells, maintain_column_froms=True))
+        matching = statement.with_only_columns(self.key)  # the records exported, for the cells of several values
+        ordered, cells = self.ordered(statement, sort, exported), []
+        for n, column in enumerate(exported):
+            if isinstance(column.csv, Many):
+                group = column.csv.grouped(matching)
+                ordered = ordered.outerjoin(group, group.c.key == self.key)
+                cells.append(group.c.value.label(f"c{n}"))
+            else:
+                cells.append(column.csv.label(f"c{n}"))  # labelled: one each, even alike
+        yield from stream(session, ordered.with_only_columns(*cells, maintain_column_froms=True))
 
 
 def with_joins(statement, columns: list[Column]):
@@ -146,9 +153,26 @@ def one(column, *where):
     return sa.select(column).where(*where).limit(1).scalar_subquery()
 
 
-def many(column, *where):
-    """Several related records' values as one text column of this one ("; " between them)."""
-    return sa.select(joined(column)).where(*where).scalar_subquery()
+@dataclass(frozen=True)
+class Many:
+    """Several related records' values as one CSV cell ("; " between them): `value` over the link rows whose `key`
+    is the listed record's id, reached through `where`."""
+    value: object
+    key: object  # the link's reference to the listed record (ProposalArea.proposal_id)
+    where: tuple  # the joins from the link to what `value` reads
+
+    def grouped(self, matching):
+        """SQL: the cells of the `matching` records (a select of their ids), one row a record that has any, as
+        (key, value): each link table read once for the records exported. (A subquery per row cost PostgreSQL
+        4.5 µs a row and a cell: the proposals CSV streamed 67,000 rows/s.)"""
+        return (sa.select(self.key.label("key"), joined(self.value).label("value"))
+                .where(*self.where, self.key.in_(matching)).group_by(self.key).subquery())
+
+
+def many(column, on, *where) -> Many:
+    """Several related records' values as one CSV cell ("; " between them): `on` says which link rows are the
+    record's (`ProposalArea.proposal_id == Proposal.id`), `where` joins them to what `column` reads."""
+    return Many(column, on.left, where)
 
 
 def labelled(column, enum: type[Enum]):
