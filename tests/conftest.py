@@ -594,3 +594,20 @@ def organization(db, make_user, make_project, make_objective, make_proposal, mak
     return {"crm": crm, "pia": pia, "leo": leo, "objective": objective, "proposal": proposal, "plan": plan,
             "commitment": commitment, "asset": asset, "version": version, "pilot": pilot, "deployment": deployment,
             "tailoring": tailoring, "audit": audit, "lesson": lesson, "appraisal": appraisal, "meeting": meeting}
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database with nothing in it, of the suite's kind (PostgreSQL when TRACKER_DATABASE_URL names one)."""
+    server = os.environ.get("TRACKER_DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'steps.db'}"
+        return
+    name = f"tracker_steps_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(normalize_url(server), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield sa.engine.make_url(normalize_url(server)).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()

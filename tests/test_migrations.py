@@ -2,11 +2,8 @@
 to head with data in every table."""
 
 import hashlib
-import os
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
@@ -101,23 +98,6 @@ def test_single_role_users_migrate_to_the_same_one_role(tmp_path):
 # cost of one upgrade per revision instead of one per pair, and without a downgrade.
 
 ROLES = ("admin", "process_group", "steering", "project_lead", "member")  # revision 0019's roles
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """A database with nothing in it, of the suite's kind (PostgreSQL when TRACKER_DATABASE_URL names one)."""
-    server = os.environ.get("TRACKER_DATABASE_URL", "")
-    if not server.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'steps.db'}"
-        return
-    name = f"tracker_steps_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(normalize_url(server), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(normalize_url(server)).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def _noon(day: date) -> datetime:

@@ -91,10 +91,22 @@ def synth(scale: float, seed: int, today) -> None:
     click.echo(f"logins (password for all: {SYNTH_PASSWORD}): " + ", ".join(email for email, _ in SYNTH_LOGINS))
 
 
-user = AppGroup("user", help="Manage accounts: the admin pages' rules and history, from the server's shell.")
+@with_appcontext
+def _migrated() -> None:
+    """Before a command that reads the schema: refuse in words, not with a traceback, a database that is not at
+    this code's newest migration."""
+    from tracker.db import engine
+    from tracker.migrations import not_at_head
+
+    if (why := not_at_head(engine(), current_app.config["DATABASE_URL"])) is not None:
+        raise click.ClickException(why)
+
+
+user = AppGroup("user", help="Manage accounts: the admin pages' rules and history, from the server's shell.",
+                callback=_migrated)
 ROLE = click.Choice([r.value for r in Role])
-# Form fields as the command line names them in a refusal.
-FIELDS = {"project_ids": "projects led", "roles": "roles", "active": "active"}
+# Form fields as the command line names them in a refusal (none: the message alone, as `deactivate` has no field).
+FIELDS = {"project_ids": "projects led", "roles": "roles", "active": ""}
 
 
 @user.command("create")
@@ -200,7 +212,8 @@ def _read_password(from_stdin: bool) -> str:
 
 def _refused(error) -> click.ClickException:
     """A refusal as the command line says it: each field and its message (exit status 1)."""
-    return click.ClickException("; ".join(f"{FIELDS.get(k, k)}: {v}" for k, v in error.errors.items()))
+    return click.ClickException("; ".join(f"{FIELDS.get(k, k)}: {v}" if FIELDS.get(k, k) else v
+                                          for k, v in error.errors.items()))
 
 
 @contextmanager
@@ -250,7 +263,7 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
                      for row in (header, *rows))
 
 
-reminders = AppGroup("reminders", help="Reminders: run their jobs by hand.")
+reminders = AppGroup("reminders", help="Reminders: run their jobs by hand.", callback=_migrated)
 
 
 @reminders.command("sweep")

@@ -60,6 +60,11 @@ def test_admin_cannot_lock_themselves_out(client, login_as):
     form = {"email": "root@example.org", "name": "Root", "roles": "member", "version": "1", "active": "y"}
     response = client.post(f"/admin/users/{admin.id}", data=form)
     assert response.status_code == 422
+    # Unticking their own "Active" is refused beside that box (a walk-through found it said beside the roles).
+    form = {"email": "root@example.org", "name": "Root", "roles": "admin", "version": "1"}
+    page = client.post(f"/admin/users/{admin.id}", data=form).get_data(as_text=True)
+    assert 'aria-describedby="active-error">' in page
+    assert '<p class="error" id="active-error">You cannot deactivate your own account.</p>' in page
 
 
 def test_cli_creates_a_user_reading_the_password_from_stdin(app, db):

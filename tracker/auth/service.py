@@ -217,8 +217,10 @@ def update_user(session: Session, *, user: User, data: UserInput, by: User) -> U
     """Change an account; deactivating it or changing its password ends its sessions."""
     generation = user.session_generation
     with editing(session, user, action="user.manage", seen=data.version, by=by) as edit:
-        if user.id == by.id and (not data.active or Role.ADMIN not in data.roles):
-            raise ValidationError({"roles": "You cannot take the admin role from your own account or deactivate it."})
+        if user.id == by.id and not data.active:  # each said beside the field that would do it
+            raise ValidationError({"active": "You cannot deactivate your own account."})
+        if user.id == by.id and Role.ADMIN not in data.roles:
+            raise ValidationError({"roles": "You cannot take the admin role from your own account."})
         _check_an_admin_stays(session, user=user, data=data)
         _check_email_free(session, data.email, user.id)
         projects = _check_projects(session, data.project_ids, data.roles)
@@ -242,9 +244,9 @@ def _check_an_admin_stays(session: Session, *, user: User, data: UserInput) -> N
     if not (user.active and Role.ADMIN in user.roles) or (data.active and Role.ADMIN in data.roles):
         return
     others = select(func.count()).select_from(User).where(User.active, holding(Role.ADMIN), User.id != user.id)
-    if not session.exec(others).one():
-        raise ValidationError({"roles": "This is the last active administrator: make another account an "
-                                        "administrator first."})
+    if not session.exec(others).one():  # said beside what would take it away: the active box, or the roles
+        raise ValidationError({"active" if not data.active else "roles": "This is the last active administrator: "
+                               "make another account an administrator first."})
 
 
 def _set_roles(session: Session, *, user: User, roles: list[Role], by: User) -> dict:
