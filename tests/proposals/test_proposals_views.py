@@ -170,6 +170,19 @@ def test_board_groups_by_status(client, login_as, make_proposal):
     assert "Needs steering" in escalated and "Fresh idea" not in escalated
 
 
+def test_a_board_filtered_to_a_status_it_has_no_column_for_says_so_and_links_to_the_list(client, login_as,
+                                                                                          make_proposal):
+    """A walk-through filtered the board to "Rejected" and met seven empty columns, nothing said."""
+    make_proposal(ProposalStatus.REJECTED, title="Not now")
+    login_as(Role.STEERING)
+    page = client.get("/proposals/?view=board&status=rejected").get_data(as_text=True)
+    assert 'class="column"' not in page
+    assert "rejected proposals have no column on it." in page
+    assert 'href="/proposals/?status=rejected">See them in the list</a>' in page
+    assert "Not now" in client.get("/proposals/?status=rejected").get_data(as_text=True)
+    assert 'id="col-submitted"' in client.get("/proposals/?view=board&status=submitted").get_data(as_text=True)
+
+
 def test_a_board_card_shows_its_objectives_and_a_column_counts_to_the_limit(client, login_as, make_proposal,
                                                                           make_objective, monkeypatch):
     monkeypatch.setattr("tracker.proposals.service.COUNT_LIMIT", 3)  # a column counts this many, then says "+"

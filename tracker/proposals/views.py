@@ -61,10 +61,12 @@ def index():
                "sources": list(ProposalSource), "areas": PageOnly(lambda: list_areas(session)),
                "chosen": chosen,
                "mine": bool(request.args.get("mine"))}
-    if as_board:
-        return page_or_fragment("proposals/index.html", "proposals/_results.html", columns=service.board(
-            session, where=where), listing=service.LISTING, sort=service.LISTING.sort_of(request.args.get("sort")), args=list_args(),
-            **context)
+    if as_board:  # a status the board has no column for (rejected, closed, duplicate) is said, not shown empty
+        off_board = where.status is not None and where.status not in service.BOARD_COLUMNS
+        return page_or_fragment("proposals/index.html", "proposals/_results.html",
+                                columns=[] if off_board else service.board(session, where=where), off_board=off_board,
+                                listing=service.LISTING, sort=service.LISTING.sort_of(request.args.get("sort")),
+                                args=list_args(), **context)
     return list_page(service.LISTING, service.proposals_matching(where), "proposals/index.html",
                      "proposals/_results.html", **context)
 
