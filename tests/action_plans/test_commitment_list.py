@@ -89,3 +89,13 @@ def test_the_csv_holds_exactly_what_the_filters_select_in_the_same_order(client,
         "Checklist,Peer reviews,,Ana,2026-03-01,Open,"]
     done = client.get("/commitments/?status=done&format=csv").get_data(as_text=True).splitlines()
     assert done[1] == '"\'=HYPERLINK(""x"")",Peer reviews,,Ben,2026-05-01,Done,2026-04-01'  # not run as a formula
+
+
+def test_my_commitments_links_to_the_whole_list_filtered_to_me_for_sorting_and_export(client, login_as):
+    """My commitments is a to-do list (due first); the organization's list, filtered to the person, sorts, searches
+    and exports them (a walk-through looked for those on My commitments)."""
+    me = login_as(Role.MEMBER)
+    page = client.get("/commitments/mine").get_data(as_text=True)
+    assert 'href="/commitments/?mine=1">all commitments, filtered to you</a>' in page
+    listed = client.get("/commitments/?mine=1").get_data(as_text=True)
+    assert f'value="{me.name}"' in listed or me.name in listed
