@@ -134,7 +134,7 @@ class Server:
         env = os.environ | {"TRACKER_DATABASE_URL": self.url, "TRACKER_DATA_DIR": str(self.data_dir),
                             "TRACKER_SECRET_KEY": SECRET, "PYTHONFAULTHANDLER": "1"}
         command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-                   f"127.0.0.1:{self.port}", "--timeout", "60", "tracker:create_app()"]
+                   f"127.0.0.1:{self.port}", "--timeout", "60", "--no-control-socket", "tracker:create_app()"]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)

@@ -247,7 +247,8 @@ class Server:
             self.port = probe.getsockname()[1]
         self.log = log.open("a")
         self.process = subprocess.Popen(
-            [VENV / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "tracker:create_app()"],
+            [VENV / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--no-control-socket",
+             "tracker:create_app()"],
             cwd=ROOT, env=environment(url, data), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

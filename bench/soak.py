@@ -88,7 +88,7 @@ def boot(url: str, workers: int, log: Path, collect_between_requests: bool = Tru
                         "TRACKER_DATABASE_URL": url, "TRACKER_SECRET_KEY": SECRET, "PYTHONFAULTHANDLER": "1",
                         "TRACKER_IDLE_MINUTES": "600"}
     command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{PORT}",
-               "--log-file", str(log), "tracker:create_app()"]
+               "--log-file", str(log), "--no-control-socket", "tracker:create_app()"]
     stderr = log.with_suffix(".stderr").open("w")  # faulthandler's tracebacks of a crashing worker
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=stderr, stderr=subprocess.STDOUT)
     for _ in range(100):
