@@ -92,6 +92,22 @@ def test_the_csv_holds_what_the_filters_select(name, client, login, organization
         assert wanted.fullmatch(line) if isinstance(wanted, re.Pattern) else line == wanted, (line, wanted)
 
 
+SEARCHED = [url.split("?")[0] for url, _ in LISTS.values() if "?q=" in url]
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "\\"])
+def test_a_wildcard_typed_in_a_search_box_is_itself(typed, client, login, organization, make_user):
+    """A search for "100%" found every record holding "100": the typed % and _ were wildcards. Nothing in the
+    organization holds these characters, so each searched list exports its header alone."""
+    login(make_user(Role.ADMIN, also=(Role.PROCESS_GROUP,)))
+    assert len(SEARCHED) == 10
+    for url in SEARCHED:
+        lines = lines_of(client.get(url, query_string={"q": typed, "format": "csv"}))
+        assert len(lines) == 1, (url, lines)
+    lines = lines_of(client.get("/projects/", query_string={"q": "tomer", "format": "csv"}))
+    assert lines[1].startswith("CRM,Customer portal,")  # a word's middle is still found
+
+
 SORTABLE = {  # a list and the columns it sorts by (its headers' keys)
     "/objectives/": ("name", "kpi", "target", "owner", "active"),
     "/proposals/": ("id", "title", "status", "priority", "source", "submitter"),

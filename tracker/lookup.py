@@ -28,6 +28,7 @@ from tracker.db import get_session
 from tracker.objectives.models import BusinessObjective
 from tracker.projects.models import Project, ProjectStatus, led_by
 from tracker.proposals.models import Proposal, ProposalStatus
+from tracker.sql import contains
 
 SUGGESTIONS = 15  # options per answer: a few more keystrokes narrow any organization
 
@@ -44,12 +45,6 @@ class Kind:
     resolve: Callable[[Session, str], int]  # the id the text names, or Unresolved
     suggest: Callable[[Session, str, str], list[str]]  # (typed text, among) -> at most SUGGESTIONS texts
     several: str  # what separates several in one text box (people: commas or lines; titles may hold commas)
-
-
-def _contains(column, typed: str):
-    """A case-insensitive contains-match, the typed % and _ taken literally."""
-    escaped = typed.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 def _same_text(column, typed: str):
@@ -95,7 +90,7 @@ PEOPLE_AMONG = {"leads": Role.PROJECT_LEAD}  # who may lead a project
 def _person_suggestions(session: Session, typed: str, among: str) -> list[str]:
     # In name order (ix_user_name), so the scan stops at the fifteenth active match.
     statement = select(User.name, User.email).where(
-        User.active, sa.or_(_contains(User.name, typed), _contains(User.email, typed)))
+        User.active, contains(typed, User.name, User.email))
     if among in PEOPLE_AMONG:
         statement = statement.where(holding(PEOPLE_AMONG[among]))
     rows = session.exec(statement.order_by(User.name, User.id).limit(SUGGESTIONS)).all()
@@ -125,7 +120,7 @@ def _numbered(name: str, model, *, label: str, numbered: tuple[str, ...], noun: 
 
     def suggest(session: Session, typed: str, narrowed: str) -> list[str]:
         number = _number(typed, r"^#?\s*(\d+)$")
-        statement = select(model.id, model.title).where(sa.or_(_contains(model.title, typed), model.id == (number or 0)))
+        statement = select(model.id, model.title).where(sa.or_(contains(typed, model.title), model.id == (number or 0)))
         if narrowed in (among or {}):
             statement = statement.where(among[narrowed]())
         rows = session.exec(statement.order_by(model.id.desc()).limit(SUGGESTIONS)).all()
@@ -157,7 +152,7 @@ def _named(name: str, key, *, shown: tuple = (), noun: str, among: dict[str, Cal
                     ambiguous=f"Several {noun}s have that name: pick from the suggestions (they show each code).")
 
     def suggest(session: Session, typed: str, narrowed: str) -> list[str]:
-        statement = select(*columns).where(sa.or_(*(_contains(column, typed) for column in (key, *shown))))
+        statement = select(*columns).where(contains(typed, key, *shown))
         if narrowed in (among or {}):
             statement = statement.where(among[narrowed]())
         return [text(row) for row in session.exec(statement.order_by(key).limit(SUGGESTIONS)).all()]
@@ -187,7 +182,7 @@ VERSIONS_AMONG = {"released": (VersionStatus.RELEASED,),  # what is deployed and
 
 
 def _version_suggestions(session: Session, typed: str, among: str) -> list[str]:
-    statement = _versions(select(VERSION_NAME)).where(_contains(VERSION_NAME, typed))
+    statement = _versions(select(VERSION_NAME)).where(contains(typed, VERSION_NAME))
     if among in VERSIONS_AMONG:
         statement = statement.where(AssetVersion.status.in_(VERSIONS_AMONG[among]))
     return list(session.exec(statement.order_by(ProcessAsset.title, AssetVersion.id.desc()).limit(SUGGESTIONS)).all())
@@ -226,7 +221,7 @@ def _commitment_suggestions(session: Session, typed: str, among: str) -> list[st
     """Soonest due first (what a commitment waits for is mostly what is due soon)."""
     number = _number(typed, r"^#?\s*(\d+)$")
     statement = _commitments(select(Commitment.id, Commitment.description, ActionPlan.title)).where(sa.or_(
-        _contains(Commitment.description, typed), _contains(ActionPlan.title, typed), Commitment.id == (number or 0)))
+        contains(typed, Commitment.description, ActionPlan.title), Commitment.id == (number or 0)))
     if among in COMMITMENTS_AMONG:
         statement = statement.where(Commitment.status.in_(COMMITMENTS_AMONG[among]))
     rows = session.exec(statement.order_by(Commitment.due_date, Commitment.id).limit(SUGGESTIONS)).all()

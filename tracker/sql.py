@@ -32,3 +32,10 @@ minute_text = dialect_function("minute_text", sa.String(), 'A UTC time as a CSV 
                                postgresql="to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')")
 day_text = dialect_function("day_text", sa.String(), 'A date as a CSV cell\'s text: "2026-11-30".',
                             sqlite="substr({0}, 1, 10)", postgresql="to_char({0}, 'YYYY-MM-DD')")
+
+
+def contains(typed: str, *columns):
+    """SQL: one of the columns holds the typed text, whatever its case; a typed % or _ is itself, not a wildcard.
+    What every list's search box and every lookup's suggestions match by."""
+    escaped = typed.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.or_(*(sa.func.lower(column).like(f"%{escaped}%", escape="\\") for column in columns))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from tracker.action_plans.forms import PlanInput, PlanMoveInput
 from tracker.action_plans.models import ActionPlan, PlanProposal, PlanReview, PlanStatus, TeamMember
@@ -21,6 +21,7 @@ from tracker.listing import Column, Listing, many
 from tracker.objectives.models import BusinessObjective
 from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.proposals.service import move_proposal_automatically
+from tracker.sql import contains
 from tracker.validation import chosen_person, chosen_records
 from tracker.workflow import make_move
 
@@ -58,7 +59,7 @@ def plans_matching(where: PlanFilter):
     owner only to sort or export by them."""
     statement = select(ActionPlan)
     if where.q:
-        statement = statement.where(func.lower(ActionPlan.title).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, ActionPlan.title))
     if where.status:
         statement = statement.where(ActionPlan.status == where.status)
     if where.member_id:

@@ -37,6 +37,7 @@ from tracker.proposals import service as proposals
 from tracker.proposals.forms import ProposalInput
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.sources import proposals_from
+from tracker.sql import contains
 from tracker.validation import chosen_person, chosen_records
 from tracker.workflow import make_move
 
@@ -72,7 +73,7 @@ def appraisals_matching(where: AppraisalFilter):
     """The appraisals the filter selects (LISTING orders and pages them)."""
     statement = select(Appraisal)
     if where.q:
-        statement = statement.where(sa.func.lower(Appraisal.title).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, Appraisal.title))
     if where.status:
         statement = statement.where(Appraisal.status == where.status)
     if where.area_id:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import joinedload, selectinload
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from tracker import content
 from tracker.assets.forms import AssetInput, VersionInput
@@ -28,6 +28,7 @@ from tracker.errors import InvalidTransition, ValidationError
 from tracker.history.service import apply_changes, record_create, record_delete
 from tracker.listing import Column, Listing, many
 from tracker.process_areas.models import ProcessArea
+from tracker.sql import contains
 from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
@@ -74,7 +75,7 @@ def assets_matching(where: AssetFilter):
     owner only to sort or export by them."""
     statement = select(ProcessAsset)
     if where.q:
-        statement = statement.where(func.lower(ProcessAsset.title).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, ProcessAsset.title))
     if where.kind:
         statement = statement.where(ProcessAsset.kind == where.kind)
     if where.area_id:

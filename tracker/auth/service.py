@@ -18,6 +18,7 @@ from tracker.errors import NotFound, ValidationError
 from tracker.history.service import as_text, bump_version, record_create, record_values
 from tracker.listing import Column, Listing, labelled, many
 from tracker.projects.models import Project, ProjectLead
+from tracker.sql import contains
 from tracker.validation import digits
 
 LOGIN_FAILED = "Email or password is wrong."
@@ -157,8 +158,7 @@ def users_matching(where: UserFilter):
     """The accounts the filter selects (LISTING orders and pages them)."""
     statement = select(User)
     if where.q:
-        pattern = f"%{where.q.lower()}%"
-        statement = statement.where(sa.or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
+        statement = statement.where(contains(where.q, User.name, User.email))
     if where.role is not None:
         statement = statement.where(holding(where.role))
     if where.active is not None:

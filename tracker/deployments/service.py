@@ -26,6 +26,7 @@ from tracker.history.service import apply_changes, bump_version, record_create, 
 from tracker.listing import Column, Listing, many
 from tracker.pilots.service import deployment_gate
 from tracker.projects.models import Project, ProjectStatus, led_by
+from tracker.sql import contains
 from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
@@ -224,7 +225,7 @@ def deployments_matching(where: DeploymentFilter):
     """The deployments the filter selects (LISTING orders and pages them)."""
     statement = select(Deployment)
     if where.q:
-        statement = statement.where(func.lower(Deployment.title).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, Deployment.title))
     if where.asset_id is not None:
         statement = statement.where(Deployment.id.in_(
             select(DeploymentVersion.deployment_id).join(AssetVersion, AssetVersion.id == DeploymentVersion.asset_version_id)

@@ -13,6 +13,7 @@ from tracker.db import Page, paginate
 from tracker.deployments.models import IN_USE, DeploymentTally, ProjectDeployment, RowStatus
 from tracker.listing import stream
 from tracker.projects.models import Phase, Project, ProjectStatus, led_by
+from tracker.sql import contains
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ class Cell:
 def _projects(where: StatusFilter):
     statement = select(Project).order_by(Project.code)
     if where.q:
-        statement = statement.where(func.lower(Project.code).like(f"%{where.q.lower()}%")
-                                    | func.lower(Project.name).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, Project.code, Project.name))
     if where.phase:
         statement = statement.where(Project.phase == where.phase)
     if where.project_status:

@@ -4,7 +4,7 @@ version or converted into an improvement proposal; and feedback on assets from t
 from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, func, select
 
 from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
@@ -25,6 +25,7 @@ from tracker.projects.models import Project
 from tracker.proposals.models import Proposal, ProposalEvidence, ProposalSource, ProposalStatus, SourceEntity
 from tracker.proposals.priority import current_weights, score
 from tracker.proposals.sources import attached_from, proposal_to_attach_to, proposals_from
+from tracker.sql import contains
 from tracker.workflow import check_move, make_move
 
 LOADED = (joinedload(Lesson.project), joinedload(Lesson.area), joinedload(Lesson.asset),
@@ -118,9 +119,8 @@ def lessons_matching(where: LessonFilter):
     joined here: the list joins the author or the project only to sort or export by them."""
     statement = select(Lesson)
     if where.q:
-        pattern = f"%{where.q.lower()}%"
-        statement = statement.where(or_(*(func.lower(column).like(pattern) for column in (
-            Lesson.title, Lesson.context, Lesson.what_happened, Lesson.recommendation))))
+        statement = statement.where(contains(where.q, Lesson.title, Lesson.context, Lesson.what_happened,
+                                             Lesson.recommendation))
     for column, value in ((Lesson.status, where.status), (Lesson.polarity, where.polarity),
                           (Lesson.project_id, where.project_id), (Lesson.area_id, where.area_id),
                           (Lesson.asset_id, where.asset_id)):

@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from tracker.action_plans.models import ActionPlan, PlanStatus
 from tracker.auth.models import User
@@ -20,6 +20,7 @@ from tracker.listing import Column, Listing
 from tracker.objectives.forms import MeasurementInput, ObjectiveInput
 from tracker.objectives.models import BusinessObjective, Measurement
 from tracker.objectives.progress import Assessment, assess, number_text
+from tracker.sql import contains
 from tracker.validation import chosen_person
 
 NAME_TAKEN = {"name": "Another objective already has this name."}
@@ -66,9 +67,7 @@ def objectives_matching(where: ObjectiveFilter):
     owner only to sort or export by them."""
     statement = select(BusinessObjective)
     if where.q:
-        pattern = f"%{where.q.lower()}%"
-        statement = statement.where(sa.or_(func.lower(BusinessObjective.name).like(pattern),
-                                           func.lower(BusinessObjective.kpi).like(pattern)))
+        statement = statement.where(contains(where.q, BusinessObjective.name, BusinessObjective.kpi))
     if where.active is not None:
         statement = statement.where(BusinessObjective.active == where.active)
     if where.owner_id is not None:  # 0: typed text naming no one, which selects nothing

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload, selectinload
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from tracker.action_plans.models import OPEN as PLAN_OPEN
 from tracker.action_plans.models import ActionPlan
@@ -21,6 +21,7 @@ from tracker.pilots.forms import PilotInput, PilotMoveInput
 from tracker.pilots.models import ADOPTING, Pilot, PilotAssetVersion, PilotDecision, PilotProject, PilotStatus
 from tracker.pilots.workflow import PILOT_TRANSITIONS
 from tracker.projects.models import Project
+from tracker.sql import contains
 from tracker.validation import chosen_records
 from tracker.workflow import make_move
 
@@ -56,7 +57,7 @@ def pilots_matching(where: PilotFilter):
     only to sort or export by it."""
     statement = select(Pilot)
     if where.q:
-        statement = statement.where(func.lower(Pilot.title).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, Pilot.title))
     if where.status:
         statement = statement.where(Pilot.status == where.status)
     if where.project_id is not None:

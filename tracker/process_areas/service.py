@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, select
 
 from tracker.listing import Column, Listing
 from tracker.process_areas.catalog import CATALOG
 from tracker.process_areas.models import Model, ProcessArea
+from tracker.sql import contains
 
 
 def seed_catalog(session: Session) -> int:
@@ -49,9 +50,7 @@ def areas_matching(where: AreaFilter):
     """The process areas the filter selects (LISTING orders and pages them)."""
     statement = select(ProcessArea)
     if where.q:
-        pattern = f"%{where.q.lower()}%"
-        statement = statement.where(or_(func.lower(ProcessArea.code).like(pattern),
-                                        func.lower(ProcessArea.name).like(pattern)))
+        statement = statement.where(contains(where.q, ProcessArea.code, ProcessArea.name))
     if where.model is not None:
         statement = statement.where(ProcessArea.model == where.model)
     if where.level is not None:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, select
 
 from tracker.auth.models import User, holding
 from tracker.auth.policy import authorize, can
@@ -15,6 +15,7 @@ from tracker.history.service import record_create
 from tracker.listing import Column, Listing, many
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectLead, ProjectStatus, led_by
+from tracker.sql import contains
 
 CODE_TAKEN = {"code": "Another project already uses this code."}
 FIELDS = ("code", "name", "description", "phase", "status", "start_date", "end_date")
@@ -43,9 +44,7 @@ def projects_matching(where: ProjectFilter):
     """The projects the filter selects (LISTING orders and pages them)."""
     statement = select(Project)
     if where.q:
-        pattern = f"%{where.q.lower()}%"
-        statement = statement.where(or_(func.lower(Project.code).like(pattern),
-                                        func.lower(Project.name).like(pattern)))
+        statement = statement.where(contains(where.q, Project.code, Project.name))
     if where.phase:
         statement = statement.where(Project.phase == where.phase)
     if where.status:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, func, select
 
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
@@ -29,6 +29,7 @@ from tracker.proposals.models import (
 from tracker.proposals.priority import current_weights, score
 from tracker.proposals.sources import KINDS
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
+from tracker.sql import contains
 from tracker.validation import chosen_records
 from tracker.workflow import check_move, make_move
 
@@ -49,9 +50,7 @@ class ProposalFilter:
 
 def _filtered(statement, where: ProposalFilter):
     if where.q:
-        pattern = f"%{where.q.lower()}%"
-        statement = statement.where(or_(func.lower(Proposal.title).like(pattern),
-                                        func.lower(Proposal.problem).like(pattern)))
+        statement = statement.where(contains(where.q, Proposal.title, Proposal.problem))
     if where.status:
         statement = statement.where(Proposal.status == where.status)
     if where.source:

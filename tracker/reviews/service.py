@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload, selectinload
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans import commitments
@@ -30,6 +30,7 @@ from tracker.reminders.rules import path_for
 from tracker.reviews.forms import ActionItemInput, DecisionInput, MeetingInput, MeetingMoveInput
 from tracker.reviews.models import MeetingDecision, MeetingStatus, ReviewMeeting
 from tracker.reviews.workflow import MEETING_TRANSITIONS
+from tracker.sql import contains
 from tracker.validation import chosen_records, parse
 from tracker.workflow import make_move
 
@@ -58,7 +59,7 @@ def meetings_matching(where: MeetingFilter):
     chair only to sort or export by them."""
     statement = select(ReviewMeeting)
     if where.q:
-        statement = statement.where(func.lower(ReviewMeeting.title).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, ReviewMeeting.title))
     if where.status:
         statement = statement.where(ReviewMeeting.status == where.status)
     return statement

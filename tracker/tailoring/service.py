@@ -18,6 +18,7 @@ from tracker.listing import Column, Listing
 from tracker.projects.models import Project, led_by
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
 from tracker.proposals.priority import current_weights, score
+from tracker.sql import contains
 from tracker.tailoring.forms import TailoringCorrection, TailoringInput, TailoringReviewInput, ThresholdInput
 from tracker.tailoring.models import TailoringRecord, TailoringSettings, TailoringStatus, TailoringType
 from tracker.tailoring.workflow import TAILORING_TRANSITIONS
@@ -84,7 +85,7 @@ def records_matching(where: TailoringFilter):
     """The tailoring records the filter selects (LISTING orders and pages them)."""
     statement = select(TailoringRecord)  # the project and asset are joined to sort or export by them (LISTING)
     if where.q:
-        statement = statement.where(func.lower(TailoringRecord.element).like(f"%{where.q.lower()}%"))
+        statement = statement.where(contains(where.q, TailoringRecord.element))
     if where.type:
         statement = statement.where(TailoringRecord.type == where.type)
     if where.asset_id is not None:
