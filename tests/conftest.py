@@ -23,7 +23,7 @@ from tracker.auth.models import User
 from tracker.auth.passwords import hash_password
 from tracker.auth.roles import Role
 from tracker.db import normalize_url
-from tracker.migrations import upgrade
+from tracker.migrations import include_object, upgrade
 from tracker.process_areas.service import seed_catalog
 from tracker.projects.models import Phase, Project, ProjectLead
 
@@ -287,7 +287,8 @@ def reflecting():
 def schema_differences(connection) -> list:
     """What the database's schema lacks or has beyond the models' (alembic's autogenerate comparison)."""
     with reflecting():
-        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}),
+        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False,
+                                                                          "include_object": include_object}),
                                 SQLModel.metadata)
 
 

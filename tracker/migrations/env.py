@@ -9,17 +9,13 @@ from sqlmodel import SQLModel
 import tracker.models  # noqa: F401 - registers every table on SQLModel.metadata
 from tracker.config import load_config
 from tracker.db import UTCDateTime, normalize_url
+from tracker.migrations import include_object
 
 config = context.config
 if config.config_file_name and not config.attributes.get("database_url"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = SQLModel.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    # The scheduler's job store manages its own table.
-    return not (type_ == "table" and name == "apscheduler_jobs")
 
 
 def render_item(type_, obj, autogen_context):
