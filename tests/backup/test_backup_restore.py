@@ -172,6 +172,10 @@ def test_a_restore_refuses_while_a_server_is_connected_and_not_after_it_closed(m
     assert result.exit_code != 0, result.output
     assert "stop the web servers and the scheduler, then restore again. Nothing was replaced." in result.output
     assert _state(site) == before
+    # Nothing of the backup stays behind (a walk-through found a full copy of the database left per attempt).
+    from tracker.backup.service import sqlite_file
+    places = [site.root, *([sqlite_file(site.url).parent] if sqlite_file(site.url) else [])]
+    assert [path for place in places for path in place.rglob("*") if ".restoring-" in path.name] == []
 
     site.rows("SELECT 1")  # a connection closed as the restore begins
     result = _cli(site, "restore", str(path), "--yes")

@@ -26,6 +26,30 @@ def test_audit_records_results_for_deployed_versions_only(client, login_as, make
     assert out_of_scope.status_code == 422
 
 
+def test_a_result_recorded_stays_on_the_audit_when_the_project_stops_using_the_version(
+        client, login_as, make_project, make_released, make_deployment, make_audit, db):
+    """A walk-through moved a verified row back to "in progress": the completed audit's page lost that result (it
+    listed only what the project uses now). It is shown as recorded, marked, and not offered for editing."""
+    from tracker.compliance.models import AuditStatus
+    from tracker.deployments.models import ProjectDeployment
+
+    project = make_project()
+    kept, dropped = make_released(title="Standard process"), make_released(title="Plan template")
+    make_deployment([project], [kept, dropped], status=RowStatus.VERIFIED)
+    audit = make_audit(project, status=AuditStatus.COMPLETED)
+    db.add_all([AuditResult(audit_id=audit.id, asset_version_id=kept.id, result=Compliance.COMPLIANT),
+                AuditResult(audit_id=audit.id, asset_version_id=dropped.id, result=Compliance.NON_COMPLIANT,
+                            notes="No records")])
+    row = db.exec(select(ProjectDeployment).where(ProjectDeployment.asset_version_id == dropped.id)).one()
+    row.status = RowStatus.IN_PROGRESS  # no longer in use: out of an audit's scope
+    db.commit()
+    login_as(Role.STEERING)
+    page = " ".join(client.get(f"/compliance/{audit.id}").get_data(as_text=True).split())
+    assert "Standard process 1.0</a></td> <td><span class=\"badge compliant\">Compliant</span>" in page
+    assert ("Plan template 1.0</a> <small class=\"muted\">(no longer in use on the project)</small></td> "
+            "<td><span class=\"badge non_compliant\">Non compliant</span></td><td>No records</td>") in page
+
+
 def test_noncompliance_is_worked_by_its_owner_and_closed_by_the_process_group(client, login, make_user,
                                                                               make_project, make_audit, db):
     owner, stranger = make_user(Role.PROJECT_LEAD), make_user(Role.MEMBER)

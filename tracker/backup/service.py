@@ -131,10 +131,13 @@ def restore(config: Mapping, path: Path, *, confirm: Callable[[Manifest], bool])
             return None
         database = staging.places.pop(DATABASE_MEMBERS[manifest.database])
         kept = None
-        if manifest.database == "sqlite":
-            kept = replace(database, sqlite_file(url))
-        else:
-            Server(url, str(config.get("BACKUP_PG_BINDIR", ""))).replace(database)
+        try:
+            if manifest.database == "sqlite":
+                kept = replace(database, sqlite_file(url))
+            else:
+                Server(url, str(config.get("BACKUP_PG_BINDIR", ""))).replace(database)
+        finally:  # renamed into place, or refused (the database in use): no copy of it stays (a walk-through found
+            database.unlink(missing_ok=True)  # a full copy, password hashes and all, left behind by each refusal)
         _put_files(staging, Path(str(config["CONTENT_DIR"])), Path(str(config["DATA_DIR"])))
     finally:
         staging.clean()

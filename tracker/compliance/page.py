@@ -21,8 +21,10 @@ from tracker.tailoring.models import TailoringRecord
 @dataclass(frozen=True)
 class AuditPage:
     audit: ComplianceAudit
-    scope: list[AssetVersion]
+    scope: list[AssetVersion]  # what the project uses now: what a planned audit records results for
     results: dict[int, AuditResult]  # by asset version id
+    recorded_beyond: list[AssetVersion]  # versions with a result recorded that the project no longer uses (shown as
+    # recorded: a walk-through found a completed audit's results vanish when a row moved back)
     tailorings: list[TailoringRecord]
     noncompliances: list[Noncompliance]
     proposals_from: dict[int, list[Proposal]]  # by noncompliance id
@@ -34,9 +36,12 @@ class AuditPage:
 
 def read_page(session: Session, audit: ComplianceAudit) -> AuditPage:
     noncompliances = service.noncompliances(session, audit_id=audit.id)
+    scope = service.scope(session, project_id=audit.project_id)
+    in_scope = {version.id for version in scope}
     return AuditPage(
-        audit=audit, scope=service.scope(session, project_id=audit.project_id),
-        results={result.asset_version_id: result for result in audit.results},
+        audit=audit, scope=scope, results={result.asset_version_id: result for result in audit.results},
+        recorded_beyond=sorted((result.asset_version for result in audit.results
+                                if result.asset_version_id not in in_scope), key=lambda v: (v.asset_id, v.id)),
         tailorings=service.approved_tailorings(session, project_id=audit.project_id),
         noncompliances=noncompliances,
         proposals_from=proposals_from(session, entity=SourceEntity.NONCOMPLIANCE,
