@@ -108,6 +108,21 @@ def test_a_wildcard_typed_in_a_search_box_is_itself(typed, client, login, organi
     assert lines[1].startswith("CRM,Customer portal,")  # a word's middle is still found
 
 
+def test_a_search_beyond_ascii_finds_its_capitals_and_small_letters_alike(client, login, make_user, make_project):
+    """On SQLite, "über", "Über" and "ÉLAN" found nothing where PostgreSQL found the record: SQLite's lower() folds
+    ASCII alone. Both databases answer the same now."""
+    make_project(code="QS-1", name="Überprüfung der Qualität, Élan")
+    make_project(code="QS-2", name="Ordinary review")
+    login(make_user(Role.ADMIN, also=(Role.PROCESS_GROUP,)))
+    for typed in ("über", "Über", "ÜBER", "élan", "ÉLAN", "qualität", "QUALITÄT", "prüfung"):
+        lines = lines_of(client.get("/projects/", query_string={"q": typed, "format": "csv"}))
+        assert [line.split(",")[0] for line in lines[1:]] == ["QS-1"], typed
+    assert len(lines_of(client.get("/projects/", query_string={"q": "ordinary", "format": "csv"}))) == 2
+    suggested = client.get("/lookup/projects", query_string={"field": "project", "project": "ÜBERPRÜ"}).get_data(
+        as_text=True)
+    assert "QS-1" in suggested and "QS-2" not in suggested
+
+
 SORTABLE = {  # a list and the columns it sorts by (its headers' keys)
     "/objectives/": ("name", "kpi", "target", "owner", "active"),
     "/proposals/": ("id", "title", "status", "priority", "source", "submitter"),

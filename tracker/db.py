@@ -76,6 +76,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+    # SQLite's lower() folds ASCII only ("Über" stays "Über"): searching for typed text beyond ASCII uses this one
+    # (sql.unicode_lower), as PostgreSQL's lower() does.
+    dbapi_connection.create_function("unicode_lower", 1, _lower, deterministic=True)
+
+
+def _lower(text):
+    return text.lower() if isinstance(text, str) else text
 
 
 def sqlite_file(url: str) -> Path | None:

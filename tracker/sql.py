@@ -34,8 +34,15 @@ day_text = dialect_function("day_text", sa.String(), 'A date as a CSV cell\'s te
                             sqlite="substr({0}, 1, 10)", postgresql="to_char({0}, 'YYYY-MM-DD')")
 
 
+unicode_lower = dialect_function("unicode_lower", sa.String(), "Text in lower case, beyond ASCII too.",
+                                 sqlite="unicode_lower({0})", postgresql="lower({0})")  # db._lower on SQLite
+
+
 def contains(typed: str, *columns):
     """SQL: one of the columns holds the typed text, whatever its case; a typed % or _ is itself, not a wildcard.
-    What every list's search box and every lookup's suggestions match by."""
+    What every list's search box and every lookup's suggestions match by. Typed ASCII is matched by SQLite's own
+    lower() (ASCII letters are all it folds, all it need fold, and it is the fast one); other text by
+    unicode_lower, so "über" finds "Über" on SQLite as on PostgreSQL."""
     escaped = typed.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.or_(*(sa.func.lower(column).like(f"%{escaped}%", escape="\\") for column in columns))
+    lower = sa.func.lower if typed.isascii() else unicode_lower
+    return sa.or_(*(lower(column).like(f"%{escaped}%", escape="\\") for column in columns))
