@@ -123,6 +123,32 @@ def test_a_search_beyond_ascii_finds_its_capitals_and_small_letters_alike(client
     assert "QS-1" in suggested and "QS-2" not in suggested
 
 
+def test_a_cell_of_several_values_lists_them_in_one_order_on_both_databases(client, login, make_user, make_plan,
+                                                                            make_proposal, db):
+    """A walk-through compared the CSVs of SQLite and PostgreSQL: a cell's values came in insertion order on one and
+    sorted as text on the other ("#10656; #1499"). A plan's proposals come by number, a proposal's process areas
+    by code, on both."""
+    from sqlmodel import select
+
+    from tracker.process_areas.models import ProcessArea
+    from tracker.proposals.models import ProposalArea, ProposalStatus
+
+    first, second, third = (make_proposal(ProposalStatus.PLANNED, title=f"Addressed {n}") for n in range(3))
+    for proposal in (second, third):  # the ids 10 apart, so that text order and number order differ
+        proposal.id += 10 * (proposal is third) + 9 * (proposal is second)
+    db.commit()
+    make_plan(title="Numbered plan", proposals=[third, first, second])
+    codes = {area.code: area.id for area in db.exec(select(ProcessArea).where(
+        ProcessArea.code.in_(["REQM", "CAR", "OPF"]), ProcessArea.model == "CMMI-DEV 1.3")).all()}
+    db.add_all(ProposalArea(proposal_id=first.id, area_id=codes[code]) for code in ("REQM", "OPF", "CAR"))
+    db.commit()
+    login(make_user(Role.ADMIN, also=(Role.PROCESS_GROUP,)))
+    plans = lines_of(client.get("/plans/", query_string={"q": "numbered", "format": "csv"}))
+    assert f",#{first.id}; #{second.id}; #{third.id}," in plans[1]
+    proposals = lines_of(client.get("/proposals/", query_string={"q": "addressed 0", "format": "csv"}))
+    assert ",CAR; OPF; REQM," in proposals[1]
+
+
 SORTABLE = {  # a list and the columns it sorts by (its headers' keys)
     "/objectives/": ("name", "kpi", "target", "owner", "active"),
     "/proposals/": ("id", "title", "status", "priority", "source", "submitter"),

@@ -44,7 +44,7 @@ LISTING = Listing("action-plans", ActionPlan.id, {
     "status": Column("Status", (ActionPlan.status,), ActionPlan.status),
     "owner": Column("Owner", (User.name,), User.name, joins=((User, User.id == ActionPlan.owner_id),)),
     "addresses": Column("Addresses", csv=many("#" + sa.cast(PlanProposal.proposal_id, sa.String),
-                                                PlanProposal.plan_id == ActionPlan.id)),
+                                                PlanProposal.plan_id == ActionPlan.id, order=PlanProposal.proposal_id)),
     "planned": Column("Planned", (ActionPlan.planned_start, ActionPlan.planned_end), ActionPlan.planned_start,
                       csv_label="Planned start"),
     "planned_end": Column("Planned end", csv=ActionPlan.planned_end, shown=False),

@@ -169,7 +169,7 @@ def export(session: Session, *, where: StatusFilter) -> Iterator[list]:
         .join(AssetVersion, AssetVersion.id == ProjectDeployment.asset_version_id)
         .join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)
         .where(Project.id.in_(matching), *([] if where.asset_id is None else [ProcessAsset.id == where.asset_id]))
-        .order_by(Project.code, ProcessAsset.title, AssetVersion.id))
+        .order_by(Project.code, ProcessAsset.title, AssetVersion.id, ProjectDeployment.id))  # the id: ties in one order
 
 
 @dataclass(frozen=True)
