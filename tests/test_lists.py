@@ -134,8 +134,8 @@ def test_a_cell_of_several_values_lists_them_in_one_order_on_both_databases(clie
     from tracker.proposals.models import ProposalArea, ProposalStatus
 
     first, second, third = (make_proposal(ProposalStatus.PLANNED, title=f"Addressed {n}") for n in range(3))
-    for proposal in (second, third):  # the ids 10 apart, so that text order and number order differ
-        proposal.id += 10 * (proposal is third) + 9 * (proposal is second)
+    for proposal, number in ((first, 90009), (second, 100010), (third, 100011)):  # by text: 100010, 100011, 90009
+        proposal.id = number
     db.commit()
     make_plan(title="Numbered plan", proposals=[third, first, second])
     codes = {area.code: area.id for area in db.exec(select(ProcessArea).where(
