@@ -23,17 +23,27 @@ DUE: dict[type, tuple[str, frozenset]] = {
 }
 
 
+# model -> the flag a record must hold to owe anything: a superseded status row (its project has a newer version of
+# the asset to deploy) owes nothing, whatever its status (a walk-through found them counted as work to do).
+COUNTS: dict[type, str] = {ProjectDeployment: "current"}
+
+
 def is_overdue(record: object, today: date) -> bool:
     """Whether this record's date has passed while its status still owes the work."""
     column, owing = DUE[type(record)]
-    due = getattr(record, column)
-    return due is not None and due < today and record.status in owing
+    due, counts = getattr(record, column), COUNTS.get(type(record))
+    return due is not None and due < today and record.status in owing and (counts is None or getattr(record, counts))
+
+
+def owed_clause(model: type) -> sa.ColumnElement[bool]:
+    """SQL: the records whose status still owes the work (a home tile's, My work's and a list's "to do")."""
+    owing = model.status.in_(DUE[model][1])
+    return sa.and_(owing, getattr(model, COUNTS[model])) if model in COUNTS else owing
 
 
 def overdue_clause(model: type, today: date) -> sa.ColumnElement[bool]:
     """The same rule as a WHERE clause, for counts and list filters."""
-    column, owing = DUE[model]
-    return sa.and_(getattr(model, column) < today, model.status.in_(owing))
+    return sa.and_(getattr(model, DUE[model][0]) < today, owed_clause(model))
 
 
 def add_months(day: date, months: int) -> date:

@@ -25,7 +25,8 @@ days_between = dialect_function("days_between", sa.Integer(), "Whole days from t
 joined = dialect_function("joined", sa.String(),
                           'The values of a group in one text, "; " between them (a record\'s leads, areas, objectives), '
                           'in the order of the second argument: PostgreSQL orders them itself; SQLite (before 3.44, no '
-                          'ORDER BY in an aggregate) joins them as they come, so they must come in that order.',
+                          'ORDER BY in an aggregate) joins them as they come, so they must come in that order '
+                          '(listing.Many.per_row).',
                           sqlite="group_concat({0}, '; ')",
                           postgresql="string_agg(CAST({0} AS TEXT), '; ' ORDER BY {1})")
 # SQLite holds times and dates as text already ("2026-11-30 14:05:00.000000", in UTC; "2026-11-30"): their start.

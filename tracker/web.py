@@ -63,6 +63,9 @@ def section_forms(forms: dict[str, dict | None], *names: str,
 CSV_CHUNK = 64 * 1024
 
 
+FORMULA_STARTS = frozenset("=+-@")  # what a spreadsheet runs as a formula when a text cell starts with it
+
+
 def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
     """A CSV file, written as it is sent, CSV_CHUNK characters at a time (a chunk per line cost a write, and a
     compressor flush, per row); a text cell a spreadsheet would run as a formula (=, +, -, @) is quoted."""
@@ -70,8 +73,7 @@ def csv_download(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for row in chain([header], rows):
-            writer.writerow(["'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
-                             for cell in row])
+            writer.writerow(["'" + cell if type(cell) is str and cell[:1] in FORMULA_STARTS else cell for cell in row])
             if buffer.tell() >= CSV_CHUNK:
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -22,7 +22,7 @@ from tracker.action_plans.workflow import COMMITMENT_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, get_or_not_found, utcnow
-from tracker.due import DUE, overdue_clause
+from tracker.due import overdue_clause, owed_clause
 from tracker.editing import editing
 from tracker.errors import ValidationError
 from tracker.history.service import record_create
@@ -148,7 +148,7 @@ def of_user(user_id: int, *, include_closed: bool = False, overdue_only: bool = 
         joinedload(Commitment.plan), joinedload(Commitment.meeting), joinedload(Commitment.owner)
     ).order_by(Commitment.due_date, Commitment.id)
     if not include_closed:
-        statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
+        statement = statement.where(owed_clause(Commitment))
     if overdue_only:
         statement = statement.where(overdue_clause(Commitment, utcnow().date()))
     return statement
@@ -217,7 +217,7 @@ def commitments_matching(where: CommitmentFilter):
         if value is not None:
             statement = statement.where(column == value)
     if where.open_only:
-        statement = statement.where(Commitment.status.in_(DUE[Commitment][1]))
+        statement = statement.where(owed_clause(Commitment))
     if where.overdue_only:
         statement = statement.where(overdue_clause(Commitment, utcnow().date()))
     if where.awaiting_only:

@@ -30,7 +30,7 @@ from tracker.compliance.models import (
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
 from tracker.db import Page, commit, flush, get_or_not_found, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
-from tracker.due import DUE, overdue_clause
+from tracker.due import overdue_clause, owed_clause
 from tracker.editing import editing
 from tracker.errors import InvalidTransition, NotFound, ValidationError
 from tracker.evidence import service as evidence
@@ -363,7 +363,7 @@ def noncompliances_matching(where: NoncomplianceFilter):
     if where.asset_id is not None:
         statement = statement.where(Noncompliance.asset_version_id.in_(versions_of(where.asset_id)))
     if where.open_only:
-        statement = statement.where(Noncompliance.status.in_(DUE[Noncompliance][1]))
+        statement = statement.where(owed_clause(Noncompliance))
     if where.overdue_only:
         statement = statement.where(overdue_clause(Noncompliance, utcnow().date()))
     return statement

@@ -17,7 +17,7 @@ from tracker.deployments.models import Deployment, DeploymentVersion, ProjectDep
 from tracker.deployments.reach import mark_first_deployed
 from tracker.deployments.status import lock_projects, mark_current, recount
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
-from tracker.due import DUE, overdue_clause
+from tracker.due import overdue_clause, owed_clause
 from tracker.editing import editing
 from tracker.errors import NotFound, ValidationError
 from tracker.evidence import service as evidence
@@ -267,6 +267,8 @@ class RowFilter:
     status: RowStatus | None = None
     to_progress: bool = False  # not started, planned or in progress: the deployment is still owed
     overdue_only: bool = False
+    current_only: bool = False  # each project's row that counts for an asset (its newest version's), not those it
+    # superseded: what a project's page shows (a walk-through found older rows there with their buttons)
 
 
 TO_PROJECT = ((Project, Project.id == ProjectDeployment.project_id),)
@@ -299,9 +301,11 @@ def rows_matching(where: RowFilter):
     if where.status is not None:
         statement = statement.where(ProjectDeployment.status == where.status)
     if where.to_progress:
-        statement = statement.where(ProjectDeployment.status.in_(DUE[ProjectDeployment][1]))
+        statement = statement.where(owed_clause(ProjectDeployment))
     if where.overdue_only:
         statement = statement.where(overdue_clause(ProjectDeployment, utcnow().date()))
+    if where.current_only:
+        statement = statement.where(ProjectDeployment.current)
     return statement
 
 

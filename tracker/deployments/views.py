@@ -202,7 +202,8 @@ def rows():
     where = service.RowFilter(deployment_id=query_id("deployment"), project_id=query_id("project"),
                               lead_id=current_user.id if request.args.get("mine") else None,
                               status=query_enum(RowStatus, "status"), to_progress=bool(request.args.get("open")),
-                              overdue_only=bool(request.args.get("overdue")))
+                              overdue_only=bool(request.args.get("overdue")),
+                              current_only=bool(request.args.get("current")))
     return list_page(service.ROWS, service.rows_matching(where), "deployments/rows.html", "deployments/_rows_page.html",
                      where=where, statuses=list(RowStatus), row_moves=row_moves_for(current_user))
 

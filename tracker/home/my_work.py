@@ -23,7 +23,7 @@ from tracker.auth.policy import can
 from tracker.auth.roles import Role
 from tracker.compliance.models import ComplianceAudit, Noncompliance
 from tracker.deployments.models import ProjectDeployment
-from tracker.due import DUE, is_overdue
+from tracker.due import is_overdue, owed_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import led_by
@@ -79,7 +79,7 @@ SOURCES = [
            joins=lambda statement: statement.join(ActionPlan, ActionPlan.id == Commitment.plan_id),
            options=(joinedload(Commitment.plan),)),
     Source("commitments", "Your commitments still owed", Commitment,
-           lambda user, today: [Commitment.owner_id == user.id, Commitment.status.in_(DUE[Commitment][1])],
+           lambda user, today: [Commitment.owner_id == user.id, owed_clause(Commitment)],
            _commitment, lambda: url_for("plan_work.commitment_list", mine=1, open=1),
            lambda: [Commitment.due_date, Commitment.id], options=(joinedload(Commitment.plan),)),
     Source("issues", "Plan issues you own, still open", PlanIssue,
@@ -89,7 +89,7 @@ SOURCES = [
            lambda: url_for("plan_work.issue_list", mine=1, open=1), lambda: [PlanIssue.id],
            options=(joinedload(PlanIssue.plan),)),
     Source("noncompliances", "Noncompliances you own, still open", Noncompliance,
-           lambda user, today: [Noncompliance.owner_id == user.id, Noncompliance.status.in_(DUE[Noncompliance][1])],
+           lambda user, today: [Noncompliance.owner_id == user.id, owed_clause(Noncompliance)],
            lambda n, today: Item(n.description, url_for("compliance.detail", audit_id=n.audit_id, _anchor=f"nc-{n.id}"),
                                  f"audit of {n.audit.project.code}, due {n.due_date}", is_overdue(n, today)),
            lambda: url_for("compliance.noncompliance_list", mine=1, open=1),
@@ -97,7 +97,7 @@ SOURCES = [
            options=(joinedload(Noncompliance.audit).joinedload(ComplianceAudit.project),)),
     Source("rows", "Deployments to progress on your projects", ProjectDeployment,
            lambda user, today: [ProjectDeployment.project_id.in_(led_by(user.id)),
-                                ProjectDeployment.status.in_(DUE[ProjectDeployment][1])],
+                                owed_clause(ProjectDeployment)],
            lambda r, today: Item(f"{r.project.code}: {r.asset_version.name}",
                                  url_for("deployments.detail", deployment_id=r.deployment_id, _anchor=f"row-{r.id}"),
                                  f"{r.status.label.lower()}, planned {r.planned_date or '—'}", is_overdue(r, today)),

@@ -13,7 +13,7 @@ from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.db import utcnow
 from tracker.deployments.models import ProjectDeployment
-from tracker.due import DUE, overdue_clause
+from tracker.due import overdue_clause, owed_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import Project, ProjectLead, ProjectStatus, led_by
@@ -47,8 +47,8 @@ def _count(session: Session, model, *where) -> int:
 
 def _for_everyone(session: Session, user) -> list[Waiting]:
     today = utcnow().date()
-    mine = (Commitment.owner_id == user.id, Commitment.status.in_(DUE[Commitment][1]))
-    mine_nc = (Noncompliance.owner_id == user.id, Noncompliance.status.in_(DUE[Noncompliance][1]))
+    mine = (Commitment.owner_id == user.id, owed_clause(Commitment))
+    mine_nc = (Noncompliance.owner_id == user.id, owed_clause(Noncompliance))
     return [
         Waiting("Your open commitments", _count(session, Commitment, *mine), "plan_work.my_commitments"),
         Waiting("Your overdue commitments", _count(session, Commitment, *mine, overdue_clause(Commitment, today)),
@@ -82,7 +82,7 @@ def _for_leads(session: Session, user) -> list[Waiting]:
     led = led_by(user.id)
     return [Waiting("Deployments to progress on your projects",
                     _count(session, ProjectDeployment, ProjectDeployment.project_id.in_(led),
-                           ProjectDeployment.status.in_(DUE[ProjectDeployment][1])),
+                           owed_clause(ProjectDeployment)),
                     "deployments.rows", {"mine": 1, "open": 1})]
 
 

@@ -57,8 +57,8 @@ def project_page(project: Project, *, status: int = 200, standard: dict | None =
                             overview=overview(session, project=project), shown=SHOWN,
                             row_moves=row_moves_for(current_user),
                             rows=list_section(deployments.ROWS, deployments.rows_matching(
-                                deployments.RowFilter(project_id=project.id)),
-                                              load=deployments.PROJECT_ROW_LOADED, project=project.id),
+                                deployments.RowFilter(project_id=project.id, current_only=True)),
+                                              load=deployments.PROJECT_ROW_LOADED, project=project.id, current=1),
                             standard=standard or {"values": MultiDict(), "errors": {}})
 
 

@@ -27,7 +27,7 @@ from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.db import commit, utcnow
 from tracker.deployments import standard_set
-from tracker.due import DUE
+from tracker.due import owed_clause
 from tracker.history.service import record_values
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.reminders.rules import PHASE_ENDS, path_for
@@ -79,13 +79,12 @@ def feed(session: Session, *, user: User) -> bytes:
 def _dates(session: Session, user: User) -> list[tuple[str, date, str, str]]:
     """(uid, day, summary, link) for everything of the user's that has a date."""
     found = []
-    owing = DUE[Commitment][1]
-    for c in session.exec(select(Commitment).where(Commitment.owner_id == user.id, Commitment.status.in_(owing))):
+    for c in session.exec(select(Commitment).where(Commitment.owner_id == user.id, owed_clause(Commitment))):
         found.append((f"commitment-{c.id}", c.due_date, f"Due: {c.description}",
                       path_for("plans.detail", plan_id=c.plan_id, _anchor=f"commitment-{c.id}") if c.plan_id
                       else path_for("reviews.detail", meeting_id=c.meeting_id, _anchor=f"commitment-{c.id}")))
     for n in session.exec(select(Noncompliance).where(Noncompliance.owner_id == user.id,
-                                                      Noncompliance.status.in_(DUE[Noncompliance][1]))):
+                                                      owed_clause(Noncompliance))):
         found.append((f"noncompliance-{n.id}", n.due_date, f"Noncompliance due: {n.description}",
                       path_for("compliance.detail", audit_id=n.audit_id, _anchor=f"nc-{n.id}")))
     mine = sa.or_(ActionPlan.owner_id == user.id,

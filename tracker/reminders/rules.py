@@ -32,7 +32,7 @@ from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.deployments import standard_set
 from tracker.deployments.models import ProjectDeployment
-from tracker.due import DUE, overdue_clause
+from tracker.due import DUE, overdue_clause, owed_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import Project, ProjectLead
@@ -99,10 +99,6 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _owing(model: type) -> frozenset:
-    return DUE[model][1]
-
-
 # --- commitments -------------------------------------------------------------------------------------------------
 
 OVER = (PlanStatus.COMPLETED, PlanStatus.CANCELLED)  # a plan over owes no more work on its commitments
@@ -117,7 +113,7 @@ def _commitments(session: Session, clause) -> list:
                                       ReviewMeeting.chair_id)
                       .outerjoin(ActionPlan, ActionPlan.id == Commitment.plan_id)
                       .outerjoin(ReviewMeeting, ReviewMeeting.id == Commitment.meeting_id)
-                      .where(Commitment.status.in_(_owing(Commitment)),
+                      .where(owed_clause(Commitment),
                              sa.or_(ActionPlan.id.is_(None), ActionPlan.status.not_in(OVER)), clause))
     return [(id_, description, due, owner,
              f"{plan(plan_id) if plan_id else meeting(meeting_id)}#commitment-{id_}", plan_owner or chair)
@@ -141,7 +137,7 @@ def commitments_overdue(session: Session, today: date, days: int) -> Iterable[It
 def _noncompliances(session: Session, clause) -> list:
     return session.exec(select(Noncompliance.id, Noncompliance.description, Noncompliance.due_date,
                                Noncompliance.owner_id, Noncompliance.audit_id)
-                        .where(Noncompliance.status.in_(_owing(Noncompliance)), clause)).all()
+                        .where(owed_clause(Noncompliance), clause)).all()
 
 
 def noncompliances_due(session: Session, today: date, days: int) -> Iterable[Item]:
