@@ -285,10 +285,14 @@ def test_stale_row_button_shows_the_row_as_it_is_now(client, sepg, make_project,
     row = db.exec(select(ProjectDeployment)).one()
     assert client.post(f"/deployments/rows/{row.id}/move", data={"to": "in_progress", "version": "1"}).status_code == 200
     stale = client.post(f"/deployments/rows/{row.id}/move", data={"to": "not_applicable", "version": "1",
-                                                                  "rationale": "x"}, headers={"HX-Request": "true"})
+                                                                  "rationale": "Tool not licensed",
+                                                                  "notes": "Asked the vendor"},
+                        headers={"HX-Request": "true"})
     assert stale.status_code == 409
     page = stale.get_data(as_text=True)
     assert "Someone else changed this record" in page and 'class="badge in_progress"' in page
+    # what was typed stays in its fields (a walk-through lost the note)
+    assert 'value="Tool not licensed"' in page and 'value="Asked the vendor"' in page
     db.expire_all()
     assert db.get(ProjectDeployment, row.id).status == RowStatus.IN_PROGRESS
 

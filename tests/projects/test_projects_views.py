@@ -212,4 +212,4 @@ def test_a_project_page_shows_each_sections_columns_and_its_own_deployment_statu
     assert (f'<a href="/compliance/{audit.id}">2026-05-04</a> <span class="badge planned">Planned</span> — Ann Auditor'
             ' · Unit testing: <span class="badge partially">Partially</span>'
             ' · Peer review: <span class="badge compliant">Compliant</span></li>') in page
-    assert "No peer review records</a> — Mia, due 2026-10-01" in page
+    assert "No peer review records</a> — Mia, due 2026-10-01 <span class=\"badge overdue\">Overdue</span>" in page

@@ -180,7 +180,9 @@ def test_a_board_filtered_to_a_status_it_has_no_column_for_says_so_and_links_to_
     assert "rejected proposals have no column on it." in page
     assert 'href="/proposals/?status=rejected">See them in the list</a>' in page
     assert "Not now" in client.get("/proposals/?status=rejected").get_data(as_text=True)
-    assert 'id="col-submitted"' in client.get("/proposals/?view=board&status=submitted").get_data(as_text=True)
+    board = client.get("/proposals/?view=board&status=submitted").get_data(as_text=True)
+    assert 'id="col-submitted"' in board
+    assert '<option value="submitted" selected>' in board  # the filters form keeps it for the next change
 
 
 def test_a_board_card_shows_its_objectives_and_a_column_counts_to_the_limit(client, login_as, make_proposal,

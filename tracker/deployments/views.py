@@ -184,9 +184,10 @@ def move_row(row_id: int):
     except ValidationError as error:
         return _row(row, status=422, errors=error.errors, values=request.form)
     except Conflict as error:
-        # Someone moved this row meanwhile: show it as it is now, with the buttons that apply to that.
+        # Someone moved this row meanwhile: show it as it is now, with the buttons that apply to that, and what
+        # the person typed kept in its fields (a walk-through lost a note here).
         return _row(service.updatable_row(session, row_id=row_id, by=current_user), status=409,
-                    errors={"__all__": error.message})
+                    errors={"__all__": error.message}, values=request.form)
     return _row(row)
 
 

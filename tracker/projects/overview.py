@@ -17,9 +17,10 @@ from tracker.compliance.models import AuditResult, ComplianceAudit, Noncomplianc
 from tracker.compliance.service import OPEN_NC, audits_of
 from tracker.dashboards.charts import Chart, deployment_by_project
 from tracker.dashboards.service import project_progress
-from tracker.db import cut
+from tracker.db import cut, utcnow
 from tracker.deployments.models import TrainingSession
 from tracker.deployments.training import sessions_of
+from tracker.due import overdue_clause
 from tracker.lessons.models import Lesson
 from tracker.projects.models import Project
 from tracker.tailoring.models import TailoringRecord
@@ -29,10 +30,10 @@ SHOWN = 10  # records a section shows; the newest (tailorings, audits, lessons, 
 
 @dataclass(frozen=True)
 class Overview:
-    tailorings: list[Row]  # id, element, type, status, review_by, version_name
+    tailorings: list[Row]  # id, element, type, status, review_by, version_name, overdue
     audits: list[Row]  # id, audit_date, status, auditor_name
     results: dict[int, list[Row]]  # an audit's results by its id: asset_title, result
-    open_noncompliances: list[Row]  # id, audit_id, description, owner_name, due_date, status
+    open_noncompliances: list[Row]  # id, audit_id, description, owner_name, due_date, status, overdue
     lessons: list[Row]  # id, title, status
     trainings: list[TrainingSession]  # who on the project was trained on what
     chart: Chart  # the project's own deployment status
@@ -40,11 +41,12 @@ class Overview:
 
 
 def overview(session: Session, *, project: Project) -> Overview:
-    newest = SHOWN + 1  # one more than shown: whether the section was cut
+    newest, today = SHOWN + 1, utcnow().date()  # one more than shown: whether the section was cut
     sections = {
         "tailorings": session.exec(
             with_asset(select(TailoringRecord.id, TailoringRecord.element, TailoringRecord.type, TailoringRecord.status,
-                              TailoringRecord.review_by, VERSION_NAME.label("version_name")),
+                              TailoringRecord.review_by, VERSION_NAME.label("version_name"),
+                              overdue_clause(TailoringRecord, today).label("overdue")),
                        TailoringRecord.asset_version_id)
             .where(TailoringRecord.project_id == project.id).order_by(TailoringRecord.id.desc()).limit(newest)).all(),
         "audits": session.exec(
@@ -54,7 +56,8 @@ def overview(session: Session, *, project: Project) -> Overview:
             .order_by(ComplianceAudit.audit_date.desc(), ComplianceAudit.id.desc()).limit(newest)).all(),
         "open_noncompliances": session.exec(
             select(Noncompliance.id, Noncompliance.audit_id, Noncompliance.description, Noncompliance.due_date,
-                   Noncompliance.status, User.name.label("owner_name")).join(User, User.id == Noncompliance.owner_id)
+                   Noncompliance.status, User.name.label("owner_name"),
+                   overdue_clause(Noncompliance, today).label("overdue")).join(User, User.id == Noncompliance.owner_id)
             .where(Noncompliance.audit_id.in_(audits_of(project.id)), Noncompliance.status.in_(OPEN_NC))
             .order_by(Noncompliance.due_date, Noncompliance.id).limit(newest)).all(),
         "lessons": session.exec(select(Lesson.id, Lesson.title, Lesson.status).where(Lesson.project_id == project.id)
