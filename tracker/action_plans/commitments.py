@@ -28,6 +28,7 @@ from tracker.errors import ValidationError
 from tracker.history.service import record_create
 from tracker.listing import OUTER, Column, Listing, one
 from tracker.reviews.models import ReviewMeeting
+from tracker.sql import contains
 from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
@@ -187,6 +188,7 @@ def progress(session: Session, *, plan_ids: list[int], today: date | None = None
 @dataclass(frozen=True)
 class CommitmentFilter:
     """The organization's commitments list: by plan, owner, status; still owed, overdue, or waiting for an answer."""
+    q: str = ""  # in the description
     plan_id: int | None = None
     owner_id: int | None = None
     status: CommitmentStatus | None = None
@@ -212,6 +214,8 @@ def commitments_matching(where: CommitmentFilter):
     """Commitments across plans and steering reviews that the filter selects (LISTING orders and pages them).
     Nothing is joined here: the list joins the plan or the owner only to sort or export by them."""
     statement = select(Commitment)
+    if where.q:
+        statement = statement.where(contains(where.q, Commitment.description))
     for column, value in ((Commitment.plan_id, where.plan_id), (Commitment.owner_id, where.owner_id),
                           (Commitment.status, where.status)):
         if value is not None:

@@ -15,6 +15,7 @@ from tracker.db import commit, flush, get_or_not_found
 from tracker.editing import editing
 from tracker.history.service import record_create
 from tracker.listing import Column, Listing, one
+from tracker.sql import contains
 from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
@@ -87,6 +88,7 @@ def of_plan(session: Session, *, plan_id: int) -> list[PlanIssue]:
 @dataclass(frozen=True)
 class IssueFilter:
     """The organization's plan issues: by plan, owner, status, or still open."""
+    q: str = ""  # in the title or description
     plan_id: int | None = None
     owner_id: int | None = None
     status: IssueStatus | None = None
@@ -112,6 +114,8 @@ def issues_matching(where: IssueFilter):
     """Issues across plans that the filter selects (LISTING orders and pages them). Nothing is joined here: the list
     joins the plan or the owner only to sort or export by them."""
     statement = select(PlanIssue)
+    if where.q:
+        statement = statement.where(contains(where.q, PlanIssue.title, PlanIssue.description))
     for column, value in ((PlanIssue.plan_id, where.plan_id), (PlanIssue.owner_id, where.owner_id),
                           (PlanIssue.status, where.status)):
         if value is not None:

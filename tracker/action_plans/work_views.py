@@ -34,6 +34,7 @@ from tracker.web import (
     query_enum,
     query_lookups,
     query_page,
+    query_text,
     says,
     section_forms,
     write_in_place,
@@ -54,7 +55,7 @@ def commitment_list():
     """Every commitment in the organization, filtered, sorted and paged; the filters in the URL."""
     chosen = query_lookups({"plan": "plan", "owner": "person"}, instead=_mine("owner"))
     where = commitments.CommitmentFilter(
-        plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
+        q=query_text("q"), plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
         status=query_enum(CommitmentStatus, "status"), open_only=bool(request.args.get("open")),
         overdue_only=bool(request.args.get("overdue")), awaiting_only=bool(request.args.get("awaiting")))
     return list_page(commitments.LISTING, commitments.commitments_matching(where), "plans/commitments.html",
@@ -67,7 +68,7 @@ def issue_list():
     """Every plan issue in the organization, filtered, sorted and paged; the filters in the URL."""
     chosen = query_lookups({"plan": "plan", "owner": "person"}, instead=_mine("owner"))
     where = issues.IssueFilter(
-        plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
+        q=query_text("q"), plan_id=chosen.ids["plan"], owner_id=chosen.ids["owner"],
         status=query_enum(IssueStatus, "status"), open_only=bool(request.args.get("open")))
     return list_page(issues.LISTING, issues.issues_matching(where), "plans/issues.html", "plans/_issue_list.html",
                      where=where, statuses=list(IssueStatus), chosen=chosen)

@@ -38,6 +38,7 @@ from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import record_create, record_values
 from tracker.listing import Column, Listing, labelled, many, one
 from tracker.projects.models import Project
+from tracker.sql import contains
 from tracker.tailoring.models import TailoringStatus
 from tracker.tailoring.service import of_project as tailorings_of
 from tracker.validation import chosen_person
@@ -323,6 +324,7 @@ def noncompliances(session: Session, *, audit_id: int | None = None, project_id:
 
 @dataclass(frozen=True)
 class NoncomplianceFilter:
+    q: str = ""  # in the description
     owner_id: int | None = None
     status: NoncomplianceStatus | None = None
     open_only: bool = False  # open or in progress: the work is still owed
@@ -354,6 +356,8 @@ def noncompliances_matching(where: NoncomplianceFilter):
     joined here: the list joins what its order or its CSV needs, and loads the rest (on PostgreSQL, the joins
     written here as well as loaded made nine tables to order, 14 ms of planning on every page)."""
     statement = select(Noncompliance)
+    if where.q:
+        statement = statement.where(contains(where.q, Noncompliance.description))
     for column, value in ((Noncompliance.owner_id, where.owner_id), (Noncompliance.status, where.status),
                           (Noncompliance.audit_id, where.audit_id)):
         if value is not None:

@@ -30,6 +30,7 @@ from tracker.web import (
     query_enum,
     query_id,
     query_lookups,
+    query_text,
     says,
     section_forms,
     write_in_place,
@@ -66,7 +67,7 @@ def noncompliance_list():
     mine = bool(request.args.get("mine"))  # the owner filter is the signed-in person's, and not shown
     chosen = query_lookups({"project": "project", "asset": "asset"} | ({} if mine else {"owner": "person"}))
     where = service.NoncomplianceFilter(
-        owner_id=current_user.id if mine else chosen.ids["owner"],
+        q=query_text("q"), owner_id=current_user.id if mine else chosen.ids["owner"],
         status=query_enum(NoncomplianceStatus, "status"), open_only=bool(request.args.get("open")),
         overdue_only=bool(request.args.get("overdue")), project_id=chosen.ids["project"], asset_id=chosen.ids["asset"],
         audit_id=query_id("audit"))
