@@ -95,10 +95,17 @@ def synth(scale: float, seed: int, today) -> None:
 def _migrated() -> None:
     """Before a command that reads the schema: refuse in words, not with a traceback, a database that is not at
     this code's newest migration."""
+    import sqlalchemy as sa
+
     from tracker.db import engine
     from tracker.migrations import not_at_head
 
-    if (why := not_at_head(engine(), current_app.config["DATABASE_URL"])) is not None:
+    try:
+        why = not_at_head(engine(), current_app.config["DATABASE_URL"])
+    except sa.exc.OperationalError as error:  # the driver's reason, never the URL (it holds the password)
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise click.ClickException(f"The database cannot be reached: {reason}") from error
+    if why is not None:
         raise click.ClickException(why)
 
 

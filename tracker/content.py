@@ -322,6 +322,9 @@ def download(session: Session, record: FileColumns) -> Response:
     response = send_file(kept if isinstance(kept, Path) else io.BytesIO(kept), mimetype=record.file_type,
                          as_attachment=True, download_name=record.file_name, etag=record.file_sha256,
                          conditional=True, max_age=0)
+    # As it was allowed, whole: send_file adds "; charset=utf-8" to any text type, a second time to one that says it
+    # (a walk-through's "text/plain; charset=utf-8; charset=utf-8"), and claims UTF-8 of text that is not.
+    response.headers["Content-Type"] = record.file_type
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-cache"
     return response

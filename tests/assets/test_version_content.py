@@ -102,6 +102,16 @@ def test_office_documents_images_and_markdown_are_accepted(client, db, draft, na
     assert fresh(db, draft).file_name == name
 
 
+def test_a_text_file_goes_out_with_its_type_said_once(client, db, draft):
+    """A walk-through's download said "text/plain; charset=utf-8; charset=utf-8"; text that is not UTF-8 claims
+    no charset."""
+    upload(client, draft, "notes.md", "Prüfung\n".encode())
+    assert client.get(f"/assets/versions/{draft.id}/file").headers["Content-Type"] == "text/markdown; charset=utf-8"
+    assert upload(client, draft, "notes.md", "Pr\xfcfung\n".encode("latin-1"), seen=fresh(db, draft).version
+                  ).status_code == 303
+    assert client.get(f"/assets/versions/{draft.id}/file").headers["Content-Type"] == "text/markdown"
+
+
 @pytest.mark.parametrize("name, data, message", [
     ("setup.exe", EXE, "A .exe file cannot be kept here."),
     ("report.pdf", EXE, "The content of report.pdf is not PDF (it looks like EXE)."),

@@ -264,3 +264,14 @@ def test_a_database_not_migrated_is_refused_in_words(empty_database, tmp_path):
                                                         "tracker migrate` first (`make run` does).\n")
     upgrade(empty_database)
     assert app.test_cli_runner().invoke(args=["user", "list"]).output == "email  name  roles  active  locked\n"
+
+
+def test_a_database_that_cannot_be_reached_is_said_in_words_without_the_address(tmp_path):
+    """A walk-through's `user list` with a wrong password or a closed port printed a 130-line traceback."""
+    from tracker import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/tracker.db", "DATA_DIR": str(tmp_path),
+                      "SECRET_KEY": "test"})
+    result = app.test_cli_runner().invoke(args=["user", "list"])
+    assert (result.exit_code, result.output) == (1, "Error: The database cannot be reached: unable to open database "
+                                                    "file\n")
