@@ -53,7 +53,7 @@ def test_a_superseded_row_is_off_the_projects_page_marked_elsewhere_and_owes_not
     assert row_count(page) == 1 and "Review guide 2.0</a>" in page and "Review guide 1.0</a>" not in page
     assert f'href="/deployments/rows?project={project.id}">Every status row of SUP, superseded versions too' in page
     every = client.get(f"/deployments/rows?project={project.id}").get_data(as_text=True)
-    assert row_count(every) == 2 and every.count("superseded: the project has a newer version to deploy") == 1
+    assert row_count(every) == 2 and every.count("superseded: a newer row of the project for this asset counts") == 1
     assert row_count(client.get(f"/deployments/rows?project={project.id}&current=1").get_data(as_text=True)) == 1
     # Nothing is owed on it: not to progress, not overdue, not on the start page's tile
     assert row_count(client.get("/deployments/rows?mine=1&open=1").get_data(as_text=True)) == 0
