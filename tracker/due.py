@@ -28,11 +28,16 @@ DUE: dict[type, tuple[str, frozenset]] = {
 COUNTS: dict[type, str] = {ProjectDeployment: "current"}
 
 
+def is_owed(record: object) -> bool:
+    """Whether this record still owes the work (owed_clause, for one record: a reminder of it is done otherwise)."""
+    counts = COUNTS.get(type(record))
+    return record.status in DUE[type(record)][1] and (counts is None or getattr(record, counts))
+
+
 def is_overdue(record: object, today: date) -> bool:
-    """Whether this record's date has passed while its status still owes the work."""
-    column, owing = DUE[type(record)]
-    due, counts = getattr(record, column), COUNTS.get(type(record))
-    return due is not None and due < today and record.status in owing and (counts is None or getattr(record, counts))
+    """Whether this record's date has passed while it still owes the work."""
+    due = getattr(record, DUE[type(record)][0])
+    return due is not None and due < today and is_owed(record)
 
 
 def owed_clause(model: type) -> sa.ColumnElement[bool]:

@@ -123,12 +123,8 @@ AS_THEY_ARE = frozenset({str, int, float, type(None)})
 
 
 def cell(value: object) -> object:
-    """A value as a spreadsheet cell: a status by its label, a date in ISO form, nothing as empty."""
-    kind = type(value)
-    if kind is str or kind is int or kind is float:  # most cells: as they are
-        return value
-    if value is None:
-        return ""
+    """A value that is not written as it is (AS_THEY_ARE) as a spreadsheet cell: a status by its label, a date in
+    ISO form, yes or no."""
     if isinstance(value, Enum):
         return getattr(value, "label", value.value)
     if isinstance(value, datetime):

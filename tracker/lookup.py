@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.action_plans.models import OPEN as PLAN_OPEN
 from tracker.action_plans.models import ActionPlan, Commitment, CommitmentStatus
-from tracker.assets.models import VERSION_NAME, AssetVersion, ProcessAsset, VersionStatus
+from tracker.assets.models import VERSION_NAME, AssetVersion, ProcessAsset, VersionStatus, with_asset
 from tracker.auth.models import User, holding
 from tracker.auth.policy import requires
 from tracker.auth.roles import Role
@@ -162,16 +162,12 @@ def _named(name: str, key, *, shown: tuple = (), noun: str, among: dict[str, Cal
 
 # Asset versions: "Peer review procedure 1.2", the asset's title and the version's label (VERSION_NAME).
 
-def _versions(statement):
-    return statement.select_from(AssetVersion).join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)
-
-
 def _version_labels(session: Session, ids: Collection[int]) -> dict[int, str]:
-    return dict(session.exec(_versions(select(AssetVersion.id, VERSION_NAME)).where(AssetVersion.id.in_(ids))).all())
+    return dict(session.exec(with_asset(select(AssetVersion.id, VERSION_NAME)).where(AssetVersion.id.in_(ids))).all())
 
 
 def _version(session: Session, typed: str) -> int:
-    return _one(list(session.exec(_versions(select(AssetVersion.id)).where(_same_text(VERSION_NAME, typed))
+    return _one(list(session.exec(with_asset(select(AssetVersion.id)).where(_same_text(VERSION_NAME, typed))
                                   .limit(2)).all()),
                 unknown="No asset version by that name: pick from the suggestions (the asset's title, then the "
                         "version).", ambiguous="")
@@ -182,7 +178,7 @@ VERSIONS_AMONG = {"released": (VersionStatus.RELEASED,),  # what is deployed and
 
 
 def _version_suggestions(session: Session, typed: str, among: str) -> list[str]:
-    statement = _versions(select(VERSION_NAME)).where(contains(typed, VERSION_NAME))
+    statement = with_asset(select(VERSION_NAME)).where(contains(typed, VERSION_NAME))
     if among in VERSIONS_AMONG:
         statement = statement.where(AssetVersion.status.in_(VERSIONS_AMONG[among]))
     return list(session.exec(statement.order_by(ProcessAsset.title, AssetVersion.id.desc()).limit(SUGGESTIONS)).all())

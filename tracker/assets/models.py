@@ -204,8 +204,10 @@ VERSION_NAME = ProcessAsset.title + " " + AssetVersion.label
 
 
 def with_asset(statement, version_id=AssetVersion.id):
-    """The select joined to the version `version_id` names (when it is not the select's own) and its asset: what
-    VERSION_NAME reads."""
-    if version_id is not AssetVersion.id:
+    """The select joined to the version `version_id` names and its asset: what VERSION_NAME reads. Without
+    `version_id`, the select is of versions (it starts from them)."""
+    if version_id is AssetVersion.id:
+        statement = statement.select_from(AssetVersion)
+    else:
         statement = statement.join(AssetVersion, AssetVersion.id == version_id)
     return statement.join(ProcessAsset, ProcessAsset.id == AssetVersion.asset_id)

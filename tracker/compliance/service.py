@@ -28,7 +28,7 @@ from tracker.compliance.models import (
     NoncomplianceStatus,
 )
 from tracker.compliance.workflow import AUDIT_TRANSITIONS, NONCOMPLIANCE_TRANSITIONS
-from tracker.db import Page, commit, flush, get_or_not_found, utcnow
+from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import overdue_clause, owed_clause
 from tracker.editing import editing
@@ -140,11 +140,6 @@ def audits_matching(where: AuditFilter):
             select(AuditResult.audit_id).join(AssetVersion, AssetVersion.id == AuditResult.asset_version_id)
             .where(AssetVersion.asset_id == where.asset_id)))
     return statement
-
-
-def list_audits(session: Session, *, page: int, size: int, project_id: int | None = None) -> Page:
-    """A page of audits, the latest first (a project's page shows its own)."""
-    return AUDITS.page(session, audits_matching(AuditFilter(project_id=project_id)), sort="-date", page=page, size=size)
 
 
 def get_audit(session: Session, *, audit_id: int) -> ComplianceAudit:
@@ -307,19 +302,12 @@ def audits_of(project_id: int):
     return select(ComplianceAudit.id).where(ComplianceAudit.project_id == project_id)
 
 
-def noncompliances(session: Session, *, audit_id: int | None = None, project_id: int | None = None,
-                   open_only: bool = False, limit: int | None = None) -> list[Noncompliance]:
-    """An audit's or a project's noncompliances, soonest due first (`limit`: the first that many)."""
-    statement = select(Noncompliance).options(joinedload(Noncompliance.owner), joinedload(Noncompliance.audit),
-                                              joinedload(Noncompliance.asset_version)
-                                              .joinedload(AssetVersion.asset)).order_by(Noncompliance.due_date)
-    if audit_id is not None:
-        statement = statement.where(Noncompliance.audit_id == audit_id)
-    if project_id is not None:
-        statement = statement.where(Noncompliance.audit_id.in_(audits_of(project_id)))
-    if open_only:
-        statement = statement.where(Noncompliance.status.in_(OPEN_NC))
-    return list(session.exec(statement.order_by(Noncompliance.id).limit(limit)).all())
+def noncompliances(session: Session, *, audit_id: int) -> list[Noncompliance]:
+    """An audit's noncompliances, soonest due first (a project's open ones: projects/overview.py)."""
+    return list(session.exec(select(Noncompliance).where(Noncompliance.audit_id == audit_id).options(
+        joinedload(Noncompliance.owner), joinedload(Noncompliance.audit),
+        joinedload(Noncompliance.asset_version).joinedload(AssetVersion.asset))
+        .order_by(Noncompliance.due_date, Noncompliance.id)).all())
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,6 @@ def deployment_progress(session: Session, *, where: DashboardFilter, everything:
                     page=page, pages=1 if everything else max(1, -(-total // PROJECTS_PAGE)))
 
 
-
 def project_progress(session: Session, *, project: Project) -> Progress:
     """One project's deployment progress (its page's chart): its tallies as they are kept, none when it has no
     current rows. What `deployment_progress` says of the project, read from the project's few tally rows."""
@@ -212,6 +211,7 @@ def project_progress(session: Session, *, project: Project) -> Progress:
         return Progress([], 0, 0, None)
     only = ProjectProgress(project.id, project.code, project.name, {status: n for status, n in counts.items() if n})
     return Progress([only], 1, int(only.done == only.applicable), (only.code, only.completeness))
+
 
 DECISIONS = {ProposalStatus.SUBMITTED: "Awaiting triage", ProposalStatus.UNDER_REVIEW: "Awaiting triage",
              ProposalStatus.ESCALATED: "With the committee", ProposalStatus.ACCEPTED: "Accepted",

@@ -32,7 +32,7 @@ from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.deployments import standard_set
 from tracker.deployments.models import ProjectDeployment
-from tracker.due import DUE, overdue_clause, owed_clause
+from tracker.due import DUE, is_owed, overdue_clause, owed_clause
 from tracker.lessons.models import Lesson, LessonStatus
 from tracker.pilots.models import Pilot, PilotStatus
 from tracker.projects.models import Project, ProjectLead
@@ -340,7 +340,7 @@ BY_KEY = {rule.key: rule for rule in (*RULES, ESCALATE)}
 
 # When a status change has done the work a reminder asks for (tracker.workflow.make_move closes it at once).
 DONE: dict[type, Callable[[object], bool]] = {
-    **{model: (lambda record, owing=owing: record.status not in owing) for model, (_, owing) in DUE.items()},
+    **{model: (lambda record: not is_owed(record)) for model in DUE},  # a superseded status row too
     Pilot: lambda pilot: pilot.status == PilotStatus.DECIDED,
     Lesson: lambda lesson: lesson.status != LessonStatus.NEW,
     Proposal: lambda proposal: proposal.status != ProposalStatus.ESCALATED,

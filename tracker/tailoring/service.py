@@ -99,14 +99,12 @@ def records_matching(where: TailoringFilter):
     return statement
 
 
-def of_project(session: Session, *, project_id: int, status: TailoringStatus | None = None,
-               limit: int | None = None) -> list[TailoringRecord]:
-    """The project's records, oldest first; or given a `limit`, the newest that many, newest first."""
+def of_project(session: Session, *, project_id: int, status: TailoringStatus | None = None) -> list[TailoringRecord]:
+    """The project's records, oldest first (its page's newest: projects/overview.py)."""
     statement = select(TailoringRecord).where(TailoringRecord.project_id == project_id).options(*LOADED)
     if status:
         statement = statement.where(TailoringRecord.status == status)
-    order = TailoringRecord.id if limit is None else TailoringRecord.id.desc()
-    return list(session.exec(statement.order_by(order).limit(limit)).all())
+    return list(session.exec(statement.order_by(TailoringRecord.id)).all())
 
 
 def get_tailoring(session: Session, *, record_id: int) -> TailoringRecord:
