@@ -1,12 +1,14 @@
 """Fixtures: a migrated database per run (SQLite, or PostgreSQL when TRACKER_DATABASE_URL names one),
 emptied before every test; an app and a client that sends CSRF tokens like the browser does; factories."""
 
+import hashlib
 import os
 import re
+import secrets
 import uuid
 import warnings
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -19,10 +21,11 @@ from sqlmodel import Session, SQLModel, func, select
 
 import tracker.models  # noqa: F401 - every table on the metadata
 from tracker import create_app
+from tracker.api.models import ApiToken, Scope
 from tracker.auth.models import User
 from tracker.auth.passwords import hash_password
 from tracker.auth.roles import Role
-from tracker.db import normalize_url
+from tracker.db import normalize_url, utcnow
 from tracker.migrations import include_object, upgrade
 from tracker.process_areas.service import seed_catalog
 from tracker.projects.models import Phase, Project, ProjectLead
@@ -612,3 +615,36 @@ def empty_database(tmp_path):
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+@pytest.fixture
+def make_token(db):
+    """A working token for `user` (read and write unless `scope` says), and its secret."""
+    def make(user, *, scope: Scope = Scope.WRITE, expires_on: date | None = None, name: str = "script") -> str:
+        secret = "pit_" + secrets.token_urlsafe(32)
+        db.add(ApiToken(user_id=user.id, name=name, scope=scope, token_hash=hashlib.sha256(secret.encode()).hexdigest(),
+                        shown=secret[:12], expires_on=expires_on or utcnow().date() + timedelta(days=30)))
+        db.commit()
+        return secret
+    return make
+
+
+@pytest.fixture
+def api(client, make_token):
+    """Requests with a token's Authorization header: api(user).get(...), as the user through the API."""
+    class As:
+        def __init__(self, user=None, *, token: str | None = None, **token_args):
+            self.token = token or make_token(user, **token_args)
+
+        def _call(self, method: str, path: str, *, headers=None, **kwargs):
+            headers = {"Authorization": f"Bearer {self.token}"} | (headers or {})
+            return client.open(path, method=method, headers=headers, **kwargs)
+
+        def get(self, path, **kwargs):
+            return self._call("GET", path, **kwargs)
+
+        def post(self, path, **kwargs):
+            return self._call("POST", path, **kwargs)
+
+        def patch(self, path, **kwargs):
+            return self._call("PATCH", path, **kwargs)
+    return As

@@ -159,6 +159,7 @@ EXPECTED_POLICY = f"""
     lookup.objectives: {ALL}
     session.end: {ALL}
     account.password: {ALL}
+    token.manage: {ALL}
     project.create: {SG}
     project.edit: {SG} {LD}
     project.assign_leads: {SG} {AD}

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -62,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
+    from tracker.api.tokens import bearer
     from tracker.auth.service import load_session_user
     from tracker.auth.views import SIGNED_IN_AT
 
@@ -76,10 +77,23 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
+        if errors.api_request():  # the API signs in by token only: a cookie sent along is not a sign-in there
+            return None
         return load_session_user(db.get_session(), token)
+
+    @login_manager.request_loader
+    def load_bearer(request):
+        if not errors.api_request():
+            return None
+        g.bearer = bearer(db.get_session(), request.headers.get("Authorization", ""))
+        return g.bearer.user if g.bearer else None
 
     @login_manager.unauthorized_handler
     def unauthorized():
+        if errors.api_request():
+            body, status, headers = errors.problem(401, "Send a working personal access token: Authorization: "
+                                                        "Bearer pit_… (your account's API tokens page makes one).")
+            return body, status, headers | {"WWW-Authenticate": 'Bearer realm="tracker"'}
         if htmx:
             # Back to the page the person was on, not to the fragment it asked for (the badge's poll, a list's next
             # page): signed in again, they would land on a bare piece of a page.
@@ -91,7 +105,7 @@ def _init_login(app: Flask) -> None:
 
     @app.before_request
     def expire_idle_sessions():
-        if request.endpoint in SESSIONLESS or not current_user.is_authenticated:
+        if request.endpoint in SESSIONLESS or errors.api_request() or not current_user.is_authenticated:
             return None
         now = datetime.now(UTC).timestamp()
         seen = session.get("seen", now)
@@ -125,8 +139,11 @@ SESSIONLESS = frozenset({"static", "home.healthz", "home.plotly_js"})
 
 
 def _register_blueprints(app: Flask) -> None:
+    import tracker.api.endpoints  # noqa: F401  (every domain's endpoints, on the API's blueprint)
     from tracker.action_plans.views import bp as plans
     from tracker.action_plans.work_views import bp as plan_work
+    from tracker.api import bp as api
+    from tracker.api.token_views import bp as tokens
     from tracker.appraisals.views import bp as appraisals
     from tracker.assets.views import bp as assets
     from tracker.auth.admin_views import bp as admin
@@ -150,7 +167,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.reviews.views import bp as reviews
     from tracker.tailoring.views import bp as tailoring
 
-    for blueprint in (home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
+    csrf.exempt(api)  # signed in by token, never by cookie: a forged cross-site request carries no token
+    for blueprint in (api, tokens, home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
                       deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,
                       reminder_admin, dashboards, reviews, removal, evidence, lookup):
         app.register_blueprint(blueprint)

@@ -1,13 +1,15 @@
 """Domain errors raised by services, and the one place that maps them to HTTP statuses."""
 
+import json
 import sqlite3
 from contextlib import suppress
 
 import sqlalchemy as sa
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as NotFoundHere
 
 from tracker.auth import security_log
 
@@ -42,6 +44,14 @@ class Conflict(DomainError):
         self.current = current
 
 
+class Refused(DomainError):
+    """A request refused with an HTTP status of its own (the API's 412, 415, 428)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
 class ValidationError(DomainError):
     """Bad input: `errors` maps a field name to the message shown beside it."""
 
@@ -61,8 +71,24 @@ OWN_WORDS = {
     413: "What was sent is larger than the tracker accepts.",
     429: "Too many attempts in a short time. Wait a minute, then try again.",
 }
-TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed here", 409: "Changed meanwhile",
-          413: "Too large", 422: "Not saved", 429: "Too many attempts", 503: "Service unavailable"}
+TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found", 405: "Not allowed here",
+          409: "Changed meanwhile", 412: "Changed meanwhile", 413: "Too large", 415: "Not JSON", 422: "Not saved",
+          428: "Version needed", 429: "Too many attempts", 503: "Service unavailable"}
+
+API_PREFIX = "/api/v1"  # the JSON API (tracker/api/): its errors are problem documents
+
+
+def api_request() -> bool:
+    """Whether the request is the JSON API's (signed in by token, answered in JSON)."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def problem(status: int, detail: str, **extra) -> tuple[str, int, dict]:
+    """An error as application/problem+json (RFC 9457): its status, title and words, and `extra` members (the
+    field errors of a refused body, the record as it is now)."""
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+    body |= {name: value for name, value in extra.items() if value is not None}
+    return json.dumps(body), status, {"Content-Type": "application/problem+json"}
 
 
 def _wants_json() -> bool:
@@ -74,6 +100,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if api_request():
+            return problem(error.status, error.message or type(error).__name__,
+                           errors=getattr(error, "errors", None))
         response = render_error(error.status, error.message or type(error).__name__,
                                 title="Not possible now" if isinstance(error, InvalidTransition) else None)
         if isinstance(error, Conflict) and request.headers.get("HX-Request"):
@@ -84,6 +113,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if isinstance(error, MethodNotAllowed) and _names_nothing():
+            error = NotFoundHere()
         stock = error.description == type(error).description  # Werkzeug's own words, not ours
         return render_error(error.code or 500, OWN_WORDS.get(error.code, error.name) if stock else error.description)
 
@@ -109,6 +140,18 @@ def register(app: Flask) -> None:
     def unexpected(error: Exception):  # the last line of defence
         app.logger.exception("unhandled error")
         return render_error(500, "Something went wrong on our side. The error has been logged.", broken=True)
+
+
+def _names_nothing() -> bool:
+    """Whether the address names no record at all (an id past what the databases hold): Werkzeug checks a rule's
+    methods before its converters, so /proposals/99999999999 answered PATCH with 405, and GET with 404."""
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(method="GET")
+    except NotFoundHere:
+        return True
+    except HTTPException:
+        return False
+    return False
 
 
 # SQLite reports a bad statement as an OperationalError too; these are the ones that mean "cannot serve now".
@@ -137,6 +180,8 @@ def render_error(status: int, message: str, *, broken: bool = False, title: str 
     """The error as JSON, an htmx message, or a page; `broken` pages render from memory, never the database."""
     if broken:
         _discard_session()
+    if api_request():
+        return problem(status, message)
     if _wants_json():
         return {"error": message}, status, {}
     if request.headers.get("HX-Request"):

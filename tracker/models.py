@@ -12,6 +12,7 @@ from tracker.action_plans.models import (
                                          PlanRevision,
                                          TeamMember,
 )
+from tracker.api.models import ApiToken
 from tracker.appraisals.models import (
                                          Answer,
                                          Appraisal,
@@ -60,6 +61,7 @@ from tracker.reviews.models import MeetingDecision, ReviewAttendee, ReviewMeetin
 from tracker.tailoring.models import TailoringRecord, TailoringSettings
 
 __all__ = [
+    "ApiToken",
     "Answer", "Participant", "Question", "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
     "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
     "ProjectDeployment", "StandardSetEntry", "StandardSetReview", "StandardSetSchedule", "AssetReview", "TailoringRecord", "TailoringSettings",

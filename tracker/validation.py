@@ -238,6 +238,15 @@ def _resolve_lookups(model: type[FormModel], data: dict[str, Any]) -> dict[str, 
     return errors
 
 
+def field_errors(exc: PydanticError) -> dict[str, str]:
+    """A model's refusal as one message per field, in the words a form shows beside it."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "__all__"
+        errors.setdefault(name, _message(error))
+    return errors
+
+
 def parse(model: type[M], form: MultiDict) -> M:
     """Validate a submitted form, or raise ValidationError with one message per field."""
     data = form_dict(model, form)
@@ -246,9 +255,7 @@ def parse(model: type[M], form: MultiDict) -> M:
     try:
         result = model.model_validate(data)
     except PydanticError as exc:
-        for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "__all__"
-            errors.setdefault(name, _message(error))
+        errors = field_errors(exc)
     errors = model.raw_errors(data) | errors | found  # a field's own error wins over a cross-field one
     if errors:
         raise ValidationError(errors)

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from tests.conftest import count_rows
 from tracker.action_plans.models import JointReview, PlanObjective, PlanRevision
+from tracker.api.models import ApiToken
 from tracker.assets.models import AssetKind, AssetVersion, ProcessAsset
 from tracker.auth.policy import OBJECT_RULES, POLICY, PUBLIC
 from tracker.auth.roles import Role
@@ -35,7 +36,7 @@ def test_every_endpoint_declares_a_permission(app):
 
 @pytest.fixture
 def objects(db, make_user, make_project, make_objective, make_proposal, make_plan, make_commitment, make_issue,
-            make_pilot, make_released, make_deployment, make_tailoring, make_audit, make_lesson, make_appraisal):
+            make_pilot, make_released, make_deployment, make_tailoring, make_audit, make_lesson, make_appraisal, make_token):
     """One of everything an URL can name, each owned by someone other than the role under test."""
     other_lead = make_user(Role.PROJECT_LEAD)
     project = make_project()
@@ -66,6 +67,7 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
     return {"review_id": joint_review.id, "project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
             "version": plotly_version(), "objective_id": objective.id,
             "measurement_id": measurement.id, "meeting_id": meeting.id, "proposal_id": make_proposal().id,
+            "token_id": make_token(other_lead) and db.exec(select(ApiToken.id)).first(), "name": "swagger-ui.css",
             "plan_id": plan.id, "commitment_id": make_commitment(plan).id, "issue_id": make_issue(plan).id,
             "pilot_id": make_pilot(plan, versions=[version]).id, "number": 1,
             "notification_id": reminder.id, "key": "commitment_due", "job": "sweep", "token": "not-a-token"} | sg3_objects(
@@ -136,18 +138,24 @@ def expected_allowed(action: str, role: Role | None, names_object: bool) -> bool
 
 
 @pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
-def test_every_role_against_every_endpoint(app, client, login_as, objects, role):
-    if role is not None:
-        login_as(role)
+def test_every_role_against_every_endpoint(app, client, login_as, make_token, objects, role):
+    """Pages as the role signed in; the JSON API as the role's read-and-write token (anonymous: none)."""
+    token = {"Authorization": f"Bearer {make_token(login_as(role))}"} if role is not None else {}
     for endpoint, method, url, names_object in requests_for(app, objects):
         action = declared(app, endpoint)
         if endpoint == "auth.logout" and role is not None:
             continue  # signing out ends the session the rest of the loop needs; tested on its own
-        response = client.post(url, data={}) if method == "POST" else client.get(url)
+        api = endpoint.startswith("api.")
+        if api:
+            response = client.open(url, method=method, headers=token, **({} if method == "GET" else {"json": {}}))
+        else:
+            response = client.post(url, data={}) if method == "POST" else client.get(url)
         where = f"{method} {url} as {role}"
         assert response.status_code < 500, where
         if expected_allowed(action, role, names_object):
             assert response.status_code not in (401, 403), where
+        elif role is None and api:
+            assert response.status_code == 401, where
         elif role is None:
             assert response.status_code == 302 and "/login" in response.headers["Location"], where
         else:

@@ -38,6 +38,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "lookup.objectives": EVERYONE,
     "session.end": EVERYONE,
     "account.password": EVERYONE,
+    "token.manage": EVERYONE,  # a person's own API tokens
     "project.create": PG,
     "project.edit": PG_AND_LEADS,
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),

@@ -1,0 +1,168 @@
+"""The JSON API (/api/v1): the UI's second front door. Its endpoints call the same service functions, under the same
+permission policy and object rules, and parse input with the same input models (tracker/*/forms.py) as the forms
+do; they speak JSON, errors as application/problem+json (RFC 9457, tracker.errors), and are described by an
+OpenAPI 3.1 document that spectree builds from the input and output models (`spec`, served at
+/api/v1/openapi.json). A request signs in with a personal access token (`Authorization: Bearer`, tracker/api/
+tokens.py), never a cookie, so CSRF protection does not apply to it and does to everything else.
+
+A domain's endpoints live beside it (`tracker/<domain>/api.py`), each declared once by `endpoint(...)`."""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, current_app, g, request, url_for
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ValidationError as PydanticError
+from pydantic.json_schema import SkipJsonSchema
+from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
+
+from tracker.api.models import Scope
+from tracker.auth.policy import requires
+from tracker.errors import API_PREFIX, PermissionDenied, Refused, ValidationError, problem
+from tracker.validation import FormModel, field_errors
+
+bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+
+spec = SpecTree(
+    "flask", mode="strict", path="_spectree",  # its own pages are not served: ours are (docs, openapi.json)
+    title="Process-improvement tracker API", version="1",
+    description="Everything the tracker's pages show and the main changes they make, as JSON. Sign in with a "
+                "personal access token (your account's API tokens page): `Authorization: Bearer pit_…`.",
+    naming_strategy=lambda model: model.__name__,
+    security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))],
+    security={"bearer": []},
+    annotations=False,  # the views get what endpoint() parsed, not spectree's (it validates nothing here)
+)
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 describes it; `errors` maps a field to what is wrong with it."""
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, str] | None = None
+    current: dict[str, Any] | None = Field(default=None, description="The record as it is now (a stale edit)")
+
+
+class IfMatch(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    if_match: str = Field(alias="If-Match", pattern=r'^(W/)?"[0-9]{1,10}"$',
+                          description='The ETag the edit was made from ("3"); a stale one is refused (412)')
+
+
+ERRORS = {"HTTP_400": Problem, "HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem,
+          "HTTP_415": Problem, "HTTP_422": Problem, "HTTP_429": Problem}
+WRITE_ERRORS = {"HTTP_412": Problem, "HTTP_428": Problem}
+
+
+def body_of(model: type[FormModel], name: str, *, partial: bool = False) -> type[FormModel]:
+    """A form's input model as an API body: the same fields and rules, but the version the edit was made from is
+    the If-Match header's, not a field; `partial`: each field optional (an edit sends what it changes)."""
+    fields = {field: (field_info.annotation | None, None) for field, field_info in model.model_fields.items()
+              if partial and field != "version"}
+    return create_model(name, __base__=model, __doc__=model.__doc__, version=(SkipJsonSchema[int | None], None),
+                        **fields)
+
+
+def etag(record) -> str:
+    """A record's entity tag: its version (every saved change bumps it)."""
+    return f'"{record.version}"'
+
+
+def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseModel] | None = None,
+             body: type[FormModel] | None = None, out: type[BaseModel] | None = None, status: int = 200,
+             write: bool = False, if_match: bool = False, tag: str = ""):
+    """Declare an endpoint once: its route, the policy's action, what it reads (`query`, `body`: input models,
+    parsed with the forms' rules, their errors a 422) and answers (`out`), for the router, the policy and the
+    OpenAPI document alike. `write`: it changes something, so the token must have write access; `if_match`: it
+    edits a record, so it takes the ETag the edit was made from. The view gets `query=` and `body=` parsed."""
+    responses = {f"HTTP_{status}": out} | ERRORS | (WRITE_ERRORS if if_match else {})
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def run(**kwargs):
+            if write and g.bearer.scope != Scope.WRITE:
+                raise PermissionDenied("This token may only read: make one with read and write access.")
+            if query is not None:
+                kwargs["query"] = parse_json(query, _query_data(query), strict=False)
+            if body is not None:
+                kwargs["body"] = parse_json(body, _body())
+            return view(**kwargs)
+
+        documented = spec.validate(query=query, json=body, headers=IfMatch if if_match else None,
+                                   resp=Response(**responses), tags=[tag] if tag else (), skip_validation=True,
+                                   operation_id=view.__name__)(run)
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=requires(action)(documented), methods=[method])
+        return documented
+
+    return decorate
+
+
+def _query_data(model: type[BaseModel]) -> dict[str, Any]:
+    unknown = [name for name in request.args if name not in model.model_fields]
+    if unknown:  # a misspelt filter would otherwise select everything, unnoticed
+        raise ValidationError({name: "There is no such parameter." for name in unknown})
+    return {name: request.args.getlist(name) if _is_list(field) else request.args[name]
+            for name, field in model.model_fields.items() if name in request.args}
+
+
+def _is_list(field) -> bool:
+    return getattr(field.annotation, "__origin__", None) is list
+
+
+def _body() -> Any:
+    if not request.is_json:
+        raise Refused(415, "Send the request's body as JSON (Content-Type: application/json).")
+    try:
+        return json.loads(request.get_data(cache=True) or b"null")
+    except ValueError as error:
+        raise Refused(400, f"The body is not valid JSON: {error}.") from error
+
+
+def parse_json(model: type[BaseModel], data: Any, *, strict: bool = True):
+    """JSON (or a query's text) validated by an input model, with the messages a form shows; ValidationError else.
+    Strict for a JSON body: a number is not "3" nor true, as the document says."""
+    if not isinstance(data, dict):
+        raise ValidationError({"__all__": "Send a JSON object."})
+    try:
+        if strict:  # JSON's own types: a date or a status as text, a number as a number
+            return model.model_validate_json(json.dumps(data), strict=True)
+        return model.model_validate(data)
+    except PydanticError as error:
+        raise ValidationError(field_errors(error)) from error
+
+
+def version_seen() -> int:
+    """The version an edit was made from: the If-Match header's ETag, required so that no edit overwrites another
+    unseen (428 without it)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise Refused(428, 'Say which version you edit: send the ETag you read as If-Match ("3").')
+    version = header.removeprefix("W/").strip('"')
+    if not (version.isascii() and version.isdigit() and 0 < int(version) < 2**31):
+        raise Refused(400, 'If-Match holds the ETag of the record as you read it, such as "3".')
+    return int(version)
+
+
+def answer(model: BaseModel, *, status: int = 200, record=None, location: str = ""):
+    """A JSON answer: the model, with the record's ETag and, for a new record, where it lives."""
+    headers = {"Content-Type": "application/json"}
+    if record is not None:
+        headers["ETag"] = etag(record)
+    if location:
+        headers["Location"] = location
+    return current_app.json.dumps(model.model_dump(mode="json")), status, headers
+
+
+def stale(out: Callable[[Any], BaseModel], record) -> tuple:
+    """A stale edit refused: 412, with the record as it is now."""
+    body, status, headers = problem(412, "Someone else changed this record since you read it: read it again, and "
+                                         "send your change with its new ETag.", current=out(record).model_dump(mode="json"))
+    return body, status, headers | {"ETag": etag(record)}
+
+
+def link(endpoint_name: str, **values) -> str:
+    return url_for(f"api.{endpoint_name}", **values)

@@ -1,0 +1,172 @@
+"""Proposals through the JSON API: the list with the page's filters and sorts, a proposal, submitting and editing
+one, its workflow moves and comments; the same services as the pages."""
+
+from datetime import date, datetime
+
+from flask import url_for
+from flask_login import current_user
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import selectinload
+
+from tracker.api import answer, body_of, endpoint, link, parse_json, stale, version_seen
+from tracker.api.schemas import ListQuery, Paging, Ref, link_header, page_of, sorts
+from tracker.db import get_session
+from tracker.errors import Conflict
+from tracker.proposals import service
+from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
+from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
+from tracker.validation import Id
+
+TAG = "Proposals"
+
+
+class ProposalOut(BaseModel):
+    id: int
+    title: str
+    problem: str
+    proposed_change: str
+    status: ProposalStatus
+    source: ProposalSource
+    source_ref: str
+    expected_benefit: int
+    estimated_effort: int
+    priority_score: int
+    decision_rationale: str
+    decided_on: date | None
+    escalated_on: date | None
+    duplicate_of: Ref | None
+    submitter: Ref
+    areas: list[Ref]
+    assets: list[Ref]
+    objectives: list[Ref]
+    created_at: datetime
+    version: int = Field(description="Bumped by every change; the ETag says it too")
+    url: str
+    html_url: str
+
+    @classmethod
+    def of(cls, proposal: Proposal) -> "ProposalOut":
+        return cls(
+            **{name: getattr(proposal, name) for name in (
+                "id", "title", "problem", "proposed_change", "status", "source", "source_ref", "expected_benefit",
+                "estimated_effort", "priority_score", "decision_rationale", "decided_on", "escalated_on",
+                "created_at", "version")},
+            duplicate_of=Ref(id=proposal.duplicate_of_id, name=f"#{proposal.duplicate_of_id}",
+                             url=link("get_proposal", proposal_id=proposal.duplicate_of_id))
+            if proposal.duplicate_of_id else None,
+            submitter=Ref(id=proposal.submitter.id, name=proposal.submitter.name),
+            areas=[Ref(id=area.id, name=area.code) for area in proposal.areas],
+            assets=[Ref(id=asset.id, name=asset.title) for asset in proposal.assets],
+            objectives=[Ref(id=objective.id, name=objective.name) for objective in proposal.objectives],
+            url=link("get_proposal", proposal_id=proposal.id),
+            html_url=url_for("proposals.detail", proposal_id=proposal.id))
+
+
+class ProposalList(BaseModel):
+    items: list[ProposalOut]
+    paging: Paging
+
+
+class ProposalQuery(ListQuery):
+    q: str = Field(default="", max_length=100, description="Text in the title or problem")
+    status: ProposalStatus | None = None
+    source: ProposalSource | None = None
+    area: Id | None = Field(default=None, description="A process area's id")
+    objective: Id | None = Field(default=None, description="A business objective's id: the proposals serving it")
+    submitter: Id | None = Field(default=None, description="A person's id: the proposals they submitted")
+    unaligned: bool = Field(default=False, description="Only proposals serving no business objective")
+    sort: sorts(service.LISTING) = service.LISTING.default
+
+
+LOADED = (*service.LOADED, selectinload(Proposal.assets))
+
+ProposalBody = body_of(ProposalInput, "Proposal")
+ProposalChange = body_of(ProposalInput, "ProposalChange", partial=True)
+MoveBody = body_of(ProposalMoveInput, "ProposalMove")
+CommentBody = body_of(CommentInput, "Comment")
+
+
+@endpoint("/proposals", action="read", query=ProposalQuery, out=ProposalList, tag=TAG)
+def list_proposals(query: ProposalQuery):
+    """The proposals the filters select, in the order asked (by priority, highest first, unless `sort` says)."""
+    where = service.ProposalFilter(q=query.q, status=query.status, source=query.source, area_id=query.area,
+                                   objective_id=query.objective, submitter_id=query.submitter,
+                                   unaligned=query.unaligned)
+    items, paging = page_of(service.LISTING, service.proposals_matching(where), query, sort=query.sort, load=LOADED)
+    body, status, headers = answer(ProposalList(items=[ProposalOut.of(p) for p in items], paging=paging))
+    return body, status, headers | link_header(paging)
+
+
+@endpoint("/proposals/<int:proposal_id>", action="read", out=ProposalOut, tag=TAG)
+def get_proposal(proposal_id: int):
+    """One proposal."""
+    proposal = service.get_proposal(get_session(), proposal_id=proposal_id)
+    return answer(ProposalOut.of(proposal), record=proposal)
+
+
+@endpoint("/proposals", method="POST", action="proposal.submit", body=ProposalBody, out=ProposalOut, status=201,
+          write=True, tag=TAG)
+def submit_proposal(body: ProposalInput):
+    """Submit a proposal (anyone may): it is scored at once."""
+    session = get_session()
+    proposal = service.submit(session, data=body, by=current_user)
+    proposal = service.get_proposal(session, proposal_id=proposal.id)
+    return answer(ProposalOut.of(proposal), status=201, record=proposal,
+                  location=link("get_proposal", proposal_id=proposal.id))
+
+
+@endpoint("/proposals/<int:proposal_id>", method="PATCH", action="proposal.edit", body=ProposalChange,
+          out=ProposalOut, write=True, if_match=True, tag=TAG)
+def edit_proposal(proposal_id: int, body: BaseModel):
+    """Change a proposal's fields (the process group any open proposal; its submitter while it is submitted)."""
+    session = get_session()
+    proposal = service.editable_proposal(session, proposal_id=proposal_id, by=current_user)
+    seen = version_seen()
+    data = parse_json(ProposalInput, _as_submitted(proposal) | body.model_dump(exclude_unset=True)
+                      | {"version": seen}, strict=False)
+    try:
+        service.update_proposal(session, proposal=proposal, data=data, by=current_user)
+    except Conflict:
+        return stale(ProposalOut.of, service.get_proposal(session, proposal_id=proposal_id))
+    proposal = service.get_proposal(session, proposal_id=proposal_id)
+    return answer(ProposalOut.of(proposal), record=proposal)
+
+
+def _as_submitted(proposal: Proposal) -> dict:
+    return {name: getattr(proposal, name) for name in service.FIELDS} | {
+        "area_ids": [a.id for a in proposal.areas], "asset_ids": [a.id for a in proposal.assets],
+        "objective_ids": [o.id for o in proposal.objectives],
+        "source_entity": proposal.source_entity, "source_id": proposal.source_id}
+
+
+@endpoint("/proposals/<int:proposal_id>/moves", method="POST", action="proposal.move", body=MoveBody,
+          out=ProposalOut, write=True, if_match=True, tag=TAG)
+def move_proposal(proposal_id: int, body: MoveBody):
+    """Move a proposal along its workflow (`to`: the status; the moves each role may make are the pages')."""
+    session = get_session()
+    proposal = service.get_proposal(session, proposal_id=proposal_id)
+    data = parse_json(ProposalMoveInput, body.model_dump() | {"version": version_seen()}, strict=False)
+    try:
+        service.move_proposal(session, proposal=proposal, data=data, by=current_user)
+    except Conflict:
+        return stale(ProposalOut.of, service.get_proposal(session, proposal_id=proposal_id))
+    proposal = service.get_proposal(session, proposal_id=proposal_id)
+    return answer(ProposalOut.of(proposal), record=proposal)
+
+
+class CommentOut(BaseModel):
+    id: int
+    author: Ref
+    body: str
+    created_at: datetime
+
+
+@endpoint("/proposals/<int:proposal_id>/comments", method="POST", action="proposal.comment", body=CommentBody,
+          out=CommentOut, status=201, write=True, tag=TAG)
+def comment_on_proposal(proposal_id: int, body: CommentInput):
+    """Comment on a proposal (anyone may)."""
+    session = get_session()
+    proposal = service.get_proposal(session, proposal_id=proposal_id)
+    comment = service.add_comment(session, proposal=proposal, data=body, by=current_user)
+    return answer(CommentOut(id=comment.id, author=Ref(id=current_user.id, name=current_user.name),
+                             body=comment.body, created_at=comment.created_at), status=201)
