@@ -20,7 +20,7 @@ from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 
 from tracker.api.models import Scope
 from tracker.auth.policy import requires
-from tracker.errors import API_PREFIX, PermissionDenied, Refused, ValidationError, problem
+from tracker.errors import API_PREFIX, Conflict, PermissionDenied, Refused, ValidationError, problem
 from tracker.validation import FormModel, field_errors
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
@@ -157,11 +157,19 @@ def answer(model: BaseModel, *, status: int = 200, record=None, location: str = 
     return current_app.json.dumps(model.model_dump(mode="json")), status, headers
 
 
-def stale(out: Callable[[Any], BaseModel], record) -> tuple:
-    """A stale edit refused: 412, with the record as it is now."""
-    body, status, headers = problem(412, "Someone else changed this record since you read it: read it again, and "
-                                         "send your change with its new ETag.", current=out(record).model_dump(mode="json"))
-    return body, status, headers | {"ETag": etag(record)}
+def saved(write: Callable[[], object], *, read: Callable[[], Any], out: Callable[[Any], BaseModel]):
+    """An edit or a move made through its service (`write`), answered with the record read again (`read`) as `out`
+    makes it; a stale one (the service's Conflict) is 412, with the record as it is now."""
+    try:
+        write()
+    except Conflict:
+        record = read()
+        body, status, headers = problem(
+            412, "Someone else changed this record since you read it: read it again, and send your change with its "
+                 "new ETag.", current=out(record).model_dump(mode="json"))
+        return body, status, headers | {"ETag": etag(record)}
+    record = read()
+    return answer(out(record), record=record)
 
 
 def link(endpoint_name: str, **values) -> str:

@@ -6,7 +6,7 @@ from flask import url_for
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, endpoint, link
-from tracker.api.schemas import ListQuery, Paging, Ref, link_header, page_of, sorts
+from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
 from tracker.db import get_session
 from tracker.projects import service
 from tracker.projects.models import Phase, Project, ProjectStatus
@@ -56,9 +56,7 @@ class ProjectQuery(ListQuery):
 def list_projects(query: ProjectQuery):
     """The projects the filters select, by code unless `sort` says."""
     where = service.ProjectFilter(q=query.q, phase=query.phase, status=query.status, lead_id=query.lead)
-    items, paging = page_of(service.LISTING, service.projects_matching(where), query, sort=query.sort)
-    body, status, headers = answer(ProjectList(items=[ProjectOut.of(p) for p in items], paging=paging))
-    return body, status, headers | link_header(paging)
+    return listed(service.LISTING, service.projects_matching(where), query, out=ProjectOut.of, answer_as=ProjectList)
 
 
 @endpoint("/projects/<int:project_id>", action="read", out=ProjectOut, tag=TAG)

@@ -8,10 +8,9 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
-from tracker.api import answer, body_of, endpoint, link, parse_json, stale, version_seen
-from tracker.api.schemas import ListQuery, Paging, Ref, link_header, page_of, sorts
+from tracker.api import answer, body_of, endpoint, link, parse_json, saved, version_seen
+from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
 from tracker.db import get_session
-from tracker.errors import Conflict
 from tracker.proposals import service
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
 from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
@@ -92,9 +91,8 @@ def list_proposals(query: ProposalQuery):
     where = service.ProposalFilter(q=query.q, status=query.status, source=query.source, area_id=query.area,
                                    objective_id=query.objective, submitter_id=query.submitter,
                                    unaligned=query.unaligned)
-    items, paging = page_of(service.LISTING, service.proposals_matching(where), query, sort=query.sort, load=LOADED)
-    body, status, headers = answer(ProposalList(items=[ProposalOut.of(p) for p in items], paging=paging))
-    return body, status, headers | link_header(paging)
+    return listed(service.LISTING, service.proposals_matching(where), query, out=ProposalOut.of,
+                  answer_as=ProposalList, load=LOADED)
 
 
 @endpoint("/proposals/<int:proposal_id>", action="read", out=ProposalOut, tag=TAG)
@@ -124,12 +122,8 @@ def edit_proposal(proposal_id: int, body: BaseModel):
     seen = version_seen()
     data = parse_json(ProposalInput, _as_submitted(proposal) | body.model_dump(exclude_unset=True)
                       | {"version": seen}, strict=False)
-    try:
-        service.update_proposal(session, proposal=proposal, data=data, by=current_user)
-    except Conflict:
-        return stale(ProposalOut.of, service.get_proposal(session, proposal_id=proposal_id))
-    proposal = service.get_proposal(session, proposal_id=proposal_id)
-    return answer(ProposalOut.of(proposal), record=proposal)
+    return saved(lambda: service.update_proposal(session, proposal=proposal, data=data, by=current_user),
+                 read=lambda: service.get_proposal(session, proposal_id=proposal_id), out=ProposalOut.of)
 
 
 def _as_submitted(proposal: Proposal) -> dict:
@@ -146,12 +140,8 @@ def move_proposal(proposal_id: int, body: MoveBody):
     session = get_session()
     proposal = service.get_proposal(session, proposal_id=proposal_id)
     data = parse_json(ProposalMoveInput, body.model_dump() | {"version": version_seen()}, strict=False)
-    try:
-        service.move_proposal(session, proposal=proposal, data=data, by=current_user)
-    except Conflict:
-        return stale(ProposalOut.of, service.get_proposal(session, proposal_id=proposal_id))
-    proposal = service.get_proposal(session, proposal_id=proposal_id)
-    return answer(ProposalOut.of(proposal), record=proposal)
+    return saved(lambda: service.move_proposal(session, proposal=proposal, data=data, by=current_user),
+                 read=lambda: service.get_proposal(session, proposal_id=proposal_id), out=ProposalOut.of)
 
 
 class CommentOut(BaseModel):
