@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from tracker.db import PAGE_DEPTH, get_session
 from tracker.listing import Listing
+from tracker.validation import FormModel
 
 PER_PAGE_MOST = 100
 
@@ -19,7 +20,7 @@ class Ref(BaseModel):
     url: str | None = None
 
 
-class ListQuery(BaseModel):
+class ListQuery(FormModel):  # a form's rules: text trimmed, NUL refused (PostgreSQL cannot even compare it)
     page: int = Field(default=1, ge=1, le=PAGE_DEPTH, description="Which page (1 is the first)")
     per_page: int = Field(default=25, ge=1, le=PER_PAGE_MOST, description="Records a page")
 
