@@ -157,7 +157,8 @@ class FormModel(BaseModel):
 M = TypeVar("M", bound=FormModel)
 
 
-def _is_list(annotation: Any) -> bool:
+def is_list(annotation: Any) -> bool:
+    """Whether a field takes several values (a form's repeated field, a query's repeated parameter)."""
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     return get_origin(annotation) is list
@@ -167,7 +168,7 @@ def form_dict(model: type[FormModel], form: MultiDict) -> dict[str, Any]:
     """The submitted values the model knows, lists where the model wants lists, blanks as absent."""
     data: dict[str, Any] = {}
     for name, field in model.model_fields.items():
-        if _is_list(field.annotation):
+        if is_list(field.annotation):
             data[name] = [v for v in form.getlist(name) if v.strip()]
         elif name in form and form[name].strip() != "":
             data[name] = form[name]

@@ -52,6 +52,8 @@ def test_a_proposal_has_its_version_as_etag_and_an_unknown_one_is_404(api, make_
     assert response.json["title"] == "Seen" and response.json["html_url"] == f"/proposals/{proposal.id}"
     missing = reader.get("/api/v1/proposals/2147483647")
     assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
+    assert reader.get(f"/api/v1/proposals/{proposal.id}?fields=title").json["errors"] == {
+        "fields": "There is no such parameter."}  # an endpoint without parameters refuses them too
     assert reader.get("/api/v1/proposals/99999999999").status_code == 404  # past what the databases hold
     assert reader.patch("/api/v1/proposals/99999999999", json={}).status_code == 404  # whatever the method
 

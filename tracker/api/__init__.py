@@ -21,7 +21,7 @@ from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from tracker.api.models import Scope
 from tracker.auth.policy import requires
 from tracker.errors import API_PREFIX, Conflict, PermissionDenied, Refused, ValidationError, problem
-from tracker.validation import FormModel, field_errors
+from tracker.validation import FormModel, field_errors, is_list
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
@@ -86,8 +86,9 @@ def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseMod
         def run(**kwargs):
             if write and g.bearer.scope != Scope.WRITE:
                 raise PermissionDenied("This token may only read: make one with read and write access.")
+            data = _query_data(query)  # a parameter the endpoint does not take is refused, not ignored
             if query is not None:
-                kwargs["query"] = parse_json(query, _query_data(query), strict=False)
+                kwargs["query"] = parse_json(query, data, strict=False)
             if body is not None:
                 kwargs["body"] = parse_json(body, _body())
             return view(**kwargs)
@@ -101,16 +102,14 @@ def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseMod
     return decorate
 
 
-def _query_data(model: type[BaseModel]) -> dict[str, Any]:
-    unknown = [name for name in request.args if name not in model.model_fields]
+def _query_data(model: type[BaseModel] | None) -> dict[str, Any]:
+    """The query's parameters as `model` reads them; one it does not know (or any, without a model) is refused."""
+    fields = model.model_fields if model is not None else {}
+    unknown = [name for name in request.args if name not in fields]
     if unknown:  # a misspelt filter would otherwise select everything, unnoticed
         raise ValidationError({name: "There is no such parameter." for name in unknown})
-    return {name: request.args.getlist(name) if _is_list(field) else request.args[name]
-            for name, field in model.model_fields.items() if name in request.args}
-
-
-def _is_list(field) -> bool:
-    return getattr(field.annotation, "__origin__", None) is list
+    return {name: request.args.getlist(name) if is_list(field.annotation) else request.args[name]
+            for name, field in fields.items() if name in request.args}
 
 
 def _body() -> Any:

@@ -4,7 +4,7 @@ this module puts them all on the API's blueprint."""
 import copy
 from functools import cache
 
-from flask import abort, current_app, render_template, send_from_directory
+from flask import abort, current_app, g, render_template, send_from_directory
 from flask_login import current_user
 from pydantic import BaseModel
 from swagger_ui_bundle import swagger_ui_path
@@ -30,7 +30,6 @@ class Me(BaseModel):
 @endpoint("/me", action="read", out=Me, tag="You")
 def me():
     """Who the token acts for, with their roles, and what the token may do."""
-    from flask import g
     return answer(Me(id=current_user.id, name=current_user.name, email=current_user.email,
                      roles=sorted(role.value for role in current_user.roles), scope=g.bearer.scope))
 

@@ -3,9 +3,10 @@ the shape of a related record (`Ref`)."""
 
 from typing import Literal
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from pydantic import BaseModel, Field
 
+from tracker.api import answer
 from tracker.db import PAGE_DEPTH, get_session
 from tracker.listing import Listing
 from tracker.validation import FormModel
@@ -44,9 +45,8 @@ def listed(listing: Listing, statement, query, *, out, answer_as: type[BaseModel
     """A list's page as the API answers it: the records the statement selects, in the order `query.sort` asks, as
     `out` makes each, in `answer_as` (items and paging), with a Link header to the next and previous pages."""
     items, paging = page_of(listing, statement, query, sort=query.sort, load=load)
-    headers = {"Content-Type": "application/json"} | link_header(paging)
-    return current_app.json.dumps(answer_as(items=[out(item) for item in items], paging=paging).model_dump(
-        mode="json")), 200, headers
+    body, status, headers = answer(answer_as(items=[out(item) for item in items], paging=paging))
+    return body, status, headers | link_header(paging)
 
 
 def page_of(listing: Listing, statement, query: ListQuery, *, sort: str, load: tuple | None = None):

@@ -127,10 +127,7 @@ def edit_proposal(proposal_id: int, body: BaseModel):
 
 
 def _as_submitted(proposal: Proposal) -> dict:
-    return {name: getattr(proposal, name) for name in service.FIELDS} | {
-        "area_ids": [a.id for a in proposal.areas], "asset_ids": [a.id for a in proposal.assets],
-        "objective_ids": [o.id for o in proposal.objectives],
-        "source_entity": proposal.source_entity, "source_id": proposal.source_id}
+    return {name: getattr(proposal, name) for name in service.FIELDS} | service.linked_ids(proposal)
 
 
 @endpoint("/proposals/<int:proposal_id>/moves", method="POST", action="proposal.move", body=MoveBody,

@@ -174,6 +174,14 @@ def _links(session: Session, data: ProposalInput) -> dict[str, list]:
     }
 
 
+LINKS = {"area_ids": "areas", "asset_ids": "assets", "objective_ids": "objectives"}  # input field: relationship
+
+
+def linked_ids(proposal: Proposal) -> dict[str, list[int]]:
+    """The ids of the records the proposal links, by the input field that sets them (what an edit starts from)."""
+    return {field: [item.id for item in getattr(proposal, attr)] for field, attr in LINKS.items()}
+
+
 LABELS = {"areas": lambda a: a.code, "assets": lambda a: a.title, "objectives": lambda o: o.name}
 
 

@@ -177,8 +177,8 @@ def comment(proposal_id: int):
 
 def _values(proposal: Proposal) -> MultiDict:
     values = form_values(proposal, service.FIELDS)
-    for name, attr in (("area_ids", "areas"), ("asset_ids", "assets"), ("objective_ids", "objectives")):
-        values.setlist(name, [str(item.id) for item in getattr(proposal, attr)])
+    for name, ids in service.linked_ids(proposal).items():
+        values.setlist(name, [str(id_) for id_ in ids])
     return values
 
 
