@@ -146,6 +146,13 @@ def version_seen() -> int:
     return int(version)
 
 
+def versioned(model: type[FormModel], body: BaseModel, *, over: dict | None = None) -> FormModel:
+    """A change's input for its service: what the body sends, over the record's values (`over`: an edit sends only
+    what it changes), with the version the If-Match header names, parsed by the form's whole model."""
+    return parse_json(model, (over or {}) | body.model_dump(exclude_unset=True) | {"version": version_seen()},
+                      strict=False)
+
+
 def answer(model: BaseModel, *, status: int = 200, record=None, location: str = ""):
     """A JSON answer: the model, with the record's ETag and, for a new record, where it lives."""
     headers = {"Content-Type": "application/json"}

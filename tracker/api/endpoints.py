@@ -9,8 +9,18 @@ from flask_login import current_user
 from pydantic import BaseModel
 from swagger_ui_bundle import swagger_ui_path
 
+import tracker.action_plans.api  # noqa: F401
+import tracker.appraisals.api  # noqa: F401
+import tracker.assets.api  # noqa: F401
+import tracker.compliance.api  # noqa: F401
+import tracker.deployments.api  # noqa: F401
+import tracker.lessons.api  # noqa: F401
+import tracker.objectives.api  # noqa: F401
+import tracker.pilots.api  # noqa: F401
 import tracker.projects.api  # noqa: F401
 import tracker.proposals.api  # noqa: F401
+import tracker.reviews.api  # noqa: F401
+import tracker.tailoring.api  # noqa: F401
 from tracker.api import answer, bp, endpoint, spec
 from tracker.api.models import Scope
 from tracker.auth.policy import PUBLIC, requires

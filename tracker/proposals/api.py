@@ -8,7 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
-from tracker.api import answer, body_of, endpoint, link, parse_json, saved, version_seen
+from tracker.api import answer, body_of, endpoint, link, saved, versioned
 from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
 from tracker.db import get_session
 from tracker.proposals import service
@@ -119,9 +119,7 @@ def edit_proposal(proposal_id: int, body: BaseModel):
     """Change a proposal's fields (the process group any open proposal; its submitter while it is submitted)."""
     session = get_session()
     proposal = service.editable_proposal(session, proposal_id=proposal_id, by=current_user)
-    seen = version_seen()
-    data = parse_json(ProposalInput, _as_submitted(proposal) | body.model_dump(exclude_unset=True)
-                      | {"version": seen}, strict=False)
+    data = versioned(ProposalInput, body, over=_as_submitted(proposal))
     return saved(lambda: service.update_proposal(session, proposal=proposal, data=data, by=current_user),
                  read=lambda: service.get_proposal(session, proposal_id=proposal_id), out=ProposalOut.of)
 
@@ -136,7 +134,7 @@ def move_proposal(proposal_id: int, body: MoveBody):
     """Move a proposal along its workflow (`to`: the status; the moves each role may make are the pages')."""
     session = get_session()
     proposal = service.get_proposal(session, proposal_id=proposal_id)
-    data = parse_json(ProposalMoveInput, body.model_dump() | {"version": version_seen()}, strict=False)
+    data = versioned(ProposalMoveInput, body)
     return saved(lambda: service.move_proposal(session, proposal=proposal, data=data, by=current_user),
                  read=lambda: service.get_proposal(session, proposal_id=proposal_id), out=ProposalOut.of)
 
