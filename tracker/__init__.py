@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.action_plans.work_views import bp as plan_work
     from tracker.api import bp as api
     from tracker.api.token_views import bp as tokens
+    from tracker.api.rate import rate
     from tracker.appraisals.views import bp as appraisals
     from tracker.assets.views import bp as assets
     from tracker.auth.admin_views import bp as admin
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.reviews.views import bp as reviews
     from tracker.tailoring.views import bp as tailoring
 
+    rate(app.config["API_RATE_LIMIT"])  # a limit written wrong stops the start, not the first request
     csrf.exempt(api)  # signed in by token, never by cookie: a forged cross-site request carries no token
     for blueprint in (api, tokens, home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
                       deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,

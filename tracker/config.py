@@ -18,6 +18,7 @@ DEFAULTS: dict[str, object] = {
     "SIGNIN_ADDRESS_LIMIT": 30,  # failed sign-ins per client address per 15 minutes, across all accounts
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "PAGE_SIZE": 25,
+    "API_RATE_LIMIT": "600/minute",  # requests a personal access token may make (limits' notation: "10000/hour")
     "SECURE_COOKIES": False,  # force Secure cookies; otherwise Secure whenever the request came over HTTPS
     "PROXY_FIX": False,  # trust one proxy's X-Forwarded-* headers (gunicorn behind nginx)
     "LOG_LEVEL": "INFO",  # the tracker's own log (one line per request, jobs, security events), to stderr

@@ -12,7 +12,7 @@ from tracker.action_plans.models import (
                                          PlanRevision,
                                          TeamMember,
 )
-from tracker.api.models import ApiToken
+from tracker.api.models import ApiToken, RateWindow
 from tracker.appraisals.models import (
                                          Answer,
                                          Appraisal,
@@ -62,6 +62,7 @@ from tracker.tailoring.models import TailoringRecord, TailoringSettings
 
 __all__ = [
     "ApiToken",
+    "RateWindow",
     "Answer", "Participant", "Question", "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
     "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
     "ProjectDeployment", "StandardSetEntry", "StandardSetReview", "StandardSetSchedule", "AssetReview", "TailoringRecord", "TailoringSettings",

@@ -13,17 +13,29 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, current_app, g, request, url_for
+from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import SkipJsonSchema
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 
 from tracker.api.models import Scope
+from tracker.api.rate import add_headers, count_request
 from tracker.auth.policy import requires
 from tracker.errors import API_PREFIX, Conflict, PermissionDenied, Refused, ValidationError, problem
 from tracker.validation import FormModel, field_errors, is_list
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+
+
+@bp.before_request
+def _count_request() -> None:
+    """Every request with a working token counts against the token's rate limit (tracker/api/rate.py)."""
+    if current_user.is_authenticated:
+        count_request(g.bearer.token_id)
+
+
+bp.after_request(add_headers)
 
 spec = SpecTree(
     "flask", mode="strict", path="_spectree",  # its own pages are not served: ours are (docs, openapi.json)

@@ -1,4 +1,5 @@
-"""Personal access tokens: how a program acts for a person through the JSON API (tracker/api/)."""
+"""Personal access tokens: how a program acts for a person through the JSON API (tracker/api/); and the windows
+its rate limits count requests in (tracker/api/rate.py)."""
 
 from datetime import date, datetime
 
@@ -34,3 +35,12 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     user: User = Relationship()
+
+
+class RateWindow(SQLModel, table=True):
+    """The requests counted under one key (a token's limit) in its window, which ends at `ends_at`."""
+
+    __tablename__ = "api_rate_window"
+    key: str = Field(primary_key=True, max_length=200)
+    hits: int
+    ends_at: float  # seconds since the epoch
