@@ -160,6 +160,7 @@ EXPECTED_POLICY = f"""
     session.end: {ALL}
     account.password: {ALL}
     token.manage: {ALL}
+    import.run: {SG}
     project.create: {SG}
     project.edit: {SG} {LD}
     project.assign_leads: {SG} {AD}

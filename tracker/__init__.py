@@ -143,8 +143,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.action_plans.views import bp as plans
     from tracker.action_plans.work_views import bp as plan_work
     from tracker.api import bp as api
-    from tracker.api.token_views import bp as tokens
     from tracker.api.rate import rate
+    from tracker.api.token_views import bp as tokens
     from tracker.appraisals.views import bp as appraisals
     from tracker.assets.views import bp as assets
     from tracker.auth.admin_views import bp as admin

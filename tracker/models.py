@@ -43,6 +43,7 @@ from tracker.deployments.models import (
 )
 from tracker.evidence.models import Evidence
 from tracker.history.models import AuditEvent
+from tracker.imports.models import ImportBatch, ImportedRecord, ImportMapping
 from tracker.lessons.models import AssetFeedback, Lesson
 from tracker.objectives.models import BusinessObjective, Measurement
 from tracker.pilots.models import Pilot, PilotAssetVersion, PilotProject
@@ -63,6 +64,7 @@ from tracker.tailoring.models import TailoringRecord, TailoringSettings
 __all__ = [
     "ApiToken",
     "RateWindow",
+    "ImportBatch", "ImportedRecord", "ImportMapping",
     "Answer", "Participant", "Question", "Appraisal", "AppraisalArea", "AppraisalProject", "AppraisalTeamMember", "Finding", "Rating", "ReappraisalCadence",
     "AssetFeedback", "AuditResult", "ComplianceAudit", "Deployment", "DeploymentVersion", "Lesson", "Noncompliance",
     "ProjectDeployment", "StandardSetEntry", "StandardSetReview", "StandardSetSchedule", "AssetReview", "TailoringRecord", "TailoringSettings",

@@ -39,6 +39,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "session.end": EVERYONE,
     "account.password": EVERYONE,
     "token.manage": EVERYONE,  # a person's own API tokens
+    "import.run": PG,  # bring records in from a spreadsheet or Redmine (tracker/imports/)
     "project.create": PG,
     "project.edit": PG_AND_LEADS,
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),
