@@ -27,6 +27,7 @@ from tracker.auth.models import User
 from tracker.auth.policy import POLICY, PUBLIC
 from tracker.auth.roles import EVERYONE
 from tracker.demo import load_demo
+from tracker.imports.models import ImportBatch, ImportKind
 from tracker.pilots.models import PilotStatus
 
 ROLES = ["admin@demo.example", "sepg@demo.example", "steering@demo.example", "lead@demo.example",
@@ -230,6 +231,9 @@ def demo(app, db, make_plan, make_pilot):
     db.add(member)
     db.commit()
     make_pilot(make_plan(PlanStatus.DRAFT), status=PilotStatus.RUNNING)
+    db.add(ImportBatch(kind=ImportKind.PROJECTS, filename="projects.csv", uploaded_by_id=member.id,
+                       content=b"Code,Name,Phase\nPX-90,Imported,planning\n", mapping='{"Code": "code"}'))
+    db.commit()
     return {user.email: user for user in db.exec(select(User)).all()}
 
 

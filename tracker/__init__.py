@@ -155,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.deployments.views import bp as deployments
     from tracker.evidence.views import bp as evidence
     from tracker.home.views import bp as home
+    from tracker.imports.views import bp as imports
     from tracker.lessons.views import bp as lessons
     from tracker.lookup import bp as lookup
     from tracker.objectives.views import bp as objectives
@@ -172,7 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api)  # signed in by token, never by cookie: a forged cross-site request carries no token
     for blueprint in (api, tokens, home, auth, admin, projects, assets, areas, objectives, proposals, plans, plan_work, pilots,
                       deployments, tailoring, compliance, audits_moved, lessons, appraisals, reminders,
-                      reminder_admin, dashboards, reviews, removal, evidence, lookup):
+                      reminder_admin, dashboards, reviews, removal, evidence, imports, lookup):
         app.register_blueprint(blueprint)
 
 

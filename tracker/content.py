@@ -54,7 +54,8 @@ KNOWN_TYPES: dict[str, tuple[str, frozenset[str]]] = {
 STORES = ("database", "directory")
 MAX_NAME = 200  # characters of a kept file's name
 # The endpoints that take a file: they may receive more than other forms.
-UPLOADS = frozenset({"assets.upload", "deployments.add_material", "deployments.move_row", "compliance.add_evidence"})
+UPLOADS = frozenset({"assets.upload", "deployments.add_material", "deployments.move_row", "compliance.add_evidence",
+                     "imports.upload"})
 
 
 class ContentBlob(SQLModel, table=True):

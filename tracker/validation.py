@@ -136,16 +136,15 @@ def web_address(max_length: int):
 class FormModel(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_control_characters(cls, data: Any) -> Any:
-        # PostgreSQL refuses NUL in text; nobody means to type one.
-        if isinstance(data, dict):
-            for value in data.values():
-                values = value if isinstance(value, list) else [value]
-                if any(isinstance(v, str) and "\x00" in v for v in values):
-                    raise ValueError("contains characters that are not allowed")
-        return data
+    @model_validator(mode="after")
+    def _no_control_characters(self):
+        # PostgreSQL refuses NUL in text; nobody means to type one. (Checked after the fields: a check before them
+        # would have pydantic read a strict JSON body as Python objects, where a date's text is no date.)
+        for value in self.__dict__.values():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and "\x00" in v for v in values):
+                raise ValueError("contains characters that are not allowed")
+        return self
 
     @classmethod
     def raw_errors(cls, data: dict[str, Any]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from tracker.auth.roles import Role
 from tracker.compliance.models import Noncompliance
 from tracker.deployments.models import ProjectDeployment, StandardSetEntry
 from tracker.home.views import plotly_version
+from tracker.imports.models import ImportBatch, ImportKind
 from tracker.objectives.models import Measurement
 from tracker.projects.models import Project
 from tracker.reminders.models import Notification
@@ -62,9 +63,11 @@ def objects(db, make_user, make_project, make_objective, make_proposal, make_pla
     db.add(reminder)
     db.commit()
     joint_review = JointReview(plan_id=plan.id, held_on=date(2026, 2, 1), summary="On track", recorded_by_id=owner.id)
-    db.add(joint_review)
+    batch = ImportBatch(kind=ImportKind.PROJECTS, filename="projects.csv", content=b"Code,Name\nPX-1,Payroll\n",
+                        uploaded_by_id=owner.id)
+    db.add_all([joint_review, batch])
     db.commit()
-    return {"review_id": joint_review.id, "project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
+    return {"review_id": joint_review.id, "batch_id": batch.id, "project_id": project.id, "asset_id": asset.id, "version_id": version.id, "user_id": other_lead.id,
             "version": plotly_version(), "objective_id": objective.id,
             "measurement_id": measurement.id, "meeting_id": meeting.id, "proposal_id": make_proposal().id,
             "token_id": make_token(other_lead) and db.exec(select(ApiToken.id)).first(), "name": "swagger-ui.css",

@@ -19,7 +19,7 @@ def _run(app, user, content, *, keep, filename="projects.csv", mapping=None):
     with app.test_request_context():
         session = get_session()
         batch = service.upload(session, kind=ImportKind.PROJECTS, filename=filename, content=content, by=user)
-        chosen = mapping or service.guess_mapping(session, ImportKind.PROJECTS, service.table_of(batch).header)
+        chosen = mapping or service.guess_mapping(session, ImportKind.PROJECTS, service.table_of(batch))
         return service.run(session, batch=batch, mapping=chosen, by=user, keep=keep)
 
 

@@ -161,6 +161,9 @@ def answer(session: Session, *, commitment: Commitment, data: AnswerInput, by: U
     terms = pending_terms(session, commitment)
     if terms is None or commitment.status not in (CommitmentStatus.PROPOSED, *UNDER_WAY):
         raise InvalidTransition("Nothing waits for an answer on this commitment.")
+    unsaid = AnswerInput.raw_errors(data.model_dump())  # a decline says why, whichever door it came through
+    if unsaid:
+        raise ValidationError(unsaid)
     if data.answer == "agree":
         changed = _agree(session, commitment, terms, by, data.comment)
         record_values(session, commitment, by=by, changed={"terms agreed": (None, _terms_text(

@@ -86,11 +86,13 @@ def etag(record) -> str:
 
 def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseModel] | None = None,
              body: type[FormModel] | None = None, out: type[BaseModel] | None = None, status: int = 200,
-             write: bool = False, if_match: bool = False, tag: str = ""):
+             write: bool = False, if_match: bool = False, checked_first: bool = False, tag: str = ""):
     """Declare an endpoint once: its route, the policy's action, what it reads (`query`, `body`: input models,
     parsed with the forms' rules, their errors a 422) and answers (`out`), for the router, the policy and the
     OpenAPI document alike. `write`: it changes something, so the token must have write access; `if_match`: it
-    edits a record, so it takes the ETag the edit was made from. The view gets `query=` and `body=` parsed."""
+    edits a record, so it takes the ETag the edit was made from. The view gets `query=` and `body=` parsed; with
+    `checked_first`, `body=` is the JSON object as sent, for the view to parse (`versioned`, `parse_json`) once its
+    object rule has passed, as the page does: who may not act is told so (403) whatever they send."""
     responses = {f"HTTP_{status}": out} | ERRORS | (WRITE_ERRORS if if_match else {})
 
     def decorate(view: Callable) -> Callable:
@@ -102,7 +104,7 @@ def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseMod
             if query is not None:
                 kwargs["query"] = parse_json(query, data, strict=False)
             if body is not None:
-                kwargs["body"] = parse_json(body, _body())
+                kwargs["body"] = _object(_body()) if checked_first else parse_json(body, _body())
             return view(**kwargs)
 
         documented = spec.validate(query=query, json=body, headers=IfMatch if if_match else None,
@@ -133,17 +135,30 @@ def _body() -> Any:
         raise Refused(400, f"The body is not valid JSON: {error}.") from error
 
 
-def parse_json(model: type[BaseModel], data: Any, *, strict: bool = True):
-    """JSON (or a query's text) validated by an input model, with the messages a form shows; ValidationError else.
-    Strict for a JSON body: a number is not "3" nor true, as the document says."""
+def _object(data: Any) -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"__all__": "Send a JSON object."})
+    return data
+
+
+def parse_json(model: type[BaseModel], data: Any, *, strict: bool = True):
+    """JSON (or a query's text) validated by an input model, with the messages a form shows, its checks across
+    fields (`raw_errors`) in the same round; ValidationError else. Strict for a JSON body: a number is not "3" nor
+    true, as the document says."""
+    if not isinstance(data, dict):
+        raise ValidationError({"__all__": "Send a JSON object."})
+    errors: dict[str, str] = {}
     try:
         if strict:  # JSON's own types: a date or a status as text, a number as a number
-            return model.model_validate_json(json.dumps(data), strict=True)
-        return model.model_validate(data)
+            parsed = model.model_validate_json(json.dumps(data), strict=True)
+        else:
+            parsed = model.model_validate(data)
     except PydanticError as error:
-        raise ValidationError(field_errors(error)) from error
+        errors = field_errors(error)
+    raw = model.raw_errors(data) if issubclass(model, FormModel) else {}
+    if errors or raw:
+        raise ValidationError(raw | errors)  # a field's own error wins over a cross-field one
+    return parsed
 
 
 def version_seen() -> int:
@@ -158,11 +173,13 @@ def version_seen() -> int:
     return int(version)
 
 
-def versioned(model: type[FormModel], body: BaseModel, *, over: dict | None = None) -> FormModel:
-    """A change's input for its service: what the body sends, over the record's values (`over`: an edit sends only
-    what it changes), with the version the If-Match header names, parsed by the form's whole model."""
-    return parse_json(model, (over or {}) | body.model_dump(exclude_unset=True) | {"version": version_seen()},
-                      strict=False)
+def versioned(model: type[FormModel], body: BaseModel | dict, *, over: dict | None = None) -> FormModel:
+    """A change's input for its service: what the body sends (parsed, or as sent: `checked_first`), over the
+    record's values (`over`: an edit sends only what it changes), with the version the If-Match header names,
+    parsed by the form's whole model (strictly, as JSON, when nothing is merged into what was sent)."""
+    sent = body if isinstance(body, dict) else body.model_dump(exclude_unset=True)
+    return parse_json(model, (over or {}) | sent | {"version": version_seen()},
+                      strict=isinstance(body, dict) and over is None)
 
 
 def answer(model: BaseModel, *, status: int = 200, record=None, location: str = ""):

@@ -32,7 +32,7 @@ from tracker.db import commit, flush, get_or_not_found, utcnow
 from tracker.deployments.models import IN_USE, ProjectDeployment
 from tracker.due import overdue_clause, owed_clause
 from tracker.editing import editing
-from tracker.errors import InvalidTransition, NotFound, ValidationError
+from tracker.errors import InvalidTransition, ValidationError
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import record_create, record_values
@@ -259,11 +259,19 @@ def add_noncompliance(session: Session, *, audit: ComplianceAudit, data: Noncomp
     return item
 
 
+NC_LOADED = (joinedload(Noncompliance.owner), joinedload(Noncompliance.audit).joinedload(ComplianceAudit.project),
+             joinedload(Noncompliance.asset_version).joinedload(AssetVersion.asset))
+
+
+def get_noncompliance(session: Session, *, item_id: int) -> Noncompliance:
+    """The noncompliance with its owner, its audit and project, and the version it was found against."""
+    return get_or_not_found(session, Noncompliance, item_id, *NC_LOADED, missing="No such noncompliance.")
+
+
 def editable_noncompliance(session: Session, *, item_id: int, by: User) -> Noncompliance:
     """The noncompliance, if this user may correct what the audit recorded: the process group (its owner works it
     through its status, and cannot move its own due date)."""
-    item = get_or_not_found(session, Noncompliance, item_id, joinedload(Noncompliance.audit),
-                            missing="No such noncompliance.")
+    item = get_noncompliance(session, item_id=item_id)
     authorize(by, "audit.edit", item)
     return item
 
@@ -280,9 +288,8 @@ def update_noncompliance(session: Session, *, item: Noncompliance, data: Noncomp
 
 
 def updatable_noncompliance(session: Session, *, item_id: int, by: User) -> Noncompliance:
-    item = session.get(Noncompliance, item_id)
-    if item is None:
-        raise NotFound("No such noncompliance.")
+    """The noncompliance, if this user may work it through its status: the process group any, others their own."""
+    item = get_noncompliance(session, item_id=item_id)
     authorize(by, "noncompliance.update", item)
     return item
 
@@ -334,9 +341,7 @@ NONCOMPLIANCES = Listing("noncompliances", Noncompliance.id, {
     "owner": Column("Owner", (User.name,), User.name, joins=((User, User.id == Noncompliance.owner_id),)),
     "due": Column("Due", (Noncompliance.due_date,), Noncompliance.due_date),
     "status": Column("Status", (Noncompliance.status,), Noncompliance.status),
-}, default="due", load=(joinedload(Noncompliance.owner),
-                        joinedload(Noncompliance.audit).joinedload(ComplianceAudit.project),
-                        joinedload(Noncompliance.asset_version).joinedload(AssetVersion.asset)))
+}, default="due", load=NC_LOADED)
 
 
 def noncompliances_matching(where: NoncomplianceFilter):

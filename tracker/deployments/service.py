@@ -19,7 +19,7 @@ from tracker.deployments.status import lock_projects, mark_current, recount
 from tracker.deployments.workflow import ROW_TRANSITIONS, dates_on_moving
 from tracker.due import overdue_clause, owed_clause
 from tracker.editing import editing
-from tracker.errors import NotFound, ValidationError
+from tracker.errors import ValidationError
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.history.service import apply_changes, bump_version, record_create, record_delete, record_values
@@ -309,11 +309,14 @@ def rows_matching(where: RowFilter):
     return statement
 
 
+def get_row(session: Session, *, row_id: int) -> ProjectDeployment:
+    """A deployment status row, with its project (and leads), version and evidence loaded."""
+    return get_or_not_found(session, ProjectDeployment, row_id, *ROW_LOADED, missing="No such deployment status row.")
+
+
 def updatable_row(session: Session, *, row_id: int, by: User) -> ProjectDeployment:
     """The row, if this user may update it: the process group any, a lead their own projects'."""
-    row = session.exec(select(ProjectDeployment).where(ProjectDeployment.id == row_id).options(*ROW_LOADED)).first()
-    if row is None:
-        raise NotFound("No such deployment status row.")
+    row = get_row(session, row_id=row_id)
     authorize(by, "deployment.update", row)
     return row
 

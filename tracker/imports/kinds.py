@@ -18,7 +18,9 @@ from tracker.assets import service as assets
 from tracker.assets.forms import AssetInput
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
+from tracker.imports import redmine
 from tracker.imports.models import ImportKind
+from tracker.imports.read import Table, read_table
 from tracker.lessons import service as lessons
 from tracker.lessons.forms import LessonInput
 from tracker.lessons.models import Lesson
@@ -28,7 +30,7 @@ from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Project
 from tracker.proposals import service as proposals
 from tracker.proposals.forms import ProposalInput
-from tracker.proposals.models import Proposal
+from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.tailoring import service as tailoring
 from tracker.tailoring.forms import TailoringCorrection, TailoringInput
 from tracker.tailoring.models import TailoringRecord
@@ -49,12 +51,28 @@ class Target:
     create: Callable[[Session, FormModel, User], SQLModel]
     update: Callable[[Session, Any, FormModel, User], SQLModel]
     update_model: type[FormModel] | None = None  # the correction's model, where it is not the creation's
+    read: Callable[[bytes], Table] = read_table  # the file as a table
+    defaults: dict[str, str] = field(default_factory=dict)  # a field's value when no column fills it
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> a file's text -> its value
+    then: Callable[[Session, Any, dict[str, str], User], None] | None = None  # the fields beyond the form's
     required: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self):
         required = frozenset(name for name, info in self.model.model_fields.items()
-                             if info.is_required() and name in self.fields)
+                             if info.is_required() and name in self.fields and name not in self.defaults)
         object.__setattr__(self, "required", required)
+
+    def options(self, name: str) -> list[tuple[str, str]]:
+        """A translated field's values, as (value, label), for the mapping page's tables."""
+        if name == "status":
+            return [(status.value, status.label) for status in ProposalStatus]
+        info = self.model.model_fields.get(name)
+        if info is None:
+            return []
+        for candidate in (info.annotation, *get_args(info.annotation)):
+            if isinstance(candidate, type) and issubclass(candidate, Enum):
+                return [(str(member.value), str(getattr(member, "label", member.value))) for member in candidate]
+        return [(str(n), str(n)) for n in range(1, 6)]  # a 1-5 scale
 
 
 def _values(record, names) -> dict[str, Any]:
@@ -99,6 +117,19 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         create=lambda session, data, by: tailoring.log(session, data=data, by=by),
         update=lambda session, record, data, by: tailoring.update_tailoring(session, record=record, data=data,
                                                                             by=by)),
+    Target(ImportKind.REDMINE, "proposal", ProposalInput, {
+        "title": "Title (Subject)", "problem": "Problem (Description)", "proposed_change": "Proposed change",
+        "source": "Source (Tracker)", "status": "Status", "expected_benefit": "Expected benefit (Priority)",
+        "estimated_effort": "Estimated effort (1-5)", "submitter": "Submitter (Author)",
+        "submitted_on": "Submitted on (Created)", "decided_on": "Decided on (Closed)",
+        "comments": "Comments (Journals, Last notes)"}, Proposal,
+        current=lambda proposal: _values(proposal, proposals.FIELDS) | proposals.linked_ids(proposal),
+        create=lambda session, data, by: proposals.submit(session, data=data, by=by),
+        update=lambda session, proposal, data, by: proposals.update_proposal(session, proposal=proposal, data=data,
+                                                                             by=by),
+        read=redmine.read_issues, translations=redmine.TRANSLATIONS, then=redmine.settle,
+        defaults={"proposed_change": redmine.NOT_GIVEN, "source": "other", "expected_benefit": "3",
+                  "estimated_effort": "3"}),
 )}
 
 

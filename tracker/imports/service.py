@@ -6,11 +6,13 @@ A row's external key (a column mapped as the key, else its row number in a file 
 it became, so importing again updates that record instead of making another."""
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer, selectinload
 from sqlmodel import Session, select
 
 from tracker.auth.models import User
@@ -21,7 +23,7 @@ from tracker.history.models import AuditEvent
 from tracker.history.service import record_create
 from tracker.imports.kinds import TARGETS, Target, as_form
 from tracker.imports.models import BatchState, ImportBatch, ImportedRecord, ImportKind, ImportMapping
-from tracker.imports.read import Table, read_table
+from tracker.imports.read import Table
 from tracker.validation import parse
 
 KEY = "__key__"  # the mapping's name for the external key's column
@@ -52,9 +54,9 @@ class Outcome:
 def upload(session: Session, *, kind: ImportKind, filename: str, content: bytes, by: User) -> ImportBatch:
     """Keep a file to import once it reads as a table; its columns mapped as the kind's last import mapped them."""
     authorize(by, "import.run")
-    table = read_table(content)
+    table = TARGETS[kind].read(content)
     batch = ImportBatch(kind=kind, filename=filename[:255] or "upload", content=content, uploaded_by_id=by.id,
-                        mapping=json.dumps(guess_mapping(session, kind, table.header)))
+                        mapping=json.dumps(guess_mapping(session, kind, table)))
     session.add(batch)
     flush(session)
     record_create(session, batch, by=by, fields={"kind": kind, "filename": batch.filename})
@@ -70,23 +72,47 @@ def get_batch(session: Session, *, batch_id: int) -> ImportBatch:
 
 
 def table_of(batch: ImportBatch) -> Table:
-    return read_table(batch.content)
+    return TARGETS[batch.kind].read(batch.content)
 
 
-def guess_mapping(session: Session, kind: ImportKind, header: list[str]) -> dict[str, str]:
-    """Each column's field: as the kind's last import mapped a column of that name, else the field it names."""
+def guess_mapping(session: Session, kind: ImportKind, table: Table) -> dict:
+    """Each column's field (as the kind's last import mapped a column of that name, else the field it names), and
+    the translations of a file's words into a field's values (as the last import chose, else the kind's own)."""
     remembered = session.get(ImportMapping, kind)
     before = json.loads(remembered.mapping) if remembered else {}
-    fields = TARGETS[kind].fields
-    by_name = {name.casefold(): name for name in fields} | {label.casefold(): name for name, label in fields.items()}
-    by_name |= {"key": KEY, "id": KEY, "external key": KEY}
-    return {column: before.get(column) or by_name.get(column.strip().casefold(), "") for column in header}
-
-
-def check_mapping(kind: ImportKind, header: list[str], mapping: dict[str, str]) -> dict[str, str]:
-    """The mapping as chosen, or the errors that stop it: a field filled by two columns, a required one by none."""
     target = TARGETS[kind]
-    chosen = {column: mapping.get(column, "") for column in header}
+    by_name = {name.casefold(): name for name in target.fields} | {
+        spelling.casefold(): name for name, label in target.fields.items() for spelling in _spellings(label)}
+    by_name |= {"key": KEY, "id": KEY, "external key": KEY, "#": KEY}
+    columns = {column: before.get("columns", {}).get(column) or by_name.get(column.strip().casefold(), "")
+               for column in table.header}
+    values = {name: {text: str(value) for text, value in table_.items()} | before.get("values", {}).get(name, {})
+              for name, table_ in target.translations.items()}
+    return {"columns": columns, "values": values}
+
+
+def _spellings(label: str) -> list[str]:
+    """The column names a label answers to: itself, without its parenthesis, and each name inside it ("Comments
+    (Journals, Last notes)": also "Comments", "Journals" and "Last notes")."""
+    inside = re.search(r"\((.*)\)$", label)
+    return [label, re.sub(r"\s*\(.*\)$", "", label), *(inside.group(1).split(", ") if inside else [])]
+
+
+def translated_texts(target: Target, table: Table, columns: dict[str, str], most: int = 30) -> dict[str, list[str]]:
+    """For each translated field a column fills, the texts the file holds there (each once, in the order met)."""
+    found: dict[str, list[str]] = {}
+    for position, name in enumerate(columns.values()):
+        if name in target.translations:
+            texts = dict.fromkeys(cells[position].strip() for _, cells in table.rows if cells[position].strip())
+            found[name] = list(texts)[:most]
+    return found
+
+
+def check_mapping(kind: ImportKind, header: list[str], mapping: dict) -> dict:
+    """The mapping as chosen, or the errors that stop it: a field filled by two columns, a required one by none, a
+    translation to a value the field does not have."""
+    target = TARGETS[kind]
+    chosen = {column: mapping.get("columns", {}).get(column, "") for column in header}
     errors: dict[str, str] = {}
     for column, name in chosen.items():
         if name and name != KEY and name not in target.fields:
@@ -98,12 +124,18 @@ def check_mapping(kind: ImportKind, header: list[str], mapping: dict[str, str]) 
     missing = [target.fields[name] for name in sorted(target.required) if name not in used]
     if missing:
         errors["__all__"] = f"Map a column to each required field: {', '.join(missing)}."
+    values = {name: {str(text).casefold(): str(value) for text, value in table.items()}
+              for name, table in mapping.get("values", {}).items() if name in target.translations}
+    for name, table in values.items():
+        allowed = {value for value, _ in target.options(name)}
+        if any(value not in allowed for value in table.values()):
+            errors[f"values-{name}"] = "Choose one of the listed options."
     if errors:
         raise ValidationError(errors)
-    return chosen
+    return {"columns": chosen, "values": values}
 
 
-def run(session: Session, *, batch: ImportBatch, mapping: dict[str, str], by: User, keep: bool) -> Outcome:
+def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: bool) -> Outcome:
     """Read and write every row of the batch through the kind's services; keep it all (`keep`, and no row failed)
     or none of it. The mapping is remembered for the kind when the import is kept."""
     authorize(by, "import.run", batch)
@@ -115,10 +147,14 @@ def run(session: Session, *, batch: ImportBatch, mapping: dict[str, str], by: Us
     session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch.id).values(mapping=json.dumps(mapping)))
     known = dict(session.exec(select(ImportedRecord.key, ImportedRecord.record_id)
                               .where(ImportedRecord.kind == batch.kind)).all())
+    fields = list(mapping["columns"].values())
+    unfilled = {name: value for name, value in target.defaults.items() if name not in fields}
     seen: dict[str, int] = {}
     with held(session):
         for number, cells in table.rows:
-            values = {name: cells[i] for i, name in enumerate(mapping.values()) if name}
+            values = unfilled | {name: cells[i] for i, name in enumerate(fields) if name}
+            values = {name: mapping["values"].get(name, {}).get(text.strip().casefold(), text)
+                      for name, text in values.items()}
             key = values.pop(KEY, "").strip() or f"{batch.filename}, row {number}"
             result = RowResult(number=number, cells=cells)
             if key in seen:
@@ -154,14 +190,17 @@ def _write_row(session, target: Target, batch, values, key, known, result: RowRe
             result.action = "create"
         else:
             model = target.update_model or target.model
-            data = parse(model, as_form(session, model, target.current(record) | values | {
-                "version": record.version}))
-            record = target.update(session, record, data, by)
+            now = target.current(record) | {"version": record.version}
+            data = parse(model, as_form(session, model, now | values))
+            if data != parse(model, as_form(session, model, now)):  # a row as it was imported is left as it is
+                record = target.update(session, record, data, by)
             result.action = "update"
+        if target.then is not None:
+            target.then(session, record, values, by=by)
         session.add(AuditEvent(user_id=by.id, entity=record.__tablename__, entity_id=record.id, action="import",
                                field="", new=f"imported from {batch.filename}, row {result.number}"))
         if record_id != record.id:
-            _remember(session, batch, key, record.id)
+            _remember(session, batch, key, record.id, known=key in known)
             known[key] = record.id
         savepoint.commit()
     except DomainError as error:
@@ -171,9 +210,10 @@ def _write_row(session, target: Target, batch, values, key, known, result: RowRe
         result.errors = error.errors if isinstance(error, ValidationError) else {"__all__": str(error)}
 
 
-def _remember(session: Session, batch: ImportBatch, key: str, record_id: int) -> None:
+def _remember(session: Session, batch: ImportBatch, key: str, record_id: int, *, known: bool) -> None:
+    """Which record the key names now: a new mark, or the old one moved (its record was removed meanwhile)."""
     mark = session.exec(select(ImportedRecord).where(ImportedRecord.kind == batch.kind,
-                                                     ImportedRecord.key == key)).first()
+                                                     ImportedRecord.key == key)).first() if known else None
     mark = mark or ImportedRecord(kind=batch.kind, key=key, record_id=record_id, batch_id=batch.id)
     mark.record_id, mark.batch_id = record_id, batch.id
     session.add(mark)
@@ -198,3 +238,12 @@ def held(session: Session) -> Iterator[None]:
         yield
     finally:
         session.info.pop("held", None)
+
+
+RECENT = 50
+
+
+def recent_batches(session: Session) -> list[ImportBatch]:
+    """The newest imports, newest first, with who uploaded them (their files are not read)."""
+    return list(session.exec(select(ImportBatch).options(defer(ImportBatch.content), selectinload(
+        ImportBatch.uploaded_by)).order_by(ImportBatch.id.desc()).limit(RECENT)).all())

@@ -129,10 +129,12 @@ def lessons_matching(where: LessonFilter):
     return statement
 
 
+WHOLE = (*LOADED, joinedload(Lesson.pilot), joinedload(Lesson.deployment),
+         joinedload(Lesson.audit).joinedload(ComplianceAudit.project))  # and what it was learned from (its page)
+
+
 def get_lesson(session: Session, *, lesson_id: int) -> Lesson:
-    return get_or_not_found(session, Lesson, lesson_id, *LOADED, joinedload(Lesson.pilot),
-                            joinedload(Lesson.deployment),
-                            joinedload(Lesson.audit).joinedload(ComplianceAudit.project), missing="No such lesson.")
+    return get_or_not_found(session, Lesson, lesson_id, *WHOLE, missing="No such lesson.")
 
 
 ORIGINS = {"pilot_id": (Pilot, lambda p: f"the pilot {p.title}"),

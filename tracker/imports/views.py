@@ -1,0 +1,104 @@
+"""Imports (/imports/): upload a file of one kind, map its columns to the kind's fields, preview every row with its
+errors beside it, then import all or nothing (tracker/imports/service.py)."""
+
+import json
+
+from flask import Blueprint, flash, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from tracker.auth.policy import requires
+from tracker.content import rules
+from tracker.db import get_session
+from tracker.errors import ValidationError
+from tracker.imports import service
+from tracker.imports.forms import UploadInput
+from tracker.imports.kinds import TARGETS
+from tracker.imports.models import ImportKind
+from tracker.validation import parse
+from tracker.web import go_to
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+SAMPLES = 3  # values shown under each column's name
+
+
+@bp.get("/")
+@requires("import.run")
+def index(refused: dict | None = None):
+    form = refused or {"values": MultiDict({"kind": ImportKind.PROJECTS.value}), "errors": {}}
+    return render_template("imports/index.html", batches=service.recent_batches(get_session()), form=form,
+                           kinds=[kind for kind in ImportKind if kind in TARGETS]), 422 if refused else 200
+
+
+@bp.post("/")
+@requires("import.run")
+def upload():
+    """Keep the file, then map its columns (the mapping last used for its kind already chosen)."""
+    sent = request.files.get("file")
+    try:
+        data = parse(UploadInput, request.form)
+        content = sent.read() if sent is not None and sent.filename else b""
+        if not content:
+            raise ValidationError({"file": "Choose the file to import."})
+        if len(content) > rules().max_bytes:
+            raise ValidationError({"file": f"The file is larger than the {rules().max_text} allowed."})
+        batch = service.upload(get_session(), kind=data.kind, filename=sent.filename, content=content, by=current_user)
+    except ValidationError as error:
+        return index(refused={"values": request.form, "errors": error.errors})
+    return go_to(url_for("imports.detail", batch_id=batch.id))
+
+
+@bp.get("/<int:batch_id>")
+@requires("import.run")
+def detail(batch_id: int, *, mapping: dict | None = None, outcome: service.Outcome | None = None,
+           errors: dict | None = None, status: int = 200):
+    batch = service.get_batch(get_session(), batch_id=batch_id)
+    table = service.table_of(batch)
+    chosen = mapping if mapping is not None else json.loads(batch.mapping)
+    target = TARGETS[batch.kind]
+    return render_template("imports/detail.html", batch=batch, table=table, target=target,
+                           samples=[[cells[i] for _, cells in table.rows[:SAMPLES]] for i in range(len(table.header))],
+                           chosen=chosen["columns"], values=chosen.get("values", {}), key=service.KEY,
+                           texts=service.translated_texts(target, table, chosen["columns"]), outcome=outcome,
+                           errors=errors or {}), status
+
+
+def _mapping(header: list[str]) -> dict:
+    """The mapping as the form chose it: each column's field by its position (names may repeat or be odd), and
+    each translated text's value (`value-<field>-<n>`, the text itself beside it in `…-text`)."""
+    values: dict[str, dict[str, str]] = {}
+    for name in request.form:
+        if name.startswith("value-") and not name.endswith("-text") and request.form[name]:
+            field = name.removeprefix("value-").rsplit("-", 1)[0]
+            values.setdefault(field, {})[request.form.get(f"{name}-text", "")] = request.form[name]
+    return {"columns": {column: request.form.get(f"column-{n}", "") for n, column in enumerate(header)},
+            "values": values}
+
+
+def _run(batch_id: int, *, keep: bool):
+    session = get_session()
+    batch = service.get_batch(session, batch_id=batch_id)
+    mapping = _mapping(service.table_of(batch).header)
+    try:
+        outcome = service.run(session, batch=batch, mapping=mapping, by=current_user, keep=keep)
+    except ValidationError as error:
+        return detail(batch_id, mapping=mapping, errors=error.errors, status=422)
+    if keep and outcome.ok:
+        flash(f"Imported {batch.filename}: {outcome.created} new, {outcome.updated} updated.", "success")
+        return go_to(url_for("imports.detail", batch_id=batch_id))
+    return detail(batch_id, mapping=mapping, outcome=outcome, status=200 if outcome.ok else 422)
+
+
+@bp.post("/<int:batch_id>/preview")
+@requires("import.run")
+def preview(batch_id: int):
+    """Every row read and written as the import would, then undone: what it would do, and each row's errors."""
+    return _run(batch_id, keep=False)
+
+
+@bp.post("/<int:batch_id>/import")
+@requires("import.run")
+def run(batch_id: int):
+    """Import every row, or none when any fails (the rows' errors shown as in the preview)."""
+    return _run(batch_id, keep=True)
