@@ -232,7 +232,7 @@ def demo(app, db, make_plan, make_pilot):
     db.commit()
     make_pilot(make_plan(PlanStatus.DRAFT), status=PilotStatus.RUNNING)
     db.add(ImportBatch(kind=ImportKind.PROJECTS, filename="projects.csv", uploaded_by_id=member.id,
-                       content=b"Code,Name,Phase\nPX-90,Imported,planning\n", mapping='{"Code": "code"}'))
+                       content=b"Code,Name,Phase\nPX-90,Imported,planning\n", mapping='{"columns": {"Code": "code"}}'))
     db.commit()
     return {user.email: user for user in db.exec(select(User)).all()}
 

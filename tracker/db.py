@@ -40,8 +40,12 @@ class Session(SQLModelSession):
             raise Conflict() from error
 
     def rollback(self) -> None:
-        if self.info.get("held"):  # a service undid the whole transaction inside an import's run: it says so
-            self.info["held"] = "undone"
+        if self.info.get("held"):  # inside an import's run (imports.service.held) a service's rollback undoes its row
+            row = self.get_nested_transaction()
+            if row is not None and row.is_active:
+                row.rollback()
+                return
+            self.info["held"] = "undone"  # no row of its own: the whole run is undone, and says so
         super().rollback()
 
     def commit(self) -> None:

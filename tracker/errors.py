@@ -52,6 +52,17 @@ class Refused(DomainError):
         self.status = status
 
 
+class ManyInvalid(DomainError):
+    """Several inputs refused together (an import's rows, checked before any is written): each one's field errors,
+    by its position among them."""
+
+    status = 422
+
+    def __init__(self, errors: dict[int, dict[str, str]]):
+        super().__init__(f"{len(errors)} refused")
+        self.errors = errors
+
+
 class ValidationError(DomainError):
     """Bad input: `errors` maps a field name to the message shown beside it."""
 

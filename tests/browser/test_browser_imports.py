@@ -23,7 +23,7 @@ def test_the_process_group_maps_checks_and_imports_a_spreadsheet(page, live_serv
     page.get_by_role("link", name="Imports").click()
     expect(page.locator("h1")).to_have_text("Imports")
     page.get_by_label("What it holds").select_option("projects")
-    page.get_by_label("File").set_input_files({"name": "projects.csv", "mimeType": "text/csv",
+    page.locator("#f-file").set_input_files({"name": "projects.csv", "mimeType": "text/csv",
                                                "buffer": SHEET.encode("cp1252")})
     page.get_by_role("button", name="Upload and map columns").click()
     expect(page.locator("h1")).to_have_text("Import “projects.csv”")

@@ -11,6 +11,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, get_args
 
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, select
 from werkzeug.datastructures import MultiDict
 
@@ -36,6 +37,7 @@ from tracker.tailoring.forms import TailoringCorrection, TailoringInput
 from tracker.tailoring.models import TailoringRecord
 from tracker.validation import FormModel, is_list
 
+PROPOSAL_LINKS = (selectinload(Proposal.areas), selectinload(Proposal.assets), selectinload(Proposal.objectives))
 SEVERAL = re.compile(r"\s*[;\n]\s*")
 AREAS = {"area_ids", "area_id"}  # process areas by their code (VER, OPF), not an id
 
@@ -55,6 +57,8 @@ class Target:
     defaults: dict[str, str] = field(default_factory=dict)  # a field's value when no column fills it
     translations: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> a file's text -> its value
     then: Callable[[Session, Any, dict[str, str], User], None] | None = None  # the fields beyond the form's
+    load: tuple = ()  # what `current` reads of a record, loaded with it (an import reads thousands)
+    create_all: Callable[[Session, list[FormModel], User], list[int]] | None = None  # many records at once
     required: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self):
@@ -85,13 +89,15 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         "start_date": "Start date", "end_date": "End date", "lead_ids": "Leads"}, Project,
         current=lambda project: _values(project, projects.FIELDS) | {"lead_ids": [lead.id for lead in project.leads]},
         create=lambda session, data, by: projects.create_project(session, data=data, by=by),
-        update=lambda session, project, data, by: projects.update_project(session, project=project, data=data, by=by)),
+        update=lambda session, project, data, by: projects.update_project(session, project=project, data=data, by=by),
+        load=(selectinload(Project.leads),)),
     Target(ImportKind.ASSETS, "process asset", AssetInput, {
         "title": "Title", "kind": "Kind", "owner_id": "Owner", "description": "Description",
         "area_ids": "Process areas", "review_interval_months": "Review every (months)"}, ProcessAsset,
         current=lambda asset: _values(asset, assets.FIELDS) | {"area_ids": [area.id for area in asset.areas]},
         create=lambda session, data, by: assets.create_asset(session, data=data, by=by),
-        update=lambda session, asset, data, by: assets.update_asset(session, asset=asset, data=data, by=by)),
+        update=lambda session, asset, data, by: assets.update_asset(session, asset=asset, data=data, by=by),
+        load=(selectinload(ProcessAsset.areas),)),
     Target(ImportKind.PROPOSALS, "proposal", ProposalInput, {
         "title": "Title", "problem": "Problem", "proposed_change": "Proposed change", "source": "Source",
         "source_ref": "Source reference", "expected_benefit": "Expected benefit (1-5)",
@@ -99,6 +105,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         "objective_ids": "Business objectives"}, Proposal,
         current=lambda proposal: _values(proposal, proposals.FIELDS) | proposals.linked_ids(proposal),
         create=lambda session, data, by: proposals.submit(session, data=data, by=by),
+        create_all=lambda session, items, by: proposals.submit_all(session, items=items, by=by), load=PROPOSAL_LINKS,
         update=lambda session, proposal, data, by: proposals.update_proposal(session, proposal=proposal, data=data,
                                                                              by=by)),
     Target(ImportKind.LESSONS, "lesson", LessonInput, {
@@ -125,6 +132,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         "comments": "Comments (Journals, Last notes)"}, Proposal,
         current=lambda proposal: _values(proposal, proposals.FIELDS) | proposals.linked_ids(proposal),
         create=lambda session, data, by: proposals.submit(session, data=data, by=by),
+        create_all=lambda session, items, by: proposals.submit_all(session, items=items, by=by), load=PROPOSAL_LINKS,
         update=lambda session, proposal, data, by: proposals.update_proposal(session, proposal=proposal, data=data,
                                                                              by=by),
         read=redmine.read_issues, translations=redmine.TRANSLATIONS, then=redmine.settle,
@@ -175,4 +183,7 @@ def _enum_value(annotation, text: str) -> str:
 
 
 def _area_id(session: Session, code: str) -> int | None:
-    return session.exec(select(ProcessArea.id).where(ProcessArea.code == code.upper())).first()
+    """A process area's id by its code: the catalog read once a session (an import reads it for every row)."""
+    if "area_ids" not in session.info:
+        session.info["area_ids"] = dict(session.exec(select(ProcessArea.code, ProcessArea.id)).all())
+    return session.info["area_ids"].get(code.upper())

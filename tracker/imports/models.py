@@ -66,4 +66,4 @@ class ImportedRecord(SQLModel, table=True):
     kind: ImportKind = Field(sa_type=enum_type(ImportKind))
     key: str = Field(max_length=255)
     record_id: int
-    batch_id: int = Field(foreign_key="import_batch.id", index=True)  # the import that last wrote it
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)  # the import that made it (or remade it)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
@@ -18,13 +19,12 @@ from sqlmodel import Session, select
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import commit, flush, utcnow
-from tracker.errors import DomainError, NotFound, ValidationError
-from tracker.history.models import AuditEvent
-from tracker.history.service import record_create
+from tracker.errors import DomainError, ManyInvalid, NotFound, ValidationError
+from tracker.history.service import record_create, record_create_many
 from tracker.imports.kinds import TARGETS, Target, as_form
 from tracker.imports.models import BatchState, ImportBatch, ImportedRecord, ImportKind, ImportMapping
 from tracker.imports.read import Table
-from tracker.validation import parse
+from tracker.validation import FormModel, parse
 
 KEY = "__key__"  # the mapping's name for the external key's column
 PREVIEW_ROWS = 50  # rows shown beside the errors
@@ -69,6 +69,12 @@ def get_batch(session: Session, *, batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFound("No such import.")
     return batch
+
+
+def mapping_of(batch: ImportBatch) -> dict:
+    """The batch's mapping as last chosen: each column's field, each translated field's table."""
+    chosen = json.loads(batch.mapping or "{}")
+    return {"columns": chosen.get("columns", {}), "values": chosen.get("values", {})}
 
 
 def table_of(batch: ImportBatch) -> Table:
@@ -137,18 +143,23 @@ def check_mapping(kind: ImportKind, header: list[str], mapping: dict) -> dict:
 
 def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: bool) -> Outcome:
     """Read and write every row of the batch through the kind's services; keep it all (`keep`, and no row failed)
-    or none of it. The mapping is remembered for the kind when the import is kept."""
+    or none of it. New records are written together where the kind's service takes many at once (`create_all`:
+    checked together, a few statements for thousands of rows); the others row by row, each in a savepoint. The
+    mapping is remembered for the kind when the import is kept."""
     authorize(by, "import.run", batch)
     table = table_of(batch)
     mapping = check_mapping(batch.kind, table.header, mapping)
     target = TARGETS[batch.kind]
-    outcome = Outcome()
     # A statement before the first savepoint, so that SQLite's driver has begun the transaction they nest in.
     session.execute(sa.update(ImportBatch).where(ImportBatch.id == batch.id).values(mapping=json.dumps(mapping)))
     known = dict(session.exec(select(ImportedRecord.key, ImportedRecord.record_id)
                               .where(ImportedRecord.kind == batch.kind)).all())
+    records = _records(session, target, known.values())
     fields = list(mapping["columns"].values())
     unfilled = {name: value for name, value in target.defaults.items() if name not in fields}
+    results: list[RowResult] = []
+    creating: list[tuple[RowResult, FormModel, dict, str]] = []
+    done: list[tuple[RowResult, int, str]] = []  # each row written: its record and key
     seen: dict[str, int] = {}
     with held(session):
         for number, cells in table.rows:
@@ -157,16 +168,25 @@ def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: 
                       for name, text in values.items()}
             key = values.pop(KEY, "").strip() or f"{batch.filename}, row {number}"
             result = RowResult(number=number, cells=cells)
+            results.append(result)
             if key in seen:
                 result.errors = {KEY: f"Row {seen[key]} has this key too."}
-            else:
-                seen[key] = number
-                _write_row(session, target, batch, values, key, known, result, by)
+                continue
+            seen[key] = number
+            record = records.get(known[key]) if key in known else None
+            if record is None and target.create_all is not None:
+                try:
+                    creating.append((result, parse(target.model, as_form(session, target.model, values)), values, key))
+                except ValidationError as error:
+                    result.errors = error.errors
+                continue
+            if (record_id := _write_row(session, target, record, values, result, by)) is not None:
+                done.append((result, record_id, key))
             if session.info.get("held") == "undone":  # a row's error rolled everything back: nothing is left to keep
-                outcome.stopped_at = number
-            _count(outcome, result)
-            if outcome.stopped_at is not None:
-                break
+                return _outcome(results, stopped_at=number)
+        done += _create_all(session, target, creating, by)
+    _mark(session, batch, done, known, by)
+    outcome = _outcome(results)
     if keep and outcome.ok:
         batch.state, batch.imported_at = BatchState.IMPORTED, utcnow()
         batch.created, batch.updated = outcome.created, outcome.updated
@@ -179,44 +199,87 @@ def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: 
     return outcome
 
 
-def _write_row(session, target: Target, batch, values, key, known, result: RowResult, by) -> None:
-    record_id = known.get(key)
-    record = session.get(target.model_type, record_id) if record_id else None
+def _records(session: Session, target: Target, ids, chunk: int = 5000) -> dict[int, Any]:
+    """The records earlier imports made (those still there), with what an update reads of them, a chunk at a time."""
+    ids, model = sorted(ids), target.model_type
+    return {record.id: record for start in range(0, len(ids), chunk) for record in session.exec(
+        select(model).where(model.id.in_(ids[start:start + chunk])).options(*target.load)).all()}
+
+
+def _create_all(session, target: Target, creating: list, by: User) -> list[tuple[RowResult, int, str]]:
+    """The new records of rows read without error, made together; each refused one's errors beside its row."""
+    if not creating:
+        return []
+    try:
+        ids = target.create_all(session, [data for _, data, _, _ in creating], by)
+    except ManyInvalid as refused:
+        for n, errors in refused.errors.items():
+            creating[n][0].errors = errors
+        return []
+    made = []
+    for (result, _, values, key), record_id in zip(creating, ids, strict=True):
+        try:
+            if target.then is not None:  # (a row it refuses stays written until the whole run is rolled back)
+                target.then(session, session.get(target.model_type, record_id), values, by=by)
+        except ValidationError as error:
+            result.errors = error.errors
+            continue
+        result.action = "create"
+        made.append((result, record_id, key))
+    return made
+
+
+def _write_row(session, target: Target, record, values, result: RowResult, by) -> int | None:
+    """One row through the kind's service, in a savepoint: its record's id, or None with the row's errors."""
     savepoint = session.begin_nested()
     try:
         if record is None:
-            data = parse(target.model, as_form(session, target.model, values))
-            record = target.create(session, data, by)
+            record = target.create(session, parse(target.model, as_form(session, target.model, values)), by)
             result.action = "create"
         else:
             model = target.update_model or target.model
             now = target.current(record) | {"version": record.version}
             data = parse(model, as_form(session, model, now | values))
-            if data != parse(model, as_form(session, model, now)):  # a row as it was imported is left as it is
+            if _as_compared(data) != _as_compared(parse(model, as_form(session, model, now))):  # else left as it is
                 record = target.update(session, record, data, by)
             result.action = "update"
         if target.then is not None:
             target.then(session, record, values, by=by)
-        session.add(AuditEvent(user_id=by.id, entity=record.__tablename__, entity_id=record.id, action="import",
-                               field="", new=f"imported from {batch.filename}, row {result.number}"))
-        if record_id != record.id:
-            _remember(session, batch, key, record.id, known=key in known)
-            known[key] = record.id
         savepoint.commit()
+        return record.id
     except DomainError as error:
         if savepoint.is_active:
             savepoint.rollback()
         result.action = ""
         result.errors = error.errors if isinstance(error, ValidationError) else {"__all__": str(error)}
+        return None
 
 
-def _remember(session: Session, batch: ImportBatch, key: str, record_id: int, *, known: bool) -> None:
-    """Which record the key names now: a new mark, or the old one moved (its record was removed meanwhile)."""
-    mark = session.exec(select(ImportedRecord).where(ImportedRecord.kind == batch.kind,
-                                                     ImportedRecord.key == key)).first() if known else None
-    mark = mark or ImportedRecord(kind=batch.kind, key=key, record_id=record_id, batch_id=batch.id)
-    mark.record_id, mark.batch_id = record_id, batch.id
-    session.add(mark)
+def _as_compared(data: FormModel) -> dict:
+    """An input's values, those that take several in any order (a row lists areas as it likes)."""
+    return {name: sorted(value) if isinstance(value, list) else value for name, value in data.model_dump().items()}
+
+
+def _mark(session: Session, batch: ImportBatch, done: list[tuple[RowResult, int, str]], known: dict, by: User) -> None:
+    """Each written row's history ("imported from FILE, row N") and its key's record, for the next import."""
+    target = TARGETS[batch.kind]
+    record_create_many(session, entity=target.model_type.__tablename__, action="import", by=by, created=[
+        (record_id, {"": f"imported from {batch.filename}, row {result.number}"}) for result, record_id, _ in done])
+    new = [{"kind": batch.kind, "key": key, "record_id": record_id, "batch_id": batch.id}
+           for _, record_id, key in done if key not in known]
+    if new:
+        session.execute(sa.insert(ImportedRecord), new)
+    for _, record_id, key in done:
+        if key in known and known[key] != record_id:  # its record was removed since: the key names the new one
+            session.execute(sa.update(ImportedRecord).where(ImportedRecord.kind == batch.kind, ImportedRecord.key == key)
+                            .values(record_id=record_id, batch_id=batch.id))
+
+
+def _outcome(results: list[RowResult], *, stopped_at: int | None = None) -> Outcome:
+    outcome = Outcome(stopped_at=stopped_at)
+    for result in results:
+        _count(outcome, result)
+    return outcome
 
 
 def _count(outcome: Outcome, result: RowResult) -> None:

@@ -1,8 +1,6 @@
 """Imports (/imports/): upload a file of one kind, map its columns to the kind's fields, preview every row with its
 errors beside it, then import all or nothing (tracker/imports/service.py)."""
 
-import json
-
 from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -55,11 +53,11 @@ def detail(batch_id: int, *, mapping: dict | None = None, outcome: service.Outco
            errors: dict | None = None, status: int = 200):
     batch = service.get_batch(get_session(), batch_id=batch_id)
     table = service.table_of(batch)
-    chosen = mapping if mapping is not None else json.loads(batch.mapping)
+    chosen = mapping if mapping is not None else service.mapping_of(batch)
     target = TARGETS[batch.kind]
     return render_template("imports/detail.html", batch=batch, table=table, target=target,
                            samples=[[cells[i] for _, cells in table.rows[:SAMPLES]] for i in range(len(table.header))],
-                           chosen=chosen["columns"], values=chosen.get("values", {}), key=service.KEY,
+                           chosen=chosen["columns"], values=chosen["values"], key=service.KEY,
                            texts=service.translated_texts(target, table, chosen["columns"]), outcome=outcome,
                            errors=errors or {}), status
 

@@ -12,8 +12,8 @@ from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import COUNT_LIMIT, commit, count_to, flush, get_or_not_found, utcnow
 from tracker.editing import editing
-from tracker.errors import ValidationError
-from tracker.history.service import bump_version, record_create, record_values
+from tracker.errors import ManyInvalid, ValidationError
+from tracker.history.service import bump_version, record_create, record_create_many, record_values
 from tracker.listing import Column, Listing, many
 from tracker.objectives.models import BusinessObjective
 from tracker.process_areas.models import ProcessArea
@@ -21,12 +21,13 @@ from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInp
 from tracker.proposals.models import (
     Proposal,
     ProposalArea,
+    ProposalAsset,
     ProposalComment,
     ProposalObjective,
     ProposalSource,
     ProposalStatus,
 )
-from tracker.proposals.priority import current_weights, score
+from tracker.proposals.priority import current_weights, priority_score, score
 from tracker.proposals.sources import KINDS
 from tracker.proposals.workflow import PROPOSAL_TRANSITIONS
 from tracker.sql import contains
@@ -198,18 +199,56 @@ def _source_record(session: Session, data: ProposalInput) -> dict[str, object]:
 
 def submit(session: Session, *, data: ProposalInput, by: User) -> Proposal:
     """Anyone signed in submits a proposal; it is scored at once."""
+    try:
+        [proposal_id] = submit_all(session, items=[data], by=by)
+    except ManyInvalid as refused:
+        raise ValidationError(refused.errors[0]) from refused
+    return session.get(Proposal, proposal_id)
+
+
+NEW_PROPOSAL = {"status": ProposalStatus.SUBMITTED, "decision_rationale": "", "source_entity": None, "source_id": None,
+                "version": 1}  # what a proposal starts with, besides its form's fields
+LINK_TABLES = {"area_ids": (ProcessArea, ProposalArea, "area_id"), "asset_ids": (ProcessAsset, ProposalAsset, "asset_id"),
+               "objective_ids": (BusinessObjective, ProposalObjective, "objective_id")}
+
+
+def submit_all(session: Session, *, items: list[ProposalInput], by: User) -> list[int]:
+    """Submit proposals, each scored at once: the one a form sends, or an import's thousands in a few statements.
+    Every one is checked before any is written (ManyInvalid: each refused one's errors, by its position)."""
     authorize(by, "proposal.submit")
-    links = _links(session, data)
-    source = _source_record(session, data)
-    proposal = Proposal(**data.model_dump(include=set(FIELDS)), **source, submitter_id=by.id, **links)
-    proposal.priority_score = score(proposal, current_weights(session))
-    session.add(proposal)
-    flush(session)
-    record_create(session, proposal, by=by, fields=data.model_dump(include=set(FIELDS)) | {
-        name: [LABELS[name](item) for item in items] for name, items in links.items()} | (
-        {"source_record": f"{source['source_entity']} #{source['source_id']}"} if source else {}))
+    linked = {field: {record.id: record for record in session.exec(select(model).where(model.id.in_(
+        {i for item in items for i in getattr(item, field)}))).all()} for field, (model, _, _) in LINK_TABLES.items()}
+    weights = current_weights(session)
+    errors: dict[int, dict[str, str]] = {}
+    rows, links, history = [], [], []
+    for n, item in enumerate(items):
+        refused = {field: "Choose from the list." for field in LINK_TABLES
+                   if any(i not in linked[field] for i in getattr(item, field))}
+        try:
+            source = _source_record(session, item)
+        except ValidationError as error:
+            source, refused = {}, refused | error.errors
+        if refused:
+            errors[n] = refused
+            continue
+        values = item.model_dump(include=set(FIELDS))
+        rows.append(NEW_PROPOSAL | values | source | {"submitter_id": by.id, "created_at": utcnow(),
+                    "priority_score": priority_score(benefit=item.expected_benefit, effort=item.estimated_effort,
+                                                     objectives=len(set(item.objective_ids)), weights=weights)})
+        links.append({field: sorted(set(getattr(item, field))) for field in LINK_TABLES})
+        history.append(values | {LINKS[field]: [LABELS[LINKS[field]](linked[field][i]) for i in ids]
+                                 for field, ids in links[-1].items()} | (
+            {"source_record": f"{source['source_entity']} #{source['source_id']}"} if source else {}))
+    if errors:
+        raise ManyInvalid(errors)
+    ids = list(session.scalars(sa.insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), rows))
+    for field, (_, table, column) in LINK_TABLES.items():
+        pairs = [{"proposal_id": id_, column: i} for id_, chosen in zip(ids, links, strict=True) for i in chosen[field]]
+        if pairs:
+            session.execute(sa.insert(table), pairs)
+    record_create_many(session, entity="proposal", created=list(zip(ids, history, strict=True)), by=by)
     commit(session)
-    return proposal
+    return ids
 
 
 def editable_proposal(session: Session, *, proposal_id: int, by: User) -> Proposal:
