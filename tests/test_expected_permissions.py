@@ -161,6 +161,7 @@ EXPECTED_POLICY = f"""
     account.password: {ALL}
     token.manage: {ALL}
     import.run: {SG}
+    organization.export: {AD}
     project.create: {SG}
     project.edit: {SG} {LD}
     project.assign_leads: {SG} {AD}

@@ -1,5 +1,5 @@
 """Flask commands: migrate, seed, demo, synth, user (create, list, deactivate, reset-password, unlock, roles),
-reminders, scheduler, backup, restore."""
+reminders, scheduler, backup, restore, export-organization, load-organization."""
 
 import sys
 from contextlib import contextmanager
@@ -23,6 +23,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(export_organization)
+    app.cli.add_command(load_organization)
 
 
 @click.command()
@@ -348,3 +350,46 @@ def restore(path: Path, yes: bool) -> None:
     if restored.upgraded_from:
         click.echo(f"upgraded the restored database from migration {restored.upgraded_from} to the newest")
     click.echo(f"restored {path.name}; start the web servers and the scheduler again")
+
+
+@click.command("export-organization")
+@click.option("--to", "path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write (JSON; it holds everything, sign-in secrets hashed: keep it as safe as a backup).")
+@with_appcontext
+def export_organization(path: Path) -> None:
+    """Write the whole organization (every record, its history, every kept file) as one JSON file that
+    `flask load-organization` reads into an empty database of either kind."""
+    import os
+
+    from tracker import transfer
+    from tracker.content import Rules
+
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # its owner's alone from the start
+    with session_scope() as session, os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        for piece in transfer.export(session, Rules.of(current_app.config)):
+            out.write(piece)
+    click.echo(f"organization written: {path}")
+
+
+@click.command("load-organization")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def load_organization(path: Path) -> None:
+    """Read an organization `flask export-organization` wrote into this database, which must be migrated and hold
+    nobody yet (a new one: `flask migrate`, then this)."""
+    import json
+
+    from tracker import transfer
+    from tracker.content import Rules
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise click.ClickException(f"not loaded: {path.name} is not JSON ({error})") from error
+    try:
+        with session_scope() as session:
+            loaded = transfer.load(session, data, Rules.of(current_app.config))
+    except transfer.TransferError as error:
+        raise click.ClickException(f"not loaded: {error}") from error
+    click.echo(f"loaded {sum(loaded.values()):,} rows in {sum(1 for n in loaded.values() if n)} tables and "
+               f"{len(data.get('files') or {})} files from {path.name}")

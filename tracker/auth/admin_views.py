@@ -1,15 +1,17 @@
 """Admin pages: accounts, roles, the projects a lead leads, deactivation."""
 
-from flask import Blueprint, flash, g, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from tracker.auth import service
+from tracker import transfer
+from tracker.auth import security_log, service
 from tracker.auth.forms import NewUserInput, UserInput, account_values
 from tracker.auth.models import User
 from tracker.auth.policy import requires
 from tracker.auth.roles import Role
-from tracker.db import get_session
+from tracker.content import Rules
+from tracker.db import Session, engine, get_session, utcnow
 from tracker.history.service import history
 from tracker.web import RecordForm, go_to, list_page, query_enum, query_text
 
@@ -27,6 +29,33 @@ def users():
                      where=where, state=state, roles=list(Role), about_page=lambda accounts: {
                          "led": service.projects_led(session, user_ids=[u.id for u in accounts]),
                          "throttled": service.throttled_accounts(session, users=accounts)})
+
+
+@bp.get("/export")
+@requires("organization.export")
+def export_organization():
+    """The whole organization as one JSON file (tracker/transfer.py), written as it is sent."""
+    bind, rules = engine(), Rules.of(current_app.config)  # now, in the request: the file is read after it
+
+    def pieces():
+        with Session(bind) as session:
+            yield from chunked(transfer.export(session, rules))
+    name = f"tracker-organization-{utcnow():%Y-%m-%d}.json"
+    security_log.event("organization_exported", **security_log.who(current_user))
+    return Response(pieces(), mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
+
+
+def chunked(pieces, size: int = 64 * 1024):
+    """Small pieces sent as fewer, larger ones (a write, and a compressor flush, per piece)."""
+    buffer, held = [], 0
+    for piece in pieces:
+        buffer.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield "".join(buffer)
+            buffer, held = [], 0
+    yield "".join(buffer)
 
 
 @bp.post("/users/<int:user_id>/allow-sign-in")

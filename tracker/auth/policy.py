@@ -40,6 +40,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "account.password": EVERYONE,
     "token.manage": EVERYONE,  # a person's own API tokens
     "import.run": PG,  # bring records in from a spreadsheet or Redmine (tracker/imports/)
+    "organization.export": frozenset({Role.ADMIN}),  # everything in one file, sign-in secrets hashed (transfer.py)
     "project.create": PG,
     "project.edit": PG_AND_LEADS,
     "project.assign_leads": frozenset({Role.PROCESS_GROUP, Role.ADMIN}),
