@@ -301,6 +301,23 @@ def count_rows(session: Session, model) -> int:
 
 
 @pytest.fixture
+def list_reads_flat(query_counter):
+    """`list_reads_flat(caller, url, add)`: the list reads as many statements once `add(6)` more records are made as
+    with `add(2)` (asked once before counting: a token's first use is written down, once)."""
+    def check(caller, url: str, add) -> None:
+        def statements() -> int:
+            query_counter.clear()
+            assert caller.get(url).status_code == 200
+            return len(query_counter)
+        add(2)
+        statements()
+        few = statements()
+        add(6)
+        assert statements() == few
+    return check
+
+
+@pytest.fixture
 def query_counter(engine):
     """Counts the SQL statements the app runs (the app has its own engine: count on every engine)."""
     statements: list[str] = []

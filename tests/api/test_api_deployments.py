@@ -57,7 +57,7 @@ def test_the_list_filters_sorts_pages_and_shows_progress_as_the_page_does(api, m
 
 
 def test_a_page_of_deployments_reads_as_many_statements_however_many_deployments(
-        api, make_user, make_project, make_released, make_deployment, make_plan, query_counter):
+        api, make_user, make_project, make_released, make_deployment, make_plan, list_reads_flat):
     reader = api(make_user(Role.MEMBER))
 
     def deployments(n):
@@ -65,16 +65,7 @@ def test_a_page_of_deployments_reads_as_many_statements_however_many_deployments
             make_deployment([make_project(), make_project()], [make_released(), make_released()],
                             plan_id=make_plan().id)
 
-    def statements() -> int:
-        query_counter.clear()
-        assert reader.get("/api/v1/deployments").status_code == 200
-        return len(query_counter)
-
-    deployments(2)
-    statements()  # the token's first use is written down, once
-    few = statements()
-    deployments(5)
-    assert statements() == few
+    list_reads_flat(reader, "/api/v1/deployments", deployments)
 
 
 def test_a_deployment_shows_its_versions_projects_and_progress_with_its_version_as_etag(
@@ -135,7 +126,7 @@ def test_the_status_rows_filter_sort_and_page_as_the_rows_page_does(api, make_us
 
 def test_a_page_of_status_rows_reads_as_many_statements_however_many_rows(api, make_user, make_project,
                                                                           make_released, make_deployment, db,
-                                                                          query_counter):
+                                                                          list_reads_flat):
     reader = api(make_user(Role.MEMBER))
 
     def rows(n):
@@ -147,16 +138,7 @@ def test_a_page_of_status_rows_reads_as_many_statements_however_many_rows(api, m
                             added_by_id=deployment.created_by_id))
             db.commit()
 
-    def statements() -> int:
-        query_counter.clear()
-        assert reader.get("/api/v1/deployments/rows").status_code == 200
-        return len(query_counter)
-
-    rows(2)
-    statements()  # the token's first use is written down, once
-    few = statements()
-    rows(5)
-    assert statements() == few
+    list_reads_flat(reader, "/api/v1/deployments/rows", rows)
 
 
 def test_a_status_row_shows_its_deployment_project_and_version_with_its_version_as_etag(

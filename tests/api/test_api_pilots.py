@@ -42,7 +42,7 @@ def test_the_list_filters_sorts_and_pages_as_the_page_does(api, make_user, make_
 
 
 def test_a_page_of_pilots_reads_as_many_statements_however_many_pilots(api, make_user, make_plan, make_pilot,
-                                                                        make_project, make_released, query_counter):
+                                                                        make_project, make_released, list_reads_flat):
     reader = api(make_user(Role.MEMBER))
 
     def pilots(n):
@@ -50,16 +50,7 @@ def test_a_page_of_pilots_reads_as_many_statements_however_many_pilots(api, make
             make_pilot(make_plan(PlanStatus.IN_PROGRESS), versions=[make_released()],
                        projects=[make_project(), make_project()])
 
-    def statements() -> int:
-        query_counter.clear()
-        assert reader.get("/api/v1/pilots").status_code == 200
-        return len(query_counter)
-
-    pilots(2)
-    statements()  # the token's first use is written down, once
-    few = statements()
-    pilots(5)
-    assert statements() == few
+    list_reads_flat(reader, "/api/v1/pilots", pilots)
 
 
 def test_a_pilot_shows_its_plan_versions_and_projects_with_its_version_as_etag(api, make_user, make_plan, make_pilot,
