@@ -4,7 +4,7 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -16,9 +16,9 @@ from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session as SQLModelSession
-from sqlmodel import create_engine, select
+from sqlmodel import SQLModel, create_engine, select
 
-from tracker.errors import Conflict, NotFound, ValidationError
+from tracker.errors import Conflict, ManyInvalid, NotFound, ValidationError
 
 
 class Session(SQLModelSession):
@@ -258,6 +258,34 @@ def versioned(column: sa.Column) -> dict:
     SQLAlchemy adds `WHERE version = <loaded>` and raises StaleDataError when someone got there first.
     """
     return {"version_id_col": column, "version_id_generator": False}
+
+
+def insert_all(session: Session, model: type[SQLModel], rows: list[dict]) -> list[int]:
+    """New records of a model in a few statements (a form's one, or an import's thousands): each row its values,
+    the model's own defaults for the rest; their ids, in order."""
+    defaults = {name: info.get_default(call_default_factory=True) for name, info in model.model_fields.items()
+                if name != "id" and not info.is_required()}
+    if not rows:
+        return []
+    return list(session.scalars(sa.insert(model).returning(model.id, sort_by_parameter_order=True),
+                                [defaults | row for row in rows]))
+
+
+def link_all(session: Session, model: type[SQLModel], owner: str, ids: list[int], chosen: list[list[int]],
+             column: str) -> None:
+    """The many-to-many links of records just made (`ids`): each one's `chosen` ids, as `model`'s rows."""
+    pairs = [{owner: record_id, column: other} for record_id, others in zip(ids, chosen, strict=True) for other in others]
+    if pairs:
+        session.execute(sa.insert(model), pairs)
+
+
+def created_one(session: Session, model: type[SQLModel], make: Callable[[], list[int]]):
+    """The one record a service that makes many (`make`) made, its refusal said as a form's (ValidationError)."""
+    try:
+        [record_id] = make()
+    except ManyInvalid as refused:
+        raise ValidationError(refused.errors[0]) from refused
+    return session.get(model, record_id)
 
 
 def commit(session: Session, *, unique: dict[str, str] | None = None) -> None:

@@ -21,11 +21,11 @@ from tracker.assets.versions import awaiting_signoff, release_refusal
 from tracker.assets.workflow import VERSION_TRANSITIONS
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import commit, flush, get_or_not_found, referrers, utcnow
+from tracker.db import commit, created_one, flush, get_or_not_found, insert_all, link_all, referrers, utcnow
 from tracker.due import add_months
 from tracker.editing import editing
-from tracker.errors import InvalidTransition, ValidationError
-from tracker.history.service import apply_changes, record_create, record_delete
+from tracker.errors import InvalidTransition, ManyInvalid, ValidationError
+from tracker.history.service import apply_changes, record_create, record_create_many, record_delete
 from tracker.listing import Column, Listing, many
 from tracker.process_areas.models import ProcessArea
 from tracker.sql import contains
@@ -33,6 +33,8 @@ from tracker.validation import chosen_person
 from tracker.workflow import make_move
 
 TITLE_TAKEN = {"title": "Another asset already has this title."}
+OWNER_UNKNOWN = "Choose an owner from the list."  # (chosen_person's words)
+AREAS_UNKNOWN = "Choose process areas from the list."
 LABEL_TAKEN = {"label": "This asset already has a version with this label."}
 # An asset with a review interval needs review once its released version's last review, or its release when it has
 # none, is that old. `ProcessAsset.review_due_on` keeps the date (so lists mark it and reminders select it in
@@ -138,12 +140,12 @@ def version_choices(session: Session, *, released_only: bool = False,
 def _areas(session: Session, area_ids: list[int]) -> list[ProcessArea]:
     areas = list(session.exec(select(ProcessArea).where(ProcessArea.id.in_(area_ids))).all())
     if len(areas) != len(set(area_ids)):
-        raise ValidationError({"area_ids": "Choose process areas from the list."})
+        raise ValidationError({"area_ids": AREAS_UNKNOWN})
     return areas
 
 
 def _check(session: Session, data: AssetInput, asset_id: int | None) -> list[ProcessArea]:
-    chosen_person(session, data.owner_id)
+    chosen_person(session, data.owner_id, message=OWNER_UNKNOWN)
     if session.exec(select(ProcessAsset.id).where(ProcessAsset.title == data.title,
                                                   ProcessAsset.id != asset_id)).first():
         raise ValidationError(TITLE_TAKEN)
@@ -152,16 +154,40 @@ def _check(session: Session, data: AssetInput, asset_id: int | None) -> list[Pro
 
 def create_asset(session: Session, *, data: AssetInput, by: User) -> ProcessAsset:
     """Add an asset to the organization's library."""
+    return created_one(session, ProcessAsset, lambda: create_assets(session, items=[data], by=by))
+
+
+def create_assets(session: Session, *, items: list[AssetInput], by: User) -> list[int]:
+    """Add assets to the library: a form's one, or an import's thousands in a few statements. Every one is checked
+    before any is written (ManyInvalid: each refused one's errors, by its position)."""
     authorize(by, "asset.edit")
-    areas = _check(session, data, None)
-    asset = ProcessAsset(**data.model_dump(include=set(FIELDS)), areas=areas)
-    session.add(asset)
-    flush(session, unique=TITLE_TAKEN)
-    values = {"title": asset.title, "kind": asset.kind, "owner": asset.owner.name, "description": asset.description,
-              "areas": [a.code for a in areas]}
-    record_create(session, asset, by=by, fields=values)
+    taken = set(session.exec(select(ProcessAsset.title).where(ProcessAsset.title.in_({i.title for i in items}))).all())
+    owners = {user.id: user for user in session.exec(select(User).where(
+        User.id.in_({item.owner_id for item in items}), User.active)).all()}
+    areas = {area.id: area for area in session.exec(select(ProcessArea)).all()}
+    errors: dict[int, dict[str, str]] = {}
+    rows, chosen, history = [], [], []
+    for n, item in enumerate(items):
+        refused = dict(TITLE_TAKEN) if item.title in taken else {}
+        if item.owner_id not in owners:
+            refused["owner_id"] = OWNER_UNKNOWN
+        if any(i not in areas for i in item.area_ids):
+            refused["area_ids"] = AREAS_UNKNOWN
+        if refused:
+            errors[n] = refused
+            continue
+        taken.add(item.title)
+        rows.append(item.model_dump(include=set(FIELDS)))
+        chosen.append(sorted(set(item.area_ids)))
+        history.append({"title": item.title, "kind": item.kind, "owner": owners[item.owner_id].name,
+                        "description": item.description, "areas": [areas[i].code for i in chosen[-1]]})
+    if errors:
+        raise ManyInvalid(errors)
+    ids = insert_all(session, ProcessAsset, rows)
+    link_all(session, AssetArea, "asset_id", ids, chosen, "area_id")
+    record_create_many(session, entity=ProcessAsset.__tablename__, created=list(zip(ids, history, strict=True)), by=by)
     commit(session, unique=TITLE_TAKEN)
-    return asset
+    return ids
 
 
 def update_asset(session: Session, *, asset: ProcessAsset, data: AssetInput, by: User) -> ProcessAsset:

@@ -25,6 +25,7 @@ from tracker.imports.read import Table, read_table
 from tracker.lessons import service as lessons
 from tracker.lessons.forms import LessonInput
 from tracker.lessons.models import Lesson
+from tracker.lookup import Unresolved, resolve
 from tracker.process_areas.models import ProcessArea
 from tracker.projects import service as projects
 from tracker.projects.forms import ProjectInput
@@ -35,7 +36,7 @@ from tracker.proposals.models import Proposal, ProposalStatus
 from tracker.tailoring import service as tailoring
 from tracker.tailoring.forms import TailoringCorrection, TailoringInput
 from tracker.tailoring.models import TailoringRecord
-from tracker.validation import FormModel, is_list
+from tracker.validation import FormModel, is_list, lookup_fields
 
 PROPOSAL_LINKS = (selectinload(Proposal.areas), selectinload(Proposal.assets), selectinload(Proposal.objectives))
 SEVERAL = re.compile(r"\s*[;\n]\s*")
@@ -50,7 +51,7 @@ class Target:
     fields: dict[str, str]  # field -> its label, as offered for a column
     model_type: type[SQLModel]
     current: Callable[[Any], dict[str, Any]]  # a record's values as its form holds them
-    create: Callable[[Session, FormModel, User], SQLModel]
+    create: Callable[[Session, list[FormModel], User], list[int]]  # new records, many at once: their ids
     update: Callable[[Session, Any, FormModel, User], SQLModel]
     update_model: type[FormModel] | None = None  # the correction's model, where it is not the creation's
     read: Callable[[bytes], Table] = read_table  # the file as a table
@@ -58,7 +59,6 @@ class Target:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> a file's text -> its value
     then: Callable[[Session, Any, dict[str, str], User], None] | None = None  # the fields beyond the form's
     load: tuple = ()  # what `current` reads of a record, loaded with it (an import reads thousands)
-    create_all: Callable[[Session, list[FormModel], User], list[int]] | None = None  # many records at once
     required: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self):
@@ -88,14 +88,14 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         "code": "Code", "name": "Name", "description": "Description", "phase": "Phase", "status": "Status",
         "start_date": "Start date", "end_date": "End date", "lead_ids": "Leads"}, Project,
         current=lambda project: _values(project, projects.FIELDS) | {"lead_ids": [lead.id for lead in project.leads]},
-        create=lambda session, data, by: projects.create_project(session, data=data, by=by),
+        create=lambda session, items, by: projects.create_projects(session, items=items, by=by),
         update=lambda session, project, data, by: projects.update_project(session, project=project, data=data, by=by),
         load=(selectinload(Project.leads),)),
     Target(ImportKind.ASSETS, "process asset", AssetInput, {
         "title": "Title", "kind": "Kind", "owner_id": "Owner", "description": "Description",
         "area_ids": "Process areas", "review_interval_months": "Review every (months)"}, ProcessAsset,
         current=lambda asset: _values(asset, assets.FIELDS) | {"area_ids": [area.id for area in asset.areas]},
-        create=lambda session, data, by: assets.create_asset(session, data=data, by=by),
+        create=lambda session, items, by: assets.create_assets(session, items=items, by=by),
         update=lambda session, asset, data, by: assets.update_asset(session, asset=asset, data=data, by=by),
         load=(selectinload(ProcessAsset.areas),)),
     Target(ImportKind.PROPOSALS, "proposal", ProposalInput, {
@@ -104,8 +104,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         "estimated_effort": "Estimated effort (1-5)", "area_ids": "Process areas", "asset_ids": "Process assets",
         "objective_ids": "Business objectives"}, Proposal,
         current=lambda proposal: _values(proposal, proposals.FIELDS) | proposals.linked_ids(proposal),
-        create=lambda session, data, by: proposals.submit(session, data=data, by=by),
-        create_all=lambda session, items, by: proposals.submit_all(session, items=items, by=by), load=PROPOSAL_LINKS,
+        create=lambda session, items, by: proposals.submit_all(session, items=items, by=by), load=PROPOSAL_LINKS,
         update=lambda session, proposal, data, by: proposals.update_proposal(session, proposal=proposal, data=data,
                                                                              by=by)),
     Target(ImportKind.LESSONS, "lesson", LessonInput, {
@@ -113,7 +112,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         "context": "Context", "what_happened": "What happened", "recommendation": "Recommendation",
         "polarity": "Went well or badly"}, Lesson,
         current=lambda lesson: _values(lesson, lessons.FIELDS),
-        create=lambda session, data, by: lessons.log(session, data=data, by=by),
+        create=lambda session, items, by: lessons.log_all(session, items=items, by=by),
         update=lambda session, lesson, data, by: lessons.update_lesson(session, lesson=lesson, data=data, by=by)),
     Target(ImportKind.TAILORING, "tailoring record", TailoringInput, {
         "project_id": "Project", "asset_version_id": "Asset version", "element": "Element tailored",
@@ -121,7 +120,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         TailoringRecord, update_model=TailoringCorrection,
         current=lambda record: _values(record, ("project_id", "asset_version_id", "element", "type", "rationale",
                                                 "tailored_on", "review_by")),
-        create=lambda session, data, by: tailoring.log(session, data=data, by=by),
+        create=lambda session, items, by: tailoring.log_all(session, items=items, by=by),
         update=lambda session, record, data, by: tailoring.update_tailoring(session, record=record, data=data,
                                                                             by=by)),
     Target(ImportKind.REDMINE, "proposal", ProposalInput, {
@@ -131,8 +130,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         "submitted_on": "Submitted on (Created)", "decided_on": "Decided on (Closed)",
         "comments": "Comments (Journals, Last notes)"}, Proposal,
         current=lambda proposal: _values(proposal, proposals.FIELDS) | proposals.linked_ids(proposal),
-        create=lambda session, data, by: proposals.submit(session, data=data, by=by),
-        create_all=lambda session, items, by: proposals.submit_all(session, items=items, by=by), load=PROPOSAL_LINKS,
+        create=lambda session, items, by: proposals.submit_all(session, items=items, by=by), load=PROPOSAL_LINKS,
         update=lambda session, proposal, data, by: proposals.update_proposal(session, proposal=proposal, data=data,
                                                                              by=by),
         read=redmine.read_issues, translations=redmine.TRANSLATIONS, then=redmine.settle,
@@ -145,6 +143,7 @@ def as_form(session: Session, model: type[FormModel], values: dict[str, Any]) ->
     """Values (a row's text, a record's values) as the form would post them: lists as several values, an
     enumeration's label as its value, a process area's code as its id."""
     form = MultiDict()
+    looked_up = lookup_fields(model)
     for name, value in values.items():
         if name not in model.model_fields:
             continue
@@ -156,10 +155,24 @@ def as_form(session: Session, model: type[FormModel], values: dict[str, Any]) ->
             text = _text(part)
             if name in AREAS and text and not text.isdigit():
                 text = str(_area_id(session, text) or text)
+            elif name in looked_up and not several and text:
+                text = _looked_up(session, looked_up[name], text)
             elif text:
                 text = _enum_value(annotation, text)
             form.add(name, text)
     return form
+
+
+def _looked_up(session: Session, kind: str, text: str) -> str:
+    """A record's id for the text that names it (a project's code, a person's name), found once a session: an
+    import names the same few records in thousands of rows. Text naming none is left for the form to refuse."""
+    found = session.info.setdefault("looked_up", {})
+    if (kind, text) not in found:
+        try:
+            found[kind, text] = str(resolve(session, kind, text))
+        except Unresolved:
+            found[kind, text] = text
+    return found[kind, text]
 
 
 def _text(value: Any) -> str:

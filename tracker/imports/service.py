@@ -143,8 +143,8 @@ def check_mapping(kind: ImportKind, header: list[str], mapping: dict) -> dict:
 
 def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: bool) -> Outcome:
     """Read and write every row of the batch through the kind's services; keep it all (`keep`, and no row failed)
-    or none of it. New records are written together where the kind's service takes many at once (`create_all`:
-    checked together, a few statements for thousands of rows); the others row by row, each in a savepoint. The
+    or none of it. New records are made together by the kind's service (checked together, then a few statements
+    for thousands of rows); a row whose key was imported before updates its record, in a savepoint of its own. The
     mapping is remembered for the kind when the import is kept."""
     authorize(by, "import.run", batch)
     table = table_of(batch)
@@ -174,7 +174,7 @@ def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: 
                 continue
             seen[key] = number
             record = records.get(known[key]) if key in known else None
-            if record is None and target.create_all is not None:
+            if record is None:
                 try:
                     creating.append((result, parse(target.model, as_form(session, target.model, values)), values, key))
                 except ValidationError as error:
@@ -206,12 +206,12 @@ def _records(session: Session, target: Target, ids, chunk: int = 5000) -> dict[i
         select(model).where(model.id.in_(ids[start:start + chunk])).options(*target.load)).all()}
 
 
-def _create_all(session, target: Target, creating: list, by: User) -> list[tuple[RowResult, int, str]]:
+def _create_all(session: Session, target: Target, creating: list, by: User) -> list[tuple[RowResult, int, str]]:
     """The new records of rows read without error, made together; each refused one's errors beside its row."""
     if not creating:
         return []
     try:
-        ids = target.create_all(session, [data for _, data, _, _ in creating], by)
+        ids = target.create(session, [data for _, data, _, _ in creating], by)
     except ManyInvalid as refused:
         for n, errors in refused.errors.items():
             creating[n][0].errors = errors
@@ -230,19 +230,16 @@ def _create_all(session, target: Target, creating: list, by: User) -> list[tuple
 
 
 def _write_row(session, target: Target, record, values, result: RowResult, by) -> int | None:
-    """One row through the kind's service, in a savepoint: its record's id, or None with the row's errors."""
+    """A row that updates its record, through the kind's service in a savepoint: the record's id, or None with the
+    row's errors. A row as it was imported is left as it is."""
     savepoint = session.begin_nested()
     try:
-        if record is None:
-            record = target.create(session, parse(target.model, as_form(session, target.model, values)), by)
-            result.action = "create"
-        else:
-            model = target.update_model or target.model
-            now = target.current(record) | {"version": record.version}
-            data = parse(model, as_form(session, model, now | values))
-            if _as_compared(data) != _as_compared(parse(model, as_form(session, model, now))):  # else left as it is
-                record = target.update(session, record, data, by)
-            result.action = "update"
+        model = target.update_model or target.model
+        now = target.current(record) | {"version": record.version}
+        data = parse(model, as_form(session, model, now | values))
+        if _as_compared(data) != _as_compared(parse(model, as_form(session, model, now))):
+            record = target.update(session, record, data, by)
+        result.action = "update"
         if target.then is not None:
             target.then(session, record, values, by=by)
         savepoint.commit()

@@ -10,11 +10,11 @@ from tracker.assets.models import AssetVersion, ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.compliance.models import ComplianceAudit
-from tracker.db import commit, flush, get_or_not_found
+from tracker.db import commit, created_one, flush, get_or_not_found, insert_all
 from tracker.deployments.models import Deployment
 from tracker.editing import editing
-from tracker.errors import Conflict, InvalidTransition, ValidationError
-from tracker.history.service import bump_version, record_create, record_values
+from tracker.errors import Conflict, InvalidTransition, ManyInvalid, ValidationError
+from tracker.history.service import bump_version, record_create, record_create_many, record_values
 from tracker.lessons.forms import AttachInput, FeedbackInput, LessonInput, LessonMoveInput
 from tracker.lessons.models import AssetFeedback, Lesson, LessonStatus, Polarity
 from tracker.lessons.workflow import LESSON_TRANSITIONS
@@ -57,14 +57,29 @@ LINKED = ("project_id", "area_id", "asset_id", "pilot_id", "deployment_id", "aud
 
 def log(session: Session, *, data: LessonInput, by: User) -> Lesson:
     """Anyone signed in records a lesson learned."""
+    return created_one(session, Lesson, lambda: log_all(session, items=[data], by=by))
+
+
+def log_all(session: Session, *, items: list[LessonInput], by: User) -> list[int]:
+    """Record lessons learned: a form's one, or an import's thousands in a few statements. Every one is checked
+    before any is written (ManyInvalid: each refused one's errors, by its position)."""
     authorize(by, "lesson.log")
-    names = _check_links(session, data)
-    lesson = Lesson(**data.model_dump(include=set(FIELDS)), author_id=by.id)
-    session.add(lesson)
-    flush(session)
-    record_create(session, lesson, by=by, fields=data.model_dump(include=set(FIELDS) - set(LINKED)) | names)
+    errors: dict[int, dict[str, str]] = {}
+    rows, history = [], []
+    for n, item in enumerate(items):
+        try:
+            names = _check_links(session, item)  # (the records named are read once: the session keeps them)
+        except ValidationError as error:
+            errors[n] = error.errors
+            continue
+        rows.append(item.model_dump(include=set(FIELDS)) | {"author_id": by.id})
+        history.append(item.model_dump(include=set(FIELDS) - set(LINKED)) | names)
+    if errors:
+        raise ManyInvalid(errors)
+    ids = insert_all(session, Lesson, rows)
+    record_create_many(session, entity=Lesson.__tablename__, created=list(zip(ids, history, strict=True)), by=by)
     commit(session)
-    return lesson
+    return ids
 
 
 def editable_lesson(session: Session, *, lesson_id: int, by: User) -> Lesson:

@@ -8,16 +8,17 @@ from sqlmodel import Session, select
 from tracker.auth.models import User, holding
 from tracker.auth.policy import authorize, can
 from tracker.auth.roles import Role
-from tracker.db import commit, flush, get_or_not_found
+from tracker.db import commit, created_one, get_or_not_found, insert_all, link_all
 from tracker.editing import editing
-from tracker.errors import ValidationError
-from tracker.history.service import record_create
+from tracker.errors import ManyInvalid, ValidationError
+from tracker.history.service import record_create_many
 from tracker.listing import Column, Listing, many
 from tracker.projects.forms import ProjectInput
 from tracker.projects.models import Phase, Project, ProjectLead, ProjectStatus, led_by
 from tracker.sql import contains
 
 CODE_TAKEN = {"code": "Another project already uses this code."}
+LEADS_ONLY = "Choose people who hold the project lead role."
 FIELDS = ("code", "name", "description", "phase", "status", "start_date", "end_date")
 
 
@@ -71,7 +72,7 @@ def _leads(session: Session, lead_ids: list[int]) -> list[User]:
         select(User).where(User.id.in_(lead_ids), holding(Role.PROJECT_LEAD)).order_by(User.name)
     ).all())
     if len(leads) != len(set(lead_ids)):
-        raise ValidationError({"lead_ids": "Choose people who hold the project lead role."})
+        raise ValidationError({"lead_ids": LEADS_ONLY})
     return leads
 
 
@@ -83,16 +84,37 @@ def _check_code_free(session: Session, code: str, project_id: int | None) -> Non
 
 def create_project(session: Session, *, data: ProjectInput, by: User) -> Project:
     """Register a project and its leads."""
+    return created_one(session, Project, lambda: create_projects(session, items=[data], by=by))
+
+
+def create_projects(session: Session, *, items: list[ProjectInput], by: User) -> list[int]:
+    """Register projects and their leads: a form's one, or an import's thousands in a few statements. Every one is
+    checked before any is written (ManyInvalid: each refused one's errors, by its position)."""
     authorize(by, "project.create")
-    _check_code_free(session, data.code, None)
-    leads = _leads(session, data.lead_ids) if can(by, "project.assign_leads") else []
-    project = Project(**data.model_dump(include=set(FIELDS)), leads=leads)
-    session.add(project)
-    flush(session, unique=CODE_TAKEN)
-    values = {name: getattr(project, name) for name in FIELDS} | {"leads": [u.name for u in leads]}
-    record_create(session, project, by=by, fields=values)
-    commit(session)
-    return project
+    assigns = can(by, "project.assign_leads")
+    taken = set(session.exec(select(Project.code).where(Project.code.in_({item.code for item in items}))).all())
+    leads = {user.id: user for user in session.exec(select(User).where(
+        User.id.in_({i for item in items for i in item.lead_ids}), holding(Role.PROJECT_LEAD))).all()}
+    errors: dict[int, dict[str, str]] = {}
+    rows, chosen, history = [], [], []
+    for n, item in enumerate(items):
+        refused = dict(CODE_TAKEN) if item.code in taken else {}
+        if assigns and any(i not in leads for i in item.lead_ids):
+            refused["lead_ids"] = LEADS_ONLY
+        if refused:
+            errors[n] = refused
+            continue
+        taken.add(item.code)
+        rows.append(item.model_dump(include=set(FIELDS)))
+        chosen.append(sorted(set(item.lead_ids)) if assigns else [])
+        history.append(rows[-1] | {"leads": sorted(leads[i].name for i in chosen[-1])})
+    if errors:
+        raise ManyInvalid(errors)
+    ids = insert_all(session, Project, rows)
+    link_all(session, ProjectLead, "project_id", ids, chosen, "user_id")
+    record_create_many(session, entity=Project.__tablename__, created=list(zip(ids, history, strict=True)), by=by)
+    commit(session, unique=CODE_TAKEN)
+    return ids
 
 
 def update_project(session: Session, *, project: Project, data: ProjectInput, by: User) -> Project:

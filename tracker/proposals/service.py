@@ -10,7 +10,17 @@ from sqlmodel import Session, func, select
 from tracker.assets.models import ProcessAsset
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
-from tracker.db import COUNT_LIMIT, commit, count_to, flush, get_or_not_found, utcnow
+from tracker.db import (
+    COUNT_LIMIT,
+    commit,
+    count_to,
+    created_one,
+    flush,
+    get_or_not_found,
+    insert_all,
+    link_all,
+    utcnow,
+)
 from tracker.editing import editing
 from tracker.errors import ManyInvalid, ValidationError
 from tracker.history.service import bump_version, record_create, record_create_many, record_values
@@ -199,15 +209,9 @@ def _source_record(session: Session, data: ProposalInput) -> dict[str, object]:
 
 def submit(session: Session, *, data: ProposalInput, by: User) -> Proposal:
     """Anyone signed in submits a proposal; it is scored at once."""
-    try:
-        [proposal_id] = submit_all(session, items=[data], by=by)
-    except ManyInvalid as refused:
-        raise ValidationError(refused.errors[0]) from refused
-    return session.get(Proposal, proposal_id)
+    return created_one(session, Proposal, lambda: submit_all(session, items=[data], by=by))
 
 
-NEW_PROPOSAL = {"status": ProposalStatus.SUBMITTED, "decision_rationale": "", "source_entity": None, "source_id": None,
-                "version": 1}  # what a proposal starts with, besides its form's fields
 LINK_TABLES = {"area_ids": (ProcessArea, ProposalArea, "area_id"), "asset_ids": (ProcessAsset, ProposalAsset, "asset_id"),
                "objective_ids": (BusinessObjective, ProposalObjective, "objective_id")}
 
@@ -232,7 +236,7 @@ def submit_all(session: Session, *, items: list[ProposalInput], by: User) -> lis
             errors[n] = refused
             continue
         values = item.model_dump(include=set(FIELDS))
-        rows.append(NEW_PROPOSAL | values | source | {"submitter_id": by.id, "created_at": utcnow(),
+        rows.append(values | source | {"submitter_id": by.id,
                     "priority_score": priority_score(benefit=item.expected_benefit, effort=item.estimated_effort,
                                                      objectives=len(set(item.objective_ids)), weights=weights)})
         links.append({field: sorted(set(getattr(item, field))) for field in LINK_TABLES})
@@ -241,12 +245,10 @@ def submit_all(session: Session, *, items: list[ProposalInput], by: User) -> lis
             {"source_record": f"{source['source_entity']} #{source['source_id']}"} if source else {}))
     if errors:
         raise ManyInvalid(errors)
-    ids = list(session.scalars(sa.insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), rows))
+    ids = insert_all(session, Proposal, rows)
     for field, (_, table, column) in LINK_TABLES.items():
-        pairs = [{"proposal_id": id_, column: i} for id_, chosen in zip(ids, links, strict=True) for i in chosen[field]]
-        if pairs:
-            session.execute(sa.insert(table), pairs)
-    record_create_many(session, entity="proposal", created=list(zip(ids, history, strict=True)), by=by)
+        link_all(session, table, "proposal_id", ids, [chosen[field] for chosen in links], column)
+    record_create_many(session, entity=Proposal.__tablename__, created=list(zip(ids, history, strict=True)), by=by)
     commit(session)
     return ids
 

@@ -10,10 +10,10 @@ from tracker.assets.models import VERSION_NAME, AssetVersion, ProcessAsset, Vers
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.auth.roles import Role
-from tracker.db import commit, flush, get_or_not_found, utcnow
+from tracker.db import commit, created_one, flush, get_or_not_found, insert_all, utcnow
 from tracker.editing import editing
-from tracker.errors import Conflict, NotFound, ValidationError
-from tracker.history.service import apply_changes, bump_version, record_create
+from tracker.errors import Conflict, ManyInvalid, NotFound, ValidationError
+from tracker.history.service import apply_changes, bump_version, record_create, record_create_many
 from tracker.listing import Column, Listing
 from tracker.projects.models import Project, led_by
 from tracker.proposals.models import Proposal, ProposalSource, SourceEntity
@@ -39,19 +39,36 @@ def _released(session: Session, version_id: int, *, was: int | None = None) -> A
 
 def log(session: Session, *, data: TailoringInput, by: User) -> TailoringRecord:
     """Record how a project tailors an asset version; a lead only for the projects they lead."""
-    project = session.exec(select(Project).where(Project.id == data.project_id)
-                           .options(selectinload(Project.leads))).first()
-    if project is None:
-        raise ValidationError({"project_id": "Choose one of your projects."})
-    authorize(by, "tailoring.log", project)
-    version = _released(session, data.asset_version_id)
-    record = TailoringRecord(**data.model_dump(), requester_id=by.id)
-    session.add(record)
-    flush(session)
-    record_create(session, record, by=by, fields=data.model_dump(exclude={"project_id", "asset_version_id"}) | {
-        "project": project.code, "asset_version": version.name})
+    return created_one(session, TailoringRecord, lambda: log_all(session, items=[data], by=by))
+
+
+def log_all(session: Session, *, items: list[TailoringInput], by: User) -> list[int]:
+    """Record tailoring: a form's one, or an import's thousands in a few statements (a lead only for the projects
+    they lead). Every one is checked before any is written (ManyInvalid: each refused one's errors, by position)."""
+    projects = {project.id: project for project in session.exec(select(Project).where(Project.id.in_(
+        {item.project_id for item in items})).options(selectinload(Project.leads))).all()}
+    errors: dict[int, dict[str, str]] = {}
+    rows, history = [], []
+    for n, item in enumerate(items):
+        project = projects.get(item.project_id)
+        if project is None:
+            errors[n] = {"project_id": "Choose one of your projects."}
+            continue
+        authorize(by, "tailoring.log", project)
+        try:
+            version = _released(session, item.asset_version_id)  # (read once: the session keeps it)
+        except ValidationError as error:
+            errors[n] = error.errors
+            continue
+        rows.append(item.model_dump() | {"requester_id": by.id})
+        history.append(item.model_dump(exclude={"project_id", "asset_version_id"}) | {
+            "project": project.code, "asset_version": version.name})
+    if errors:
+        raise ManyInvalid(errors)
+    ids = insert_all(session, TailoringRecord, rows)
+    record_create_many(session, entity=TailoringRecord.__tablename__, created=list(zip(ids, history, strict=True)), by=by)
     commit(session)
-    return record
+    return ids
 
 
 @dataclass(frozen=True)
