@@ -139,3 +139,24 @@ def test_an_administrator_downloads_the_export_and_the_command_line_loads_it(org
     first, second = json.loads(path.read_text()), json.loads(written.read_text())
     first.pop("exported_at"), second.pop("exported_at")
     assert second == first
+
+
+def test_a_database_not_migrated_or_a_row_the_schema_refuses_is_said_plainly(organization, db, empty_database):
+    export = _export(db, organization)
+    engine = make_engine(empty_database)
+    try:
+        with Session(engine) as session, pytest.raises(transfer.TransferError) as refused:
+            transfer.load(session, export, organization)
+        assert str(refused.value) == "This database has no tables yet: run `flask migrate` first, then load."
+        upgrade(empty_database)
+        broken = json.loads(json.dumps(export))
+        titles = broken["tables"]["proposal"]["columns"].index("title")
+        broken["tables"]["proposal"]["rows"][0][titles] = None
+        with Session(engine) as session, pytest.raises(transfer.TransferError) as refused:
+            transfer.load(session, broken, organization)
+        assert str(refused.value).startswith("proposal, rows 1 to ") and str(refused.value).endswith(
+            "Nothing was loaded.")
+        with Session(engine) as session:
+            assert session.exec(select(sa.func.count()).select_from(User)).one() == 0
+    finally:
+        engine.dispose()

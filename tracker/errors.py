@@ -86,6 +86,9 @@ TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "No
           409: "Changed meanwhile", 412: "Changed meanwhile", 413: "Too large", 415: "Not JSON", 422: "Not saved",
           428: "Version needed", 429: "Too many attempts", 503: "Service unavailable"}
 
+# A request that only reads (a list's filters, a page's query) saves nothing: its refusal is not "Not saved".
+READING_TITLES = {422: "Not understood"}
+
 API_PREFIX = "/api/v1"  # the JSON API (tracker/api/): its errors are problem documents
 
 
@@ -94,10 +97,16 @@ def api_request() -> bool:
     return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
+def title_of(status: int, default: str = "Error") -> str:
+    """What an error is called, as the request's method makes it (a GET's 422 saved nothing)."""
+    reading = READING_TITLES if request.method in ("GET", "HEAD") else {}
+    return reading.get(status) or TITLES.get(status, default)
+
+
 def problem(status: int, detail: str, **extra) -> tuple[str, int, dict]:
     """An error as application/problem+json (RFC 9457): its status, title and words, and `extra` members (the
     field errors of a refused body, the record as it is now)."""
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+    body = {"type": "about:blank", "title": title_of(status), "status": status, "detail": detail}
     body |= {name: value for name, value in extra.items() if value is not None}
     return json.dumps(body), status, {"Content-Type": "application/problem+json"}
 
@@ -201,6 +210,6 @@ def render_error(status: int, message: str, *, broken: bool = False, title: str 
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "HX-Reselect": ".flash"}
         return render_template("_error.html", status=status, message=message), status, headers
     return render_template("error.html", status=status, message=message, broken=broken,
-                           title=title or TITLES.get(status, "Something is not right"),
+                           title=title or title_of(status, "Something is not right"),
                            record=request.path.removesuffix("/edit") if request.path.endswith("/edit") else None
                            ), status, {}

@@ -40,6 +40,9 @@ def tables() -> list[sa.Table]:
 
 
 def revision(session: Session) -> str:
+    """The schema's migration; TransferError when the database has none (not migrated yet)."""
+    if not sa.inspect(session.connection()).has_table("alembic_version"):
+        raise TransferError("This database has no tables yet: run `flask migrate` first, then load.")
     return session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
 
 
@@ -101,10 +104,18 @@ def load(session: Session, data: dict, rules) -> dict[str, int]:
             raise TransferError(f"{table.name} has columns this tracker does not: {', '.join(sorted(unknown))}.")
         # A reference to a row not loaded yet (its own table's, or a later one's) is set once every row is in.
         ahead = {fk.parent.name for fk in table.foreign_keys if fk.column.table not in ordered[:position]}
-        rows = [{name: _in(table.c[name], value) for name, value in zip(given["columns"], row, strict=True)}
-                for row in given["rows"]]
+        try:
+            rows = [{name: _in(table.c[name], value) for name, value in zip(given["columns"], row, strict=True)}
+                    for row in given["rows"]]
+        except (ValueError, TypeError) as error:
+            raise TransferError(f"{table.name} holds a value this tracker cannot read ({error}). Nothing was loaded.") \
+                from error
         for start in range(0, len(rows), CHUNK):
-            session.execute(table.insert(), [row | dict.fromkeys(ahead) for row in rows[start:start + CHUNK]])
+            try:
+                session.execute(table.insert(), [row | dict.fromkeys(ahead) for row in rows[start:start + CHUNK]])
+            except (sa.exc.DBAPIError, ValueError, TypeError) as error:
+                raise TransferError(f"{table.name}, rows {start + 1} to {start + len(rows[start:start + CHUNK])}: "
+                                    f"{str(getattr(error, 'orig', error)).splitlines()[0]}. Nothing was loaded.") from error
         later += [(table, ahead, row) for row in rows if any(row.get(name) is not None for name in ahead)]
         loaded[table.name] = len(rows)
     for table, ahead, row in later:

@@ -194,6 +194,14 @@ MESSAGES = {
     "float_parsing": "Enter a number, such as 12 or 4.5.",
     "float_type": "Enter a number, such as 12 or 4.5.",
     "finite_number": "Enter a number, such as 12 or 4.5.",
+    # JSON's other types where a field wants another (the API's bodies; a form only ever sends text)
+    "string_type": "Enter text.",
+    "bool_type": "Use true or false.",
+    "int_from_float": "Enter a whole number.",
+    "list_type": "Send a list of values (a JSON array).",
+    "dict_type": "Send a JSON object.",
+    "model_type": "Send a JSON object.",
+    "none_required": "Leave this field out.",
 }
 
 

@@ -167,3 +167,16 @@ def test_a_stale_move_is_412_with_the_version_as_it_is(api, db, make_user, make_
     assert len(db.exec(select(AuditEvent).where(AuditEvent.entity == "asset_version",
                                                 AuditEvent.field == "status")).all()) == 1
     assert db.get(AssetVersion, released.id) is not None
+
+
+def test_review_due_filters_as_the_page_names_it(api, db, make_user, make_asset):
+    due = make_asset("Due for review")
+    due.review_due_on = date(2020, 1, 1)
+    later = make_asset("Reviewed lately")
+    later.review_due_on = date(2199, 1, 1)
+    db.add_all([due, later])
+    db.commit()
+    reader = api(make_user(Role.MEMBER))
+    assert [item["title"] for item in reader.get("/api/v1/assets?review=due").json["items"]] == ["Due for review"]
+    assert reader.get("/api/v1/assets?review_due=true").json["errors"] == {
+        "review_due": "There is no such parameter."}

@@ -126,3 +126,12 @@ def test_someone_else_may_not_record_the_objectives_measurement_whatever_they_se
     read_only = api(make_user(Role.PROCESS_GROUP), scope=Scope.READ)
     assert read_only.post(url, json={"measured_on": "2026-06-01", "value": 7, "source": "BI"}).status_code == 403
     assert db.exec(select(Measurement)).all() == []
+
+
+def test_a_measurement_links_the_plan_whose_result_it_is(api, db, make_user, make_objective, make_plan):
+    objective, plan = make_objective(), make_plan()
+    db.add(Measurement(objective_id=objective.id, measured_on=date(2026, 6, 1), value=3, source="Plan result",
+                       recorded_by_id=make_user(Role.PROCESS_GROUP).id, plan_id=plan.id))
+    db.commit()
+    response = api(make_user(Role.MEMBER)).get(f"/api/v1/objectives/{objective.id}")
+    assert response.json["measurements"][0]["plan"]["url"] == f"/api/v1/plans/{plan.id}"

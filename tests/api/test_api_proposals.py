@@ -5,7 +5,13 @@ from sqlmodel import select
 
 from tracker.auth.roles import Role
 from tracker.history.models import AuditEvent
-from tracker.proposals.models import Proposal, ProposalComment, ProposalStatus
+from tracker.proposals.models import (
+    Proposal,
+    ProposalAsset,
+    ProposalComment,
+    ProposalObjective,
+    ProposalStatus,
+)
 
 
 def _proposal(**fields) -> dict:
@@ -133,3 +139,53 @@ def test_anyone_comments(api, make_user, make_proposal, db):
     response = api(member).post(f"/api/v1/proposals/{proposal.id}/comments", json={"body": "Yes, please"})
     assert response.status_code == 201 and response.json["author"]["name"] == "Mo Member"
     assert db.exec(select(ProposalComment.body)).all() == ["Yes, please"]
+
+
+def test_a_proposal_links_its_objectives_and_assets_and_says_who_decided(api, db, make_user, make_proposal,
+                                                                         make_objective, make_released):
+    decider = make_user(Role.STEERING, name="Sam Steering")
+    objective = make_objective(name="Fewer escaped defects")
+    asset = make_released(title="Review checklist").asset
+    proposal = make_proposal(status=ProposalStatus.ACCEPTED, decided_by_id=decider.id)
+    db.add_all([ProposalObjective(proposal_id=proposal.id, objective_id=objective.id),
+                ProposalAsset(proposal_id=proposal.id, asset_id=asset.id)])
+    db.commit()
+    reader = api(make_user(Role.MEMBER))
+    for body in (reader.get(f"/api/v1/proposals/{proposal.id}").json, reader.get("/api/v1/proposals").json["items"][0]):
+        assert body["objectives"] == [{"id": objective.id, "name": "Fewer escaped defects",
+                                       "url": f"/api/v1/objectives/{objective.id}"}]
+        assert body["assets"] == [{"id": asset.id, "name": "Review checklist", "url": f"/api/v1/assets/{asset.id}"}]
+        assert body["decided_by"] == {"id": decider.id, "name": "Sam Steering", "url": None}  # people: no endpoint
+    assert reader.get(f"/api/v1/proposals/{make_proposal().id}").json["decided_by"] is None
+
+
+def test_mine_lists_the_proposals_the_caller_submitted(api, make_user, make_proposal):
+    member = make_user(Role.MEMBER)
+    mine = make_proposal(title="Mine", submitter_id=member.id)
+    make_proposal(title="Theirs")
+    response = api(member).get("/api/v1/proposals?mine=true")
+    assert [item["id"] for item in response.json["items"]] == [mine.id]
+
+
+def test_a_proposals_comments_are_listed_oldest_first_a_page_at_a_time(api, db, make_user, make_proposal):
+    proposal = make_proposal()
+    ann, bo = make_user(Role.MEMBER, name="Ann"), make_user(Role.MEMBER, name="Bo")
+    db.add_all([ProposalComment(proposal_id=proposal.id, author_id=author.id, body=body)
+                for author, body in ((ann, "First"), (bo, "Second"), (ann, "Third"))])
+    db.add(ProposalComment(proposal_id=make_proposal().id, author_id=bo.id, body="Elsewhere"))
+    db.commit()
+    reader = api(make_user(Role.MEMBER))
+    url = f"/api/v1/proposals/{proposal.id}/comments"
+    everything = reader.get(url)
+    assert everything.status_code == 200
+    assert [(item["author"]["name"], item["body"]) for item in everything.json["items"]] == [
+        ("Ann", "First"), ("Bo", "Second"), ("Ann", "Third")]
+    first = reader.get(f"{url}?per_page=2")
+    assert [item["body"] for item in first.json["items"]] == ["First", "Second"]
+    assert first.json["paging"] == {"page": 1, "per_page": 2, "count": 3, "more": False,
+                                    "next": f"{url}?per_page=2&page=2", "previous": None}
+    assert first.headers["Link"] == f'<{url}?per_page=2&page=2>; rel="next"'
+    second = reader.get(first.json["paging"]["next"])
+    assert [item["body"] for item in second.json["items"]] == ["Third"]
+    assert second.json["paging"]["previous"] == f"{url}?per_page=2&page=1" and second.json["paging"]["next"] is None
+    assert reader.get("/api/v1/proposals/2147483647/comments").status_code == 404

@@ -38,7 +38,8 @@ def test_a_token_form_refuses_a_missing_name_and_a_day_past_or_beyond_a_year(cli
     today = utcnow().date()
     for fields, field, words in (
             ({"name": "", "expires_on": (today + timedelta(days=5)).isoformat()}, "name", "This field is required."),
-            ({"name": "x", "expires_on": today.isoformat()}, "expires_on", "Choose a day after today."),
+            ({"name": "x", "expires_on": (today - timedelta(days=1)).isoformat()}, "expires_on",
+             "Choose today or a later day."),
             ({"name": "x", "expires_on": (today + timedelta(days=367)).isoformat()}, "expires_on",
              "Choose a day within a year")):
         response = client.post("/account/tokens/", data=fields | {"scope": "write"})
@@ -134,3 +135,11 @@ def test_a_token_records_when_it_was_last_used(api, make_user, db):
 def _proposal(**fields) -> dict:
     return {"title": "Peer reviews late", "problem": "Defects found late", "proposed_change": "Review checklists",
             "source": "lesson_learned", "expected_benefit": 4, "estimated_effort": 2} | fields
+
+
+def test_a_token_may_work_until_the_end_of_today(client, login, make_user, db, api):
+    login(make_user(Role.MEMBER))
+    response = client.post("/account/tokens/", data={"name": "One day", "scope": "read",
+                                                     "expires_on": utcnow().date().isoformat()})
+    assert response.status_code == 200
+    assert api(token=_made_token(response.get_data(as_text=True))).get("/api/v1/me").status_code == 200

@@ -67,3 +67,32 @@ def test_a_key_column_matches_rows_whatever_the_file(app, make_user, db):
     assert (outcome.created, outcome.updated) == (1, 1)
     db.expire_all()
     assert sorted((p.code, p.name) for p in db.exec(select(Project)).all()) == [("PX-1", "Payroll 2"), ("PX-9", "Other")]
+
+
+def test_projects_are_known_by_their_code_wherever_their_row_moves(app, make_user, db):
+    importer = make_user(Role.PROCESS_GROUP)
+    sheet = b"Code,Name,Phase,Start date\nPX-1,Payroll,planning,2026-01-05\nPX-2,Billing,planning,2026-02-01\n"
+    _run(app, importer, sheet, keep=True)
+    moved = b"Code,Name,Phase,Start date\nPX-2,Billing 2,planning,2026-02-01\nPX-1,Payroll,planning,2026-01-05\n"
+    outcome = _run(app, importer, moved, keep=True)
+    assert (outcome.created, outcome.updated, outcome.failed) == (0, 2, 0)
+    assert outcome.rows[0].record_id == db.exec(select(Project.id).where(Project.code == "PX-2")).one()
+
+
+def test_a_row_with_cells_past_the_header_is_refused_beside_it(app, make_user, db):
+    outcome = _run(app, make_user(Role.PROCESS_GROUP), PROJECTS.replace(b"Lead One\n", b"Lead One,PPQA\n", 1),
+                   keep=False)
+    assert outcome.rows[0].number == 2 and outcome.rows[0].errors == {
+        "__all__": "This row has more cells than the first row names columns: name the column or empty the cells."}
+
+
+def test_a_check_remembers_its_mapping_for_the_next_file_even_when_rows_fail(app, make_user, db):
+    importer = make_user(Role.PROCESS_GROUP)
+    odd = b"Kennung,Name,Phase,Start date\nPX-1,,planning,2026-01-05\n"
+    mapping = {"columns": {"Kennung": "code", "Name": "name", "Phase": "phase", "Start date": "start_date"},
+               "values": {}, "dates": "mdy"}
+    assert not _run(app, importer, odd, keep=False, mapping=mapping).ok
+    with app.test_request_context():
+        from tracker.imports.read import read_table
+        guessed = service.guess_mapping(get_session(), ImportKind.PROJECTS, read_table(odd))
+    assert guessed["columns"]["Kennung"] == "code"

@@ -26,6 +26,8 @@ def test_a_file_that_cannot_be_imported_is_refused_beside_its_field(client, logi
     picture = _upload(client, b"\x89PNG\r\n\x1a\n" + bytes(64), name="chart.png")
     assert picture.status_code == 422
     assert "Send a CSV file or an Excel workbook (.xlsx)." in picture.get_data(as_text=True)
+    empty = _upload(client, b"", name="empty.csv")
+    assert empty.status_code == 422 and "The file is empty." in empty.get_data(as_text=True)
     wrong_kind = _upload(client, SHEET, kind="invoices")
     assert wrong_kind.status_code == 422 and "Choose one of the listed options." in wrong_kind.get_data(as_text=True)
     assert db.exec(select(ImportBatch)).all() == []
@@ -37,10 +39,11 @@ def test_a_check_shows_each_rows_errors_and_writes_nothing(client, login_as, db)
     checked = client.post(f"{address}/preview", data=MAPPED)
     assert checked.status_code == 422
     page = checked.get_data(as_text=True)
-    assert "Nothing was imported: 1 row to fix" in page
-    assert "Name: This field is required." in page and "Phase: Choose one of the listed options." in page
+    assert "1 row to fix before importing" in page
+    assert "Name: This field is required." in page and "Phase: Choose one of: Initiation, Planning, Execution, Transition, Operation." in page
     assert "Start date: Enter a real date as YYYY-MM-DD." in page
-    assert client.post(f"{address}/import", data=MAPPED).status_code == 422  # all or nothing
+    refused = client.post(f"{address}/import", data=MAPPED)  # all or nothing
+    assert refused.status_code == 422 and "Nothing was imported: 1 row to fix" in refused.get_data(as_text=True)
     assert db.exec(select(Project)).all() == []
 
 
@@ -66,3 +69,6 @@ def test_an_import_writes_the_rows_and_its_mapping_is_offered_next_time(client, 
     assert json.loads(db.exec(select(ImportMapping)).one().mapping)["columns"]["Projektcode"] == "code"
     again = _upload(client, odd, name="next.csv").headers["Location"]
     assert '<option value="code" selected>' in client.get(again).get_data(as_text=True)  # remembered for the kind
+    checked = client.post(f"{again}/preview", data=MAPPED).get_data(as_text=True)  # the same project, by its code
+    project = db.exec(select(Project)).one()
+    assert f'Update of <a href="/projects/{project.id}">#{project.id}</a>' in checked

@@ -56,3 +56,20 @@ def test_a_file_that_is_no_table_is_refused_with_the_reason(content, message):
     with pytest.raises(ValidationError) as refused:
         read_table(content)
     assert refused.value.errors == {"file": message}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"issues": []}', "This is a JSON file, not a spreadsheet: Redmine's JSON is imported as “Redmine issues”."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "This is an old Excel workbook (.xls): save it as .xlsx or CSV "
+                                                      "and send that."),
+])
+def test_a_file_of_another_kind_is_told_what_to_do(content, message):
+    with pytest.raises(ValidationError) as refused:
+        read_table(content)
+    assert refused.value.errors == {"file": message}
+
+
+def test_excels_unicode_text_reads_as_utf16_and_cells_past_the_header_are_noticed():
+    table = read_table("Code\tName\nPX-1\tCafé\nPX-2\tTea\tPPQA\n".encode("utf-16"))
+    assert (table.encoding, table.rows) == ("utf-16", [(2, ["PX-1", "Café"]), (3, ["PX-2", "Tea"])])
+    assert table.overflow == {3}

@@ -84,8 +84,11 @@ def test_a_translation_changed_by_the_importer_is_used_and_an_unknown_status_is_
     assert outcome.ok
     assert db.exec(select(Proposal.source).where(Proposal.title == "Checklists for peer reviews")).one() == \
         ProposalSource.BENCHMARKING
-    _, odd = _import(app, sepg, CSV.replace(",Rejected,", ",Parked,").encode(), filename="other.csv")
-    assert odd.failed == 1 and odd.rows[0].errors == {"status": "Choose one of the listed options."}
+    parked = CSV.replace(",Rejected,", ",Parked,").replace("\r\n413,", "\r\n513,")  # a new issue
+    _, odd = _import(app, sepg, parked.encode(), filename="other.csv")
+    assert odd.failed == 1 and odd.rows[0].errors == {"status": "Choose one of: Submitted, Under review, Escalated, "
+                                                                "Accepted, Rejected, Deferred, Planned, Implemented, "
+                                                                "Closed, Duplicate."}
 
 
 def test_redmines_json_with_journals_and_importing_it_again_adds_nothing(app, make_user, db):
@@ -114,3 +117,57 @@ def test_a_file_that_is_not_redmines_is_refused(app, make_user):
             service.upload(get_session(), kind=ImportKind.REDMINE, filename="x.json", content=content,
                            by=make_user(Role.PROCESS_GROUP))
         assert "file" in refused.value.errors
+
+
+def test_importing_again_leaves_the_status_to_the_workflow_and_a_change_bumps_the_version(app, make_user, db):
+    sepg = make_user(Role.PROCESS_GROUP)
+    _import(app, sepg, CSV.encode())
+    checklists = db.exec(select(Proposal).where(Proposal.title == "Checklists for peer reviews")).one()
+    checklists.status, checklists.version = ProposalStatus.UNDER_REVIEW, checklists.version + 1  # moved meanwhile
+    db.add(checklists)
+    db.commit()
+    before = checklists.version
+    _, again = _import(app, sepg, CSV.encode())
+    assert again.ok and again.updated == 2
+    db.expire_all()
+    checklists = db.get(Proposal, checklists.id)
+    assert (checklists.status, checklists.version) == (ProposalStatus.UNDER_REVIEW, before)  # nothing to change
+    _, edited = _import(app, sepg, CSV.replace("Checklists for peer reviews", "Peer review checklists").encode())
+    assert edited.ok
+    db.expire_all()
+    checklists = db.get(Proposal, checklists.id)
+    assert (checklists.title, checklists.status, checklists.version) == (
+        "Peer review checklists", ProposalStatus.UNDER_REVIEW, before + 1)
+
+
+def test_private_notes_stay_out_and_people_not_here_keep_their_names(app, make_user, db):
+    sepg = make_user(Role.PROCESS_GROUP)
+    issue = JSON["issues"][0] | {"id": 8, "author": {"id": 3, "name": "Someone Unknown"}, "description": "",
+                                  "journals": [{"id": 5, "user": {"id": 4, "name": "Ghost User"}, "notes": "Seen twice",
+                                                "created_on": "2026-01-11T09:00:00Z", "private_notes": False},
+                                               {"id": 6, "user": {"id": 9, "name": "Ada Lovelace"},
+                                                "notes": "Only for managers", "created_on": "2026-01-12T09:00:00Z",
+                                                "private_notes": True}]}
+    _, outcome = _import(app, sepg, json.dumps({"issues": [issue]}).encode(), filename="issues.json")
+    assert outcome.ok
+    proposal = db.exec(select(Proposal)).one()
+    assert (proposal.submitter_id, proposal.source_ref) == (sepg.id, "Redmine #8, by Someone Unknown")
+    assert proposal.problem == "(No description in Redmine: see the title.)"  # Redmine needs none; a proposal does
+    assert [(c.author_id, c.body) for c in db.exec(select(ProposalComment)).all()] == [
+        (sepg.id, "Ghost User (in Redmine): Seen twice")]
+
+
+def test_day_first_dates_are_read_day_first_when_the_file_shows_it(app, make_user, db):
+    sepg = make_user(Role.PROCESS_GROUP)
+    day_first = CSV.replace("03/02/2026 10:15 AM", "01/03/2026 10:15").replace("03/03/2026 08:00 AM",
+                                                                               "13/03/2026 08:00").replace(
+        "03/05/2026 01:00 PM,,,A typo", "14/03/2026 13:00,,,A typo")
+    mapping, outcome = _import(app, sepg, day_first.encode())
+    assert mapping["dates"] == "dmy" and outcome.ok
+    checklists = db.exec(select(Proposal).where(Proposal.title == "Checklists for peer reviews")).one()
+    assert checklists.created_at == datetime.fromisoformat("2026-03-01T10:15:00+00:00")  # 1 March, not 3 January
+    _, month_first = _import(app, sepg, day_first.encode(), keep=False, filename="again.csv",
+                             change=lambda m: m.update(dates="mdy"))
+    unreadable = "Enter a real date as YYYY-MM-DD or MM/DD/YYYY (with its time, if any)."
+    assert (month_first.rows[0].number, month_first.rows[0].errors) == (
+        3, {"submitted_on": unreadable, "decided_on": unreadable})  # 13/03 and 14/03 are no months

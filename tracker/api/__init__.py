@@ -61,8 +61,9 @@ class Problem(BaseModel):
 
 class IfMatch(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-    if_match: str = Field(alias="If-Match", pattern=r'^(W/)?"[0-9]{1,10}"$',
-                          description='The ETag the edit was made from ("3"); a stale one is refused (412)')
+    if_match: str = Field(alias="If-Match", pattern=r'^"[0-9]{1,10}"$',
+                          description='The ETag the edit was made from, as it came (such as "1"); one that is not '
+                                      "the record's now, or a weak one (W/), is refused with the record (412)")
 
 
 ERRORS = {"HTTP_400": Problem, "HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem,
@@ -88,11 +89,12 @@ def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseMod
              body: type[FormModel] | None = None, out: type[BaseModel] | None = None, status: int = 200,
              write: bool = False, if_match: bool = False, checked_first: bool = False, tag: str = ""):
     """Declare an endpoint once: its route, the policy's action, what it reads (`query`, `body`: input models,
-    parsed with the forms' rules, their errors a 422) and answers (`out`), for the router, the policy and the
-    OpenAPI document alike. `write`: it changes something, so the token must have write access; `if_match`: it
-    edits a record, so it takes the ETag the edit was made from. The view gets `query=` and `body=` parsed; with
-    `checked_first`, `body=` is the JSON object as sent, for the view to parse (`versioned`, `parse_json`) once its
-    object rule has passed, as the page does: who may not act is told so (403) whatever they send."""
+    parsed with the forms' rules, their errors a 422, a parameter or field they do not have among them) and
+    answers (`out`), for the router, the policy and the OpenAPI document alike. `write`: it changes something, so
+    the token must have write access; `if_match`: it edits a record, so it takes the ETag the edit was made from.
+    The view gets `query=` and `body=` parsed; with `checked_first`, `body=` is the JSON object as sent (its fields
+    checked by name only), for the view to parse (`versioned`, `parse_json`) once its object rule has passed, as
+    the page does: who may not act is told so (403) whatever values they send."""
     responses = {f"HTTP_{status}": out} | ERRORS | (WRITE_ERRORS if if_match else {})
 
     def decorate(view: Callable) -> Callable:
@@ -104,7 +106,8 @@ def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseMod
             if query is not None:
                 kwargs["query"] = parse_json(query, data, strict=False)
             if body is not None:
-                kwargs["body"] = _object(_body()) if checked_first else parse_json(body, _body())
+                kwargs["body"] = _parsed_body(body, _object(_body()), checked_first=checked_first,
+                                              if_match=if_match)
             return view(**kwargs)
 
         documented = spec.validate(query=query, json=body, headers=IfMatch if if_match else None,
@@ -117,11 +120,15 @@ def endpoint(rule: str, *, action: str, method: str = "GET", query: type[BaseMod
 
 
 def _query_data(model: type[BaseModel] | None) -> dict[str, Any]:
-    """The query's parameters as `model` reads them; one it does not know (or any, without a model) is refused."""
+    """The query's parameters as `model` reads them; one it does not know (or any, without a model) is refused, and
+    so is a single-valued one given twice (which of them was meant?)."""
     fields = model.model_fields if model is not None else {}
-    unknown = [name for name in request.args if name not in fields]
-    if unknown:  # a misspelt filter would otherwise select everything, unnoticed
-        raise ValidationError({name: "There is no such parameter." for name in unknown})
+    errors = {name: "There is no such parameter." for name in request.args if name not in fields}  # a misspelt
+    # filter would otherwise select everything, unnoticed
+    errors |= {name: "Give this parameter once." for name, field in fields.items()
+               if not is_list(field.annotation) and len(request.args.getlist(name)) > 1}
+    if errors:
+        raise ValidationError(errors)
     return {name: request.args.getlist(name) if is_list(field.annotation) else request.args[name]
             for name, field in fields.items() if name in request.args}
 
@@ -139,6 +146,27 @@ def _object(data: Any) -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"__all__": "Send a JSON object."})
     return data
+
+
+def _parsed_body(model: type[FormModel], sent: dict, *, checked_first: bool, if_match: bool) -> BaseModel | dict:
+    """The body as the view takes it: parsed by `model`, or as sent (`checked_first`: parsed after the object rule);
+    either way a field the document does not give the body is refused, not ignored (a misspelt field would
+    otherwise change nothing, unnoticed), in the same round as the fields' own errors."""
+    unknown = {name: "There is no such field." for name in sent
+               if name not in model.model_fields or name == "version"}
+    if "version" in sent and if_match:
+        unknown["version"] = 'The version goes in the If-Match header: the ETag you read (such as "1").'
+    if checked_first:
+        if unknown:
+            raise ValidationError(unknown)
+        return sent
+    try:
+        parsed = parse_json(model, sent)
+    except ValidationError as refused:
+        raise ValidationError(unknown | refused.errors) from refused
+    if unknown:
+        raise ValidationError(unknown)
+    return parsed
 
 
 def parse_json(model: type[BaseModel], data: Any, *, strict: bool = True):
@@ -161,16 +189,23 @@ def parse_json(model: type[BaseModel], data: Any, *, strict: bool = True):
     return parsed
 
 
+NOT_CURRENT = 0  # the version of no record (they start at 1): the service's check refuses it as stale (412)
+
+
 def version_seen() -> int:
     """The version an edit was made from: the If-Match header's ETag, required so that no edit overwrites another
-    unseen (428 without it)."""
+    unseen (428 without it, or with `*`, which would match whatever is there). An ETag no record has now ("0"), or
+    a weak one (If-Match compares strongly: W/ never matches), is NOT_CURRENT: 412, with the record as it is."""
     header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise Refused(428, 'Say which version you edit: send the ETag you read as If-Match ("3").')
-    version = header.removeprefix("W/").strip('"')
-    if not (version.isascii() and version.isdigit() and 0 < int(version) < 2**31):
-        raise Refused(400, 'If-Match holds the ETag of the record as you read it, such as "3".')
-    return int(version)
+    if not header or header == "*":
+        raise Refused(428, "Say which version you edit: send the record's ETag, as you read it, in If-Match (such "
+                           'as If-Match: "1"), so that your change cannot overwrite one you have not seen.')
+    weak = header.startswith("W/")
+    version = header.removeprefix("W/")
+    digits = version[1:-1]
+    if not (len(version) >= 3 and version[0] == version[-1] == '"' and digits.isascii() and digits.isdigit()):
+        raise Refused(400, "If-Match holds the record's ETag as you read it, quotes included, such as \"1\".")
+    return NOT_CURRENT if weak or not 0 < int(digits) < 2**31 else int(digits)
 
 
 def versioned(model: type[FormModel], body: BaseModel | dict, *, over: dict | None = None) -> FormModel:
@@ -178,8 +213,11 @@ def versioned(model: type[FormModel], body: BaseModel | dict, *, over: dict | No
     record's values (`over`: an edit sends only what it changes), with the version the If-Match header names,
     parsed by the form's whole model (strictly, as JSON, when nothing is merged into what was sent)."""
     sent = body if isinstance(body, dict) else body.model_dump(exclude_unset=True)
-    return parse_json(model, (over or {}) | sent | {"version": version_seen()},
-                      strict=isinstance(body, dict) and over is None)
+    seen = version_seen()
+    parsed = parse_json(model, (over or {}) | sent | {"version": seen if seen != NOT_CURRENT else 1},
+                        strict=isinstance(body, dict) and over is None)
+    # not the model's bounds (a 422 on the version) but the service's check (stale: 412, with the record) refuses it
+    return parsed if seen != NOT_CURRENT else parsed.model_copy(update={"version": seen})
 
 
 def answer(model: BaseModel, *, status: int = 200, record=None, location: str = ""):

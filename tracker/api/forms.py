@@ -20,8 +20,8 @@ class TokenInput(FormModel):
     @classmethod
     def _within_a_year(cls, value):
         today = utcnow().date()
-        if value <= today:
-            raise ValueError("choose a day after today")
+        if value < today:
+            raise ValueError("choose today or a later day")
         if value > today + timedelta(days=LONGEST_DAYS):
             raise ValueError(f"choose a day within a year (by {(today + timedelta(days=LONGEST_DAYS)).isoformat()})")
         return value

@@ -2,6 +2,7 @@
 a version with its sign-offs, and a version's workflow moves (release, retire); the same services as the pages."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from flask import url_for
 from flask_login import current_user
@@ -60,7 +61,8 @@ class AssetQuery(ListQuery):
     kind: AssetKind | None = None
     area: Id | None = Field(default=None, description="A process area's id")
     has: VersionStatus | None = Field(default=None, description="Only assets with a version in this status")
-    review_due: bool = Field(default=False, description="Only assets whose periodic review has come due")
+    review: Literal["due"] | None = Field(default=None, description='"due": only assets whose periodic review '
+                                                                     "has come due")
     mine: bool = Field(default=False, description="Only the assets you own")
     signoff: bool = Field(default=False, description="Only assets with a draft waiting for your sign-off")
     sort: sorts(service.LISTING) = service.LISTING.default
@@ -70,7 +72,7 @@ class AssetQuery(ListQuery):
 def list_assets(query: AssetQuery):
     """The process assets the filters select, by title unless `sort` says."""
     where = service.AssetFilter(q=query.q, kind=query.kind, area_id=query.area, has=query.has,
-                                review_due=query.review_due, owner_id=current_user.id if query.mine else None,
+                                review_due=query.review == "due", owner_id=current_user.id if query.mine else None,
                                 signoff_by=current_user if query.signoff else None)
     return listed(service.LISTING, service.assets_matching(where), query, out=AssetOut.of, answer_as=AssetList)
 

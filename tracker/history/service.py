@@ -123,7 +123,7 @@ class HistoryEntry:
         return ACTIONS.get(self.action, self.action)
 
 
-ACTIONS = {"create": "Created", "update": "Changed", "delete": "Removed"}
+ACTIONS = {"create": "Created", "update": "Changed", "delete": "Removed", "import": "Imported"}
 
 
 def history(session: Session, *, entity: str, entity_ids: Iterable[int], limit: int = 200) -> list[HistoryEntry]:

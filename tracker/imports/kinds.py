@@ -57,7 +57,9 @@ class Target:
     read: Callable[[bytes], Table] = read_table  # the file as a table
     defaults: dict[str, str] = field(default_factory=dict)  # a field's value when no column fills it
     translations: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> a file's text -> its value
-    then: Callable[[Session, Any, dict[str, str], User], None] | None = None  # the fields beyond the form's
+    then: Callable[..., None] | None = None  # the fields beyond the form's: (session, record, Row, by=)
+    natural_key: str = ""  # the field that names a record uniquely, its key when no column is the key
+    dated: bool = False  # its rows hold dates written as the file's system writes them (day or month first)
     load: tuple = ()  # what `current` reads of a record, loaded with it (an import reads thousands)
     required: frozenset[str] = field(default_factory=frozenset)
 
@@ -76,7 +78,31 @@ class Target:
         for candidate in (info.annotation, *get_args(info.annotation)):
             if isinstance(candidate, type) and issubclass(candidate, Enum):
                 return [(str(member.value), str(getattr(member, "label", member.value))) for member in candidate]
-        return [(str(n), str(n)) for n in range(1, 6)]  # a 1-5 scale
+        if name in ("expected_benefit", "estimated_effort"):
+            return [(str(n), str(n)) for n in range(1, 6)]  # a 1-5 scale
+        return []
+
+
+PAGES = {Project: ("projects.detail", "project_id"), ProcessAsset: ("assets.detail", "asset_id"),
+         Proposal: ("proposals.detail", "proposal_id"), Lesson: ("lessons.detail", "lesson_id"),
+         TailoringRecord: ("tailoring.detail", "record_id")}  # each kind's record page, for the check's links
+
+
+LISTED = "Choose one of the listed options."
+SUGGESTED = re.compile(r":? pick from the suggestions.*$")
+
+
+def in_import_words(target: Target, errors: dict[str, str]) -> dict[str, str]:
+    """A form's messages said for a file, where nothing is listed to pick from: the values a choice allows, and an
+    unknown process area or record named as such."""
+    said = {}
+    for name, message in errors.items():
+        if message == LISTED and target.options(name):
+            message = f"Choose one of: {', '.join(label for _, label in target.options(name))}."
+        elif name in AREAS and message.startswith(("Enter a whole number", "Choose")):
+            message = "No process area has this code (VER, PPQA, OPF…)."
+        said[name] = SUGGESTED.sub(".", message)
+    return said
 
 
 def _values(record, names) -> dict[str, Any]:
@@ -86,7 +112,7 @@ def _values(record, names) -> dict[str, Any]:
 TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
     Target(ImportKind.PROJECTS, "project", ProjectInput, {
         "code": "Code", "name": "Name", "description": "Description", "phase": "Phase", "status": "Status",
-        "start_date": "Start date", "end_date": "End date", "lead_ids": "Leads"}, Project,
+        "start_date": "Start date", "end_date": "End date", "lead_ids": "Leads"}, Project, natural_key="code",
         current=lambda project: _values(project, projects.FIELDS) | {"lead_ids": [lead.id for lead in project.leads]},
         create=lambda session, items, by: projects.create_projects(session, items=items, by=by),
         update=lambda session, project, data, by: projects.update_project(session, project=project, data=data, by=by),
@@ -94,6 +120,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
     Target(ImportKind.ASSETS, "process asset", AssetInput, {
         "title": "Title", "kind": "Kind", "owner_id": "Owner", "description": "Description",
         "area_ids": "Process areas", "review_interval_months": "Review every (months)"}, ProcessAsset,
+        natural_key="title",
         current=lambda asset: _values(asset, assets.FIELDS) | {"area_ids": [area.id for area in asset.areas]},
         create=lambda session, items, by: assets.create_assets(session, items=items, by=by),
         update=lambda session, asset, data, by: assets.update_asset(session, asset=asset, data=data, by=by),
@@ -110,7 +137,7 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
     Target(ImportKind.LESSONS, "lesson", LessonInput, {
         "title": "Title", "project_id": "Project", "area_id": "Process area", "asset_id": "Process asset",
         "context": "Context", "what_happened": "What happened", "recommendation": "Recommendation",
-        "polarity": "Went well or badly"}, Lesson,
+        "polarity": "Kind (positive or negative)"}, Lesson,
         current=lambda lesson: _values(lesson, lessons.FIELDS),
         create=lambda session, items, by: lessons.log_all(session, items=items, by=by),
         update=lambda session, lesson, data, by: lessons.update_lesson(session, lesson=lesson, data=data, by=by)),
@@ -133,9 +160,9 @@ TARGETS: dict[ImportKind, Target] = {target.kind: target for target in (
         create=lambda session, items, by: proposals.submit_all(session, items=items, by=by), load=PROPOSAL_LINKS,
         update=lambda session, proposal, data, by: proposals.update_proposal(session, proposal=proposal, data=data,
                                                                              by=by),
-        read=redmine.read_issues, translations=redmine.TRANSLATIONS, then=redmine.settle,
-        defaults={"proposed_change": redmine.NOT_GIVEN, "source": "other", "expected_benefit": "3",
-                  "estimated_effort": "3"}),
+        read=redmine.read_issues, translations=redmine.TRANSLATIONS, then=redmine.settle, dated=True,
+        defaults={"problem": redmine.NO_DESCRIPTION, "proposed_change": redmine.NOT_GIVEN, "source": "other",
+                  "expected_benefit": "3", "estimated_effort": "3"}),
 )}
 
 

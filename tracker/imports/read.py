@@ -1,7 +1,7 @@
 """A file to import as a table: its header and its rows of text, each with the row number a spreadsheet shows (the
-header is row 1). CSV in the encodings spreadsheets write (UTF-8 with or without its BOM, else Windows-1252, which
-reads Latin-1 too), with its delimiter sniffed; XLSX through openpyxl (the first sheet, values not formulas).
-Blank rows are skipped; a cell's line breaks are kept."""
+header is row 1). CSV in the encodings spreadsheets write (UTF-16 by its BOM, UTF-8 with or without its BOM, else
+Windows-1252, which reads Latin-1 too), its delimiter the one its first row uses most; XLSX through openpyxl (the
+first sheet, values not formulas). Blank rows are skipped; a cell's line breaks are kept."""
 
 import csv
 import io
@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 from tracker.errors import ValidationError
 
 DELIMITERS = ",;\t|"
+UTF16 = (b"\xff\xfe", b"\xfe\xff")
+OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound document: .xls
 MOST_COLUMNS = 200
 
 
@@ -22,6 +24,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (its row number in the file, its cells), as long as the header
     encoding: str  # what the file was read as ("xlsx" for a workbook)
+    overflow: frozenset[int] = frozenset()  # rows with something in cells past the header's columns
 
 
 def read_table(content: bytes, *, field: str = "file") -> Table:
@@ -32,7 +35,12 @@ def read_table(content: bytes, *, field: str = "file") -> Table:
     if kind is not None and kind.extension == "xlsx":
         numbered = _workbook_rows(content, field)
         encoding = "xlsx"
-    elif kind is not None or b"\x00" in content[:4096]:
+    elif content.startswith(OLD_EXCEL):
+        raise ValidationError({field: "This is an old Excel workbook (.xls): save it as .xlsx or CSV and send that."})
+    elif content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        raise ValidationError({field: "This is a JSON file, not a spreadsheet: Redmine's JSON is imported as "
+                                      "“Redmine issues”."})
+    elif kind is not None or (b"\x00" in content[:4096] and not content.startswith(UTF16)):
         raise ValidationError({field: "Send a CSV file or an Excel workbook (.xlsx)."})
     else:
         text, encoding = decode(content)
@@ -48,11 +56,15 @@ def read_table(content: bytes, *, field: str = "file") -> Table:
         raise ValidationError({field: f"The first row names the columns: 1 to {MOST_COLUMNS} of them."})
     width = len(header)
     return Table(header=[name or f"Column {n}" for n, name in enumerate(header, 1)],
-                 rows=[(number, (cells + [""] * width)[:width]) for number, cells in body], encoding=encoding)
+                 rows=[(number, (cells + [""] * width)[:width]) for number, cells in body], encoding=encoding,
+                 overflow=frozenset(number for number, cells in body if any(cell.strip() for cell in cells[width:])))
 
 
 def decode(content: bytes) -> tuple[str, str]:
-    """The text of a file and the encoding it was read as: UTF-8 (its BOM, if any, dropped), else Windows-1252."""
+    """The text of a file and the encoding it was read as: UTF-16 by its BOM (Excel's "Unicode text"), UTF-8 (its
+    BOM, if any, dropped), else Windows-1252."""
+    if content.startswith(UTF16):
+        return content.decode("utf-16", errors="replace"), "utf-16"
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
@@ -62,12 +74,8 @@ def decode(content: bytes) -> tuple[str, str]:
 
 
 def _csv_rows(text: str, field: str):
-    sample = text[:64 * 1024]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    header = next((line for line in text[:64 * 1024].splitlines() if line.strip()), "")
+    delimiter = max(DELIMITERS, key=header.count) if any(mark in header for mark in DELIMITERS) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
                         skipinitialspace=False, strict=False)
     number = 0

@@ -21,9 +21,10 @@ from tracker.auth.policy import authorize
 from tracker.db import commit, flush, utcnow
 from tracker.errors import DomainError, ManyInvalid, NotFound, ValidationError
 from tracker.history.service import record_create, record_create_many
-from tracker.imports.kinds import TARGETS, Target, as_form
+from tracker.imports.kinds import TARGETS, Target, as_form, in_import_words
 from tracker.imports.models import BatchState, ImportBatch, ImportedRecord, ImportKind, ImportMapping
 from tracker.imports.read import Table
+from tracker.imports.redmine import DATE_ORDERS, Row, date_order
 from tracker.validation import FormModel, parse
 
 KEY = "__key__"  # the mapping's name for the external key's column
@@ -35,6 +36,7 @@ class RowResult:
     number: int
     cells: list[str]
     action: str = ""  # "create" or "update"
+    record_id: int | None = None  # the record it updates
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -74,7 +76,8 @@ def get_batch(session: Session, *, batch_id: int) -> ImportBatch:
 def mapping_of(batch: ImportBatch) -> dict:
     """The batch's mapping as last chosen: each column's field, each translated field's table."""
     chosen = json.loads(batch.mapping or "{}")
-    return {"columns": chosen.get("columns", {}), "values": chosen.get("values", {})}
+    return {"columns": chosen.get("columns", {}), "values": chosen.get("values", {}),
+            "dates": chosen.get("dates", "mdy")}
 
 
 def table_of(batch: ImportBatch) -> Table:
@@ -94,7 +97,7 @@ def guess_mapping(session: Session, kind: ImportKind, table: Table) -> dict:
                for column in table.header}
     values = {name: {text: str(value) for text, value in table_.items()} | before.get("values", {}).get(name, {})
               for name, table_ in target.translations.items()}
-    return {"columns": columns, "values": values}
+    return {"columns": columns, "values": values, "dates": date_order(table) if target.dated else "mdy"}
 
 
 def _spellings(label: str) -> list[str]:
@@ -136,9 +139,12 @@ def check_mapping(kind: ImportKind, header: list[str], mapping: dict) -> dict:
         allowed = {value for value, _ in target.options(name)}
         if any(value not in allowed for value in table.values()):
             errors[f"values-{name}"] = "Choose one of the listed options."
+    dates = mapping.get("dates") or "mdy"
+    if dates not in DATE_ORDERS:
+        errors["dates"] = "Choose one of the listed options."
     if errors:
         raise ValidationError(errors)
-    return {"columns": chosen, "values": values}
+    return {"columns": chosen, "values": values, "dates": dates}
 
 
 def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: bool) -> Outcome:
@@ -156,19 +162,22 @@ def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: 
                               .where(ImportedRecord.kind == batch.kind)).all())
     records = _records(session, target, known.values())
     fields = list(mapping["columns"].values())
-    unfilled = {name: value for name, value in target.defaults.items() if name not in fields}
     results: list[RowResult] = []
     creating: list[tuple[RowResult, FormModel, dict, str]] = []
     done: list[tuple[RowResult, int, str]] = []  # each row written: its record and key
     seen: dict[str, int] = {}
     with held(session):
         for number, cells in table.rows:
-            values = unfilled | {name: cells[i] for i, name in enumerate(fields) if name}
-            values = {name: mapping["values"].get(name, {}).get(text.strip().casefold(), text)
-                      for name, text in values.items()}
-            key = values.pop(KEY, "").strip() or f"{batch.filename}, row {number}"
+            values = {name: cells[i] for i, name in enumerate(fields) if name}
+            values = target.defaults | {name: mapping["values"].get(name, {}).get(text.strip().casefold(), text)
+                                        for name, text in values.items() if text.strip() or name not in target.defaults}
+            key = values.pop(KEY, "").strip() or _natural_key(target, values) or f"{batch.filename}, row {number}"
             result = RowResult(number=number, cells=cells)
             results.append(result)
+            if number in table.overflow:
+                result.errors = {"__all__": "This row has more cells than the first row names columns: name the "
+                                            "column or empty the cells."}
+                continue
             if key in seen:
                 result.errors = {KEY: f"Row {seen[key]} has this key too."}
                 continue
@@ -180,23 +189,39 @@ def run(session: Session, *, batch: ImportBatch, mapping: dict, by: User, keep: 
                 except ValidationError as error:
                     result.errors = error.errors
                 continue
-            if (record_id := _write_row(session, target, record, values, result, by)) is not None:
+            row = Row(values, key, False, mapping["dates"])
+            if (record_id := _write_row(session, target, record, row, result, by)) is not None:
                 done.append((result, record_id, key))
             if session.info.get("held") == "undone":  # a row's error rolled everything back: nothing is left to keep
-                return _outcome(results, stopped_at=number)
-        done += _create_all(session, target, creating, by)
+                return _outcome(target, results, stopped_at=number)
+        done += _create_all(session, target, creating, by, mapping["dates"])
     _mark(session, batch, done, known, by)
-    outcome = _outcome(results)
+    outcome = _outcome(target, results)
     if keep and outcome.ok:
         batch.state, batch.imported_at = BatchState.IMPORTED, utcnow()
         batch.created, batch.updated = outcome.created, outcome.updated
-        remembered = session.get(ImportMapping, batch.kind) or ImportMapping(kind=batch.kind)
-        remembered.mapping, remembered.updated_at = json.dumps(mapping), utcnow()
-        session.add_all([batch, remembered])
-        commit(session)
     else:
         session.rollback()
+    _remember(session, batch, mapping)
     return outcome
+
+
+def _remember(session: Session, batch: ImportBatch, mapping: dict) -> None:
+    """The mapping a run used, kept with its file and for the kind's next file, whether the run was kept or not
+    (checking, fixing the file and uploading it again is the usual way)."""
+    batch = session.merge(batch)
+    remembered = session.get(ImportMapping, batch.kind) or ImportMapping(kind=batch.kind)
+    batch.mapping = remembered.mapping = json.dumps(mapping)
+    remembered.updated_at = utcnow()
+    session.add_all([batch, remembered])
+    commit(session)
+
+
+def _natural_key(target: Target, values: dict[str, str]) -> str:
+    """A row's key when no column is the key: the field that names its record uniquely, where the kind has one (a
+    project's code), so that its row may move in the file."""
+    return f"{target.natural_key}: {values[target.natural_key].strip()}" if values.get(target.natural_key, "").strip() \
+        and target.natural_key else ""
 
 
 def _records(session: Session, target: Target, ids, chunk: int = 5000) -> dict[int, Any]:
@@ -206,7 +231,7 @@ def _records(session: Session, target: Target, ids, chunk: int = 5000) -> dict[i
         select(model).where(model.id.in_(ids[start:start + chunk])).options(*target.load)).all()}
 
 
-def _create_all(session: Session, target: Target, creating: list, by: User) -> list[tuple[RowResult, int, str]]:
+def _create_all(session: Session, target: Target, creating: list, by: User, dates: str) -> list[tuple[RowResult, int, str]]:
     """The new records of rows read without error, made together; each refused one's errors beside its row."""
     if not creating:
         return []
@@ -220,7 +245,7 @@ def _create_all(session: Session, target: Target, creating: list, by: User) -> l
     for (result, _, values, key), record_id in zip(creating, ids, strict=True):
         try:
             if target.then is not None:  # (a row it refuses stays written until the whole run is rolled back)
-                target.then(session, session.get(target.model_type, record_id), values, by=by)
+                target.then(session, session.get(target.model_type, record_id), Row(values, key, True, dates), by=by)
         except ValidationError as error:
             result.errors = error.errors
             continue
@@ -229,19 +254,20 @@ def _create_all(session: Session, target: Target, creating: list, by: User) -> l
     return made
 
 
-def _write_row(session, target: Target, record, values, result: RowResult, by) -> int | None:
+def _write_row(session: Session, target: Target, record, row: Row, result: RowResult, by: User) -> int | None:
     """A row that updates its record, through the kind's service in a savepoint: the record's id, or None with the
     row's errors. A row as it was imported is left as it is."""
     savepoint = session.begin_nested()
     try:
+        result.record_id = record.id
         model = target.update_model or target.model
         now = target.current(record) | {"version": record.version}
-        data = parse(model, as_form(session, model, now | values))
+        data = parse(model, as_form(session, model, now | row.values))
         if _as_compared(data) != _as_compared(parse(model, as_form(session, model, now))):
             record = target.update(session, record, data, by)
         result.action = "update"
         if target.then is not None:
-            target.then(session, record, values, by=by)
+            target.then(session, record, row, by=by)
         savepoint.commit()
         return record.id
     except DomainError as error:
@@ -272,9 +298,10 @@ def _mark(session: Session, batch: ImportBatch, done: list[tuple[RowResult, int,
                             .values(record_id=record_id, batch_id=batch.id))
 
 
-def _outcome(results: list[RowResult], *, stopped_at: int | None = None) -> Outcome:
+def _outcome(target: Target, results: list[RowResult], *, stopped_at: int | None = None) -> Outcome:
     outcome = Outcome(stopped_at=stopped_at)
     for result in results:
+        result.errors = in_import_words(target, result.errors)
         _count(outcome, result)
     return outcome
 

@@ -11,8 +11,9 @@ from tracker.db import get_session
 from tracker.errors import ValidationError
 from tracker.imports import service
 from tracker.imports.forms import UploadInput
-from tracker.imports.kinds import TARGETS
+from tracker.imports.kinds import PAGES, TARGETS
 from tracker.imports.models import ImportKind
+from tracker.imports.redmine import DATE_ORDER_LABELS
 from tracker.validation import parse
 from tracker.web import go_to
 
@@ -36,9 +37,9 @@ def upload():
     sent = request.files.get("file")
     try:
         data = parse(UploadInput, request.form)
-        content = sent.read() if sent is not None and sent.filename else b""
-        if not content:
+        if sent is None or not sent.filename:
             raise ValidationError({"file": "Choose the file to import."})
+        content = sent.read()
         if len(content) > rules().max_bytes:
             raise ValidationError({"file": f"The file is larger than the {rules().max_text} allowed."})
         batch = service.upload(get_session(), kind=data.kind, filename=sent.filename, content=content, by=current_user)
@@ -50,34 +51,36 @@ def upload():
 @bp.get("/<int:batch_id>")
 @requires("import.run")
 def detail(batch_id: int, *, mapping: dict | None = None, outcome: service.Outcome | None = None,
-           errors: dict | None = None, status: int = 200):
+           errors: dict | None = None, kept: bool = False, status: int = 200):
     batch = service.get_batch(get_session(), batch_id=batch_id)
     table = service.table_of(batch)
     chosen = mapping if mapping is not None else service.mapping_of(batch)
     target = TARGETS[batch.kind]
     return render_template("imports/detail.html", batch=batch, table=table, target=target,
                            samples=[[cells[i] for _, cells in table.rows[:SAMPLES]] for i in range(len(table.header))],
-                           chosen=chosen["columns"], values=chosen["values"], key=service.KEY,
+                           chosen=chosen["columns"], values=chosen["values"], dates=chosen["dates"], kept=kept,
+                           date_orders=DATE_ORDER_LABELS, pages=PAGES, key=service.KEY,
                            texts=service.translated_texts(target, table, chosen["columns"]), outcome=outcome,
                            errors=errors or {}), status
 
 
-def _mapping(header: list[str]) -> dict:
-    """The mapping as the form chose it: each column's field by its position (names may repeat or be odd), and
-    each translated text's value (`value-<field>-<n>`, the text itself beside it in `…-text`)."""
-    values: dict[str, dict[str, str]] = {}
+def _mapping(header: list[str], before: dict) -> dict:
+    """The mapping as the form chose it: each column's field by its position (names may repeat or be odd), each
+    translated text's value (`value-<field>-<n>`, the text itself beside it in `…-text`) over the translations
+    the batch had (a column mapped just now has its kind's own), and how its dates are written."""
+    values = {field: dict(table) for field, table in before["values"].items()}
     for name in request.form:
         if name.startswith("value-") and not name.endswith("-text") and request.form[name]:
             field = name.removeprefix("value-").rsplit("-", 1)[0]
-            values.setdefault(field, {})[request.form.get(f"{name}-text", "")] = request.form[name]
+            values.setdefault(field, {})[request.form.get(f"{name}-text", "").casefold()] = request.form[name]
     return {"columns": {column: request.form.get(f"column-{n}", "") for n, column in enumerate(header)},
-            "values": values}
+            "values": values, "dates": request.form.get("dates", before["dates"])}
 
 
 def _run(batch_id: int, *, keep: bool):
     session = get_session()
     batch = service.get_batch(session, batch_id=batch_id)
-    mapping = _mapping(service.table_of(batch).header)
+    mapping = _mapping(service.table_of(batch).header, service.mapping_of(batch))
     try:
         outcome = service.run(session, batch=batch, mapping=mapping, by=current_user, keep=keep)
     except ValidationError as error:
@@ -85,7 +88,7 @@ def _run(batch_id: int, *, keep: bool):
     if keep and outcome.ok:
         flash(f"Imported {batch.filename}: {outcome.created} new, {outcome.updated} updated.", "success")
         return go_to(url_for("imports.detail", batch_id=batch_id))
-    return detail(batch_id, mapping=mapping, outcome=outcome, status=200 if outcome.ok else 422)
+    return detail(batch_id, mapping=mapping, outcome=outcome, kept=keep, status=200 if outcome.ok else 422)
 
 
 @bp.post("/<int:batch_id>/preview")

@@ -70,7 +70,8 @@ class MeasurementOut(BaseModel):
                    source=measurement.source, created_at=measurement.created_at,
                    objective=Ref(id=objective.id, name=objective.name,
                                  url=link("get_objective", objective_id=objective.id)),
-                   plan=Ref(id=measurement.plan_id, name=f"#{measurement.plan_id}") if measurement.plan_id else None,
+                   plan=Ref(id=measurement.plan_id, name=f"#{measurement.plan_id}",
+                            url=link("get_plan", plan_id=measurement.plan_id)) if measurement.plan_id else None,
                    recorded_by=Ref(id=measurement.recorded_by.id, name=measurement.recorded_by.name))
 
 

@@ -1,19 +1,19 @@
 """Proposals through the JSON API: the list with the page's filters and sorts, a proposal, submitting and editing
-one, its workflow moves and comments; the same services as the pages."""
+one, its workflow moves, its comments and commenting; the same services as the pages."""
 
 from datetime import date, datetime
 
 from flask import url_for
 from flask_login import current_user
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Paging, Ref, listed, listed_whole, sorts
 from tracker.db import get_session
 from tracker.proposals import service
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
-from tracker.proposals.models import Proposal, ProposalSource, ProposalStatus
+from tracker.proposals.models import Proposal, ProposalComment, ProposalSource, ProposalStatus
 from tracker.validation import Id
 
 TAG = "Proposals"
@@ -32,6 +32,7 @@ class ProposalOut(BaseModel):
     priority_score: int
     decision_rationale: str
     decided_on: date | None
+    decided_by: Ref | None = Field(description="Who made its last decision (accepted, rejected, ...)")
     escalated_on: date | None
     duplicate_of: Ref | None
     submitter: Ref
@@ -53,10 +54,13 @@ class ProposalOut(BaseModel):
             duplicate_of=Ref(id=proposal.duplicate_of_id, name=f"#{proposal.duplicate_of_id}",
                              url=link("get_proposal", proposal_id=proposal.duplicate_of_id))
             if proposal.duplicate_of_id else None,
+            decided_by=Ref(id=proposal.decided_by.id, name=proposal.decided_by.name) if proposal.decided_by else None,
             submitter=Ref(id=proposal.submitter.id, name=proposal.submitter.name),
             areas=[Ref(id=area.id, name=area.code) for area in proposal.areas],
-            assets=[Ref(id=asset.id, name=asset.title) for asset in proposal.assets],
-            objectives=[Ref(id=objective.id, name=objective.name) for objective in proposal.objectives],
+            assets=[Ref(id=asset.id, name=asset.title, url=link("get_asset", asset_id=asset.id))
+                    for asset in proposal.assets],
+            objectives=[Ref(id=objective.id, name=objective.name, url=link("get_objective", objective_id=objective.id))
+                        for objective in proposal.objectives],
             url=link("get_proposal", proposal_id=proposal.id),
             html_url=url_for("proposals.detail", proposal_id=proposal.id))
 
@@ -73,11 +77,12 @@ class ProposalQuery(ListQuery):
     area: Id | None = Field(default=None, description="A process area's id")
     objective: Id | None = Field(default=None, description="A business objective's id: the proposals serving it")
     submitter: Id | None = Field(default=None, description="A person's id: the proposals they submitted")
+    mine: bool = Field(default=False, description="Only the proposals you submitted (instead of `submitter`)")
     unaligned: bool = Field(default=False, description="Only proposals serving no business objective")
     sort: sorts(service.LISTING) = service.LISTING.default
 
 
-LOADED = (*service.LOADED, selectinload(Proposal.assets))
+LOADED = (*service.LOADED, selectinload(Proposal.assets), joinedload(Proposal.decided_by))
 
 ProposalBody = body_of(ProposalInput, "Proposal")
 ProposalChange = body_of(ProposalInput, "ProposalChange", partial=True)
@@ -89,7 +94,8 @@ CommentBody = body_of(CommentInput, "Comment")
 def list_proposals(query: ProposalQuery):
     """The proposals the filters select, in the order asked (by priority, highest first, unless `sort` says)."""
     where = service.ProposalFilter(q=query.q, status=query.status, source=query.source, area_id=query.area,
-                                   objective_id=query.objective, submitter_id=query.submitter,
+                                   objective_id=query.objective,
+                                   submitter_id=current_user.id if query.mine else query.submitter,
                                    unaligned=query.unaligned)
     return listed(service.LISTING, service.proposals_matching(where), query, out=ProposalOut.of,
                   answer_as=ProposalList, load=LOADED)
@@ -144,6 +150,29 @@ class CommentOut(BaseModel):
     author: Ref
     body: str
     created_at: datetime
+
+    @classmethod
+    def of(cls, comment: ProposalComment) -> "CommentOut":
+        return cls(id=comment.id, author=Ref(id=comment.author.id, name=comment.author.name), body=comment.body,
+                   created_at=comment.created_at)
+
+
+class CommentList(BaseModel):
+    items: list[CommentOut]
+    paging: Paging
+
+
+class CommentQuery(ListQuery):
+    pass
+
+
+@endpoint("/proposals/<int:proposal_id>/comments", action="read", query=CommentQuery, out=CommentList, tag=TAG)
+def list_proposal_comments(proposal_id: int, query: CommentQuery):
+    """A proposal's comments, the oldest first."""
+    session = get_session()
+    proposal = service.get_proposal(session, proposal_id=proposal_id)
+    comments = service.comments(session, proposal_id=proposal.id, everything=True)
+    return listed_whole(comments.items, query, out=CommentOut.of, answer_as=CommentList)
 
 
 @endpoint("/proposals/<int:proposal_id>/comments", method="POST", action="proposal.comment", body=CommentBody,
