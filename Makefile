@@ -31,7 +31,7 @@ run: $(VENV)/.installed
 	export TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(FLASK) scheduler >> data/scheduler.log 2>&1 & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
-	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --control-socket data/gunicorn.ctl \
+	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --timeout 120 --control-socket data/gunicorn.ctl \
 	  "tracker:create_app()"  # the app logs each request; its control socket its own (gunicorn 27 shares ~/.gunicorn)
 
 test: $(VENV)/.installed-test

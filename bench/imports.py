@@ -47,7 +47,7 @@ SHEETS = {
     "assets": (["Title", "Kind", "Owner", "Process areas", "Description"],
                lambda n, changed: [f"Procedure {n}", "Procedure", "sepg@example.org", "VER" if n % 2 else "",
                                    f"Imported asset {n}{changed}"]),
-    "lessons": (["Key", "Title", "What happened", "Went well or badly", "Process area", "Recommendation"],
+    "lessons": (["Key", "Title", "What happened", "Kind", "Process area", "Recommendation"],
                 lambda n, changed: [f"L-{n}", f"Lesson {n}{changed}", f"What happened {n}", "negative" if n % 3 else
                                     "positive", "VER" if n % 2 else "", f"Recommendation {n}"]),
     "tailoring": (["Key", "Project", "Asset version", "Element tailored", "Type", "Rationale", "Tailored on"],

@@ -263,12 +263,15 @@ def versioned(column: sa.Column) -> dict:
 def insert_all(session: Session, model: type[SQLModel], rows: list[dict]) -> list[int]:
     """New records of a model in a few statements (a form's one, or an import's thousands): each row its values,
     the model's own defaults for the rest; their ids, in order."""
-    defaults = {name: info.get_default(call_default_factory=True) for name, info in model.model_fields.items()
-                if name != "id" and not info.is_required()}
+    columns = model.__table__.c
+    defaults = {name: value for name, info in model.model_fields.items() if name != "id" and not info.is_required()
+                and ((value := info.get_default(call_default_factory=True)) is not None
+                     or name not in columns or columns[name].default is None)}  # else the column's own default
     if not rows:
         return []
+    # render_nulls: a None is written as NULL, so that rows whose empty fields differ are still one batch
     return list(session.scalars(sa.insert(model).returning(model.id, sort_by_parameter_order=True),
-                                [defaults | row for row in rows]))
+                                [defaults | row for row in rows], execution_options={"render_nulls": True}))
 
 
 def link_all(session: Session, model: type[SQLModel], owner: str, ids: list[int], chosen: list[list[int]],

@@ -1,6 +1,7 @@
 """Input models: every form is parsed by a non-table model before anything touches a table."""
 
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
 
@@ -215,6 +216,7 @@ def _message(error: dict) -> str:
     return error["msg"]
 
 
+@cache
 def lookup_fields(model: type[FormModel]) -> dict[str, str]:
     """The model's fields chosen by typing, and their kinds (`Person`, `Plan`, `chosen(..., lookup=)`)."""
     fields = {}

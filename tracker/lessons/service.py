@@ -33,16 +33,18 @@ LOADED = (joinedload(Lesson.project), joinedload(Lesson.area), joinedload(Lesson
           joinedload(Lesson.incorporated_version).joinedload(AssetVersion.asset))
 
 
+LINKED_MODELS = {  # what a lesson may be learned from: the model, and its name in the history
+    "project_id": (Project, lambda p: p.code), "area_id": (ProcessArea, lambda a: a.code),
+    "asset_id": (ProcessAsset, lambda a: a.title), "pilot_id": (Pilot, lambda p: p.title),
+    "deployment_id": (Deployment, lambda d: d.title),
+    "audit_id": (ComplianceAudit, lambda a: f"audit of {a.project.code} on {a.audit_date}")}
+
+
 def _check_links(session: Session, data: LessonInput) -> dict[str, str]:
     """Refuse links to records that do not exist; the linked records' names, for the history."""
     names = {}
-    for field, model, value, name in (
-            ("project_id", Project, data.project_id, lambda p: p.code),
-            ("area_id", ProcessArea, data.area_id, lambda a: a.code),
-            ("asset_id", ProcessAsset, data.asset_id, lambda a: a.title),
-            ("pilot_id", Pilot, data.pilot_id, lambda p: p.title),
-            ("deployment_id", Deployment, data.deployment_id, lambda d: d.title),
-            ("audit_id", ComplianceAudit, data.audit_id, lambda a: f"audit of {a.project.code} on {a.audit_date}")):
+    for field, (model, name) in LINKED_MODELS.items():
+        value = getattr(data, field)
         record = session.get(model, value) if value is not None else None
         if value is not None and record is None:
             raise ValidationError({field: "Choose from the list."})
@@ -64,16 +66,19 @@ def log_all(session: Session, *, items: list[LessonInput], by: User) -> list[int
     """Record lessons learned: a form's one, or an import's thousands in a few statements. Every one is checked
     before any is written (ManyInvalid: each refused one's errors, by its position)."""
     authorize(by, "lesson.log")
+    named = [session.exec(select(model).where(model.id.in_(ids))).all()  # each read once, held while they are checked
+             for field, (model, _) in LINKED_MODELS.items() if (ids := {getattr(i, field) for i in items} - {None})]
     errors: dict[int, dict[str, str]] = {}
     rows, history = [], []
     for n, item in enumerate(items):
         try:
-            names = _check_links(session, item)  # (the records named are read once: the session keeps them)
+            names = _check_links(session, item)
         except ValidationError as error:
             errors[n] = error.errors
             continue
         rows.append(item.model_dump(include=set(FIELDS)) | {"author_id": by.id})
         history.append(item.model_dump(include=set(FIELDS) - set(LINKED)) | names)
+    del named
     if errors:
         raise ManyInvalid(errors)
     ids = insert_all(session, Lesson, rows)

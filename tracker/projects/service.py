@@ -68,6 +68,8 @@ def editable_project(session: Session, *, project_id: int, by: User) -> Project:
 
 
 def _leads(session: Session, lead_ids: list[int]) -> list[User]:
+    if not lead_ids:
+        return []
     leads = list(session.exec(
         select(User).where(User.id.in_(lead_ids), holding(Role.PROJECT_LEAD)).order_by(User.name)
     ).all())

@@ -60,7 +60,7 @@ def log_all(session: Session, *, items: list[TailoringInput], by: User) -> list[
         except ValidationError as error:
             errors[n] = error.errors
             continue
-        rows.append(item.model_dump() | {"requester_id": by.id})
+        rows.append(item.model_dump(exclude={"version"}) | {"requester_id": by.id})  # (an API body has one)
         history.append(item.model_dump(exclude={"project_id", "asset_version_id"}) | {
             "project": project.code, "asset_version": version.name})
     if errors:
