@@ -39,7 +39,7 @@ from tracker.action_plans.models import (
     Verdict,
 )
 from tracker.api import answer, body_of, endpoint, link, parse_json, saved, version_seen, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, link_header, listed, page_of, sorts
+from tracker.api.schemas import ListQuery, Ref, link_header, list_of, listed, page_of, sorts
 from tracker.auth.models import User
 from tracker.auth.policy import authorize
 from tracker.db import get_session, utcnow
@@ -181,9 +181,7 @@ class PlanDetail(PlanOut):
                        for revision in revisions.revisions(session, plan_id=plan.id)])
 
 
-class PlanList(BaseModel):
-    items: list[PlanOut]
-    paging: Paging
+PlanList = list_of(PlanOut, "PlanList")
 
 
 class PlanQuery(ListQuery):
@@ -312,9 +310,7 @@ class CommitmentDetail(CommitmentOut):
                               for other in negotiation.needed_by(session, commitment_id=commitment.id)])
 
 
-class CommitmentList(BaseModel):
-    items: list[CommitmentOut]
-    paging: Paging
+CommitmentList = list_of(CommitmentOut, "CommitmentList")
 
 
 class CommitmentQuery(ListQuery):
@@ -474,9 +470,7 @@ class IssueOut(BaseModel):
             html_url=url_for("plans.detail", plan_id=issue.plan_id, _anchor=f"issue-{issue.id}"))
 
 
-class IssueList(BaseModel):
-    items: list[IssueOut]
-    paging: Paging
+IssueList = list_of(IssueOut, "IssueList")
 
 
 class IssueQuery(ListQuery):

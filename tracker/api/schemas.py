@@ -4,7 +4,7 @@ the shape of a related record (`Ref`)."""
 from typing import Annotated, Any, Literal
 
 from flask import request, url_for
-from pydantic import BaseModel, Field, ValidationInfo, WrapValidator, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, WrapValidator, create_model, field_validator
 from pydantic import ValidationError as PydanticError
 
 from tracker.api import answer
@@ -63,6 +63,11 @@ class Paging(BaseModel):
     more: bool = Field(description="More records than counted")
     next: str | None = Field(default=None, description="The next page's address, while there is one")
     previous: str | None = None
+
+
+def list_of(out: type[BaseModel], name: str) -> type[BaseModel]:
+    """A list's answer, named for the document: a page of records as `out` makes them (`items`), and its paging."""
+    return create_model(name, items=(list[out], ...), paging=(Paging, ...))
 
 
 def listed(listing: Listing, statement, query, *, out, answer_as: type[BaseModel], load: tuple | None = None):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.appraisals import service
 from tracker.appraisals.forms import AppraisalMoveInput
 from tracker.appraisals.models import Appraisal, AppraisalStatus, Finding, FindingKind, Method, ReferenceModel
@@ -83,9 +83,7 @@ class AppraisalDetail(AppraisalOut):
     findings: list[FindingOut] = Field(description="Strengths, then weaknesses, then improvement opportunities")
 
 
-class AppraisalList(BaseModel):
-    items: list[AppraisalOut]
-    paging: Paging
+AppraisalList = list_of(AppraisalOut, "AppraisalList")
 
 
 class AppraisalQuery(ListQuery):

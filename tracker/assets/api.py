@@ -9,7 +9,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.assets import service, versions
 from tracker.assets.forms import MoveInput
 from tracker.assets.models import AssetKind, AssetVersion, Capacity, ProcessAsset, VersionStatus
@@ -51,9 +51,7 @@ class AssetOut(BaseModel):
             url=link("get_asset", asset_id=asset.id), html_url=url_for("assets.detail", asset_id=asset.id))
 
 
-class AssetList(BaseModel):
-    items: list[AssetOut]
-    paging: Paging
+AssetList = list_of(AssetOut, "AssetList")
 
 
 class AssetQuery(ListQuery):

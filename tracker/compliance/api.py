@@ -8,7 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.compliance import service
 from tracker.compliance.forms import AuditMoveInput, NoncomplianceMoveInput
 from tracker.compliance.models import (
@@ -66,9 +66,7 @@ class AuditOut(BaseModel):
             url=link("get_audit", audit_id=audit.id), html_url=url_for("compliance.detail", audit_id=audit.id))
 
 
-class AuditList(BaseModel):
-    items: list[AuditOut]
-    paging: Paging
+AuditList = list_of(AuditOut, "AuditList")
 
 
 class AuditQuery(ListQuery):
@@ -141,9 +139,7 @@ class NoncomplianceOut(BaseModel):
             html_url=url_for("compliance.detail", audit_id=audit.id, _anchor=f"nc-{item.id}"))
 
 
-class NoncomplianceList(BaseModel):
-    items: list[NoncomplianceOut]
-    paging: Paging
+NoncomplianceList = list_of(NoncomplianceOut, "NoncomplianceList")
 
 
 class NoncomplianceQuery(ListQuery):

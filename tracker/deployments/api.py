@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import joinedload
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, link_header, listed, page_of, sorts
+from tracker.api.schemas import ListQuery, Ref, link_header, list_of, listed, page_of, sorts
 from tracker.db import get_session
 from tracker.deployments import service, standard_set
 from tracker.deployments.forms import RowMoveInput
@@ -67,9 +67,7 @@ class DeploymentDetail(DeploymentOut):
     projects: list[Ref] = Field(description="The projects it targets (those it has status rows for), by code")
 
 
-class DeploymentList(BaseModel):
-    items: list[DeploymentOut]
-    paging: Paging
+DeploymentList = list_of(DeploymentOut, "DeploymentList")
 
 
 class DeploymentQuery(ListQuery):
@@ -160,9 +158,7 @@ class RowOut(BaseModel):
             html_url=url_for("deployments.rows", deployment=row.deployment_id, project=row.project_id))
 
 
-class RowList(BaseModel):
-    items: list[RowOut]
-    paging: Paging
+RowList = list_of(RowOut, "RowList")
 
 
 class RowQuery(ListQuery):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.db import get_session
 from tracker.lessons import service
 from tracker.lessons.forms import LessonInput, LessonMoveInput
@@ -69,9 +69,7 @@ class LessonOut(BaseModel):
             url=link("get_lesson", lesson_id=lesson.id), html_url=url_for("lessons.detail", lesson_id=lesson.id))
 
 
-class LessonList(BaseModel):
-    items: list[LessonOut]
-    paging: Paging
+LessonList = list_of(LessonOut, "LessonList")
 
 
 class LessonQuery(ListQuery):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
 from tracker.api import answer, body_of, endpoint, link, parse_json
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.db import get_session, utcnow
 from tracker.objectives import service
 from tracker.objectives.forms import MeasurementInput
@@ -83,9 +83,7 @@ class ObjectiveDetail(ObjectiveOut):
         return super().of(objective, measurements=[MeasurementOut.of(m, objective) for m in objective.measurements])
 
 
-class ObjectiveList(BaseModel):
-    items: list[ObjectiveOut]
-    paging: Paging
+ObjectiveList = list_of(ObjectiveOut, "ObjectiveList")
 
 
 class ObjectiveQuery(ListQuery):

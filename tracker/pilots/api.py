@@ -8,7 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.db import get_session
 from tracker.pilots import service
 from tracker.pilots.forms import PilotMoveInput
@@ -55,9 +55,7 @@ class PilotOut(BaseModel):
             url=link("get_pilot", pilot_id=pilot.id), html_url=url_for("pilots.detail", pilot_id=pilot.id))
 
 
-class PilotList(BaseModel):
-    items: list[PilotOut]
-    paging: Paging
+PilotList = list_of(PilotOut, "PilotList")
 
 
 class PilotQuery(ListQuery):

@@ -6,7 +6,7 @@ from flask import url_for
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, endpoint, link
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.db import get_session
 from tracker.projects import service
 from tracker.projects.models import Phase, Project, ProjectStatus
@@ -39,9 +39,7 @@ class ProjectOut(BaseModel):
             url=link("get_project", project_id=project.id), html_url=url_for("projects.detail", project_id=project.id))
 
 
-class ProjectList(BaseModel):
-    items: list[ProjectOut]
-    paging: Paging
+ProjectList = list_of(ProjectOut, "ProjectList")
 
 
 class ProjectQuery(ListQuery):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, listed_whole, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, listed_whole, sorts
 from tracker.db import get_session
 from tracker.proposals import service
 from tracker.proposals.forms import CommentInput, ProposalInput, ProposalMoveInput
@@ -65,9 +65,7 @@ class ProposalOut(BaseModel):
             html_url=url_for("proposals.detail", proposal_id=proposal.id))
 
 
-class ProposalList(BaseModel):
-    items: list[ProposalOut]
-    paging: Paging
+ProposalList = list_of(ProposalOut, "ProposalList")
 
 
 class ProposalQuery(ListQuery):
@@ -157,9 +155,7 @@ class CommentOut(BaseModel):
                    created_at=comment.created_at)
 
 
-class CommentList(BaseModel):
-    items: list[CommentOut]
-    paging: Paging
+CommentList = list_of(CommentOut, "CommentList")
 
 
 class CommentQuery(ListQuery):

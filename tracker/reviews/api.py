@@ -9,7 +9,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.db import get_session
 from tracker.reviews import pack, service
 from tracker.reviews.forms import Decided, MeetingMoveInput
@@ -74,9 +74,7 @@ class MeetingDetail(MeetingOut):
                           decisions=[DecisionOut.of(decision) for decision in meeting.decisions])
 
 
-class MeetingList(BaseModel):
-    items: list[MeetingOut]
-    paging: Paging
+MeetingList = list_of(MeetingOut, "MeetingList")
 
 
 class MeetingQuery(ListQuery):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from tracker.api import answer, body_of, endpoint, link, saved, versioned
-from tracker.api.schemas import ListQuery, Paging, Ref, listed, sorts
+from tracker.api.schemas import ListQuery, Ref, list_of, listed, sorts
 from tracker.auth.policy import led_projects_only
 from tracker.db import get_session
 from tracker.tailoring import service
@@ -54,9 +54,7 @@ class TailoringOut(BaseModel):
             html_url=url_for("tailoring.detail", record_id=record.id))
 
 
-class TailoringList(BaseModel):
-    items: list[TailoringOut]
-    paging: Paging
+TailoringList = list_of(TailoringOut, "TailoringList")
 
 
 class TailoringQuery(ListQuery):
