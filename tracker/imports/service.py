@@ -1,9 +1,10 @@
 """Importing a file: upload it, map its columns to a kind's fields (the mapping last used for the kind offered
 first), then run it. A run reads every row as its form would and writes it through the kind's own service
-functions, each row in a savepoint, all in one transaction: the preview is a run rolled back (so it shows every
-error the import would meet, beside its row), and the import is a run committed only when no row failed.
-A row's external key (a column mapped as the key, else its row number in a file of that name) remembers the record
-it became, so importing again updates that record instead of making another."""
+functions, all in one transaction: new records many at once (every one checked before any is written), a row that
+updates its record in a savepoint of its own. The check is a run rolled back (so it shows every error the import
+would meet, beside its row); the import is a run committed only when no row failed. A row's external key (a column
+mapped as the key; else the field that names a record uniquely, as a project's code; else its row number in a file
+of that name) remembers the record it became, so importing again updates that record instead of making another."""
 
 import json
 import re
