@@ -195,10 +195,14 @@ def test_reminders_arrive_exactly_once_while_schedulers_are_killed(app, db, engi
           f"{sum(n.email == Delivery.SENDING for n in made)} unconfirmed")
     assert kills >= 3, log.read_text()[-3000:]
     assert len(made) == due
-    assert len(handler.received) == due and len(set(handler.received)) == due
-    # A mailer killed between handing over a message and hearing the server's answer leaves it "sending": it did
-    # arrive, but the tracker cannot know, so it is not sent again (and the admin's outbox shows it).
+    assert len(set(handler.received)) == len(handler.received)  # never twice
     assert all(n.email in (Delivery.SENT, Delivery.SENDING) for n in made), log.read_text()[-3000:]
+    # A mailer killed after claiming a message (committed just before the final dot) and before the server's answer
+    # leaves it "sending": it arrived if the dot went out, and not if the kill came first (the server drops an
+    # unfinished message); the tracker cannot know which, so it is never sent again and the admin's outbox shows it.
+    # Every reminder confirmed sent arrived; one that did not arrive is one of those.
+    missing = {n.id for n in made} - {int(m.split("-")[1].split("@")[0]) for m in handler.received}
+    assert missing <= {n.id for n in made if n.email == Delivery.SENDING}, (missing, log.read_text()[-3000:])
 
 
 
